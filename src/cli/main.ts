@@ -1,0 +1,65 @@
+/**
+ * `ferry` entry point: dispatches to one module per command. Exit codes:
+ * 0 ok (warnings allowed), 1 findings with errors, 2 usage or I/O problems.
+ */
+import { UsageError } from './usage-error.ts';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: {
+    summary: 'render and validate targets or paths',
+    load: async () => (await import('./commands/validate.ts')).validateCommand,
+  },
+  render: {
+    summary: 'print the rendered resources of a target',
+    load: async () => (await import('./commands/render.ts')).renderCommand,
+  },
+  diff: {
+    summary: 'preview what a change does, base vs head',
+    load: async () => (await import('./commands/diff.ts')).diffCommand,
+  },
+  serve: {
+    summary: 'run the GitHub App as a Node server',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  sync: {
+    summary: 'signal a target to sync a revision',
+    load: async () => (await import('./commands/sync.ts')).syncCommand,
+  },
+  agent: {
+    summary: 'run the in-cluster agent',
+    load: async () => (await import('./commands/agent.ts')).agentCommand,
+  },
+  version: {
+    summary: 'print versions of ferry, kubectl and helm',
+    load: async () => (await import('./commands/version.ts')).versionCommand,
+  },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  return `usage: ferry <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'ferry <command> --help' for a command's options.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`ferry: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`ferry ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

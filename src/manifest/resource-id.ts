@@ -1,0 +1,76 @@
+import type { KubeObject, ResourceId } from '../types.ts';
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → '' (core). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Built-in kinds that are cluster-scoped (never get the target's default namespace). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'APIService',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'CertificateSigningRequest',
+  'ComponentStatus',
+  'DeviceClass',
+  'GatewayClass',
+  'ClusterIssuer',
+  // KServe: ServingRuntime is namespaced, ClusterServingRuntime is not.
+  'ClusterServingRuntime',
+]);
+
+export interface IdentityOptions {
+  /** The target's default namespace, applied to namespaced objects that set none. */
+  defaultNamespace?: string;
+  /** Extra cluster-scoped kinds (from CRDs with `scope: Cluster`), keyed `group/Kind`. */
+  clusterScoped?: ReadonlySet<string>;
+}
+
+export function isClusterScoped(group: string, kind: string, extra?: ReadonlySet<string>): boolean {
+  return CLUSTER_SCOPED_KINDS.has(kind) || (extra?.has(`${group}/${kind}`) ?? false);
+}
+
+/** The identity the API server will give this object. */
+export function resourceIdOf(obj: KubeObject, opts: IdentityOptions = {}): ResourceId {
+  const metadata = (typeof obj.metadata === 'object' && obj.metadata !== null ? obj.metadata : {}) as Record<
+    string,
+    unknown
+  >;
+  const group = groupOf(obj.apiVersion);
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const declared = typeof metadata.namespace === 'string' ? metadata.namespace : '';
+  const namespace = isClusterScoped(group, obj.kind, opts.clusterScoped)
+    ? ''
+    : declared || opts.defaultNamespace || '';
+  return { group, kind: obj.kind, namespace, name };
+}
+
+/** `Deployment ml/api` for namespaced, `ClusterRole admin` for cluster-scoped objects. */
+export function formatResourceId(id: ResourceId): string {
+  return id.namespace ? `${id.kind} ${id.namespace}/${id.name}` : `${id.kind} ${id.name}`;
+}
+
+/** A stable map key for an identity. */
+export function resourceKey(id: ResourceId): string {
+  return `${id.group}|${id.kind}|${id.namespace}|${id.name}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * Ferry's domain nouns, shared by every unit. Pure types: no runtime code here
+ * except the severity order, which is data.
+ *
+ * The same words are used in code, docs, config and messages:
+ * Target, Resource, ResourceId, Finding, Severity, Change, ChangeSet, Summary, Sync.
+ */
+
+/** Ordered: a check's conclusion is its worst finding. */
+export type Severity = 'info' | 'warning' | 'error';
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * A resource's identity, as the API server sees it. `group` is '' for the core
+ * group; `namespace` is '' for cluster-scoped kinds (or when none is set and the
+ * target has no default namespace).
+ */
+export interface ResourceId {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** A Kubernetes object as parsed from YAML/JSON: plain data. */
+export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string };
+
+/** One rendered object with where it came from (the best source file/line available). */
+export interface Resource {
+  id: ResourceId;
+  apiVersion: string;
+  object: KubeObject;
+  /** Path relative to the repository root, POSIX separators. */
+  file: string;
+  /** 1-based line of the document's first line in `file`. */
+  line: number;
+}
+
+/**
+ * A problem found in a repository: bad YAML, a schema violation, a broken rule,
+ * a render failure. Expected outcomes are values, not exceptions.
+ */
+export interface Finding {
+  /** Rule id, e.g. `schema`, `gpu-limits`, `render`, `parse`, `config`. */
+  rule: string;
+  severity: Severity;
+  /** Formatted identity, e.g. `Deployment ml/api`; absent for file-level problems. */
+  resource?: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** Where a target is deployed. Absent on a target: Ferry previews but does not deploy it. */
+export type ClusterRef =
+  | { provider: 'eks'; name: string; region?: string }
+  | { provider: 'kubeconfig'; context?: string };
+
+/** One deploy target from `.github/ferry.yml`, with defaults applied. */
+export interface Target {
+  name: string;
+  /** Directory relative to the repository root, POSIX, no leading `./`; '' or '.' is the root. */
+  path: string;
+  /** The tracked branch: merges to it deploy. */
+  branch: string;
+  /** Default namespace for namespaced resources that set none. */
+  namespace?: string;
+  cluster?: ClusterRef;
+  helm?: { releaseName?: string; values: string[] };
+  /** Extra CRD/JSON-schema files or folders (repo-relative) to validate custom resources against. */
+  schemas: string[];
+  /** Delete what the inventory has and the render no longer has. */
+  prune: boolean;
+  /** Refuse a prune that removes more than this share (0..1) of the inventory, unless overridden. */
+  maxPruneShare: number;
+  /** Re-apply the last healthy revision when health fails after an apply. */
+  autoRollback: boolean;
+  /** Correct drift from Git on the agent's resync interval. */
+  selfHeal: boolean;
+  /** Deadline for health after an apply. */
+  healthTimeoutSeconds: number;
+}
+
+/** The whole repository configuration, with defaults applied. */
+export interface FerryConfig {
+  /** Kubernetes version the schemas and deprecation rules check against, e.g. "1.34". */
+  kubernetesVersion: string;
+  targets: Target[];
+  /** Per-rule overrides: `off` disables, a severity replaces the rule's default. */
+  rules: Record<string, Severity | 'off'>;
+}
+
+/** What happens to one resource when the PR merges. */
+export type Action = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface Change {
+  id: ResourceId;
+  apiVersion: string;
+  action: Action;
+  /** Unified diff of normalised YAML (Secrets redacted); '' when unchanged. */
+  diff: string;
+  file?: string;
+  line?: number;
+}
+
+/** One AI-aware summary line for a workload, computed from objects. */
+export interface Summary {
+  /** e.g. `InferenceService ml/classifier` */
+  resource: string;
+  /** Short facts, e.g. ["model v1 → v2", "canary 10%", "GPUs 1 → 2"]. */
+  facts: string[];
+}
+
+/** Base vs head for one target. */
+export interface ChangeSet {
+  target: string;
+  changes: Change[];
+  summary: Summary[];
+  findings: Finding[];
+  /** True when either side failed to render: nothing should be applied or pruned from it. */
+  renderFailed: boolean;
+}
