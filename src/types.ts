@@ -34,6 +34,11 @@ export interface Resource {
   file: string;
   /** 1-based line of the document's first line in `file`. */
   line: number;
+  /**
+   * JSON pointer (`/spec/template/spec/containers/0/image`) → 1-based line in `file`, where the
+   * source is known (plain YAML, helm templates). Use `lineOf(resource, path)` to read it.
+   */
+  pointers?: Readonly<Record<string, number>>;
 }
 
 /**

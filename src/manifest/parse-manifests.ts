@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { Finding, KubeObject, Resource } from '../types.ts';
 import { type IdentityOptions, resourceIdOf } from './resource-id.ts';
 
@@ -69,12 +69,15 @@ export function parseManifests(text: string, file: string, opts: ParseOptions = 
       continue;
     }
     if (!isKubeObject(value)) continue;
+    const pointers: Record<string, number> = {};
+    collectPointers(doc.contents, '', (pos) => lineCounter.linePos(pos).line + offset, pointers);
     resources.push({
       id: resourceIdOf(value, opts),
       apiVersion: value.apiVersion,
       object: value,
       file,
       line: docLine,
+      pointers,
     });
   }
   return { resources, findings };
@@ -86,4 +89,31 @@ export function isKubeObject(value: unknown): value is KubeObject {
   return (
     typeof v.apiVersion === 'string' && typeof v.kind === 'string' && v.apiVersion !== '' && v.kind !== ''
   );
+}
+
+/** Records, for every map key and sequence item, the line it starts on, keyed by JSON pointer. */
+function collectPointers(
+  node: unknown,
+  prefix: string,
+  lineAt: (pos: number) => number,
+  out: Record<string, number>,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const pointer = `${prefix}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const keyNode = pair.key as Node | null;
+      const start = keyNode?.range?.[0];
+      if (start !== undefined) out[pointer] = lineAt(start);
+      collectPointers(pair.value, pointer, lineAt, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const pointer = `${prefix}/${i}`;
+      const start = (item as Node | null)?.range?.[0];
+      if (start !== undefined) out[pointer] = lineAt(start);
+      collectPointers(item, pointer, lineAt, out);
+    });
+  }
 }

@@ -1,0 +1,21 @@
+import type { Resource } from '../types.ts';
+
+/** JSON-pointer escaping (RFC 6901): `~` → `~0`, `/` → `~1`. */
+export function formatPointer(path: readonly (string | number)[]): string {
+  return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/**
+ * The line of `path` inside a resource: the deepest ancestor whose line is known,
+ * else the document's first line. Findings point at the field, not the file.
+ */
+export function lineOf(resource: Resource, path: readonly (string | number)[] = []): number {
+  const pointers = resource.pointers;
+  if (pointers) {
+    for (let n = path.length; n > 0; n--) {
+      const line = pointers[formatPointer(path.slice(0, n))];
+      if (line !== undefined) return line;
+    }
+  }
+  return resource.line;
+}

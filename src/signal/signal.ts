@@ -1,0 +1,30 @@
+import type { Target } from '../types.ts';
+
+/** A request that a target's agent sync a revision (the pattern of Flux's `reconcile.fluxcd.io/requestedAt`). */
+export interface SyncRequest {
+  target: Target;
+  /** `owner/repo` the agent fetches the revision from. */
+  repository: string;
+  /** Full commit SHA (40 hex). */
+  revision: string;
+  /** Why: `merge of #42`, `rollback requested by @alice on #42`, `ferry sync`. */
+  reason: string;
+  /** An explicit rollback may go back to an older revision; nothing else may. */
+  rollback?: boolean;
+  /** GitHub Deployment the agent reports statuses on. */
+  deploymentId?: number;
+  /** ISO-8601 time of the request; set by the caller (the core takes no clock). */
+  requestedAt: string;
+}
+
+export interface SignalResult {
+  /** Name of the Sync object patched. */
+  sync: string;
+  /** false when the Sync already asked for this revision: the same SHA signalled twice is one deploy. */
+  changed: boolean;
+}
+
+/** Tells a cluster's agent to sync a revision. Implementations: EKS, kubeconfig. */
+export interface Signal {
+  sendSync(request: SyncRequest): Promise<SignalResult>;
+}
