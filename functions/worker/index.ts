@@ -1,0 +1,25 @@
+/** Lambda entry point of the worker function: wiring only, see create-handler.ts. */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ferryApp } from '../../src/github/ferry-app.ts';
+import { createLogger } from '../shared/create-logger.ts';
+import { createSecretLoader } from '../shared/create-secret-loader.ts';
+import { parseAppSecret } from '../shared/ferry-secrets.ts';
+import { loadFunctionConfig } from '../shared/load-function-config.ts';
+import { createHandler } from './create-handler.ts';
+import { workerConfigSchema } from './worker-config.ts';
+
+const config = loadFunctionConfig(workerConfigSchema);
+
+export const handler = createHandler({
+  appFn: ferryApp,
+  loadAppSecret: createSecretLoader({
+    client: new SecretsManagerClient({}),
+    secretId: config.appSecretId,
+    parse: parseAppSecret,
+  }),
+  s3: new S3Client({}),
+  bucket: config.bucket,
+  logger: createLogger('ferry-worker'),
+  probotLogLevel: config.probotLogLevel,
+});

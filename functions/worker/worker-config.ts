@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** The worker function's environment (set by infra/ferry-stack.ts). */
+export const workerConfigSchema = z
+  .object({
+    /** ARN of the App secret `{ appId, privateKey }`; the value stays in Secrets Manager. */
+    FERRY_APP_SECRET_ID: z.string().min(1),
+    /** The claim-check bucket: the only bucket the worker reads deliveries from. */
+    FERRY_BUCKET: z.string().min(3),
+    /** Probot's log level (its own pino logs, JSON). */
+    FERRY_PROBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  })
+  .transform((env) => ({
+    appSecretId: env.FERRY_APP_SECRET_ID,
+    bucket: env.FERRY_BUCKET,
+    probotLogLevel: env.FERRY_PROBOT_LOG_LEVEL,
+  }));
+
+export type WorkerConfig = z.output<typeof workerConfigSchema>;
