@@ -5,7 +5,7 @@
  * Deliveries too big for one SQS message go through S3 (the claim-check pattern): the message
  * carries `{ id, name, s3: { bucket, key } }` and the object holds the raw body GitHub sent.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** A GitHub webhook delivery, as Probot receives it. */
 export interface DeliveryEnvelope {
@@ -59,11 +59,12 @@ export function formatClaimCheckDelivery(options: { id: string; name: string; s3
   return JSON.stringify({ id: options.id, name: options.name, s3: options.s3 });
 }
 
-const inlineSchema = z.object({ id: z.string().min(1), name: z.string().min(1), payload: z.unknown() });
+const nonEmpty = () => z.string().check(z.minLength(1));
+const inlineSchema = z.object({ id: nonEmpty(), name: nonEmpty(), payload: z.unknown() });
 const claimCheckSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  s3: z.object({ bucket: z.string().min(1), key: z.string().min(1) }),
+  id: nonEmpty(),
+  name: nonEmpty(),
+  s3: z.object({ bucket: nonEmpty(), key: nonEmpty() }),
 });
 
 /** Reads a queue message body back. Throws `MalformedMessageError` (never echoing the body). */

@@ -1,8 +1,11 @@
 /**
  * The one place a function reads its environment: parsed once with a schema at cold start,
- * every missing or bad variable reported in one error.
+ * every missing or bad variable reported in one error. Schemas use `zod/mini`, which tree-shakes
+ * (the classic `zod` build would be most of the webhook's bundle).
  */
-import type { z } from 'zod';
+
+import { safeParse } from 'zod/mini';
+import type { $ZodType, output } from 'zod/v4/core';
 
 export class FunctionConfigError extends Error {
   override readonly name = 'FunctionConfigError';
@@ -11,11 +14,11 @@ export class FunctionConfigError extends Error {
   }
 }
 
-export function loadFunctionConfig<S extends z.ZodType>(
+export function loadFunctionConfig<S extends $ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
-): z.output<S> {
-  const result = schema.safeParse(env);
+): output<S> {
+  const result = safeParse(schema, env);
   if (result.success) return result.data;
   // Name the variable and the problem; never echo a value (the environment is visible to anyone
   // who can read the function's configuration, but logs travel further).

@@ -1,0 +1,225 @@
+/**
+ * Ferry's control plane in one stack: GitHub → Function URL → webhook → SQS FIFO → worker → EKS.
+ * Nothing runs at idle: Lambda, SQS, S3 and an alarm bill per use (the two secrets ~$0.80/month).
+ */
+import { join } from 'node:path';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { DeliveryQueue } from './delivery-queue.ts';
+import { EksSignalAccess } from './eks-signal-access.ts';
+import {
+  COMMON_BUNDLING,
+  type FunctionBundling,
+  PROJECT_ROOT,
+  WEBHOOK_BUNDLING,
+  WORKER_BUNDLING,
+} from './function-bundling.ts';
+import type { ClusterConfig } from './load-stack-config.ts';
+
+export interface FerryStackProps extends StackProps {
+  clusters: ClusterConfig[];
+  alarmTopicArn?: string;
+}
+
+/** Where the kubectl/helm layer puts its binaries (the layer zip's `kubectl/` and `helm/` under /opt). */
+export const LAYER_KUBECTL = '/opt/kubectl/kubectl';
+export const LAYER_HELM = '/opt/helm/helm';
+
+const WORKER_TIMEOUT = Duration.minutes(5);
+const MAX_RECEIVE_COUNT = 3;
+
+export class FerryStack extends Stack {
+  constructor(scope: Construct, id: string, props: FerryStackProps) {
+    super(scope, id, props);
+
+    // Secrets: values are generated at deploy time or put by the operator, never in the template.
+    const webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description:
+        'Ferry: the GitHub App webhook secret (plain string). Generated; copy it into the App settings or replace it.',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    const appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+      description: 'Ferry: the GitHub App credentials, JSON {"appId": "…", "privateKey": "-----BEGIN…"}.',
+      // A placeholder the worker recognises as "not set yet" (it refuses an empty appId).
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ appId: '', privateKey: '' }),
+        generateStringKey: 'placeholder',
+      },
+    });
+
+    const claimChecks = new s3.Bucket(this, 'ClaimCheckBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // The worker deletes a body once handled; this catches the rest (failed, parked, duplicates).
+      lifecycleRules: [{ id: 'expire-deliveries', prefix: 'deliveries/', expiration: Duration.days(1) }],
+      // Deleting the stack deletes the bucket if empty (the lifecycle rule empties it within a day);
+      // no auto-delete custom resource, whose role would need broad S3 rights.
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    const claimCheckObjects = claimChecks.arnForObjects('deliveries/*');
+
+    const deliveries = new DeliveryQueue(this, 'Deliveries', {
+      consumerTimeout: WORKER_TIMEOUT,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+      ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
+    });
+
+    // Webhook: internet-facing, small, arm64. Reads only the webhook secret.
+    const webhookRole = this.functionRole('WebhookRole');
+    const webhook = this.nodeFunction('Webhook', {
+      bundling: WEBHOOK_BUNDLING,
+      role: webhookRole,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      // Under GitHub's 10-second delivery timeout, so a stuck call fails on our side, visibly.
+      timeout: Duration.seconds(9),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'ferry-webhook',
+        FERRY_WEBHOOK_SECRET_ID: webhookSecret.secretArn,
+        FERRY_QUEUE_URL: deliveries.queue.queueUrl,
+        FERRY_BUCKET: claimChecks.bucketName,
+      },
+    });
+    webhookRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [webhookSecret.secretArn],
+      }),
+    );
+    webhookRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deliveries.queue.queueArn] }),
+    );
+    webhookRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [claimCheckObjects] }),
+    );
+    const url = webhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    // Worker: runs the Probot app and the engine, x86-64 to match the kubectl/helm layer.
+    const workerRole = this.functionRole('WorkerRole');
+    const worker = this.nodeFunction('Worker', {
+      bundling: WORKER_BUNDLING,
+      role: workerRole,
+      architecture: lambda.Architecture.X86_64,
+      memorySize: 2048,
+      timeout: WORKER_TIMEOUT,
+      // Repository tarballs and rendered charts go to /tmp.
+      ephemeralStorageSize: Size.gibibytes(2),
+      layers: [new KubectlV35Layer(this, 'KubectlLayer')],
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'ferry-worker',
+        FERRY_APP_SECRET_ID: appSecret.secretArn,
+        FERRY_BUCKET: claimChecks.bucketName,
+        FERRY_KUBECTL: LAYER_KUBECTL,
+        FERRY_HELM: LAYER_HELM,
+        // Lambda's file system is read-only except /tmp; helm wants writable cache/config/data homes.
+        HELM_CACHE_HOME: '/tmp/helm/cache',
+        HELM_CONFIG_HOME: '/tmp/helm/config',
+        HELM_DATA_HOME: '/tmp/helm/data',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    workerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [appSecret.secretArn],
+      }),
+    );
+    workerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [claimCheckObjects],
+      }),
+    );
+    worker.addEventSource(
+      new SqsEventSource(deliveries.queue, {
+        // Records run one after another; five 1-minute deliveries fit the 5-minute timeout, and the
+        // handler stops starting new ones when a minute is left.
+        batchSize: 5,
+        reportBatchItemFailures: true,
+      }),
+    );
+    new EksSignalAccess(this, 'EksSignalAccess', { role: workerRole, clusters: props.clusters });
+
+    new CfnOutput(this, 'WebhookUrl', {
+      value: url.url,
+      description: 'Paste into the GitHub App settings: Webhook URL (content type application/json).',
+    });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: webhookSecret.secretArn,
+      description:
+        'The webhook secret: read it (or put your own) and set the same value in the App settings.',
+    });
+    new CfnOutput(this, 'AppSecretArn', {
+      value: appSecret.secretArn,
+      description: 'Put {"appId", "privateKey"} of the GitHub App here.',
+    });
+    new CfnOutput(this, 'WorkerRoleArn', {
+      value: workerRole.roleArn,
+      description: 'Mapped to the Kubernetes group ferry:signal by the EKS access entries.',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: deliveries.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterAlarmName', { value: deliveries.alarm.alarmName });
+  }
+
+  /** A role with no managed policies: logging rights are granted on the function's own log group. */
+  private functionRole(id: string): iam.Role {
+    return new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  }
+
+  private nodeFunction(
+    id: string,
+    options: {
+      bundling: FunctionBundling;
+      role: iam.Role;
+      architecture: lambda.Architecture;
+      memorySize: number;
+      timeout: Duration;
+      environment: Record<string, string>;
+      ephemeralStorageSize?: Size;
+      layers?: lambda.ILayerVersion[];
+    },
+  ): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    options.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const { bundling, ...rest } = options;
+    return new nodejs.NodejsFunction(this, id, {
+      ...rest,
+      entry: join(PROJECT_ROOT, bundling.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      logGroup,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: COMMON_BUNDLING.target,
+        minify: COMMON_BUNDLING.minify,
+        mainFields: [...COMMON_BUNDLING.mainFields],
+        banner: COMMON_BUNDLING.banner,
+        externalModules: bundling.external,
+        sourceMap: bundling.sourceMap,
+        // Local esbuild from node_modules: no Docker needed to synth or deploy.
+        forceDockerBundling: false,
+      },
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { loadStackConfig, StackConfigError } from '../../infra/load-stack-config.ts';
+
+const from = (context: Record<string, unknown>) => (key: string) => context[key];
+
+describe('loadStackConfig', () => {
+  it('defaults to stack Ferry, no clusters, and the CLI region when there is one', () => {
+    expect(loadStackConfig(from({}), {})).toEqual({ stackName: 'Ferry', clusters: [] });
+    expect(loadStackConfig(from({}), { CDK_DEFAULT_REGION: 'eu-central-1' })).toEqual({
+      stackName: 'Ferry',
+      clusters: [],
+      region: 'eu-central-1',
+    });
+  });
+
+  it('prefers ferry:region over the CLI region', () => {
+    const config = loadStackConfig(from({ 'ferry:region': 'us-west-2' }), {
+      CDK_DEFAULT_REGION: 'eu-central-1',
+    });
+    expect(config.region).toBe('us-west-2');
+  });
+
+  it('reads clusters from cdk.json (parsed) or from -c (a JSON string)', () => {
+    const clusters = [{ name: 'prod' }, { name: 'gpu', region: 'us-east-1', accountId: '123456789012' }];
+    expect(loadStackConfig(from({ 'ferry:clusters': clusters }), {}).clusters).toEqual(clusters);
+    expect(loadStackConfig(from({ 'ferry:clusters': JSON.stringify(clusters) }), {}).clusters).toEqual(
+      clusters,
+    );
+  });
+
+  it('reports every bad key at once, by its context name', () => {
+    let error: unknown;
+    try {
+      loadStackConfig(
+        from({
+          'ferry:stackName': '1-bad name',
+          'ferry:region': 'mars-1',
+          'ferry:clusters': [{ name: 'ok' }, { name: 'x', accountId: '42' }, { nmae: 'typo' }],
+        }),
+        {},
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(StackConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('ferry:stackName');
+    expect(message).toContain('ferry:region');
+    expect(message).toContain('ferry:clusters.1.accountId');
+    expect(message).toContain('ferry:clusters.2');
+  });
+
+  it('refuses a cluster listed twice', () => {
+    expect(() => loadStackConfig(from({ 'ferry:clusters': [{ name: 'a' }, { name: 'a' }] }), {})).toThrow(
+      /twice/,
+    );
+  });
+
+  it('refuses clusters given as something other than a list', () => {
+    expect(() => loadStackConfig(from({ 'ferry:clusters': 'prod' }), {})).toThrow(/ferry:clusters/);
+  });
+});
