@@ -168,7 +168,12 @@ export class FerryStack extends Stack {
       value: workerRole.roleArn,
       description: 'Mapped to the Kubernetes group ferry:signal by the EKS access entries.',
     });
+    new CfnOutput(this, 'WebhookFunctionName', { value: webhook.functionName });
+    new CfnOutput(this, 'WorkerFunctionName', { value: worker.functionName });
+    new CfnOutput(this, 'WebhookLogGroup', { value: webhook.logGroup.logGroupName });
+    new CfnOutput(this, 'WorkerLogGroup', { value: worker.logGroup.logGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deliveries.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: deliveries.deadLetterQueue.queueArn });
     new CfnOutput(this, 'DeadLetterAlarmName', { value: deliveries.alarm.alarmName });
   }
 

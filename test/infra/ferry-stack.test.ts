@@ -348,6 +348,24 @@ describe('FerryStack: EKS access', () => {
   });
 });
 
+describe('FerryStack: outputs', () => {
+  it('outputs what the install and day-2 docs refer to', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([
+      'AppSecretArn',
+      'DeadLetterAlarmName',
+      'DeadLetterQueueArn',
+      'DeadLetterQueueUrl',
+      'WebhookFunctionName',
+      'WebhookLogGroup',
+      'WebhookSecretArn',
+      'WebhookUrl',
+      'WorkerFunctionName',
+      'WorkerLogGroup',
+      'WorkerRoleArn',
+    ]);
+  });
+});
+
 describe('FerryStack: context', () => {
   it('names the stack from ferry:stackName and reads clusters given as JSON on the command line', () => {
     const { stack, template: t } = synthStack({
