@@ -9,11 +9,14 @@ export const workerConfigSchema = z.pipe(
     FERRY_BUCKET: z.string().check(z.minLength(3)),
     /** Probot's log level (its own pino logs, JSON). */
     FERRY_PROBOT_LOG_LEVEL: z._default(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']), 'info'),
+    /** Set by Lambda: the region of EKS clusters a target names without one. */
+    AWS_REGION: z.optional(z.string().check(z.minLength(1))),
   }),
   z.transform((env) => ({
     appSecretId: env.FERRY_APP_SECRET_ID,
     bucket: env.FERRY_BUCKET,
     probotLogLevel: env.FERRY_PROBOT_LOG_LEVEL,
+    region: env.AWS_REGION,
   })),
 );
 

@@ -43,6 +43,7 @@ describe('loadFunctionConfig', () => {
       appSecretId: 'Ferry/app',
       bucket: 'ferry-claims',
       probotLogLevel: 'info',
+      region: undefined,
     });
   });
 });
