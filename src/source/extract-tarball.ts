@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
@@ -40,11 +40,17 @@ export async function extractTarball(opts: ExtractTarballOptions): Promise<Extra
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES;
   const maxFiles = opts.maxFiles ?? DEFAULT_MAX_SOURCE_FILES;
   const strip = opts.strip ?? 1;
+  // Attach a consumer before the first await: Node resumes, and so discards, a child process's
+  // stdout that is not being read when the child exits (child_process flushStdio).
+  const input = new PassThrough();
+  pipeline(toNodeReadable(opts.stream), input).catch(() => {
+    // The same error reaches the extraction pipeline through `input`, which it destroys.
+  });
   const root = await realpath(await mkdtemp(join(tmpdir(), 'ferry-src-')));
   const stats: ExtractionStats = { files: 0, skippedLinks: 0, skippedSpecial: 0, bytes: 0 };
   const writer = new TreeWriter({ root, revision: opts.revision, maxBytes, maxFiles, strip, stats });
   try {
-    const { head, rest } = await peekBytes(toNodeReadable(opts.stream), 2);
+    const { head, rest } = await peekBytes(input, 2);
     const stages: NodeJS.ReadWriteStream[] = isGzip(head) ? [createGunzip()] : [];
     await pipeline([
       rest,
