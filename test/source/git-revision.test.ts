@@ -118,6 +118,18 @@ describe('openGitRevision', () => {
     expect(await readFile(join(repo, 'deploy/app.yaml'), 'utf8')).toBe('replicas: 99 # local edit\n');
   });
 
+  it('reads every byte of git archive each time, however fast git exits', async () => {
+    // Regression: Node discards a child's stdout left unread when the child exits.
+    for (let i = 0; i < 25; i++) {
+      const tree = await openGitRevision({ repoDir: repo, revision: first });
+      try {
+        expect(tree.stats.files).toBe(3);
+      } finally {
+        await tree.dispose();
+      }
+    }
+  });
+
   it('applies the size caps to git archives too', async () => {
     await expect(openGitRevision({ repoDir: repo, revision: 'main', maxFiles: 2 })).rejects.toThrow(
       /more than 2 files/,
