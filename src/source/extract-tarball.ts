@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, Readable, Transform, Writable } from 'node:stream';
@@ -24,6 +24,9 @@ export interface ExtractTarballOptions {
 
 export const DEFAULT_MAX_SOURCE_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_MAX_SOURCE_FILES = 20_000;
+
+/** Files up to this size are read into memory whole and written in the background. */
+const SMALL_FILE_BYTES = 256 * 1024;
 
 /** Files being flushed to disk at once; more and the archive is read no further until some finish. */
 const MAX_IN_FLIGHT = 64;
@@ -150,7 +153,37 @@ class TreeWriter {
   private onEntry(entry: ReadEntry): void {
     const rel = this.failure ? undefined : this.place(entry);
     if (rel === undefined) entry.resume();
+    else if (entry.size <= SMALL_FILE_BYTES) this.bufferSmallFile(entry, rel);
     else this.track(this.writeFile(entry, rel));
+  }
+
+  /**
+   * The parser hands out one entry at a time and waits until it is consumed: reading a small
+   * file into memory at once lets the next entry start while this one is written.
+   */
+  private bufferSmallFile(entry: ReadEntry, rel: string): void {
+    const chunks: Buffer[] = [];
+    const mode = fileMode(entry);
+    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    entry.once('end', () => {
+      if (this.failure) return;
+      const path = join(this.opts.root, rel);
+      this.track(
+        this.ensureDirectory(dirname(path)).then(() => writeFile(path, Buffer.concat(chunks), { mode })),
+      );
+    });
+  }
+
+  private readonly directories = new Map<string, Promise<void>>();
+
+  /** We create every directory ourselves and never a link, so no path component can redirect a write. */
+  private ensureDirectory(dir: string): Promise<void> {
+    let made = this.directories.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true, mode: 0o755 }).then(() => undefined);
+      this.directories.set(dir, made);
+    }
+    return made;
   }
 
   /** Where a regular file entry goes, or undefined when the entry is skipped (or stops everything). */
@@ -164,7 +197,7 @@ class TreeWriter {
     switch (entry.type) {
       case 'Directory':
       case 'GNUDumpDir':
-        if (rel !== '') this.track(mkdir(join(this.opts.root, rel), { recursive: true, mode: 0o755 }).then());
+        if (rel !== '') this.track(this.ensureDirectory(join(this.opts.root, rel)));
         return undefined;
       case 'File':
       case 'OldFile':
@@ -207,15 +240,12 @@ class TreeWriter {
 
   private async writeFile(entry: ReadEntry, rel: string): Promise<void> {
     const path = join(this.opts.root, rel);
-    // We create every directory ourselves and never a link, so no path component can redirect the write.
-    await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+    await this.ensureDirectory(dirname(path));
     if (this.failure) {
       entry.resume();
       return;
     }
-    // Executable bit kept, everything else (setuid, setgid, sticky, group/other write) dropped.
-    const mode = (entry.mode ?? 0) & 0o111 ? 0o755 : 0o644;
-    const out = createWriteStream(path, { mode });
+    const out = createWriteStream(path, { mode: fileMode(entry) });
     this.open.add(out);
     entry.pipe(out);
     try {
@@ -227,6 +257,11 @@ class TreeWriter {
       this.open.delete(out);
     }
   }
+}
+
+/** Executable bit kept, everything else (setuid, setgid, sticky, group/other write) dropped. */
+function fileMode(entry: ReadEntry): number {
+  return (entry.mode ?? 0) & 0o111 ? 0o755 : 0o644;
 }
 
 /**
