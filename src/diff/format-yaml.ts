@@ -12,14 +12,31 @@ import { childContext, type KeyContext, orderKeys } from './key-order.ts';
  * are quoted too, so what a reviewer reads is what the cluster gets.
  */
 export function formatYaml(value: unknown): string {
-  const out: string[] = [];
-  if (isMap(value) && !isEmptyCollection(value)) emitMap(value, '', 'root', out);
-  else if (Array.isArray(value) && value.length > 0) emitSeq(value, '', out);
-  else emitRootScalar(value, out);
-  return `${out.join('\n')}\n`;
+  const st: Emitter = { out: [], ancestors: new Set() };
+  if (isMap(value) && !isEmptyCollection(value)) emitMap(value, '', 'root', st);
+  else if (Array.isArray(value) && value.length > 0) emitSeq(value, '', st);
+  else emitRootScalar(value, st.out);
+  return `${st.out.join('\n')}\n`;
 }
 
 type Map = Record<string, unknown>;
+
+interface Emitter {
+  out: string[];
+  /** Collections being printed: meeting one again means a YAML alias cycle, printed as a marker. */
+  ancestors: Set<object>;
+}
+
+const CIRCULAR = '"<circular alias>"';
+
+/** Runs `emit` with `value` marked as being printed; false (nothing printed) when it already is. */
+function nested(value: object, st: Emitter, emit: () => void): boolean {
+  if (st.ancestors.has(value)) return false;
+  st.ancestors.add(value);
+  emit();
+  st.ancestors.delete(value);
+  return true;
+}
 
 function isMap(value: unknown): value is Map {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,7 +61,8 @@ function emitRootScalar(value: unknown, out: string[]): void {
   }
 }
 
-function emitMap(map: Map, indent: string, context: KeyContext, out: string[]): void {
+function emitMap(map: Map, indent: string, context: KeyContext, st: Emitter): void {
+  const out = st.out;
   const keys = orderKeys(definedKeys(map), context);
   for (const key of keys) {
     const value = map[key];
@@ -54,10 +72,11 @@ function emitMap(map: Map, indent: string, context: KeyContext, out: string[]): 
     const lead = explicit ? `${indent}? ${formattedKey}\n${indent}:` : `${indent}${formattedKey}:`;
     if (isMap(value) && !isEmptyCollection(value)) {
       out.push(lead);
-      emitMap(value, `${indent}  `, childContext(key), out);
+      if (!nested(value, st, () => emitMap(value, `${indent}  `, childContext(key), st)))
+        out.push(`${indent}  ${CIRCULAR}`);
     } else if (Array.isArray(value) && value.length > 0) {
       out.push(lead);
-      emitSeq(value, `${indent}  `, out);
+      if (!nested(value, st, () => emitSeq(value, `${indent}  `, st))) out.push(`${indent}  ${CIRCULAR}`);
     } else {
       const block = blockLines(value, `${indent}  `);
       if (block) out.push(`${lead} ${block.header}`, ...block.lines);
@@ -66,7 +85,8 @@ function emitMap(map: Map, indent: string, context: KeyContext, out: string[]): 
   }
 }
 
-function emitSeq(items: readonly unknown[], indent: string, out: string[]): void {
+function emitSeq(items: readonly unknown[], indent: string, st: Emitter): void {
+  const out = st.out;
   const inner = `${indent}  `;
   for (const item of items) {
     if (isEmptyCollection(item) || (!isMap(item) && !Array.isArray(item))) {
@@ -77,9 +97,11 @@ function emitSeq(items: readonly unknown[], indent: string, out: string[]): void
     }
     // Emit the collection one level deeper, then fold its first line onto the dash: `- name: x`.
     const first = out.length;
-    if (Array.isArray(item)) emitSeq(item, inner, out);
-    else emitMap(item as Map, inner, 'item', out);
-    out[first] = `${indent}- ${(out[first] ?? '').slice(inner.length)}`;
+    const printed = nested(item as object, st, () => {
+      if (Array.isArray(item)) emitSeq(item, inner, st);
+      else emitMap(item as Map, inner, 'item', st);
+    });
+    out[first] = printed ? `${indent}- ${(out[first] ?? '').slice(inner.length)}` : `${indent}- ${CIRCULAR}`;
   }
 }
 

@@ -54,13 +54,26 @@ function stripMetadata(metadata: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
-function orderedCopy(value: unknown, context: KeyContext): unknown {
-  if (Array.isArray(value)) return value.map((item) => orderedCopy(item, 'item'));
-  if (!isMap(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of orderKeys(Object.keys(value), context)) {
-    out[key] = orderedCopy(value[key], childContext(key));
+/**
+ * YAML aliases can build a cycle (`data: &x {b: *x}` parses to an object that contains itself);
+ * printing one would never end, so the repeat is shown as this marker.
+ */
+export const CIRCULAR = '<circular alias>';
+
+function orderedCopy(value: unknown, context: KeyContext, ancestors: Set<object> = new Set()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (ancestors.has(value)) return CIRCULAR;
+  ancestors.add(value);
+  let out: unknown;
+  if (Array.isArray(value)) out = value.map((item) => orderedCopy(item, 'item', ancestors));
+  else {
+    const map = value as Record<string, unknown>;
+    const copy: Record<string, unknown> = {};
+    for (const key of orderKeys(Object.keys(map), context))
+      copy[key] = orderedCopy(map[key], childContext(key), ancestors);
+    out = copy;
   }
+  ancestors.delete(value);
   return out;
 }
 

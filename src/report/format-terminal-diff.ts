@@ -35,7 +35,8 @@ function formatOverview(cs: ChangeSet, c: Colors): string[] {
     out.push('  summary:');
     for (const s of cs.summary) out.push(`    ${c.bold(clean(s.resource))}: ${clean(s.facts.join(', '))}`);
   }
-  const removed = cs.changes.filter((ch) => ch.action === 'removed');
+  // A failed render prunes nothing: its "removals" are not deletions.
+  const removed = cs.renderFailed ? [] : cs.changes.filter((ch) => ch.action === 'removed');
   if (removed.length > 0) {
     out.push(c.red('  will delete:'));
     for (const ch of removed) {

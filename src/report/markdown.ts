@@ -37,25 +37,22 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = {
 /** An inline code span that holds any text: its fence is longer than any backtick run inside. */
 export function codeSpan(text: string): string {
   const body = oneLine(text);
-  const fence = '`'.repeat(longestRun(body, '`') + 1);
+  const fence = '`'.repeat(longestBacktickRun(body) + 1);
   const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
 /** A fenced code block whose fence no line inside can close (CommonMark: a longer fence wins). */
 export function codeBlock(text: string, lang = ''): string {
-  const fence = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith('\n') ? text : `${text}\n`;
   return `${fence}${lang}\n${body}${fence}`;
 }
 
-function longestRun(text: string, ch: string): number {
+function longestBacktickRun(text: string): number {
   let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === ch ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
+  // A regex scan: a per-character loop over 5,000 diffs shows up in the benchmark.
+  for (const run of text.match(/`+/g) ?? []) if (run.length > longest) longest = run.length;
   return longest;
 }
 

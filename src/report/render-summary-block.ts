@@ -2,6 +2,7 @@ import { riskNoteOf } from '../diff/order-changes.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import { type ChangeSet, type Finding, SEVERITY_RANK, type Severity } from '../types.ts';
 import { codeSpan, escapeMarkdown, formatCount, formatDuration, link, plural, shortSha } from './markdown.ts';
+import { rankSummaries } from './rank-summaries.ts';
 import type { DeploymentNote, Report } from './report.ts';
 import {
   type ChangeSetCounts,
@@ -18,19 +19,14 @@ export interface SummaryCaps {
 }
 
 /**
- * Caps tried in turn until the block fits: everything first, then findings beyond the first 20
- * (they are cut before any summary line), then ever shorter lists. Counts always stay exact.
+ * Caps tried in turn until the block fits. The summary shows its 50 most important lines at most
+ * (it is a ten-second read; the rest is counted); then findings beyond the first 20 go (before any
+ * summary line), then ever shorter lists. Counts always stay exact.
  */
 export const CAP_STEPS: readonly SummaryCaps[] = [
-  {
-    summary: Number.POSITIVE_INFINITY,
-    deletions: Number.POSITIVE_INFINITY,
-    findings: Number.POSITIVE_INFINITY,
-  },
-  { summary: Number.POSITIVE_INFINITY, deletions: Number.POSITIVE_INFINITY, findings: 20 },
-  { summary: 200, deletions: 100, findings: 20 },
-  { summary: 100, deletions: 50, findings: 10 },
-  { summary: 40, deletions: 25, findings: 10 },
+  { summary: 50, deletions: 100, findings: Number.POSITIVE_INFINITY },
+  { summary: 50, deletions: 100, findings: 20 },
+  { summary: 30, deletions: 50, findings: 10 },
   { summary: 15, deletions: 10, findings: 5 },
   { summary: 5, deletions: 5, findings: 3 },
   { summary: 0, deletions: 0, findings: 0 },
@@ -128,18 +124,19 @@ function withTarget(text: string, target: string, several: boolean): string {
   return several ? `${text} (${escapeMarkdown(target)})` : text;
 }
 
+/** Names shown for a group of resources that changed the same way; the rest are counted. */
+const GROUP_NAMES = 3;
+
 function renderSummaryLines(sets: readonly ChangeSet[], several: boolean, cap: number): string {
-  const lines: string[] = [];
-  let total = 0;
-  for (const cs of sets) {
-    for (const s of cs.summary) {
-      total++;
-      if (lines.length >= cap) continue;
-      const facts = s.facts.map(escapeMarkdown).join(', ');
-      lines.push(`- ${withTarget(`**${escapeMarkdown(s.resource)}**`, cs.target, several)}: ${facts}`);
-    }
-  }
-  if (total > lines.length) lines.push(`- … and ${formatCount(total - lines.length)} more`);
+  const groups = rankSummaries(sets);
+  const lines = groups.slice(0, cap).map((g) => {
+    const names = g.resources.slice(0, GROUP_NAMES).map((r) => `**${escapeMarkdown(r)}**`);
+    const more = g.resources.length - names.length;
+    const who = more > 0 ? `${names.join(', ')} and ${formatCount(more)} more` : names.join(', ');
+    return `- ${withTarget(who, g.target, several)}: ${g.facts.map(escapeMarkdown).join(', ')}`;
+  });
+  const rest = groups.slice(lines.length).reduce((sum, g) => sum + g.resources.length, 0);
+  if (rest > 0) lines.push(`- … and ${plural(rest, 'more resource')}`);
   return lines.join('\n');
 }
 
@@ -147,6 +144,8 @@ function renderDeletions(sets: readonly ChangeSet[], several: boolean, cap: numb
   const lines: string[] = [];
   let total = 0;
   for (const cs of sets) {
+    // A failed render is not a deletion: nothing is pruned from it (its failure line says so).
+    if (cs.renderFailed) continue;
     // Changes are ordered removed-first, riskiest kinds first.
     for (const change of cs.changes) {
       if (change.action !== 'removed') continue;

@@ -313,3 +313,13 @@ describe('diffResources summary of autoscalers', () => {
     ).toEqual([{ resource: 'Deployment ml/llm', facts: ['autoscaling 0–100 → 0–8'] }]);
   });
 });
+
+describe('diffResources on hostile input', () => {
+  it('diffs objects with YAML alias cycles without recursing forever', () => {
+    const data: Record<string, unknown> = { k: 'v' };
+    data.loop = data;
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data } as KubeObject;
+    const { changes } = diffResources({ target: 't', base: [], head: [resource(cm)] });
+    expect(changes[0]?.diff).toContain('+  loop: <circular alias>\n');
+  });
+});

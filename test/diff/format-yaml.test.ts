@@ -165,3 +165,14 @@ describe('formatYaml', () => {
     expect(roundTrip({ [key]: { x: 1 } })).toEqual({ [key]: { x: 1 } });
   });
 });
+
+describe('formatYaml on alias cycles', () => {
+  it('prints a marker where an alias refers back to its own ancestor, instead of recursing forever', () => {
+    const data: Record<string, unknown> = { a: 1 };
+    data.self = data;
+    data.list = [data];
+    expect(formatYaml({ data })).toBe(
+      'data:\n  a: 1\n  list:\n    - "<circular alias>"\n  self:\n    "<circular alias>"\n',
+    );
+  });
+});

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareChanges, riskNoteOf, riskRankOf } from '../../src/diff/order-changes.ts';
+import { compareChanges, compareNatural, riskNoteOf, riskRankOf } from '../../src/diff/order-changes.ts';
 import type { Action, Change } from '../../src/types.ts';
 
 function change(action: Action, kind: string, name = 'x', namespace = 'ml'): Change {
@@ -47,5 +48,42 @@ describe('compareChanges', () => {
     expect(riskNoteOf('PersistentVolumeClaim')).toBe('its data may be lost');
     expect(riskNoteOf('ConfigMap')).toBeUndefined();
     expect(riskRankOf('Namespace')).toBeLessThan(riskRankOf('StatefulSet'));
+  });
+});
+
+describe('compareNatural', () => {
+  it('orders numbered names by number, the same on every locale', () => {
+    expect(['api-10', 'api-2', 'api-1', 'api-02', 'api', 'b-1', 'a-100'].sort(compareNatural)).toEqual([
+      'a-100',
+      'api',
+      'api-1',
+      'api-02',
+      'api-2',
+      'api-10',
+      'b-1',
+    ]);
+  });
+
+  it('is a total order consistent with equality', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        expect(Math.sign(compareNatural(a, b)) + Math.sign(compareNatural(b, a))).toBe(0);
+        expect(compareNatural(a, b) === 0).toBe(a === b);
+      }),
+    );
+  });
+
+  it('sorts the same whatever the input order (a consistent order)', () => {
+    const names = fc.array(fc.stringMatching(/^[a0-9-]{0,6}$/), { maxLength: 12 });
+    fc.assert(
+      fc.property(names, (list) => {
+        const sorted = [...list].sort(compareNatural);
+        expect([...list].reverse().sort(compareNatural)).toEqual(sorted);
+        for (let i = 1; i < sorted.length; i++) {
+          expect(compareNatural(sorted[i - 1] as string, sorted[i] as string)).toBeLessThanOrEqual(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

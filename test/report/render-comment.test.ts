@@ -260,3 +260,12 @@ describe('renderComment within GitHub limits', () => {
     );
   });
 });
+
+describe('renderComment for a failed render', () => {
+  it('does not list a failed target’s missing resources as deletions', () => {
+    const cs = bigChangeSet(0, { removed: 3 });
+    const body = renderComment({ headSha: HEAD_SHA, changeSets: [{ ...cs, renderFailed: true }] });
+    expect(body).toContain('failed to render: nothing will be applied or pruned from it.');
+    expect(body).not.toContain('Will delete');
+  });
+});

@@ -15,7 +15,7 @@ export interface AutoscalerView {
  * defaults to 0, `maxReplicaCount` to 100, target kind to Deployment), per their API docs.
  */
 export function autoscalerOf(obj: KubeObject | undefined): AutoscalerView | undefined {
-  if (!obj) return undefined;
+  if (obj?.kind !== 'HorizontalPodAutoscaler' && obj?.kind !== 'ScaledObject') return undefined;
   const group = obj.apiVersion.split('/')[0];
   if (obj.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') {
     const targetKind = readText(obj, 'spec', 'scaleTargetRef', 'kind');

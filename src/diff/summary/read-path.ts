@@ -35,15 +35,18 @@ export function readText(value: unknown, ...path: (string | number)[]): string |
   return undefined;
 }
 
-/** Structural equality of plain data (key order ignored). */
-export function isSameData(a: unknown, b: unknown): boolean {
+/** Structural equality of plain data (key order ignored); past `depth` levels (an alias cycle) unequal. */
+export function isSameData(a: unknown, b: unknown, depth = 64): boolean {
   if (a === b) return true;
+  if (depth <= 0) return false;
   if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => isSameData(x, b[i]));
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => isSameData(x, b[i], depth - 1));
   }
   if (isObj(a) && isObj(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && isSameData(a[k], b[k]));
+    return (
+      keys.length === Object.keys(b).length && keys.every((k) => k in b && isSameData(a[k], b[k], depth - 1))
+    );
   }
   return false;
 }
