@@ -53,7 +53,10 @@ export function diffResources(opts: DiffResourcesOptions): DiffResult {
       continue;
     }
     const found = summarizeChange({ before: pair.base?.object, after: pair.head?.object });
-    if (found.length > 0) facts.set(formatResourceId(change.id), found);
+    if (found.length === 0) continue;
+    // Two kinds can share a name across groups (a Service and a Knative Service): keep both lines.
+    const name = formatResourceId(change.id);
+    facts.set(facts.has(name) ? `${name} (${change.id.group || 'core'})` : name, found);
   }
   for (const { pair, change } of autoscaled) addAutoscalerFacts(facts, pair, change.id.namespace);
   const summary = [...facts].map(([resource, list]) => ({ resource, facts: capFacts(list) }));

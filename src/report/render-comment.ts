@@ -24,11 +24,12 @@ export interface BodyLimits {
 }
 
 /**
- * The sticky PR comment: marker, summary block (always whole: counts, AI summary, deletions,
- * deployments, findings), then a collapsible diff per resource and the commit it describes.
- * Past `maxChars`, diffs go largest-first, then findings beyond the first 20, then summary lines
- * beyond shrinking caps (counted, never silently), and a note says what was left out and where the
- * full diff is. The result is never longer than `maxChars`.
+ * The sticky PR comment: marker, summary block (title with status and commit, per-target counts,
+ * the most important AI summary lines, deletions, deployments, findings), then a collapsible diff
+ * per resource and the commit it describes. Past `maxChars`, diffs go largest-first (a single giant
+ * one is cut to its head first), then findings beyond the first 20, then list lines beyond shrinking
+ * caps, always counted, never silently; a note says how many diffs were left out and where the full
+ * diff is. The result is never longer than `maxChars`.
  */
 export function renderComment(report: Report, opts: BodyLimits = {}): string {
   const maxChars = opts.maxChars ?? COMMENT_LIMIT;

@@ -323,3 +323,23 @@ describe('diffResources on hostile input', () => {
     expect(changes[0]?.diff).toContain('+  loop: <circular alias>\n');
   });
 });
+
+describe('diffResources summary names', () => {
+  it('keeps one line per resource when two kinds of different groups share a name', () => {
+    const workload = (apiVersion: string, image: string): KubeObject => ({
+      apiVersion,
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { template: { spec: { containers: [{ name: 'c', image }] } } },
+    });
+    const { summary } = diffResources({
+      target: 't',
+      base: [resource(workload('apps/v1', 'web:1')), resource(workload('acme.dev/v1', 'web:1'))],
+      head: [resource(workload('apps/v1', 'web:2')), resource(workload('acme.dev/v1', 'web:3'))],
+    });
+    expect(summary).toEqual([
+      { resource: 'Deployment ml/web', facts: ['image web:1 → 3'] },
+      { resource: 'Deployment ml/web (apps)', facts: ['image web:1 → 2'] },
+    ]);
+  });
+});

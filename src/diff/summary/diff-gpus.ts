@@ -57,7 +57,8 @@ function gpuCounts(view: PodSpecView): Map<string, string> {
       const text = readText(limits, name) ?? readText(requests, name) ?? '0';
       const n = Number(text);
       const prev = totals.get(name) ?? 0;
-      totals.set(name, Number.isFinite(n) && typeof prev === 'number' ? prev + n : `${prev}+${text}`);
+      // A quantity that is not a plain count is shown as written.
+      totals.set(name, Number.isFinite(n) && typeof prev === 'number' ? prev + n : text);
     }
   }
   return new Map([...totals].map(([k, v]) => [k, String(v)]));
