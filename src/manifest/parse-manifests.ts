@@ -1,4 +1,13 @@
-import { type Document, isMap, LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  visit,
+  type YAMLError,
+} from 'yaml';
 import type { Finding, KubeObject, Resource, Severity } from '../types.ts';
 import { closestMatch } from './closest-match.ts';
 import { expandAliases } from './expand-aliases.ts';
@@ -120,18 +129,13 @@ function parseStream(source: string, lineOffset: number, sink: ParseSink): void 
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, { ...KUBE_YAML_OPTIONS, lineCounter });
   const lineAt: LineAt = (pos) => lineCounter.linePos(pos).line + lineOffset;
-  for (const doc of docs) parseDocument({ doc, source, lineAt, sink });
+  for (const doc of docs) parseDocument({ doc, lineAt, sink });
 }
 
-function parseDocument(args: {
-  doc: Document.Parsed;
-  source: string;
-  lineAt: LineAt;
-  sink: ParseSink;
-}): void {
-  const { doc, source, lineAt, sink } = args;
+function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink }): void {
+  const { doc, lineAt, sink } = args;
   if (doc.errors.length > 0) {
-    reportErrors(doc.errors, { source, lineAt, sink });
+    reportErrors(doc.errors, { doc, lineAt, sink });
     return;
   }
   for (const warning of doc.warnings)
@@ -159,22 +163,23 @@ function parseDocument(args: {
  */
 function reportErrors(
   errors: readonly YAMLError[],
-  ctx: { source: string; lineAt: LineAt; sink: ParseSink },
+  ctx: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink },
 ) {
   let first = true;
   for (const err of errors) {
     if (!first && err.code !== 'DUPLICATE_KEY') continue;
     first = false;
-    ctx.sink.report('error', ctx.lineAt(err.pos[0]), formatYamlError(err, ctx.source));
+    ctx.sink.report('error', ctx.lineAt(err.pos[0]), formatYamlError(err, ctx.doc));
   }
 }
 
-function formatYamlError(err: YAMLError, source: string): string {
+function formatYamlError(err: YAMLError, doc: Document.Parsed): string {
   switch (err.code) {
     case 'DUPLICATE_KEY': {
-      const key = source.slice(err.pos[0], err.pos[1]).trim();
-      const shown = key.length > 60 ? `${key.slice(0, 57)}...` : key;
-      return `duplicate key ${shown} (a YAML map's keys must be unique)`;
+      const key = keyAt(doc, err.pos[0]);
+      const shown =
+        key === undefined ? '' : ` ${JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key)}`;
+      return `duplicate key${shown} (a YAML map's keys must be unique)`;
     }
     case 'RESOURCE_EXHAUSTION':
       // yaml reports a stack overflow while composing deeply nested collections this way.
@@ -182,6 +187,20 @@ function formatYamlError(err: YAMLError, source: string): string {
     default:
       return `invalid YAML: ${firstLine(err.message)}`;
   }
+}
+
+/** The text of the scalar map key starting at `offset` (yaml points duplicate-key errors at the key). */
+function keyAt(doc: Document.Parsed, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key?.range?.[0] !== offset) return undefined;
+      found = isScalar(key) ? String(key.value) : undefined;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**

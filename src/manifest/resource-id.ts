@@ -72,9 +72,14 @@ export function resourceIdOf(obj: KubeObject, opts: IdentityOptions = {}): Resou
   return { group, kind: kindName, namespace, name };
 }
 
-/** `Deployment ml/api` for namespaced, `ClusterRole admin` for cluster-scoped objects. */
+/**
+ * `Deployment ml/api` for namespaced, `ClusterRole admin` for cluster-scoped objects. A missing kind or
+ * name (which validation reports) shows as `(no kind)` / `(no name)` so messages stay readable.
+ */
 export function formatResourceId(id: ResourceId): string {
-  return id.namespace ? `${id.kind} ${id.namespace}/${id.name}` : `${id.kind} ${id.name}`;
+  const kind = id.kind || '(no kind)';
+  const name = id.name || '(no name)';
+  return id.namespace ? `${kind} ${id.namespace}/${name}` : `${kind} ${name}`;
 }
 
 /** A stable map key for an identity. */
