@@ -122,10 +122,7 @@ export class FerryStack extends Stack {
         FERRY_BUCKET: claimChecks.bucketName,
         FERRY_KUBECTL: LAYER_KUBECTL,
         FERRY_HELM: LAYER_HELM,
-        // Lambda's file system is read-only except /tmp; helm wants writable cache/config/data homes.
-        HELM_CACHE_HOME: '/tmp/helm/cache',
-        HELM_CONFIG_HOME: '/tmp/helm/config',
-        HELM_DATA_HOME: '/tmp/helm/data',
+        // No HELM_*_HOME here: src/render runs each binary in a /tmp sandbox with its own homes.
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
