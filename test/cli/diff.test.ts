@@ -31,11 +31,25 @@ describe('ferry diff', () => {
     repo.commit('v2');
     repo.write({ 'uncommitted.txt': 'scratch' });
 
-    const r = runFerry(['diff', '--repo', repo.dir, '--base', 'main', '--head', 'model-v2', '--format', 'json']);
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'main',
+      '--head',
+      'model-v2',
+      '--format',
+      'json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
-      targets: { name: string; changes: { kind: string; action: string }[]; summary: { resource: string; facts: string[] }[] }[];
+      targets: {
+        name: string;
+        changes: { kind: string; action: string }[];
+        summary: { resource: string; facts: string[] }[];
+      }[];
     };
     // batch-eval's chart is untouched by the change: not rendered, not shown.
     expect(out.targets.map((t) => t.name)).toEqual(['staging', 'production']);
@@ -51,7 +65,17 @@ describe('ferry diff', () => {
     repo.commit('v1');
     applyUpgrade(repo);
     const head = repo.commit('v2');
-    const r = runFerry(['diff', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'markdown']);
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'HEAD~1',
+      '--head',
+      'HEAD',
+      '--format',
+      'markdown',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith('<!-- ferry:sticky-comment -->')).toBe(true);
     expect(r.stdout).toContain(head.slice(0, 7));
@@ -67,7 +91,17 @@ describe('ferry diff', () => {
     repo.write({ 'deploy/secret.yaml': secret('correct-horse-battery-staple') });
     repo.commit('head');
     for (const format of ['text', 'markdown', 'json']) {
-      const r = runFerry(['diff', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', format]);
+      const r = runFerry([
+        'diff',
+        '--repo',
+        repo.dir,
+        '--base',
+        'HEAD~1',
+        '--head',
+        'HEAD',
+        '--format',
+        format,
+      ]);
       const all = r.stdout + r.stderr;
       expect(all).toContain('password');
       for (const value of ['hunter2-old-passphrase', 'correct-horse-battery-staple', 'ferry-service-user']) {
@@ -83,7 +117,17 @@ describe('ferry diff', () => {
     repo.commit('base');
     repo.write({ 'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n' });
     repo.commit('broken');
-    const r = runFerry(['diff', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'markdown']);
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'HEAD~1',
+      '--head',
+      'HEAD',
+      '--format',
+      'markdown',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('k8s/cm.yaml');
     expect(r.stdout).toMatch(/❌/);

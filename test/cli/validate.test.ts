@@ -20,13 +20,28 @@ describe('ferry validate', () => {
     };
     const file = 'examples/seed/kubernetes/deployment.yaml';
     expect(findings).toContainEqual(
-      expect.objectContaining({ file, line: 3, rule: 'schema', severity: 'error', message: expect.stringContaining('did you mean "metadata"') }),
+      expect.objectContaining({
+        file,
+        line: 3,
+        rule: 'schema',
+        severity: 'error',
+        message: expect.stringContaining('did you mean "metadata"'),
+      }),
     );
     expect(findings).toContainEqual(
-      expect.objectContaining({ file, line: 17, rule: 'image-pinned', message: expect.stringContaining('my-image:latest') }),
+      expect.objectContaining({
+        file,
+        line: 17,
+        rule: 'image-pinned',
+        message: expect.stringContaining('my-image:latest'),
+      }),
     );
     expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'schema', severity: 'warning', message: expect.stringContaining('not validated') }),
+      expect.objectContaining({
+        rule: 'schema',
+        severity: 'warning',
+        message: expect.stringContaining('not validated'),
+      }),
     );
   });
 
@@ -39,7 +54,15 @@ describe('ferry validate', () => {
   });
 
   it('validates one target with --target', () => {
-    const r = runFerry(['validate', '--repo', 'examples/classifier', '--target', 'batch-eval', '--format', 'json']);
+    const r = runFerry([
+      'validate',
+      '--repo',
+      'examples/classifier',
+      '--target',
+      'batch-eval',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).resources).toBe(1);
   });
