@@ -12,7 +12,8 @@ export const RULE_DESCRIPTIONS = {
   'image-pinned': 'Container images are pinned by digest or an immutable tag, not latest.',
   'model-pinned': 'Model storage URIs point at a fixed model version.',
   'model-requests': 'Model servers set CPU and memory requests.',
-  'plaintext-secret': 'No credentials in plain text in ConfigMaps, env values or annotations.',
+  'plaintext-secret':
+    'No Secret committed with plaintext values, and no credential-like env var with a literal value.',
   'duplicate-resource': 'No two resources share the same identity in one target.',
   'deprecated-api': 'No API versions deprecated or removed in the configured Kubernetes version.',
   'selector-match': "Workload selectors match their pod template's labels.",

@@ -8,7 +8,7 @@ import {
   visit,
   type YAMLError,
 } from 'yaml';
-import type { Finding, KubeObject, Resource, Severity } from '../types.ts';
+import { type Finding, type KubeObject, type Resource, SEVERITY_RANK, type Severity } from '../types.ts';
 import { closestMatch } from './closest-match.ts';
 import { expandAliases } from './expand-aliases.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
@@ -61,7 +61,11 @@ export function parseManifests(text: string, file: string, opts: ParseOptions = 
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const bytes = utf8LengthOver(text, maxBytes);
   if (bytes !== undefined) {
-    sink.report('error', 1, `file is ${bytes} bytes, over the ${maxBytes}-byte limit`);
+    sink.report(
+      'error',
+      1 + (opts.lineOffset ?? 0),
+      `file is ${bytes} bytes, over the ${maxBytes}-byte limit`,
+    );
     return sink.result();
   }
   const source = normaliseText(text);
@@ -86,6 +90,7 @@ class ParseSink {
   readonly resources: Resource[] = [];
   private readonly findings: Finding[] = [];
   private dropped = 0;
+  private droppedSeverity: Severity = 'info';
   readonly maxDepth: number;
   readonly maxAliasCount: number;
 
@@ -100,6 +105,7 @@ class ParseSink {
   report(severity: Severity, line: number, message: string, resource?: string): void {
     if (this.findings.length >= MAX_FINDINGS_PER_FILE) {
       this.dropped++;
+      if (SEVERITY_RANK[severity] > SEVERITY_RANK[this.droppedSeverity]) this.droppedSeverity = severity;
       return;
     }
     const finding: Finding = { rule: 'parse', severity, file: this.file, line, message };
@@ -113,7 +119,8 @@ class ParseSink {
       const last = findings[findings.length - 1];
       findings.push({
         rule: 'parse',
-        severity: findings.some((f) => f.severity === 'error') ? 'error' : 'warning',
+        // As severe as the worst finding left out: the summary must not hide an error.
+        severity: this.droppedSeverity,
         file: this.file,
         line: last?.line ?? 1,
         message: `${this.dropped} more parse problems in this file not shown`,

@@ -5,7 +5,7 @@ import { parseManifests } from '../../src/manifest/parse-manifests.ts';
 import type { Finding, ResourceId } from '../../src/types.ts';
 
 /**
- * Table-driven over test/fixtures/manifests/parse/<case>/{input.yaml|input.json, expected.json}. Each case
+ * Table-driven over test/fixtures/parse/<case>/{input.yaml|input.json, expected.json}. Each case
  * also runs with CRLF line ends and with a byte-order mark: neither may change a line number.
  */
 interface Expected {
@@ -13,7 +13,7 @@ interface Expected {
   findings: (Pick<Finding, 'severity' | 'line' | 'message'> & { resource?: string })[];
 }
 
-const root = path.join(import.meta.dirname, '../fixtures/manifests/parse');
+const root = path.join(import.meta.dirname, '../fixtures/parse');
 const cases = readdirSync(root).sort();
 
 const variants: Record<string, (text: string) => string> = {
