@@ -1,0 +1,55 @@
+import type { ReportKit } from './ferry-deps.ts';
+import type { FlowContext } from './flow-context.ts';
+
+export type CheckRunOutput = ReturnType<ReportKit['renderCheckRun']>;
+
+/** GitHub takes at most 50 annotations per create/update request (REST docs, "Update a check run"). */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+/**
+ * Completes a check run with its conclusion and output. Annotations go 50 a request: the earlier
+ * batches while the run is still in progress, the last one with the conclusion, so a run only
+ * shows completed once every annotation is on it (GitHub appends annotations across updates).
+ */
+export async function setCheckRunResult(
+  flow: FlowContext,
+  opts: { checkRunId: number; output: CheckRunOutput; kit: ReportKit },
+): Promise<void> {
+  const { conclusion, title, summary, text, annotations } = opts.output;
+  const batches = opts.kit.chunkAnnotations(annotations, ANNOTATIONS_PER_REQUEST);
+  const last = batches.pop() ?? [];
+  for (const batch of batches) {
+    await flow.octokit.rest.checks.update({
+      ...flow.repo,
+      check_run_id: opts.checkRunId,
+      output: { title, summary, annotations: batch },
+    });
+  }
+  await flow.octokit.rest.checks.update({
+    ...flow.repo,
+    check_run_id: opts.checkRunId,
+    status: 'completed',
+    conclusion,
+    completed_at: flow.deps.now().toISOString(),
+    output: { title, summary, ...(text ? { text } : {}), ...(last.length > 0 ? { annotations: last } : {}) },
+  });
+}
+
+/** Completes a run whose result no longer matters (its head moved on) without posting one. */
+export async function setCheckRunSuperseded(
+  flow: FlowContext,
+  opts: { checkRunId: number; newHeadSha: string },
+): Promise<void> {
+  await flow.octokit.rest.checks.update({
+    ...flow.repo,
+    check_run_id: opts.checkRunId,
+    status: 'completed',
+    // GitHub Actions marks runs superseded by a newer push `cancelled` too (concurrency groups).
+    conclusion: 'cancelled',
+    completed_at: flow.deps.now().toISOString(),
+    output: {
+      title: 'Superseded by a newer commit',
+      summary: `The pull request moved on to ${opts.newHeadSha.slice(0, 7)}; Ferry previews that commit instead.`,
+    },
+  });
+}
