@@ -2,7 +2,7 @@ import type { SourceTree } from '../source/source-tree.ts';
 import type { ChangeSet, Finding, Target } from '../types.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getSourceTree } from './get-source-tree.ts';
-import { listCompareFiles } from './list-compare-files.ts';
+import { type ComparedFiles, listCompareFiles } from './list-compare-files.ts';
 
 export interface PreviewInput {
   head: string;
@@ -13,7 +13,10 @@ export interface PreviewInput {
   /** Force every target to be rendered, whatever the changed files (e.g. a forced push). */
   all?: boolean;
   defaultBranch: string;
-  /** Which of the head's targets to preview (e.g. those tracking the pushed branch). */
+  /**
+   * Which of the head's targets to preview (those tracking the pushed branch). When given, the head
+   * is fetched first and nothing more is fetched if no target matches.
+   */
   targetFilter?: (target: Target) => boolean;
 }
 
@@ -32,21 +35,34 @@ export interface PreviewResult {
  */
 export async function computePreview(flow: FlowContext, input: PreviewInput): Promise<PreviewResult> {
   const trees: SourceTree[] = [];
+  const keep = (tree: SourceTree): SourceTree => {
+    trees.push(tree);
+    return tree;
+  };
   try {
-    const compared = input.base ? await listCompareFiles(flow, input.base, input.head) : undefined;
-    const baseSha = input.base && (input.baseMode === 'merge-base' ? compared?.mergeBase : input.base);
-    // Both downloads at once; allSettled so a failure of one never leaks the other's temp dir.
-    const settled = await Promise.allSettled([
-      getSourceTree(flow, input.head),
-      baseSha ? getSourceTree(flow, baseSha) : Promise.resolve(undefined),
-    ]);
-    for (const s of settled) if (s.status === 'fulfilled' && s.value) trees.push(s.value);
-    const rejected = settled.find((s) => s.status === 'rejected');
-    if (rejected) throw rejected.reason;
-    const head = trees[0] as SourceTree;
-    const base = baseSha ? trees[1] : undefined;
-    const loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
-    const targets = loaded.config.targets.filter(input.targetFilter ?? (() => true));
+    let head: SourceTree;
+    let base: SourceTree | undefined;
+    let compared: ComparedFiles | undefined;
+    let baseSha: string | undefined;
+    let loaded: Awaited<ReturnType<FlowContext['deps']['loadConfig']>>;
+    let targets: Target[];
+    if (input.targetFilter) {
+      // A push: most branches track no target, so read the head's config before fetching more.
+      head = keep(await getSourceTree(flow, input.head));
+      loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
+      targets = loaded.config.targets.filter(input.targetFilter);
+      if (targets.length === 0) return { changeSets: [], targets };
+      compared = input.base ? await listCompareFiles(flow, input.base, input.head) : undefined;
+      baseSha = resolveBase(input, compared);
+      base = baseSha ? keep(await getSourceTree(flow, baseSha)) : undefined;
+    } else {
+      // A pull request: both sides are needed; fetch them at once.
+      compared = input.base ? await listCompareFiles(flow, input.base, input.head) : undefined;
+      baseSha = resolveBase(input, compared);
+      [head, base] = await getBothTrees(flow, { head: input.head, base: baseSha, keep });
+      loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
+      targets = loaded.config.targets;
+    }
     const changeSets =
       targets.length === 0
         ? []
@@ -65,6 +81,30 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
   } finally {
     await Promise.all(trees.map((t) => t.dispose()));
   }
+}
+
+function resolveBase(input: PreviewInput, compared: ComparedFiles | undefined): string | undefined {
+  if (!input.base) return undefined;
+  return input.baseMode === 'merge-base' ? compared?.mergeBase : input.base;
+}
+
+/** Both downloads at once; allSettled so a failure of one never leaks the other's temp dir. */
+async function getBothTrees(
+  flow: FlowContext,
+  opts: { head: string; base: string | undefined; keep: (tree: SourceTree) => SourceTree },
+): Promise<[SourceTree, SourceTree | undefined]> {
+  const settled = await Promise.allSettled([
+    getSourceTree(flow, opts.head),
+    opts.base ? getSourceTree(flow, opts.base) : Promise.resolve(undefined),
+  ]);
+  for (const s of settled) if (s.status === 'fulfilled' && s.value) opts.keep(s.value);
+  const rejected = settled.find((s) => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  const [head, base] = settled as [
+    PromiseFulfilledResult<SourceTree>,
+    PromiseFulfilledResult<SourceTree | undefined>,
+  ];
+  return [head.value, base.value];
 }
 
 function configChangeSet(findings: Finding[], file: string | undefined): ChangeSet | undefined {

@@ -57,7 +57,13 @@ export async function createHarness(deps: Partial<FerryDeps> = {}): Promise<Harn
     appId: 12345,
     privateKey: testPrivateKey(),
     log,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // The function form wins over Probot's own defaults at construction time; the object form
+    // leaves the throttle's one-second gap between writes in place.
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
   await probot.load(createFerryApp({ now: () => new Date('2025-01-01T12:00:00Z'), ...deps }));
   return {

@@ -47,3 +47,28 @@ export function setupPull(
     base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
   });
 }
+
+/** main moved from base to merge by merging PR #42 (the push a merge sends). */
+export function setupMerge(
+  gh: FakeGitHub,
+  opts: { base?: TreeFiles; head?: TreeFiles; changed?: string[] } = {},
+): void {
+  gh.setTree(SHAS.base, opts.base ?? BASE_FILES);
+  gh.setTree(SHAS.merge, opts.head ?? HEAD_FILES);
+  gh.compares.set(`${SHAS.base}...${SHAS.merge}`, {
+    files: opts.changed ?? ['deploy/production/model.yaml'],
+    mergeBase: SHAS.base,
+  });
+  gh.addPull({
+    number: 42,
+    node_id: 'PR_kwDOACME42',
+    title: 'Canary for classifier v2',
+    state: 'closed',
+    merged: true,
+    merged_at: '2025-01-01T11:59:00Z',
+    merge_commit_sha: SHAS.merge,
+    head: { ref: 'feature/canary', sha: SHAS.head, repo: { full_name: 'acme/ml-platform', fork: false } },
+    base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
+  });
+  gh.commitPulls.set(SHAS.merge, [42]);
+}
