@@ -1,15 +1,18 @@
 import type { FlowContext } from './flow-context.ts';
 
-export const CONFIG_PATH = '.github/ferry.yml';
+/** The names loadConfig reads, in its order (src/config/load-config.ts, CONFIG_FILES). */
+export const CONFIG_FILES = ['.github/ferry.yml', '.github/ferry.yaml'] as const;
 
 /**
- * Whether a revision has `.github/ferry.yml`: one small request that spares an unconfigured
- * repository (the App may be installed on a whole organisation) any tarball download or check run.
+ * Whether a revision has Ferry's config: one small request (the `.github` directory listing) that
+ * spares an unconfigured repository (the App may be installed on a whole organisation) any tarball
+ * download, check run or comment.
  */
 export async function hasConfigFile(flow: FlowContext, ref: string): Promise<boolean> {
   try {
-    await flow.octokit.rest.repos.getContent({ ...flow.repo, path: CONFIG_PATH, ref });
-    return true;
+    const { data } = await flow.octokit.rest.repos.getContent({ ...flow.repo, path: '.github', ref });
+    const names = new Set((Array.isArray(data) ? data : [data]).map((entry) => entry.path));
+    return CONFIG_FILES.some((file) => names.has(file));
   } catch (err) {
     if ((err as { status?: number }).status === 404) return false;
     throw err;

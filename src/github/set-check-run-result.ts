@@ -16,7 +16,10 @@ export async function setCheckRunResult(
   opts: { checkRunId: number; output: CheckRunOutput; kit: ReportKit },
 ): Promise<void> {
   const { conclusion, title, summary, text, annotations } = opts.output;
-  const batches = opts.kit.chunkAnnotations(annotations, ANNOTATIONS_PER_REQUEST);
+  // An annotation needs a file and a line (GitHub answers 422 otherwise); file-less findings
+  // (a tarball over the cap, a GitHub error) are in the summary and the comment instead.
+  const placed = annotations.filter((a) => a.path !== '' && a.start_line >= 1);
+  const batches = opts.kit.chunkAnnotations(placed, ANNOTATIONS_PER_REQUEST);
   const last = batches.pop() ?? [];
   for (const batch of batches) {
     await flow.octokit.rest.checks.update({

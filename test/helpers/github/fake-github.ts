@@ -487,8 +487,25 @@ export class FakeGitHub {
       }),
       'repos/get-content': ({ params, query }) => {
         const files = this.trees.get(`${repoFull(params)}@${query.get('ref') ?? 'main'}`);
-        const content = files?.[params.path ?? ''];
-        if (content === undefined) return notFound(`content ${params.path}`);
+        const path = params.path ?? '';
+        const content = files?.[path];
+        if (content === undefined) {
+          // A directory: list its direct entries, as GitHub does.
+          const entries = Object.keys(files ?? {})
+            .filter((f) => f.startsWith(`${path}/`))
+            .map((f) => f.slice(path.length + 1).split('/')[0] as string);
+          if (entries.length === 0) return notFound(`content ${path}`);
+          return {
+            status: 200,
+            body: [...new Set(entries)].map((name) => ({
+              type: files?.[`${path}/${name}`] === undefined ? 'dir' : 'file',
+              name,
+              path: `${path}/${name}`,
+              sha: '0'.repeat(40),
+              size: 0,
+            })),
+          };
+        }
         const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);
         return {
           status: 200,
