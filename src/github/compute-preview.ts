@@ -1,5 +1,5 @@
 import type { SourceTree } from '../source/source-tree.ts';
-import type { ChangeSet, Finding, Target } from '../types.ts';
+import type { ChangeSet, Target } from '../types.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getSourceTree } from './get-source-tree.ts';
 import { type ComparedFiles, listCompareFiles } from './list-compare-files.ts';
@@ -30,8 +30,8 @@ export interface PreviewResult {
 
 /**
  * Fetches head (and base) through the tarball endpoint, loads the head's `.github/ferry.yml` and
- * runs the one engine: render, validate, diff. Config findings come first, as their own change set
- * named after the config file (a bad file is a finding on the PR, not a crash).
+ * runs the one engine: render, validate, diff. Config findings are the engine's first change set
+ * (a bad file is a finding on the PR, not a crash).
  */
 export async function computePreview(flow: FlowContext, input: PreviewInput): Promise<PreviewResult> {
   const trees: SourceTree[] = [];
@@ -63,21 +63,14 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
       loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
       targets = loaded.config.targets;
     }
-    const changeSets =
-      targets.length === 0
-        ? []
-        : await flow.deps.preview({
-            baseRoot: base?.root,
-            headRoot: head.root,
-            config: { ...loaded.config, targets },
-            changedFiles: input.all || !compared ? 'all' : compared.files,
-          });
-    const configSet = configChangeSet(loaded.findings, loaded.file);
-    return {
-      changeSets: configSet ? [configSet, ...changeSets] : changeSets,
-      targets,
-      ...(baseSha ? { baseSha } : {}),
-    };
+    const changeSets = await flow.deps.preview({
+      baseRoot: base?.root,
+      headRoot: head.root,
+      config: { ...loaded.config, targets },
+      changedFiles: input.all || !compared ? 'all' : compared.files,
+      configFindings: loaded.findings,
+    });
+    return { changeSets, targets, ...(baseSha ? { baseSha } : {}) };
   } finally {
     await Promise.all(trees.map((t) => t.dispose()));
   }
@@ -105,17 +98,6 @@ async function getBothTrees(
     PromiseFulfilledResult<SourceTree | undefined>,
   ];
   return [head.value, base.value];
-}
-
-function configChangeSet(findings: Finding[], file: string | undefined): ChangeSet | undefined {
-  if (findings.length === 0) return undefined;
-  return {
-    target: file ?? '.github/ferry.yml',
-    changes: [],
-    summary: [],
-    findings,
-    renderFailed: findings.some((f) => f.severity === 'error'),
-  };
 }
 
 /** A preview that could not run at all (tarball too large, unsafe archive, GitHub error…). */

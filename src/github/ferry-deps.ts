@@ -4,20 +4,9 @@
  */
 import type { loadConfig } from '../config/load-config.ts';
 import type { previewTargets } from '../engine/preview-targets.ts';
-import type { chunkAnnotations, renderCheckRun } from '../report/render-check-run.ts';
-import type { renderComment } from '../report/render-comment.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { extractTarball } from '../source/extract-tarball.ts';
 import type { Target } from '../types.ts';
-
-/** The report unit's renderers (pure). */
-export interface ReportKit {
-  /** Hidden marker the sticky comment carries, so it is found again. */
-  stickyMarker: string;
-  renderComment: typeof renderComment;
-  renderCheckRun: typeof renderCheckRun;
-  chunkAnnotations: typeof chunkAnnotations;
-}
 
 export interface FerryDeps {
   /** Renders, validates and diffs the targets a change affects. */
@@ -26,8 +15,6 @@ export interface FerryDeps {
   loadConfig: typeof loadConfig;
   /** Streams a tarball into a temp dir, safely (no links, nothing outside the root, size-capped). */
   extractTarball: typeof extractTarball;
-  /** The report renderers. */
-  loadReportKit(): Promise<ReportKit>;
   /** The Signal that reaches a target's cluster; undefined when none is available for it. */
   signalFor(target: Target): Signal | undefined;
   now(): Date;
@@ -45,18 +32,6 @@ export function defaultFerryDeps(): FerryDeps {
     extractTarball: async (opts) => (await import('../source/extract-tarball.ts')).extractTarball(opts),
     // The EKS and kubeconfig Signals arrive with the agent; until a deployment wires one in
     // (`createFerryApp({ signalFor })`), merges create Deployments that say no cluster is reachable.
-    loadReportKit: async () => {
-      const [comment, checkRun] = await Promise.all([
-        import('../report/render-comment.ts'),
-        import('../report/render-check-run.ts'),
-      ]);
-      return {
-        stickyMarker: comment.STICKY_MARKER,
-        renderComment: comment.renderComment,
-        renderCheckRun: checkRun.renderCheckRun,
-        chunkAnnotations: checkRun.chunkAnnotations,
-      };
-    },
     signalFor: () => undefined,
     now: () => new Date(),
     checkName: 'Ferry',

@@ -6,8 +6,9 @@ const TERMINAL = new Set(['success', 'failure', 'error']);
 
 /**
  * One line of the PR comment's deployment section, from a Deployment and its latest status. A
- * rollback deployment that succeeded reads `rolled_back`; time is measured from the Deployment's
- * creation to a terminal status.
+ * queued deployment reads as deploying (Ferry queues it when it signals the agent), a rollback
+ * deployment that succeeded reads `rolled_back`; time is measured from the Deployment's creation to
+ * a terminal status.
  */
 export function formatDeploymentNote(
   deployment: FerryDeployment,
@@ -16,8 +17,9 @@ export function formatDeploymentNote(
   const github = status?.state ?? 'queued';
   const isRollback = deployment.payload.rollback !== undefined;
   const state: DeploymentNote['state'] =
-    github === 'pending'
-      ? 'queued'
+    github === 'queued' || github === 'pending'
+      ? // Ferry sets `queued` once the agent has been signalled: for the PR, the deploy is under way.
+        'in_progress'
       : github === 'success' && isRollback
         ? 'rolled_back'
         : (github as DeploymentNote['state']);

@@ -1,7 +1,5 @@
+import { CONFIG_FILES } from '../config/load-config.ts';
 import type { FlowContext } from './flow-context.ts';
-
-/** The names loadConfig reads, in its order (src/config/load-config.ts, CONFIG_FILES). */
-export const CONFIG_FILES = ['.github/ferry.yml', '.github/ferry.yaml'] as const;
 
 /**
  * Whether a revision has Ferry's config: one small request (the `.github` directory listing) that

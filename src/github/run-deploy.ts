@@ -1,3 +1,4 @@
+import { renderComment, STICKY_MARKER } from '../report/render-comment.ts';
 import type { DeploymentNote, Report } from '../report/report.ts';
 import type { ChangeSet, Target } from '../types.ts';
 import { computePreview, failedChangeSet, type PreviewResult } from './compute-preview.ts';
@@ -151,7 +152,8 @@ async function deployTarget(
   const note: DeploymentNote = {
     target: target.name,
     environment: target.name,
-    state: outcome.state,
+    // Signalled: the agent is on it, and the comment says "deploying to <target>…".
+    state: outcome.state === 'queued' ? 'in_progress' : outcome.state,
     sha: opts.sha,
     description: outcome.description,
   };
@@ -164,11 +166,10 @@ function isDeployable(changeSet: ChangeSet): boolean {
 }
 
 async function upsertPullComment(flow: FlowContext, opts: { pull: number; report: Report }): Promise<void> {
-  const kit = await flow.deps.loadReportKit();
   await upsertMarkedComment(flow, {
     issueNumber: opts.pull,
-    marker: kit.stickyMarker,
-    body: kit.renderComment(opts.report),
+    marker: STICKY_MARKER,
+    body: renderComment(opts.report),
     create: true,
   });
 }

@@ -1,3 +1,4 @@
+import { renderComment, STICKY_MARKER } from '../report/render-comment.ts';
 import type { ChangeSet } from '../types.ts';
 import { computePreview, failedChangeSet } from './compute-preview.ts';
 import { parseDeploymentPayload } from './deployment-payload.ts';
@@ -79,11 +80,10 @@ export async function runDeploymentUpdate(
     merge: payload.merge,
     fresh: { deployment, status },
   });
-  const kit = await flow.deps.loadReportKit();
   await upsertMarkedComment(flow, {
     issueNumber: payload.pull,
-    marker: kit.stickyMarker,
-    body: kit.renderComment({
+    marker: STICKY_MARKER,
+    body: renderComment({
       repository: flow.repository,
       headSha: payload.merge,
       ...(baseSha ? { baseSha } : {}),

@@ -1,3 +1,5 @@
+import { renderCheckRun } from '../report/render-check-run.ts';
+import { renderComment, STICKY_MARKER } from '../report/render-comment.ts';
 import type { Report } from '../report/report.ts';
 import type { ChangeSet } from '../types.ts';
 import { computePreview, failedChangeSet } from './compute-preview.ts';
@@ -35,7 +37,6 @@ export async function runPreview(
   const existing = await findCheckRun(flow, { headSha: pull.headSha, externalId });
   if (existing?.completed) return 'duplicate';
   const checkRunId = existing?.id ?? (await startCheckRun(flow, { headSha: pull.headSha, externalId }));
-  const kit = await flow.deps.loadReportKit();
 
   let changeSets: ChangeSet[];
   let baseSha: string | undefined;
@@ -68,11 +69,11 @@ export async function runPreview(
   };
   await upsertMarkedComment(flow, {
     issueNumber: pull.number,
-    marker: kit.stickyMarker,
-    body: kit.renderComment(report),
+    marker: STICKY_MARKER,
+    body: renderComment(report),
     // A PR that touches no target gets no new comment; one that had a comment gets it updated.
     create: changeSets.length > 0,
   });
-  await setCheckRunResult(flow, { checkRunId, output: kit.renderCheckRun(report), kit });
+  await setCheckRunResult(flow, { checkRunId, output: renderCheckRun(report) });
   return 'posted';
 }

@@ -1,10 +1,6 @@
-import type { ReportKit } from './ferry-deps.ts';
+import { ANNOTATIONS_PER_REQUEST, chunkAnnotations } from '../report/chunk-annotations.ts';
+import type { CheckRunOutput } from '../report/render-check-run.ts';
 import type { FlowContext } from './flow-context.ts';
-
-export type CheckRunOutput = ReturnType<ReportKit['renderCheckRun']>;
-
-/** GitHub takes at most 50 annotations per create/update request (REST docs, "Update a check run"). */
-export const ANNOTATIONS_PER_REQUEST = 50;
 
 /**
  * Completes a check run with its conclusion and output. Annotations go 50 a request: the earlier
@@ -13,13 +9,13 @@ export const ANNOTATIONS_PER_REQUEST = 50;
  */
 export async function setCheckRunResult(
   flow: FlowContext,
-  opts: { checkRunId: number; output: CheckRunOutput; kit: ReportKit },
+  opts: { checkRunId: number; output: CheckRunOutput },
 ): Promise<void> {
   const { conclusion, title, summary, text, annotations } = opts.output;
   // An annotation needs a file and a line (GitHub answers 422 otherwise); file-less findings
   // (a tarball over the cap, a GitHub error) are in the summary and the comment instead.
   const placed = annotations.filter((a) => a.path !== '' && a.start_line >= 1);
-  const batches = opts.kit.chunkAnnotations(placed, ANNOTATIONS_PER_REQUEST);
+  const batches = chunkAnnotations(placed, ANNOTATIONS_PER_REQUEST);
   const last = batches.pop() ?? [];
   for (const batch of batches) {
     await flow.octokit.rest.checks.update({

@@ -31,7 +31,7 @@ test('a terminal status carries the time since the Deployment was created', () =
   });
 });
 
-test('a deployment still going has no duration; pending reads as queued', () => {
+test('a deployment still going has no duration; queued (signalled) and pending read as deploying', () => {
   expect(
     formatDeploymentNote(deployment, {
       id: 2,
@@ -45,7 +45,7 @@ test('a deployment still going has no duration; pending reads as queued', () => 
     state: 'in_progress',
     sha: SHA,
   });
-  expect(formatDeploymentNote(deployment, undefined).state).toBe('queued');
+  expect(formatDeploymentNote(deployment, undefined).state).toBe('in_progress');
   expect(
     formatDeploymentNote(deployment, {
       id: 3,
@@ -53,7 +53,7 @@ test('a deployment still going has no duration; pending reads as queued', () => 
       description: '',
       createdAt: '2025-01-01T10:00:05Z',
     }).state,
-  ).toBe('queued');
+  ).toBe('in_progress');
 });
 
 test('a successful rollback deployment reads rolled_back', () => {

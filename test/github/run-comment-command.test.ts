@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
-import { fakeEngine } from '../helpers/github/fake-engine.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
 import { setupMerge, setupPull } from '../helpers/github/scenario.ts';
 
@@ -26,7 +25,7 @@ function replies() {
 }
 
 async function harness(signal = new FakeSignal()) {
-  h = await createHarness({ ...fakeEngine, signalFor: () => signal });
+  h = await createHarness({ signalFor: () => signal });
   return signal;
 }
 

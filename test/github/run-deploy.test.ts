@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
-import { fakeEngine } from '../helpers/github/fake-engine.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
-import { BASE_FILES, HEAD_FILES, setupMerge } from '../helpers/github/scenario.ts';
+import { BASE_FILES, HEAD_FILES, SUMMARY, setupMerge } from '../helpers/github/scenario.ts';
 
 let h: Harness;
 afterEach(() => {
@@ -16,7 +15,7 @@ const NO_CLUSTER = `targets:
 `;
 
 async function harness(signal = new FakeSignal()) {
-  h = await createHarness({ ...fakeEngine, signalFor: () => signal });
+  h = await createHarness({ signalFor: () => signal });
   return signal;
 }
 
@@ -35,7 +34,7 @@ describe('merge to a tracked branch', () => {
       payload: {
         ferry: {
           target: 'production',
-          summary: [{ resource: 'Deployment ml/production', facts: ['image v1 → v2'] }],
+          summary: SUMMARY,
           branch: 'main',
           merge: SHAS.merge,
           base: SHAS.base,
@@ -61,7 +60,9 @@ describe('merge to a tracked branch', () => {
     expect(h.gh.statuses.map((s) => [s.state, s.description])).toEqual([
       ['queued', 'sync of 3333333 requested (Sync ferry-production)'],
     ]);
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('deploy production: queued');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      '🚀 deploying `3333333` to production…: sync of 3333333 requested (Sync ferry-production)',
+    );
   });
 
   test('without a configured cluster, the Deployment says it is preview only and nothing is signalled', async () => {
@@ -75,7 +76,9 @@ describe('merge to a tracked branch', () => {
     expect(h.gh.statuses.map((s) => [s.state, s.description])).toEqual([
       ['inactive', 'no cluster configured for target production; preview only'],
     ]);
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('deploy production: inactive');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      'no cluster configured for target production; preview only',
+    );
   });
 
   test('a redelivered push deploys once: one Deployment, one signal, one status, comment untouched', async () => {
@@ -144,7 +147,9 @@ describe('merge to a tracked branch', () => {
     await expect(h.receive('push', loadPayload('push'), 'push-2')).rejects.toThrow();
     expect(h.gh.statuses.map((s) => s.state)).toEqual(['error']);
     expect(h.gh.statuses[0]?.description).toBe('sync signal failed: EKS DescribeCluster: AccessDenied');
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('deploy production: error');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      '❌ deploying `3333333` to production errored: sync signal failed: EKS DescribeCluster: AccessDenied',
+    );
 
     signal.failWith = undefined;
     await h.receive('push', loadPayload('push'), 'push-2');
@@ -152,12 +157,16 @@ describe('merge to a tracked branch', () => {
     expect(h.gh.deployments).toHaveLength(1);
     expect(signal.requests).toHaveLength(2);
     expect(h.gh.statuses.map((s) => s.state)).toEqual(['error', 'queued']);
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('deploy production: queued');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      '🚀 deploying `3333333` to production…: sync of 3333333 requested (Sync ferry-production)',
+    );
   });
 
   test('a merge whose head fails to render is not signalled; its Deployment says why', async () => {
     const signal = await harness();
-    setupMerge(h.gh, { head: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: Broken\n' } });
+    setupMerge(h.gh, {
+      head: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: ConfigMap\nmetadata: [\n' },
+    });
 
     await h.receive('push', loadPayload('push'));
 

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
-import { fakeEngine } from '../helpers/github/fake-engine.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
 import { setupMerge } from '../helpers/github/scenario.ts';
 
@@ -12,7 +11,7 @@ afterEach(() => {
 
 /** A merge of #42 already deployed (push handled), then the agent's status arrives. */
 async function deployed() {
-  h = await createHarness({ ...fakeEngine, signalFor: () => new FakeSignal() });
+  h = await createHarness({ signalFor: () => new FakeSignal() });
   setupMerge(h.gh);
   await h.receive('push', loadPayload('push'));
   const deployment = h.gh.deployments[0];
@@ -50,8 +49,8 @@ describe('deployment status from the agent', () => {
     );
 
     const body = h.gh.commentsOn(42)[0]?.body ?? '';
-    expect(body).toContain('deploy production: success in 90s');
-    expect(body).toContain('target production: 1 changed');
+    expect(body).toContain('✅ deployed `3333333` to production in 1m 30s');
+    expect(body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
     expect(h.gh.commentsOn(42)).toHaveLength(1);
   });
 
@@ -63,7 +62,7 @@ describe('deployment status from the agent', () => {
       statusEvent({ deploymentId: deployment.id, state: 'failure', at: '2025-01-01T12:03:00Z' }),
     );
 
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('deploy production: failure in 180s');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('❌ deploying `3333333` to production failed');
   });
 
   test('a successful rollback deployment reads rolled back on the PR it undid', async () => {
@@ -97,7 +96,7 @@ describe('deployment status from the agent', () => {
       }),
     );
 
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('deploy production: rolled_back in 45s');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('↩️ rolled back `1111111` on production');
   });
 
   test('ignores its own queued and inactive statuses and deployments Ferry did not create', async () => {

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { STICKY_MARKER } from '../../src/report/render-comment.ts';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
-import { fakeEngine } from '../helpers/github/fake-engine.ts';
-import { BASE_FILES, HEAD_FILES, setupPull } from '../helpers/github/scenario.ts';
+import { BASE_FILES, configMap, HEAD_FILES, setupPull } from '../helpers/github/scenario.ts';
 
 const NEW_HEAD = '4444444444444444444444444444444444444444';
 
@@ -19,7 +22,7 @@ function opened(overrides: { headSha?: string; action?: string } = {}) {
 
 describe('pull request preview', () => {
   test('creates the sticky comment and a check run that goes from in progress to completed', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
 
     await h.receive('pull_request', opened());
@@ -53,37 +56,44 @@ describe('pull request preview', () => {
       head_sha: SHAS.head,
     });
     expect(h.gh.commentsOn(42)).toHaveLength(1);
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('target production: 1 changed');
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body.startsWith(STICKY_MARKER)).toBe(true);
+    expect(body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+    expect(body).toContain(
+      '**Deployment ml/classifier**: image registry.example.com/ml/classifier:v1@sha256:aaaaaaaaaaaa… → v2@sha256:bbbbbbbbbbbb…',
+    );
   });
 
   test('updates the one sticky comment on a new push instead of adding another', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
     await h.receive('pull_request', opened());
     const first = h.gh.commentsOn(42)[0];
 
     setupPull(h.gh, {
       headSha: NEW_HEAD,
-      head: { ...HEAD_FILES, 'deploy/production/extra.yaml': 'kind: Service\n' },
+      head: { ...HEAD_FILES, 'deploy/production/extra.yaml': configMap('extra', 'v1') },
     });
     await h.receive('pull_request', opened({ action: 'synchronize', headSha: NEW_HEAD }));
 
     const comments = h.gh.commentsOn(42);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.id).toBe(first?.id);
-    expect(comments[0]?.body).toContain(`head ${NEW_HEAD.slice(0, 7)}`);
-    expect(comments[0]?.body).toContain('target production: 2 changed');
+    expect(comments[0]?.body).toContain(`[\`${NEW_HEAD.slice(0, 7)}\`]`);
+    expect(comments[0]?.body).toContain('| production | 1 | 1 | 0 | 0 | 0 |');
     expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(1);
     // One check run per commit: the newer push got its own.
     expect(h.gh.checkRuns.map((r) => r.head_sha)).toEqual([SHAS.head, NEW_HEAD]);
   });
 
   test('fails the check when validation finds errors and sends annotations 50 per request', async () => {
-    h = await createHarness(fakeEngine);
-    const lines = Array.from({ length: 120 }, (_, i) => `k${i}: v # finding: problem ${i + 1}`);
-    setupPull(h.gh, {
-      head: { ...BASE_FILES, 'deploy/production/model.yaml': `kind: Deployment\n${lines.join('\n')}\n` },
-    });
+    h = await createHarness();
+    // 120 ConfigMaps with a field ConfigMaps do not have: 120 schema errors, one per document.
+    const docs = Array.from(
+      { length: 120 },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\nspec: {}\n`,
+    );
+    setupPull(h.gh, { head: { ...BASE_FILES, 'deploy/production/model.yaml': docs.join('---\n') } });
 
     await h.receive('pull_request', opened());
 
@@ -98,13 +108,12 @@ describe('pull request preview', () => {
     expect(run?.output.annotations).toHaveLength(120);
     expect(run?.output.annotations[0]).toMatchObject({
       path: 'deploy/production/model.yaml',
-      start_line: 2,
       annotation_level: 'failure',
     });
   });
 
   test('a redelivered event (same delivery id) changes nothing', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
     const payload = opened();
     await h.receive('pull_request', payload, 'delivery-abc');
@@ -121,7 +130,7 @@ describe('pull request preview', () => {
   });
 
   test('drops a result when a newer push arrived while rendering, and closes its check run as superseded', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
     // The newer push lands while the older commit is being fetched.
     h.gh.hooks.set('repos/download-tarball-archive', () => {
@@ -141,10 +150,10 @@ describe('pull request preview', () => {
   });
 
   test('an older run finishing late never overwrites the newer comment or touches its check run', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh, {
       headSha: NEW_HEAD,
-      head: { ...HEAD_FILES, 'deploy/production/extra.yaml': 'kind: Service\n' },
+      head: { ...HEAD_FILES, 'deploy/production/extra.yaml': configMap('extra', 'v1') },
     });
     await h.receive('pull_request', opened({ action: 'synchronize', headSha: NEW_HEAD }));
     const fresh = h.gh.commentsOn(42)[0]?.body;
@@ -162,7 +171,7 @@ describe('pull request preview', () => {
   });
 
   test('previews a fork PR from the base repository without touching the fork', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh, { fork: true });
     const payload = opened();
     payload.pull_request.head.repo.full_name = 'mallory/ml-platform';
@@ -176,12 +185,12 @@ describe('pull request preview', () => {
       `/acme/ml-platform/legacy.tar.gz/${SHAS.head}`,
       `/acme/ml-platform/legacy.tar.gz/${SHAS.base}`,
     ]);
-    expect(h.gh.commentsOn(42)[0]?.body).toContain('target production: 1 changed');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
     expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
   });
 
   test('stays silent on a repository without .github/ferry.yml', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     const { '.github/ferry.yml': _config, ...unconfigured } = HEAD_FILES;
     setupPull(h.gh, { base: unconfigured, head: unconfigured });
 
@@ -193,19 +202,86 @@ describe('pull request preview', () => {
   });
 
   test('a PR whose manifests fail to render gets a comment saying why and a failed check, without crashing', async () => {
-    h = await createHarness(fakeEngine);
-    setupPull(h.gh, { head: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: Broken\n' } });
+    h = await createHarness();
+    setupPull(h.gh, {
+      head: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: ConfigMap\nmetadata: [\n' },
+    });
 
     await expect(h.receive('pull_request', opened())).resolves.toBeUndefined();
 
     const body = h.gh.commentsOn(42)[0]?.body ?? '';
-    expect(body).toContain('render failed');
-    expect(body).toContain('kind Broken cannot be rendered');
+    expect(body).toContain('invalid YAML');
+    expect(body).toContain('deploy/production/model.yaml');
     expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
   });
 
+  test('a tarball over the size cap is reported on the PR as a failure, not a crash', async () => {
+    h = await createHarness({ sourceLimits: { maxBytes: 64 * 1024 } });
+    setupPull(h.gh, { head: { ...HEAD_FILES, 'deploy/production/data.yaml': `# ${'x'.repeat(200_000)}\n` } });
+
+    await expect(h.receive('pull_request', opened())).resolves.toBeUndefined();
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('archive exceeds 65536 uncompressed bytes');
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  });
+
+  test('a fork whose tarball tries to write outside the tree is refused, and nothing escapes', async () => {
+    h = await createHarness();
+    setupPull(h.gh, { fork: true });
+    h.gh.setTree(SHAS.head, HEAD_FILES, {
+      extra: [{ path: '../../escaped-by-ferry-test.yaml', type: 'File', body: 'kind: Secret\n' }],
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('refused archive entry');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
+    expect(existsSync(join(tmpdir(), 'escaped-by-ferry-test.yaml'))).toBe(false);
+  });
+
+  test('links in a tarball are skipped, never followed', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    h.gh.setTree(SHAS.head, HEAD_FILES, {
+      extra: [{ path: 'deploy/production/passwd.yaml', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+    expect(h.gh.commentsOn(42)[0]?.body).not.toContain('root:');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
+  });
+
+  test('a broken .github/ferry.yml is a finding on the PR, not a crash', async () => {
+    h = await createHarness();
+    setupPull(h.gh, {
+      head: { ...HEAD_FILES, '.github/ferry.yml': 'targets:\n  - name: production\n    pth: deploy\n' },
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('.github/ferry.yml');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
+    expect(h.gh.checkRuns[0]?.output.annotations[0]).toMatchObject({ path: '.github/ferry.yml' });
+  });
+
+  test('finds the config under its other name, .github/ferry.yaml', async () => {
+    h = await createHarness();
+    const { '.github/ferry.yml': config, ...rest } = HEAD_FILES;
+    const { '.github/ferry.yml': _base, ...baseRest } = BASE_FILES;
+    setupPull(h.gh, {
+      base: { ...baseRest, '.github/ferry.yaml': config as string },
+      head: { ...rest, '.github/ferry.yaml': config as string },
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+  });
+
   test('a PR that touches no target gets a passing check but no new comment', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh, { head: { ...BASE_FILES, 'README.md': '# changed\n' }, changed: ['README.md'] });
 
     await h.receive('pull_request', opened());
@@ -215,7 +291,7 @@ describe('pull request preview', () => {
   });
 
   test('skips draft pull requests until they are ready for review', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
     const draft = opened();
     draft.pull_request.draft = true;
@@ -228,7 +304,7 @@ describe('pull request preview', () => {
   });
 
   test('a GitHub outage is thrown for a retry, which finishes the same check run', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
     h.gh.failures.set('repos/compare-commits-with-basehead', 502);
 
@@ -244,7 +320,7 @@ describe('pull request preview', () => {
   });
 
   test('re-runs on check_run rerequested, finding the PR of a fork from the check run key', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh, { fork: true });
     await h.receive('pull_request', opened());
     const rerequest = loadPayload('check_run.rerequested');
@@ -263,7 +339,7 @@ describe('pull request preview', () => {
   });
 
   test('never writes the installation token to the log', async () => {
-    h = await createHarness(fakeEngine);
+    h = await createHarness();
     setupPull(h.gh);
 
     await h.receive('pull_request', opened());

@@ -7,19 +7,56 @@ import type { TreeFiles } from './make-tarball.ts';
 export const CONFIG = `targets:
   - name: production
     path: deploy/production
-    cluster: { provider: eks, name: prod }
+    namespace: ml
+    cluster: { provider: eks, name: ml-prod, region: eu-west-1 }
 `;
+
+/** A clean resource (no findings), so a preview's conclusion is the change's own. */
+export function configMap(name: string, version: string): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  MODEL_VERSION: "${version}"\n`;
+}
+
+/** A clean model server (pinned image, requests and limits): its image change is the AI summary. */
+export function modelServer(tag: string, digest: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: classifier
+  labels: { app: classifier }
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: classifier }
+  template:
+    metadata:
+      labels: { app: classifier }
+    spec:
+      containers:
+        - name: server
+          image: registry.example.com/ml/classifier:${tag}@sha256:${digest.repeat(64)}
+          resources:
+            requests: { cpu: 500m, memory: 1Gi }
+            limits: { cpu: "1", memory: 1Gi }
+`;
+}
 
 export const BASE_FILES: TreeFiles = {
   '.github/ferry.yml': CONFIG,
-  'deploy/production/model.yaml': 'kind: Deployment\nimage: classifier:v1\n',
+  'deploy/production/model.yaml': modelServer('v1', 'a'),
   'README.md': '# ml-platform\n',
 };
 
 export const HEAD_FILES: TreeFiles = {
   ...BASE_FILES,
-  'deploy/production/model.yaml': 'kind: Deployment\nimage: classifier:v2\n',
+  'deploy/production/model.yaml': modelServer('v2', 'b'),
 };
+
+export const SUMMARY = [
+  {
+    resource: 'Deployment ml/classifier',
+    facts: ['image registry.example.com/ml/classifier:v1@sha256:aaaaaaaaaaaa… → v2@sha256:bbbbbbbbbbbb…'],
+  },
+];
 
 /** PR #42 open with base/head trees, compare result and the PR itself. */
 export function setupPull(
