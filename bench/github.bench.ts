@@ -5,18 +5,28 @@
  *
  *   npx tsx bench/github.bench.ts [resources]
  *
- * Phases: fetch (GitHub requests and tarball download + extraction, up to the engine), render and
- * diff (the engine: render + validate, then diff), post (stale check, sticky comment, check run).
+ * Phases: fetch (GitHub requests and tarball download + extraction, up to the engine), engine
+ * (render + validate + diff as the App runs it: head and base render in parallel), post (stale
+ * check, sticky comment, check run). The engine's share is then split into render, validate and
+ * diff by calling those units one after another on the same two trees.
  * API calls are counted for repositories of several sizes: the goal is a constant, not one call
  * per file. Octokit's write throttle (one second between writes, on by default in Probot, per
  * GitHub's secondary-rate-limit advice) is off here, so "post" is GitHub's time, not the throttle's.
  * Figures, never assertions.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
+import { parseConfig } from '../src/config/parse-config.ts';
+import { diffResources } from '../src/diff/diff-resources.ts';
 import { createFerryApp } from '../src/github/ferry-app.ts';
 import { defaultFerryDeps, type FerryDeps } from '../src/github/ferry-deps.ts';
+import { renderTarget } from '../src/render/render-target.ts';
+import { ALL_RULES } from '../src/validate/rules/all-rules.ts';
+import { validateResources } from '../src/validate/validate-resources.ts';
 import { loadPayload, SHAS, testPrivateKey } from '../test/helpers/github/app-harness.ts';
 import { FakeGitHub } from '../test/helpers/github/fake-github.ts';
 import type { TreeFiles } from '../test/helpers/github/make-tarball.ts';
@@ -31,8 +41,9 @@ const CONFIG = `targets:
     namespace: ml
 `;
 
+/** Resource i: a model server, its Service and its ConfigMap, three to a model; clean (no findings). */
 function resource(i: number, version: number): string {
-  const name = `model-${String(i).padStart(4, '0')}`;
+  const name = `model-${String(Math.floor(i / 3)).padStart(4, '0')}`;
   switch (i % 3) {
     case 0:
       return `apiVersion: apps/v1
@@ -71,7 +82,7 @@ spec:
       return `apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: ${name}
+  name: ${name}-config
   namespace: ml
 data:
   MODEL_VERSION: "v${version}"
@@ -190,7 +201,7 @@ const figures = {
   resources: RESOURCES,
   rounds: ROUNDS,
   fetchMs: ms(median(main.timings.map((t) => t.fetch))),
-  renderAndDiffMs: ms(median(main.timings.map((t) => t.render))),
+  engineMs: ms(median(main.timings.map((t) => t.render))),
   postMs: ms(median(main.timings.map((t) => t.post))),
   totalMs: ms(median(main.timings.map((t) => t.total))),
   apiCallsPerEvent: median(main.calls),
@@ -198,11 +209,57 @@ const figures = {
 };
 console.log(`PR event on a ${RESOURCES}-resource repo, median of ${ROUNDS} (GitHub served on 127.0.0.1):`);
 console.log(`  fetch            ${figures.fetchMs} ms  (GitHub calls, tarball download + extraction)`);
-console.log(`  render + diff    ${figures.renderAndDiffMs} ms  (engine: render, validate, diff)`);
+console.log(`  engine           ${figures.engineMs} ms  (render, validate, diff)`);
 console.log(`  post             ${figures.postMs} ms  (stale check, sticky comment, check run)`);
 console.log(`  total            ${figures.totalMs} ms`);
 console.log(
   `  API calls/event  ${figures.apiCallsPerEvent} (+ ${figures.tarballDownloadsPerEvent} codeload downloads)`,
+);
+
+/** The engine's phases one by one on the same base and head (the App overlaps base and head renders). */
+async function engineBreakdown(resources: number, rounds: number) {
+  const write = (files: TreeFiles) => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-bench-gh-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return root;
+  };
+  const baseRoot = write(repo(resources, () => 1));
+  const headRoot = write(repo(resources, (i) => (i % 20 === 1 ? 3 : 1)));
+  const { config } = parseConfig(CONFIG, {});
+  const target = config.targets[0];
+  if (!target) throw new Error('bench config has no target');
+  const times = { render: [] as number[], validate: [] as number[], diff: [] as number[] };
+  for (let round = 0; round <= rounds; round++) {
+    const t0 = performance.now();
+    const [base, head] = [
+      await renderTarget({ root: baseRoot, target }),
+      await renderTarget({ root: headRoot, target }),
+    ];
+    const t1 = performance.now();
+    validateResources(head.resources, { kubernetesVersion: config.kubernetesVersion, rules: ALL_RULES });
+    const t2 = performance.now();
+    diffResources({ target: target.name, base: base.resources, head: head.resources });
+    const t3 = performance.now();
+    if (round === 0) continue;
+    times.render.push(t1 - t0);
+    times.validate.push(t2 - t1);
+    times.diff.push(t3 - t2);
+  }
+  rmSync(baseRoot, { recursive: true, force: true });
+  rmSync(headRoot, { recursive: true, force: true });
+  return {
+    renderMs: ms(median(times.render)),
+    validateMs: ms(median(times.validate)),
+    diffMs: ms(median(times.diff)),
+  };
+}
+
+const breakdown = await engineBreakdown(RESOURCES, ROUNDS);
+console.log(
+  `  engine, unit by unit: render ${breakdown.renderMs} ms (base + head) · validate ${breakdown.validateMs} ms · diff ${breakdown.diffMs} ms`,
 );
 
 const scaling: Record<string, number> = {};
@@ -213,4 +270,4 @@ for (const size of [50, 2000]) {
 console.log(
   `  API calls/event by repo size: 50 → ${scaling.apiCallsAt50}, ${RESOURCES} → ${figures.apiCallsPerEvent}, 2000 → ${scaling.apiCallsAt2000}`,
 );
-console.log(JSON.stringify({ bench: 'github', ...figures, ...scaling }));
+console.log(JSON.stringify({ bench: 'github', ...figures, ...breakdown, ...scaling }));
