@@ -1,5 +1,5 @@
 import type { SourceTree } from '../source/source-tree.ts';
-import type { ChangeSet, Target } from '../types.ts';
+import type { ChangeSet, Finding, Target } from '../types.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getSourceTree } from './get-source-tree.ts';
 import { type ComparedFiles, listCompareFiles } from './list-compare-files.ts';
@@ -26,6 +26,11 @@ export interface PreviewResult {
   targets: Target[];
   /** The base actually rendered (the merge base for a PR). */
   baseSha?: string;
+  /**
+   * False when `.github/ferry.yml` has errors: loadConfig then falls back to a preview-only default
+   * target, which must never be deployed.
+   */
+  configValid: boolean;
 }
 
 /**
@@ -51,7 +56,7 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
       head = keep(await getSourceTree(flow, input.head));
       loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
       targets = loaded.config.targets.filter(input.targetFilter);
-      if (targets.length === 0) return { changeSets: [], targets };
+      if (targets.length === 0) return { changeSets: [], targets, configValid: isValid(loaded.findings) };
       compared = input.base ? await listCompareFiles(flow, input.base, input.head) : undefined;
       baseSha = resolveBase(input, compared);
       base = baseSha ? keep(await getSourceTree(flow, baseSha)) : undefined;
@@ -70,10 +75,14 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
       changedFiles: input.all || !compared ? 'all' : compared.files,
       configFindings: loaded.findings,
     });
-    return { changeSets, targets, ...(baseSha ? { baseSha } : {}) };
+    return { changeSets, targets, ...(baseSha ? { baseSha } : {}), configValid: isValid(loaded.findings) };
   } finally {
     await Promise.all(trees.map((t) => t.dispose()));
   }
+}
+
+function isValid(findings: readonly Finding[]): boolean {
+  return !findings.some((f) => f.severity === 'error');
 }
 
 function resolveBase(input: PreviewInput, compared: ComparedFiles | undefined): string | undefined {

@@ -30,6 +30,7 @@ export type DeployOutcome =
   | 'unconfigured'
   | 'untracked'
   | 'nothing-changed'
+  | 'config-invalid'
   | 'failed';
 
 /** Signalling failed for some targets; thrown after everything else is recorded, so a retry can resend. */
@@ -76,6 +77,18 @@ export async function runDeploy(flow: FlowContext, push: PushInfo): Promise<Depl
     return 'failed';
   }
   if (preview.targets.length === 0) return 'untracked';
+  if (!preview.configValid) {
+    // Nothing deploys from a broken config (its fallback target is preview-only): the PR says why.
+    flow.log.warn({ sha: push.after }, '.github/ferry.yml has errors; not deployed');
+    const pull = await findMergedPull(flow, push.after);
+    if (pull) {
+      await upsertPullComment(flow, {
+        pull,
+        report: { repository: flow.repository, headSha: push.after, changeSets: preview.changeSets },
+      });
+    }
+    return 'config-invalid';
+  }
   const byName = new Map(preview.targets.map((t) => [t.name, t]));
   const affected = preview.changeSets.filter((cs) => byName.has(cs.target) && isDeployable(cs));
   if (affected.length === 0) return 'nothing-changed';

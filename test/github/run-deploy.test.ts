@@ -162,6 +162,18 @@ describe('merge to a tracked branch', () => {
     );
   });
 
+  test('a merge with a broken .github/ferry.yml deploys nothing and the PR says why', async () => {
+    const signal = await harness();
+    const broken = 'targets:\n  - name: production\n    pth: deploy/production\n';
+    setupMerge(h.gh, { head: { ...HEAD_FILES, '.github/ferry.yml': broken } });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(h.gh.deployments).toHaveLength(0);
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('.github/ferry.yml');
+  });
+
   test('a merge whose head fails to render is not signalled; its Deployment says why', async () => {
     const signal = await harness();
     setupMerge(h.gh, {
