@@ -1,0 +1,23 @@
+import type { Rule } from '../rule.ts';
+import { deprecatedApiRule } from './deprecated-api.ts';
+import { duplicateResourceRule } from './duplicate-resource.ts';
+import { gpuLimitsRule } from './gpu-limits.ts';
+import { imagePinnedRule } from './image-pinned.ts';
+import { modelPinnedRule } from './model-pinned.ts';
+import { modelRequestsRule } from './model-requests.ts';
+import { plaintextSecretRule } from './plaintext-secret.ts';
+import { selectorMatchRule } from './selector-match.ts';
+import { trafficSplitRule } from './traffic-split.ts';
+
+/** Every built-in rule, in the order docs/rules.md lists them. Adding a rule: its file, its test, this line. */
+export const ALL_RULES: readonly Rule[] = [
+  gpuLimitsRule,
+  trafficSplitRule,
+  imagePinnedRule,
+  modelPinnedRule,
+  modelRequestsRule,
+  plaintextSecretRule,
+  duplicateResourceRule,
+  deprecatedApiRule,
+  selectorMatchRule,
+];

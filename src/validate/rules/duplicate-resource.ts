@@ -1,0 +1,33 @@
+import { formatResourceId, resourceKey } from '../../manifest/resource-id.ts';
+import type { Resource } from '../../types.ts';
+import type { Rule, RuleFinding } from '../rule.ts';
+
+/**
+ * Two objects with one identity (group, kind, namespace, name) in a target: only one can exist in the
+ * cluster, so the later silently overwrites the earlier on apply. Reported on each later copy.
+ */
+export const duplicateResourceRule: Rule = {
+  id: 'duplicate-resource',
+  severity: 'error',
+  description: 'Each object (group, kind, namespace, name) is defined once per target.',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    const first = new Map<string, Resource>();
+    for (const resource of ctx.resources) {
+      // Objects without a name (generateName) get a fresh one from the API server: never duplicates.
+      if (resource.id.name === '') continue;
+      const key = resourceKey(resource.id);
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, resource);
+        continue;
+      }
+      findings.push({
+        resource,
+        path: ['metadata', 'name'],
+        message: `${formatResourceId(resource.id)} is also defined at ${earlier.file}:${earlier.line}; only one of them can exist in the cluster`,
+      });
+    }
+    return findings;
+  },
+};

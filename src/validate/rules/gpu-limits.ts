@@ -1,0 +1,72 @@
+import { formatResourceId } from '../../manifest/resource-id.ts';
+import type { Resource } from '../../types.ts';
+import type { Rule, RuleFinding } from '../rule.ts';
+import { asRecord } from './as-record.ts';
+import { isExtendedResource } from './is-extended-resource.ts';
+import { parseQuantity } from './parse-quantity.ts';
+import { type ContainerRef, listContainers } from './pod-specs.ts';
+
+/**
+ * Extended resources (GPUs, Neuron cores, TPUs…) cannot be overcommitted: the API server rejects a
+ * container that requests one without a limit, whose request differs from its limit, or whose amount is
+ * not a whole number (Kubernetes `ValidateResourceRequirements`; docs: "Resource Management for Pods and
+ * Containers", extended resources).
+ */
+export const gpuLimitsRule: Rule = {
+  id: 'gpu-limits',
+  severity: 'error',
+  description:
+    'GPUs and other extended resources are set in limits, equal to any request, in whole units (the API server rejects anything else).',
+  check(ctx) {
+    return ctx.resources.flatMap((resource) =>
+      listContainers(resource).flatMap((ref) => checkContainer(resource, ref)),
+    );
+  },
+};
+
+function checkContainer(resource: Resource, ref: ContainerRef): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const resources = asRecord(ref.container.resources);
+  const requests = asRecord(resources?.requests) ?? {};
+  const limits = asRecord(resources?.limits) ?? {};
+  const where = `${ref.name} in ${formatResourceId(resource.id)}`;
+  const requestsPath = [...ref.path, 'resources', 'requests'];
+  const limitsPath = [...ref.path, 'resources', 'limits'];
+  for (const [field, values, path] of [
+    ['requests', requests, requestsPath],
+    ['limits', limits, limitsPath],
+  ] as const) {
+    for (const [name, raw] of Object.entries(values)) {
+      const amount = isExtendedResource(name) ? parseQuantity(raw) : undefined;
+      if (amount !== undefined && !(Number.isInteger(amount) && amount >= 0)) {
+        findings.push({
+          resource,
+          path: [...path, name],
+          message: `${where} sets ${field}.${name} to ${String(raw)}; extended resources must be whole, non-negative numbers`,
+        });
+      }
+    }
+  }
+  for (const [name, requested] of Object.entries(requests)) {
+    if (!isExtendedResource(name)) continue;
+    if (!Object.hasOwn(limits, name)) {
+      findings.push({
+        resource,
+        path: [...requestsPath, name],
+        message: `${where} requests ${String(requested)} ${name} but sets no limit for it; extended resources cannot be overcommitted, so set limits.${name} (the request defaults to the limit)`,
+      });
+      continue;
+    }
+    const limit = limits[name];
+    const a = parseQuantity(requested);
+    const b = parseQuantity(limit);
+    if (a !== undefined && b !== undefined && a !== b) {
+      findings.push({
+        resource,
+        path: [...requestsPath, name],
+        message: `${where} requests ${String(requested)} ${name} but limits it to ${String(limit)}; extended resources cannot be overcommitted, so the request must equal the limit`,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,116 @@
+import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import type { Resource } from '../../types.ts';
+import type { Rule, RuleFinding } from '../rule.ts';
+import { asRecord, asString, asStringMap } from './as-record.ts';
+import { isExtendedResource } from './is-extended-resource.ts';
+import { parseImageRef } from './parse-image-ref.ts';
+import { type ContainerRef, listContainers, type PodSpecRef } from './pod-specs.ts';
+
+/** Workload kinds whose pods may serve a model (`group/Kind`); KServe InferenceServices always do. */
+const SERVING_WORKLOADS: ReadonlySet<string> = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'argoproj.io/Rollout',
+  'leaderworkerset.x-k8s.io/LeaderWorkerSet',
+]);
+
+/** Substrings of an image's repository that name a model server. */
+const SERVER_IMAGE_PARTS: readonly string[] = [
+  'triton',
+  'vllm',
+  'text-generation-inference',
+  'torchserve',
+  'tensorflow/serving',
+  'tfserving',
+  'kserve',
+  'seldon',
+  'mlserver',
+  'ray-ml',
+  'ollama',
+  'sglang',
+];
+/** Short names that only count as a whole path or dash-separated token (`tgi`, not `…tgif…`). */
+const SERVER_IMAGE_TOKENS: ReadonlySet<string> = new Set(['tgi']);
+
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+const SERVING_COMPONENTS: ReadonlySet<string> = new Set([
+  'model-server',
+  'serving',
+  'inference',
+  'predictor',
+]);
+
+/**
+ * Model-serving containers declare CPU and memory requests. The scheduler places pods by requests; a GPU
+ * node full of request-less model servers is overpacked on CPU and memory, and the servers get
+ * throttled or OOM-killed while the GPUs wait.
+ */
+export const modelRequestsRule: Rule = {
+  id: 'model-requests',
+  severity: 'warning',
+  description:
+    'Model-serving containers (KServe, GPU workloads, known model servers) declare CPU and memory requests.',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    for (const resource of ctx.resources) {
+      const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
+      const isvc = key === 'serving.kserve.io/InferenceService';
+      if (!isvc && !SERVING_WORKLOADS.has(key)) continue;
+      const containers = listContainers(resource).filter((ref) => !ref.init);
+      const servingPods = new Set<PodSpecRef>();
+      for (const ref of containers) {
+        if (isvc || isServingPod(resource, ref.pod, containers)) servingPods.add(ref.pod);
+      }
+      for (const ref of containers) {
+        if (!servingPods.has(ref.pod)) continue;
+        const missing = missingRequests(ref);
+        if (missing.length === 0) continue;
+        const hasResources = asRecord(ref.container.resources) !== undefined;
+        findings.push({
+          resource,
+          path: hasResources ? [...ref.path, 'resources'] : ref.path,
+          message: `${ref.name} in ${formatResourceId(resource.id)} serves a model but declares no ${missing.join(' or ')} request; set resources.requests.${missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ')} so the scheduler does not overpack GPU nodes`,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** A request is declared when set in requests, or in limits (Kubernetes defaults the request to the limit). */
+function missingRequests(ref: ContainerRef): ('CPU' | 'memory')[] {
+  const resources = asRecord(ref.container.resources);
+  const requests = asRecord(resources?.requests) ?? {};
+  const limits = asRecord(resources?.limits) ?? {};
+  const missing: ('CPU' | 'memory')[] = [];
+  if (!Object.hasOwn(requests, 'cpu') && !Object.hasOwn(limits, 'cpu')) missing.push('CPU');
+  if (!Object.hasOwn(requests, 'memory') && !Object.hasOwn(limits, 'memory')) missing.push('memory');
+  return missing;
+}
+
+function isServingPod(resource: Resource, pod: PodSpecRef, containers: readonly ContainerRef[]): boolean {
+  const metadata = asRecord(resource.object.metadata);
+  const component = [
+    pod.labels[COMPONENT_LABEL],
+    pod.annotations[COMPONENT_LABEL],
+    asStringMap(metadata?.labels)[COMPONENT_LABEL],
+  ];
+  if (component.some((c) => c !== undefined && SERVING_COMPONENTS.has(c))) return true;
+  return containers.some((ref) => ref.pod === pod && (usesExtendedResources(ref) || isServerImage(ref)));
+}
+
+function usesExtendedResources(ref: ContainerRef): boolean {
+  const resources = asRecord(ref.container.resources);
+  return [resources?.requests, resources?.limits].some((values) =>
+    Object.keys(asRecord(values) ?? {}).some(isExtendedResource),
+  );
+}
+
+/** Whether an image names a known model server (`nvcr.io/nvidia/tritonserver`, `vllm/vllm-openai`, …). */
+function isServerImage(ref: ContainerRef): boolean {
+  const image = asString(ref.container.image);
+  if (!image) return false;
+  const repository = parseImageRef(image).repository.toLowerCase();
+  if (SERVER_IMAGE_PARTS.some((part) => repository.includes(part))) return true;
+  return repository.split(/[/\-_.]/).some((token) => SERVER_IMAGE_TOKENS.has(token));
+}

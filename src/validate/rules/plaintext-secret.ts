@@ -1,0 +1,123 @@
+import { formatResourceId } from '../../manifest/resource-id.ts';
+import type { Resource } from '../../types.ts';
+import type { Rule, RuleFinding } from '../rule.ts';
+import { asArray, asRecord, asString } from './as-record.ts';
+import { listContainers } from './pod-specs.ts';
+
+/** How many key names a message lists before "and N more". */
+const MAX_KEYS_SHOWN = 10;
+
+/** Name words that mark a credential. */
+const SECRET_WORDS: ReadonlySet<string> = new Set([
+  'PASSWORD',
+  'PASSWD',
+  'SECRET',
+  'TOKEN',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'APIKEY',
+]);
+/** Two-word names that mark a credential (`API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `SECRET_KEY`). */
+const SECRET_PAIRS: ReadonlySet<string> = new Set(['API_KEY', 'ACCESS_KEY', 'PRIVATE_KEY', 'SECRET_KEY']);
+/** A last word that makes the variable a pointer to a credential, not the credential itself. */
+const REFERENCE_SUFFIXES: ReadonlySet<string> = new Set([
+  'FILE',
+  'PATH',
+  'DIR',
+  'NAME',
+  'ID',
+  'URL',
+  'URI',
+  'ENDPOINT',
+  'REF',
+  'HEADER',
+  'TYPE',
+  'KEY_ID',
+]);
+
+/**
+ * Secret values committed to Git: a core `v1 Secret` with `data` or `stringData` (base64 is an encoding,
+ * not encryption) and, as a warning, container env vars whose name says credential and whose value is a
+ * literal. Messages name keys, never values, their lengths or hashes.
+ */
+export const plaintextSecretRule: Rule = {
+  id: 'plaintext-secret',
+  severity: 'error',
+  description:
+    'No Secret values in Git: Secrets carry no data/stringData, and credential env vars use valueFrom.secretKeyRef.',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    for (const resource of ctx.resources) {
+      if (resource.apiVersion === 'v1' && resource.object.kind === 'Secret') {
+        findings.push(...checkSecret(resource));
+      }
+      findings.push(...checkEnv(resource));
+    }
+    return findings;
+  },
+};
+
+/** SOPS-encrypted values look like `ENC[AES256_GCM,data:…,type:str]`: ciphertext, safe to commit. */
+function isSopsCiphertext(value: unknown): boolean {
+  return typeof value === 'string' && /^ENC\[[A-Z0-9_]+,.*\]$/s.test(value);
+}
+
+function checkSecret(resource: Resource): RuleFinding[] {
+  const sops = asRecord(resource.object.sops) !== undefined;
+  const keys: string[] = [];
+  let path: string[] | undefined;
+  for (const field of ['data', 'stringData']) {
+    const values = asRecord(resource.object[field]);
+    if (!values) continue;
+    for (const [key, value] of Object.entries(values)) {
+      if (value === null || value === undefined || value === '') continue;
+      if (sops && isSopsCiphertext(value)) continue;
+      if (!keys.includes(key)) keys.push(key);
+      path ??= [field];
+    }
+  }
+  if (keys.length === 0) return [];
+  const shown = keys.slice(0, MAX_KEYS_SHOWN).join(', ');
+  const more = keys.length > MAX_KEYS_SHOWN ? ` and ${keys.length - MAX_KEYS_SHOWN} more` : '';
+  const count = keys.length === 1 ? '1 plaintext value (key: ' : `${keys.length} plaintext values (keys: `;
+  return [
+    {
+      resource,
+      path,
+      message: `${formatResourceId(resource.id)} has ${count}${shown}${more}); use SealedSecret, External Secrets or SOPS`,
+    },
+  ];
+}
+
+/** Whether an env var name says it holds a credential: `HF_TOKEN`, `OPENAI_API_KEY`, `DB_PASSWORD`. */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w !== '');
+  const last = words.at(-1) ?? '';
+  const lastTwo = words.slice(-2).join('_');
+  if (REFERENCE_SUFFIXES.has(last) || REFERENCE_SUFFIXES.has(lastTwo)) return false;
+  if (words.some((w) => SECRET_WORDS.has(w))) return true;
+  return words.some((w, i) => SECRET_PAIRS.has(`${w}_${words[i + 1] ?? ''}`));
+}
+
+function checkEnv(resource: Resource): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const ref of listContainers(resource)) {
+    asArray(ref.container.env).forEach((item, i) => {
+      const env = asRecord(item);
+      const name = asString(env?.name);
+      const value = env?.value;
+      if (!name || value === undefined || value === null || value === '' || !isSecretName(name)) return;
+      findings.push({
+        resource,
+        path: [...ref.path, 'env', i, 'value'],
+        severity: 'warning',
+        message: `${ref.name} in ${formatResourceId(resource.id)} sets ${name} to a literal value committed to Git; use valueFrom.secretKeyRef`,
+      });
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,152 @@
+import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import type { Resource } from '../../types.ts';
+import type { Rule, RuleFinding } from '../rule.ts';
+import { asRecord, asString, type FieldPath, valueAt } from './as-record.ts';
+import {
+  formatLabelSelector,
+  type LabelRequirement,
+  matchLabelSelector,
+  parseLabelSelector,
+  parseSelectorMap,
+} from './match-label-selector.ts';
+import { listPodSpecs, type PodSpecRef } from './pod-specs.ts';
+
+/** Workloads whose `spec.selector` must select their own pod template (`group/Kind`). */
+const SELECTING_WORKLOADS: ReadonlySet<string> = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'extensions/Deployment',
+  'extensions/DaemonSet',
+  'extensions/ReplicaSet',
+  'argoproj.io/Rollout',
+  'batch/Job',
+  '/ReplicationController',
+]);
+
+/**
+ * Pod labels only a controller knows the value of. Selectors may use them (a Service pinned to
+ * `statefulset.kubernetes.io/pod-name: web-0`, Argo's stable/canary Services), so a requirement on one
+ * never proves "no match".
+ */
+const CONTROLLER_LABELS: ReadonlySet<string> = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'job-name',
+  'controller-uid',
+  'batch.kubernetes.io/job-name',
+  'batch.kubernetes.io/controller-uid',
+  'batch.kubernetes.io/job-completion-index',
+  'rollouts-pod-template-hash',
+]);
+
+/**
+ * Selectors that select nothing. A workload whose selector misses its own pod template is rejected by
+ * the API server ("selector does not match template labels"). A Service, PodDisruptionBudget or
+ * NetworkPolicy whose selector matches no pod template in the same namespace of the target is accepted
+ * but does nothing: a warning, raised only when the namespace has at least one workload to compare with.
+ */
+export const selectorMatchRule: Rule = {
+  id: 'selector-match',
+  severity: 'error',
+  description:
+    'Workload selectors match their pod templates; Service, PodDisruptionBudget and NetworkPolicy selectors match some workload.',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    const podsByNamespace = new Map<string, PodSpecRef[]>();
+    for (const resource of ctx.resources) {
+      const pods = listPodSpecs(resource).filter((pod) => pod.runsPods);
+      if (pods.length === 0) continue;
+      const list = podsByNamespace.get(resource.id.namespace) ?? [];
+      list.push(...pods);
+      podsByNamespace.set(resource.id.namespace, list);
+    }
+    for (const resource of ctx.resources) {
+      const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
+      if (SELECTING_WORKLOADS.has(key)) {
+        findings.push(...checkWorkload(resource, key));
+        continue;
+      }
+      const target = selectorTarget(resource, key);
+      if (!target || target.requirements.length === 0) continue;
+      const pods = podsByNamespace.get(resource.id.namespace);
+      if (!pods || pods.length === 0) continue;
+      const selected = pods.some(
+        (pod) =>
+          matchLabelSelector(target.requirements, pod.labels, {
+            addedLabels: pod.addedLabels,
+            unknowableKeys: CONTROLLER_LABELS,
+          }) !== 'no',
+      );
+      if (selected) continue;
+      findings.push({
+        resource,
+        path: target.path,
+        severity: 'warning',
+        message: `${formatResourceId(resource.id)} selects ${formatLabelSelector(target.requirements)} but no workload in this target has those labels`,
+      });
+    }
+    return findings;
+  },
+};
+
+function selectorTarget(
+  resource: Resource,
+  key: string,
+): { requirements: LabelRequirement[]; path: FieldPath } | undefined {
+  const obj = resource.object;
+  if (key === '/Service') {
+    // ExternalName Services proxy a DNS name; their selector (if any) is ignored.
+    if (asString(valueAt(obj, ['spec', 'type'])) === 'ExternalName') return undefined;
+    return { requirements: parseSelectorMap(valueAt(obj, ['spec', 'selector'])), path: ['spec', 'selector'] };
+  }
+  if (key === 'policy/PodDisruptionBudget') {
+    return {
+      requirements: parseLabelSelector(valueAt(obj, ['spec', 'selector'])),
+      path: ['spec', 'selector'],
+    };
+  }
+  if (key === 'networking.k8s.io/NetworkPolicy') {
+    const path = ['spec', 'podSelector'];
+    return { requirements: parseLabelSelector(valueAt(obj, path)), path };
+  }
+  return undefined;
+}
+
+function checkWorkload(resource: Resource, key: string): RuleFinding[] {
+  const spec = asRecord(resource.object.spec);
+  if (!spec || !Object.hasOwn(spec, 'selector')) return [];
+  // A Job's selector is generated unless manualSelector is set; a Rollout may point at a Deployment.
+  if (key === 'batch/Job' && spec.manualSelector !== true) return [];
+  const [pod] = listPodSpecs(resource);
+  if (!pod) return [];
+  const requirements =
+    key === '/ReplicationController' ? parseSelectorMap(spec.selector) : parseLabelSelector(spec.selector);
+  const name = formatResourceId(resource.id);
+  if (requirements.length === 0) {
+    // apps/v1 rejects an empty selector ("empty selector is invalid for deployment"); an empty
+    // ReplicationController selector defaults to the template labels.
+    if (key === '/ReplicationController' || groupOf(resource.apiVersion) === 'extensions') return [];
+    return [
+      {
+        resource,
+        path: ['spec', 'selector'],
+        message: `${name} has an empty spec.selector; it must select the pod template's labels`,
+      },
+    ];
+  }
+  if (matchLabelSelector(requirements, pod.labels) !== 'no') return [];
+  const labels = Object.entries(pod.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return [
+    {
+      resource,
+      path: ['spec', 'selector'],
+      message: `${name} selector ${formatLabelSelector(requirements)} does not match its pod template labels (${labels || 'none'}); the API server rejects it ("selector does not match template labels")`,
+    },
+  ];
+}

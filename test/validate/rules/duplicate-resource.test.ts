@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { duplicateResourceRule } from '../../../src/validate/rules/duplicate-resource.ts';
+import { resourcesOf, runRule } from './run-rule.ts';
+
+describe('duplicate-resource', () => {
+  it('reports the second copy of an object, pointing at the first', () => {
+    const resources = [
+      ...resourcesOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n', 'k8s/base.yaml'),
+      ...resourcesOf(
+        'apiVersion: v1\nkind: Service\nmetadata: {name: cfg}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: ml\n',
+        'k8s/extra.yaml',
+      ),
+    ];
+    expect(runRule(duplicateResourceRule, resources)).toEqual([
+      {
+        severity: 'error',
+        file: 'k8s/extra.yaml',
+        line: 8,
+        message:
+          'ConfigMap ml/cfg is also defined at k8s/base.yaml:1; only one of them can exist in the cluster',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'the same name in two namespaces',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}',
+    ],
+    [
+      'the same name in two kinds',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: a}',
+    ],
+    [
+      'the same kind in two groups',
+      'apiVersion: example.com/v1\nkind: Model\nmetadata: {name: a}\n---\napiVersion: other.io/v1\nkind: Model\nmetadata: {name: a}',
+    ],
+    [
+      'two objects using generateName',
+      'apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: run-}\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {generateName: run-}',
+    ],
+  ])('accepts %s', (_, yaml) => {
+    expect(runRule(duplicateResourceRule, yaml)).toEqual([]);
+  });
+
+  it('treats a namespaced object without a namespace as being in the target namespace', () => {
+    const found = runRule(
+      duplicateResourceRule,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ml}',
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'ConfigMap ml/a is also defined at test.yaml:1; only one of them can exist in the cluster',
+    ]);
+  });
+
+  it('reports every later copy against the first', () => {
+    const doc = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n';
+    const found = runRule(duplicateResourceRule, [doc, doc, doc].join('---\n'));
+    expect(found.map((f) => [f.line, f.message])).toEqual([
+      [7, 'ClusterRole reader is also defined at test.yaml:1; only one of them can exist in the cluster'],
+      [11, 'ClusterRole reader is also defined at test.yaml:1; only one of them can exist in the cluster'],
+    ]);
+  });
+});

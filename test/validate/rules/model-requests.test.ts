@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { modelRequestsRule } from '../../../src/validate/rules/model-requests.ts';
+import { messagesOf, runRule } from './run-rule.ts';
+
+function workload(opts: {
+  kind?: string;
+  apiVersion?: string;
+  labels?: string;
+  image?: string;
+  resources?: string;
+}) {
+  return `apiVersion: ${opts.apiVersion ?? 'apps/v1'}
+kind: ${opts.kind ?? 'Deployment'}
+metadata: {name: llm}
+spec:
+  template:
+    metadata:
+      labels: {app: llm${opts.labels ? `, ${opts.labels}` : ''}}
+    spec:
+      containers:
+        - name: server
+          image: ${opts.image ?? 'acme/app:1.0'}
+${opts.resources ?? ''}`;
+}
+
+const GPU_ONLY = '          resources:\n            limits: {nvidia.com/gpu: 1}';
+
+describe('model-requests', () => {
+  it.each([
+    ['a plain web app without requests', workload({})],
+    [
+      'a GPU server with requests',
+      workload({ resources: `${GPU_ONLY}\n            requests: {cpu: 4, memory: 16Gi}` }),
+    ],
+    [
+      'a GPU server with CPU and memory limits only (requests default to limits)',
+      workload({
+        resources: '          resources:\n            limits: {nvidia.com/gpu: 1, cpu: 4, memory: 16Gi}',
+      }),
+    ],
+    ['a model-server DaemonSet (not a serving kind)', workload({ kind: 'DaemonSet', resources: GPU_ONLY })],
+  ])('stays quiet for %s', (_, yaml) => {
+    expect(runRule(modelRequestsRule, yaml)).toEqual([]);
+  });
+
+  it('warns about a GPU container without CPU or memory requests, at its resources', () => {
+    expect(runRule(modelRequestsRule, workload({ resources: GPU_ONLY }))).toEqual([
+      {
+        severity: 'warning',
+        file: 'test.yaml',
+        line: 12,
+        message:
+          'container server in Deployment ml/llm serves a model but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack GPU nodes',
+      },
+    ]);
+  });
+
+  it.each([
+    'nvcr.io/nvidia/tritonserver:24.05-py3',
+    'vllm/vllm-openai:v0.6.0',
+    'ghcr.io/huggingface/text-generation-inference:2.0',
+    'acme/tgi:1.0',
+    'pytorch/torchserve:0.11.0',
+    'tensorflow/serving:2.15.0',
+    'kserve/sklearnserver:v0.14.0',
+    'seldonio/mlserver:1.6.0',
+    'rayproject/ray-ml:2.9.0',
+    'ollama/ollama:0.3.0',
+  ])('recognises %s as a model server', (image) => {
+    expect(messagesOf(modelRequestsRule, workload({ image }))).toHaveLength(1);
+  });
+
+  it('does not mistake tgi inside another word for a model server', () => {
+    expect(messagesOf(modelRequestsRule, workload({ image: 'acme/antgine:1.0' }))).toEqual([]);
+  });
+
+  it.each(['model-server', 'serving', 'inference', 'predictor'])(
+    'recognises the app.kubernetes.io/component=%s label',
+    (component) => {
+      expect(
+        messagesOf(modelRequestsRule, workload({ labels: `app.kubernetes.io/component: ${component}` })),
+      ).toHaveLength(1);
+    },
+  );
+
+  it('names only what is missing', () => {
+    expect(
+      messagesOf(
+        modelRequestsRule,
+        workload({ resources: `${GPU_ONLY}\n            requests: {cpu: 2}`, kind: 'StatefulSet' }),
+      ),
+    ).toEqual([
+      'container server in StatefulSet ml/llm serves a model but declares no memory request; set resources.requests.memory so the scheduler does not overpack GPU nodes',
+    ]);
+  });
+
+  it('checks Argo Rollouts', () => {
+    expect(
+      messagesOf(
+        modelRequestsRule,
+        workload({ kind: 'Rollout', apiVersion: 'argoproj.io/v1alpha1', resources: GPU_ONLY }),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('checks every KServe component, pointing at the container when it has no resources', () => {
+    const found = runRule(
+      modelRequestsRule,
+      `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: clf}
+spec:
+  predictor:
+    model:
+      modelFormat: {name: sklearn}
+      storageUri: s3://models/clf/v1
+      resources:
+        requests: {cpu: 1, memory: 2Gi}
+  transformer:
+    containers:
+      - name: tx
+        image: acme/tx:1.0
+`,
+    );
+    expect(found.map((f) => [f.line, f.message])).toEqual([
+      [
+        13,
+        'transformer container tx in InferenceService ml/clf serves a model but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack GPU nodes',
+      ],
+    ]);
+  });
+});

@@ -1,0 +1,208 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { isSecretName, plaintextSecretRule } from '../../../src/validate/rules/plaintext-secret.ts';
+import { messagesOf, runRule } from './run-rule.ts';
+
+describe('plaintext-secret', () => {
+  it('reports a Secret with data, naming its keys and nothing else', () => {
+    expect(
+      runRule(
+        plaintextSecretRule,
+        `apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+type: Opaque
+data:
+  password: aHVudGVyMg==
+stringData:
+  user: admin
+  password: hunter2`,
+      ),
+    ).toEqual([
+      {
+        severity: 'error',
+        file: 'test.yaml',
+        line: 6,
+        message:
+          'Secret ml/db has 2 plaintext values (keys: password, user); use SealedSecret, External Secrets or SOPS',
+      },
+    ]);
+  });
+
+  it('says value, singular, for one key and shortens long key lists', () => {
+    expect(
+      messagesOf(
+        plaintextSecretRule,
+        'apiVersion: v1\nkind: Secret\nmetadata: {name: one}\nstringData: {token: x}',
+      ),
+    ).toEqual([
+      'Secret ml/one has 1 plaintext value (key: token); use SealedSecret, External Secrets or SOPS',
+    ]);
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}: v`).join(', ');
+    expect(
+      messagesOf(
+        plaintextSecretRule,
+        `apiVersion: v1\nkind: Secret\nmetadata: {name: many}\ndata: {${keys}}`,
+      ),
+    ).toEqual([
+      'Secret ml/many has 12 plaintext values (keys: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 and 2 more); use SealedSecret, External Secrets or SOPS',
+    ]);
+  });
+
+  it.each([
+    [
+      'a service-account token Secret without data',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: t, annotations: {kubernetes.io/service-account.name: sa}}\ntype: kubernetes.io/service-account-token',
+    ],
+    [
+      'a Secret with empty data',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: e}\ndata: {}\nstringData: {a: ""}',
+    ],
+    [
+      'a SealedSecret',
+      'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: s}\nspec: {encryptedData: {password: AgBy3i4OJSWK}}',
+    ],
+    [
+      'a SOPS-encrypted Secret',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: "ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]"}\nsops: {version: 3.9.0}',
+    ],
+  ])('accepts %s', (_, yaml) => {
+    expect(runRule(plaintextSecretRule, yaml)).toEqual([]);
+  });
+
+  it('reports the keys a SOPS file left unencrypted', () => {
+    expect(
+      messagesOf(
+        plaintextSecretRule,
+        'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: "ENC[AES256_GCM,data:Tr7o=,type:str]", user: YWRtaW4=}\nsops: {version: 3.9.0}',
+      ),
+    ).toEqual(['Secret ml/s has 1 plaintext value (key: user); use SealedSecret, External Secrets or SOPS']);
+  });
+
+  it('warns about credential env vars with literal values, at the value, without printing it', () => {
+    expect(
+      runRule(
+        plaintextSecretRule,
+        `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      containers:
+        - name: server
+          env:
+            - name: HF_TOKEN
+              value: hf_abcdefghijklmnop
+            - name: OPENAI_API_KEY
+              value: sk-live-123
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: db, key: password}}
+            - name: MAX_NEW_TOKENS
+              value: "512"`,
+      ),
+    ).toEqual([
+      {
+        severity: 'warning',
+        file: 'test.yaml',
+        line: 11,
+        message:
+          'container server in Deployment ml/api sets HF_TOKEN to a literal value committed to Git; use valueFrom.secretKeyRef',
+      },
+      {
+        severity: 'warning',
+        file: 'test.yaml',
+        line: 13,
+        message:
+          'container server in Deployment ml/api sets OPENAI_API_KEY to a literal value committed to Git; use valueFrom.secretKeyRef',
+      },
+    ]);
+  });
+
+  it('never puts a Secret or env value in a message, whatever the values are', () => {
+    const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,12}$/);
+    // A marker no key name, resource name or message template contains: if it shows up, a value leaked.
+    const value = fc.string({ minLength: 1, maxLength: 40 }).map((s) => `\u2063${s}\u2063`);
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }),
+        fc.dictionary(key, value, { maxKeys: 5 }),
+        value,
+        (data, stringData, envValue) => {
+          const yaml = [
+            stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data, stringData }),
+            stringify({
+              apiVersion: 'v1',
+              kind: 'Pod',
+              metadata: { name: 'p' },
+              spec: { containers: [{ name: 'c', env: [{ name: 'API_TOKEN', value: envValue }] }] },
+            }),
+          ].join('---\n');
+          const messages = messagesOf(plaintextSecretRule, yaml);
+          expect(messages).toHaveLength(2);
+          for (const message of messages) {
+            expect(message).not.toContain('\u2063');
+            for (const v of [...Object.values(data), ...Object.values(stringData), envValue]) {
+              expect(message).not.toContain(v);
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('writes the same message for the same keys whatever the values', () => {
+    const keys = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(
+        keys,
+        fc.array(fc.string({ minLength: 1 }), { minLength: 6, maxLength: 6 }),
+        (names, values) => {
+          const secret = (data: Record<string, string>) =>
+            messagesOf(
+              plaintextSecretRule,
+              stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data }),
+            );
+          const first = Object.fromEntries(names.map((n, i) => [n, values[i] ?? 'x']));
+          const second = Object.fromEntries(names.map((n) => [n, 'same']));
+          expect(secret(first)).toEqual(secret(second));
+        },
+      ),
+    );
+  });
+});
+
+describe('isSecretName', () => {
+  it.each([
+    'PASSWORD',
+    'DB_PASSWORD',
+    'HF_TOKEN',
+    'HUGGING_FACE_HUB_TOKEN',
+    'OPENAI_API_KEY',
+    'APIKEY',
+    'AWS_SECRET_ACCESS_KEY',
+    'ACCESS_KEY',
+    'SSH_PRIVATE_KEY',
+    'GOOGLE_APPLICATION_CREDENTIALS_JSON',
+    'apiToken',
+    'client-secret',
+  ])('treats %s as a credential', (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  it.each([
+    'MAX_NEW_TOKENS',
+    'TOKENIZER_NAME',
+    'MODEL_NAME',
+    'DB_PASSWORD_FILE',
+    'SECRET_NAME',
+    'AWS_ACCESS_KEY_ID',
+    'TOKEN_URL',
+    'KEY',
+    'PASSPORT',
+  ])('treats %s as not a credential', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+});

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { listContainers, listPodSpecs } from '../../../src/validate/rules/pod-specs.ts';
+import { resourcesOf } from './run-rule.ts';
+
+const POD_SPEC = `
+      initContainers:
+        - name: fetch
+          image: busybox:1.36
+      containers:
+        - name: app
+          image: app:1.0`;
+
+function only(yaml: string) {
+  const [resource] = resourcesOf(yaml);
+  if (!resource) throw new Error('no resource');
+  return resource;
+}
+
+describe('listContainers', () => {
+  it.each([
+    {
+      kind: 'Pod',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers: [{name: fetch, image: busybox:1.36}]
+  containers: [{name: app, image: app:1.0}]`,
+      paths: ['spec/initContainers/0', 'spec/containers/0'],
+    },
+    ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({
+      kind,
+      yaml: `apiVersion: apps/v1
+kind: ${kind}
+metadata: {name: w}
+spec:
+  template:
+    spec:${POD_SPEC}`,
+      paths: ['spec/template/spec/initContainers/0', 'spec/template/spec/containers/0'],
+    })),
+    {
+      kind: 'Job',
+      yaml: `apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  template:
+    spec:${POD_SPEC}`,
+      paths: ['spec/template/spec/initContainers/0', 'spec/template/spec/containers/0'],
+    },
+    {
+      kind: 'CronJob',
+      yaml: `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: app, image: app:1.0}]`,
+      paths: ['spec/jobTemplate/spec/template/spec/containers/0'],
+    },
+    {
+      kind: 'Argo Rollout',
+      yaml: `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec:
+  template:
+    spec:${POD_SPEC}`,
+      paths: ['spec/template/spec/initContainers/0', 'spec/template/spec/containers/0'],
+    },
+    {
+      kind: 'LeaderWorkerSet',
+      yaml: `apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata: {name: vllm}
+spec:
+  leaderWorkerTemplate:
+    leaderTemplate:
+      spec:
+        containers: [{name: leader, image: vllm/vllm-openai:v0.6.0}]
+    workerTemplate:
+      spec:
+        containers: [{name: worker, image: vllm/vllm-openai:v0.6.0}]`,
+      paths: [
+        'spec/leaderWorkerTemplate/leaderTemplate/spec/containers/0',
+        'spec/leaderWorkerTemplate/workerTemplate/spec/containers/0',
+      ],
+    },
+    {
+      kind: 'RayService',
+      yaml: `apiVersion: ray.io/v1
+kind: RayService
+metadata: {name: ray}
+spec:
+  rayClusterConfig:
+    headGroupSpec:
+      template:
+        spec:
+          containers: [{name: head, image: rayproject/ray-ml:2.9.0}]
+    workerGroupSpecs:
+      - template:
+          spec:
+            containers: [{name: worker, image: rayproject/ray-ml:2.9.0}]`,
+      paths: [
+        'spec/rayClusterConfig/headGroupSpec/template/spec/containers/0',
+        'spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0',
+      ],
+    },
+  ])('finds the containers of a $kind at their paths', ({ yaml, paths }) => {
+    expect(listContainers(only(yaml)).map((c) => c.path.join('/'))).toEqual(paths);
+  });
+
+  it('finds the model specs, custom containers and worker containers of a KServe InferenceService', () => {
+    const refs = listContainers(
+      only(`apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: clf}
+spec:
+  predictor:
+    model:
+      modelFormat: {name: sklearn}
+      storageUri: s3://models/clf/v1
+    sklearn:
+      storageUri: s3://models/clf/v1
+    workerSpec:
+      containers: [{name: worker, image: kserve/huggingfaceserver:v0.14.0}]
+  transformer:
+    containers: [{name: tx, image: tx:1.0}]
+  explainer:
+    alibi:
+      type: AnchorTabular
+`),
+    );
+    expect(refs.map((c) => [c.name, c.path.join('/')])).toEqual([
+      ['predictor.model', 'spec/predictor/model'],
+      ['predictor.sklearn', 'spec/predictor/sklearn'],
+      ['predictor.workerSpec container worker', 'spec/predictor/workerSpec/containers/0'],
+      ['transformer container tx', 'spec/transformer/containers/0'],
+      ['explainer.alibi', 'spec/explainer/alibi'],
+    ]);
+  });
+
+  it('names init containers as such and falls back to the index for unnamed containers', () => {
+    const refs = listContainers(
+      only(`apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers: [{name: fetch}]
+  containers: [{image: app:1.0}]`),
+    );
+    expect(refs.map((c) => [c.name, c.init])).toEqual([
+      ['init container fetch', true],
+      ['container 0', false],
+    ]);
+  });
+
+  it.each([
+    ['a ConfigMap', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}'],
+    [
+      'a Deployment without a template',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}',
+    ],
+    [
+      'a Pod whose containers is not a list',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 3}',
+    ],
+    [
+      'a CRD kind named Deployment in another group',
+      'apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: a}]}}}',
+    ],
+  ])('finds no containers in %s', (_, yaml) => {
+    expect(listContainers(only(yaml))).toEqual([]);
+  });
+});
+
+describe('listPodSpecs', () => {
+  it('reads pod template labels and marks kinds that run no pods', () => {
+    const [deployment, template] = resourcesOf(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    metadata:
+      labels: {app: api, version: 2}
+    spec:
+      containers: [{name: a}]
+---
+apiVersion: v1
+kind: PodTemplate
+metadata: {name: t}
+template:
+  metadata: {labels: {app: t}}
+  spec:
+    containers: [{name: a}]
+`);
+    if (!deployment || !template) throw new Error('missing resources');
+    const [pods] = listPodSpecs(deployment);
+    expect(pods?.labels).toEqual({ app: 'api', version: '2' });
+    expect(pods?.labelsPath).toEqual(['spec', 'template', 'metadata', 'labels']);
+    expect(pods?.runsPods).toBe(true);
+    expect(listPodSpecs(template).map((p) => p.runsPods)).toEqual([false]);
+  });
+
+  it('gives KServe component pods the object labels, component labels and KServe identity labels', () => {
+    const [pods] = listPodSpecs(
+      only(`apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: clf, labels: {team: ml}}
+spec:
+  predictor:
+    labels: {tier: gpu}
+    model: {modelFormat: {name: sklearn}}
+`),
+    );
+    expect(pods?.labels).toEqual({
+      team: 'ml',
+      tier: 'gpu',
+      'serving.kserve.io/inferenceservice': 'clf',
+      component: 'predictor',
+    });
+    expect(pods?.addedLabels.map((a) => a.key)).toContain('serving.kserve.io/');
+    expect(pods?.addedLabels.find((a) => a.key === 'app')?.valuePrefixes).toEqual([
+      'isvc.clf-predictor',
+      'clf-predictor',
+    ]);
+  });
+});
