@@ -24,9 +24,11 @@ export interface AgentGitHub {
   compare(opts: { repository: string; base: string; head: string }): Promise<CompareStatus>;
   getBranchHead(opts: { repository: string; branch: string }): Promise<string>;
   downloadTarball(opts: { repository: string; revision: string }): Promise<Readable>;
+  /** A Deployment for a sync nobody announced (`ferry sync`, the branch poll), in the App's payload format. */
   createDeployment(opts: {
     repository: string;
     revision: string;
+    branch: string;
     environment: string;
     description: string;
   }): Promise<number>;
@@ -176,7 +178,7 @@ export function createAgentGitHub(opts: AgentGitHubOptions): AgentGitHub {
       }
     },
 
-    async createDeployment({ repository, revision, environment, description }) {
+    async createDeployment({ repository, revision, branch, environment, description }) {
       const { owner, repo } = split(repository);
       try {
         const octokit = await clientFor(repository);
@@ -188,7 +190,9 @@ export function createAgentGitHub(opts: AgentGitHubOptions): AgentGitHub {
           description: truncateDescription(description),
           auto_merge: false,
           required_contexts: [],
-          payload: { ferry: { target: environment } },
+          // The GitHub App's `payload.ferry` shape (src/github/deployment-payload.ts), so it recognises the deployment.
+          payload: { ferry: { target: environment, summary: [], branch, merge: revision } },
+          production_environment: /^prod(uction)?$/i.test(environment),
         });
         if (!('id' in data))
           throw new Error(String((data as { message?: string }).message ?? 'no deployment created'));

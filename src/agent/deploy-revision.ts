@@ -114,8 +114,10 @@ export async function deployRevision(
   if (!render.ok) return { ok: false, stage: 'render', message: render.message };
   const { rendered } = render;
   const target = rendered.target;
-  if (rendered.failed)
+  // Errors block the apply, whether the render failed or validation found them (checkTarget reports both).
+  if (rendered.failed || rendered.findings.some((f) => f.severity === 'error')) {
     return { ok: false, stage: 'render', target, message: formatBlockingFindings(rendered.findings) };
+  }
   const previous = opts.inventory ?? opts.sync.status?.inventory ?? [];
   if (rendered.resources.length === 0) {
     return {

@@ -293,6 +293,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
       report.deploymentId = await deps.github.createDeployment({
         repository,
         revision: spec.revision,
+        branch,
         environment: spec.target,
         description: spec.reason ?? 'ferry agent',
       });

@@ -88,7 +88,8 @@ export async function renderRevision(
       target,
       ...result,
     };
-    if (!rendered.failed) deps.cache.set(rendered);
+    // Renders are deterministic for a revision; failed ones are cached too (a resync would fail the same way).
+    deps.cache.set(rendered);
     return { ok: true, rendered };
   } finally {
     await tree.dispose();

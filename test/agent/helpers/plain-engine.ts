@@ -67,5 +67,6 @@ export const checkPlainTarget: CheckTarget = async ({ root, target }) => {
       });
     }
   }
-  return { resources, findings, failed: findings.some((f) => f.severity === 'error') };
+  // As checkTarget: `failed` is a render failure; validation errors are findings that block the apply.
+  return { resources, findings, failed: findings.some((f) => f.rule === 'parse') };
 };
