@@ -5,24 +5,26 @@ import { TARGET_LABEL } from './labels.ts';
 import { objectKey } from './prepare-objects.ts';
 
 /**
- * The target's objects as the cluster has them: one LIST per kind, by the target label. Kinds the
- * cluster does not serve (a CRD not applied yet) have no live objects.
+ * The target's objects as the cluster has them: one LIST per kind and namespace, by the target label
+ * (per namespace, so RBAC granted only in the target's namespaces is enough). Kinds the cluster does
+ * not serve (a CRD not applied yet) have no live objects.
  */
 export async function listLive(opts: {
   client: ClusterClient;
-  kinds: Iterable<{ apiVersion: string; kind: string }>;
+  kinds: Iterable<{ apiVersion: string; kind: string; namespace?: string }>;
   targetName: string;
 }): Promise<Map<string, KubeObject>> {
   const live = new Map<string, KubeObject>();
   const seen = new Set<string>();
-  for (const { apiVersion, kind } of opts.kinds) {
-    const k = `${apiVersion}|${kind}`;
+  for (const { apiVersion, kind, namespace } of opts.kinds) {
+    const k = `${apiVersion}|${kind}|${namespace ?? ''}`;
     if (seen.has(k)) continue;
     seen.add(k);
     try {
       const { items } = await opts.client.list({
         apiVersion,
         kind,
+        ...(namespace ? { namespace } : {}),
         labelSelector: `${TARGET_LABEL}=${opts.targetName}`,
       });
       for (const item of items) {

@@ -23,18 +23,31 @@ export class AgentEnvError extends Error {
 }
 
 const EnvSchema = z.object({
-  APP_ID: z.string().regex(/^[1-9]\d*$/, 'APP_ID must be a positive integer (the App ID, not the client ID)').optional(),
+  APP_ID: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'APP_ID must be a positive integer (the App ID, not the client ID)')
+    .optional(),
   PRIVATE_KEY: z.string().optional(),
   PRIVATE_KEY_PATH: z.string().optional(),
   GITHUB_TOKEN: z.string().optional(),
-  GHE_HOST: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'GHE_HOST must be a host name such as github.example.com').optional(),
+  GHE_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'GHE_HOST must be a host name such as github.example.com')
+    .optional(),
   GHE_PROTOCOL: z.enum(['https', 'http'], { error: 'GHE_PROTOCOL must be https or http' }).optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'LOG_LEVEL must be debug, info, warn, error or silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error', 'silent'], {
+      error: 'LOG_LEVEL must be debug, info, warn, error or silent',
+    })
+    .default('info'),
 });
 
 const PEM = /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/;
 
-export function loadAgentEnv(env: NodeJS.ProcessEnv = process.env, opts: { readFile?: (path: string) => string } = {}): AgentEnv {
+export function loadAgentEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { readFile?: (path: string) => string } = {},
+): AgentEnv {
   // An empty variable (an optional Secret key that is absent) is a missing one.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
@@ -46,7 +59,9 @@ export function loadAgentEnv(env: NodeJS.ProcessEnv = process.env, opts: { readF
     try {
       privateKey = (opts.readFile ?? ((p) => readFileSync(p, 'utf8')))(e.PRIVATE_KEY_PATH);
     } catch (err) {
-      problems.push(`PRIVATE_KEY_PATH ${e.PRIVATE_KEY_PATH} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(
+        `PRIVATE_KEY_PATH ${e.PRIVATE_KEY_PATH} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   let auth: GitHubAuth | undefined;

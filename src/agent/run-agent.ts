@@ -259,6 +259,7 @@ export function startAgent(opts: AgentLoopOptions): RunningAgent {
 
   const loop = (async () => {
     let first = true;
+    let watchFailures = 0;
     while (!stopped) {
       try {
         if (!resourceVersion) {
@@ -269,8 +270,14 @@ export function startAgent(opts: AgentLoopOptions): RunningAgent {
         const watched = watchOnce();
         markReady();
         await watched;
+        watchFailures = 0;
       } catch (err) {
         if (stopped) break;
+        // A 410 answered as an HTTP status (older servers) also means: list again.
+        if ((err as { statusCode?: number }).statusCode === 410 || ++watchFailures >= 3) {
+          resourceVersion = undefined;
+          watchFailures = 0;
+        }
         deps.log.warn('watch of Syncs ended; reconnecting', { error: formatError(err) });
         await sleep(Math.min(opts.retryMs ?? 1000, 5000));
       }

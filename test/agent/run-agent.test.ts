@@ -17,7 +17,13 @@ describe('the agent loop', () => {
   });
 
   const start = (opts: { resyncMs?: number; pollMs?: number } = {}) => {
-    agent = startAgent({ deps: h.deps, resyncMs: opts.resyncMs ?? 3_600_000, pollMs: opts.pollMs ?? 0, retryMs: 20, maxRetryMs: 200 });
+    agent = startAgent({
+      deps: h.deps,
+      resyncMs: opts.resyncMs ?? 3_600_000,
+      pollMs: opts.pollMs ?? 0,
+      retryMs: 20,
+      maxRetryMs: 200,
+    });
     return agent.ready;
   };
 
@@ -39,7 +45,11 @@ describe('the agent loop', () => {
     h = await startHarness();
     await start();
     h.server.faults.failNext(3, { match: (r) => r.contentType === 'application/apply-patch+yaml' });
-    const sha = h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a'), 'deploy/b.yaml': configMap('b') });
+    const sha = h.repo.commit('main', {
+      '.github/ferry.yml': CONFIG,
+      'deploy/a.yaml': configMap('a'),
+      'deploy/b.yaml': configMap('b'),
+    });
     await h.send(sha);
     await eventually(() => h.sync()?.status?.phase === 'Healthy', 'Healthy after 500s');
     const failed = h.server.requests.filter((r) => r.status === 500);
@@ -56,7 +66,9 @@ describe('the agent loop', () => {
     await h.send(sha);
     await eventually(() => h.sync()?.status?.phase === 'Healthy', 'Healthy after timeouts');
     expect(h.logs.some((l) => l.includes('timed out'))).toBe(true);
-    expect(fieldOf(h.server.get({ ...CM, name: 'a' }), 'metadata').labels).toEqual({ 'ferry.dev/target': 'prod' });
+    expect(fieldOf(h.server.get({ ...CM, name: 'a' }), 'metadata').labels).toEqual({
+      'ferry.dev/target': 'prod',
+    });
   });
 
   it('reconnects when the watch drops, and relists when its resourceVersion is gone (410)', async () => {
@@ -92,7 +104,10 @@ describe('the agent loop', () => {
   it('does not undo an explicit rollback by polling the head it rolled back from', async () => {
     h = await startHarness();
     await start();
-    const good = h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a', { v: '1' }) });
+    const good = h.repo.commit('main', {
+      '.github/ferry.yml': CONFIG,
+      'deploy/a.yaml': configMap('a', { v: '1' }),
+    });
     await h.send(good);
     await eventually(() => h.sync()?.status?.appliedRevision === good, 'good');
     const bad = h.repo.commit('main', { 'deploy/a.yaml': configMap('a', { v: '2' }) });
@@ -109,12 +124,18 @@ describe('the agent loop', () => {
   it('self-heals drift on the resync interval', async () => {
     h = await startHarness();
     await start({ resyncMs: 50 });
-    const sha = h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a', { mode: 'fast' }) });
+    const sha = h.repo.commit('main', {
+      '.github/ferry.yml': CONFIG,
+      'deploy/a.yaml': configMap('a', { mode: 'fast' }),
+    });
     await h.send(sha);
     await eventually(() => h.sync()?.status?.phase === 'Healthy', 'Healthy');
     const live = h.server.get({ ...CM, name: 'a' });
     h.server.put({ ...live, data: { mode: 'edited-by-hand' } });
-    await eventually(() => fieldOf(h.server.get({ ...CM, name: 'a' }), 'data').mode === 'fast', 'drift corrected');
+    await eventually(
+      () => fieldOf(h.server.get({ ...CM, name: 'a' }), 'data').mode === 'fast',
+      'drift corrected',
+    );
   });
 
   it('exposes reconcile outcomes as metrics', async () => {
@@ -137,13 +158,18 @@ describe('runOnce', () => {
   it('reconciles every Sync once and reports each outcome', async () => {
     h = await startHarness();
     const sha = h.repo.commit('main', {
-      '.github/ferry.yml': ferryConfig({ prod: { path: 'deploy', namespace: 'ml' }, staging: { path: 'staging', namespace: 'ml' } }),
+      '.github/ferry.yml': ferryConfig({
+        prod: { path: 'deploy', namespace: 'ml' },
+        staging: { path: 'staging', namespace: 'ml' },
+      }),
       'deploy/a.yaml': configMap('a'),
       'staging/b.yaml': configMap('b'),
     });
     await h.send(sha);
     await h.signal.sendSync({
-      target: { ...(await import('./helpers/make-target.ts')).makeTarget({ name: 'staging', path: 'staging' }) },
+      target: {
+        ...(await import('./helpers/make-target.ts')).makeTarget({ name: 'staging', path: 'staging' }),
+      },
       repository: 'acme/models',
       revision: sha,
       reason: 'ferry sync',

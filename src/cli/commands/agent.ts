@@ -43,7 +43,8 @@ export interface AgentCommandOverrides {
 function duration(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`--${name} must be a duration such as 30s, 5m or 1h (got '${value}')`);
+  if (ms === undefined)
+    throw new UsageError(`--${name} must be a duration such as 30s, 5m or 1h (got '${value}')`);
   return ms;
 }
 
@@ -94,7 +95,10 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
   const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
   const github =
     overrides.deps?.github ??
-    createAgentGitHub({ auth: (agentEnv as NonNullable<typeof agentEnv>).auth, ...(agentEnv?.baseUrl ? { baseUrl: agentEnv.baseUrl } : {}) });
+    createAgentGitHub({
+      auth: (agentEnv as NonNullable<typeof agentEnv>).auth,
+      ...(agentEnv?.baseUrl ? { baseUrl: agentEnv.baseUrl } : {}),
+    });
   const deps: AgentDeps = {
     client: createClusterClient(kubeConfig),
     github,
@@ -124,8 +128,17 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
   }
 
   const agent = startAgent({ deps, resyncMs, pollMs });
-  const server = metricsPort > 0 ? await startAgentServer({ port: metricsPort, metrics: deps.metrics, healthy: agent.healthy }) : undefined;
-  log.info('ferry agent started', { namespace: deps.namespace, server: kubeConfig.getCurrentCluster()?.server, resyncMs, pollMs, metricsPort: server?.port });
+  const server =
+    metricsPort > 0
+      ? await startAgentServer({ port: metricsPort, metrics: deps.metrics, healthy: agent.healthy })
+      : undefined;
+  log.info('ferry agent started', {
+    namespace: deps.namespace,
+    server: kubeConfig.getCurrentCluster()?.server,
+    resyncMs,
+    pollMs,
+    metricsPort: server?.port,
+  });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
 import { createSignal } from '../../signal/create-signal.ts';
-import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { Signal } from '../../signal/signal.ts';
+import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { ClusterRef, Target } from '../../types.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -64,7 +64,9 @@ async function findTarget(name: string, opts: { root: string; branch?: string })
   if (errors.length > 0) throw new UsageError(`${errors[0]?.file}:${errors[0]?.line}: ${errors[0]?.message}`);
   if (!opts.branch) {
     const known = config.targets.map((t) => t.name).join(', ') || 'none';
-    throw new UsageError(`no target '${name}' in .github/ferry.yml (targets: ${known}); pass --branch to sync it anyway`);
+    throw new UsageError(
+      `no target '${name}' in .github/ferry.yml (targets: ${known}); pass --branch to sync it anyway`,
+    );
   }
   return {
     name,
@@ -79,15 +81,38 @@ async function findTarget(name: string, opts: { root: string; branch?: string })
   };
 }
 
-function clusterOf(flags: ReturnType<typeof parse>['values'], target: Target, env: NodeJS.ProcessEnv): ClusterRef {
+function clusterOf(
+  flags: ReturnType<typeof parse>['values'],
+  target: Target,
+  env: NodeJS.ProcessEnv,
+): ClusterRef {
   if (flags['eks-cluster']) {
     const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('--eks-cluster needs --region (or AWS_REGION)');
     return { provider: 'eks', name: flags['eks-cluster'], region };
   }
-  if (flags.kubeconfig || flags.context) return { provider: 'kubeconfig', ...(flags.context ? { context: flags.context } : {}) };
-  if (target.cluster?.provider === 'eks' && !target.cluster.region && flags.region) return { ...target.cluster, region: flags.region };
+  if (flags.kubeconfig || flags.context)
+    return { provider: 'kubeconfig', ...(flags.context ? { context: flags.context } : {}) };
+  if (target.cluster?.provider === 'eks' && !target.cluster.region && flags.region)
+    return { ...target.cluster, region: flags.region };
   return target.cluster ?? { provider: 'kubeconfig' };
+}
+
+/** The request's flags, checked: a full SHA, owner/repo, a positive deployment id. */
+function readRequestFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv) {
+  if (!flags.revision || !/^[0-9a-f]{40}$/.test(flags.revision)) {
+    throw new UsageError(`--revision must be a full 40-character commit SHA (got '${flags.revision ?? ''}')`);
+  }
+  const repository = flags.repo ?? env.GITHUB_REPOSITORY;
+  if (!repository || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new UsageError(`--repo must be owner/repo (or set GITHUB_REPOSITORY); got '${repository ?? ''}'`);
+  }
+  const id = flags['deployment-id'];
+  const deploymentId = id === undefined ? undefined : Number(id);
+  if (deploymentId !== undefined && (!Number.isSafeInteger(deploymentId) || deploymentId <= 0)) {
+    throw new UsageError('--deployment-id must be a positive integer');
+  }
+  return { revision: flags.revision, repository, deploymentId };
 }
 
 export async function syncCommand(argv: string[], overrides: SyncCommandOverrides = {}): Promise<number> {
@@ -99,20 +124,11 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   }
   const env = overrides.env ?? process.env;
   const [name, ...extra] = positionals;
-  if (!name || extra.length > 0) throw new UsageError('expected exactly one TARGET (ferry sync TARGET --revision SHA)');
-  if (!flags.revision || !/^[0-9a-f]{40}$/.test(flags.revision)) {
-    throw new UsageError(`--revision must be a full 40-character commit SHA (got '${flags.revision ?? ''}')`);
-  }
-  const repository = flags.repo ?? env.GITHUB_REPOSITORY;
-  if (!repository || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new UsageError(`--repo must be owner/repo (or set GITHUB_REPOSITORY); got '${repository ?? ''}'`);
-  }
-  let deploymentId: number | undefined;
-  if (flags['deployment-id'] !== undefined) {
-    deploymentId = Number(flags['deployment-id']);
-    if (!Number.isSafeInteger(deploymentId) || deploymentId <= 0) throw new UsageError('--deployment-id must be a positive integer');
-  }
-  const target = await findTarget(name, { root: flags.root ?? overrides.cwd ?? process.cwd(), ...(flags.branch ? { branch: flags.branch } : {}) });
+  if (!name || extra.length > 0)
+    throw new UsageError('expected exactly one TARGET (ferry sync TARGET --revision SHA)');
+  const { revision, repository, deploymentId } = readRequestFlags(flags, env);
+  const root = flags.root ?? overrides.cwd ?? process.cwd();
+  const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
   const cluster = clusterOf(flags, target, env);
   const signal = overrides.createSignal
     ? overrides.createSignal(cluster)
@@ -124,17 +140,18 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   const result = await signal.sendSync({
     target,
     repository,
-    revision: flags.revision,
+    revision,
     reason: flags.reason ?? (flags.rollback ? 'rollback requested with ferry sync' : 'ferry sync'),
     requestedAt: (overrides.now ?? (() => new Date()))().toISOString(),
     ...(flags.rollback ? { rollback: true } : {}),
     ...(flags['allow-mass-prune'] ? { allowMassPrune: true } : {}),
     ...(deploymentId !== undefined ? { deploymentId } : {}),
   });
+  const sha = revision.slice(0, 7);
   write(
     result.changed
-      ? `Sync ${result.sync}: requested ${flags.revision.slice(0, 7)}${flags.rollback ? ' (rollback)' : ''}`
-      : `Sync ${result.sync}: ${flags.revision.slice(0, 7)} was already requested`,
+      ? `Sync ${result.sync}: requested ${sha}${flags.rollback ? ' (rollback)' : ''}`
+      : `Sync ${result.sync}: ${sha} was already requested`,
   );
   return 0;
 }

@@ -573,7 +573,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     if (rvParam !== '' && rvParam !== '0') {
       const rv = Number(rvParam);
       if (!Number.isInteger(rv)) throw badRequest(`invalid resource version: ${rvParam}`);
-      replay = store.eventsSince(resource, rv);
+      try {
+        replay = store.eventsSince(resource, rv);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.code !== 410) throw err;
+        // As the watch cache does (newErrWatcher): 200, then one ERROR event carrying the 410 Status.
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        res.end(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
+        return;
+      }
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
