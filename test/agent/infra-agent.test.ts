@@ -127,12 +127,14 @@ describe('infra/agent', () => {
     expect(pod.volumes[0].emptyDir).toBeDefined();
   });
 
-  it('builds the image from the package with production dependencies and runs it as the node user', async () => {
+  it('builds the image as bundled JS over production dependencies and runs it as the node user', async () => {
     const dockerfile = await readFile(join(root, 'infra', 'agent', 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:22-slim AS build$/m);
+    expect(dockerfile).toMatch(/^FROM node:22-slim AS deps$/m);
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
+    expect(dockerfile).toMatch(/npx esbuild --bundle --platform=node --format=esm/);
+    expect(dockerfile).toMatch(/^COPY --from=deps \/app\/node_modules \.\/node_modules$/m);
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/ferry.js"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/ferry.mjs"\]$/m);
     expect(dockerfile).toMatch(/^CMD \["agent"\]$/m);
   });
 });

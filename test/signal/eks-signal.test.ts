@@ -7,14 +7,14 @@ import { makeTarget, SHA_A, SHA_B } from '../agent/helpers/make-target.ts';
 import { fieldOf } from '../helpers/kube-apiserver/field-of.ts';
 import {
   type FakeKubeApiServer,
+  readTestTls,
   startKubeApiServer,
-  TEST_CA,
-  TEST_TLS,
 } from '../helpers/kube-apiserver/kube-apiserver.ts';
 import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const eksMock = mockClient(EKSClient);
+const TLS = readTestTls();
 
 function request(revision: string): SyncRequest {
   return {
@@ -45,7 +45,7 @@ describe('EKS signal', () => {
     eksMock.reset();
     seenTokens.length = 0;
     server = await startKubeApiServer({
-      tls: TEST_TLS,
+      tls: TLS,
       crds: [loadSyncCrd()],
       namespaces: ['ferry-system'],
       authenticate: (token) => {
@@ -61,7 +61,7 @@ describe('EKS signal', () => {
       cluster: {
         name: 'ml-prod',
         endpoint: server.url,
-        certificateAuthority: { data: Buffer.from(TEST_CA).toString('base64') },
+        certificateAuthority: { data: Buffer.from(TLS.ca).toString('base64') },
         status: 'ACTIVE',
       },
     });
@@ -144,7 +144,7 @@ describe('EKS signal', () => {
       .resolves({
         cluster: {
           endpoint: server.url,
-          certificateAuthority: { data: Buffer.from(TEST_CA).toString('base64') },
+          certificateAuthority: { data: Buffer.from(TLS.ca).toString('base64') },
         },
       });
     const signal = createEksSignal({

@@ -127,12 +127,15 @@ interface Fault {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Test-only TLS material (see ./tls/README.md). */
-export const TEST_CA = readFileSync(join(here, 'tls', 'ca.crt'), 'utf8');
-export const TEST_TLS = {
-  key: readFileSync(join(here, 'tls', 'server.key'), 'utf8'),
-  cert: readFileSync(join(here, 'tls', 'server.crt'), 'utf8'),
-};
+
+/** Test-only TLS material (see ./tls/README.md), read when a test asks for it. */
+export function readTestTls(): { key: string; cert: string; ca: string } {
+  return {
+    key: readFileSync(join(here, 'tls', 'server.key'), 'utf8'),
+    cert: readFileSync(join(here, 'tls', 'server.crt'), 'utf8'),
+    ca: readFileSync(join(here, 'tls', 'ca.crt'), 'utf8'),
+  };
+}
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -988,7 +991,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       send(res, apiErr.code, apiErr.toStatus());
     });
   };
-  const server: Server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer(listener);
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -1017,7 +1022,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           {
             name: 'fake',
             cluster: options.tls
-              ? { server: url, 'certificate-authority-data': Buffer.from(TEST_CA).toString('base64') }
+              ? {
+                  server: url,
+                  'certificate-authority-data': Buffer.from(readTestTls().ca).toString('base64'),
+                }
               : { server: url, 'insecure-skip-tls-verify': true },
           },
         ],
