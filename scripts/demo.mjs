@@ -75,7 +75,9 @@ try {
   ferry(['diff', '--repo', repo, '--base', 'main', '--head', 'model-v2', ...color], { expect: 0 });
 
   heading('The sticky comment the GitHub App posts for that PR (ferry diff --format markdown)');
-  ferry(['diff', '--repo', repo, '--base', 'main', '--head', 'model-v2', '--format', 'markdown'], { expect: 0 });
+  ferry(['diff', '--repo', repo, '--base', 'main', '--head', 'model-v2', '--format', 'markdown'], {
+    expect: 0,
+  });
 } finally {
   rmSync(repo, { recursive: true, force: true });
 }

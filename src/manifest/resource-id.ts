@@ -50,24 +50,36 @@ export function isClusterScoped(group: string, kind: string, extra?: ReadonlySet
   return CLUSTER_SCOPED_KINDS.has(kind) || (extra?.has(`${group}/${kind}`) ?? false);
 }
 
-/** The identity the API server will give this object. */
+/**
+ * The identity the API server will give this object. Total over user input: a missing or non-string
+ * apiVersion, kind, name or namespace counts as '' (validation reports those; identity must not throw).
+ */
 export function resourceIdOf(obj: KubeObject, opts: IdentityOptions = {}): ResourceId {
-  const metadata = (typeof obj.metadata === 'object' && obj.metadata !== null ? obj.metadata : {}) as Record<
-    string,
-    unknown
-  >;
-  const group = groupOf(obj.apiVersion);
+  const metadata = (
+    typeof obj.metadata === 'object' && obj.metadata !== null && !Array.isArray(obj.metadata)
+      ? obj.metadata
+      : {}
+  ) as Record<string, unknown>;
+  const apiVersion: unknown = obj.apiVersion;
+  const kind: unknown = obj.kind;
+  const group = typeof apiVersion === 'string' ? groupOf(apiVersion) : '';
+  const kindName = typeof kind === 'string' ? kind : '';
   const name = typeof metadata.name === 'string' ? metadata.name : '';
   const declared = typeof metadata.namespace === 'string' ? metadata.namespace : '';
-  const namespace = isClusterScoped(group, obj.kind, opts.clusterScoped)
+  const namespace = isClusterScoped(group, kindName, opts.clusterScoped)
     ? ''
     : declared || opts.defaultNamespace || '';
-  return { group, kind: obj.kind, namespace, name };
+  return { group, kind: kindName, namespace, name };
 }
 
-/** `Deployment ml/api` for namespaced, `ClusterRole admin` for cluster-scoped objects. */
+/**
+ * `Deployment ml/api` for namespaced, `ClusterRole admin` for cluster-scoped objects. A missing kind or
+ * name (which validation reports) shows as `(no kind)` / `(no name)` so messages stay readable.
+ */
 export function formatResourceId(id: ResourceId): string {
-  return id.namespace ? `${id.kind} ${id.namespace}/${id.name}` : `${id.kind} ${id.name}`;
+  const kind = id.kind || '(no kind)';
+  const name = id.name || '(no name)';
+  return id.namespace ? `${kind} ${id.namespace}/${name}` : `${kind} ${name}`;
 }
 
 /** A stable map key for an identity. */

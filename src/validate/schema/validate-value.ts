@@ -30,7 +30,7 @@ const INT32_MIN = -2_147_483_648;
 /** k8s.io/apimachinery/pkg/api/resource: a signed decimal, then a binary-SI, decimal-SI or exponent suffix. */
 const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** YAML 1.1 booleans (what Go's YAML reader accepts) that YAML 1.2, which Ferry parses, reads as strings. */
+/** YAML 1.1 boolean words: quoted, they stay strings, a common slip for boolean fields. */
 const YAML11_BOOL = /^(?:y|yes|n|no|on|off)$/i;
 const MAX_ENUM_LISTED = 8;
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
@@ -234,7 +234,7 @@ function typeMismatch(node: SchemaNode, value: unknown, ctx: WalkContext): void 
   const actual = typeName(value);
   let hint = '';
   if (node.type === 'boolean' && typeof value === 'string' && YAML11_BOOL.test(value)) {
-    hint = ` ("${value}" is a string in YAML 1.2: write true or false)`;
+    hint = ` ("${value}" is a quoted string here: write true or false)`;
   } else if (node.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
     hint = ctx.redact ? ' (quote the value)' : ` (quote it: "${String(value)}")`;
   } else if (

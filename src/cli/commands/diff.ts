@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load-config.ts';
+import { previewTargets } from '../../engine/preview-targets.ts';
+import { formatJsonReport } from '../../report/format-json-report.ts';
+import { formatTerminalDiff } from '../../report/format-terminal-diff.ts';
+import { renderComment } from '../../report/render-comment.ts';
+import { listChangedFiles } from '../../source/list-changed-files.ts';
+import { openGitRevision } from '../../source/open-git-revision.ts';
+import { resolveGitRevision } from '../../source/resolve-git-revision.ts';
+import type { SourceTree } from '../../source/source-tree.ts';
+import { oneOf, parseArgs } from '../parse-args.ts';
+import { UsageError } from '../usage-error.ts';
+
+const HELP = `usage: ferry diff --base REF --head REF [--repo DIR] [--format text|markdown|json] [--all] [--color|--no-color]
+
+Previews what merging HEAD into BASE would do: renders the affected targets at both revisions of
+a local git repository (without touching its working tree), validates the head and diffs them.
+  --format text      coloured terminal diff (default)
+  --format markdown  exactly the comment body the GitHub App posts
+  --format json      {"targets": [{"name", "changes", "summary", "findings"}]}
+  --all              render every target, not only those whose inputs changed
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.`;
+
+export async function diffCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs(argv, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    repo: { type: 'string' },
+    format: { type: 'string' },
+    all: { type: 'boolean' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.base || !values.head) throw new UsageError('--base REF and --head REF are required');
+  const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
+  const repoDir = resolve(values.repo ?? '.');
+  const baseSha = await resolveGitRevision(repoDir, values.base);
+  const headSha = await resolveGitRevision(repoDir, values.head);
+
+  const trees: SourceTree[] = [];
+  try {
+    // allSettled: if one side fails, the other's temp dir is still cleaned up.
+    const opened = await Promise.allSettled([
+      openGitRevision({ repoDir, revision: baseSha }),
+      openGitRevision({ repoDir, revision: headSha }),
+    ]);
+    for (const o of opened) if (o.status === 'fulfilled') trees.push(o.value);
+    for (const o of opened) if (o.status === 'rejected') throw o.reason;
+    const [baseTree, headTree] = trees as [SourceTree, SourceTree];
+    const { config, findings: configFindings } = await loadConfig(headTree.root);
+    const changedFiles = values.all
+      ? 'all'
+      : await listChangedFiles({ repoDir, base: baseSha, head: headSha });
+    const changeSets = await previewTargets({
+      baseRoot: baseTree.root,
+      headRoot: headTree.root,
+      config,
+      changedFiles,
+      configFindings,
+    });
+
+    if (format === 'json') {
+      console.log(JSON.stringify(formatJsonReport(changeSets), null, 2));
+    } else if (format === 'markdown') {
+      console.log(renderComment({ headSha, baseSha, changeSets }));
+    } else {
+      const color = values['no-color']
+        ? false
+        : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
+      console.log(formatTerminalDiff(changeSets, { color: Boolean(color) }));
+    }
+    const failed = changeSets.some(
+      (cs) => cs.renderFailed || cs.findings.some((f) => f.severity === 'error'),
+    );
+    return failed ? 1 : 0;
+  } finally {
+    await Promise.all(trees.map((t) => t.dispose()));
+  }
+}

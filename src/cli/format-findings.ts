@@ -1,0 +1,44 @@
+import { createColors } from 'picocolors';
+import { type Finding, SEVERITY_RANK } from '../types.ts';
+
+/** Findings for people: grouped by file, errors first within a line, a one-line tally at the end. */
+export function formatFindings(
+  findings: readonly Finding[],
+  opts: { color: boolean; resources: number },
+): string {
+  const c = createColors(opts.color);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  const out: string[] = [];
+  for (const file of [...byFile.keys()].sort()) {
+    out.push(c.underline(file));
+    const list = (byFile.get(file) ?? []).sort(
+      (a, b) => a.line - b.line || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
+    );
+    for (const f of list) {
+      const sev =
+        f.severity === 'error'
+          ? c.red('error  ')
+          : f.severity === 'warning'
+            ? c.yellow('warning')
+            : c.blue('info   ');
+      const where = c.dim(`${String(f.line).padStart(4)}`);
+      const resource = f.resource ? c.dim(`  (${f.resource})`) : '';
+      out.push(`${where}  ${sev}  ${f.message}  ${c.dim(f.rule)}${resource}`);
+    }
+    out.push('');
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const tally = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(opts.resources, 'resource')}`;
+  out.push(errors > 0 ? c.red(`✖ ${tally}`) : c.green(`✔ ${tally}`));
+  return out.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,20 @@
+import type { FerryConfig, Target } from '../types.ts';
+import { DEFAULT_BRANCH, DEFAULT_KUBERNETES_VERSION, targetSchema } from './config-schema.ts';
+import { toTarget } from './to-target.ts';
+
+/**
+ * The configuration of a repository without `.github/ferry.yml` (and the fallback when the file has errors):
+ * one target named `default` rendering the whole repository from its default branch, nothing deployed.
+ */
+export function defaultConfig(defaultBranch?: string): FerryConfig {
+  return {
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    rules: {},
+    targets: [defaultTarget(defaultBranch)],
+  };
+}
+
+function defaultTarget(defaultBranch?: string): Target {
+  // Parsed through the schema so the implicit target gets exactly the documented defaults.
+  return toTarget(targetSchema.parse({ name: 'default' }), defaultBranch ?? DEFAULT_BRANCH);
+}

@@ -1,0 +1,102 @@
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
+import path from 'node:path';
+import type { FerryConfig, Finding } from '../types.ts';
+import { defaultConfig } from './default-config.ts';
+import { MAX_CONFIG_BYTES, parseConfig } from './parse-config.ts';
+
+/** Where Ferry looks, in order; the first that exists wins. */
+export const CONFIG_FILES = ['.github/ferry.yml', '.github/ferry.yaml'] as const;
+
+export interface LoadedConfig {
+  config: FerryConfig;
+  findings: Finding[];
+  /** The repo-relative config file read; absent when there is none (the default configuration). */
+  file?: string;
+}
+
+/**
+ * Reads `.github/ferry.yml` (or `.yaml`) below `root`, a checked-out tree. A missing file is the default
+ * configuration. A symlink (it could point outside the checkout, e.g. at a secret on the worker), a
+ * non-file or a file over 256 KiB is a `config` finding, not a crash. With both names present the `.yml`
+ * wins and a warning says so.
+ */
+export async function loadConfig(root: string, opts: { defaultBranch?: string } = {}): Promise<LoadedConfig> {
+  const present: string[] = [];
+  for (const file of CONFIG_FILES) {
+    if (await lstatIfExists(path.join(root, file))) present.push(file);
+  }
+  const file = present[0];
+  if (file === undefined) return { config: defaultConfig(opts.defaultBranch), findings: [] };
+
+  const read = await readConfigFile(root, file);
+  if ('problem' in read) {
+    return {
+      config: defaultConfig(opts.defaultBranch),
+      findings: [{ rule: 'config', severity: 'error', file, line: 1, message: read.problem }],
+      file,
+    };
+  }
+  const parsed = parseConfig(read.text, { file, ...opts });
+  const other = present[1];
+  if (other !== undefined) {
+    parsed.findings.unshift({
+      rule: 'config',
+      severity: 'warning',
+      file: other,
+      line: 1,
+      message: `ignored: ${file} is used when both ${file} and ${other} exist`,
+    });
+  }
+  return { ...parsed, file };
+}
+
+async function readConfigFile(root: string, file: string): Promise<{ text: string } | { problem: string }> {
+  const githubDir = await lstat(path.join(root, path.dirname(file)));
+  if (githubDir.isSymbolicLink())
+    return { problem: `${path.dirname(file)} must be a directory, not a symbolic link` };
+  // O_NOFOLLOW makes the open itself refuse a symlink (no check-then-read race); O_NONBLOCK keeps a FIFO
+  // planted there from blocking the open. Both are 0 where the OS lacks them.
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+  const handle = await open(path.join(root, file), flags).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ELOOP' || err.code === 'EMLINK') return undefined;
+    throw err;
+  });
+  if (!handle) return { problem: 'the config must be a regular file, not a symbolic link' };
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { problem: 'the config must be a regular file' };
+    if (stats.size > MAX_CONFIG_BYTES) {
+      return {
+        problem: `file is ${stats.size} bytes, over the ${MAX_CONFIG_BYTES / 1024} KiB limit for the config`,
+      };
+    }
+    // Read at most one byte past the limit: the file may grow between stat and read.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0 || length + bytesRead >= buffer.length) {
+        length += bytesRead;
+        break;
+      }
+      length += bytesRead;
+    }
+    if (length > MAX_CONFIG_BYTES)
+      return { problem: `file is over the ${MAX_CONFIG_BYTES / 1024} KiB limit for the config` };
+    return { text: buffer.toString('utf8', 0, length) };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function lstatIfExists(file: string) {
+  try {
+    return await lstat(file);
+  } catch (err) {
+    // Absent is the normal case (no config file); anything else (EACCES, EIO) is infrastructure.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}

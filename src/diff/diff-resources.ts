@@ -1,0 +1,143 @@
+import { formatResourceId, resourceKey } from '../manifest/resource-id.ts';
+import type { Action, Change, KubeObject, Resource, Summary } from '../types.ts';
+import { formatUnifiedDiff } from './format-unified-diff.ts';
+import { formatYaml } from './format-yaml.ts';
+import { normalizeObject } from './normalize-object.ts';
+import { compareChanges } from './order-changes.ts';
+import { redactSecrets } from './redact-secret.ts';
+import { capFacts, summarizeChange } from './summarize-change.ts';
+import { autoscalerOf, diffAutoscaler } from './summary/diff-autoscaler.ts';
+
+export interface DiffResourcesOptions {
+  target: string;
+  base: readonly Resource[];
+  head: readonly Resource[];
+}
+
+export interface DiffResult {
+  changes: Change[];
+  summary: Summary[];
+}
+
+interface Pair {
+  key: string;
+  base?: Resource;
+  head?: Resource;
+}
+
+/**
+ * Base vs head of one target. Resources are matched by identity (group, kind, namespace, name; ids
+ * already carry the target's default namespace). Each side is redacted (Secrets), normalised and
+ * formatted; equal text means unchanged, so the line diff only runs where something changed.
+ * Changes come removed first (riskiest kinds first), then added, changed, unchanged. The summary
+ * holds one line per workload, route or Secret a reviewer should know about, in the same order, with
+ * autoscaler changes told on the workload they scale.
+ */
+export function diffResources(opts: DiffResourcesOptions): DiffResult {
+  const pairs = pairResources(opts.base, opts.head);
+  const changes: Change[] = [];
+  const byChange = new Map<Change, Pair>();
+  for (const pair of pairs) {
+    const change = diffPair(pair);
+    changes.push(change);
+    byChange.set(change, pair);
+  }
+  changes.sort(compareChanges);
+  const facts = new Map<string, string[]>();
+  const autoscaled: { pair: Pair; change: Change }[] = [];
+  for (const change of changes) {
+    if (change.action === 'unchanged') continue;
+    const pair = byChange.get(change) as Pair;
+    if (autoscalerOf(pair.base?.object) || autoscalerOf(pair.head?.object)) {
+      autoscaled.push({ pair, change });
+      continue;
+    }
+    const found = summarizeChange({ before: pair.base?.object, after: pair.head?.object });
+    if (found.length === 0) continue;
+    // Two kinds can share a name across groups (a Service and a Knative Service): keep both lines.
+    const name = formatResourceId(change.id);
+    facts.set(facts.has(name) ? `${name} (${change.id.group || 'core'})` : name, found);
+  }
+  for (const { pair, change } of autoscaled) addAutoscalerFacts(facts, pair, change.id.namespace);
+  const summary = [...facts].map(([resource, list]) => ({ resource, facts: capFacts(list) }));
+  return { changes, summary };
+}
+
+/** Identity → base and head resource. A duplicate identity on one side: the later one wins, as with apply. */
+function pairResources(base: readonly Resource[], head: readonly Resource[]): Pair[] {
+  const pairs = new Map<string, Pair>();
+  for (const r of base) {
+    const key = resourceKey(r.id);
+    pairs.set(key, { key, base: r });
+  }
+  for (const r of head) {
+    const key = resourceKey(r.id);
+    const pair = pairs.get(key);
+    if (pair) pair.head = r;
+    else pairs.set(key, { key, head: r });
+  }
+  return [...pairs.values()];
+}
+
+function diffPair(pair: Pair): Change {
+  const resource = (pair.head ?? pair.base) as Resource;
+  const redacted = redactSecrets({ before: withIdentity(pair.base), after: withIdentity(pair.head) });
+  const before = textOf(redacted.before);
+  const after = textOf(redacted.after);
+  const action: Action =
+    before === undefined
+      ? 'added'
+      : after === undefined
+        ? 'removed'
+        : before === after
+          ? 'unchanged'
+          : 'changed';
+  const diff =
+    action === 'unchanged' ? '' : formatUnifiedDiff({ label: formatResourceId(resource.id), before, after });
+  return {
+    id: resource.id,
+    apiVersion: resource.apiVersion,
+    action,
+    diff,
+    file: resource.file,
+    line: resource.line,
+  };
+}
+
+/**
+ * The object with the namespace its identity says: spelling out the target's default namespace, or
+ * dropping a namespace from a cluster-scoped object, changes nothing on the cluster.
+ */
+function withIdentity(resource: Resource | undefined): KubeObject | undefined {
+  if (!resource) return undefined;
+  const { object, id } = resource;
+  const metadata = isMap(object.metadata) ? object.metadata : {};
+  if ((metadata.namespace ?? '') === id.namespace) return object;
+  const { namespace: _declared, ...rest } = metadata;
+  return { ...object, metadata: id.namespace ? { ...rest, namespace: id.namespace } : rest };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function textOf(obj: KubeObject | undefined): string | undefined {
+  return obj === undefined ? undefined : formatYaml(normalizeObject(obj));
+}
+
+function addAutoscalerFacts(facts: Map<string, string[]>, pair: Pair, namespace: string): void {
+  const before = autoscalerOf(pair.base?.object);
+  const after = autoscalerOf(pair.head?.object);
+  const targetOf = (v: { targetKind: string; targetName: string }): string =>
+    formatResourceId({ group: '', kind: v.targetKind, namespace, name: v.targetName });
+  const add = (resource: string, found: string[]): void => {
+    if (found.length === 0) return;
+    facts.set(resource, [...(facts.get(resource) ?? []), ...found]);
+  };
+  if (before && after && targetOf(before) !== targetOf(after)) {
+    add(targetOf(before), diffAutoscaler(before, undefined));
+    add(targetOf(after), diffAutoscaler(undefined, after));
+  } else if (before || after) {
+    add(targetOf((after ?? before) as NonNullable<typeof before>), diffAutoscaler(before, after));
+  }
+}

@@ -1,0 +1,107 @@
+import type { PodSpecView } from './pod-specs-of.ts';
+import { isObj, readList, readObj, readText } from './read-path.ts';
+
+/** Extended resources that are accelerators (device plugins' resource names). */
+const GPU_RESOURCE =
+  /^(?:nvidia\.com\/(?:gpu|mig-.+)|amd\.com\/gpu|gpu\.intel\.com\/.+|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(?:core|device)?|google\.com\/tpu|[^/]+\/gpu)$/;
+
+/** Node labels that choose the accelerator model, and what to call them. */
+const TYPE_KEYS: Readonly<Record<string, string>> = {
+  'nvidia.com/gpu.product': 'GPU type',
+  'nvidia.com/gpu.family': 'GPU family',
+  'cloud.google.com/gke-accelerator': 'GPU type',
+  'cloud.google.com/gke-tpu-accelerator': 'TPU type',
+  'karpenter.k8s.aws/instance-gpu-name': 'GPU type',
+  'node.kubernetes.io/instance-type': 'instance type',
+  'beta.kubernetes.io/instance-type': 'instance type',
+  'karpenter.k8s.aws/instance-family': 'instance family',
+};
+
+/**
+ * Accelerator facts for one pod spec: count per resource (summed over the pod's containers, limits
+ * first since extended resources must set limits), the accelerator type from node selectors and
+ * required node affinity, and tolerations added or removed. With no `before`, describes `after`.
+ */
+export function diffGpus(before: PodSpecView | undefined, after: PodSpecView | undefined): string[] {
+  const facts: string[] = [];
+  const a = before ? gpuCounts(before) : new Map<string, string>();
+  const b = after ? gpuCounts(after) : new Map<string, string>();
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const x = a.get(name);
+    const y = b.get(name);
+    if (!before) facts.push(`GPUs ${y} (${name})`);
+    else if (after && x !== y) facts.push(`GPUs ${x ?? '0'} → ${y ?? '0'} (${name})`);
+  }
+  const ta = before ? gpuTypes(before) : new Map<string, string>();
+  const tb = after ? gpuTypes(after) : new Map<string, string>();
+  for (const key of [...new Set([...ta.keys(), ...tb.keys()])].sort()) {
+    const label = TYPE_KEYS[key] ?? key;
+    const x = ta.get(key);
+    const y = tb.get(key);
+    if (!before && y !== undefined) facts.push(`${label} ${y}`);
+    // Accelerator names are short and every part matters (`nvidia-l4 → nvidia-h100-80gb`): not elided.
+    else if (before && after && x !== y) facts.push(`${label} ${x ?? 'any'} → ${y ?? 'any'}`);
+  }
+  if (before && after) facts.push(...diffTolerations(before, after));
+  return facts;
+}
+
+function gpuCounts(view: PodSpecView): Map<string, string> {
+  const totals = new Map<string, number | string>();
+  for (const c of view.containers) {
+    if (c.init) continue;
+    const limits = readObj(c.raw, 'resources', 'limits') ?? {};
+    const requests = readObj(c.raw, 'resources', 'requests') ?? {};
+    for (const name of new Set([...Object.keys(limits), ...Object.keys(requests)])) {
+      if (!GPU_RESOURCE.test(name)) continue;
+      const text = readText(limits, name) ?? readText(requests, name) ?? '0';
+      const n = Number(text);
+      const prev = totals.get(name) ?? 0;
+      // A quantity that is not a plain count is shown as written.
+      totals.set(name, Number.isFinite(n) && typeof prev === 'number' ? prev + n : text);
+    }
+  }
+  return new Map([...totals].map(([k, v]) => [k, String(v)]));
+}
+
+function gpuTypes(view: PodSpecView): Map<string, string> {
+  const types = new Map<string, string>();
+  const selector = readObj(view.spec, 'nodeSelector') ?? {};
+  for (const [key, value] of Object.entries(selector)) {
+    if (key in TYPE_KEYS && value !== null && value !== undefined) types.set(key, String(value));
+  }
+  const terms = readList(
+    view.spec,
+    'affinity',
+    'nodeAffinity',
+    'requiredDuringSchedulingIgnoredDuringExecution',
+    'nodeSelectorTerms',
+  );
+  for (const term of terms) {
+    for (const expr of readList(term, 'matchExpressions')) {
+      const key = readText(expr, 'key');
+      if (!key || !(key in TYPE_KEYS) || readText(expr, 'operator') !== 'In') continue;
+      const values = readList(expr, 'values').map(String).join('|');
+      types.set(key, types.has(key) ? `${types.get(key)}|${values}` : values);
+    }
+  }
+  return types;
+}
+
+function diffTolerations(before: PodSpecView, after: PodSpecView): string[] {
+  const a = new Set(readList(before.spec, 'tolerations').filter(isObj).map(formatToleration));
+  const b = new Set(readList(after.spec, 'tolerations').filter(isObj).map(formatToleration));
+  return [
+    ...[...b].filter((t) => !a.has(t)).map((t) => `toleration added ${t}`),
+    ...[...a].filter((t) => !b.has(t)).map((t) => `toleration removed ${t}`),
+  ];
+}
+
+/** `nvidia.com/gpu:NoSchedule`, `dedicated=ml:NoSchedule`, `* (any taint)`. */
+function formatToleration(t: Record<string, unknown>): string {
+  const key = readText(t, 'key');
+  const value = readText(t, 'value');
+  const effect = readText(t, 'effect');
+  const base = key ? `${key}${value ? `=${value}` : ''}` : '* (any taint)';
+  return effect ? `${base}:${effect}` : base;
+}

@@ -1,0 +1,57 @@
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { Finding } from '../types.ts';
+import { parseSchemaFiles } from '../validate/schema/parse-schema-files.ts';
+import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
+
+/** A schema file is small; anything bigger is a mistake or an attack (untrusted PRs choose these paths). */
+const MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
+const MAX_SCHEMA_FILES = 500;
+
+/**
+ * Reads a target's configured `schemas:` (CRD or JSON-schema files, or folders of them) from the
+ * tree and compiles them. Paths must stay inside the repository and links are not followed.
+ */
+export async function loadSchemaFiles(
+  root: string,
+  paths: readonly string[],
+): Promise<{ files: SchemaAdditions; findings: Finding[] }> {
+  const findings: Finding[] = [];
+  const files: { path: string; text: string }[] = [];
+  const realRoot = await realpath(root);
+  for (const path of paths) {
+    await collect(realRoot, path, files, findings);
+  }
+  return { files: parseSchemaFiles(files), findings };
+}
+
+async function collect(
+  root: string,
+  path: string,
+  out: { path: string; text: string }[],
+  findings: Finding[],
+): Promise<void> {
+  const abs = join(root, path);
+  const rel = relative(root, abs);
+  const fail = (message: string) =>
+    findings.push({ rule: 'config', severity: 'error', file: path, line: 1, message: `schemas: ${message}` });
+  if (rel.startsWith('..') || rel.startsWith(sep)) return void fail(`${path} is outside the repository`);
+  const stat = await lstat(abs).catch(() => undefined);
+  if (!stat) return void fail(`${path} does not exist`);
+  if (stat.isSymbolicLink())
+    return void fail(`${path} is a symbolic link; schema files must be regular files`);
+  if (stat.isDirectory()) {
+    const entries = (await readdir(abs)).sort();
+    for (const entry of entries) {
+      if (entry.startsWith('.')) continue;
+      const child = `${rel.split(sep).join('/')}/${entry}`;
+      const childStat = await lstat(join(root, child));
+      if (childStat.isDirectory() || /\.(ya?ml|json)$/i.test(entry))
+        await collect(root, child, out, findings);
+    }
+    return;
+  }
+  if (out.length >= MAX_SCHEMA_FILES) return void fail(`more than ${MAX_SCHEMA_FILES} schema files`);
+  if (stat.size > MAX_SCHEMA_BYTES) return void fail(`${path} is over ${MAX_SCHEMA_BYTES} bytes`);
+  out.push({ path: rel.split(sep).join('/'), text: await readFile(abs, 'utf8') });
+}

@@ -1,0 +1,27 @@
+/** Longest message kept: a finding is one line in a PR comment, not a log. */
+const MAX_MESSAGE = 400;
+
+/** Lines kubectl and helm print that say nothing about the cause. */
+const NOISE = [/^Use --debug flag to render out invalid YAML/, /^walk\.go:\d+: /, /^WARNING: /];
+
+/**
+ * A failed binary's stderr → one clean line: noise dropped, the `Error:` line and its indented
+ * continuation joined, absolute paths under the repository made repo-relative, bounded length.
+ */
+export function formatBinaryError(stderr: string, opts: { root: string; code: number }): string {
+  const lines = stderr
+    .replaceAll(`${opts.root}/`, '')
+    .replaceAll(opts.root, '.')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !NOISE.some((n) => n.test(l)));
+  const errorAt = lines.findIndex((l) => /^error:/i.test(l));
+  const kept = errorAt >= 0 ? lines.slice(errorAt) : lines;
+  const message = kept
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/^error:\s*/i, '')
+    .trim();
+  if (message === '') return `exited with code ${opts.code}`;
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+}

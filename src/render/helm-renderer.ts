@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Finding } from '../types.ts';
+import { listEscapingLinks } from './list-escaping-links.ts';
+import { loadChart } from './load-chart.ts';
+import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
+import { failedRender, renderFinding } from './render-finding.ts';
+import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
+import { isMissing, locateInRepo, normalizeRepoPath } from './repo-path.ts';
+import { runSandboxed } from './run-sandboxed.ts';
+
+/**
+ * `helm template`, with dependencies vendored (no `helm dependency build`, no repositories), values
+ * files inside the repository, and never --post-renderer, plugins or DNS lookups (--enable-dns).
+ * Tests (`helm.sh/hook: test`) are skipped: they are run by `helm test`, not applied.
+ */
+export const helmRenderer: Renderer = {
+  kind: 'helm',
+  async render(req: RenderRequest): Promise<RenderResult> {
+    const absDir = join(req.root, req.dir);
+    const chartFile = req.dir === '.' ? 'Chart.yaml' : `${req.dir}/Chart.yaml`;
+    const findings: Finding[] = await listEscapingLinks({ root: req.root, absDir });
+    const { chart, findings: chartFindings } = await loadChart({ absDir, file: chartFile });
+    findings.push(...chartFindings);
+    const values: string[] = [];
+    for (const v of req.values) {
+      const path = normalizeRepoPath(v);
+      const located = await locateInRepo(req.root, req.root, path);
+      if (located.ok && !located.isDirectory) values.push(located.real);
+      else if (located.ok) findings.push(renderFinding(path, 'values file is a directory'));
+      else {
+        const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+        findings.push(renderFinding(path, `values file ${why}`));
+      }
+    }
+    if (findings.length > 0 || !chart) return failedRender('helm', findings);
+
+    const args = ['template', req.releaseName, absDir, '--include-crds', '--skip-tests'];
+    if (req.namespace) args.push('--namespace', req.namespace);
+    for (const v of values) args.push('--values', v);
+    const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
+    const where = { chartName: chart.name, chartDir: req.dir };
+    if (!run.ok) {
+      const located = locateHelmError(run.message, where);
+      return failedRender('helm', [renderFinding(located.file ?? req.dir, located.message, located.line)]);
+    }
+
+    const templates = new Map<string, string>();
+    for (const file of listHelmSources(run.stdout, where)) {
+      const text = await readFile(join(req.root, file), 'utf8').catch((err: unknown) => {
+        // A template inside a vendored .tgz has no file of its own: no line to find.
+        if (isMissing(err)) return undefined;
+        throw err;
+      });
+      if (text !== undefined) templates.set(file, text);
+    }
+    const parsed = parseHelmOutput(run.stdout, {
+      ...where,
+      templates,
+      defaultNamespace: req.namespace,
+      maxBytes: req.limits.maxOutputBytes,
+    });
+    if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
+    return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };
+  },
+};

@@ -1,0 +1,357 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  parseDocument,
+  type YAMLMap,
+} from 'yaml';
+import type { Finding } from '../types.ts';
+import { findKustomizationFile } from './detect-renderer.ts';
+import { renderFinding } from './render-finding.ts';
+import { isInside, locateInRepo, toRepoPath } from './repo-path.ts';
+
+/** A configMapGenerator/secretGenerator entry: kustomize names its output `<name>-<hash>`. */
+export interface GeneratorSource {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  file: string;
+  line: number;
+}
+
+export interface KustomizationTree {
+  /** Every kustomization file visited, repo-relative. */
+  kustomizations: string[];
+  /**
+   * In-repo directories (each kustomization's) and files outside them that the render reads,
+   * repo-relative, symlinks resolved.
+   */
+  inputs: string[];
+  /** Manifest files listed under `resources`/`bases`, repo-relative: where objects are declared. */
+  resourceFiles: string[];
+  generators: GeneratorSource[];
+  namePrefixes: string[];
+  nameSuffixes: string[];
+  /**
+   * Some file lies outside the directory of the kustomization that loads it (a shared patch in
+   * `../common`): kustomize's default load restrictor would refuse it, so the render needs
+   * `--load-restrictor LoadRestrictionsNone`, which is safe only because every path was proved here
+   * to stay in the repository.
+   */
+  needsLoadRestrictionsNone: boolean;
+  /** Remote references, helm charts, paths that are missing or lead outside the repository. */
+  findings: Finding[];
+}
+
+/** Remote targets kustomize would fetch (with git or HTTP): Ferry renders with no network. */
+const REMOTE_PATTERNS = [
+  /^[a-z][a-z0-9+.-]*:\/\//i, // https://, ssh://, git://, file://, oci://
+  /^git::/i,
+  /^[^/\s]+@[^/\s]+:/, // git@github.com:org/repo
+  /^(github\.com|gitlab\.com|bitbucket\.org|(ssh\.)?dev\.azure\.com)([/:]|$)/i,
+  /[?&](ref|version|timeout|submodules)=/i,
+];
+
+export function isRemoteReference(value: string): boolean {
+  return REMOTE_PATTERNS.some((p) => p.test(value));
+}
+
+/** Fields holding one path (or a list of paths) per entry, relative to the kustomization's directory. */
+type Role = 'kustomization' | 'file' | 'plugin';
+
+interface Ref {
+  /** Where the reference is written, when not in the kustomization itself (a plugin config file). */
+  file?: string;
+  key: string;
+  value: string;
+  line: number;
+  role: Role;
+}
+
+/**
+ * Walks a kustomization and everything it references, recursively, before kustomize ever runs:
+ * refuses remote references and helm charts (both need the network), and proves that every
+ * referenced path, symlinks followed, exists inside the repository. What it collects also drives
+ * `listTargetInputs` and the best-effort file/line mapping of kustomize's output.
+ */
+export async function loadKustomizationTree(opts: {
+  root: string;
+  absDir: string;
+}): Promise<KustomizationTree> {
+  const walker = new KustomizationWalker(opts.root);
+  await walker.visitDirectory(opts.absDir);
+  return walker.result();
+}
+
+class KustomizationWalker {
+  private readonly visited = new Set<string>();
+  private readonly kustomizations: string[] = [];
+  private readonly inputs = new Set<string>();
+  private readonly resourceFiles = new Set<string>();
+  private readonly generators: GeneratorSource[] = [];
+  private readonly namePrefixes = new Set<string>();
+  private readonly nameSuffixes = new Set<string>();
+  private readonly findings: Finding[] = [];
+  private needsNone = false;
+
+  constructor(private readonly root: string) {}
+
+  result(): KustomizationTree {
+    // A file inside a directory that is already an input adds nothing.
+    const dirs = [...this.visited].map((d) => toRepoPath(this.root, d));
+    const covered = (p: string) => dirs.some((d) => d === '.' || (p !== d && p.startsWith(`${d}/`)));
+    return {
+      kustomizations: this.kustomizations,
+      inputs: [...this.inputs].filter((p) => !covered(p)).sort(),
+      resourceFiles: [...this.resourceFiles],
+      generators: this.generators,
+      namePrefixes: [...this.namePrefixes],
+      nameSuffixes: [...this.nameSuffixes],
+      needsLoadRestrictionsNone: this.needsNone,
+      findings: this.findings.sort((a, b) =>
+        a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1,
+      ),
+    };
+  }
+
+  /** `dir` is absolute and already proved inside the repository. */
+  async visitDirectory(dir: string): Promise<void> {
+    if (this.visited.has(dir)) return;
+    this.visited.add(dir);
+    this.inputs.add(toRepoPath(this.root, dir));
+    const name = await findKustomizationFile(dir);
+    // A directory without a kustomization: kustomize reports that itself, clearly.
+    if (!name) return;
+    const located = await locateInRepo(this.root, dir, name);
+    const file = toRepoPath(this.root, join(dir, name));
+    if (!located.ok) {
+      this.findings.push(
+        renderFinding(file, 'kustomization file is a symlink that leads outside the repository'),
+      );
+      return;
+    }
+    this.kustomizations.push(file);
+    await this.visitKustomization({ dir, file, text: await readFile(located.real, 'utf8') });
+  }
+
+  private async visitKustomization(k: { dir: string; file: string; text: string }): Promise<void> {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(k.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const lineOf = (node: unknown) => {
+      const start = (node as Node | null | undefined)?.range?.[0];
+      return start === undefined ? 1 : lineCounter.linePos(start).line;
+    };
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const line = lineCounter.linePos(firstError.pos[0]).line;
+      const message = firstError.message.split('\n')[0] ?? 'invalid YAML';
+      this.findings.push(renderFinding(k.file, `invalid kustomization: ${message}`, line));
+      return;
+    }
+    if (doc.contents === null) return;
+    if (!isMap(doc.contents)) {
+      this.findings.push(
+        renderFinding(k.file, 'invalid kustomization: not a YAML mapping', lineOf(doc.contents)),
+      );
+      return;
+    }
+    const refs: Ref[] = [];
+    const scalar = (key: string, node: unknown, role: Role, value?: string) => {
+      if (!isScalar(node) || typeof node.value !== 'string') return;
+      refs.push({ key, value: value ?? node.value, line: lineOf(node), role });
+    };
+    const eachItem = (node: unknown, fn: (item: unknown) => void) => {
+      if (isSeq(node)) for (const item of node.items) fn(item);
+    };
+    const field = (node: unknown, name: string): unknown => (isMap(node) ? node.get(name, true) : undefined);
+
+    for (const pair of doc.contents.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const value = pair.value;
+      switch (key) {
+        case 'resources':
+        case 'bases':
+        case 'components':
+          eachItem(value, (item) => scalar(key, item, 'kustomization'));
+          break;
+        case 'crds':
+        case 'configurations':
+          eachItem(value, (item) => scalar(key, item, 'file'));
+          break;
+        case 'generators':
+        case 'transformers':
+        case 'validators':
+          eachItem(value, (item) => {
+            if (isScalar(item) && typeof item.value === 'string' && item.value.includes('\n')) {
+              this.inspectPluginConfig({ text: item.value, file: k.file, line: lineOf(item), refs });
+            } else scalar(key, item, 'plugin');
+          });
+          break;
+        case 'patchesStrategicMerge':
+          // Entries are file paths or inline patches; an inline patch spans lines.
+          eachItem(value, (item) => {
+            if (isScalar(item) && typeof item.value === 'string' && !item.value.includes('\n')) {
+              scalar(key, item, 'file');
+            }
+          });
+          break;
+        case 'patches':
+        case 'patchesJson6902':
+        case 'replacements':
+          eachItem(value, (item) => scalar(key, field(item, 'path'), 'file'));
+          break;
+        case 'openapi':
+          scalar(key, field(value, 'path'), 'file');
+          break;
+        case 'configMapGenerator':
+        case 'secretGenerator':
+          eachItem(value, (item) => this.collectGenerator({ key, item, file: k.file, lineOf, scalar }));
+          break;
+        case 'helmCharts':
+        case 'helmChartInflationGenerator':
+        case 'helmGlobals':
+          this.findings.push(
+            renderFinding(
+              k.file,
+              `${key} is not supported: it needs kustomize --enable-helm, which downloads charts and runs helm; ` +
+                'render the chart as its own helm target instead',
+              lineOf(pair.key),
+            ),
+          );
+          break;
+        case 'namePrefix':
+        case 'nameSuffix':
+          if (isScalar(value) && typeof value.value === 'string' && value.value !== '') {
+            (key === 'namePrefix' ? this.namePrefixes : this.nameSuffixes).add(value.value);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    for (const ref of refs) await this.follow(ref, k);
+  }
+
+  private collectGenerator(opts: {
+    key: string;
+    item: unknown;
+    file: string;
+    lineOf: (node: unknown) => number;
+    scalar: (key: string, node: unknown, role: Role, value?: string) => void;
+  }): void {
+    const { key, item, scalar } = opts;
+    if (!isMap(item)) return;
+    const name = item.get('name', true);
+    if (isScalar(name) && typeof name.value === 'string') {
+      this.generators.push({
+        kind: key === 'secretGenerator' ? 'Secret' : 'ConfigMap',
+        name: name.value,
+        file: opts.file,
+        line: opts.lineOf(name),
+      });
+    }
+    const files = item.get('files', true);
+    if (isSeq(files)) {
+      for (const f of files.items) {
+        // `key=path` or `path`.
+        if (isScalar(f) && typeof f.value === 'string')
+          scalar(key, f, 'file', f.value.slice(f.value.indexOf('=') + 1));
+      }
+    }
+    const envs = item.get('envs', true);
+    if (isSeq(envs)) for (const e of envs.items) scalar(key, e, 'file');
+    scalar(key, item.get('env', true), 'file');
+  }
+
+  /**
+   * Builtin generator/transformer configs name files too (PatchTransformer `path`,
+   * ConfigMapGenerator `files`, …): kustomize loads them relative to the kustomization, so they
+   * get the same checks.
+   */
+  private inspectPluginConfig(c: { text: string; file: string; line: number; refs: Ref[] }): void {
+    const docs = parseAllDocuments(c.text, { prettyErrors: false });
+    for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      if (!isMap(doc.contents)) continue;
+      const kind = doc.contents.get('kind', true);
+      if (isScalar(kind) && String(kind.value) === 'HelmChartInflationGenerator') {
+        this.findings.push(
+          renderFinding(
+            c.file,
+            'HelmChartInflationGenerator is not supported: it needs kustomize --enable-helm',
+            c.line,
+          ),
+        );
+      }
+      for (const { key, value } of pluginConfigPaths(doc.contents)) {
+        c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
+      }
+    }
+  }
+
+  private async follow(ref: Ref, k: { dir: string; file: string }): Promise<void> {
+    const quoted = JSON.stringify(ref.value);
+    const where = ref.file ?? k.file;
+    if (isRemoteReference(ref.value)) {
+      this.findings.push(
+        renderFinding(
+          where,
+          `${ref.key} entry ${quoted} is a remote reference; Ferry renders with no network: vendor it into the repository`,
+          ref.line,
+        ),
+      );
+      return;
+    }
+    const located = await locateInRepo(this.root, k.dir, ref.value);
+    if (!located.ok) {
+      const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+      this.findings.push(renderFinding(where, `${ref.key} entry ${quoted} ${why}`, ref.line));
+      return;
+    }
+    const followsKustomization = ref.role === 'kustomization' || ref.role === 'plugin';
+    if (located.isDirectory && followsKustomization) {
+      await this.visitDirectory(located.real);
+      return;
+    }
+    this.inputs.add(toRepoPath(this.root, located.real));
+    if (!isInside(k.dir, located.real)) this.needsNone = true;
+    if (located.isDirectory) return;
+    if (ref.role === 'kustomization') this.resourceFiles.add(toRepoPath(this.root, located.real));
+    if (ref.role === 'plugin') {
+      const text = await readFile(located.real, 'utf8');
+      const refs: Ref[] = [];
+      const file = toRepoPath(this.root, located.real);
+      this.inspectPluginConfig({ text, file, line: 1, refs });
+      for (const r of refs) await this.follow(r, k);
+    }
+  }
+}
+
+/**
+ * The file paths a builtin plugin config names. Only these top-level fields are paths:
+ * `fieldSpecs[].path` and the like are field paths inside objects.
+ */
+function pluginConfigPaths(config: YAMLMap): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
+  const add = (key: string, node: unknown, strip = false) => {
+    if (!isScalar(node) || typeof node.value !== 'string') return;
+    // `files` entries may be `key=path`.
+    out.push({ key, value: strip ? node.value.slice(node.value.indexOf('=') + 1) : node.value });
+  };
+  const each = (key: string, fn: (item: unknown) => void) => {
+    const list = config.get(key, true);
+    if (isSeq(list)) for (const item of list.items) fn(item);
+  };
+  add('path', config.get('path', true));
+  add('env', config.get('env', true));
+  each('paths', (item) => add('paths', item));
+  each('envs', (item) => add('envs', item));
+  each('files', (item) => add('files', item, true));
+  each('replacements', (item) => {
+    if (isMap(item)) add('replacements', item.get('path', true));
+  });
+  return out;
+}

@@ -1,0 +1,105 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseManifests } from '../manifest/parse-manifests.ts';
+import type { Finding, Resource } from '../types.ts';
+import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
+import { listEscapingLinks } from './list-escaping-links.ts';
+import { failedRender, formatBytes, renderFinding } from './render-finding.ts';
+import type { Renderer, RenderLimits, RenderRequest, RenderResult } from './renderer.ts';
+import { isMissing, toRepoPath } from './repo-path.ts';
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** Plain YAML/JSON manifests, found recursively; documents without apiVersion and kind are skipped. */
+export const plainRenderer: Renderer = {
+  kind: 'plain',
+  async render(req: RenderRequest): Promise<RenderResult> {
+    const absDir = join(req.root, req.dir);
+    const links = await listEscapingLinks({ root: req.root, absDir });
+    if (links.length > 0) return failedRender('plain', links);
+    const files = await listManifestFiles(absDir);
+    return renderPlainFiles({
+      root: req.root,
+      files,
+      dir: req.dir,
+      namespace: req.namespace,
+      limits: req.limits,
+    });
+  },
+};
+
+/**
+ * Parses the given files (absolute, inside the root) as one plain render. Any parse error fails the
+ * render: a target missing the objects of a broken file must not be applied or pruned from.
+ */
+export async function renderPlainFiles(opts: {
+  root: string;
+  files: readonly string[];
+  /** Where a size finding points: the target dir or the file. */
+  dir: string;
+  namespace?: string;
+  limits: RenderLimits;
+}): Promise<RenderResult> {
+  let total = 0;
+  for (const file of opts.files) total += (await stat(file)).size;
+  if (total > opts.limits.maxOutputBytes) {
+    return failedRender('plain', [
+      renderFinding(opts.dir, `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}`),
+    ]);
+  }
+  const resources: Resource[] = [];
+  const findings: Finding[] = [];
+  for (const file of opts.files) {
+    const parsed = parseManifests(await readFile(file, 'utf8'), toRepoPath(opts.root, file), {
+      defaultNamespace: opts.namespace,
+      maxBytes: opts.limits.maxOutputBytes,
+    });
+    resources.push(...parsed.resources);
+    findings.push(...parsed.findings);
+  }
+  if (findings.some((f) => f.severity === 'error')) return failedRender('plain', findings);
+  return { renderer: 'plain', resources, findings, failed: false };
+}
+
+/**
+ * Manifest files under `absDir`, sorted. Hidden entries and node_modules are skipped, and so are
+ * subdirectories that are render units of their own (a kustomization or a chart: their files are
+ * patches and templates, not manifests). Symlinked files are read; symlinked directories are not
+ * entered (the caller has already refused links leading outside the repository).
+ */
+export async function listManifestFiles(absDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, top: boolean): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names = new Set(entries.map((e) => e.name));
+    if (!top && (names.has('Chart.yaml') || KUSTOMIZATION_FILES.some((f) => names.has(f)))) return;
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path, false);
+      else if (
+        isManifestName(entry.name) &&
+        (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))
+      ) {
+        out.push(path);
+      }
+    }
+  };
+  await walk(absDir, true);
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isManifestName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (err) {
+    // A dangling link: nothing to read, so not a manifest.
+    if (isMissing(err)) return false;
+    throw err;
+  }
+}

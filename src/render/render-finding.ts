@@ -1,0 +1,24 @@
+import type { Finding } from '../types.ts';
+import type { RendererKind, RenderResult } from './renderer.ts';
+
+/** A render failure: always an error, rule `render`, pointing at the target dir or the offending file. */
+export function renderFinding(file: string, message: string, line = 1): Finding {
+  return { rule: 'render', severity: 'error', file, line, message };
+}
+
+/** A failed render: the findings, and no resources at all. */
+export function failedRender(renderer: RendererKind, findings: Finding[]): RenderResult {
+  return { renderer, resources: [], findings, failed: true };
+}
+
+/** Human sizes for messages: `32 MiB`, `100 bytes`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** Human durations for messages: `30s`, `1ms`. */
+export function formatDuration(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

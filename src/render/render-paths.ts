@@ -1,0 +1,70 @@
+import { realpath, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { renderDirectory } from './render-target.ts';
+import type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
+import { DEFAULT_RENDER_LIMITS } from './renderer.ts';
+import { isMissing } from './repo-path.ts';
+
+/** A path given to `ferry validate PATH…` does not exist (the CLI maps it to a usage error). */
+export class PathNotFoundError extends Error {
+  override name = 'PathNotFoundError';
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path}: no such file or directory`, options);
+  }
+}
+
+export interface RenderPathsOptions {
+  /** Repository root; relative paths are resolved against it, and every path must stay inside it. */
+  root: string;
+  /** Files (parsed as plain manifests) or directories (detected like targets). */
+  paths: readonly string[];
+  namespace?: string;
+  limits?: Partial<RenderLimits>;
+}
+
+export interface RenderPathsResult extends RenderResult {
+  /** Which renderer each path used; `renderer` is the first path's. */
+  parts: { path: string; renderer: RendererKind; failed: boolean }[];
+}
+
+/**
+ * `ferry validate PATH…`: renders each path and merges the results. Every path is checked to exist
+ * before anything renders (PathNotFoundError). If any path fails, the whole result has no resources.
+ */
+export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPathsResult> {
+  const root = await realpath(opts.root);
+  const limits = { ...DEFAULT_RENDER_LIMITS, ...opts.limits };
+  for (const path of opts.paths) {
+    await stat(resolve(root, path)).catch((err: unknown) => {
+      throw isMissing(err) ? new PathNotFoundError(path, { cause: err }) : err;
+    });
+  }
+  const result: RenderPathsResult = {
+    renderer: 'plain',
+    resources: [],
+    findings: [],
+    failed: false,
+    parts: [],
+  };
+  for (const path of opts.paths) {
+    const abs = resolve(root, path);
+    const part = await renderDirectory({
+      root,
+      path: abs,
+      releaseName: basename(abs),
+      namespace: opts.namespace,
+      values: [],
+      limits,
+    });
+    if (result.parts.length === 0) result.renderer = part.renderer;
+    result.parts.push({ path, renderer: part.renderer, failed: part.failed });
+    result.resources.push(...part.resources);
+    result.findings.push(...part.findings);
+    result.failed ||= part.failed;
+  }
+  if (result.failed) result.resources = [];
+  return result;
+}

@@ -1,0 +1,94 @@
+import { realpath } from 'node:fs/promises';
+import type { Target } from '../types.ts';
+import { detectRenderer } from './detect-renderer.ts';
+import { helmRenderer } from './helm-renderer.ts';
+import { kustomizeRenderer } from './kustomize-renderer.ts';
+import { plainRenderer, renderPlainFiles } from './plain-renderer.ts';
+import { failedRender, renderFinding } from './render-finding.ts';
+import {
+  DEFAULT_RENDER_LIMITS,
+  type Renderer,
+  type RendererKind,
+  type RenderLimits,
+  type RenderResult,
+} from './renderer.ts';
+import { locateInRepo, normalizeRepoPath, toRepoPath } from './repo-path.ts';
+import { BinaryNotFoundError } from './resolve-binaries.ts';
+
+export type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
+
+export const RENDERERS: Readonly<Record<RendererKind, Renderer>> = {
+  plain: plainRenderer,
+  kustomize: kustomizeRenderer,
+  helm: helmRenderer,
+};
+
+export interface RenderTargetOptions {
+  /** Repository root: an extracted tarball, a git revision tree, a checkout. */
+  root: string;
+  target: Target;
+  limits?: Partial<RenderLimits>;
+}
+
+/**
+ * A target's path → its resources, with the real kubectl and helm: kustomize when the directory has
+ * a kustomization, helm when it has a Chart.yaml, else plain YAML/JSON. Every failure is a finding
+ * (rule `render`), and a failed render has no resources. Throws only BinaryNotFoundError (the
+ * installation is broken, not the repository) and when `root` itself does not exist.
+ */
+export async function renderTarget(opts: RenderTargetOptions): Promise<RenderResult> {
+  const root = await realpath(opts.root);
+  const dir = normalizeRepoPath(opts.target.path);
+  return renderDirectory({
+    root,
+    path: dir,
+    releaseName: opts.target.helm?.releaseName ?? opts.target.name,
+    namespace: opts.target.namespace,
+    values: opts.target.helm?.values ?? [],
+    limits: { ...DEFAULT_RENDER_LIMITS, ...opts.limits },
+  });
+}
+
+/** Renders one repo-relative (or absolute) path; shared by renderTarget and renderPaths. */
+export async function renderDirectory(opts: {
+  root: string;
+  path: string;
+  releaseName: string;
+  namespace?: string;
+  values: readonly string[];
+  limits: RenderLimits;
+}): Promise<RenderResult> {
+  let kind: RendererKind = 'plain';
+  const label = normalizeRepoPath(opts.path);
+  try {
+    const located = await locateInRepo(opts.root, opts.root, opts.path);
+    if (!located.ok) {
+      const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+      return failedRender(kind, [renderFinding(label, `path ${why}`)]);
+    }
+    const dir = toRepoPath(opts.root, located.real);
+    if (!located.isDirectory) {
+      return await renderPlainFiles({
+        root: opts.root,
+        files: [located.real],
+        dir,
+        namespace: opts.namespace,
+        limits: opts.limits,
+      });
+    }
+    kind = await detectRenderer(located.real);
+    return await RENDERERS[kind].render({
+      root: opts.root,
+      dir,
+      releaseName: opts.releaseName,
+      namespace: opts.namespace,
+      values: opts.values,
+      limits: opts.limits,
+    });
+  } catch (err) {
+    if (err instanceof BinaryNotFoundError) throw err;
+    // Unreadable files and the like: still the repository's problem to show, not a crash.
+    const message = err instanceof Error ? err.message.replaceAll(`${opts.root}/`, '') : String(err);
+    return failedRender(kind, [renderFinding(label, `render failed: ${message}`)]);
+  }
+}

@@ -1,0 +1,48 @@
+import { createSandbox } from './create-sandbox.ts';
+import { formatBinaryError } from './format-binary-error.ts';
+import { formatBytes, formatDuration } from './render-finding.ts';
+import type { RenderLimits } from './renderer.ts';
+import { type BinaryName, resolveBinary } from './resolve-binaries.ts';
+import { runBinary } from './run-binary.ts';
+
+export type SandboxedOutcome = { ok: true; stdout: string } | { ok: false; message: string };
+
+/**
+ * Runs kubectl or helm on untrusted input: a fresh empty environment (see createSandbox), the
+ * render limits, and every failure turned into one clean message. Throws only BinaryNotFoundError.
+ */
+export async function runSandboxed(opts: {
+  binary: BinaryName;
+  args: readonly string[];
+  root: string;
+  limits: RenderLimits;
+}): Promise<SandboxedOutcome> {
+  const file = resolveBinary(opts.binary).path;
+  const sandbox = await createSandbox();
+  try {
+    const outcome = await runBinary({
+      file,
+      args: opts.args,
+      cwd: opts.root,
+      env: sandbox.env,
+      timeoutMs: opts.limits.timeoutMs,
+      maxOutputBytes: opts.limits.maxOutputBytes,
+    });
+    switch (outcome.kind) {
+      case 'timeout':
+        return { ok: false, message: `render timed out after ${formatDuration(opts.limits.timeoutMs)}` };
+      case 'too-large':
+        return { ok: false, message: `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}` };
+      case 'spawn-failed':
+        return { ok: false, message: `could not run ${opts.binary}: ${outcome.message}` };
+      case 'exited':
+        if (outcome.code === 0) return { ok: true, stdout: outcome.stdout };
+        return {
+          ok: false,
+          message: formatBinaryError(outcome.stderr, { root: opts.root, code: outcome.code }),
+        };
+    }
+  } finally {
+    await sandbox.dispose();
+  }
+}

@@ -1,0 +1,78 @@
+import { createColors } from 'picocolors';
+import { riskNoteOf } from '../diff/order-changes.ts';
+import { formatResourceId } from '../manifest/resource-id.ts';
+import type { ChangeSet, Severity } from '../types.ts';
+import { describeCounts, sortedFindings } from './render-summary-block.ts';
+import { summarizeChangeSet } from './summarize-change-set.ts';
+
+/**
+ * `ferry diff --format text`: per target a header with counts, the AI summary, what merging deletes,
+ * findings, then the unified diffs, coloured when `color` (the caller decides: TTY, NO_COLOR…).
+ * Control characters from manifests are replaced, so a resource name cannot drive the terminal.
+ */
+export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { color: boolean }): string {
+  const c = createColors(opts.color);
+  const out: string[] = [];
+  for (const cs of changeSets) {
+    out.push(c.bold(`━━ ${clean(cs.target)} ━━ ${describeCounts(summarizeChangeSet(cs))}`));
+    if (cs.renderFailed)
+      out.push(c.red('  render failed: nothing will be applied or pruned from this target'));
+    out.push(...formatOverview(cs, c));
+    for (const ch of cs.changes) {
+      if (ch.action === 'unchanged' || ch.diff === '') continue;
+      out.push('');
+      for (const line of ch.diff.replace(/\n$/, '').split('\n')) out.push(colorLine(clean(line), c));
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Summary, deletions and findings of one target. */
+function formatOverview(cs: ChangeSet, c: Colors): string[] {
+  const out: string[] = [];
+  if (cs.summary.length > 0) {
+    out.push('  summary:');
+    for (const s of cs.summary) out.push(`    ${c.bold(clean(s.resource))}: ${clean(s.facts.join(', '))}`);
+  }
+  // A failed render prunes nothing: its "removals" are not deletions.
+  const removed = cs.renderFailed ? [] : cs.changes.filter((ch) => ch.action === 'removed');
+  if (removed.length > 0) {
+    out.push(c.red('  will delete:'));
+    for (const ch of removed) {
+      const note = riskNoteOf(ch.id.kind);
+      out.push(`    ${c.red(clean(formatResourceId(ch.id)))}${note ? c.dim(` — ${note}`) : ''}`);
+    }
+  }
+  const severityColor: Readonly<Record<Severity, (s: string) => string>> = {
+    error: c.red,
+    warning: c.yellow,
+    info: c.blue,
+  };
+  const findings = sortedFindings([cs]);
+  if (findings.length > 0) out.push('  findings:');
+  for (const { finding: f } of findings) {
+    const where = f.file ? `${clean(f.file)}:${f.line} ` : '';
+    out.push(
+      `    ${where}${severityColor[f.severity](f.severity)} ${c.dim(clean(f.rule))} ${clean(f.message)}`,
+    );
+  }
+  return out;
+}
+
+type Colors = ReturnType<typeof createColors>;
+
+function colorLine(line: string, c: Colors): string {
+  if (line.startsWith('--- ') || line.startsWith('+++ ')) return c.bold(line);
+  if (line.startsWith('@@')) return c.cyan(line);
+  if (line.startsWith('+')) return c.green(line);
+  if (line.startsWith('-')) return c.red(line);
+  return line;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function clean(text: string): string {
+  return text.replace(CONTROL, '�');
+}

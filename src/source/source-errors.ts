@@ -1,0 +1,63 @@
+/** The archive is over a size cap: nothing of it is kept. */
+export class SourceTooLargeError extends Error {
+  override name = 'SourceTooLargeError';
+  constructor(
+    readonly revision: string,
+    readonly limit: { kind: 'bytes' | 'files'; max: number },
+  ) {
+    super(
+      limit.kind === 'bytes'
+        ? `source ${revision}: archive exceeds ${limit.max} uncompressed bytes`
+        : `source ${revision}: archive holds more than ${limit.max} files`,
+    );
+  }
+}
+
+/** The archive holds an entry no honest source produces (absolute path, `..`): nothing of it is kept. */
+export class UnsafeArchiveError extends Error {
+  override name = 'UnsafeArchiveError';
+  constructor(
+    readonly revision: string,
+    readonly entryPath: string,
+    reason: string,
+  ) {
+    super(`source ${revision}: refused archive entry ${JSON.stringify(entryPath)}: ${reason}`);
+  }
+}
+
+/** A ref that does not name a commit of the repository. */
+export class RevisionNotFoundError extends Error {
+  override name = 'RevisionNotFoundError';
+  constructor(
+    readonly repoDir: string,
+    readonly ref: string,
+    options?: ErrorOptions,
+  ) {
+    super(`revision '${ref}' not found in ${repoDir}`, options);
+  }
+}
+
+/** git itself failed (not a repository, no merge base, a crash). */
+export class GitCommandError extends Error {
+  override name = 'GitCommandError';
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+    options?: ErrorOptions,
+  ) {
+    const detail = stderr.trim().split('\n')[0] ?? '';
+    super(`git ${args.join(' ')} failed${detail ? `: ${detail}` : ''}`, options);
+  }
+}
+
+/** The stream is not a readable (gzip) tar archive: truncated, corrupt, or not an archive at all. */
+export class InvalidArchiveError extends Error {
+  override name = 'InvalidArchiveError';
+  constructor(
+    readonly revision: string,
+    options: ErrorOptions & { cause: unknown },
+  ) {
+    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`source ${revision}: not a valid tar archive: ${detail}`, options);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * A revision of a repository as a local directory tree: the one seam between where source comes
+ * from (GitHub's tarball endpoint, a local git repository) and everything that reads it (render).
+ */
+export interface SourceTree {
+  /** Absolute, symlink-free path of the tree's root directory. */
+  root: string;
+  /** The revision the tree holds (a full commit SHA when known). */
+  revision: string;
+  /** Removes the tree. Safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+/** What a safe extraction left out: the tree never holds links or special files. */
+export interface ExtractionStats {
+  /** Regular files written. */
+  files: number;
+  /** Symbolic and hard links skipped. */
+  skippedLinks: number;
+  /** Devices, FIFOs and unknown entry types skipped. */
+  skippedSpecial: number;
+  /** Bytes of the uncompressed archive read (headers and padding included). */
+  bytes: number;
+}
+
+export interface ExtractedTree extends SourceTree {
+  stats: ExtractionStats;
+}

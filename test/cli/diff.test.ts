@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestRepo, type TestRepo } from '../helpers/git-repo.ts';
+import { runFerry } from '../helpers/run-ferry.ts';
+
+const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'classifier');
+
+/** Applies examples/model-upgrade/upgrade.json, the same change `npm run demo` previews. */
+function applyUpgrade(repo: TestRepo): void {
+  const upgrade = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'model-upgrade', 'upgrade.json'), 'utf8'),
+  ) as { edits: { file: string; replace?: [string, string]; append?: string }[] };
+  for (const edit of upgrade.edits) {
+    let text = readFileSync(join(repo.dir, edit.file), 'utf8');
+    if (edit.replace) text = text.replace(edit.replace[0], edit.replace[1]);
+    if (edit.append) text += edit.append;
+    repo.write({ [edit.file]: text });
+  }
+}
+
+let repo: TestRepo | undefined;
+afterEach(() => repo?.dispose());
+
+describe('ferry diff', () => {
+  it('previews a model upgrade: only affected targets, AI summary, exit 0, working tree untouched', () => {
+    repo = createTestRepo(EXAMPLE);
+    repo.commit('v1');
+    repo.git('checkout', '-q', '-b', 'model-v2');
+    applyUpgrade(repo);
+    repo.commit('v2');
+    repo.write({ 'uncommitted.txt': 'scratch' });
+
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'main',
+      '--head',
+      'model-v2',
+      '--format',
+      'json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      targets: {
+        name: string;
+        changes: { kind: string; action: string }[];
+        summary: { resource: string; facts: string[] }[];
+      }[];
+    };
+    // batch-eval's chart is untouched by the change: not rendered, not shown.
+    expect(out.targets.map((t) => t.name)).toEqual(['staging', 'production']);
+    const production = out.targets.find((t) => t.name === 'production');
+    const isvc = production?.summary.find((s) => s.resource === 'InferenceService ml/classifier');
+    expect(isvc?.facts.join(', ')).toMatch(/→ …\/v2.*canary 10%.*GPUs 1 → 2/);
+    expect(readFileSync(join(repo.dir, 'uncommitted.txt'), 'utf8')).toBe('scratch');
+    expect(repo.git('status', '--porcelain')).toBe('?? uncommitted.txt');
+  });
+
+  it('prints the sticky comment with --format markdown', () => {
+    repo = createTestRepo(EXAMPLE);
+    repo.commit('v1');
+    applyUpgrade(repo);
+    const head = repo.commit('v2');
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'HEAD~1',
+      '--head',
+      'HEAD',
+      '--format',
+      'markdown',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('<!-- ferry:sticky-comment -->')).toBe(true);
+    expect(r.stdout).toContain(head.slice(0, 7));
+    expect(r.stdout).toContain('canary 10%');
+  });
+
+  it('never prints a Secret value, in any format', () => {
+    repo = createTestRepo();
+    const secret = (password: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ml}\nstringData:\n  password: ${password}\n  user: ferry-service-user\n`;
+    repo.write({ 'deploy/secret.yaml': secret('hunter2-old-passphrase') });
+    repo.commit('base');
+    repo.write({ 'deploy/secret.yaml': secret('correct-horse-battery-staple') });
+    repo.commit('head');
+    for (const format of ['text', 'markdown', 'json']) {
+      const r = runFerry([
+        'diff',
+        '--repo',
+        repo.dir,
+        '--base',
+        'HEAD~1',
+        '--head',
+        'HEAD',
+        '--format',
+        format,
+      ]);
+      const all = r.stdout + r.stderr;
+      expect(all).toContain('password');
+      for (const value of ['hunter2-old-passphrase', 'correct-horse-battery-staple', 'ferry-service-user']) {
+        expect(all).not.toContain(value);
+        expect(all).not.toContain(Buffer.from(value).toString('base64'));
+      }
+    }
+  });
+
+  it('fails (exit 1) and says why when the head does not render', () => {
+    repo = createTestRepo();
+    repo.write({ 'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+    repo.commit('base');
+    repo.write({ 'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n' });
+    repo.commit('broken');
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'HEAD~1',
+      '--head',
+      'HEAD',
+      '--format',
+      'markdown',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('k8s/cm.yaml');
+    expect(r.stdout).toMatch(/❌/);
+  });
+
+  it('reports an unknown revision in one line with exit 2', () => {
+    repo = createTestRepo();
+    repo.commit('empty');
+    const r = runFerry(['diff', '--repo', repo.dir, '--base', 'main', '--head', 'no-such-branch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no-such-branch');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('requires --base and --head', () => {
+    const r = runFerry(['diff', '--head', 'HEAD']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--base REF and --head REF are required');
+  });
+});

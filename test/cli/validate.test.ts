@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { runFerry } from '../helpers/run-ferry.ts';
+
+describe('ferry validate', () => {
+  it('passes every target of the bundled example, rendered with kustomize and helm', () => {
+    const r = runFerry(['validate', '--repo', 'examples/classifier', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // staging: 5, production: 6 (adds a PDB), batch-eval: 1 Job from the Helm chart.
+    expect(out.resources).toBe(12);
+    expect(out.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+  });
+
+  it("catches the seed document's mistakes with file, line and a did-you-mean, and exits 1", () => {
+    const r = runFerry(['validate', 'examples/seed/kubernetes', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const { findings } = JSON.parse(r.stdout) as {
+      findings: { file: string; line: number; rule: string; severity: string; message: string }[];
+    };
+    const file = 'examples/seed/kubernetes/deployment.yaml';
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        file,
+        line: 3,
+        rule: 'schema',
+        severity: 'error',
+        message: expect.stringContaining('did you mean "metadata"'),
+      }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        file,
+        line: 17,
+        rule: 'image-pinned',
+        message: expect.stringContaining('my-image:latest'),
+      }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'schema',
+        severity: 'warning',
+        message: expect.stringContaining('not validated'),
+      }),
+    );
+  });
+
+  it('groups findings by file in text output, with a tally', () => {
+    const r = runFerry(['validate', 'examples/seed/kubernetes']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^examples\/seed\/kubernetes\/deployment\.yaml$/m);
+    expect(r.stdout).toContain('2 errors, 2 warnings in 3 resources');
+    expect(r.stdout).not.toContain('\u001b['); // NO_COLOR and not a TTY: no escape codes
+  });
+
+  it('validates one target with --target', () => {
+    const r = runFerry([
+      'validate',
+      '--repo',
+      'examples/classifier',
+      '--target',
+      'batch-eval',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).resources).toBe(1);
+  });
+
+  it.each([
+    [['validate', 'no/such/path'], /no\/such\/path/],
+    [['validate', '--format', 'yaml'], /--format must be one of text, json/],
+    [['validate', '--bogus'], /Unknown option '--bogus'/],
+    [['validate', '--repo', 'examples/classifier', '--target', 'nope'], /no target 'nope'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('reports a usage problem %j in one line with exit 2 and no stack', (args, message) => {
+    const r = runFerry(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

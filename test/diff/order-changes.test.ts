@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compareChanges, compareNatural, riskNoteOf, riskRankOf } from '../../src/diff/order-changes.ts';
+import type { Action, Change } from '../../src/types.ts';
+
+function change(action: Action, kind: string, name = 'x', namespace = 'ml'): Change {
+  return { id: { group: '', kind, namespace, name }, apiVersion: 'v1', action, diff: '' };
+}
+
+describe('compareChanges', () => {
+  it('puts removals first, riskiest kinds first, then additions, changes and unchanged', () => {
+    const changes = [
+      change('unchanged', 'Service'),
+      change('changed', 'Deployment'),
+      change('removed', 'ConfigMap'),
+      change('added', 'Service'),
+      change('removed', 'InferenceService'),
+      change('removed', 'PersistentVolumeClaim'),
+      change('removed', 'Namespace', 'ml', ''),
+      change('removed', 'CustomResourceDefinition', 'evals.acme.dev', ''),
+    ];
+    expect(changes.sort(compareChanges).map((c) => `${c.action} ${c.id.kind}`)).toEqual([
+      'removed Namespace',
+      'removed PersistentVolumeClaim',
+      'removed CustomResourceDefinition',
+      'removed InferenceService',
+      'removed ConfigMap',
+      'added Service',
+      'changed Deployment',
+      'unchanged Service',
+    ]);
+  });
+
+  it('orders by kind, namespace and name within an action', () => {
+    const changes = [
+      change('changed', 'Service', 'b'),
+      change('changed', 'Service', 'a', 'z'),
+      change('changed', 'Service', 'a'),
+    ];
+    expect(changes.sort(compareChanges).map((c) => `${c.id.namespace}/${c.id.name}`)).toEqual([
+      'ml/a',
+      'ml/b',
+      'z/a',
+    ]);
+  });
+
+  it('knows what deleting a risky kind does', () => {
+    expect(riskNoteOf('PersistentVolumeClaim')).toBe('its data may be lost');
+    expect(riskNoteOf('ConfigMap')).toBeUndefined();
+    expect(riskRankOf('Namespace')).toBeLessThan(riskRankOf('StatefulSet'));
+  });
+});
+
+describe('compareNatural', () => {
+  it('orders numbered names by number, the same on every locale', () => {
+    expect(['api-10', 'api-2', 'api-1', 'api-02', 'api', 'b-1', 'a-100'].sort(compareNatural)).toEqual([
+      'a-100',
+      'api',
+      'api-1',
+      'api-02',
+      'api-2',
+      'api-10',
+      'b-1',
+    ]);
+  });
+
+  it('is a total order consistent with equality', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        expect(Math.sign(compareNatural(a, b)) + Math.sign(compareNatural(b, a))).toBe(0);
+        expect(compareNatural(a, b) === 0).toBe(a === b);
+      }),
+    );
+  });
+
+  it('sorts the same whatever the input order (a consistent order)', () => {
+    const names = fc.array(fc.stringMatching(/^[a0-9-]{0,6}$/), { maxLength: 12 });
+    fc.assert(
+      fc.property(names, (list) => {
+        const sorted = [...list].sort(compareNatural);
+        expect([...list].reverse().sort(compareNatural)).toEqual(sorted);
+        for (let i = 1; i < sorted.length; i++) {
+          expect(compareNatural(sorted[i - 1] as string, sorted[i] as string)).toBeLessThanOrEqual(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

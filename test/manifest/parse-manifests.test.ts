@@ -1,0 +1,302 @@
+import { describe, expect, it } from 'vitest';
+import { generateManifests } from '../../bench/generate-manifests.ts';
+import { lineOf } from '../../src/manifest/line-of.ts';
+import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  labels:
+    app.kubernetes.io/name: api
+    odd~key: x
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/api:1.2.3
+          ports:
+            - containerPort: 8080
+`;
+
+describe('parseManifests: positions', () => {
+  it('records the line of every key and item as a JSON pointer', () => {
+    const [resource] = parseManifests(deployment, 'deploy/api.yaml').resources;
+    expect(resource?.pointers).toMatchObject({
+      '/metadata/name': 4,
+      '/metadata/labels/app.kubernetes.io~1name': 6,
+      '/metadata/labels/odd~0key': 7,
+      '/spec/template/spec/containers/0': 12,
+      '/spec/template/spec/containers/0/image': 13,
+      '/spec/template/spec/containers/0/ports/0/containerPort': 15,
+    });
+  });
+
+  it('lets lineOf find a field, or its nearest known ancestor', () => {
+    const [resource] = parseManifests(deployment, 'deploy/api.yaml').resources;
+    if (!resource) throw new Error('no resource');
+    expect(lineOf(resource, ['spec', 'template', 'spec', 'containers', 0, 'image'])).toBe(13);
+    expect(lineOf(resource, ['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits'])).toBe(12);
+    expect(lineOf(resource, [])).toBe(1);
+  });
+
+  it('adds lineOffset to every line', () => {
+    const { resources } = parseManifests(deployment, 'chart.yaml', { lineOffset: 10 });
+    expect(resources[0]?.line).toBe(11);
+    expect(resources[0]?.pointers?.['/metadata/name']).toBe(14);
+  });
+
+  it('treats lone carriage returns as line breaks', () => {
+    const { resources, findings } = parseManifests(deployment.replaceAll('\n', '\r'), 'mac.yaml');
+    expect(findings).toEqual([]);
+    expect(resources[0]?.pointers?.['/spec/template/spec/containers/0/image']).toBe(13);
+  });
+
+  it('drops a byte-order mark at the start of every document, not only the file', () => {
+    const text = `\uFEFF${deployment}---\n\uFEFFapiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n`;
+    const { resources } = parseManifests(text, 'concat.yaml');
+    expect(resources.map((r) => [r.id.kind, r.line])).toEqual([
+      ['Deployment', 1],
+      ['Namespace', 17],
+    ]);
+    expect(Object.keys(resources[1]?.object ?? {})).toEqual(['apiVersion', 'kind', 'metadata']);
+  });
+
+  it('gives every generated resource the line of its apiVersion key', () => {
+    const text = generateManifests(30);
+    const lines = text.split('\n');
+    const { resources, findings } = parseManifests(text, 'gen.yaml');
+    expect(findings).toEqual([]);
+    expect(resources).toHaveLength(30);
+    for (const r of resources) {
+      // The generated documents start with a comment or apiVersion; the resource line skips comments.
+      expect(lines[r.line - 1]).toMatch(/^apiVersion: /);
+      expect(r.pointers?.['/apiVersion']).toBe(r.line);
+    }
+  });
+});
+
+describe('parseManifests: values as kubectl decodes them', () => {
+  it('reads YAML 1.1 scalars like go-yaml v2: octal modes, yes/on booleans, but no sexagesimal or timestamps', () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: values }
+defaultMode: 0644
+enabled: yes
+off: on
+time: 10:30
+date: 2024-01-01
+hex: 0x1F
+`;
+    const { resources } = parseManifests(text, 'cm.yaml');
+    expect(resources[0]?.object).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'values' },
+      defaultMode: 420,
+      enabled: true,
+      // go-yaml v2 reads the key `off` as false, and sigs.k8s.io/yaml stringifies boolean keys.
+      false: true,
+      time: '10:30',
+      date: '2024-01-01',
+      hex: 31,
+    });
+  });
+
+  it('keeps data JSON-shaped: unknown and binary tags are warnings, the node plain data', () => {
+    const text =
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  key: !!binary aGVsbG8=\n  other: !custom x\n';
+    const { resources, findings } = parseManifests(text, 's.yaml');
+    expect(resources[0]?.object.data).toEqual({ key: 'aGVsbG8=', other: 'x' });
+    expect(findings.map((f) => [f.severity, f.line])).toEqual([
+      ['warning', 5],
+      ['warning', 6],
+    ]);
+  });
+
+  it('expands aliases and merge keys into independent copies', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+x-env: &env
+  - {name: MODE, value: fast}
+defaults: &defaults {imagePullPolicy: IfNotPresent}
+spec:
+  template:
+    spec:
+      containers:
+        - name: a
+          <<: *defaults
+          env: *env
+        - name: b
+          env: *env
+`;
+    const { resources, findings } = parseManifests(text, 'alias.yaml');
+    expect(findings).toEqual([]);
+    const spec = resources[0]?.object.spec as {
+      template: { spec: { containers: Record<string, unknown>[] } };
+    };
+    const containers = spec.template.spec.containers;
+    expect(containers[0]).toEqual({
+      name: 'a',
+      imagePullPolicy: 'IfNotPresent',
+      env: [{ name: 'MODE', value: 'fast' }],
+    });
+    expect(containers[1]?.env).toEqual(containers[0]?.env);
+    expect(containers[1]?.env).not.toBe(containers[0]?.env);
+    expect(resources[0]?.pointers?.['/spec/template/spec/containers/1/env']).toBe(15);
+  });
+
+  it('keeps a __proto__ key as plain data without touching prototypes', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  __proto__: {polluted: "yes"}\n';
+    const { resources } = parseManifests(text, 'proto.yaml');
+    const data = resources[0]?.object.data as Record<string, unknown>;
+    expect(Object.hasOwn(data, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('applies the default namespace to namespaced kinds only', () => {
+    const text = `apiVersion: v1
+kind: Service
+metadata: {name: api}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader, namespace: ignored}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+`;
+    const { resources } = parseManifests(text, 'ns.yaml', {
+      defaultNamespace: 'ml',
+      clusterScoped: new Set(['example.com/Widget']),
+    });
+    expect(resources.map((r) => r.id.namespace)).toEqual(['ml', '', '']);
+  });
+});
+
+describe('parseManifests: documents that are not quite Kubernetes', () => {
+  it('keeps a resource without metadata.name, with an empty name in its identity', () => {
+    const { resources, findings } = parseManifests(
+      'apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n',
+      'cm.yaml',
+    );
+    expect(findings).toEqual([]);
+    expect(resources[0]?.id).toEqual({ group: '', kind: 'ConfigMap', namespace: '', name: '' });
+  });
+
+  it('reports a non-string apiVersion or kind but keeps the resource', () => {
+    const { resources, findings } = parseManifests(
+      'apiVersion: 1\nkind: [Pod]\nmetadata: {name: x}\n',
+      'odd.yaml',
+    );
+    expect(resources).toHaveLength(1);
+    expect(resources[0]?.apiVersion).toBe('');
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [1, 'apiVersion must be a non-empty string'],
+      [2, 'kind must be a non-empty string'],
+    ]);
+  });
+
+  it('skips scalars, sequences and empty documents silently', () => {
+    const { resources, findings } = parseManifests(
+      'just text\n---\n- a\n- b\n---\n---\n# nothing\n',
+      'x.yaml',
+    );
+    expect(resources).toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
+  it('parses an empty file to nothing', () => {
+    expect(parseManifests('', 'empty.yaml')).toEqual({ resources: [], findings: [] });
+  });
+});
+
+describe('parseManifests: safety limits', () => {
+  it('rejects a billion-laughs alias bomb as a parse finding', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
+    const { resources, findings } = parseManifests(text, 'bomb.yaml');
+    expect(resources).toEqual([]);
+    expect(findings).toEqual([
+      {
+        rule: 'parse',
+        severity: 'error',
+        file: 'bomb.yaml',
+        line: 1,
+        message: 'aliases expand more than 100 times (maxAliasCount): refused as a possible alias bomb',
+      },
+    ]);
+  });
+
+  it('rejects a document whose aliases expand a large anchor past the node budget', () => {
+    const big = `[${Array(20_000).fill('1').join(',')}]`;
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: wide}\nbase: &b ${big}\ncopies: [${Array(60).fill('*b').join(',')}]\n`;
+    const { resources, findings } = parseManifests(text, 'wide.yaml');
+    expect(resources).toEqual([]);
+    expect(findings[0]?.message).toMatch(/^aliases expand this document to more than 1000000 values/);
+  });
+
+  it('reports an alias without its anchor', () => {
+    const { findings } = parseManifests('apiVersion: v1\nkind: ConfigMap\ndata: *nowhere\n', 'x.yaml');
+    expect(findings[0]?.message).toMatch(/^invalid YAML: Unresolved alias/);
+  });
+
+  it('reports each duplicate key with its line and skips the document', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\ndata: {}\ndata: {x: y}\n';
+    const { resources, findings } = parseManifests(text, 'dup.yaml');
+    expect(resources).toEqual([]);
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [5, 'duplicate key "name" (a YAML map\'s keys must be unique)'],
+      [7, 'duplicate key "data" (a YAML map\'s keys must be unique)'],
+    ]);
+  });
+
+  it('refuses a file over the size limit, counting UTF-8 bytes', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\ndata: {a: "${'é'.repeat(40)}"}\n`;
+    expect(parseManifests(text, 'big.yaml', { maxBytes: 100 }).findings).toEqual([
+      {
+        rule: 'parse',
+        severity: 'error',
+        file: 'big.yaml',
+        line: 1,
+        message: `file is ${Buffer.byteLength(text)} bytes, over the 100-byte limit`,
+      },
+    ]);
+    expect(parseManifests(text, 'big.yaml', { maxBytes: Buffer.byteLength(text) }).findings).toEqual([]);
+  });
+
+  it('refuses nesting deeper than maxDepth, in block and flow style', () => {
+    const flow = `apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(200)}${']'.repeat(200)}\n`;
+    const block = `apiVersion: v1\nkind: ConfigMap\n${Array.from({ length: 20 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`;
+    expect(parseManifests(flow, 'flow.yaml').findings.map((f) => f.message)).toEqual([
+      'document nests deeper than 128 levels',
+    ]);
+    expect(parseManifests(block, 'block.yaml', { maxDepth: 10 }).findings.map((f) => f.message)).toEqual([
+      'document nests deeper than 10 levels',
+    ]);
+    expect(parseManifests(block, 'block.yaml').resources).toHaveLength(1);
+  });
+
+  it('survives nesting deep enough to exhaust the stack', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`;
+    const { resources, findings } = parseManifests(text, 'deep.yaml');
+    expect(resources).toEqual([]);
+    expect(findings[0]?.severity).toBe('error');
+  });
+
+  it('caps the findings of one file and says how many were left out', () => {
+    const text = Array.from({ length: 80 }, (_, i) => `a${i}: 1\na${i}: 2\n`).join('---\n');
+    const { findings } = parseManifests(text, 'noisy.yaml');
+    expect(findings).toHaveLength(51);
+    expect(findings[50]?.message).toBe('30 more parse problems in this file not shown');
+  });
+});

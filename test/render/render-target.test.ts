@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { renderTarget } from '../../src/render/render-target.ts';
+import type { Resource } from '../../src/types.ts';
+import { fixture, target } from './helpers.ts';
+
+function summary(resources: Resource[]): string[] {
+  return resources.map((r) => `${r.id.kind} ${r.id.namespace}/${r.id.name} ${r.file}:${r.line}`);
+}
+
+describe('renderTarget: plain', () => {
+  it('finds YAML and JSON manifests recursively, skipping hidden dirs, non-Kubernetes YAML and nested charts', async () => {
+    const result = await renderTarget({
+      root: fixture('plain'),
+      target: target({ path: 'deploy', namespace: 'ml' }),
+    });
+    expect(result.renderer).toBe('plain');
+    expect(result.failed).toBe(false);
+    expect(result.findings).toEqual([]);
+    expect(summary(result.resources)).toEqual([
+      'ConfigMap ml/classifier-settings deploy/config/settings.json:1',
+      'Deployment ml/classifier deploy/deployment.yaml:2',
+      'Service edge/classifier deploy/deployment.yaml:20',
+    ]);
+  });
+
+  it('keeps field line pointers for plain files', async () => {
+    const result = await renderTarget({ root: fixture('plain'), target: target({ path: './deploy/' }) });
+    const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
+    expect(deployment?.pointers?.['/spec/template/spec/containers/0/image']).toBe(18);
+    expect(deployment?.id.namespace).toBe('');
+  });
+
+  it('fails the whole render, with no resources, when one file does not parse', async () => {
+    const result = await renderTarget({ root: fixture('plain-broken'), target: target({ path: '' }) });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ rule: 'parse', severity: 'error', file: 'bad.yaml' });
+  });
+
+  it('reports a target path that does not exist', async () => {
+    const result = await renderTarget({ root: fixture('plain'), target: target({ path: 'nowhere' }) });
+    expect(result).toEqual({
+      renderer: 'plain',
+      resources: [],
+      failed: true,
+      findings: [
+        { rule: 'render', severity: 'error', file: 'nowhere', line: 1, message: 'path does not exist' },
+      ],
+    });
+  });
+
+  it('refuses a target path that climbs out of the repository', async () => {
+    const result = await renderTarget({ root: fixture('plain'), target: target({ path: '../kustomize' }) });
+    expect(result.failed).toBe(true);
+    expect(result.findings[0]?.message).toBe('path leads outside the repository');
+  });
+});
+
+describe('renderTarget: kustomize', () => {
+  it('renders an overlay with namespace, prefix, patches from inside and outside its directory, and a generator', async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize'),
+      target: target({ path: 'overlays/prod', namespace: 'ignored-when-kustomize-sets-one' }),
+    });
+    expect(result.renderer).toBe('kustomize');
+    expect(result.findings).toEqual([]);
+    expect(result.failed).toBe(false);
+    expect(summary(result.resources)).toEqual([
+      expect.stringMatching(
+        /^ConfigMap prod\/prod-model-config-[a-z0-9]{10} overlays\/prod\/kustomization.yaml:14$/,
+      ),
+      'Service prod/prod-api base/service.yaml:2',
+      'Deployment prod/prod-api base/deployment.yaml:1',
+      'PodDisruptionBudget prod/prod-api overlays/prod/pdb.yaml:1',
+    ]);
+    const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
+    expect(deployment?.object.spec).toMatchObject({ replicas: 3 });
+    expect(deployment?.object.metadata).toMatchObject({ labels: { team: 'ml' } });
+    const config = result.resources.find((r) => r.id.kind === 'ConfigMap');
+    expect(config?.object.data).toMatchObject({
+      'model.properties': expect.stringContaining('model.version=v7'),
+    });
+  });
+
+  it('drops line pointers, since patches change what the source file says', async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize'),
+      target: target({ path: 'overlays/prod' }),
+    });
+    expect(result.resources.length).toBeGreaterThan(0);
+    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+  });
+
+  it('applies the target namespace to objects kustomize leaves without one', async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize'),
+      target: target({ path: 'base', namespace: 'ml' }),
+    });
+    expect(summary(result.resources)).toEqual([
+      'Service ml/api base/service.yaml:2',
+      'Deployment ml/api base/deployment.yaml:1',
+    ]);
+  });
+
+  it('reports a missing resource at its line in the kustomization, before running kustomize', async () => {
+    const result = await renderTarget({ root: fixture('kustomize-missing'), target: target({ path: '.' }) });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'kustomization.yaml',
+        line: 3,
+        message: 'resources entry "not-there.yaml" does not exist',
+      },
+    ]);
+  });
+
+  it("reports kustomize's own error as one clean line without the runner's paths", async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize-bad-patch'),
+      target: target({ path: '.' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({
+      rule: 'render',
+      severity: 'error',
+      file: 'kustomization.yaml',
+      line: 1,
+    });
+    expect(result.findings[0]?.message).toContain('does-not-exist');
+    expect(result.findings[0]?.message).not.toMatch(/\n|\/fixtures\/|^error:/i);
+  });
+});
+
+describe('renderTarget: helm', () => {
+  it('renders a chart with a values file, the release name and namespace, tests skipped', async () => {
+    const result = await renderTarget({
+      root: fixture('helm'),
+      target: target({
+        name: 'classifier-prod',
+        path: 'chart',
+        namespace: 'ml',
+        helm: { releaseName: 'classifier', values: ['values/prod.yaml'] },
+      }),
+    });
+    expect(result.renderer).toBe('helm');
+    expect(result.findings).toEqual([]);
+    expect(summary(result.resources)).toEqual([
+      'ConfigMap ml/model-resnet chart/templates/models.yaml:4',
+      'ConfigMap ml/model-vit chart/templates/models.yaml:4',
+      'Service ml/classifier chart/templates/deployment.yaml:23',
+      'Deployment ml/classifier chart/templates/deployment.yaml:3',
+    ]);
+    const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
+    expect(deployment?.object.spec).toMatchObject({ replicas: 4 });
+    expect(JSON.stringify(deployment?.object)).toContain('ghcr.io/example/classifier:1.5.0');
+    expect(result.resources.some((r) => r.id.kind === 'Pod')).toBe(false);
+    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+  });
+
+  it('uses the target name as the release name by default', async () => {
+    const result = await renderTarget({
+      root: fixture('helm'),
+      target: target({ name: 'canary', path: 'chart' }),
+    });
+    expect(result.resources.map((r) => r.id.name)).toContain('canary');
+  });
+
+  it('renders vendored dependencies, pointing at their templates', async () => {
+    const result = await renderTarget({
+      root: fixture('helm-vendored'),
+      target: target({ name: 'x', path: 'chart' }),
+    });
+    expect(result.failed).toBe(false);
+    expect(summary(result.resources)).toEqual([
+      'ConfigMap /app chart/templates/cm.yaml:2',
+      'StatefulSet /x-redis chart/charts/redis/templates/statefulset.yaml:2',
+    ]);
+  });
+
+  it("reports a template error with helm's message at the template's file and line", async () => {
+    const result = await renderTarget({
+      root: fixture('helm-template-error'),
+      target: target({ path: 'chart' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'chart/templates/deployment.yaml',
+        line: 10,
+        message: 'execution error at (chart/templates/deployment.yaml:10:20): imageTag is required',
+      },
+    ]);
+  });
+
+  it('refuses a values file that does not exist', async () => {
+    const result = await renderTarget({
+      root: fixture('helm'),
+      target: target({ path: 'chart', helm: { values: ['values/staging.yaml'] } }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'values/staging.yaml',
+        line: 1,
+        message: 'values file does not exist',
+      },
+    ]);
+  });
+
+  it('refuses a values file outside the repository', async () => {
+    const result = await renderTarget({
+      root: fixture('helm'),
+      target: target({ path: 'chart', helm: { values: ['../plain/deploy/deployment.yaml'] } }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings[0]?.message).toBe('values file leads outside the repository');
+  });
+});

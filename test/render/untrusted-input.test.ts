@@ -1,0 +1,328 @@
+import { readFile, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderTarget } from '../../src/render/render-target.ts';
+import { copyFixture, fixture, target, writeScript } from './helpers.ts';
+
+/**
+ * Untrusted input is the normal case (PRs from forks). These tests prove the refusals happen before
+ * any binary runs: a spy stands in for kubectl/helm where that matters, and records being called.
+ */
+let scratch: { root: string; cleanup: () => Promise<void> };
+const savedEnv = { ...process.env };
+
+beforeEach(async () => {
+  scratch = await copyFixture('plain');
+});
+
+afterEach(async () => {
+  process.env = { ...savedEnv };
+  await scratch.cleanup();
+});
+
+/** Points FERRY_KUBECTL and FERRY_HELM at a script that records its calls (and environment). */
+async function installSpy(body = ''): Promise<{ calls: () => Promise<string> }> {
+  const log = join(scratch.root, 'spy.log');
+  const script = await writeScript(join(scratch.root, 'spy.sh'), `echo "called $*" >> '${log}'\n${body}`);
+  process.env.FERRY_KUBECTL = script;
+  process.env.FERRY_HELM = script;
+  return { calls: () => readFile(log, 'utf8').catch(() => '') };
+}
+
+describe('no network', () => {
+  it('refuses remote bases and URLs in a kustomization, naming file and line, without running kubectl', async () => {
+    const spy = await installSpy();
+    const result = await renderTarget({
+      root: fixture('kustomize-remote'),
+      target: target({ path: 'overlay' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'overlay/kustomization.yaml',
+        line: 5,
+        message:
+          'resources entry "github.com/example/platform//deploy/base?ref=v1.2.0" is a remote reference; ' +
+          'Ferry renders with no network: vendor it into the repository',
+      },
+      expect.objectContaining({
+        file: 'overlay/kustomization.yaml',
+        line: 6,
+        message: expect.stringContaining(
+          '"https://raw.githubusercontent.com/example/platform/main/crd.yaml" is a remote',
+        ),
+      }),
+    ]);
+    expect(await spy.calls()).toBe('');
+  });
+
+  it('refuses helmCharts in a kustomization', async () => {
+    const spy = await installSpy();
+    const result = await renderTarget({
+      root: fixture('kustomize-helmcharts'),
+      target: target({ path: '.' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ file: 'kustomization.yaml', line: 3 });
+    expect(result.findings[0]?.message).toMatch(
+      /^helmCharts is not supported: it needs kustomize --enable-helm/,
+    );
+    expect(await spy.calls()).toBe('');
+  });
+
+  it('refuses an unvendored chart dependency, naming it, without running helm', async () => {
+    const spy = await installSpy();
+    const result = await renderTarget({
+      root: fixture('helm-unvendored'),
+      target: target({ path: 'chart' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'chart/Chart.yaml',
+        line: 5,
+        message: 'dependency postgresql is not vendored; run `helm dependency build` and commit charts/',
+      },
+    ]);
+    expect(await spy.calls()).toBe('');
+  });
+
+  it('gives the binaries a minimal environment: no inherited secrets, empty HOME, dead proxies, no kubeconfig', async () => {
+    process.env.AWS_SECRET_ACCESS_KEY = 'do-not-leak';
+    process.env.GITHUB_TOKEN = 'ghs_do-not-leak';
+    const envFile = join(scratch.root, 'env.txt');
+    await installSpy(`/usr/bin/env > '${envFile}'`);
+    await renderTarget({ root: fixture('kustomize'), target: target({ path: 'base' }) });
+    const env = Object.fromEntries(
+      (await readFile(envFile, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(JSON.stringify(env)).not.toContain('do-not-leak');
+    expect(env.KUBECONFIG).toBe('/dev/null');
+    expect(env.HTTPS_PROXY).toBe('http://127.0.0.1:1');
+    expect(env.HTTP_PROXY).toBe('http://127.0.0.1:1');
+    expect(env.GIT_TERMINAL_PROMPT).toBe('0');
+    for (const key of [
+      'HOME',
+      'HELM_CACHE_HOME',
+      'HELM_CONFIG_HOME',
+      'HELM_DATA_HOME',
+      'HELM_PLUGINS',
+      'KUSTOMIZE_PLUGIN_HOME',
+    ]) {
+      expect(env[key]).toMatch(/\/ferry-render-[^/]+\//);
+    }
+    // The sandbox is removed after the render.
+    await expect(stat(env.HOME ?? '/nonexistent-home')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('never passes plugin, exec, helm or load-restrictor flags unless a path outside the kustomization needs it', async () => {
+    const spy = await installSpy();
+    await renderTarget({ root: fixture('kustomize'), target: target({ path: 'base' }) });
+    await renderTarget({ root: fixture('kustomize'), target: target({ path: 'overlays/prod' }) });
+    await renderTarget({ root: fixture('helm'), target: target({ path: 'chart' }) });
+    const [base, overlay, helm] = (await spy.calls()).trim().split('\n');
+    expect(base).toMatch(/^called kustomize \S+\/base$/);
+    expect(overlay).toMatch(/^called kustomize \S+\/overlays\/prod --load-restrictor LoadRestrictionsNone$/);
+    expect(helm).toMatch(/^called template test \S+\/chart --include-crds --skip-tests$/);
+    expect(await spy.calls()).not.toMatch(/enable-(helm|alpha-plugins|exec|dns)|post-renderer/);
+  });
+});
+
+describe('no path outside the repository', () => {
+  it('refuses kustomize resources and generator files outside the repository', async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize-outside'),
+      target: target({ path: 'app' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings.map((f) => [f.file, f.line, f.message])).toEqual([
+      [
+        'app/kustomization.yaml',
+        4,
+        'resources entry "../../../../../../../../../../etc/hostname" leads outside the repository',
+      ],
+      [
+        'app/kustomization.yaml',
+        8,
+        'configMapGenerator entry "/proc/self/environ" leads outside the repository',
+      ],
+    ]);
+  });
+
+  it('refuses file paths inside builtin generator configs that lead outside the repository', async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize-plugin-escape'),
+      target: target({ path: '.' }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        file: 'generator.yaml',
+        message: 'files entry "/proc/self/environ" leads outside the repository',
+      }),
+    ]);
+  });
+
+  it('refuses a plain target holding a symlink that escapes the repository', async () => {
+    await symlink('/etc/passwd', join(scratch.root, 'deploy/config/passwd.yaml'));
+    const result = await renderTarget({ root: scratch.root, target: target({ path: 'deploy' }) });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'deploy/config/passwd.yaml',
+        line: 1,
+        message: 'symlink to "/etc/passwd" leads outside the repository; refusing to render',
+      },
+    ]);
+  });
+
+  it('refuses a chart holding a symlink to a directory outside the repository', async () => {
+    const helm = await copyFixture('helm');
+    try {
+      await symlink('/etc', join(helm.root, 'chart/templates/host'));
+      const spy = await installSpy();
+      const result = await renderTarget({ root: helm.root, target: target({ path: 'chart' }) });
+      expect(result.failed).toBe(true);
+      expect(result.findings.map((f) => f.file)).toEqual(['chart/templates/host']);
+      expect(await spy.calls()).toBe('');
+    } finally {
+      await helm.cleanup();
+    }
+  });
+
+  it('refuses a kustomization whose resource is an in-repo symlink pointing outside', async () => {
+    const k = await copyFixture('kustomize');
+    try {
+      await symlink('/etc/passwd', join(k.root, 'shared/host.yaml'));
+      const result = await renderTarget({ root: k.root, target: target({ path: 'overlays/prod' }) });
+      // The link is outside the target's tree but referenced by nothing: the render is unaffected.
+      expect(result.failed).toBe(false);
+      await symlink('../shared/host.yaml', join(k.root, 'base/host.yaml'));
+      const linked = await renderTarget({ root: k.root, target: target({ path: 'overlays/prod' }) });
+      expect(linked.failed).toBe(false);
+      // Referencing it is what must be refused.
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        join(k.root, 'base/kustomization.yaml'),
+        'resources:\n  - deployment.yaml\n  - service.yaml\n  - host.yaml\n',
+      );
+      const refused = await renderTarget({ root: k.root, target: target({ path: 'overlays/prod' }) });
+      expect(refused.failed).toBe(true);
+      expect(refused.findings).toEqual([
+        expect.objectContaining({
+          file: 'base/kustomization.yaml',
+          line: 4,
+          message: 'resources entry "host.yaml" leads outside the repository',
+        }),
+      ]);
+    } finally {
+      await k.cleanup();
+    }
+  });
+
+  it('allows symlinks that stay inside the repository', async () => {
+    await symlink('../deployment.yaml', join(scratch.root, 'deploy/config/linked.yaml'));
+    const result = await renderTarget({ root: scratch.root, target: target({ path: 'deploy/config' }) });
+    expect(result.failed).toBe(false);
+    expect(result.resources.map((r) => `${r.id.kind} ${r.file}`)).toEqual([
+      'Deployment deploy/config/linked.yaml',
+      'Service deploy/config/linked.yaml',
+      'ConfigMap deploy/config/settings.json',
+    ]);
+  });
+});
+
+describe('time and size limits', () => {
+  it('kills a real kustomize render past its deadline', async () => {
+    const result = await renderTarget({
+      root: fixture('kustomize'),
+      target: target({ path: 'overlays/prod' }),
+      limits: { timeoutMs: 1 },
+    });
+    expect(result).toEqual({
+      renderer: 'kustomize',
+      resources: [],
+      failed: true,
+      findings: [
+        {
+          rule: 'render',
+          severity: 'error',
+          file: 'overlays/prod/kustomization.yaml',
+          line: 1,
+          message: 'render timed out after 1ms',
+        },
+      ],
+    });
+  });
+
+  it('kills a real helm render whose output exceeds the cap', async () => {
+    const result = await renderTarget({
+      root: fixture('helm'),
+      target: target({ path: 'chart' }),
+      limits: { maxOutputBytes: 100 },
+    });
+    expect(result.failed).toBe(true);
+    expect(result.resources).toEqual([]);
+    expect(result.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'error',
+        file: 'chart',
+        line: 1,
+        message: 'render output exceeded 100 bytes',
+      },
+    ]);
+  });
+
+  it('caps plain renders on the bytes read', async () => {
+    const result = await renderTarget({
+      root: fixture('plain'),
+      target: target({ path: 'deploy' }),
+      limits: { maxOutputBytes: 100 },
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings[0]?.message).toBe('render output exceeded 100 bytes');
+  });
+
+  it('kills the whole process group, not just the binary, on timeout', async () => {
+    const pidFile = join(scratch.root, 'grandchild.pid');
+    await installSpy(`/bin/sleep 60 &\necho $! > '${pidFile}'\nwait`);
+    const result = await renderTarget({
+      root: fixture('kustomize'),
+      target: target({ path: 'base' }),
+      limits: { timeoutMs: 2_000 },
+    });
+    expect(result.findings[0]?.message).toBe('render timed out after 2s');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(pid).toBeGreaterThan(0);
+    expect(await waitUntilGone(pid)).toBe(true);
+  });
+});
+
+/** A killed process may linger briefly as a zombie until init reaps it. */
+async function waitUntilGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
+      throw err;
+    }
+    const state = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (/^\d+ \(.*\) Z/.test(state)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}

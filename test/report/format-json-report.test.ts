@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatJsonReport } from '../../src/report/format-json-report.ts';
+import { modelUpgradeReport } from './make-report.ts';
+
+describe('formatJsonReport', () => {
+  it('has exactly the documented shape: targets with changes, summary and findings', () => {
+    const json = formatJsonReport(modelUpgradeReport().changeSets);
+    expect(Object.keys(json)).toEqual(['targets']);
+    const [target] = json.targets;
+    expect(Object.keys(target ?? {})).toEqual(['name', 'changes', 'summary', 'findings']);
+    expect(target?.name).toBe('production');
+    expect(target?.changes.map((c) => Object.keys(c))).toEqual(
+      Array(3).fill(['apiVersion', 'kind', 'namespace', 'name', 'action', 'diff']),
+    );
+    expect(target?.changes[1]).toMatchObject({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      namespace: 'ml',
+      name: 'classifier',
+      action: 'changed',
+    });
+    expect(target?.summary[0]).toEqual({
+      resource: 'InferenceService ml/classifier',
+      facts: ['model gs://ferry-models/classifier/v1 → …/v2', 'canary 10%', 'GPUs 1 → 2 (nvidia.com/gpu)'],
+    });
+    expect(target?.findings[0]).toMatchObject({
+      rule: 'model-pinned',
+      severity: 'warning',
+      file: 'k8s/inference.yaml',
+      line: 17,
+    });
+  });
+
+  it('survives a JSON round trip unchanged (plain data only)', () => {
+    const json = formatJsonReport(modelUpgradeReport().changeSets);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});

@@ -1,0 +1,194 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listChangedFiles } from '../../src/source/list-changed-files.ts';
+import { openGitRevision } from '../../src/source/open-git-revision.ts';
+import { resolveGitRevision } from '../../src/source/resolve-git-revision.ts';
+import { GitCommandError, RevisionNotFoundError } from '../../src/source/source-errors.ts';
+
+let repo: string;
+let first: string;
+let second: string;
+let feature: string;
+
+function git(...args: string[]): string {
+  return execFileSync('git', ['-C', repo, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    },
+  }).trim();
+}
+
+async function write(rel: string, text: string): Promise<void> {
+  await mkdir(join(repo, rel, '..'), { recursive: true });
+  await writeFile(join(repo, rel), text);
+}
+
+beforeAll(async () => {
+  repo = await mkdtemp(join(tmpdir(), 'ferry-test-git-'));
+  git('init', '--quiet', '--initial-branch=main');
+  await write('deploy/app.yaml', 'replicas: 1\n');
+  await write('deploy/old-name.yaml', 'kind: Service\n');
+  await write('README.md', 'hello\n');
+  await symlink('/etc/passwd', join(repo, 'deploy/passwd'));
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'first');
+  first = git('rev-parse', 'HEAD');
+
+  git('checkout', '--quiet', '-b', 'feature');
+  await write('deploy/feature.yaml', 'x: 1\n');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'feature');
+  feature = git('rev-parse', 'HEAD');
+
+  git('checkout', '--quiet', 'main');
+  await write('deploy/app.yaml', 'replicas: 2\n');
+  git('mv', 'deploy/old-name.yaml', 'deploy/new-name.yaml');
+  await write('deploy/added.yaml', 'y: 1\n');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'second');
+  second = git('rev-parse', 'HEAD');
+
+  // Uncommitted edits and a staged file: reading revisions must leave both exactly as they are.
+  await write('deploy/app.yaml', 'replicas: 99 # local edit\n');
+  await write('staged.yaml', 'z: 1\n');
+  git('add', 'staged.yaml');
+});
+
+afterAll(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+describe('resolveGitRevision', () => {
+  it('resolves branches, short SHAs and expressions to the full SHA', async () => {
+    expect(await resolveGitRevision(repo, 'main')).toBe(second);
+    expect(await resolveGitRevision(repo, 'HEAD~1')).toBe(first);
+    expect(await resolveGitRevision(repo, first.slice(0, 8))).toBe(first);
+    expect(await resolveGitRevision(repo, 'feature')).toBe(feature);
+  });
+
+  it('throws RevisionNotFoundError naming an unknown ref', async () => {
+    const err = await resolveGitRevision(repo, 'no-such-branch').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RevisionNotFoundError);
+    expect((err as Error).message).toContain("'no-such-branch'");
+  });
+
+  it('treats a ref that looks like an option as a ref', async () => {
+    await expect(resolveGitRevision(repo, '--output=/tmp/ferry-pwned')).rejects.toBeInstanceOf(
+      RevisionNotFoundError,
+    );
+    await expect(stat('/tmp/ferry-pwned')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('openGitRevision', () => {
+  it('reads an older revision as a tree without links', async () => {
+    const tree = await openGitRevision({ repoDir: repo, revision: 'HEAD~1' });
+    try {
+      expect(tree.revision).toBe(first);
+      expect(tree.root.split('/').pop()).toMatch(/^ferry-/);
+      expect(await readFile(join(tree.root, 'deploy/app.yaml'), 'utf8')).toBe('replicas: 1\n');
+      expect((await readdir(join(tree.root, 'deploy'))).sort()).toEqual(['app.yaml', 'old-name.yaml']);
+      expect(tree.stats.skippedLinks).toBe(1);
+    } finally {
+      await tree.dispose();
+    }
+    await expect(stat(tree.root)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('reads the committed content, not the working tree, and leaves working tree and index untouched', async () => {
+    const statusBefore = git('status', '--porcelain');
+    const tree = await openGitRevision({ repoDir: repo, revision: 'main' });
+    try {
+      expect(await readFile(join(tree.root, 'deploy/app.yaml'), 'utf8')).toBe('replicas: 2\n');
+      await expect(stat(join(tree.root, 'staged.yaml'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await tree.dispose();
+    }
+    expect(git('status', '--porcelain')).toBe(statusBefore);
+    expect(await readFile(join(repo, 'deploy/app.yaml'), 'utf8')).toBe('replicas: 99 # local edit\n');
+  });
+
+  it('reads every byte of git archive each time, however fast git exits', async () => {
+    // Regression: Node discards a child's stdout left unread when the child exits.
+    for (let i = 0; i < 25; i++) {
+      const tree = await openGitRevision({ repoDir: repo, revision: first });
+      try {
+        expect(tree.stats.files).toBe(3);
+      } finally {
+        await tree.dispose();
+      }
+    }
+  });
+
+  it('applies the size caps to git archives too', async () => {
+    await expect(openGitRevision({ repoDir: repo, revision: 'main', maxFiles: 2 })).rejects.toThrow(
+      /more than 2 files/,
+    );
+  });
+
+  it('throws RevisionNotFoundError for an unknown revision', async () => {
+    await expect(openGitRevision({ repoDir: repo, revision: 'v9.9.9' })).rejects.toBeInstanceOf(
+      RevisionNotFoundError,
+    );
+  });
+});
+
+describe('listChangedFiles', () => {
+  it('lists changed files between two commits, a rename as both paths', async () => {
+    expect(await listChangedFiles({ repoDir: repo, base: first, head: second })).toEqual([
+      'deploy/added.yaml',
+      'deploy/app.yaml',
+      'deploy/new-name.yaml',
+      'deploy/old-name.yaml',
+    ]);
+  });
+
+  it('uses merge-base semantics like a pull request: changes on the base branch do not count', async () => {
+    expect(await listChangedFiles({ repoDir: repo, base: 'main', head: 'feature' })).toEqual([
+      'deploy/feature.yaml',
+    ]);
+  });
+
+  it('is empty for a revision against itself', async () => {
+    expect(await listChangedFiles({ repoDir: repo, base: 'main', head: 'main' })).toEqual([]);
+  });
+
+  it('names an unknown ref', async () => {
+    await expect(listChangedFiles({ repoDir: repo, base: 'main', head: 'nope' })).rejects.toThrow(/'nope'/);
+  });
+
+  it('throws GitCommandError when the two revisions share no history', async () => {
+    await expect(
+      listChangedFiles({ repoDir: repo, base: first, head: await orphanCommit() }),
+    ).rejects.toBeInstanceOf(GitCommandError);
+  });
+});
+
+describe('outside a repository', () => {
+  it('throws GitCommandError, not RevisionNotFoundError', async () => {
+    const notRepo = await mkdtemp(join(tmpdir(), 'ferry-test-norepo-'));
+    try {
+      const err = await resolveGitRevision(notRepo, 'HEAD').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GitCommandError);
+      expect((err as Error).message).toContain('not a git repository');
+    } finally {
+      await rm(notRepo, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A commit with no history in common with main: `base...head` has no merge base. */
+async function orphanCommit(): Promise<string> {
+  const tree = git('mktree', '--missing');
+  return git('commit-tree', tree, '-m', 'orphan');
+}
