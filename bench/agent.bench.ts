@@ -107,11 +107,10 @@ async function latency(): Promise<{ medianMs: number; p90Ms: number; rounds: num
     await waitFor(() => firstApply !== undefined);
     const sync = () =>
       server.get({ apiVersion: 'ferry.dev/v1alpha1', kind: 'Sync', namespace: 'ferry-system', name: 'prod' });
-    await waitFor(
-      () =>
-        (sync()?.status as { appliedRevision?: string; phase?: string } | undefined)?.phase === 'Healthy' &&
-        (sync()?.status as { appliedRevision?: string }).appliedRevision === sha,
-    );
+    await waitFor(() => {
+      const status = sync()?.status as { appliedRevision?: string; phase?: string } | undefined;
+      return status?.phase === 'Healthy' && status.appliedRevision === sha;
+    });
     // The first round warms up modules and connections.
     if (i > 0 && firstApply !== undefined) samples.push(Number(firstApply - t0) / 1e6);
   }
