@@ -5,7 +5,7 @@
  *     in-process (fake API server, the real agent loop with its watch), median of N merges;
  *  2. the agent's memory with 1,000 managed resources: RSS after reconciling a target of 1,000 objects,
  *     with the fake API server in a child process so only the agent is measured.
- * The render here is plain YAML (the test stand-in for the engine); figures are per machine, not asserted.
+ * The target is plain YAML rendered and validated by the real engine (checkTarget); figures are per machine.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,11 +21,12 @@ import { createLogger } from '../src/agent/logger.ts';
 import { AgentMetrics } from '../src/agent/metrics.ts';
 import { RenderCache } from '../src/agent/render-revision.ts';
 import { runOnce, startAgent } from '../src/agent/run-agent.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { checkTarget } from '../src/engine/check-target.ts';
 import { createKubeconfigSignal } from '../src/signal/kubeconfig-signal.ts';
 import { FakeGitHub } from '../test/agent/helpers/fake-github.ts';
 import { FakeRepo } from '../test/agent/helpers/fake-repo.ts';
 import { makeTarget } from '../test/agent/helpers/make-target.ts';
-import { checkPlainTarget, loadPlainConfig } from '../test/agent/helpers/plain-engine.ts';
 import { readyControllers } from '../test/helpers/kube-apiserver/controllers.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +34,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 1000);
 const CONFIG = stringify({
   kubernetesVersion: '1.34',
-  targets: { prod: { path: 'deploy', namespace: 'ml' } },
+  targets: [{ name: 'prod', path: 'deploy', namespace: 'ml' }],
 });
 
 function deps(kubeconfig: string, repo: FakeRepo): AgentDeps {
@@ -43,8 +44,8 @@ function deps(kubeconfig: string, repo: FakeRepo): AgentDeps {
     client: createClusterClient(kc),
     github: new FakeGitHub(repo),
     fetchRevision: ({ revision }) => repo.checkout(revision),
-    loadConfig: loadPlainConfig,
-    check: checkPlainTarget,
+    loadConfig,
+    check: checkTarget,
     namespace: 'ferry-system',
     log: createLogger({ level: 'silent' }),
     metrics: new AgentMetrics(),
@@ -61,8 +62,12 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 };
 
-async function waitFor(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 1));
+async function waitFor(check: () => boolean, what: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting: ${what()}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
 async function latency(): Promise<{ medianMs: number; p90Ms: number; rounds: number }> {
@@ -104,13 +109,14 @@ async function latency(): Promise<{ medianMs: number; p90Ms: number; rounds: num
       reason: 'bench',
       requestedAt: new Date().toISOString(),
     });
-    await waitFor(() => firstApply !== undefined);
     const sync = () =>
       server.get({ apiVersion: 'ferry.dev/v1alpha1', kind: 'Sync', namespace: 'ferry-system', name: 'prod' });
+    const describe = () => JSON.stringify(sync()?.status ?? {}).slice(0, 500);
+    await waitFor(() => firstApply !== undefined, describe);
     await waitFor(() => {
       const status = sync()?.status as { appliedRevision?: string; phase?: string } | undefined;
       return status?.phase === 'Healthy' && status.appliedRevision === sha;
-    });
+    }, describe);
     // The first round warms up modules and connections.
     if (i > 0 && firstApply !== undefined) samples.push(Number(firstApply - t0) / 1e6);
   }

@@ -162,7 +162,12 @@ describe('reconcileSync', () => {
     });
     await h.send(first);
     await reconcile(h);
-    const empty = h.repo.commit('main', { 'deploy/a.yaml': null, 'deploy/b.yaml': null });
+    // The directory still exists (git keeps no empty ones) but renders no object.
+    const empty = h.repo.commit('main', {
+      'deploy/a.yaml': null,
+      'deploy/b.yaml': null,
+      'deploy/notes.yaml': '# everything moved out\n',
+    });
     await h.send(empty);
     expect((await reconcile(h)).result).toBe('failed');
     expect(
@@ -179,20 +184,20 @@ describe('reconcileSync', () => {
   });
 
   it('blocks the apply when validation finds errors', async () => {
+    // `replica` is not a Deployment field: the engine's schema check makes it an error.
+    const typo = deployment('api').replace('replicas:', 'replica:');
     const sha = h.repo.commit('main', {
       '.github/ferry.yml': CONFIG,
-      'deploy/a.yaml': configMap(
-        'a',
-        { k: 'v' },
-        { annotations: { 'ferry-test/fail': 'image is not pinned' } },
-      ),
+      'deploy/app.yaml': typo,
+      'deploy/a.yaml': configMap('a'),
     });
     await h.send(sha);
     expect((await reconcile(h)).result).toBe('failed');
     expect(current(h).status?.lastError).toMatch(
-      /1 error\(s\) block the apply: deploy\/a.yaml:1 test-rule: image is not pinned/,
+      /error\(s\) block the apply: deploy\/app.yaml:\d+ schema: .*replica/,
     );
     expect(h.server.list({ ...CM })).toHaveLength(0);
+    expect(h.server.requests.some((r) => r.contentType === 'application/apply-patch+yaml')).toBe(false);
     expect(events(h).map((e) => e.reason)).toEqual(['RenderFailed']);
   });
 

@@ -4,6 +4,8 @@ import { createClusterClient } from '../../../src/agent/cluster-client.ts';
 import { createLogger } from '../../../src/agent/logger.ts';
 import { AgentMetrics } from '../../../src/agent/metrics.ts';
 import { RenderCache } from '../../../src/agent/render-revision.ts';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { checkTarget } from '../../../src/engine/check-target.ts';
 import { createKubeconfigSignal } from '../../../src/signal/kubeconfig-signal.ts';
 import type { Signal, SyncRequest } from '../../../src/signal/signal.ts';
 import type { SyncObject } from '../../../src/signal/sync-object.ts';
@@ -17,7 +19,6 @@ import { loadSyncCrd } from '../../helpers/kube-apiserver/sync-crd.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { FakeRepo } from './fake-repo.ts';
 import { makeTarget } from './make-target.ts';
-import { checkPlainTarget, loadPlainConfig } from './plain-engine.ts';
 
 export interface Harness {
   server: FakeKubeApiServer;
@@ -50,8 +51,8 @@ export async function startHarness(
     client: createClusterClient(kc, { timeoutMs: opts.timeoutMs ?? 5000 }),
     github,
     fetchRevision: ({ revision }) => repo.checkout(revision),
-    loadConfig: loadPlainConfig,
-    check: checkPlainTarget,
+    loadConfig,
+    check: checkTarget,
     namespace: 'ferry-system',
     log: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
     metrics: new AgentMetrics(),

@@ -52,6 +52,10 @@ export function namespace(name: string): string {
   return stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 }
 
+/** `.github/ferry.yml` in the real format (a list of targets), from a name → options map. */
 export function ferryConfig(targets: Record<string, Record<string, unknown>>): string {
-  return stringify({ kubernetesVersion: '1.34', targets });
+  return stringify({
+    kubernetesVersion: '1.34',
+    targets: Object.entries(targets).map(([name, t]) => ({ name, ...t })),
+  });
 }
