@@ -140,7 +140,11 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     metricsPort: server?.port,
   });
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     overrides.signal?.addEventListener('abort', stop, { once: true });
