@@ -203,7 +203,9 @@ function renderDeployment(d: DeploymentNote): string {
     failure: `❌ deploying ${sha} to ${where} failed`,
     error: `❌ deploying ${sha} to ${where} errored`,
     rolled_back: `↩️ rolled back ${sha} on ${where}`,
-    inactive: `💤 ${sha} on ${where} superseded`,
+    // GitHub sets `inactive` when a newer deployment supersedes this one; Ferry also uses it for
+    // "no cluster configured". The description says which.
+    inactive: `💤 ${sha} not deployed to ${where}`,
   };
   const description = d.description ? `: ${escapeMarkdown(d.description)}` : '';
   const logs = d.url && link('details', d.url) !== 'details' ? ` — ${link('details', d.url)}` : '';

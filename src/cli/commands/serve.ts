@@ -1,0 +1,147 @@
+/**
+ * `ferry serve`: the GitHub App as a long-running Node server (Probot), webhooks at
+ * `/api/github/webhooks`. Configuration is Probot's standard environment (see loadAppConfig);
+ * a `.env` file in the working directory is read first, as Probot does.
+ *
+ * `ferry serve --setup` runs Probot's manifest flow instead: a local page that registers a new
+ * GitHub App from `app.yml` and writes its credentials to `.env`.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApplicationFunction, createNodeMiddleware, Probot, run } from 'probot';
+import { type AppConfig, AppConfigError, loadAppConfig } from '../../app-config/load-app-config.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const SERVE_USAGE = `usage: ferry serve [--setup]
+
+Runs Ferry's GitHub App; GitHub sends webhooks to /api/github/webhooks.
+
+environment (Probot's standard; a .env file in the working directory is read first):
+  APP_ID                       the GitHub App's ID                      (required)
+  PRIVATE_KEY | PRIVATE_KEY_PATH  the App's private key, or a path to it (required)
+  WEBHOOK_SECRET               the App's webhook secret                 (required)
+  PORT                         port to listen on                        (default 3000)
+  HOST                         interface to listen on                   (default: all)
+  LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info)
+  GHE_HOST, GHE_PROTOCOL       GitHub Enterprise Server host and protocol (default https)
+
+options:
+  --setup   register a new GitHub App from app.yml (Probot's manifest flow) and write .env
+  --help    show this help`;
+
+export interface RunningServer {
+  /** `http://host:port` the server listens on. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Stops the server (tests); SIGINT and SIGTERM always do. */
+  signal?: AbortSignal;
+  onListening?: (server: RunningServer) => void;
+  /** The app to serve; Ferry's own by default. */
+  app?: ApplicationFunction;
+}
+
+/** Starts Probot's webhook middleware on a plain Node HTTP server (port 0 picks a free port). */
+export async function startServer(config: AppConfig, app: ApplicationFunction): Promise<RunningServer> {
+  const probot = new Probot({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
+    baseUrl: config.baseUrl,
+    logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+  });
+  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: config.webhookPath });
+  const server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/ping') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      return;
+    }
+    Promise.resolve(
+      middleware(req, res, () => {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      }),
+    ).catch((err: unknown) => {
+      probot.log.error({ err }, 'webhook handling failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port, address, family } = server.address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
+  probot.log.info(`Ferry is listening on http://${host}:${port}${config.webhookPath}`);
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop);
+    if (signal?.aborted) stop();
+  });
+}
+
+export async function serveCommand(argv: string[], options: ServeOptions = {}): Promise<number> {
+  const flags = new Set(argv);
+  if (flags.has('--help') || flags.has('-h')) {
+    console.log(SERVE_USAGE);
+    return 0;
+  }
+  for (const arg of argv) {
+    if (arg !== '--setup') throw new UsageError(`unknown option '${arg}'\n\n${SERVE_USAGE}`);
+  }
+  const app = options.app ?? (await import('../../github/ferry-app.ts')).ferryApp;
+  let env = options.env;
+  if (!env) {
+    // Probot reads .env too (its setup flow writes one); the real environment wins over the file.
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    env = process.env;
+  }
+
+  if (flags.has('--setup')) {
+    // Without APP_ID and a key, Probot's `run` serves its manifest flow (reads app.yml, writes .env).
+    const server = await run(app, {
+      env: { ...env, APP_ID: undefined, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: undefined },
+    });
+    await waitForStop(options.signal);
+    await server.stop();
+    return 0;
+  }
+
+  let config: AppConfig;
+  try {
+    config = loadAppConfig(env);
+  } catch (err) {
+    if (err instanceof AppConfigError) {
+      console.error(
+        `ferry serve: ${err.message}\n\nSee 'ferry serve --help'; to register a new App, run 'ferry serve --setup'.`,
+      );
+      return 2;
+    }
+    throw err;
+  }
+  const server = await startServer(config, app);
+  options.onListening?.(server);
+  await waitForStop(options.signal);
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,121 @@
+import type { SourceTree } from '../source/source-tree.ts';
+import type { ChangeSet, Finding, Target } from '../types.ts';
+import type { FlowContext } from './flow-context.ts';
+import { getSourceTree } from './get-source-tree.ts';
+import { type ComparedFiles, listCompareFiles } from './list-compare-files.ts';
+
+export interface PreviewInput {
+  head: string;
+  /** Base commit; undefined previews the head alone (a new branch). */
+  base?: string;
+  /** 'merge-base' renders the merge base (a PR, like GitHub's diff); 'exact' renders `base` itself (a push). */
+  baseMode: 'merge-base' | 'exact';
+  /** Force every target to be rendered, whatever the changed files (e.g. a forced push). */
+  all?: boolean;
+  defaultBranch: string;
+  /**
+   * Which of the head's targets to preview (those tracking the pushed branch). When given, the head
+   * is fetched first and nothing more is fetched if no target matches.
+   */
+  targetFilter?: (target: Target) => boolean;
+}
+
+export interface PreviewResult {
+  changeSets: ChangeSet[];
+  /** The head's targets after `targetFilter`. */
+  targets: Target[];
+  /** The base actually rendered (the merge base for a PR). */
+  baseSha?: string;
+  /**
+   * False when `.github/ferry.yml` has errors: loadConfig then falls back to a preview-only default
+   * target, which must never be deployed.
+   */
+  configValid: boolean;
+}
+
+/**
+ * Fetches head (and base) through the tarball endpoint, loads the head's `.github/ferry.yml` and
+ * runs the one engine: render, validate, diff. Config findings are the engine's first change set
+ * (a bad file is a finding on the PR, not a crash).
+ */
+export async function computePreview(flow: FlowContext, input: PreviewInput): Promise<PreviewResult> {
+  const trees: SourceTree[] = [];
+  const keep = (tree: SourceTree): SourceTree => {
+    trees.push(tree);
+    return tree;
+  };
+  try {
+    let head: SourceTree;
+    let base: SourceTree | undefined;
+    let compared: ComparedFiles | undefined;
+    let baseSha: string | undefined;
+    let loaded: Awaited<ReturnType<FlowContext['deps']['loadConfig']>>;
+    let targets: Target[];
+    if (input.targetFilter) {
+      // A push: most branches track no target, so read the head's config before fetching more.
+      head = keep(await getSourceTree(flow, input.head));
+      loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
+      targets = loaded.config.targets.filter(input.targetFilter);
+      if (targets.length === 0) return { changeSets: [], targets, configValid: isValid(loaded.findings) };
+      compared = input.base ? await listCompareFiles(flow, input.base, input.head) : undefined;
+      baseSha = resolveBase(input, compared);
+      base = baseSha ? keep(await getSourceTree(flow, baseSha)) : undefined;
+    } else {
+      // A pull request: both sides are needed; fetch them at once.
+      compared = input.base ? await listCompareFiles(flow, input.base, input.head) : undefined;
+      baseSha = resolveBase(input, compared);
+      [head, base] = await getBothTrees(flow, { head: input.head, base: baseSha, keep });
+      loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
+      targets = loaded.config.targets;
+    }
+    const changeSets = await flow.deps.preview({
+      baseRoot: base?.root,
+      headRoot: head.root,
+      config: { ...loaded.config, targets },
+      changedFiles: input.all || !compared ? 'all' : compared.files,
+      configFindings: loaded.findings,
+    });
+    return { changeSets, targets, ...(baseSha ? { baseSha } : {}), configValid: isValid(loaded.findings) };
+  } finally {
+    await Promise.all(trees.map((t) => t.dispose()));
+  }
+}
+
+function isValid(findings: readonly Finding[]): boolean {
+  return !findings.some((f) => f.severity === 'error');
+}
+
+function resolveBase(input: PreviewInput, compared: ComparedFiles | undefined): string | undefined {
+  if (!input.base) return undefined;
+  return input.baseMode === 'merge-base' ? compared?.mergeBase : input.base;
+}
+
+/** Both downloads at once; allSettled so a failure of one never leaks the other's temp dir. */
+async function getBothTrees(
+  flow: FlowContext,
+  opts: { head: string; base: string | undefined; keep: (tree: SourceTree) => SourceTree },
+): Promise<[SourceTree, SourceTree | undefined]> {
+  const settled = await Promise.allSettled([
+    getSourceTree(flow, opts.head),
+    opts.base ? getSourceTree(flow, opts.base) : Promise.resolve(undefined),
+  ]);
+  for (const s of settled) if (s.status === 'fulfilled' && s.value) opts.keep(s.value);
+  const rejected = settled.find((s) => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  const [head, base] = settled as [
+    PromiseFulfilledResult<SourceTree>,
+    PromiseFulfilledResult<SourceTree | undefined>,
+  ];
+  return [head.value, base.value];
+}
+
+/** A preview that could not run at all (tarball too large, unsafe archive, GitHub error…). */
+export function failedChangeSet(opts: { rule: string; message: string }): ChangeSet {
+  return {
+    target: 'ferry',
+    changes: [],
+    summary: [],
+    findings: [{ rule: opts.rule, severity: 'error', file: '', line: 0, message: opts.message }],
+    renderFailed: true,
+  };
+}

@@ -1,0 +1,21 @@
+import type { Logger, ProbotOctokit } from 'probot';
+import type { FerryDeps } from './ferry-deps.ts';
+
+export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** What every flow gets: an authenticated client for one installation, one repository, the deps. */
+export interface FlowContext {
+  octokit: GitHubClient;
+  log: Logger;
+  repo: RepoRef;
+  /** `owner/repo` */
+  repository: string;
+  /** `X-GitHub-Delivery` of the event being handled. */
+  deliveryId: string;
+  deps: FerryDeps;
+}

@@ -1,0 +1,85 @@
+import { findMarkedComment } from './find-marked-comment.ts';
+import type { FlowContext } from './flow-context.ts';
+import { getPermission, isWriter } from './get-permission.ts';
+import { getPull } from './get-pull.ts';
+import { parseCommand } from './parse-command.ts';
+import { replyMarker } from './reply-marker.ts';
+import { type PreviewOutcome, runPreview } from './run-preview.ts';
+import { type RollbackOutcome, runRollback } from './run-rollback.ts';
+import { upsertMarkedComment } from './upsert-marked-comment.ts';
+
+export interface CommentEvent {
+  action: string;
+  commentId: number;
+  body: string | null;
+  sender: { login: string; type: string };
+  issueNumber: number;
+  /** The comment is on a pull request (not a plain issue). */
+  onPull: boolean;
+  defaultBranch: string;
+}
+
+export type CommandOutcome = 'ignored' | 'refused' | PreviewOutcome | RollbackOutcome;
+
+/**
+ * `/preview` and `/rollback [target]` in PR comments. Only new comments act (an edit could turn an
+ * old comment into a command nobody saw being given), only people (not bots), and only people with
+ * write access (admin, maintain or write). Everyone else gets one polite reply saying why.
+ */
+export async function runCommentCommand(flow: FlowContext, event: CommentEvent): Promise<CommandOutcome> {
+  const command = parseCommand(event.body);
+  if (!command || !event.onPull || (event.action !== 'created' && event.action !== 'edited'))
+    return 'ignored';
+  const marker = replyMarker(event.commentId);
+  const refuse = async (text: string): Promise<'refused'> => {
+    await upsertMarkedComment(flow, {
+      issueNumber: event.issueNumber,
+      marker,
+      body: `${marker}\n${text}`,
+      create: true,
+    });
+    flow.log.info({ command: command.name, sender: event.sender.login, reason: text }, 'command refused');
+    return 'refused';
+  };
+  const mention = `@${event.sender.login}`;
+  const slash = `\`/${command.name}\``;
+
+  if (event.action === 'edited') {
+    // Already answered (acted on, or refused) when it was created: an edit changes nothing.
+    if (await findMarkedComment(flow, event.issueNumber, marker)) return 'ignored';
+    return refuse(
+      `${mention}, I only act on new comments, not edited ones: please post ${slash} as a new comment.`,
+    );
+  }
+  if (event.sender.type === 'Bot') {
+    return refuse(`${mention}, I don't take ${slash} from bots: a person with write access needs to ask.`);
+  }
+  const permission = await getPermission(flow, event.sender.login);
+  if (!isWriter(permission)) {
+    return refuse(
+      `${mention}, sorry: ${slash} needs write access to ${flow.repository} (yours: ${permission}). Ask a maintainer to run it.`,
+    );
+  }
+
+  if (command.name === 'rollback') {
+    return runRollback(flow, {
+      pullNumber: event.issueNumber,
+      ...(command.target ? { target: command.target } : {}),
+      requester: event.sender.login,
+      commentId: event.commentId,
+      defaultBranch: event.defaultBranch,
+    });
+  }
+  const pull = await getPull(flow, event.issueNumber);
+  const outcome = await runPreview(flow, {
+    pull,
+    trigger: `comment-${event.commentId}`,
+    defaultBranch: event.defaultBranch,
+  });
+  if (outcome === 'unconfigured') {
+    return refuse(
+      `${mention}, there is no \`.github/ferry.yml\` at ${pull.headSha.slice(0, 7)}, so there is nothing to preview.`,
+    );
+  }
+  return outcome;
+}

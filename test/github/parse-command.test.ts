@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { parseCommand } from '../../src/github/parse-command.ts';
+
+describe('parseCommand', () => {
+  test.each([
+    ['/preview', { name: 'preview' }],
+    ['  /preview  \nthanks!', { name: 'preview' }],
+    ['\n\n/rollback', { name: 'rollback' }],
+    ['/rollback production', { name: 'rollback', target: 'production' }],
+    ['/rollback staging-eu_1.a\r\nplease', { name: 'rollback', target: 'staging-eu_1.a' }],
+  ])('reads %j as a command', (body, command) => {
+    expect(parseCommand(body)).toEqual(command);
+  });
+
+  test.each([
+    ['please /preview'],
+    ['> /rollback'],
+    ['`/rollback`'],
+    ['/preview now'],
+    ['/rollback production staging'],
+    ['/rollback ../etc'],
+    ['/rollbacks'],
+    [''],
+  ])('does not read %j as a command', (body) => {
+    expect(parseCommand(body)).toBeUndefined();
+  });
+
+  test('treats null bodies (deleted or empty comments) as no command', () => {
+    expect(parseCommand(null)).toBeUndefined();
+  });
+
+  test('only ever returns commands whose first line starts with a slash', () => {
+    fc.assert(
+      fc.property(fc.string(), (body) => {
+        const command = parseCommand(body);
+        if (command) expect(body.trimStart().startsWith('/')).toBe(true);
+      }),
+    );
+  });
+});

@@ -1,0 +1,237 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import { FakeSignal } from '../helpers/github/fake-signal.ts';
+import { setupMerge, setupPull } from '../helpers/github/scenario.ts';
+
+let h: Harness;
+afterEach(() => {
+  h.gh.assertClean();
+  h.close();
+});
+
+const PREVIOUS = '0000000000000000000000000000000000000aaa';
+
+function comment(body: string, opts: { action?: string; login?: string; type?: string; id?: number } = {}) {
+  const event = loadPayload(`issue_comment.${opts.action ?? 'created'}`);
+  event.comment.body = body;
+  event.comment.id = opts.id ?? 9001;
+  event.sender.login = opts.login ?? 'alice';
+  event.sender.type = opts.type ?? 'User';
+  return event;
+}
+
+function replies() {
+  return h.gh.commentsOn(42).filter((c) => c.body.includes('ferry:reply-to:'));
+}
+
+async function harness(signal = new FakeSignal()) {
+  h = await createHarness({ signalFor: () => signal });
+  return signal;
+}
+
+/** #42 merged and deployed to production; an earlier commit ran there successfully before. */
+function mergedAndDeployed() {
+  setupMerge(h.gh);
+  const previous = h.gh.addDeployment({
+    sha: PREVIOUS,
+    environment: 'production',
+    payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: PREVIOUS } },
+  });
+  h.gh.addDeploymentStatus({ deployment_id: previous.id, state: 'success' });
+  h.gh.addDeploymentStatus({ deployment_id: previous.id, state: 'inactive' });
+  const merged = h.gh.addDeployment({
+    sha: SHAS.merge,
+    environment: 'production',
+    payload: {
+      ferry: {
+        target: 'production',
+        summary: [],
+        branch: 'main',
+        merge: SHAS.merge,
+        base: SHAS.base,
+        pull: 42,
+      },
+    },
+  });
+  h.gh.addDeploymentStatus({ deployment_id: merged.id, state: 'success' });
+  return { previous, merged };
+}
+
+describe('/preview', () => {
+  test('a writer gets a fresh preview with its own check run', async () => {
+    await harness();
+    setupPull(h.gh);
+    h.gh.permissions.set('alice', 'write');
+
+    await h.receive('issue_comment', comment('/preview'));
+
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.checkRuns[0]).toMatchObject({
+      external_id: `pr/42/comment-9001/${SHAS.base}`,
+      conclusion: 'success',
+    });
+    expect(h.gh.commentsOn(42).filter((c) => c.body.includes('ferry:sticky'))).toHaveLength(1);
+  });
+
+  test('a reader is refused with one polite reply, also when the event is delivered again', async () => {
+    await harness();
+    setupPull(h.gh);
+    h.gh.permissions.set('alice', 'read');
+
+    await h.receive('issue_comment', comment('/preview'), 'c-1');
+    await h.receive('issue_comment', comment('/preview'), 'c-1');
+
+    expect(h.gh.checkRuns).toHaveLength(0);
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]?.body).toContain(
+      '@alice, sorry: `/preview` needs write access to acme/ml-platform (yours: read). Ask a maintainer to run it.',
+    );
+  });
+
+  test('comments that are not commands cost no request', async () => {
+    await harness();
+    await h.receive('issue_comment', comment('Looks good to me, /preview later?'));
+    await h.receive('issue_comment', comment('> /rollback\nno thanks'));
+    expect(h.gh.requests).toHaveLength(0);
+  });
+});
+
+describe('/rollback', () => {
+  test('rolls a merged PR back to the last successful deployment, with a revert PR and links', async () => {
+    const signal = await harness();
+    const { previous, merged } = mergedAndDeployed();
+    h.gh.permissions.set('alice', 'maintain');
+
+    await h.receive('issue_comment', comment('/rollback production'));
+
+    const rollback = h.gh.deployments.at(-1);
+    expect(rollback).toMatchObject({ sha: PREVIOUS, environment: 'production' });
+    expect(rollback?.payload).toMatchObject({
+      ferry: {
+        merge: SHAS.merge,
+        pull: 42,
+        rollback: { requestedBy: 'alice', comment: 9001 },
+      },
+    });
+    expect(signal.requests).toEqual([
+      expect.objectContaining({
+        revision: PREVIOUS,
+        rollback: true,
+        reason: 'rollback requested by @alice on #42',
+        deploymentId: rollback?.id,
+      }),
+    ]);
+    const graphql = h.gh.requestsFor('graphql')[0]?.body as {
+      query: string;
+      variables: { input: Record<string, unknown> };
+    };
+    expect(graphql.query).toContain('revertPullRequest');
+    expect(graphql.variables.input).toMatchObject({ pullRequestId: 'PR_kwDOACME42', draft: false });
+    expect(h.gh.revertPulls).toHaveLength(1);
+    const reply = replies()[0]?.body ?? '';
+    expect(reply).toContain('@alice, rolling back #42:');
+    expect(reply).toContain(
+      `\`production\`: rolling back to ${PREVIOUS.slice(0, 7)} (deployed ${previous.created_at})`,
+    );
+    expect(reply).toContain('https://github.com/acme/ml-platform/pull/1001');
+    expect(merged.id).toBeLessThan(rollback?.id ?? 0);
+  });
+
+  test('a redelivered /rollback does nothing more', async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'admin');
+    await h.receive('issue_comment', comment('/rollback'), 'rb-1');
+    const writes = h.gh.writes().length;
+
+    await h.receive('issue_comment', comment('/rollback'), 'rb-1');
+
+    expect(h.gh.writes()).toHaveLength(writes);
+    expect(signal.requests).toHaveLength(1);
+    expect(h.gh.revertPulls).toHaveLength(1);
+  });
+
+  test('refuses people without write access, bots, and edited comments, politely and without acting', async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('bob', 'triage');
+
+    await h.receive('issue_comment', comment('/rollback', { login: 'bob', id: 1 }));
+    await h.receive('issue_comment', comment('/rollback', { login: 'deploy-bot[bot]', type: 'Bot', id: 2 }));
+    await h.receive('issue_comment', comment('/rollback', { action: 'edited', id: 3 }));
+    await h.receive('issue_comment', comment('/rollback', { login: 'eve', id: 4 }));
+
+    expect(replies().map((r) => r.body.split('\n')[1])).toEqual([
+      '@bob, sorry: `/rollback` needs write access to acme/ml-platform (yours: triage). Ask a maintainer to run it.',
+      "@deploy-bot[bot], I don't take `/rollback` from bots: a person with write access needs to ask.",
+      '@alice, I only act on new comments, not edited ones: please post `/rollback` as a new comment.',
+      '@eve, sorry: `/rollback` needs write access to acme/ml-platform (yours: none). Ask a maintainer to run it.',
+    ]);
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.requestsFor('repos/create-deployment')).toHaveLength(0);
+    // Bots and edits are refused before any permission look-up.
+    expect(h.gh.requestsFor('repos/get-collaborator-permission-level')).toHaveLength(2);
+  });
+
+  test('editing a comment that was already answered changes nothing', async () => {
+    await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    await h.receive('issue_comment', comment('/rollback'));
+    const writes = h.gh.writes().length;
+
+    await h.receive('issue_comment', comment('/rollback production', { action: 'edited' }));
+
+    expect(h.gh.writes()).toHaveLength(writes);
+  });
+
+  test('on an open PR, replies that there is nothing deployed to roll back', async () => {
+    const signal = await harness();
+    setupPull(h.gh);
+    h.gh.permissions.set('alice', 'write');
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    expect(replies()[0]?.body).toContain(
+      '@alice, #42 is not merged, so nothing of it was deployed: `/rollback` works on merged pull requests.',
+    );
+    expect(signal.requests).toHaveLength(0);
+  });
+
+  test('with no earlier successful deployment, replies that there is nothing to roll back to', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const merged = h.gh.addDeployment({
+      sha: SHAS.merge,
+      environment: 'production',
+      payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: SHAS.merge, pull: 42 } },
+    });
+    const failed = h.gh.addDeployment({
+      sha: PREVIOUS,
+      environment: 'production',
+      payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: PREVIOUS } },
+      created_at: '2024-12-31T00:00:00Z',
+    });
+    h.gh.addDeploymentStatus({ deployment_id: failed.id, state: 'failure' });
+    void merged;
+    h.gh.permissions.set('alice', 'write');
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    const reply = replies()[0]?.body ?? '';
+    expect(reply).toContain('@alice, there is nothing to roll #42 back to:');
+    expect(reply).toContain('`production`: no earlier successful deployment to roll back to.');
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.revertPulls).toHaveLength(0);
+  });
+
+  test('naming a target the PR did not deploy lists the ones it did', async () => {
+    await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+
+    await h.receive('issue_comment', comment('/rollback staging'));
+
+    expect(replies()[0]?.body).toContain('@alice, #42 did not deploy `staging`; it deployed `production`.');
+  });
+});

@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import { FakeSignal } from '../helpers/github/fake-signal.ts';
+import { BASE_FILES, HEAD_FILES, SUMMARY, setupMerge } from '../helpers/github/scenario.ts';
+
+let h: Harness;
+afterEach(() => {
+  h.gh.assertClean();
+  h.close();
+});
+
+const NO_CLUSTER = `targets:
+  - name: production
+    path: deploy/production
+`;
+
+async function harness(signal = new FakeSignal()) {
+  h = await createHarness({ signalFor: () => signal });
+  return signal;
+}
+
+describe('merge to a tracked branch', () => {
+  test('creates a Deployment for each affected target and signals its cluster', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+
+    await h.receive('push', loadPayload('push'));
+
+    const [create] = h.gh.requestsFor('repos/create-deployment');
+    expect(create?.body).toEqual({
+      ref: SHAS.merge,
+      environment: 'production',
+      description: 'Ferry: merge of #42 to production',
+      payload: {
+        ferry: {
+          target: 'production',
+          summary: SUMMARY,
+          branch: 'main',
+          merge: SHAS.merge,
+          base: SHAS.base,
+          pull: 42,
+        },
+      },
+      auto_merge: false,
+      required_contexts: [],
+      production_environment: true,
+    });
+    const deployment = h.gh.deployments[0];
+    expect(signal.requests).toEqual([
+      expect.objectContaining({
+        repository: 'acme/ml-platform',
+        revision: SHAS.merge,
+        reason: 'merge of #42',
+        deploymentId: deployment?.id,
+        requestedAt: '2025-01-01T12:00:00.000Z',
+      }),
+    ]);
+    expect(signal.requests[0]?.target.name).toBe('production');
+    expect(signal.requests[0]?.rollback).toBeUndefined();
+    expect(h.gh.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['queued', 'sync of 3333333 requested (Sync ferry-production)'],
+    ]);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      '🚀 deploying `3333333` to production…: sync of 3333333 requested (Sync ferry-production)',
+    );
+  });
+
+  test('without a configured cluster, the Deployment says it is preview only and nothing is signalled', async () => {
+    const signal = await harness();
+    const base = { ...BASE_FILES, '.github/ferry.yml': NO_CLUSTER };
+    setupMerge(h.gh, { base, head: { ...HEAD_FILES, '.github/ferry.yml': NO_CLUSTER } });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['inactive', 'no cluster configured for target production; preview only'],
+    ]);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      'no cluster configured for target production; preview only',
+    );
+  });
+
+  test('a redelivered push deploys once: one Deployment, one signal, one status, comment untouched', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const payload = loadPayload('push');
+    await h.receive('push', payload, 'push-1');
+    const comment = { ...h.gh.commentsOn(42)[0] };
+    const writes = h.gh.writes().length;
+
+    await h.receive('push', payload, 'push-1');
+
+    expect(h.gh.deployments).toHaveLength(1);
+    expect(signal.requests).toHaveLength(1);
+    expect(h.gh.statuses).toHaveLength(1);
+    expect(h.gh.writes()).toHaveLength(writes);
+    expect(h.gh.commentsOn(42)[0]).toEqual(comment);
+  });
+
+  test('a push to a branch no target tracks fetches only the head and deploys nothing', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const payload = loadPayload('push');
+    payload.ref = 'refs/heads/feature/canary';
+
+    await h.receive('push', payload);
+
+    expect(h.gh.operations().filter((op) => op !== 'apps/create-installation-access-token')).toEqual([
+      'repos/get-content',
+      'repos/download-tarball-archive',
+      'codeload',
+    ]);
+    expect(h.gh.deployments).toHaveLength(0);
+    expect(signal.requests).toHaveLength(0);
+  });
+
+  test('tag pushes and branch deletions are ignored without a request', async () => {
+    await harness();
+    const tag = loadPayload('push');
+    tag.ref = 'refs/tags/v1.0.0';
+    const deletion = loadPayload('push');
+    deletion.after = '0'.repeat(40);
+    deletion.deleted = true;
+
+    await h.receive('push', tag);
+    await h.receive('push', deletion);
+
+    expect(h.gh.requests).toHaveLength(0);
+  });
+
+  test('a merge that changes no target resource creates no Deployment', async () => {
+    const signal = await harness();
+    setupMerge(h.gh, { head: { ...BASE_FILES, 'README.md': '# new\n' }, changed: ['README.md'] });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(h.gh.deployments).toHaveLength(0);
+    expect(signal.requests).toHaveLength(0);
+  });
+
+  test('a failed signal is recorded on the Deployment and thrown; the retry signals again', async () => {
+    const signal = await harness();
+    signal.failWith = new Error('EKS DescribeCluster: AccessDenied');
+    setupMerge(h.gh);
+
+    await expect(h.receive('push', loadPayload('push'), 'push-2')).rejects.toThrow();
+    expect(h.gh.statuses.map((s) => s.state)).toEqual(['error']);
+    expect(h.gh.statuses[0]?.description).toBe('sync signal failed: EKS DescribeCluster: AccessDenied');
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      '❌ deploying `3333333` to production errored: sync signal failed: EKS DescribeCluster: AccessDenied',
+    );
+
+    signal.failWith = undefined;
+    await h.receive('push', loadPayload('push'), 'push-2');
+
+    expect(h.gh.deployments).toHaveLength(1);
+    expect(signal.requests).toHaveLength(2);
+    expect(h.gh.statuses.map((s) => s.state)).toEqual(['error', 'queued']);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain(
+      '🚀 deploying `3333333` to production…: sync of 3333333 requested (Sync ferry-production)',
+    );
+  });
+
+  test('a merge with a broken .github/ferry.yml deploys nothing and the PR says why', async () => {
+    const signal = await harness();
+    const broken = 'targets:\n  - name: production\n    pth: deploy/production\n';
+    setupMerge(h.gh, { head: { ...HEAD_FILES, '.github/ferry.yml': broken } });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(h.gh.deployments).toHaveLength(0);
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('.github/ferry.yml');
+  });
+
+  test('a merge whose head fails to render is not signalled; its Deployment says why', async () => {
+    const signal = await harness();
+    setupMerge(h.gh, {
+      head: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: ConfigMap\nmetadata: [\n' },
+    });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['error', 'production failed to render at this commit; not deployed'],
+    ]);
+  });
+});

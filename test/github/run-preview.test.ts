@@ -1,0 +1,350 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { STICKY_MARKER } from '../../src/report/render-comment.ts';
+import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import { BASE_FILES, configMap, HEAD_FILES, setupPull } from '../helpers/github/scenario.ts';
+
+const NEW_HEAD = '4444444444444444444444444444444444444444';
+
+let h: Harness;
+afterEach(() => {
+  h.gh.assertClean();
+  h.close();
+});
+
+function opened(overrides: { headSha?: string; action?: string } = {}) {
+  const payload = loadPayload(`pull_request.${overrides.action ?? 'opened'}`);
+  if (overrides.headSha) payload.pull_request.head.sha = overrides.headSha;
+  return payload;
+}
+
+describe('pull request preview', () => {
+  test('creates the sticky comment and a check run that goes from in progress to completed', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+
+    await h.receive('pull_request', opened());
+
+    // Base and head download in parallel, so their requests interleave in any order.
+    const downloads = new Set(['repos/download-tarball-archive', 'codeload']);
+    expect(h.gh.operations().filter((op) => !downloads.has(op))).toEqual([
+      'apps/create-installation-access-token',
+      'repos/get-content',
+      'checks/list-for-ref',
+      'checks/create',
+      'repos/compare-commits-with-basehead',
+      'pulls/get',
+      'issues/list-comments',
+      'issues/create-comment',
+      'checks/update',
+    ]);
+    expect(
+      h.gh
+        .requestsFor('repos/download-tarball-archive')
+        .map((r) => r.path.split('/').pop())
+        .sort(),
+    ).toEqual([SHAS.base, SHAS.head]);
+    expect(h.gh.requestsFor('codeload')).toHaveLength(2);
+    const [create] = h.gh.requestsFor('checks/create');
+    expect(create?.body).toMatchObject({ name: 'Ferry', head_sha: SHAS.head, status: 'in_progress' });
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.checkRuns[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      head_sha: SHAS.head,
+    });
+    expect(h.gh.commentsOn(42)).toHaveLength(1);
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body.startsWith(STICKY_MARKER)).toBe(true);
+    expect(body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+    expect(body).toContain(
+      '**Deployment ml/classifier**: image registry.example.com/ml/classifier:v1@sha256:aaaaaaaaaaaa… → v2@sha256:bbbbbbbbbbbb…',
+    );
+  });
+
+  test('updates the one sticky comment on a new push instead of adding another', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    await h.receive('pull_request', opened());
+    const first = h.gh.commentsOn(42)[0];
+
+    setupPull(h.gh, {
+      headSha: NEW_HEAD,
+      head: { ...HEAD_FILES, 'deploy/production/extra.yaml': configMap('extra', 'v1') },
+    });
+    await h.receive('pull_request', opened({ action: 'synchronize', headSha: NEW_HEAD }));
+
+    const comments = h.gh.commentsOn(42);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.id).toBe(first?.id);
+    expect(comments[0]?.body).toContain(`[\`${NEW_HEAD.slice(0, 7)}\`]`);
+    expect(comments[0]?.body).toContain('| production | 1 | 1 | 0 | 0 | 0 |');
+    expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(1);
+    // One check run per commit: the newer push got its own.
+    expect(h.gh.checkRuns.map((r) => r.head_sha)).toEqual([SHAS.head, NEW_HEAD]);
+  });
+
+  test('fails the check when validation finds errors and sends annotations 50 per request', async () => {
+    h = await createHarness();
+    // 120 ConfigMaps with a field ConfigMaps do not have: 120 schema errors, one per document.
+    const docs = Array.from(
+      { length: 120 },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\nspec: {}\n`,
+    );
+    setupPull(h.gh, { head: { ...BASE_FILES, 'deploy/production/model.yaml': docs.join('---\n') } });
+
+    await h.receive('pull_request', opened());
+
+    const updates = h.gh
+      .requestsFor('checks/update')
+      .map((r) => r.body as { conclusion?: string; output: { annotations?: unknown[] } });
+    expect(updates.map((u) => u.output.annotations?.length ?? 0)).toEqual([50, 50, 20]);
+    // Only the last update completes the run, once every annotation is on it.
+    expect(updates.map((u) => u.conclusion)).toEqual([undefined, undefined, 'failure']);
+    const run = h.gh.checkRuns[0];
+    expect(run?.conclusion).toBe('failure');
+    expect(run?.output.annotations).toHaveLength(120);
+    expect(run?.output.annotations[0]).toMatchObject({
+      path: 'deploy/production/model.yaml',
+      annotation_level: 'failure',
+    });
+  });
+
+  test('a redelivered event (same delivery id) changes nothing', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    const payload = opened();
+    await h.receive('pull_request', payload, 'delivery-abc');
+    const writesBefore = h.gh.writes().length;
+    const requestsBefore = h.gh.requests.length;
+
+    await h.receive('pull_request', payload, 'delivery-abc');
+
+    expect(h.gh.writes()).toHaveLength(writesBefore);
+    // Probot reuses the installation token; the completed check run with this key ends the run.
+    expect(h.gh.operations().slice(requestsBefore)).toEqual(['repos/get-content', 'checks/list-for-ref']);
+    expect(h.gh.commentsOn(42)).toHaveLength(1);
+    expect(h.gh.checkRuns).toHaveLength(1);
+  });
+
+  test('drops a result when a newer push arrived while rendering, and closes its check run as superseded', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    // The newer push lands while the older commit is being fetched.
+    h.gh.hooks.set('repos/download-tarball-archive', () => {
+      const pull = h.gh.pulls.get(42);
+      if (pull) pull.head.sha = NEW_HEAD;
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)).toHaveLength(0);
+    expect(h.gh.checkRuns[0]).toMatchObject({
+      head_sha: SHAS.head,
+      status: 'completed',
+      conclusion: 'cancelled',
+    });
+    expect(h.gh.checkRuns[0]?.output.summary).toContain(NEW_HEAD.slice(0, 7));
+  });
+
+  test('an older run finishing late never overwrites the newer comment or touches its check run', async () => {
+    h = await createHarness();
+    setupPull(h.gh, {
+      headSha: NEW_HEAD,
+      head: { ...HEAD_FILES, 'deploy/production/extra.yaml': configMap('extra', 'v1') },
+    });
+    await h.receive('pull_request', opened({ action: 'synchronize', headSha: NEW_HEAD }));
+    const fresh = h.gh.commentsOn(42)[0]?.body;
+    const newerRun = { ...h.gh.checkRuns[0] };
+    // The delivery for the older commit arrives after (a retry, a slow queue).
+    setupPull(h.gh, { headSha: SHAS.head });
+    const pull = h.gh.pulls.get(42);
+    if (pull) pull.head.sha = NEW_HEAD;
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toBe(fresh);
+    expect(h.gh.checkRuns.find((r) => r.head_sha === NEW_HEAD)).toEqual(newerRun);
+    expect(h.gh.checkRuns.find((r) => r.head_sha === SHAS.head)?.conclusion).toBe('cancelled');
+  });
+
+  test('previews a fork PR from the base repository without touching the fork', async () => {
+    h = await createHarness();
+    setupPull(h.gh, { fork: true });
+    const payload = opened();
+    payload.pull_request.head.repo.full_name = 'mallory/ml-platform';
+    payload.pull_request.head.repo.owner.login = 'mallory';
+    payload.pull_request.head.repo.fork = true;
+
+    await h.receive('pull_request', payload);
+
+    expect(h.gh.requests.every((r) => !r.path.includes('mallory'))).toBe(true);
+    expect(h.gh.requestsFor('codeload').map((r) => r.path)).toEqual([
+      `/acme/ml-platform/legacy.tar.gz/${SHAS.head}`,
+      `/acme/ml-platform/legacy.tar.gz/${SHAS.base}`,
+    ]);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
+  });
+
+  test('stays silent on a repository without .github/ferry.yml', async () => {
+    h = await createHarness();
+    const { '.github/ferry.yml': _config, ...unconfigured } = HEAD_FILES;
+    setupPull(h.gh, { base: unconfigured, head: unconfigured });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.operations()).toEqual(['apps/create-installation-access-token', 'repos/get-content']);
+    expect(h.gh.comments).toHaveLength(0);
+    expect(h.gh.checkRuns).toHaveLength(0);
+  });
+
+  test('a PR whose manifests fail to render gets a comment saying why and a failed check, without crashing', async () => {
+    h = await createHarness();
+    setupPull(h.gh, {
+      head: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: ConfigMap\nmetadata: [\n' },
+    });
+
+    await expect(h.receive('pull_request', opened())).resolves.toBeUndefined();
+
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body).toContain('invalid YAML');
+    expect(body).toContain('deploy/production/model.yaml');
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  });
+
+  test('a tarball over the size cap is reported on the PR as a failure, not a crash', async () => {
+    h = await createHarness({ sourceLimits: { maxBytes: 64 * 1024 } });
+    setupPull(h.gh, { head: { ...HEAD_FILES, 'deploy/production/data.yaml': `# ${'x'.repeat(200_000)}\n` } });
+
+    await expect(h.receive('pull_request', opened())).resolves.toBeUndefined();
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('archive exceeds 65536 uncompressed bytes');
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  });
+
+  test('a fork whose tarball tries to write outside the tree is refused, and nothing escapes', async () => {
+    h = await createHarness();
+    setupPull(h.gh, { fork: true });
+    h.gh.setTree(SHAS.head, HEAD_FILES, {
+      extra: [{ path: '../../escaped-by-ferry-test.yaml', type: 'File', body: 'kind: Secret\n' }],
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('refused archive entry');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
+    expect(existsSync(join(tmpdir(), 'escaped-by-ferry-test.yaml'))).toBe(false);
+  });
+
+  test('links in a tarball are skipped, never followed', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    h.gh.setTree(SHAS.head, HEAD_FILES, {
+      extra: [{ path: 'deploy/production/passwd.yaml', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+    expect(h.gh.commentsOn(42)[0]?.body).not.toContain('root:');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
+  });
+
+  test('a broken .github/ferry.yml is a finding on the PR, not a crash', async () => {
+    h = await createHarness();
+    setupPull(h.gh, {
+      head: { ...HEAD_FILES, '.github/ferry.yml': 'targets:\n  - name: production\n    pth: deploy\n' },
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('.github/ferry.yml');
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
+    expect(h.gh.checkRuns[0]?.output.annotations[0]).toMatchObject({ path: '.github/ferry.yml' });
+  });
+
+  test('finds the config under its other name, .github/ferry.yaml', async () => {
+    h = await createHarness();
+    const { '.github/ferry.yml': config, ...rest } = HEAD_FILES;
+    const { '.github/ferry.yml': _base, ...baseRest } = BASE_FILES;
+    setupPull(h.gh, {
+      base: { ...baseRest, '.github/ferry.yaml': config as string },
+      head: { ...rest, '.github/ferry.yaml': config as string },
+    });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 0 | 1 | 0 | 0 | 0 |');
+  });
+
+  test('a PR that touches no target gets a passing check but no new comment', async () => {
+    h = await createHarness();
+    setupPull(h.gh, { head: { ...BASE_FILES, 'README.md': '# changed\n' }, changed: ['README.md'] });
+
+    await h.receive('pull_request', opened());
+
+    expect(h.gh.comments).toHaveLength(0);
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+
+  test('skips draft pull requests until they are ready for review', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    const draft = opened();
+    draft.pull_request.draft = true;
+
+    await h.receive('pull_request', draft);
+    expect(h.gh.operations()).toEqual([]);
+
+    await h.receive('pull_request', opened({ action: 'ready_for_review' }));
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
+  });
+
+  test('a GitHub outage is thrown for a retry, which finishes the same check run', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    h.gh.failures.set('repos/compare-commits-with-basehead', 502);
+
+    await expect(h.receive('pull_request', opened(), 'delivery-1')).rejects.toThrow();
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'in_progress' });
+    h.gh.problems.length = 0;
+
+    await h.receive('pull_request', opened(), 'delivery-1');
+
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(h.gh.commentsOn(42)).toHaveLength(1);
+  });
+
+  test('re-runs on check_run rerequested, finding the PR of a fork from the check run key', async () => {
+    h = await createHarness();
+    setupPull(h.gh, { fork: true });
+    await h.receive('pull_request', opened());
+    const rerequest = loadPayload('check_run.rerequested');
+    rerequest.check_run.id = h.gh.checkRuns[0]?.id;
+    rerequest.check_run.external_id = h.gh.checkRuns[0]?.external_id;
+
+    await h.receive('check_run', rerequest);
+
+    expect(h.gh.checkRuns).toHaveLength(2);
+    expect(h.gh.checkRuns[1]).toMatchObject({
+      head_sha: SHAS.head,
+      external_id: `pr/42/rerun-${h.gh.checkRuns[0]?.id}/${SHAS.base}`,
+      conclusion: 'success',
+    });
+    expect(h.gh.commentsOn(42)).toHaveLength(1);
+  });
+
+  test('never writes the installation token to the log', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+
+    await h.receive('pull_request', opened());
+
+    expect(h.logs.length).toBeGreaterThan(0);
+    expect(h.logs.join('\n')).not.toContain('ghs_faketoken');
+  });
+});
