@@ -21,33 +21,65 @@ export function isSubset(desired: unknown, live: unknown): boolean {
   return desired === live;
 }
 
+/** A path segment: a map key, or an element of an associative list picked by its key fields. */
+export type PathSegment = string | { match: Record<string, unknown> };
+
 /**
- * Leaf paths a manager's Apply entry owns, from `metadata.managedFields[].fieldsV1`. List items
- * (`k:`, `v:`, `i:` keys) end the path: the list as a whole is what Git sets.
+ * Leaf paths a manager's Apply entry owns, from `metadata.managedFields[].fieldsV1`: `f:` keys are map
+ * fields, `k:{...}` keys are associative-list elements (containers by name, ports by port and protocol);
+ * sets (`v:`) and positional items (`i:`) end the path at the list.
  */
-export function listOwnedPaths(live: KubeObject, manager: string): string[][] | undefined {
+export function listOwnedPaths(live: KubeObject, manager: string): PathSegment[][] | undefined {
   const entries = ((live.metadata as Obj | undefined)?.managedFields ?? []) as Obj[];
   const entry = entries.find((e) => e.manager === manager && e.operation === 'Apply' && !e.subresource);
   if (!entry || !isMap(entry.fieldsV1)) return undefined;
-  const out: string[][] = [];
-  const walk = (node: Obj, prefix: string[]) => {
-    const fields = Object.keys(node).filter((k) => k.startsWith('f:'));
-    const items = Object.keys(node).some((k) => /^[kvi]:/.test(k));
-    if (fields.length === 0 || items) {
+  const out: PathSegment[][] = [];
+  const walk = (node: Obj, prefix: PathSegment[]) => {
+    const keys = Object.keys(node);
+    const fields = keys.filter((k) => k.startsWith('f:'));
+    const items = keys.filter((k) => k.startsWith('k:'));
+    if (
+      keys.some((k) => k.startsWith('v:') || k.startsWith('i:')) ||
+      (fields.length === 0 && items.length === 0)
+    ) {
       if (prefix.length > 0) out.push(prefix);
       return;
     }
     for (const k of fields) walk(isMap(node[k]) ? (node[k] as Obj) : {}, [...prefix, k.slice(2)]);
+    for (const k of items) {
+      let match: Record<string, unknown>;
+      try {
+        match = JSON.parse(k.slice(2)) as Record<string, unknown>;
+      } catch (err) {
+        // Not a key we can read: judge the list as a whole.
+        void err;
+        out.push(prefix);
+        continue;
+      }
+      walk(isMap(node[k]) ? (node[k] as Obj) : {}, [...prefix, { match }]);
+    }
   };
   walk(entry.fieldsV1, []);
   return out;
 }
 
-function valueAt(object: unknown, path: readonly string[]): unknown {
+/** An element matches when its key fields agree (a key Git leaves to a server default, e.g. protocol, is not compared). */
+function pick(list: unknown, match: Record<string, unknown>): unknown {
+  if (!Array.isArray(list)) return undefined;
+  return list.find(
+    (e) => isMap(e) && Object.entries(match).every(([k, v]) => e[k] === undefined || e[k] === v),
+  );
+}
+
+function valueAt(object: unknown, path: readonly PathSegment[]): unknown {
   let cur = object;
-  for (const key of path) {
-    if (!isMap(cur)) return undefined;
-    cur = cur[key];
+  for (const segment of path) {
+    if (typeof segment === 'string') {
+      if (!isMap(cur)) return undefined;
+      cur = cur[segment];
+    } else {
+      cur = pick(cur, segment.match);
+    }
   }
   return cur;
 }
