@@ -37,7 +37,7 @@ export class FakeGitHub implements AgentGitHub {
     return sha;
   }
 
-  async downloadTarball(): Promise<Readable> {
+  async downloadTarball(_opts: { repository: string; revision: string }): Promise<Readable> {
     return Readable.from([]);
   }
 
