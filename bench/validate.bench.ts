@@ -319,8 +319,11 @@ if (rules.length > 0) {
 }
 
 const ratio = validateMs / parseOnlyMs;
+// The issue's goal is about the whole validation (schemas and rules), so that ratio is the headline.
+const fullRatio = (rulesMs ?? validateMs) / parseOnlyMs;
 console.log(`findings: ${findings} (expected 0: the generated set is valid)`);
-console.log(`validate/parse-only: ${ratio.toFixed(3)} (goal ≤ 2)`);
+console.log(`validate (schema)/parse-only: ${ratio.toFixed(3)}`);
+console.log(`validate (schema + rules)/parse-only: ${fullRatio.toFixed(3)} (goal ≤ 2)`);
 console.log(
   JSON.stringify({
     bench: 'validate',
@@ -333,6 +336,7 @@ console.log(
     parseManifestsPerSec: Math.round((TOTAL / parseManifestsMs) * 1000),
     validatePerSec: Math.round((TOTAL / validateMs) * 1000),
     ratioValidateToParse: Number(ratio.toFixed(3)),
+    ratioFullValidateToParse: Number(fullRatio.toFixed(3)),
     findings,
   }),
 );

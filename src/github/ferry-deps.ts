@@ -30,11 +30,38 @@ export function defaultFerryDeps(): FerryDeps {
     preview: async (opts) => (await import('../engine/preview-targets.ts')).previewTargets(opts),
     loadConfig: async (root, opts) => (await import('../config/load-config.ts')).loadConfig(root, opts),
     extractTarball: async (opts) => (await import('../source/extract-tarball.ts')).extractTarball(opts),
-    // The EKS and kubeconfig Signals arrive with the agent; until a deployment wires one in
-    // (`createFerryApp({ signalFor })`), merges create Deployments that say no cluster is reachable.
-    signalFor: () => undefined,
+    // A target with a `cluster:` gets the EKS or kubeconfig Signal; without one, merges create
+    // Deployments that say the target is preview-only.
+    signalFor: createLazySignalFor(),
     now: () => new Date(),
     checkName: 'Ferry',
     sourceLimits: {},
+  };
+}
+
+/**
+ * One Signal per cluster, created on first use (the AWS SDK and client-node load only when a merge
+ * needs them) and kept, so the EKS endpoint and IAM token caches live across deliveries.
+ */
+export function createLazySignalFor(
+  opts: { defaultRegion?: string } = { defaultRegion: process.env.AWS_REGION },
+): (target: Target) => Signal | undefined {
+  const signals = new Map<string, Promise<Signal>>();
+  return (target) => {
+    const cluster = target.cluster;
+    if (!cluster) return undefined;
+    const key = JSON.stringify(cluster);
+    return {
+      async sendSync(request) {
+        let signal = signals.get(key);
+        if (!signal) {
+          signal = import('../signal/create-signal.ts').then((m) => m.createSignal(cluster, opts));
+          signals.set(key, signal);
+          // A failed creation (e.g. no region) must not be cached forever.
+          signal.catch(() => signals.delete(key));
+        }
+        return (await signal).sendSync(request);
+      },
+    };
   };
 }

@@ -13,6 +13,8 @@ export interface SyncRequest {
   rollback?: boolean;
   /** GitHub Deployment the agent reports statuses on. */
   deploymentId?: number;
+  /** Lets this one request prune more than the target's `maxPruneShare` of its inventory. */
+  allowMassPrune?: boolean;
   /** ISO-8601 time of the request; set by the caller (the core takes no clock). */
   requestedAt: string;
 }

@@ -1,0 +1,165 @@
+import { formatResourceId } from '../manifest/resource-id.ts';
+import { KubeApiError } from '../signal/kube-object-client.ts';
+import { FIELD_MANAGER } from '../signal/sync-object.ts';
+import type { KubeObject } from '../types.ts';
+import type { ClusterClient } from './cluster-client.ts';
+import { isInSync } from './is-in-sync.ts';
+import { RECREATE_ANNOTATION, REVISION_ANNOTATION } from './labels.ts';
+import { mapLimit, sleep } from './map-limit.ts';
+import { type DesiredObject, objectKey, orderStages } from './prepare-objects.ts';
+
+export interface ApplyFailure {
+  object: string;
+  message: string;
+}
+
+export interface ApplyResult {
+  /** Created or changed by this apply. */
+  applied: DesiredObject[];
+  /** Already as Git says (not sent). */
+  unchanged: DesiredObject[];
+  recreated: string[];
+  failures: ApplyFailure[];
+  /** The revision annotation each object carries after the apply. */
+  revisions: Map<string, string>;
+}
+
+function describe(o: DesiredObject): string {
+  return formatResourceId({ group: '', kind: o.kind, namespace: o.namespace, name: o.name });
+}
+
+function annotationsOf(o: KubeObject | undefined): Record<string, string> {
+  const meta = (o?.metadata ?? {}) as { annotations?: Record<string, string> };
+  return meta.annotations ?? {};
+}
+
+function resourceVersionOf(o: KubeObject | undefined): string | undefined {
+  return ((o?.metadata ?? {}) as { resourceVersion?: string }).resourceVersion;
+}
+
+function withRevision(o: DesiredObject, revision: string): KubeObject {
+  const object = structuredClone(o.object);
+  const meta = object.metadata as Record<string, unknown>;
+  meta.annotations = {
+    ...((meta.annotations ?? {}) as Record<string, string>),
+    [REVISION_ANNOTATION]: revision,
+  };
+  return object;
+}
+
+async function waitUntilGone(
+  client: ClusterClient,
+  o: DesiredObject,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!(await client.get(o))) return true;
+    await sleep(pollMs);
+  }
+  return false;
+}
+
+async function waitEstablished(
+  client: ClusterClient,
+  crds: DesiredObject[],
+  timeoutMs: number,
+  pollMs: number,
+): Promise<ApplyFailure[]> {
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(crds);
+  while (pending.size > 0) {
+    for (const crd of [...pending]) {
+      const live = await client.get(crd);
+      const conditions =
+        ((live?.status ?? {}) as { conditions?: { type?: string; status?: string }[] }).conditions ?? [];
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) pending.delete(crd);
+    }
+    if (pending.size === 0) break;
+    if (Date.now() > deadline) {
+      return [...pending].map((c) => ({
+        object: describe(c),
+        message: `not Established after ${Math.round(timeoutMs / 1000)}s`,
+      }));
+    }
+    await sleep(pollMs);
+  }
+  return [];
+}
+
+/**
+ * Server-side apply of a target's objects, CRDs then Namespaces then the rest, as field manager `ferry`
+ * with force (Git wins over other managers) and strict field validation. Objects already as Git says are
+ * not sent; the revision annotation is only rewritten on objects a revision changes. An immutable-field
+ * refusal recreates the object when it opts in with `ferry.dev/recreate: enabled`. Retryable API errors
+ * (5xx, timeouts) are thrown so the whole sync is retried; other refusals are collected.
+ */
+export async function applyObjects(opts: {
+  client: ClusterClient;
+  objects: readonly DesiredObject[];
+  live: ReadonlyMap<string, KubeObject>;
+  revision: string;
+  concurrency: number;
+  crdTimeoutMs: number;
+  pollMs: number;
+}): Promise<ApplyResult> {
+  const result: ApplyResult = {
+    applied: [],
+    unchanged: [],
+    recreated: [],
+    failures: [],
+    revisions: new Map(),
+  };
+  const applyOne = async (o: DesiredObject): Promise<void> => {
+    const key = objectKey(o);
+    const live = opts.live.get(key);
+    if (isInSync(o.object, live, FIELD_MANAGER)) {
+      result.unchanged.push(o);
+      result.revisions.set(key, annotationsOf(live)[REVISION_ANNOTATION] ?? opts.revision);
+      return;
+    }
+    const body = withRevision(o, opts.revision);
+    const apply = () =>
+      opts.client.apply(body, { fieldManager: FIELD_MANAGER, force: true, fieldValidation: 'Strict' });
+    let after: KubeObject;
+    try {
+      after = await apply();
+    } catch (err) {
+      if (!(err instanceof KubeApiError) || err.retryable) throw err;
+      if (!err.immutableField) {
+        result.failures.push({ object: describe(o), message: err.message });
+        return;
+      }
+      if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled') {
+        result.failures.push({
+          object: describe(o),
+          message: `${err.message} (add the annotation ${RECREATE_ANNOTATION}: enabled to let Ferry delete and recreate it)`,
+        });
+        return;
+      }
+      await opts.client.delete(o, { propagationPolicy: 'Background' });
+      if (!(await waitUntilGone(opts.client, o, 60_000, opts.pollMs))) {
+        result.failures.push({
+          object: describe(o),
+          message: 'deleted for recreation but still present after 60s (finalizers?)',
+        });
+        return;
+      }
+      after = await apply();
+      result.recreated.push(describe(o));
+    }
+    result.revisions.set(key, opts.revision);
+    // A no-op apply keeps the resourceVersion: only count what the server actually changed.
+    if (!live || resourceVersionOf(after) !== resourceVersionOf(live)) result.applied.push(o);
+    else result.unchanged.push(o);
+  };
+
+  const { crds, namespaces, rest } = orderStages(opts.objects);
+  await mapLimit(crds, opts.concurrency, applyOne);
+  const established = crds.filter((c) => !result.failures.some((f) => f.object === describe(c)));
+  result.failures.push(...(await waitEstablished(opts.client, established, opts.crdTimeoutMs, opts.pollMs)));
+  await mapLimit(namespaces, opts.concurrency, applyOne);
+  await mapLimit(rest, opts.concurrency, applyOne);
+  return result;
+}

@@ -1,0 +1,209 @@
+import type { InventoryEntry, SyncObject } from '../signal/sync-object.ts';
+import type { KubeObject, Target } from '../types.ts';
+import type { AgentDeps } from './agent-deps.ts';
+import { type ApplyFailure, applyObjects } from './apply-objects.ts';
+import { listLive } from './list-live.ts';
+import { planPrune } from './plan-prune.ts';
+import {
+  type DesiredObject,
+  objectKey,
+  prepareObjects,
+  toInventoryEntry,
+  UnknownKindError,
+} from './prepare-objects.ts';
+import { describeEntry, pruneObjects } from './prune-objects.ts';
+import { formatBlockingFindings, type RenderedRevision, renderRevision } from './render-revision.ts';
+
+export interface DeployCounts {
+  applied: number;
+  unchanged: number;
+  pruned: number;
+}
+
+export type DeployOutcome =
+  | {
+      ok: true;
+      target: Target;
+      objects: DesiredObject[];
+      counts: DeployCounts;
+      inventory: InventoryEntry[];
+      notes: string[];
+    }
+  | {
+      ok: false;
+      /** Where it stopped: nothing was applied before `apply`. */
+      stage: 'render' | 'prune-refused' | 'apply';
+      message: string;
+      target?: Target;
+      counts?: DeployCounts;
+      /** The inventory to keep (what was there plus what got applied; nothing was pruned). */
+      inventory?: InventoryEntry[];
+    };
+
+async function resolveScopes(deps: AgentDeps, rendered: RenderedRevision): Promise<Map<string, boolean>> {
+  const scopes = new Map<string, boolean>();
+  for (const r of rendered.resources) {
+    const key = `${r.object.apiVersion}|${r.object.kind}`;
+    if (scopes.has(key)) continue;
+    const info = await deps.client.getResourceInfo(r.object.apiVersion, r.object.kind);
+    if (info) scopes.set(key, info.namespaced);
+  }
+  return scopes;
+}
+
+function duplicates(objects: readonly DesiredObject[]): string[] {
+  const seen = new Set<string>();
+  const dups = new Set<string>();
+  for (const o of objects) {
+    const key = objectKey(o);
+    if (seen.has(key)) dups.add(o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`);
+    seen.add(key);
+  }
+  return [...dups];
+}
+
+function mergeInventory(a: readonly InventoryEntry[], b: readonly InventoryEntry[]): InventoryEntry[] {
+  const byKey = new Map<string, InventoryEntry>();
+  for (const e of [...a, ...b]) byKey.set(objectKey(e), e);
+  return [...byKey.values()];
+}
+
+function formatFailures(failures: readonly ApplyFailure[]): string {
+  const shown = failures.slice(0, 5).map((f) => `${f.object}: ${f.message}`);
+  return `${failures.length} object(s) failed to apply: ${shown.join('; ')}${failures.length > 5 ? ' …' : ''}`;
+}
+
+/** Labelled objects the inventory does not list (a lost status, an interrupted apply): prune candidates too. */
+function orphansOf(
+  live: ReadonlyMap<string, KubeObject>,
+  inventory: readonly InventoryEntry[],
+): InventoryEntry[] {
+  const known = new Set(inventory.map(objectKey));
+  const out: InventoryEntry[] = [];
+  for (const [key, object] of live) {
+    if (known.has(key)) continue;
+    const meta = (object.metadata ?? {}) as { namespace?: string; name?: string };
+    const entry: InventoryEntry = { apiVersion: object.apiVersion, kind: object.kind, name: meta.name ?? '' };
+    if (meta.namespace) entry.namespace = meta.namespace;
+    out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * One revision of one target onto the cluster: render (errors block), prepare, plan the prune (refused
+ * before anything is applied), apply in order, prune. Health is the caller's next step.
+ */
+export async function deployRevision(
+  deps: AgentDeps,
+  opts: {
+    sync: SyncObject;
+    repository: string;
+    revision: string;
+    allowMassPrune: boolean;
+    /** The inventory to prune against (default: the Sync's status). */
+    inventory?: readonly InventoryEntry[];
+  },
+): Promise<DeployOutcome> {
+  const targetName = opts.sync.spec.target;
+  const render = await renderRevision(deps, {
+    repository: opts.repository,
+    revision: opts.revision,
+    targetName,
+  });
+  if (!render.ok) return { ok: false, stage: 'render', message: render.message };
+  const { rendered } = render;
+  const target = rendered.target;
+  // Errors block the apply, whether the render failed or validation found them (checkTarget reports both).
+  if (rendered.failed || rendered.findings.some((f) => f.severity === 'error')) {
+    return { ok: false, stage: 'render', target, message: formatBlockingFindings(rendered.findings) };
+  }
+  const previous = opts.inventory ?? opts.sync.status?.inventory ?? [];
+  if (rendered.resources.length === 0) {
+    return {
+      ok: false,
+      stage: 'render',
+      target,
+      message: `the render of ${target.path || '.'} is empty: nothing applied, and nothing pruned (${previous.length} object(s) kept)`,
+    };
+  }
+
+  let objects: DesiredObject[];
+  try {
+    const scopes = await resolveScopes(deps, rendered);
+    objects = prepareObjects({
+      resources: rendered.resources,
+      targetName,
+      defaultNamespace: target.namespace,
+      scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}|${kind}`),
+    });
+  } catch (err) {
+    if (err instanceof UnknownKindError) return { ok: false, stage: 'render', target, message: err.message };
+    throw err;
+  }
+  const dups = duplicates(objects);
+  if (dups.length > 0)
+    return {
+      ok: false,
+      stage: 'render',
+      target,
+      message: `the render has duplicate objects: ${dups.join(', ')}`,
+    };
+
+  const live = await listLive({ client: deps.client, kinds: [...objects, ...previous], targetName });
+  const inventory = mergeInventory(previous, orphansOf(live, previous));
+  const desiredKeys = new Set(objects.map(objectKey));
+  const plan = target.prune
+    ? planPrune({
+        inventory,
+        desiredKeys,
+        maxShare: target.maxPruneShare,
+        allowMassPrune: opts.allowMassPrune,
+      })
+    : { remove: [] };
+  if (plan.refused) return { ok: false, stage: 'prune-refused', target, message: plan.refused, inventory };
+
+  const applied = await applyObjects({
+    client: deps.client,
+    objects,
+    live,
+    revision: opts.revision,
+    concurrency: deps.applyConcurrency,
+    crdTimeoutMs: deps.crdTimeoutMs,
+    pollMs: deps.healthPollMs,
+  });
+  const appliedInventory = [...applied.applied, ...applied.unchanged].map((o) =>
+    toInventoryEntry(o, applied.revisions.get(objectKey(o)) ?? opts.revision),
+  );
+  const counts = { applied: applied.applied.length, unchanged: applied.unchanged.length, pruned: 0 };
+  if (applied.failures.length > 0) {
+    // Nothing is pruned after a failed apply: the old objects may still be what serves traffic.
+    return {
+      ok: false,
+      stage: 'apply',
+      target,
+      message: formatFailures(applied.failures),
+      counts,
+      inventory: mergeInventory(inventory, appliedInventory),
+    };
+  }
+
+  const pruned = await pruneObjects({ client: deps.client, entries: plan.remove, targetName });
+  counts.pruned = pruned.pruned.length;
+  const notes = [
+    ...applied.recreated.map((o) => `recreated ${o} (immutable field changed)`),
+    ...pruned.kept.map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),
+    ...pruned.failures.map((f) => `could not prune ${describeEntry(f.entry)}: ${f.message}`),
+  ];
+  return {
+    ok: true,
+    target,
+    objects,
+    counts,
+    inventory: mergeInventory(
+      appliedInventory,
+      pruned.failures.map((f) => f.entry),
+    ),
+    notes,
+  };
+}

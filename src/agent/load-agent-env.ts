@@ -1,0 +1,85 @@
+/**
+ * The agent's environment, read in one place: GitHub credentials (the App's APP_ID + PRIVATE_KEY or
+ * PRIVATE_KEY_PATH, as `ferry serve` reads them, or a GITHUB_TOKEN), GitHub Enterprise and log level.
+ * Every problem is reported at once.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { GitHubAuth } from './agent-github.ts';
+import type { LogLevel } from './logger.ts';
+
+export interface AgentEnv {
+  auth: GitHubAuth;
+  /** REST API root for GitHub Enterprise Server; undefined for github.com. */
+  baseUrl?: string;
+  logLevel: LogLevel;
+}
+
+export class AgentEnvError extends Error {
+  override name = 'AgentEnvError';
+  constructor(readonly problems: string[]) {
+    super(`agent configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const EnvSchema = z.object({
+  APP_ID: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'APP_ID must be a positive integer (the App ID, not the client ID)')
+    .optional(),
+  PRIVATE_KEY: z.string().optional(),
+  PRIVATE_KEY_PATH: z.string().optional(),
+  GITHUB_TOKEN: z.string().optional(),
+  GHE_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'GHE_HOST must be a host name such as github.example.com')
+    .optional(),
+  GHE_PROTOCOL: z.enum(['https', 'http'], { error: 'GHE_PROTOCOL must be https or http' }).optional(),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error', 'silent'], {
+      error: 'LOG_LEVEL must be debug, info, warn, error or silent',
+    })
+    .default('info'),
+});
+
+const PEM = /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/;
+
+export function loadAgentEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { readFile?: (path: string) => string } = {},
+): AgentEnv {
+  // An empty variable (an optional Secret key that is absent) is a missing one.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) throw new AgentEnvError(parsed.error.issues.map((i) => i.message));
+  const e = parsed.data;
+  const problems: string[] = [];
+  let privateKey = e.PRIVATE_KEY?.replaceAll('\\n', '\n');
+  if (!privateKey && e.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = (opts.readFile ?? ((p) => readFileSync(p, 'utf8')))(e.PRIVATE_KEY_PATH);
+    } catch (err) {
+      problems.push(
+        `PRIVATE_KEY_PATH ${e.PRIVATE_KEY_PATH} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  let auth: GitHubAuth | undefined;
+  if (e.APP_ID && privateKey) {
+    if (!PEM.test(privateKey)) problems.push('PRIVATE_KEY is not a PEM private key');
+    auth = { appId: e.APP_ID, privateKey };
+  } else if (e.GITHUB_TOKEN) {
+    auth = { token: e.GITHUB_TOKEN };
+  } else if (e.APP_ID) {
+    problems.push('APP_ID is set but neither PRIVATE_KEY nor PRIVATE_KEY_PATH is');
+  } else {
+    problems.push('no GitHub credentials: set APP_ID and PRIVATE_KEY (the Ferry App), or GITHUB_TOKEN');
+  }
+  if (e.GHE_PROTOCOL && !e.GHE_HOST) problems.push('GHE_PROTOCOL is set but GHE_HOST is not');
+  if (problems.length > 0 || !auth) throw new AgentEnvError(problems);
+  return {
+    auth,
+    ...(e.GHE_HOST ? { baseUrl: `${e.GHE_PROTOCOL ?? 'https'}://${e.GHE_HOST}/api/v3` } : {}),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,349 @@
+import { KubeApiError } from '../signal/kube-object-client.ts';
+import {
+  FIELD_MANAGER,
+  isSyncObject,
+  SYNC_API_VERSION,
+  SYNC_KIND,
+  type SyncObject,
+} from '../signal/sync-object.ts';
+import { upsertSync } from '../signal/upsert-sync.ts';
+import type { AgentDeps } from './agent-deps.ts';
+import { GitHubRequestError } from './agent-github.ts';
+import { decidePoll } from './decide-poll.ts';
+import { formatError } from './logger.ts';
+import { sleep } from './map-limit.ts';
+import { type ReconcileOutcome, type ReconcileTrigger, reconcileSync } from './reconcile-sync.ts';
+
+export interface AgentLoopOptions {
+  deps: AgentDeps;
+  /** Self-heal interval (default 5 min). */
+  resyncMs: number;
+  /** Branch-head poll interval, the fallback for a missed signal (default 1 min; 0 turns it off). */
+  pollMs: number;
+  /** First retry delay after a failed reconcile; doubles up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface RunningAgent {
+  /** Resolves once the Syncs were listed and the watch started. */
+  ready: Promise<void>;
+  /** Resolves when no reconcile is running or queued. */
+  idle(): Promise<void>;
+  /** Enqueue a resync of every Sync now. */
+  resyncNow(): void;
+  /** Poll branch heads now. */
+  pollNow(): Promise<void>;
+  /** False when the loop cannot reach the API server. */
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
+
+function syncRef(deps: AgentDeps, name: string) {
+  return { apiVersion: SYNC_API_VERSION, kind: SYNC_KIND, namespace: deps.namespace, name };
+}
+
+async function getSync(deps: AgentDeps, name: string): Promise<SyncObject | undefined> {
+  const object = await deps.client.get(syncRef(deps, name));
+  return isSyncObject(object) ? object : undefined;
+}
+
+/** Serialises reconciles per Sync, coalesces triggers, and retries failures with backoff. */
+class SyncQueue {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly pending = new Map<string, ReconcileTrigger>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly work: (name: string, trigger: ReconcileTrigger) => Promise<void>,
+    private readonly retryMs: number,
+    private readonly maxRetryMs: number,
+    private readonly onError: (name: string, err: unknown, delayMs: number) => void,
+  ) {}
+
+  enqueue(name: string, trigger: ReconcileTrigger): void {
+    if (this.stopped) return;
+    if (this.running.has(name)) {
+      // A resync subsumes an event; keep the stronger trigger.
+      if (this.pending.get(name) !== 'resync') this.pending.set(name, trigger);
+      return;
+    }
+    const run = this.work(name, trigger)
+      .then(() => {
+        this.failures.delete(name);
+      })
+      .catch((err: unknown) => {
+        const attempt = (this.failures.get(name) ?? 0) + 1;
+        this.failures.set(name, attempt);
+        const delay = Math.min(this.retryMs * 2 ** (attempt - 1), this.maxRetryMs);
+        this.onError(name, err, delay);
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.enqueue(name, trigger);
+        }, delay);
+        this.timers.add(timer);
+      })
+      .finally(() => {
+        this.running.delete(name);
+        const next = this.pending.get(name);
+        this.pending.delete(name);
+        if (next) this.enqueue(name, next);
+      });
+    this.running.set(name, run);
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  get retrying(): number {
+    return this.timers.size;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.pending.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}
+
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof KubeApiError || err instanceof GitHubRequestError) return err.retryable;
+  return true;
+}
+
+/** Polls each Sync's branch head and signals a newer head through the same path as any signal. */
+export async function pollHeads(deps: AgentDeps, names: Iterable<string>): Promise<void> {
+  for (const name of names) {
+    const sync = await getSync(deps, name);
+    if (!sync || sync.spec.suspend) continue;
+    const status = sync.status ?? {};
+    const branch = status.branch ?? sync.spec.branch;
+    if (!branch) continue;
+    const repository = status.repository ?? sync.spec.repository;
+    try {
+      const head = await deps.github.getBranchHead({ repository, branch });
+      const decision = await decidePoll({
+        head,
+        desired: sync.spec.revision,
+        rollback: sync.spec.rollback === true,
+        lastPolledHead: status.lastPolledHead,
+        order: () => deps.github.compare({ repository, base: sync.spec.revision, head }),
+      });
+      if (decision.signal) {
+        deps.log.info('branch head is ahead of the Sync: signalling it', { sync: name, head });
+        await upsertSync(
+          deps.client,
+          {
+            target: {
+              name: sync.spec.target,
+              path: sync.spec.path ?? '',
+              branch,
+              schemas: [],
+              prune: true,
+              maxPruneShare: 0.5,
+              autoRollback: false,
+              selfHeal: true,
+              healthTimeoutSeconds: 300,
+            },
+            repository,
+            revision: head,
+            reason: `branch head poll: ${branch} is at ${head.slice(0, 7)} and no signal arrived`,
+            requestedAt: deps.now().toISOString(),
+          },
+          { namespace: deps.namespace },
+        );
+      }
+      if (decision.record) {
+        await deps.client.mergePatch(
+          syncRef(deps, name),
+          { status: { lastPolledHead: head } },
+          { subresource: 'status', fieldManager: FIELD_MANAGER },
+        );
+      }
+    } catch (err) {
+      deps.log.warn('branch head poll failed', { sync: name, error: formatError(err) });
+    }
+  }
+}
+
+/** The long-running agent: list + watch Syncs, reconcile on change, resync and poll on intervals. */
+export function startAgent(opts: AgentLoopOptions): RunningAgent {
+  const { deps } = opts;
+  const known = new Set<string>();
+  let stopped = false;
+  let watching = false;
+  let lastContact = Date.now();
+  let stopWatch: (() => void) | undefined;
+
+  const queue = new SyncQueue(
+    async (name, trigger) => {
+      const sync = await getSync(deps, name);
+      if (!sync) return;
+      const outcome: ReconcileOutcome = await reconcileSync(deps, sync, trigger);
+      if (outcome.result !== 'unchanged')
+        deps.log.info('reconciled', { sync: name, result: outcome.result, message: outcome.message });
+    },
+    opts.retryMs ?? 1000,
+    opts.maxRetryMs ?? 5 * 60_000,
+    (name, err, delayMs) => {
+      deps.metrics.recordSync(name, 'error', deps.now());
+      deps.log[isRetryable(err) ? 'warn' : 'error']('reconcile failed; retrying', {
+        sync: name,
+        error: formatError(err),
+        retryInMs: delayMs,
+      });
+    },
+  );
+
+  let resourceVersion: string | undefined;
+  const relist = async (trigger: ReconcileTrigger) => {
+    const { items, resourceVersion: rv } = await deps.client.list({
+      apiVersion: SYNC_API_VERSION,
+      kind: SYNC_KIND,
+      namespace: deps.namespace,
+    });
+    resourceVersion = rv;
+    known.clear();
+    for (const item of items) {
+      const name = (item.metadata as { name?: string } | undefined)?.name;
+      if (!name) continue;
+      known.add(name);
+      queue.enqueue(name, trigger);
+    }
+  };
+
+  const watchOnce = () =>
+    new Promise<void>((resolve, reject) => {
+      deps.client
+        .watch({
+          apiVersion: SYNC_API_VERSION,
+          kind: SYNC_KIND,
+          namespace: deps.namespace,
+          ...(resourceVersion ? { resourceVersion } : {}),
+          onEvent: (type, object) => {
+            lastContact = Date.now();
+            const meta = (object.metadata ?? {}) as { name?: string; resourceVersion?: string };
+            if (type === 'ERROR') {
+              // 410 Gone: our resourceVersion is too old; list again.
+              if ((object as { code?: number }).code === 410) resourceVersion = undefined;
+              return;
+            }
+            if (meta.resourceVersion) resourceVersion = meta.resourceVersion;
+            if (type === 'BOOKMARK' || !meta.name) return;
+            if (type === 'DELETED') known.delete(meta.name);
+            else {
+              known.add(meta.name);
+              queue.enqueue(meta.name, 'event');
+            }
+          },
+          onDone: (err) => {
+            watching = false;
+            if (err && !stopped) reject(err);
+            else resolve();
+          },
+        })
+        .then((handle) => {
+          watching = true;
+          stopWatch = () => handle.stop();
+        }, reject);
+    });
+
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  const loop = (async () => {
+    let first = true;
+    let watchFailures = 0;
+    while (!stopped) {
+      try {
+        if (!resourceVersion) {
+          await relist(first ? 'resync' : 'event');
+          first = false;
+          lastContact = Date.now();
+        }
+        const watched = watchOnce();
+        markReady();
+        await watched;
+        watchFailures = 0;
+      } catch (err) {
+        if (stopped) break;
+        // A 410 answered as an HTTP status (older servers) also means: list again.
+        if ((err as { statusCode?: number }).statusCode === 410 || ++watchFailures >= 3) {
+          resourceVersion = undefined;
+          watchFailures = 0;
+        }
+        deps.log.warn('watch of Syncs ended; reconnecting', { error: formatError(err) });
+        await sleep(Math.min(opts.retryMs ?? 1000, 5000));
+      }
+    }
+  })();
+
+  const resyncTimer = setInterval(() => {
+    for (const name of known) queue.enqueue(name, 'resync');
+  }, opts.resyncMs);
+  const pollNow = () => pollHeads(deps, [...known]);
+  const pollTimer =
+    opts.pollMs > 0
+      ? setInterval(() => {
+          pollNow().catch((err: unknown) => deps.log.warn('poll failed', { error: formatError(err) }));
+        }, opts.pollMs)
+      : undefined;
+
+  return {
+    ready,
+    idle: () => queue.idle(),
+    resyncNow: () => {
+      for (const name of known) queue.enqueue(name, 'resync');
+    },
+    pollNow,
+    healthy: () => !stopped && (watching || Date.now() - lastContact < 5 * 60_000),
+    async stop() {
+      stopped = true;
+      clearInterval(resyncTimer);
+      if (pollTimer) clearInterval(pollTimer);
+      stopWatch?.();
+      await queue.stop();
+      await loop;
+    },
+  };
+}
+
+/** `ferry agent --once`: reconcile every Sync once (retrying infrastructure errors a few times) and return. */
+export async function runOnce(
+  deps: AgentDeps,
+  opts: { attempts?: number; retryMs?: number } = {},
+): Promise<Map<string, ReconcileOutcome>> {
+  const outcomes = new Map<string, ReconcileOutcome>();
+  const { items } = await deps.client.list({
+    apiVersion: SYNC_API_VERSION,
+    kind: SYNC_KIND,
+    namespace: deps.namespace,
+  });
+  for (const item of items) {
+    const name = (item.metadata as { name?: string } | undefined)?.name;
+    if (!name) continue;
+    const attempts = opts.attempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const sync = await getSync(deps, name);
+        if (sync) outcomes.set(name, await reconcileSync(deps, sync, 'once'));
+        break;
+      } catch (err) {
+        if (attempt >= attempts || !isRetryable(err)) {
+          outcomes.set(name, { result: 'error', message: formatError(err) });
+          deps.metrics.recordSync(name, 'error', deps.now());
+          break;
+        }
+        deps.log.warn('reconcile failed; retrying', { sync: name, error: formatError(err), attempt });
+        await sleep((opts.retryMs ?? 1000) * attempt);
+      }
+    }
+  }
+  return outcomes;
+}

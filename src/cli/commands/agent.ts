@@ -1,0 +1,156 @@
+/**
+ * `ferry agent`: the in-cluster reconcile loop (or `--once` for CronJobs and CI). In a pod it uses the
+ * service account; outside, --kubeconfig (else KUBECONFIG). GitHub credentials come from the environment.
+ */
+import { parseArgs } from 'node:util';
+import type { AgentDeps } from '../../agent/agent-deps.ts';
+import { createAgentGitHub } from '../../agent/agent-github.ts';
+import { startAgentServer } from '../../agent/agent-server.ts';
+import { createClusterClient } from '../../agent/cluster-client.ts';
+import { createFetchRevision } from '../../agent/fetch-revision.ts';
+import { loadAgentEnv } from '../../agent/load-agent-env.ts';
+import { createLogger } from '../../agent/logger.ts';
+import { AgentMetrics } from '../../agent/metrics.ts';
+import { parseDuration } from '../../agent/parse-duration.ts';
+import { RenderCache } from '../../agent/render-revision.ts';
+import { runOnce, startAgent } from '../../agent/run-agent.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { checkTarget } from '../../engine/check-target.ts';
+import { loadKubeConfig } from '../../signal/kubeconfig-signal.ts';
+import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
+import { UsageError } from '../usage-error.ts';
+
+const HELP = `usage: ferry agent [--once] [--kubeconfig PATH] [--context NAME] [--namespace NS]
+                   [--resync 5m] [--poll 1m] [--metrics-port 8080]
+
+Watches the Sync objects in NS (default ${SYNC_NAMESPACE}) and applies the revisions they ask for.
+  --once           reconcile every Sync once and exit (1 when any failed)
+  --kubeconfig     kubeconfig file (default: in-cluster service account in a pod, else KUBECONFIG)
+  --context        kubeconfig context
+  --resync         self-heal interval (default 5m)
+  --poll           branch-head poll interval, the fallback for a missed signal (default 1m; 0 = off)
+  --metrics-port   port for /metrics and /healthz (default 8080; 0 = off)
+GitHub credentials: APP_ID + PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN.`;
+
+export interface AgentCommandOverrides {
+  env?: NodeJS.ProcessEnv;
+  deps?: Partial<AgentDeps>;
+  /** Stops the long-running agent (tests); SIGTERM and SIGINT do the same. */
+  signal?: AbortSignal;
+  write?: (line: string) => void;
+}
+
+function duration(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDuration(value);
+  if (ms === undefined)
+    throw new UsageError(`--${name} must be a duration such as 30s, 5m or 1h (got '${value}')`);
+  return ms;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        once: { type: 'boolean', default: false },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', default: SYNC_NAMESPACE },
+        resync: { type: 'string' },
+        poll: { type: 'string' },
+        'metrics-port': { type: 'string', default: '8080' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export async function agentCommand(argv: string[], overrides: AgentCommandOverrides = {}): Promise<number> {
+  const flags = parse(argv);
+  const write = overrides.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (flags.help) {
+    write(HELP);
+    return 0;
+  }
+  const env = overrides.env ?? process.env;
+  const resyncMs = duration('resync', flags.resync, 5 * 60_000);
+  const pollMs = duration('poll', flags.poll, 60_000);
+  const metricsPort = Number(flags['metrics-port']);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65_535) {
+    throw new UsageError(`--metrics-port must be a port number (got '${flags['metrics-port']}')`);
+  }
+
+  const inCluster = !flags.kubeconfig && !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST);
+  const kubeConfig = loadKubeConfig({
+    ...(flags.kubeconfig ? { file: flags.kubeconfig } : env.KUBECONFIG ? { file: env.KUBECONFIG } : {}),
+    ...(flags.context ? { context: flags.context } : {}),
+    inCluster,
+  });
+  const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
+  const agentEnv = needsGitHub ? loadAgentEnv(env) : undefined;
+  const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
+  const github =
+    overrides.deps?.github ??
+    createAgentGitHub({
+      auth: (agentEnv as NonNullable<typeof agentEnv>).auth,
+      ...(agentEnv?.baseUrl ? { baseUrl: agentEnv.baseUrl } : {}),
+    });
+  const deps: AgentDeps = {
+    client: createClusterClient(kubeConfig),
+    github,
+    fetchRevision: createFetchRevision(github),
+    loadConfig,
+    check: checkTarget,
+    namespace: flags.namespace,
+    log,
+    metrics: new AgentMetrics(),
+    now: () => new Date(),
+    cache: new RenderCache(),
+    healthPollMs: 2000,
+    crdTimeoutMs: 60_000,
+    applyConcurrency: 8,
+    ...overrides.deps,
+  };
+
+  if (flags.once) {
+    const outcomes = await runOnce(deps);
+    let failed = false;
+    for (const [name, outcome] of outcomes) {
+      write(`${name}: ${outcome.result}: ${outcome.message}`);
+      if (!['healthy', 'unchanged', 'held'].includes(outcome.result)) failed = true;
+    }
+    if (outcomes.size === 0) write(`no Syncs in ${deps.namespace}`);
+    return failed ? 1 : 0;
+  }
+
+  const agent = startAgent({ deps, resyncMs, pollMs });
+  const server =
+    metricsPort > 0
+      ? await startAgentServer({ port: metricsPort, metrics: deps.metrics, healthy: agent.healthy })
+      : undefined;
+  log.info('ferry agent started', {
+    namespace: deps.namespace,
+    server: kubeConfig.getCurrentCluster()?.server,
+    resyncMs,
+    pollMs,
+    metricsPort: server?.port,
+  });
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    overrides.signal?.addEventListener('abort', stop, { once: true });
+  });
+  log.info('ferry agent stopping');
+  await agent.stop();
+  await server?.close();
+  return 0;
+}

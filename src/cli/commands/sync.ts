@@ -1,0 +1,157 @@
+/**
+ * `ferry sync TARGET --revision SHA`: the same signal a merge sends, from a terminal or another CI
+ * system (like `flux reconcile` or `argocd app sync`), through the same Signal code path.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/load-config.ts';
+import { createSignal } from '../../signal/create-signal.ts';
+import type { Signal } from '../../signal/signal.ts';
+import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
+import type { ClusterRef, Target } from '../../types.ts';
+import { UsageError } from '../usage-error.ts';
+
+const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--reason TEXT] [--rollback]
+                  [--kubeconfig PATH] [--context NAME] | [--eks-cluster NAME --region REGION]
+                  [--deployment-id N] [--allow-mass-prune] [--namespace NS] [--root DIR] [--branch B]
+
+Asks TARGET's agent to sync SHA (a full commit SHA on the target's branch; the agent verifies it).
+The target, its branch and cluster come from .github/ferry.yml under --root (default: .);
+--eks-cluster or --kubeconfig/--context override the cluster. --repo defaults to GITHUB_REPOSITORY.`;
+
+export interface SyncCommandOverrides {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Replaces createSignal (tests inject EKS clients this way). */
+  createSignal?: (cluster: ClusterRef) => Signal;
+  write?: (line: string) => void;
+  now?: () => Date;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        revision: { type: 'string' },
+        repo: { type: 'string' },
+        reason: { type: 'string' },
+        rollback: { type: 'boolean', default: false },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        'eks-cluster': { type: 'string' },
+        region: { type: 'string' },
+        'deployment-id': { type: 'string' },
+        'allow-mass-prune': { type: 'boolean', default: false },
+        namespace: { type: 'string', default: SYNC_NAMESPACE },
+        root: { type: 'string' },
+        branch: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The target from .github/ferry.yml, or (with --branch) one described by the flags alone. */
+async function findTarget(name: string, opts: { root: string; branch?: string }): Promise<Target> {
+  const { config, findings } = await loadConfig(opts.root, opts.branch ? { defaultBranch: opts.branch } : {});
+  const target = config.targets.find((t) => t.name === name);
+  if (target) return opts.branch ? { ...target, branch: opts.branch } : target;
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) throw new UsageError(`${errors[0]?.file}:${errors[0]?.line}: ${errors[0]?.message}`);
+  if (!opts.branch) {
+    const known = config.targets.map((t) => t.name).join(', ') || 'none';
+    throw new UsageError(
+      `no target '${name}' in .github/ferry.yml (targets: ${known}); pass --branch to sync it anyway`,
+    );
+  }
+  return {
+    name,
+    path: '',
+    branch: opts.branch,
+    schemas: [],
+    prune: true,
+    maxPruneShare: 0.5,
+    autoRollback: false,
+    selfHeal: true,
+    healthTimeoutSeconds: 300,
+  };
+}
+
+function clusterOf(
+  flags: ReturnType<typeof parse>['values'],
+  target: Target,
+  env: NodeJS.ProcessEnv,
+): ClusterRef {
+  if (flags['eks-cluster']) {
+    const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError('--eks-cluster needs --region (or AWS_REGION)');
+    return { provider: 'eks', name: flags['eks-cluster'], region };
+  }
+  if (flags.kubeconfig || flags.context)
+    return { provider: 'kubeconfig', ...(flags.context ? { context: flags.context } : {}) };
+  if (target.cluster?.provider === 'eks' && !target.cluster.region && flags.region)
+    return { ...target.cluster, region: flags.region };
+  return target.cluster ?? { provider: 'kubeconfig' };
+}
+
+/** The request's flags, checked: a full SHA, owner/repo, a positive deployment id. */
+function readRequestFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv) {
+  if (!flags.revision || !/^[0-9a-f]{40}$/.test(flags.revision)) {
+    throw new UsageError(`--revision must be a full 40-character commit SHA (got '${flags.revision ?? ''}')`);
+  }
+  const repository = flags.repo ?? env.GITHUB_REPOSITORY;
+  if (!repository || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new UsageError(`--repo must be owner/repo (or set GITHUB_REPOSITORY); got '${repository ?? ''}'`);
+  }
+  const id = flags['deployment-id'];
+  const deploymentId = id === undefined ? undefined : Number(id);
+  if (deploymentId !== undefined && (!Number.isSafeInteger(deploymentId) || deploymentId <= 0)) {
+    throw new UsageError('--deployment-id must be a positive integer');
+  }
+  return { revision: flags.revision, repository, deploymentId };
+}
+
+export async function syncCommand(argv: string[], overrides: SyncCommandOverrides = {}): Promise<number> {
+  const { values: flags, positionals } = parse(argv);
+  const write = overrides.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (flags.help) {
+    write(HELP);
+    return 0;
+  }
+  const env = overrides.env ?? process.env;
+  const [name, ...extra] = positionals;
+  if (!name || extra.length > 0)
+    throw new UsageError('expected exactly one TARGET (ferry sync TARGET --revision SHA)');
+  const { revision, repository, deploymentId } = readRequestFlags(flags, env);
+  const root = flags.root ?? overrides.cwd ?? process.cwd();
+  const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
+  const cluster = clusterOf(flags, target, env);
+  const signal = overrides.createSignal
+    ? overrides.createSignal(cluster)
+    : createSignal(cluster, {
+        namespace: flags.namespace,
+        ...(flags.kubeconfig ? { kubeconfigFile: flags.kubeconfig } : {}),
+        ...(flags.region ? { defaultRegion: flags.region } : {}),
+      });
+  const result = await signal.sendSync({
+    target,
+    repository,
+    revision,
+    reason: flags.reason ?? (flags.rollback ? 'rollback requested with ferry sync' : 'ferry sync'),
+    requestedAt: (overrides.now ?? (() => new Date()))().toISOString(),
+    ...(flags.rollback ? { rollback: true } : {}),
+    ...(flags['allow-mass-prune'] ? { allowMassPrune: true } : {}),
+    ...(deploymentId !== undefined ? { deploymentId } : {}),
+  });
+  const sha = revision.slice(0, 7);
+  write(
+    result.changed
+      ? `Sync ${result.sync}: requested ${sha}${flags.rollback ? ' (rollback)' : ''}`
+      : `Sync ${result.sync}: ${sha} was already requested`,
+  );
+  return 0;
+}

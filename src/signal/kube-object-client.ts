@@ -1,0 +1,368 @@
+/**
+ * A raw-JSON Kubernetes client over @kubernetes/client-node: its KubeConfig (auth, TLS, in-cluster,
+ * exec plugins), discovery cache and URL building, but objects go over the wire as plain JSON both ways.
+ * client-node's typed models would drop fields they do not know and turn timestamps into Dates; the
+ * agent applies arbitrary kinds and must send exactly what Git says.
+ */
+import {
+  createConfiguration,
+  type KubeConfig,
+  KubernetesObjectApi,
+  type RequestContext,
+  type ResponseContext,
+  ServerConfiguration,
+  Watch,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '../types.ts';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
+/** A failed API request: the HTTP code (0 when the server was not reached) and the `Status` it sent. */
+export class KubeApiError extends Error {
+  override name = 'KubeApiError';
+  readonly code: number;
+  readonly reason: string;
+  readonly causes: StatusCause[];
+
+  constructor(opts: {
+    code: number;
+    reason: string;
+    message: string;
+    causes?: StatusCause[];
+    cause?: unknown;
+  }) {
+    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = opts.code;
+    this.reason = opts.reason;
+    this.causes = opts.causes ?? [];
+  }
+
+  /** Server errors, throttling and network failures are worth retrying; 4xx answers are not. */
+  get retryable(): boolean {
+    return this.code === 0 || this.code === 429 || this.code >= 500;
+  }
+
+  /** 422 with a cause saying a field cannot change (Job spec.template, Service clusterIP, selectors). */
+  get immutableField(): boolean {
+    return (
+      this.code === 422 &&
+      (this.causes.some((c) => /immutable|Forbidden: updates to/i.test(c.message ?? '')) ||
+        /field is immutable/.test(this.message))
+    );
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KubeApiError && err.code === 404;
+}
+
+export interface ApplyOptions {
+  fieldManager: string;
+  force?: boolean;
+  dryRun?: boolean;
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+}
+
+export interface ResourceInfo {
+  /** Plural resource name, e.g. `deployments`. */
+  name: string;
+  namespaced: boolean;
+  kind: string;
+}
+
+export interface WatchHandle {
+  stop(): void;
+}
+
+type Action = 'create' | 'delete' | 'patch' | 'read' | 'list' | 'replace';
+
+function parseStatus(code: number, text: string, fallback: string): KubeApiError {
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // Not JSON (a proxy's HTML page, an empty 502): keep the start of the text as the message.
+    void err;
+  }
+  const details = (body?.details ?? {}) as { causes?: StatusCause[] };
+  return new KubeApiError({
+    code,
+    reason: typeof body?.reason === 'string' ? body.reason : 'Unknown',
+    message:
+      typeof body?.message === 'string' ? body.message : `${fallback}: HTTP ${code} ${text.slice(0, 200)}`,
+    causes: Array.isArray(details.causes) ? details.causes : [],
+  });
+}
+
+/** KubernetesObjectApi with raw JSON responses and access to its URL building and discovery. */
+class RawObjectApi extends KubernetesObjectApi {
+  constructor(
+    configuration: ConstructorParameters<typeof KubernetesObjectApi>[0],
+    private readonly timeoutMs: number,
+  ) {
+    super(configuration);
+  }
+
+  useContextNamespace(kc: KubeConfig): void {
+    this.setDefaultNamespace(kc);
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: matches the base class's generic signature.
+  protected override async processResponse(response: ResponseContext): Promise<any> {
+    const text = await response.body.text();
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
+      return text ? JSON.parse(text) : {};
+    }
+    throw parseStatus(response.httpStatusCode, text, 'request failed');
+  }
+
+  async uriOf(spec: KubeObject, action: Action): Promise<string> {
+    return this.specUriPath(structuredClone(spec) as never, action);
+  }
+
+  async resourceInfo(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    const r = await this.resource(apiVersion, kind);
+    return r ? { name: r.name, namespaced: r.namespaced, kind: r.kind } : undefined;
+  }
+
+  get defaultNamespaceName(): string {
+    return this.defaultNamespace;
+  }
+
+  async send(opts: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: string;
+    query?: Record<string, string | undefined>;
+    body?: unknown;
+    contentType?: string;
+  }): Promise<Record<string, unknown>> {
+    const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(
+      opts.path,
+      opts.method as never,
+    );
+    ctx.setHeaderParam('Accept', 'application/json');
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) ctx.setQueryParam(k, v);
+    if (opts.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(opts.body));
+    }
+    ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
+    try {
+      return await this.requestPromise(ctx as never);
+    } catch (err) {
+      throw toKubeApiError(err, `${opts.method} ${opts.path}`);
+    }
+  }
+}
+
+function toKubeApiError(err: unknown, what: string): KubeApiError {
+  if (err instanceof KubeApiError) return err;
+  const e = err as { name?: string; type?: string; message?: string; code?: string };
+  const timedOut = e?.name === 'AbortError' || e?.type === 'aborted';
+  return new KubeApiError({
+    code: 0,
+    reason: timedOut ? 'Timeout' : 'Unreachable',
+    message: `${what}: ${timedOut ? 'timed out' : (e?.message ?? String(err))}`,
+    cause: err,
+  });
+}
+
+/** Raw-JSON object operations against one cluster. */
+export class KubeObjectClient {
+  private readonly api: RawObjectApi;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    opts: { timeoutMs?: number } = {},
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kubeConfig },
+      promiseMiddleware: [
+        {
+          // Discovery requests are built inside client-node: give them the same deadline.
+          pre: async (ctx: RequestContext) => {
+            if (!ctx.getSignal()) ctx.setSignal(AbortSignal.timeout(timeoutMs));
+            return ctx;
+          },
+          post: async (rsp: ResponseContext) => rsp,
+        },
+      ],
+    });
+    this.api = new RawObjectApi(configuration, timeoutMs);
+    this.api.useContextNamespace(kubeConfig);
+  }
+
+  get server(): string {
+    return this.kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  /** Discovery: the resource serving this kind, or undefined when the cluster does not serve it. */
+  async getResourceInfo(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    try {
+      return await this.api.resourceInfo(apiVersion, kind);
+    } catch (err) {
+      const apiErr = toKubeApiError(err, `discovery of ${apiVersion}`);
+      if (apiErr.code === 404) return undefined;
+      throw apiErr;
+    }
+  }
+
+  private async pathOf(ref: ObjectRef | KubeObject, action: Action): Promise<string> {
+    const spec = 'metadata' in ref ? (ref as KubeObject) : toSpec(ref as ObjectRef);
+    try {
+      return await this.api.uriOf(spec, action);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('Unrecognized API version and kind')) {
+        throw new KubeApiError({
+          code: 404,
+          reason: 'NotFound',
+          message: `${spec.apiVersion} ${spec.kind} is not served by the cluster`,
+          cause: err,
+        });
+      }
+      throw toKubeApiError(err, `discovery of ${spec.apiVersion} ${spec.kind}`);
+    }
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      return (await this.api.send({ method: 'GET', path: await this.pathOf(ref, 'read') })) as KubeObject;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Lists (all pages) and fills in apiVersion/kind, which real servers omit on built-in list items. */
+  async list(opts: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    labelSelector?: string;
+  }): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const spec = {
+      apiVersion: opts.apiVersion,
+      kind: opts.kind,
+      metadata: opts.namespace ? { namespace: opts.namespace } : {},
+    };
+    const path = await this.pathOf(spec as KubeObject, 'list');
+    const items: KubeObject[] = [];
+    let resourceVersion = '';
+    let cont: string | undefined;
+    do {
+      const page = await this.api.send({
+        method: 'GET',
+        path,
+        query: { labelSelector: opts.labelSelector, limit: '500', continue: cont },
+      });
+      for (const item of (page.items ?? []) as KubeObject[]) {
+        items.push({ ...item, apiVersion: opts.apiVersion, kind: opts.kind });
+      }
+      const meta = (page.metadata ?? {}) as { continue?: string; resourceVersion?: string };
+      resourceVersion = meta.resourceVersion ?? resourceVersion;
+      cont = meta.continue || undefined;
+    } while (cont);
+    return { items, resourceVersion };
+  }
+
+  /** Server-side apply (`application/apply-patch+yaml`; JSON is YAML). */
+  async apply(object: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
+    return (await this.api.send({
+      method: 'PATCH',
+      path: await this.pathOf(object, 'patch'),
+      query: {
+        fieldManager: opts.fieldManager,
+        force: opts.force ? 'true' : undefined,
+        dryRun: opts.dryRun ? 'All' : undefined,
+        fieldValidation: opts.fieldValidation,
+      },
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+    })) as KubeObject;
+  }
+
+  async create(object: KubeObject, opts: { fieldManager?: string } = {}): Promise<KubeObject> {
+    return (await this.api.send({
+      method: 'POST',
+      path: await this.pathOf(object, 'create'),
+      query: { fieldManager: opts.fieldManager },
+      body: object,
+    })) as KubeObject;
+  }
+
+  /** JSON merge patch (RFC 7386) of the object or its status subresource. */
+  async mergePatch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    opts: { subresource?: 'status'; fieldManager?: string } = {},
+  ): Promise<KubeObject> {
+    const base = await this.pathOf(ref, 'patch');
+    return (await this.api.send({
+      method: 'PATCH',
+      path: opts.subresource ? `${base}/${opts.subresource}` : base,
+      query: { fieldManager: opts.fieldManager },
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    })) as KubeObject;
+  }
+
+  /** Deletes; false when the object was already gone. */
+  async delete(
+    ref: ObjectRef,
+    opts: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {},
+  ): Promise<boolean> {
+    try {
+      await this.api.send({
+        method: 'DELETE',
+        path: await this.pathOf(ref, 'delete'),
+        query: { propagationPolicy: opts.propagationPolicy },
+      });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Watches a collection from `resourceVersion`; `onDone` gets the error (or null) when the stream ends. */
+  async watch(opts: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    resourceVersion?: string;
+    onEvent: (type: string, object: Record<string, unknown>) => void;
+    onDone: (err: unknown) => void;
+  }): Promise<WatchHandle> {
+    const spec = {
+      apiVersion: opts.apiVersion,
+      kind: opts.kind,
+      metadata: opts.namespace ? { namespace: opts.namespace } : {},
+    };
+    const path = await this.pathOf(spec as KubeObject, 'list');
+    const query: Record<string, string> = { allowWatchBookmarks: 'true' };
+    if (opts.resourceVersion) query.resourceVersion = opts.resourceVersion;
+    const controller = await new Watch(this.kubeConfig).watch(path, query, opts.onEvent, opts.onDone);
+    return { stop: () => controller.abort() };
+  }
+}
+
+function toSpec(ref: ObjectRef): KubeObject {
+  const metadata: Record<string, string> = { name: ref.name };
+  if (ref.namespace) metadata.namespace = ref.namespace;
+  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata };
+}

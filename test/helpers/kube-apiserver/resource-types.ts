@@ -1,0 +1,326 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { StatusCause } from './api-status.ts';
+import { BUILT_IN_SCHEMAS, crdSchema, type FieldSchema } from './schema.ts';
+
+type Obj = Record<string, unknown>;
+
+/** One served kind, as discovery describes it plus what the fake enforces on writes. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  /** Has a `/status` subresource: writes to the main endpoint ignore `.status`, and vice versa. */
+  hasStatus: boolean;
+  /** `metadata.generation` is kept and bumped on every change outside metadata and status. */
+  hasGeneration: boolean;
+  builtIn: boolean;
+  schema: FieldSchema;
+  /** DNS-1123 label (Namespace, Service) or subdomain (most kinds). */
+  nameFormat: 'label' | 'subdomain';
+  /** Causes for changes a real server refuses on update (422, "field is immutable"). */
+  immutable?: (previous: Obj, next: Obj) => StatusCause[];
+  /** Other validation (422). */
+  validate?: (object: Obj) => StatusCause[];
+}
+
+function get(obj: unknown, path: readonly string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Obj)[key];
+  }
+  return cur;
+}
+
+function immutableField(field: string, value: unknown): StatusCause {
+  return {
+    reason: 'FieldValueInvalid',
+    field,
+    message: `Invalid value: ${JSON.stringify(value)}: field is immutable`,
+  };
+}
+
+/** Deployment/StatefulSet: the selector must be set and match the template's labels (apps/v1 validation). */
+function selectorMatchesTemplate(object: Obj): StatusCause[] {
+  const selector = get(object, ['spec', 'selector', 'matchLabels']) as Record<string, string> | undefined;
+  if (!selector || Object.keys(selector).length === 0) {
+    return [{ reason: 'FieldValueRequired', field: 'spec.selector', message: 'Required value' }];
+  }
+  const labels = (get(object, ['spec', 'template', 'metadata', 'labels']) ?? {}) as Record<string, string>;
+  const matches = Object.entries(selector).every(([k, v]) => labels[k] === v);
+  return matches
+    ? []
+    : [
+        {
+          reason: 'FieldValueInvalid',
+          field: 'spec.template.metadata.labels',
+          message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``,
+        },
+      ];
+}
+
+const builtIn = (
+  t: Omit<ResourceType, 'builtIn' | 'schema' | 'nameFormat'> & Partial<ResourceType>,
+): ResourceType => ({
+  builtIn: true,
+  schema: BUILT_IN_SCHEMAS[t.kind] ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  nameFormat: 'subdomain',
+  ...t,
+});
+
+/** The kinds every fake cluster serves (a real cluster serves many more; these are the ones the agent meets). */
+export function builtInTypes(): ResourceType[] {
+  return [
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'Namespace',
+      plural: 'namespaces',
+      singular: 'namespace',
+      namespaced: false,
+      shortNames: ['ns'],
+      hasStatus: true,
+      hasGeneration: false,
+      nameFormat: 'label',
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      plural: 'configmaps',
+      singular: 'configmap',
+      namespaced: true,
+      shortNames: ['cm'],
+      hasStatus: false,
+      hasGeneration: false,
+      immutable: (prev, next) =>
+        prev.immutable === true &&
+        (!isDeepStrictEqual(prev.data, next.data) || !isDeepStrictEqual(prev.binaryData, next.binaryData))
+          ? [
+              {
+                reason: 'FieldValueForbidden',
+                field: 'data',
+                message: 'Forbidden: field is immutable when `immutable` is set',
+              },
+            ]
+          : [],
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'Secret',
+      plural: 'secrets',
+      singular: 'secret',
+      namespaced: true,
+      hasStatus: false,
+      hasGeneration: false,
+      immutable: (prev, next) => {
+        const causes: StatusCause[] = [];
+        if (prev.type !== undefined && next.type !== undefined && prev.type !== next.type)
+          causes.push(immutableField('type', next.type));
+        if (prev.immutable === true && !isDeepStrictEqual(prev.data, next.data)) {
+          causes.push({
+            reason: 'FieldValueForbidden',
+            field: 'data',
+            message: 'Forbidden: field is immutable when `immutable` is set',
+          });
+        }
+        return causes;
+      },
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'ServiceAccount',
+      plural: 'serviceaccounts',
+      singular: 'serviceaccount',
+      namespaced: true,
+      shortNames: ['sa'],
+      hasStatus: false,
+      hasGeneration: false,
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'Service',
+      plural: 'services',
+      singular: 'service',
+      namespaced: true,
+      shortNames: ['svc'],
+      hasStatus: true,
+      hasGeneration: false,
+      nameFormat: 'label',
+      immutable: (prev, next) => {
+        const before = get(prev, ['spec', 'clusterIP']);
+        const after = get(next, ['spec', 'clusterIP']);
+        // An unset clusterIP keeps the allocated one; a different explicit value is refused.
+        return before !== undefined && after !== undefined && before !== after
+          ? [immutableField('spec.clusterIP', after)]
+          : [];
+      },
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'Event',
+      plural: 'events',
+      singular: 'event',
+      namespaced: true,
+      shortNames: ['ev'],
+      hasStatus: false,
+      hasGeneration: false,
+    }),
+    builtIn({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      plural: 'deployments',
+      singular: 'deployment',
+      namespaced: true,
+      shortNames: ['deploy'],
+      hasStatus: true,
+      hasGeneration: true,
+      validate: selectorMatchesTemplate,
+      immutable: (prev, next) => {
+        const before = get(prev, ['spec', 'selector']);
+        const after = get(next, ['spec', 'selector']);
+        return isDeepStrictEqual(before, after) ? [] : [immutableField('spec.selector', after)];
+      },
+    }),
+    builtIn({
+      group: 'apps',
+      version: 'v1',
+      kind: 'StatefulSet',
+      plural: 'statefulsets',
+      singular: 'statefulset',
+      namespaced: true,
+      shortNames: ['sts'],
+      hasStatus: true,
+      hasGeneration: true,
+      validate: selectorMatchesTemplate,
+      immutable: (prev, next) => {
+        // apps/v1 ValidateStatefulSetUpdate: only these spec fields may change.
+        const mutable = new Set([
+          'replicas',
+          'ordinals',
+          'template',
+          'updateStrategy',
+          'persistentVolumeClaimRetentionPolicy',
+          'minReadySeconds',
+        ]);
+        const a = (get(prev, ['spec']) ?? {}) as Obj;
+        const b = (get(next, ['spec']) ?? {}) as Obj;
+        const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+        const changed = [...keys].filter((k) => !mutable.has(k) && !isDeepStrictEqual(a[k], b[k]));
+        return changed.length === 0
+          ? []
+          : [
+              {
+                reason: 'FieldValueForbidden',
+                field: 'spec',
+                message:
+                  "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+              },
+            ];
+      },
+    }),
+    builtIn({
+      group: 'batch',
+      version: 'v1',
+      kind: 'Job',
+      plural: 'jobs',
+      singular: 'job',
+      namespaced: true,
+      hasStatus: true,
+      hasGeneration: true,
+      immutable: (prev, next) => {
+        const causes: StatusCause[] = [];
+        for (const field of ['template', 'selector', 'completions', 'completionMode']) {
+          const before = get(prev, ['spec', field]);
+          const after = get(next, ['spec', field]);
+          if (before !== undefined && !isDeepStrictEqual(before, after))
+            causes.push(immutableField(`spec.${field}`, after));
+        }
+        return causes;
+      },
+    }),
+    builtIn({
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      kind: 'CustomResourceDefinition',
+      plural: 'customresourcedefinitions',
+      singular: 'customresourcedefinition',
+      namespaced: false,
+      shortNames: ['crd', 'crds'],
+      hasStatus: true,
+      hasGeneration: true,
+      validate: (crd) => {
+        const group = get(crd, ['spec', 'group']);
+        const plural = get(crd, ['spec', 'names', 'plural']);
+        const name = get(crd, ['metadata', 'name']);
+        const causes: StatusCause[] = [];
+        if (typeof group !== 'string' || group === '')
+          causes.push({ reason: 'FieldValueRequired', field: 'spec.group', message: 'Required value' });
+        if (typeof plural !== 'string' || plural === '')
+          causes.push({
+            reason: 'FieldValueRequired',
+            field: 'spec.names.plural',
+            message: 'Required value',
+          });
+        if (name !== `${String(plural)}.${String(group)}`) {
+          causes.push({
+            reason: 'FieldValueInvalid',
+            field: 'metadata.name',
+            message: `Invalid value: ${JSON.stringify(name)}: must be spec.names.plural+"."+spec.group`,
+          });
+        }
+        const versions = get(crd, ['spec', 'versions']);
+        if (!Array.isArray(versions) || versions.length === 0) {
+          causes.push({
+            reason: 'FieldValueRequired',
+            field: 'spec.versions',
+            message: 'Required value: must have exactly one version marked as storage version',
+          });
+        }
+        return causes;
+      },
+      immutable: (prev, next) => {
+        const before = get(prev, ['spec', 'scope']);
+        const after = get(next, ['spec', 'scope']);
+        return before === after ? [] : [immutableField('spec.scope', after)];
+      },
+    }),
+  ];
+}
+
+/** The kinds a CRD serves (one per served version). */
+export function typesFromCrd(crd: Obj): ResourceType[] {
+  const spec = (crd.spec ?? {}) as Obj;
+  const names = (spec.names ?? {}) as Obj;
+  const versions = Array.isArray(spec.versions) ? (spec.versions as Obj[]) : [];
+  return versions
+    .filter((v) => v.served !== false)
+    .map((v) => {
+      const subresources = (v.subresources ?? {}) as Obj;
+      const schema = ((v.schema ?? {}) as Obj).openAPIV3Schema as FieldSchema | undefined;
+      const type: ResourceType = {
+        group: String(spec.group),
+        version: String(v.name),
+        kind: String(names.kind),
+        plural: String(names.plural),
+        singular: String(names.singular ?? String(names.kind).toLowerCase()),
+        namespaced: spec.scope !== 'Cluster',
+        hasStatus: 'status' in subresources,
+        hasGeneration: true,
+        builtIn: false,
+        schema: crdSchema(schema),
+        nameFormat: 'subdomain',
+      };
+      if (Array.isArray(names.shortNames)) type.shortNames = names.shortNames.map(String);
+      return type;
+    });
+}

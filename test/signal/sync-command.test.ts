@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { syncCommand } from '../../src/cli/commands/sync.ts';
+import { UsageError } from '../../src/cli/usage-error.ts';
+import type { Signal, SyncRequest } from '../../src/signal/signal.ts';
+import type { ClusterRef } from '../../src/types.ts';
+import { SHA_A } from '../agent/helpers/make-target.ts';
+import { fieldOf } from '../helpers/kube-apiserver/field-of.ts';
+import { type FakeKubeApiServer, startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
+import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
+
+const CONFIG = `kubernetesVersion: "1.34"
+targets:
+  - name: prod
+    path: deploy/prod
+    branch: release
+    namespace: ml
+    cluster: { provider: eks, name: ml-prod, region: eu-west-1 }
+`;
+
+describe('ferry sync', () => {
+  let server: FakeKubeApiServer;
+  let dir: string;
+  let kubeconfig: string;
+  const lines: string[] = [];
+
+  beforeEach(async () => {
+    server = await startKubeApiServer({ crds: [loadSyncCrd()], namespaces: ['ferry-system'] });
+    dir = await mkdtemp(join(tmpdir(), 'ferry-sync-'));
+    await mkdir(join(dir, '.github'));
+    await writeFile(join(dir, '.github', 'ferry.yml'), CONFIG);
+    kubeconfig = join(dir, 'kubeconfig.json');
+    await writeFile(kubeconfig, server.kubeconfig());
+    lines.length = 0;
+  });
+  afterEach(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const run = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+    syncCommand(argv, {
+      env,
+      cwd: dir,
+      write: (l) => lines.push(l),
+      now: () => new Date('2025-06-01T12:00:00Z'),
+    });
+
+  it('patches the target Sync through a kubeconfig, with the target read from .github/ferry.yml', async () => {
+    const code = await run([
+      'prod',
+      '--revision',
+      SHA_A,
+      '--repo',
+      'acme/models',
+      '--kubeconfig',
+      kubeconfig,
+      '--reason',
+      'hotfix from CI',
+    ]);
+    expect(code).toBe(0);
+    expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)}`]);
+    const spec = fieldOf(
+      server.get({ apiVersion: 'ferry.dev/v1alpha1', kind: 'Sync', namespace: 'ferry-system', name: 'prod' }),
+      'spec',
+    );
+    expect(spec).toMatchObject({
+      target: 'prod',
+      repository: 'acme/models',
+      branch: 'release',
+      path: 'deploy/prod',
+      revision: SHA_A,
+      reason: 'hotfix from CI',
+      requestedAt: '2025-06-01T12:00:00.000Z',
+    });
+
+    await run(['prod', '--revision', SHA_A, '--repo', 'acme/models', '--kubeconfig', kubeconfig]);
+    expect(lines.at(-1)).toBe(`Sync prod: ${SHA_A.slice(0, 7)} was already requested`);
+  });
+
+  it('sends rollback, deployment id and the mass-prune override when asked', async () => {
+    let sent: SyncRequest | undefined;
+    let cluster: ClusterRef | undefined;
+    const signal: Signal = {
+      async sendSync(request) {
+        sent = request;
+        return { sync: request.target.name, changed: true };
+      },
+    };
+    await syncCommand(
+      ['prod', '--revision', SHA_A, '--rollback', '--deployment-id', '77', '--allow-mass-prune'],
+      {
+        env: { GITHUB_REPOSITORY: 'acme/models' },
+        cwd: dir,
+        write: (l) => lines.push(l),
+        createSignal: (c) => {
+          cluster = c;
+          return signal;
+        },
+      },
+    );
+    expect(sent).toMatchObject({
+      repository: 'acme/models',
+      rollback: true,
+      deploymentId: 77,
+      allowMassPrune: true,
+      reason: 'rollback requested with ferry sync',
+    });
+    // Without cluster flags, the target's own cluster from .github/ferry.yml.
+    expect(cluster).toEqual({ provider: 'eks', name: 'ml-prod', region: 'eu-west-1' });
+    expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)} (rollback)`]);
+  });
+
+  it('lets --eks-cluster and --region override the cluster', async () => {
+    let cluster: ClusterRef | undefined;
+    await syncCommand(
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--eks-cluster', 'other', '--region', 'us-west-2'],
+      {
+        cwd: dir,
+        env: {},
+        write: () => undefined,
+        createSignal: (c) => {
+          cluster = c;
+          return { sendSync: async () => ({ sync: 'prod', changed: true }) };
+        },
+      },
+    );
+    expect(cluster).toEqual({ provider: 'eks', name: 'other', region: 'us-west-2' });
+  });
+
+  it.each([
+    [['prod'], /--revision must be a full 40-character commit SHA/],
+    [['prod', '--revision', 'abc123', '--repo', 'a/b'], /--revision must be a full/],
+    [['prod', '--revision', SHA_A], /--repo must be owner\/repo/],
+    [['--revision', SHA_A, '--repo', 'a/b'], /expected exactly one TARGET/],
+    [
+      ['staging', '--revision', SHA_A, '--repo', 'a/b'],
+      /no target 'staging' in .github\/ferry.yml \(targets: prod\); pass --branch/,
+    ],
+    [['prod', '--revision', SHA_A, '--repo', 'a/b', '--eks-cluster', 'x'], /--eks-cluster needs --region/],
+    [
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--deployment-id=0'],
+      /--deployment-id must be a positive integer/,
+    ],
+    [['prod', '--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j with a one-line usage error', async (argv, message) => {
+    const err = await run(argv as string[]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('syncs a target that is not in the config when --branch says where it lives', async () => {
+    const code = await run([
+      'adhoc',
+      '--revision',
+      SHA_A,
+      '--repo',
+      'acme/models',
+      '--branch',
+      'main',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    expect(code).toBe(0);
+    const spec = fieldOf(
+      server.get({
+        apiVersion: 'ferry.dev/v1alpha1',
+        kind: 'Sync',
+        namespace: 'ferry-system',
+        name: 'adhoc',
+      }),
+      'spec',
+    );
+    expect(spec).toMatchObject({ target: 'adhoc', branch: 'main' });
+  });
+});
