@@ -5,8 +5,9 @@ import { Construct } from 'constructs';
 import type { ClusterConfig } from './load-stack-config.ts';
 
 /**
- * The Kubernetes group the worker's role is mapped to. infra/eks-signal-rbac.yaml binds it to a
- * Role that may only get/patch Ferry's Sync objects in ferry-system; the agent's docs use the same name.
+ * The Kubernetes group the worker's role is mapped to. The agent's kustomize base
+ * (infra/agent/rbac.yaml) binds it to the `ferry-signal` Role: get, create and patch on Ferry's
+ * Sync objects in ferry-system, nothing else.
  */
 export const SIGNAL_GROUP = 'ferry:signal';
 

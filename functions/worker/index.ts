@@ -1,21 +1,26 @@
 /** Lambda entry point of the worker function: wiring only, see create-handler.ts. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ferryApp } from '../../src/github/ferry-app.ts';
+import { createFerryApp } from '../../src/github/ferry-app.ts';
+import { createSignal } from '../../src/signal/create-signal.ts';
 import { createLogger } from '../shared/create-logger.ts';
 import { createSecretLoader } from '../shared/create-secret-loader.ts';
 import { parseAppSecret } from '../shared/ferry-secrets.ts';
 import { loadFunctionConfig } from '../shared/load-function-config.ts';
 import { createHandler } from './create-handler.ts';
+import { createSignalFor } from './create-signal-for.ts';
 import { workerConfigSchema } from './worker-config.ts';
 
 const config = loadFunctionConfig(workerConfigSchema);
 
 export const handler = createHandler({
-  // TODO(signal): once src/signal/create-signal.ts lands, load
-  // `createFerryApp({ signalFor: createSignalFor({ createSignal, defaultRegion: config.region }) })`
-  // so merges signal the target's EKS cluster (see create-signal-for.ts).
-  appFn: ferryApp,
+  // Merges to a tracked branch signal the target's EKS cluster through the worker's IAM role.
+  appFn: createFerryApp({
+    signalFor: createSignalFor({
+      createSignal,
+      ...(config.region ? { defaultRegion: config.region } : {}),
+    }),
+  }),
   loadAppSecret: createSecretLoader({
     client: new SecretsManagerClient({}),
     secretId: config.appSecretId,

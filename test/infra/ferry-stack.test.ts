@@ -295,7 +295,7 @@ describe('FerryStack: EKS access', () => {
       });
     }
     template.resourceCountIs('AWS::EKS::AccessEntry', 2);
-    // No access policy: the group's rights are the RBAC Role in infra/eks-signal-rbac.yaml.
+    // No access policy: the group's rights are the ferry-signal Role in infra/agent/rbac.yaml.
     template.hasResourceProperties('AWS::EKS::AccessEntry', { AccessPolicies: Match.absent() });
   });
 
