@@ -142,9 +142,11 @@ describe('the agent loop', () => {
     h = await startHarness();
     await start();
     await h.send(h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a') }));
-    await eventually(() => h.sync()?.status?.phase === 'Healthy', 'Healthy');
-    const text = h.deps.metrics.format();
-    expect(text).toContain('ferry_sync_total{target="prod",result="healthy"} 1');
+    // The outcome is counted once reconcileSync returns, just after the status is written.
+    const text = await eventually(() => {
+      const t = h.deps.metrics.format();
+      return t.includes('ferry_sync_total{target="prod",result="healthy"} 1') ? t : undefined;
+    }, 'the outcome counted');
     expect(text).toContain('ferry_resources_managed{target="prod"} 1');
     expect(text).toMatch(/ferry_last_sync_timestamp_seconds\{target="prod"\} \d+/);
     expect(text).toMatch(/ferry_apply_duration_seconds_count [1-9]/);
