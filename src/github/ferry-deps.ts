@@ -4,6 +4,7 @@
  */
 import type { loadConfig } from '../config/load-config.ts';
 import type { previewTargets } from '../engine/preview-targets.ts';
+import { type CreateSignal, createSignalFor } from '../signal/create-signal-for.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { extractTarball } from '../source/extract-tarball.ts';
 import type { Target } from '../types.ts';
@@ -40,28 +41,27 @@ export function defaultFerryDeps(): FerryDeps {
 }
 
 /**
- * One Signal per cluster, created on first use (the AWS SDK and client-node load only when a merge
- * needs them) and kept, so the EKS endpoint and IAM token caches live across deliveries.
+ * The App's signals: one per cluster (EKS or kubeconfig), whose module (the AWS SDK and client-node)
+ * loads only when a merge first needs it.
  */
 export function createLazySignalFor(
   opts: { defaultRegion?: string } = { defaultRegion: process.env.AWS_REGION },
 ): (target: Target) => Signal | undefined {
-  const signals = new Map<string, Promise<Signal>>();
-  return (target) => {
-    const cluster = target.cluster;
-    if (!cluster) return undefined;
-    const key = JSON.stringify(cluster);
-    return {
-      async sendSync(request) {
-        let signal = signals.get(key);
-        if (!signal) {
-          signal = import('../signal/create-signal.ts').then((m) => m.createSignal(cluster, opts));
-          signals.set(key, signal);
-          // A failed creation (e.g. no region) must not be cached forever.
-          signal.catch(() => signals.delete(key));
-        }
-        return (await signal).sendSync(request);
-      },
-    };
-  };
+  return createSignalFor({ createSignal: createLazySignal, ...opts });
 }
+
+/** A Signal that creates the real one on first send; a failed creation (e.g. no region) is retried next time. */
+const createLazySignal: CreateSignal = (cluster, options) => {
+  let created: Promise<Signal> | undefined;
+  return {
+    async sendSync(request) {
+      created ??= import('../signal/create-signal.ts')
+        .then((m) => m.createSignal(cluster, options))
+        .catch((err: unknown) => {
+          created = undefined;
+          throw err;
+        });
+      return (await created).sendSync(request);
+    },
+  };
+};
