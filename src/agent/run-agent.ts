@@ -1,3 +1,4 @@
+import { targetWithDefaults } from '../config/default-config.ts';
 import { KubeApiError } from '../signal/kube-object-client.ts';
 import {
   FIELD_MANAGER,
@@ -138,17 +139,7 @@ export async function pollHeads(deps: AgentDeps, names: Iterable<string>): Promi
         await upsertSync(
           deps.client,
           {
-            target: {
-              name: sync.spec.target,
-              path: sync.spec.path ?? '',
-              branch,
-              schemas: [],
-              prune: true,
-              maxPruneShare: 0.5,
-              autoRollback: false,
-              selfHeal: true,
-              healthTimeoutSeconds: 300,
-            },
+            target: targetWithDefaults({ name: sync.spec.target, path: sync.spec.path ?? '', branch }),
             repository,
             revision: head,
             reason: `branch head poll: ${branch} is at ${head.slice(0, 7)} and no signal arrived`,

@@ -18,3 +18,11 @@ function defaultTarget(defaultBranch?: string): Target {
   // Parsed through the schema so the implicit target gets exactly the documented defaults.
   return toTarget(targetSchema.parse({ name: 'default' }), defaultBranch ?? DEFAULT_BRANCH);
 }
+
+/**
+ * A target known only by name, path and branch (a Sync in the cluster, `ferry sync --branch`), with
+ * every other field at its documented default. The name and path are taken as given, not validated.
+ */
+export function targetWithDefaults(fields: { name: string; path: string; branch: string }): Target {
+  return { ...defaultTarget(fields.branch), name: fields.name, path: fields.path };
+}

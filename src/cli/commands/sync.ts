@@ -3,6 +3,7 @@
  * system (like `flux reconcile` or `argocd app sync`), through the same Signal code path.
  */
 import { parseArgs } from 'node:util';
+import { targetWithDefaults } from '../../config/default-config.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { createSignal } from '../../signal/create-signal.ts';
 import type { Signal } from '../../signal/signal.ts';
@@ -68,17 +69,7 @@ async function findTarget(name: string, opts: { root: string; branch?: string })
       `no target '${name}' in .github/ferry.yml (targets: ${known}); pass --branch to sync it anyway`,
     );
   }
-  return {
-    name,
-    path: '',
-    branch: opts.branch,
-    schemas: [],
-    prune: true,
-    maxPruneShare: 0.5,
-    autoRollback: false,
-    selfHeal: true,
-    healthTimeoutSeconds: 300,
-  };
+  return targetWithDefaults({ name, path: '', branch: opts.branch });
 }
 
 function clusterOf(

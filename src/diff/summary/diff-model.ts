@@ -1,5 +1,6 @@
+import { KSERVE_PREDICTOR_SPECS } from '../../manifest/kserve.ts';
 import { formatTransition } from './format-transition.ts';
-import { KSERVE_FRAMEWORKS, type PodSpecView } from './pod-specs-of.ts';
+import type { PodSpecView } from './pod-specs-of.ts';
 import { isObj, readList, readObj, readText } from './read-path.ts';
 
 /**
@@ -61,7 +62,7 @@ function factName(label: string): string {
 /** Label → value, in a stable order: KServe fields first, then container env and flags. */
 function modelHints(view: PodSpecView): Map<string, string> {
   const hints = new Map<string, string>();
-  const framework = KSERVE_FRAMEWORKS.find((f) => isObj(view.spec[f]));
+  const framework = KSERVE_PREDICTOR_SPECS.find((f) => isObj(view.spec[f]));
   if (framework) {
     const model = readObj(view.spec, framework) ?? {};
     const uri = readText(model, 'storageUri') ?? readText(readList(model, 'storageUris')[0], 'uri');

@@ -1,3 +1,4 @@
+import { KSERVE_COMPONENTS, KSERVE_PREDICTOR_SPECS } from '../../manifest/kserve.ts';
 import type { KubeObject } from '../../types.ts';
 import { isObj, type Obj, readObj } from './read-path.ts';
 
@@ -17,22 +18,6 @@ export interface PodSpecView {
   holder: Obj;
   containers: ContainerView[];
 }
-
-/** KServe predictor frameworks: the old `predictor.<framework>` form of `predictor.model`. */
-export const KSERVE_FRAMEWORKS = [
-  'model',
-  'sklearn',
-  'xgboost',
-  'tensorflow',
-  'pytorch',
-  'triton',
-  'onnx',
-  'pmml',
-  'lightgbm',
-  'paddle',
-  'huggingface',
-] as const;
-const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'] as const;
 
 /** Path steps that add nothing to a component's name. */
 const PLUMBING = new Set(['spec', 'template', 'jobTemplate', 'podTemplate']);
@@ -104,7 +89,7 @@ function inferenceServiceSpecs(obj: KubeObject): PodSpecView[] {
     const spec = readObj(obj, 'spec', component);
     if (!spec) continue;
     const containers = containersOf(spec);
-    const framework = KSERVE_FRAMEWORKS.find((f) => isObj(spec[f]));
+    const framework = KSERVE_PREDICTOR_SPECS.find((f) => isObj(spec[f]));
     if (framework) {
       const raw = spec[framework] as Obj;
       containers.push({ name: typeof raw.name === 'string' ? raw.name : framework, init: false, raw });

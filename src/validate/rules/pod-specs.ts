@@ -1,3 +1,4 @@
+import { KSERVE_COMPONENTS, KSERVE_PREDICTOR_SPECS } from '../../manifest/kserve.ts';
 import { groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import { asArray, asRecord, asString, asStringMap, type FieldPath, recordAt } from './as-record.ts';
@@ -92,21 +93,7 @@ function rayTemplates(obj: Record<string, unknown>, cluster: FieldPath): FieldPa
   return paths;
 }
 
-/** KServe v1beta1 component keys and the model/explainer specs each can hold (each is a Container inline). */
-const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'] as const;
-export const KSERVE_PREDICTOR_SPECS: readonly string[] = [
-  'model',
-  'sklearn',
-  'xgboost',
-  'tensorflow',
-  'pytorch',
-  'triton',
-  'onnx',
-  'pmml',
-  'lightgbm',
-  'paddle',
-  'huggingface',
-];
+/** KServe explainer specs (each a Container inline); the components and predictor specs are in manifest/kserve.ts. */
 const KSERVE_EXPLAINER_SPECS: readonly string[] = ['alibi', 'art'];
 
 /** The pod specs a resource carries, in document order; empty for kinds that run no pods. */
