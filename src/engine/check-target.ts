@@ -3,6 +3,7 @@ import type { RenderLimits } from '../render/render-target.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { Finding, Resource, Severity, Target } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
+import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 import { validateResources } from '../validate/validate-resources.ts';
 import { loadSchemaFiles } from './load-schema-files.ts';
 
@@ -30,17 +31,35 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
   const rendered = await renderTarget({ root: opts.root, target: opts.target, limits: opts.limits });
   if (rendered.failed) return { resources: [], findings: rendered.findings, failed: true };
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
-  const findings = validateResources(rendered.resources, {
+  return validateRendered({
+    resources: rendered.resources,
+    findings: [...rendered.findings, ...schemas.findings],
     kubernetesVersion: opts.kubernetesVersion,
-    rules: ALL_RULES,
     ruleConfig: opts.ruleConfig,
     extraSchemas: schemas.files,
   });
+}
+
+/** Validates a successful render (schemas and every rule) and redacts Secret values from all findings. */
+export function validateRendered(opts: {
+  resources: Resource[];
+  /** Findings the render and schema loading already made. */
+  findings: Finding[];
+  kubernetesVersion: string;
+  ruleConfig?: Record<string, Severity | 'off'>;
+  extraSchemas?: SchemaAdditions;
+}): CheckedTarget {
+  const findings = validateResources(opts.resources, {
+    kubernetesVersion: opts.kubernetesVersion,
+    rules: ALL_RULES,
+    ruleConfig: opts.ruleConfig,
+    extraSchemas: opts.extraSchemas,
+  });
   // A message may quote a value (a validator echoing a field): Secret values never leave the engine.
-  const all = [...rendered.findings, ...schemas.findings, ...findings];
+  const all = [...opts.findings, ...findings];
   return {
-    resources: rendered.resources,
-    findings: redactFindings({ findings: all, resources: rendered.resources }),
+    resources: opts.resources,
+    findings: redactFindings({ findings: all, resources: opts.resources }),
     failed: false,
   };
 }
