@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { editDistance, suggestName } from '../../../src/validate/schema/suggest-name.ts';
+import { editDistance } from '../../../src/manifest/edit-distance.ts';
+import { suggestName } from '../../../src/validate/schema/suggest-name.ts';
 
 describe('editDistance', () => {
   it.each([
