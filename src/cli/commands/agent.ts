@@ -2,7 +2,6 @@
  * `ferry agent`: the in-cluster reconcile loop (or `--once` for CronJobs and CI). In a pod it uses the
  * service account; outside, --kubeconfig (else KUBECONFIG). GitHub credentials come from the environment.
  */
-import { parseArgs } from 'node:util';
 import type { AgentDeps } from '../../agent/agent-deps.ts';
 import { createAgentGitHub } from '../../agent/agent-github.ts';
 import { startAgentServer } from '../../agent/agent-server.ts';
@@ -18,6 +17,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { checkTarget } from '../../engine/check-target.ts';
 import { loadKubeConfig } from '../../signal/kubeconfig-signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
+import { parseArgs } from '../parse-args.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry agent [--once] [--kubeconfig PATH] [--context NAME] [--namespace NS]
@@ -49,24 +49,20 @@ function duration(name: string, value: string | undefined, fallback: number): nu
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        once: { type: 'boolean', default: false },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', default: SYNC_NAMESPACE },
-        resync: { type: 'string' },
-        poll: { type: 'string' },
-        'metrics-port': { type: 'string', default: '8080' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  return parseArgs(
+    argv,
+    {
+      once: { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      namespace: { type: 'string', default: SYNC_NAMESPACE },
+      resync: { type: 'string' },
+      poll: { type: 'string' },
+      'metrics-port': { type: 'string', default: '8080' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+  ).values;
 }
 
 export async function agentCommand(argv: string[], overrides: AgentCommandOverrides = {}): Promise<number> {

@@ -2,13 +2,13 @@
  * `ferry sync TARGET --revision SHA`: the same signal a merge sends, from a terminal or another CI
  * system (like `flux reconcile` or `argocd app sync`), through the same Signal code path.
  */
-import { parseArgs } from 'node:util';
 import { targetWithDefaults } from '../../config/default-config.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { createSignal } from '../../signal/create-signal.ts';
 import type { Signal } from '../../signal/signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { ClusterRef, Target } from '../../types.ts';
+import { parseArgs } from '../parse-args.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--reason TEXT] [--rollback]
@@ -29,31 +29,26 @@ export interface SyncCommandOverrides {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        revision: { type: 'string' },
-        repo: { type: 'string' },
-        reason: { type: 'string' },
-        rollback: { type: 'boolean', default: false },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        'eks-cluster': { type: 'string' },
-        region: { type: 'string' },
-        'deployment-id': { type: 'string' },
-        'allow-mass-prune': { type: 'boolean', default: false },
-        namespace: { type: 'string', default: SYNC_NAMESPACE },
-        root: { type: 'string' },
-        branch: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  return parseArgs(
+    argv,
+    {
+      revision: { type: 'string' },
+      repo: { type: 'string' },
+      reason: { type: 'string' },
+      rollback: { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'eks-cluster': { type: 'string' },
+      region: { type: 'string' },
+      'deployment-id': { type: 'string' },
+      'allow-mass-prune': { type: 'boolean', default: false },
+      namespace: { type: 'string', default: SYNC_NAMESPACE },
+      root: { type: 'string' },
+      branch: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+  );
 }
 
 /** The target from .github/ferry.yml, or (with --branch) one described by the flags alone. */
