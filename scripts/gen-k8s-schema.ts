@@ -1,8 +1,14 @@
 /**
  * Generates `src/validate/schemas/k8s-<version>.json`, the pinned schema of Kubernetes built-in kinds,
- * from the typed declarations in `kubernetes-models` (a devDependency; no network, no OpenAPI JSON).
+ * from the typed declarations in `kubernetes-models` (no OpenAPI JSON needed).
  *
- *   npx tsx scripts/gen-k8s-schema.ts
+ *   npm run gen:schemas
+ *
+ * The package version is pinned in `scripts/k8s-schema-source.json`. It is not a devDependency: its
+ * 5.x releases declare `engines: node >= 22`, which would make `npm ci` warn on every Node 20 install
+ * for a tool that runs once per Kubernetes release. The script installs that exact version into a
+ * temporary folder from the npm registry (or uses FERRY_K8S_MODELS_DIR, a folder whose node_modules
+ * holds it).
  *
  * How: the TypeScript compiler API parses every `<group>/<version>/<Type>.d.ts` (and the apimachinery
  * package) and reads each interface's properties: `?:` makes a field optional, the type node gives its
@@ -15,14 +21,37 @@
  *   x int-or-string · t date-time · y byte (base64 string) · a free-form (any JSON) ·
  *   [T array of T · {T map of string to T · =A|B|C string enum · anything else: a type id.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MODELS = join(ROOT, 'node_modules/kubernetes-models');
-const MACHINERY = join(ROOT, 'node_modules/@kubernetes-models/apimachinery');
+const SOURCE = JSON.parse(readFileSync(join(ROOT, 'scripts/k8s-schema-source.json'), 'utf8')) as {
+  package: string;
+  version: string;
+  apimachinery: string;
+};
+
+/** A folder whose node_modules holds the pinned kubernetes-models, installed on demand. */
+function modelsPrefix(): string {
+  const given = process.env.FERRY_K8S_MODELS_DIR;
+  if (given) return given;
+  const prefix = mkdtempSync(join(tmpdir(), 'ferry-k8s-models-'));
+  const spec = `${SOURCE.package}@${SOURCE.version}`;
+  console.log(`installing ${spec} into ${prefix}`);
+  execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--engine-strict=false', '--prefix', prefix, spec], {
+    stdio: 'inherit',
+  });
+  return prefix;
+}
+
+const PREFIX = modelsPrefix();
+const MODELS = join(PREFIX, 'node_modules', SOURCE.package);
+const MACHINERY = join(PREFIX, 'node_modules', SOURCE.apimachinery);
+if (!existsSync(join(MODELS, 'package.json'))) throw new Error(`${SOURCE.package} not found under ${PREFIX}`);
 
 /**
  * kubernetes-models 5.0.0's changelog: "Update to Kubernetes v1.36.0"; 5.1.0 carries the same API

