@@ -1,8 +1,20 @@
 #!/usr/bin/env node
-// The `ferry` CLI. TypeScript sources run through tsx's loader, so `npx ferry …`
-// works straight after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// The `ferry` CLI. Runs the build in dist/cli (made by `npm ci`, or `npm run build`), which starts like
+// a compiled tool; without a build (a production install, or FERRY_FROM_SOURCE=1 while developing) it
+// runs the TypeScript sources through tsx's loader.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Node 20 is supported, though past its end of life: the AWS SDK's notice that its releases from
+// 2027 need Node 22 is said once in the README rather than on every command.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+const built = new URL('../dist/cli/ferry.mjs', import.meta.url);
+if (process.env.FERRY_FROM_SOURCE !== '1' && existsSync(built)) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/run-cli.ts');
+}

@@ -133,10 +133,10 @@ describe('infra/agent', () => {
     const dockerfile = await readFile(join(root, 'infra', 'agent', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:22-slim AS deps$/m);
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
-    expect(dockerfile).toMatch(/npx esbuild --bundle --platform=node --format=esm/);
+    expect(dockerfile).toMatch(/^RUN node scripts\/build-cli.mjs$/m);
     expect(dockerfile).toMatch(/^COPY --from=deps \/app\/node_modules \.\/node_modules$/m);
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/ferry.mjs"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/cli\/ferry.mjs"\]$/m);
     expect(dockerfile).toMatch(/^CMD \["agent"\]$/m);
   });
 });

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { getBinaryVersions } from '../../render/get-binary-versions.ts';
 import { type BinaryName, type BinarySource, resolveBinary } from '../../render/resolve-binaries.ts';
+import { getFerryVersion } from '../get-ferry-version.ts';
 import { UsageError } from '../usage-error.ts';
 
 const SOURCE_LABEL: Record<BinarySource, string> = {
@@ -20,10 +20,7 @@ export async function versionCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (argv.length > 0) throw new UsageError(`unexpected argument '${argv[0]}'\n\n${USAGE}`);
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version?: string;
-  };
-  console.log(`ferry      ${pkg.version ?? 'unknown'}`);
+  console.log(`ferry      ${await getFerryVersion()}`);
   const where: Partial<Record<BinaryName, string>> = {};
   let ok = true;
   for (const name of ['kubectl', 'helm'] as const) {

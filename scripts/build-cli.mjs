@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Builds the `ferry` CLI into plain JavaScript (dist/cli/ferry.mjs plus lazily loaded chunks), so a
+// command starts without a TypeScript loader: `ferry --help` loads one small chunk, each command
+// loads its own on first use. Runs from `npm ci` (prepare), from the test suite's global setup (the
+// CLI tests run the build, not the sources) and in the agent image's Dockerfile.
+//
+//   node scripts/build-cli.mjs [--outdir DIR]
+//
+// esbuild is a devDependency: with `npm ci --omit=dev` there is nothing to build with, and
+// bin/ferry.js then runs the sources through tsx (a runtime dependency) instead.
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** CommonJS dependencies inside ESM chunks need a real require, and some read __dirname. */
+const BANNER = [
+  "import { createRequire as __ferryCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __ferryFileURLToPath } from 'node:url';",
+  "import { dirname as __ferryDirname } from 'node:path';",
+  'const require = __ferryCreateRequire(import.meta.url);',
+  'const __filename = __ferryFileURLToPath(import.meta.url);',
+  'const __dirname = __ferryDirname(__filename);',
+].join(' ');
+
+/**
+ * Builds into `outdir` (default dist/cli). Returns the entry file, or undefined when esbuild is not
+ * installed. Everything is bundled (as the agent image and the Lambda functions are), split per
+ * command, so what a command loads does not depend on the layout of node_modules.
+ */
+export async function buildCli(outdir = join(root, 'dist', 'cli')) {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch (err) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: { ferry: join(root, 'src', 'cli', 'run-cli.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    // The oldest Node the package supports (engines); the Lambda and the image run newer.
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    mainFields: ['module', 'main'],
+    banner: { js: BANNER },
+    define: { __FERRY_VERSION__: JSON.stringify(pkg.version) },
+    logLevel: 'error',
+    legalComments: 'none',
+  });
+  return join(outdir, 'ferry.mjs');
+}
+
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
+  const at = process.argv.indexOf('--outdir');
+  const outdir = at > 0 ? resolve(process.argv[at + 1] ?? '') : undefined;
+  const started = Date.now();
+  const entry = await buildCli(outdir);
+  if (!entry) {
+    console.log('ferry: esbuild is not installed (production install); the CLI runs from its sources');
+  } else if (process.env.npm_lifecycle_event !== 'prepare') {
+    console.log(`ferry: CLI built into ${dirname(entry)} in ${Date.now() - started} ms`);
+  }
+}
