@@ -46,11 +46,16 @@ try {
     ['ferry --help (built)', measure([bin, '--help'])],
     ['ferry validate, empty dir (built)', measure([bin, 'validate', '--repo', empty])],
     ['ferry --help (sources via tsx)', measure([bin, '--help'], { FERRY_FROM_SOURCE: '1' })],
-    ['ferry validate, empty dir (sources via tsx)', measure([bin, 'validate', '--repo', empty], { FERRY_FROM_SOURCE: '1' })],
+    [
+      'ferry validate, empty dir (sources via tsx)',
+      measure([bin, 'validate', '--repo', empty], { FERRY_FROM_SOURCE: '1' }),
+    ],
   ];
   console.log(`floor: node -e 0          ${(floor * 1000).toFixed(0)} ms CPU`);
   for (const [name, cpu] of rows) {
-    console.log(`${name.padEnd(44)} ${(cpu * 1000).toFixed(0).padStart(5)} ms CPU  ${(cpu / floor).toFixed(2)}× floor`);
+    console.log(
+      `${name.padEnd(44)} ${(cpu * 1000).toFixed(0).padStart(5)} ms CPU  ${(cpu / floor).toFixed(2)}× floor`,
+    );
   }
   console.log('goal: ferry --help (built) ≤ 2× floor');
 } finally {

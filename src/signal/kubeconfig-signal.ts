@@ -7,18 +7,48 @@ import { upsertSync } from './upsert-sync.ts';
  * A kubeconfig: `file` (else KUBECONFIG, ~/.kube/config, or the in-cluster service account, in the
  * order client-node's loadFromDefault uses), optionally switched to `context`.
  */
+/** A kubeconfig that is missing, unreadable or says nothing usable: the user's to fix. */
+export class KubeconfigError extends Error {
+  override name = 'KubeconfigError';
+}
+
 export function loadKubeConfig(
   opts: { file?: string; context?: string; inCluster?: boolean } = {},
 ): KubeConfig {
   const kc = new KubeConfig();
-  if (opts.inCluster) kc.loadFromCluster();
-  else if (opts.file) kc.loadFromFile(opts.file);
-  else kc.loadFromDefault();
+  const where = opts.file ?? (process.env.KUBECONFIG || '~/.kube/config');
+  try {
+    if (opts.inCluster) kc.loadFromCluster();
+    else if (opts.file) kc.loadFromFile(opts.file);
+    else kc.loadFromDefault();
+  } catch (err) {
+    // client-node throws ENOENT for a missing file and TypeErrors for an empty or non-kubeconfig one.
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : 'not a kubeconfig (empty, or YAML without clusters, users and contexts)';
+    throw new KubeconfigError(
+      `kubeconfig ${where}: ${problem}; pass --kubeconfig PATH (or set KUBECONFIG) to a working one, e.g. from 'aws eks update-kubeconfig'`,
+      { cause: err },
+    );
+  }
   if (opts.context) {
-    if (!kc.getContextObject(opts.context)) throw new Error(`kubeconfig has no context '${opts.context}'`);
+    if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new KubeconfigError(
+        `kubeconfig ${where} has no context '${opts.context}' (contexts: ${known.join(', ') || 'none'})`,
+      );
+    }
     kc.setCurrentContext(opts.context);
   }
-  if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
+  if (!kc.getCurrentCluster()) {
+    throw new KubeconfigError(
+      `kubeconfig ${where} has no current cluster; pass --context NAME or set current-context in the file`,
+    );
+  }
   return kc;
 }
 

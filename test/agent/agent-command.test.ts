@@ -74,7 +74,7 @@ describe('ferry agent', () => {
   it.each([
     [['--resync', 'often'], /--resync must be a duration such as 30s, 5m or 1h \(got 'often'\)/],
     [['--metrics-port', '99999'], /--metrics-port must be a port number/],
-    [['--verbose'], /Unknown option '--verbose'/],
+    [['--verbose'], /^unknown option '--verbose'$/],
   ])('refuses %j with a usage error', async (argv, message) => {
     await expect(agentCommand(argv as string[], overrides())).rejects.toThrow(message);
     await expect(agentCommand(argv as string[], overrides())).rejects.toBeInstanceOf(UsageError);

@@ -145,6 +145,6 @@ describe('ferry diff', () => {
   it('requires --base and --head', () => {
     const r = runFerry(['diff', '--head', 'HEAD']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--base REF and --head REF are required');
+    expect(r.stderr).toContain('missing --base (the revision to compare against');
   });
 });

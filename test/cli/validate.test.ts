@@ -69,8 +69,8 @@ describe('ferry validate', () => {
 
   it.each([
     [['validate', 'no/such/path'], /no\/such\/path/],
-    [['validate', '--format', 'yaml'], /--format must be one of text, json/],
-    [['validate', '--bogus'], /Unknown option '--bogus'/],
+    [['validate', '--format', 'yaml'], /option '--format' must be one of text, json/],
+    [['validate', '--bogus'], /unknown option '--bogus' \(see 'ferry validate --help'\)/],
     [['validate', '--repo', 'examples/classifier', '--target', 'nope'], /no target 'nope'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('reports a usage problem %j in one line with exit 2 and no stack', (args, message) => {

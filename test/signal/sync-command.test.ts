@@ -131,10 +131,11 @@ describe('ferry sync', () => {
   });
 
   it.each([
-    [['prod'], /--revision must be a full 40-character commit SHA/],
-    [['prod', '--revision', 'abc123', '--repo', 'a/b'], /--revision must be a full/],
-    [['prod', '--revision', SHA_A], /--repo must be owner\/repo/],
-    [['--revision', SHA_A, '--repo', 'a/b'], /expected exactly one TARGET/],
+    [['prod'], /^missing --revision \(the full 40-character commit SHA to sync\)$/],
+    [['prod', '--revision', 'abc123', '--repo', 'a/b'], /option '--revision' must be a full/],
+    [['prod', '--revision', SHA_A], /missing --repo \(owner\/repo\): .* has no GitHub 'origin' remote/],
+    [['prod', '--revision', SHA_A, '--repo', 'nope'], /option '--repo' must be owner\/repo/],
+    [['--revision', SHA_A, '--repo', 'a/b'], /^missing TARGET$/],
     [
       ['staging', '--revision', SHA_A, '--repo', 'a/b'],
       /no target 'staging' in .github\/ferry.yml \(targets: prod\); pass --branch/,
@@ -142,9 +143,10 @@ describe('ferry sync', () => {
     [['prod', '--revision', SHA_A, '--repo', 'a/b', '--eks-cluster', 'x'], /--eks-cluster needs --region/],
     [
       ['prod', '--revision', SHA_A, '--repo', 'a/b', '--deployment-id=0'],
-      /--deployment-id must be a positive integer/,
+      /option '--deployment-id' must be a positive integer/,
     ],
-    [['prod', '--bogus'], /Unknown option '--bogus'/],
+    [['prod', '--bogus'], /^unknown option '--bogus'$/],
+    [['prod', '--revison', SHA_A], /^unknown option '--revison' \(did you mean '--revision'\?\)$/],
   ])('refuses %j with a one-line usage error', async (argv, message) => {
     const err = await run(argv as string[]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { previewTargets } from '../../engine/preview-targets.ts';
 import { formatJsonReport } from '../../report/format-json-report.ts';
@@ -8,8 +7,8 @@ import { listChangedFiles } from '../../source/list-changed-files.ts';
 import { openGitRevision } from '../../source/open-git-revision.ts';
 import { resolveGitRevision } from '../../source/resolve-git-revision.ts';
 import type { SourceTree } from '../../source/source-tree.ts';
-import { oneOf, parseArgs } from '../parse-args.ts';
-import { UsageError } from '../usage-error.ts';
+import { oneOf, parseArgs, requireOption } from '../parse-args.ts';
+import { resolveRepoDir } from '../resolve-repo.ts';
 
 const HELP = `usage: ferry diff --base REF --head REF [--repo DIR] [--format text|markdown|json] [--all] [--color|--no-color]
 
@@ -37,11 +36,12 @@ export async function diffCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (!values.base || !values.head) throw new UsageError('--base REF and --head REF are required');
+  const base = requireOption('base', values.base, 'the revision to compare against, e.g. main');
+  const head = requireOption('head', values.head, 'the revision with the change, e.g. HEAD or a branch');
   const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
-  const repoDir = resolve(values.repo ?? '.');
-  const baseSha = await resolveGitRevision(repoDir, values.base);
-  const headSha = await resolveGitRevision(repoDir, values.head);
+  const repoDir = resolveRepoDir(values.repo);
+  const baseSha = await resolveGitRevision(repoDir, base);
+  const headSha = await resolveGitRevision(repoDir, head);
 
   const trees: SourceTree[] = [];
   try {
@@ -67,6 +67,10 @@ export async function diffCommand(argv: string[]): Promise<number> {
 
     if (format === 'json') {
       console.log(JSON.stringify(formatJsonReport(changeSets), null, 2));
+    } else if (format === 'text' && changeSets.length === 0) {
+      console.log(
+        `No targets affected: nothing between ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} is an input of a target in .github/ferry.yml (--all renders every target).`,
+      );
     } else if (format === 'markdown') {
       console.log(renderComment({ headSha, baseSha, changeSets }));
     } else {

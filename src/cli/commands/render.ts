@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config.ts';
 import { renderTarget } from '../../render/render-target.ts';
 import { parseArgs } from '../parse-args.ts';
+import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry render TARGET [--repo DIR]
@@ -20,14 +20,17 @@ export async function renderCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const root = resolve(values.repo ?? '.');
-  const { config } = await loadConfig(root);
-  const name = positionals[0] ?? (config.targets.length === 1 ? config.targets[0]?.name : undefined);
-  if (!name || positionals.length > 1)
-    throw new UsageError(`give one TARGET (targets: ${config.targets.map((t) => t.name).join(', ')})`);
+  const root = resolveRepoDir(values.repo);
+  const { config, file } = await loadConfig(root);
+  const names = config.targets.map((t) => t.name).join(', ');
+  const known = file
+    ? `targets in ${file}: ${names}`
+    : `no .github/ferry.yml, so the one target is '${names}'`;
+  const [name, ...extra] = positionals;
+  if (!name) throw new UsageError(`missing TARGET (${known})`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}': give one TARGET`);
   const target = config.targets.find((t) => t.name === name);
-  if (!target)
-    throw new UsageError(`no target '${name}' (targets: ${config.targets.map((t) => t.name).join(', ')})`);
+  if (!target) throw new UsageError(`no target '${name}' (${known})`);
   const result = await renderTarget({ root, target });
   for (const f of result.findings) console.error(`${f.file}:${f.line}: ${f.severity}: ${f.message}`);
   if (result.failed) return 1;

@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApplicationFunction, createNodeMiddleware, Probot, run } from 'probot';
 import { type AppConfig, AppConfigError, loadAppConfig } from '../../app-config/load-app-config.ts';
+import { parseArgs } from '../parse-args.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const SERVE_USAGE = `usage: ferry serve [--setup]
@@ -101,13 +102,20 @@ function waitForStop(signal: AbortSignal | undefined): Promise<void> {
 }
 
 export async function serveCommand(argv: string[], options: ServeOptions = {}): Promise<number> {
-  const flags = new Set(argv);
-  if (flags.has('--help') || flags.has('-h')) {
+  const { values: flags } = parseArgs(argv, {
+    setup: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (flags.help) {
     console.log(SERVE_USAGE);
     return 0;
   }
-  for (const arg of argv) {
-    if (arg !== '--setup') throw new UsageError(`unknown option '${arg}'\n\n${SERVE_USAGE}`);
+  // Probot's manifest flow reads app.yml from the working directory; without it GitHub would be sent
+  // an empty manifest (an App with no permissions and no events).
+  if (flags.setup && !existsSync('app.yml')) {
+    throw new UsageError(
+      `no app.yml in ${process.cwd()}: run 'ferry serve --setup' where Ferry's app.yml is (the Ferry checkout), or copy it here`,
+    );
   }
   const app = options.app ?? (await import('../../github/ferry-app.ts')).ferryApp;
   let env = options.env;
@@ -117,7 +125,7 @@ export async function serveCommand(argv: string[], options: ServeOptions = {}): 
     env = process.env;
   }
 
-  if (flags.has('--setup')) {
+  if (flags.setup) {
     // Without APP_ID and a key, Probot's `run` serves its manifest flow (reads app.yml, writes .env).
     const server = await run(app, {
       env: { ...env, APP_ID: undefined, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: undefined },

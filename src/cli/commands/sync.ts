@@ -8,7 +8,9 @@ import { createSignal } from '../../signal/create-signal.ts';
 import type { Signal } from '../../signal/signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { ClusterRef, Target } from '../../types.ts';
-import { parseArgs } from '../parse-args.ts';
+import { parseArgs, requireOption } from '../parse-args.ts';
+import { getRepositoryFromRemote } from '../repository-from-remote.ts';
+import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--reason TEXT] [--rollback]
@@ -17,7 +19,8 @@ const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--rea
 
 Asks TARGET's agent to sync SHA (a full commit SHA on the target's branch; the agent verifies it).
 The target, its branch and cluster come from .github/ferry.yml under --root (default: .);
---eks-cluster or --kubeconfig/--context override the cluster. --repo defaults to GITHUB_REPOSITORY.`;
+--eks-cluster or --kubeconfig/--context override the cluster. --repo defaults to GITHUB_REPOSITORY,
+then to the 'origin' remote of the git repository at --root.`;
 
 export interface SyncCommandOverrides {
   env?: NodeJS.ProcessEnv;
@@ -85,20 +88,26 @@ function clusterOf(
 }
 
 /** The request's flags, checked: a full SHA, owner/repo, a positive deployment id. */
-function readRequestFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv) {
-  if (!flags.revision || !/^[0-9a-f]{40}$/.test(flags.revision)) {
-    throw new UsageError(`--revision must be a full 40-character commit SHA (got '${flags.revision ?? ''}')`);
+function readRequestFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
+  const revision = requireOption('revision', flags.revision, 'the full 40-character commit SHA to sync');
+  if (!/^[0-9a-f]{40}$/.test(revision)) {
+    throw new UsageError(`option '--revision' must be a full 40-character commit SHA (got '${revision}')`);
   }
-  const repository = flags.repo ?? env.GITHUB_REPOSITORY;
-  if (!repository || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new UsageError(`--repo must be owner/repo (or set GITHUB_REPOSITORY); got '${repository ?? ''}'`);
+  const repository = flags.repo ?? (env.GITHUB_REPOSITORY || undefined) ?? getRepositoryFromRemote(root);
+  if (!repository) {
+    throw new UsageError(
+      `missing --repo (owner/repo): ${root} has no GitHub 'origin' remote and GITHUB_REPOSITORY is not set`,
+    );
+  }
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new UsageError(`option '--repo' must be owner/repo (got '${repository}')`);
   }
   const id = flags['deployment-id'];
   const deploymentId = id === undefined ? undefined : Number(id);
   if (deploymentId !== undefined && (!Number.isSafeInteger(deploymentId) || deploymentId <= 0)) {
-    throw new UsageError('--deployment-id must be a positive integer');
+    throw new UsageError("option '--deployment-id' must be a positive integer");
   }
-  return { revision: flags.revision, repository, deploymentId };
+  return { revision, repository, deploymentId };
 }
 
 export async function syncCommand(argv: string[], overrides: SyncCommandOverrides = {}): Promise<number> {
@@ -111,9 +120,9 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   const env = overrides.env ?? process.env;
   const [name, ...extra] = positionals;
   if (!name || extra.length > 0)
-    throw new UsageError('expected exactly one TARGET (ferry sync TARGET --revision SHA)');
-  const { revision, repository, deploymentId } = readRequestFlags(flags, env);
-  const root = flags.root ?? overrides.cwd ?? process.cwd();
+    throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
+  const root = resolveRepoDir(flags.root, overrides.cwd, '--root');
+  const { revision, repository, deploymentId } = readRequestFlags(flags, env, root);
   const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
   const cluster = clusterOf(flags, target, env);
   const signal = overrides.createSignal

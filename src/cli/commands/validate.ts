@@ -1,17 +1,18 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { checkPaths } from '../../engine/check-paths.ts';
 import { checkTarget } from '../../engine/check-target.ts';
 import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
+import { resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry validate [PATH...] [--repo DIR] [--target NAME] [--format text|json] [--color|--no-color]
 
 Renders and validates Kubernetes manifests. With no PATH, every target of the repository's
 .github/ferry.yml (or the repo root when there is none); with PATHs, those files and
-directories (kustomize dirs, Helm charts and plain YAML/JSON are detected).
+directories (kustomize dirs, Helm charts and plain YAML/JSON are detected). PATHs are read
+inside --repo when it is given; otherwise any path works and its git root is the repository.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.`;
 
@@ -33,17 +34,18 @@ export async function validateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
-  const root = resolve(values.repo ?? '.');
+  if (positionals.length > 0 && values.target)
+    throw new UsageError('give either PATHs or --target, not both');
+  const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
+  const root = located?.root ?? resolveRepoDir(values.repo);
   const { config, findings: configFindings } = await loadConfig(root);
 
   let resources = 0;
   const findings: Finding[] = [...configFindings];
-  if (positionals.length > 0) {
-    if (values.target) throw new UsageError('give either PATHs or --target, not both');
-    const paths = positionals.map((p) => toRepoPath(root, p));
+  if (located) {
     const result = await checkPaths({
       root,
-      paths,
+      paths: located.paths,
       kubernetesVersion: config.kubernetesVersion,
       ruleConfig: config.rules,
     });
@@ -78,13 +80,4 @@ export async function validateCommand(argv: string[]): Promise<number> {
     console.log(formatFindings(findings, { color: Boolean(color), resources }));
   }
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
-/** A CLI path (relative to the working directory) as a repo-relative POSIX path; outside the repo is a usage error. */
-function toRepoPath(root: string, path: string): string {
-  const rel = relative(root, resolve(path));
-  if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw new UsageError(`${path} is outside the repository ${root} (use --repo)`);
-  }
-  return rel.split('\\').join('/') || '.';
 }

@@ -1,7 +1,7 @@
 import { getBinaryVersions } from '../../render/get-binary-versions.ts';
 import { type BinaryName, type BinarySource, resolveBinary } from '../../render/resolve-binaries.ts';
 import { getFerryVersion } from '../get-ferry-version.ts';
-import { UsageError } from '../usage-error.ts';
+import { parseArgs } from '../parse-args.ts';
 
 const SOURCE_LABEL: Record<BinarySource, string> = {
   env: 'from FERRY_KUBECTL/FERRY_HELM',
@@ -15,11 +15,11 @@ const USAGE =
 
 /** `ferry version`: exit 0 when both binaries are usable, 1 when one is missing or broken. */
 export async function versionCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const { values } = parseArgs(argv, { help: { type: 'boolean', short: 'h', default: false } });
+  if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  if (argv.length > 0) throw new UsageError(`unexpected argument '${argv[0]}'\n\n${USAGE}`);
   console.log(`ferry      ${await getFerryVersion()}`);
   const where: Partial<Record<BinaryName, string>> = {};
   let ok = true;

@@ -1,0 +1,92 @@
+/**
+ * Where the repository is, for commands that take `--repo DIR` and PATHs: `--repo` must be an existing
+ * directory; without it a PATH's git root is the repository (as kubeconform takes any path), else the
+ * working directory.
+ */
+import { execFileSync } from 'node:child_process';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { UsageError } from './usage-error.ts';
+
+/** `--repo DIR` (default: the working directory), checked to be a directory. */
+export function resolveRepoDir(repo: string | undefined, cwd = process.cwd(), flag = '--repo'): string {
+  const dir = resolve(cwd, repo ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR')
+      throw err;
+  }
+  if (!isDir) throw new UsageError(`${flag} ${repo ?? '.'}: no such directory`);
+  return dir;
+}
+
+/** The git work tree holding `path`, if any (git is asked; a missing git binary means none). */
+export function gitRootOf(path: string): string | undefined {
+  let dir = resolve(path);
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir);
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch (err) {
+    // Not a work tree (git exits 128), no such path, or no git at all: the caller falls back.
+    if (err instanceof Error) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The repository and repo-relative POSIX paths for `ferry validate PATH...`. With `--repo`, relative
+ * PATHs are read from inside it; without, the first PATH's git root (else the working directory, else
+ * the PATH's own folder) is the repository.
+ */
+export function resolvePaths(
+  paths: string[],
+  repo: string | undefined,
+  cwd = process.cwd(),
+): { root: string; paths: string[] } {
+  const root = real(repo !== undefined ? resolveRepoDir(repo, cwd) : defaultRoot(paths, cwd));
+  const base = repo !== undefined ? root : cwd;
+  const rel = paths.map((p) => {
+    const abs = real(resolve(base, p));
+    const r = relative(root, abs);
+    if (r.startsWith('..') || isAbsolute(r)) {
+      throw new UsageError(
+        repo !== undefined
+          ? `${p} is outside --repo ${repo}`
+          : `${p} is not in the same repository as ${paths[0]}; validate them one repository at a time`,
+      );
+    }
+    return r.split('\\').join('/') || '.';
+  });
+  return { root, paths: rel };
+}
+
+function defaultRoot(paths: string[], cwd: string): string {
+  const first = resolve(cwd, paths[0] ?? '.');
+  const git = gitRootOf(first);
+  if (git) return git;
+  const fromCwd = relative(cwd, first);
+  if (!fromCwd.startsWith('..') && !isAbsolute(fromCwd)) return cwd;
+  try {
+    return statSync(first).isDirectory() ? first : dirname(first);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`${paths[0]}: no such file or directory`);
+    throw err;
+  }
+}
+
+/** The path with symlinks resolved (git reports real paths), or as given when it does not exist. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw err;
+  }
+}

@@ -1,0 +1,190 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFerry } from '../helpers/run-ferry.ts';
+
+const SHA = 'a'.repeat(40);
+let dir: string;
+let repo: string;
+
+/** Exit 2 and exactly one line on stderr, with no stack frame. */
+function expectOneLine(r: ReturnType<typeof runFerry>, message: RegExp) {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ferry-cli-errors-'));
+  repo = join(dir, 'repo');
+  mkdirSync(join(repo, '.github'), { recursive: true });
+  mkdirSync(join(repo, 'k'));
+  writeFileSync(
+    join(repo, '.github', 'ferry.yml'),
+    'targets:\n  - name: prod\n    path: k\n    branch: main\n  - name: staging\n    path: k\n    branch: main\n',
+  );
+  writeFileSync(
+    join(repo, 'k', 'cm.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n',
+  );
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+  execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:acme/models.git'], { cwd: repo });
+  writeFileSync(
+    join(dir, 'closed.kubeconfig'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+      'users: [{name: u, user: {token: not-a-real-token}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+      'current-context: x',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'empty.kubeconfig'), '');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CLI errors say what to fix in one line', () => {
+  it('a --repo that does not exist', () => {
+    expectOneLine(
+      runFerry(['validate', '--repo', join(dir, 'no-such-dir')]),
+      /^ferry validate: --repo .*no-such-dir: no such directory \(see 'ferry validate --help'\)$/,
+    );
+  });
+
+  it('an agent with no GitHub credentials', () => {
+    const r = runFerry(['agent', '--once', '--kubeconfig', join(dir, 'closed.kubeconfig')], {
+      env: { APP_ID: '', PRIVATE_KEY: '', PRIVATE_KEY_PATH: '', GITHUB_TOKEN: '' },
+    });
+    expectOneLine(r, /^ferry agent: .*no GitHub credentials: set APP_ID and PRIVATE_KEY .*GITHUB_TOKEN/);
+  });
+
+  it('an unreachable cluster', () => {
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'closed.kubeconfig')], {
+      cwd: repo,
+    });
+    expectOneLine(
+      r,
+      /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused; check the cluster address/,
+    );
+  });
+
+  it('an empty kubeconfig', () => {
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'empty.kubeconfig')], {
+      cwd: repo,
+    });
+    expectOneLine(
+      r,
+      /^ferry sync: kubeconfig .*empty\.kubeconfig: not a kubeconfig .*pass --kubeconfig PATH/,
+    );
+  });
+
+  it('a kubeconfig that does not exist', () => {
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'nope')], { cwd: repo });
+    expectOneLine(r, /^ferry sync: kubeconfig .*nope: no such file; pass --kubeconfig PATH/);
+  });
+
+  it('no AWS credentials for an EKS cluster', () => {
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--eks-cluster', 'ml', '--region', 'eu-west-1'], {
+      cwd: repo,
+      env: {
+        HOME: dir,
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_SESSION_TOKEN: '',
+        AWS_PROFILE: '',
+        AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
+        AWS_WEB_IDENTITY_TOKEN_FILE: '',
+      },
+    });
+    expectOneLine(r, /^ferry sync: no AWS credentials found: set AWS_PROFILE/);
+  });
+
+  it('render without a TARGET lists the targets', () => {
+    expectOneLine(
+      runFerry(['render', '--repo', repo]),
+      /^ferry render: missing TARGET \(targets in \.github\/ferry\.yml: prod, staging\)/,
+    );
+  });
+
+  it('sync without --revision says it is missing', () => {
+    expectOneLine(
+      runFerry(['sync', 'prod'], { cwd: repo }),
+      /^ferry sync: missing --revision \(the full 40-character commit SHA to sync\)/,
+    );
+  });
+
+  it('diff without --base says it is missing', () => {
+    expectOneLine(runFerry(['diff', '--head', 'HEAD', '--repo', repo]), /^ferry diff: missing --base \(/);
+  });
+
+  it('an option without its value', () => {
+    expectOneLine(
+      runFerry(['validate', '--format']),
+      /^ferry validate: option '--format' needs a value \(see/,
+    );
+  });
+
+  it('an unknown command, with a did-you-mean', () => {
+    expectOneLine(runFerry(['valdate']), /^ferry: unknown command 'valdate' \(did you mean 'validate'\?\)/);
+  });
+
+  it('serve --setup without an app.yml refuses to open an empty manifest', () => {
+    expectOneLine(
+      runFerry(['serve', '--setup'], { cwd: dir }),
+      /^ferry serve: no app\.yml in .*: run 'ferry serve --setup' where/,
+    );
+  });
+
+  it.each(['validate', 'render', 'diff', 'serve', 'sync', 'agent', 'version'])(
+    'ferry %s words an unknown option the one way',
+    (command) => {
+      expectOneLine(
+        runFerry([command, '--bogus']),
+        new RegExp(`^ferry ${command}: unknown option '--bogus' \\(see 'ferry ${command} --help'\\)$`),
+      );
+    },
+  );
+});
+
+describe('paths and repositories', () => {
+  it('resolves PATHs against --repo when it is given', () => {
+    const r = runFerry(['validate', '--repo', repo, 'k/cm.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).resources).toBe(1);
+  });
+
+  it('accepts any path from any folder, taking its git root as the repository', () => {
+    const r = runFerry(['validate', join(repo, 'k', 'cm.yaml'), '--format', 'json'], { cwd: tmpdir() });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).resources).toBe(1);
+  });
+
+  it('says in words that a diff affects no target', () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    writeFileSync(join(repo, 'README.md'), 'docs only\n');
+    git('add', '-A');
+    git('commit', '-qm', 'docs');
+    const r = runFerry(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--repo', repo]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(
+      /^No targets affected: nothing between [0-9a-f]{7} and [0-9a-f]{7} is an input/,
+    );
+  });
+});
