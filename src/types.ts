@@ -71,7 +71,10 @@ export interface Target {
   /** Default namespace for namespaced resources that set none. */
   namespace?: string;
   cluster?: ClusterRef;
-  helm?: { releaseName?: string; values: string[] };
+  /** This target's Kubernetes version, when it sets one; absent: the config's top-level version. */
+  kubernetesVersion?: string;
+  /** `apiVersions`: extra `.Capabilities.APIVersions` for `helm template --api-versions`. */
+  helm?: { releaseName?: string; values: string[]; apiVersions?: string[] };
   /** Extra CRD/JSON-schema files or folders (repo-relative) to validate custom resources against. */
   schemas: string[];
   /** Delete what the inventory has and the render no longer has. */

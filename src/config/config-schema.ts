@@ -78,6 +78,11 @@ export const clusterSchema = z
     description: 'Where the target deploys. Absent: Ferry previews and validates but does not deploy.',
   });
 
+/** A Kubernetes minor version, quoted. */
+const kubernetesVersionSchema = z
+  .string({ error: 'must be a quoted string such as "1.34" (unquoted, 1.30 would read as 1.3)' })
+  .regex(/^1\.\d{1,2}$/, { error: 'must be a Kubernetes minor version such as "1.34"' });
+
 const helmSchema = z
   .strictObject({
     releaseName: z
@@ -90,6 +95,17 @@ const helmSchema = z
       .array(repoPath)
       .default([])
       .meta({ description: 'Values files, repo-relative, applied in order.' }),
+    apiVersions: z
+      .array(
+        z.string().regex(/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?(\/[A-Z][A-Za-z0-9]*)?$/, {
+          error: 'must be an API version such as monitoring.coreos.com/v1 (or group/version/Kind)',
+        }),
+      )
+      .default([])
+      .meta({
+        description:
+          "Extra API versions the chart's `.Capabilities.APIVersions` reports (`helm template --api-versions`), e.g. the cluster's CRDs: `monitoring.coreos.com/v1`.",
+      }),
   })
   .meta({ description: 'Options for a target whose path is a Helm chart.' });
 
@@ -112,6 +128,10 @@ export const targetSchema = z
       .optional()
       .meta({ description: 'Default namespace for namespaced resources that set none.' }),
     cluster: clusterSchema.optional(),
+    kubernetesVersion: kubernetesVersionSchema.optional().meta({
+      description:
+        "This target's cluster's Kubernetes version (schemas, API deprecations, Helm's `--kube-version`). Default: the top-level `kubernetesVersion`.",
+    }),
     helm: helmSchema.optional(),
     schemas: z.array(repoPath).default([]).meta({
       description: 'Extra CRD or JSON Schema files or folders to validate custom resources against.',
@@ -145,11 +165,10 @@ export const targetSchema = z
 
 export const ferryConfigSchema = z
   .strictObject({
-    kubernetesVersion: z
-      .string({ error: 'must be a quoted string such as "1.34" (unquoted, 1.30 would read as 1.3)' })
-      .regex(/^1\.\d{1,2}$/, { error: 'must be a Kubernetes minor version such as "1.34"' })
-      .default(DEFAULT_KUBERNETES_VERSION)
-      .meta({ description: 'The Kubernetes version schemas and API deprecations are checked against.' }),
+    kubernetesVersion: kubernetesVersionSchema.default(DEFAULT_KUBERNETES_VERSION).meta({
+      description:
+        "The Kubernetes version schemas, API deprecations and Helm's `--kube-version` use; a target's own `kubernetesVersion` wins.",
+    }),
     rules: rulesSchema.default({}),
     // Unique names are checked in parse-config.ts: zod skips refinements while items have errors, and
     // JSON Schema cannot say "unique by name".

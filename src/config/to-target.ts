@@ -18,9 +18,11 @@ export function toTarget(parsed: z.output<typeof targetSchema>, defaultBranch: s
   };
   if (parsed.namespace !== undefined) target.namespace = parsed.namespace;
   if (parsed.cluster !== undefined) target.cluster = { ...parsed.cluster };
+  if (parsed.kubernetesVersion !== undefined) target.kubernetesVersion = parsed.kubernetesVersion;
   if (parsed.helm !== undefined) {
     target.helm = { values: parsed.helm.values.map(normaliseRepoPath) };
     if (parsed.helm.releaseName !== undefined) target.helm.releaseName = parsed.helm.releaseName;
+    if (parsed.helm.apiVersions.length > 0) target.helm.apiVersions = [...parsed.helm.apiVersions];
   }
   return target;
 }

@@ -28,13 +28,20 @@ export interface CheckedTarget {
  * binaries, then validate schemas and rules. The CLI, the GitHub App and the agent all call this.
  */
 export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarget> {
-  const rendered = await renderTarget({ root: opts.root, target: opts.target, limits: opts.limits });
+  // The target's own version wins over the config's top-level one (schemas, deprecations, helm).
+  const kubernetesVersion = opts.target.kubernetesVersion ?? opts.kubernetesVersion;
+  const rendered = await renderTarget({
+    root: opts.root,
+    target: opts.target,
+    limits: opts.limits,
+    kubernetesVersion,
+  });
   if (rendered.failed) return { resources: [], findings: rendered.findings, failed: true };
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
   return validateRendered({
     resources: rendered.resources,
     findings: [...rendered.findings, ...schemas.findings],
-    kubernetesVersion: opts.kubernetesVersion,
+    kubernetesVersion,
     ruleConfig: opts.ruleConfig,
     extraSchemas: schemas.files,
   });

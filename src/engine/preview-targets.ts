@@ -69,7 +69,9 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
       kubernetesVersion: opts.config.kubernetesVersion,
       ruleConfig: opts.config.rules,
     }),
-    baseExists && opts.baseRoot ? renderTarget({ root: opts.baseRoot, target }) : undefined,
+    baseExists && opts.baseRoot
+      ? renderTarget({ root: opts.baseRoot, target, kubernetesVersion: opts.config.kubernetesVersion })
+      : undefined,
   ]);
   // A base that no longer renders (or a head that fails) gives no trustworthy diff: say so, don't guess.
   const baseFailed = base?.failed ?? false;

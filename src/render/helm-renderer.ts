@@ -37,6 +37,10 @@ export const helmRenderer: Renderer = {
 
     const args = ['template', req.releaseName, absDir, '--include-crds', '--skip-tests'];
     if (req.namespace) args.push('--namespace', req.namespace);
+    // The target's cluster version and APIs, as Argo CD passes its cluster's: charts that branch on
+    // `.Capabilities` render what that cluster would get, not what helm's own client-go knows.
+    if (req.kubernetesVersion) args.push('--kube-version', req.kubernetesVersion);
+    for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
     for (const v of values) args.push('--values', v);
     const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
     const where = { chartName: chart.name, chartDir: req.dir };

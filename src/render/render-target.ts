@@ -28,6 +28,8 @@ export interface RenderTargetOptions {
   root: string;
   target: Target;
   limits?: Partial<RenderLimits>;
+  /** The config's top-level version, used when the target sets none (Helm's `--kube-version`). */
+  kubernetesVersion?: string;
 }
 
 /**
@@ -45,6 +47,8 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     releaseName: opts.target.helm?.releaseName ?? opts.target.name,
     namespace: opts.target.namespace,
     values: opts.target.helm?.values ?? [],
+    kubernetesVersion: opts.target.kubernetesVersion ?? opts.kubernetesVersion,
+    apiVersions: opts.target.helm?.apiVersions ?? [],
     limits: { ...DEFAULT_RENDER_LIMITS, ...opts.limits },
   });
 }
@@ -56,6 +60,8 @@ export async function renderDirectory(opts: {
   releaseName: string;
   namespace?: string;
   values: readonly string[];
+  kubernetesVersion?: string;
+  apiVersions?: readonly string[];
   limits: RenderLimits;
 }): Promise<RenderResult> {
   let kind: RendererKind = 'plain';
@@ -83,6 +89,8 @@ export async function renderDirectory(opts: {
       releaseName: opts.releaseName,
       namespace: opts.namespace,
       values: opts.values,
+      kubernetesVersion: opts.kubernetesVersion,
+      apiVersions: opts.apiVersions,
       limits: opts.limits,
     });
   } catch (err) {

@@ -36,6 +36,10 @@ export interface RenderRequest {
   namespace?: string;
   /** Helm values files, repo-relative, in order. */
   values: readonly string[];
+  /** Kubernetes minor version for `helm template --kube-version` (`.Capabilities.KubeVersion`). */
+  kubernetesVersion?: string;
+  /** Extra API versions for `helm template --api-versions` (`.Capabilities.APIVersions`). */
+  apiVersions?: readonly string[];
   limits: RenderLimits;
 }
 

@@ -31,7 +31,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}': give one TARGET`);
   const target = config.targets.find((t) => t.name === name);
   if (!target) throw new UsageError(`no target '${name}' (${known})`);
-  const result = await renderTarget({ root, target });
+  const result = await renderTarget({ root, target, kubernetesVersion: config.kubernetesVersion });
   for (const f of result.findings) console.error(`${f.file}:${f.line}: ${f.severity}: ${f.message}`);
   if (result.failed) return 1;
   const docs = result.resources.map(
