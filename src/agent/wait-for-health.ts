@@ -45,7 +45,8 @@ export async function waitForHealth(opts: {
         problems: unhealthy,
       };
     }
-    const pending = states.filter((s) => s.health.state === 'progressing');
+    // Stale status (`unknown`) is waited for like progress, and never counts as healthy.
+    const pending = states.filter((s) => s.health.state === 'progressing' || s.health.state === 'unknown');
     if (pending.length === 0)
       return { healthy: true, message: `${watched.length} workload(s) healthy`, problems: [] };
     if (Date.now() >= deadline) {

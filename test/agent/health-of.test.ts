@@ -18,11 +18,33 @@ const sts = (status: object, spec: object = { replicas: 2 }): KubeObject => ({
   status: { observedGeneration: 1, ...status },
 });
 
-const isvc = (status: object): KubeObject => ({
+const isvc = (
+  status: object,
+  spec: object = { predictor: { model: { storageUri: 's3://m/2' } } },
+): KubeObject => ({
   apiVersion: 'serving.kserve.io/v1beta1',
   kind: 'InferenceService',
-  metadata: { name: 'm' },
+  metadata: { name: 'm', generation: 2 },
+  spec,
+  status: { observedGeneration: 2, ...status },
+});
+
+const rollout = (status: object, generation = 3): KubeObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Rollout',
+  metadata: { name: 'r', generation },
   status,
+});
+
+const model = (status: object | undefined, generation = 4): KubeObject => ({
+  apiVersion: 'ml.acme.dev/v1',
+  kind: 'Model',
+  metadata: { name: 'x', generation },
+  ...(status ? { status } : {}),
+});
+
+const predictor = (created: string, ready: string, traffic: object[] = []) => ({
+  components: { predictor: { latestCreatedRevision: created, latestReadyRevision: ready, traffic } },
 });
 
 describe('healthOf', () => {
@@ -30,7 +52,7 @@ describe('healthOf', () => {
     [
       'a Deployment whose controller has not seen the new generation',
       deploy({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3 }),
-      'progressing',
+      'unknown',
     ],
     [
       'a Deployment mid-rollout',
@@ -59,6 +81,167 @@ describe('healthOf', () => {
       'a Deployment defaulting to one replica',
       deploy({ observedGeneration: 2, replicas: 1, updatedReplicas: 1, availableReplicas: 1 }, {}),
       'healthy',
+    ],
+    [
+      'a Deployment whose observedGeneration is written as a string and lags',
+      deploy({ observedGeneration: '1', replicas: 3, updatedReplicas: 3, availableReplicas: 3 }),
+      'unknown',
+    ],
+    [
+      'a StatefulSet whose controller has not seen the new generation',
+      {
+        ...sts({ readyReplicas: 2, currentRevision: 'db-1', updateRevision: 'db-1' }),
+        metadata: { name: 'db', generation: 2 },
+      },
+      'unknown',
+    ],
+    [
+      'a DaemonSet whose controller has not seen the new generation',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'ds', generation: 2 },
+        status: {
+          observedGeneration: 1,
+          desiredNumberScheduled: 3,
+          updatedNumberScheduled: 3,
+          numberAvailable: 3,
+        },
+      },
+      'unknown',
+    ],
+    [
+      'a DaemonSet mid-rollout',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'ds', generation: 2 },
+        status: {
+          observedGeneration: 2,
+          desiredNumberScheduled: 3,
+          updatedNumberScheduled: 2,
+          numberAvailable: 3,
+        },
+      },
+      'progressing',
+    ],
+    [
+      'a rolled-out DaemonSet',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'ds', generation: 2 },
+        status: {
+          observedGeneration: 2,
+          desiredNumberScheduled: 3,
+          updatedNumberScheduled: 3,
+          numberAvailable: 3,
+        },
+      },
+      'healthy',
+    ],
+    [
+      'a Bound PersistentVolumeClaim',
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'c' },
+        status: { phase: 'Bound' },
+      },
+      'healthy',
+    ],
+    [
+      'a Pending PersistentVolumeClaim',
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'c' },
+        status: { phase: 'Pending' },
+      },
+      'progressing',
+    ],
+    [
+      'a PersistentVolumeClaim without status yet',
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c' } },
+      'progressing',
+    ],
+    [
+      'a Lost PersistentVolumeClaim',
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c' }, status: { phase: 'Lost' } },
+      'unhealthy',
+    ],
+    [
+      'a Job that failed before its pods were cleaned up (FailureTarget)',
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 't' },
+        status: { conditions: [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded' }] },
+      },
+      'unhealthy',
+    ],
+    [
+      'an InferenceService at generation 2 whose status still describes generation 1 (Ready True)',
+      isvc({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] }),
+      'unknown',
+    ],
+    [
+      'an InferenceService whose new predictor revision is not ready yet (Ready True from the old one)',
+      isvc({
+        conditions: [{ type: 'Ready', status: 'True' }],
+        ...predictor('m-predictor-2', 'm-predictor-1'),
+      }),
+      'progressing',
+    ],
+    [
+      'an InferenceService whose latest created predictor revision is ready',
+      isvc({
+        conditions: [{ type: 'Ready', status: 'True' }],
+        ...predictor('m-predictor-2', 'm-predictor-2'),
+      }),
+      'healthy',
+    ],
+    [
+      'a canary InferenceService whose canary share is not routed to the new revision yet',
+      isvc(
+        {
+          conditions: [{ type: 'Ready', status: 'True' }],
+          ...predictor('m-predictor-2', 'm-predictor-2', [
+            { tag: 'prev', revisionName: 'm-predictor-1', percent: 100 },
+          ]),
+        },
+        { predictor: { canaryTrafficPercent: 10, model: { storageUri: 's3://m/2' } } },
+      ),
+      'progressing',
+    ],
+    [
+      'a canary InferenceService serving its canary share from the new revision',
+      isvc(
+        {
+          conditions: [{ type: 'Ready', status: 'True' }],
+          ...predictor('m-predictor-2', 'm-predictor-2', [
+            { tag: 'prev', revisionName: 'm-predictor-1', percent: 90 },
+            { tag: 'latest', revisionName: 'm-predictor-2', percent: 10, latestRevision: true },
+          ]),
+        },
+        { predictor: { canaryTrafficPercent: 10, model: { storageUri: 's3://m/2' } } },
+      ),
+      'healthy',
+    ],
+    [
+      'an InferenceService whose predictor configuration failed',
+      isvc({
+        conditions: [
+          {
+            type: 'PredictorConfigurationReady',
+            status: 'False',
+            reason: 'RevisionFailed',
+            message: 'exit code 1',
+          },
+          { type: 'Ready', status: 'True' },
+        ],
+      }),
+      'unhealthy',
     ],
     [
       'a StatefulSet at one revision',
@@ -129,44 +312,89 @@ describe('healthOf', () => {
       }),
       'unhealthy',
     ],
-    [
-      'a Healthy Argo Rollout',
-      {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Rollout',
-        metadata: { name: 'r' },
-        status: { phase: 'Healthy' },
-      },
-      'healthy',
-    ],
+    ['a Healthy Argo Rollout', rollout({ observedGeneration: '3', phase: 'Healthy' }), 'healthy'],
     [
       'a Degraded Argo Rollout',
-      {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Rollout',
-        metadata: { name: 'r' },
-        status: { phase: 'Degraded', message: 'ProgressDeadlineExceeded' },
-      },
+      rollout({ observedGeneration: '3', phase: 'Degraded', message: 'ProgressDeadlineExceeded' }),
       'unhealthy',
     ],
     [
-      'a paused Argo Rollout',
-      {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Rollout',
-        metadata: { name: 'r' },
-        status: { phase: 'Paused' },
-      },
+      'an Argo Rollout paused by hand (spec.paused)',
+      rollout({
+        observedGeneration: '3',
+        phase: 'Paused',
+        message: 'manually paused',
+        pauseConditions: [{ reason: 'PausedByUser' }],
+      }),
       'progressing',
     ],
     [
+      'an Argo Rollout paused at a canary step, as its steps say',
+      rollout({
+        observedGeneration: '3',
+        phase: 'Paused',
+        message: 'CanaryPauseStep',
+        pauseConditions: [{ reason: 'CanaryPauseStep' }],
+      }),
+      'healthy',
+    ],
+    [
+      'an Argo Rollout whose controller has not seen the new spec (string observedGeneration)',
+      rollout({ observedGeneration: '2', phase: 'Healthy' }),
+      'unknown',
+    ],
+    [
+      'an Argo Rollout whose observedGeneration is compared as a number, not a string ("10" vs 9)',
+      rollout({ observedGeneration: '10', phase: 'Healthy' }, 10),
+      'healthy',
+    ],
+    ['an Argo Rollout without observedGeneration', rollout({ phase: 'Healthy' }), 'unknown'],
+    [
+      'an Argo Rollout with an invalid spec',
+      rollout({
+        observedGeneration: 3,
+        phase: 'Progressing',
+        conditions: [{ type: 'InvalidSpec', status: 'True', message: 'The Rollout "r" is invalid' }],
+      }),
+      'unhealthy',
+    ],
+    [
       'a custom resource with Ready True',
-      {
-        apiVersion: 'ml.acme.dev/v1',
-        kind: 'Model',
-        metadata: { name: 'x' },
-        status: { conditions: [{ type: 'Ready', status: 'True' }] },
-      },
+      model({ observedGeneration: 4, conditions: [{ type: 'Ready', status: 'True' }] }),
+      'healthy',
+    ],
+    [
+      'an unknown CRD whose status still describes the previous generation (Ready True)',
+      model({ observedGeneration: 3, conditions: [{ type: 'Ready', status: 'True' }] }),
+      'unknown',
+    ],
+    [
+      'an unknown CRD whose Ready condition still describes the previous generation',
+      model({ conditions: [{ type: 'Ready', status: 'True', observedGeneration: 3 }] }),
+      'unknown',
+    ],
+    [
+      'a custom resource Reconciling',
+      model({
+        observedGeneration: 4,
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'Reconciling', status: 'True', reason: 'Progressing' },
+        ],
+      }),
+      'progressing',
+    ],
+    [
+      'a custom resource Stalled',
+      model({
+        observedGeneration: 4,
+        conditions: [{ type: 'Stalled', status: 'True', reason: 'BadUri', message: 'no such bucket' }],
+      }),
+      'unhealthy',
+    ],
+    [
+      'a custom resource with Available True and no Ready',
+      model({ observedGeneration: 4, conditions: [{ type: 'Available', status: 'True' }] }),
       'healthy',
     ],
     [
@@ -221,5 +449,28 @@ describe('healthOf', () => {
     expect(hasHealthSemantics('v1', 'ConfigMap')).toBe(false);
     expect(hasHealthSemantics('rbac.authorization.k8s.io/v1', 'RoleBinding')).toBe(false);
     expect(hasHealthSemantics('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).toBe(false);
+  });
+});
+
+describe('healthOf messages', () => {
+  it('names the generations when the status is stale, and the condition message when waiting', () => {
+    expect(
+      healthOf(isvc({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] })).message,
+    ).toBe('status describes generation 1, not the applied generation 2');
+    expect(
+      healthOf(
+        isvc({
+          conditions: [
+            { type: 'Ready', status: 'False', reason: 'Pending', message: 'waiting for GPU node' },
+          ],
+        }),
+      ).message,
+    ).toBe('waiting for Ready: waiting for GPU node');
+  });
+
+  it('waits for PersistentVolumeClaims and custom resources, not for ConfigMaps', () => {
+    expect(hasHealthSemantics('v1', 'PersistentVolumeClaim')).toBe(true);
+    expect(hasHealthSemantics('ml.acme.dev/v1', 'Model')).toBe(true);
+    expect(hasHealthSemantics('v1', 'Service')).toBe(false);
   });
 });

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { reconcileSync } from '../../src/agent/reconcile-sync.ts';
 import type { SyncObject } from '../../src/signal/sync-object.ts';
 import { controllersWithFailures } from '../helpers/kube-apiserver/controllers.ts';
 import { fieldOf } from '../helpers/kube-apiserver/field-of.ts';
+import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
 import { type Harness, startHarness } from './helpers/agent-harness.ts';
 import { configMap, deployment, ferryConfig, job, namespace } from './helpers/manifests.ts';
 
@@ -476,5 +479,68 @@ describe('reconcileSync health', () => {
     const outcome = await reconcile(h);
     expect(outcome.result).toBe('degraded');
     expect(outcome.message).toMatch(/not healthy after 1s: Deployment ml\/api: waiting for the controller/);
+  });
+
+  it('rolls back a model revision KServe never makes ready, though the InferenceService still says Ready', async () => {
+    const crdText = readFileSync(
+      new URL('../../examples/classifier/deploy/crds/kserve-inferenceservice.yaml', import.meta.url),
+      'utf8',
+    );
+    h = await startHarness({
+      server: {
+        crds: [loadSyncCrd(), parse(crdText)],
+        controllers: controllersWithFailures((o) => JSON.stringify(o).includes('classifier/bad')),
+      },
+    });
+    const isvc = (uri: string) =>
+      stringify({
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name: 'classifier' },
+        spec: {
+          predictor: {
+            model: {
+              modelFormat: { name: 'tensorflow', version: '2' },
+              storageUri: uri,
+              resources: {
+                requests: { cpu: '1', memory: '2Gi' },
+                limits: { memory: '2Gi' },
+              },
+            },
+          },
+        },
+      });
+    const config = ferryConfig({
+      prod: {
+        path: 'deploy',
+        namespace: 'ml',
+        schemas: ['crds'],
+        autoRollback: true,
+        healthTimeoutSeconds: 1,
+      },
+    });
+    const good = h.repo.commit('main', {
+      '.github/ferry.yml': config,
+      'crds/isvc.yaml': crdText,
+      'deploy/isvc.yaml': isvc('s3://models/classifier/v1'),
+    });
+    await h.send(good);
+    expect((await reconcile(h)).result).toBe('healthy');
+    const bad = h.repo.commit('main', { 'deploy/isvc.yaml': isvc('s3://models/classifier/bad') });
+    await h.send(bad);
+    const outcome = await reconcile(h);
+    expect(outcome).toMatchObject({ result: 'rolled_back', phase: 'RolledBack' });
+    // The timeout names the object and why: the new predictor revision never became ready.
+    expect(outcome.message).toMatch(
+      /InferenceService ml\/classifier: predictor revision classifier-predictor-00002 not ready \(latest ready: classifier-predictor-00001\)/,
+    );
+    const live = h.server.get({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      namespace: 'ml',
+      name: 'classifier',
+    });
+    expect(JSON.stringify(fieldOf(live, 'spec'))).toContain('s3://models/classifier/v1');
+    expect(current(h).status).toMatchObject({ appliedRevision: good, heldRevision: bad });
   });
 });

@@ -45,10 +45,32 @@ export const readyControllers: Record<string, Controller> = {
     succeeded: 1,
     conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: now() }],
   }),
-  InferenceService: () => ({
-    conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
-    modelStatus: { states: { activeModelState: 'Loaded', targetModelState: 'Loaded' } },
+  DaemonSet: (o) => ({
+    observedGeneration: generation(o),
+    desiredNumberScheduled: 2,
+    currentNumberScheduled: 2,
+    updatedNumberScheduled: 2,
+    numberReady: 2,
+    numberAvailable: 2,
   }),
+  PersistentVolumeClaim: () => ({ phase: 'Bound' }),
+  // KServe in serverless mode: a Knative revision per generation, Ready once it serves.
+  InferenceService: (o) => {
+    const revision = `${String((o.metadata as Obj).name)}-predictor-${String(generation(o)).padStart(5, '0')}`;
+    return {
+      observedGeneration: generation(o),
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
+      components: {
+        predictor: {
+          latestCreatedRevision: revision,
+          latestReadyRevision: revision,
+          latestRolledoutRevision: revision,
+          traffic: [{ revisionName: revision, percent: 100, latestRevision: true }],
+        },
+      },
+      modelStatus: { states: { activeModelState: 'Loaded', targetModelState: 'Loaded' } },
+    };
+  },
   Rollout: (o) => ({ observedGeneration: String(generation(o)), phase: 'Healthy' }),
 };
 
@@ -68,6 +90,7 @@ export function controllersWithFailures(
 /** A Deployment whose new pods never become available (e.g. CrashLoopBackOff, ProgressDeadlineExceeded). */
 export function failedStatus(o: Obj): Obj {
   const replicas = Number(spec(o).replicas ?? 1);
+  if (o.kind === 'InferenceService') return failedRevisionStatus(o);
   if (o.kind === 'Job')
     return {
       failed: 1,
@@ -101,5 +124,32 @@ export function failedStatus(o: Obj): Obj {
         message: `ReplicaSet "${String((o.metadata as Obj).name)}" has timed out progressing.`,
       },
     ],
+  };
+}
+
+/**
+ * KServe (serverless) after a spec change whose new revision never comes up: the controller has seen the
+ * generation and created the revision, the previous revision still serves, so `Ready` stays True while
+ * the predictor's latest created revision is not its latest ready one.
+ */
+export function failedRevisionStatus(o: Obj): Obj {
+  const name = String((o.metadata as Obj).name);
+  const revision = (g: number) => `${name}-predictor-${String(g).padStart(5, '0')}`;
+  const g = generation(o);
+  return {
+    observedGeneration: g,
+    conditions: [
+      { type: 'PredictorReady', status: 'True', lastTransitionTime: now() },
+      { type: 'Ready', status: 'True', lastTransitionTime: now() },
+    ],
+    components: {
+      predictor: {
+        latestCreatedRevision: revision(g),
+        latestReadyRevision: revision(g - 1),
+        latestRolledoutRevision: revision(g - 1),
+        traffic: [{ revisionName: revision(g - 1), percent: 100, latestRevision: false }],
+      },
+    },
+    modelStatus: { states: { activeModelState: 'Loaded', targetModelState: 'Loaded' } },
   };
 }
