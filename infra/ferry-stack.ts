@@ -22,11 +22,13 @@ import {
   WEBHOOK_BUNDLING,
   WORKER_BUNDLING,
 } from './function-bundling.ts';
-import type { ClusterConfig } from './load-stack-config.ts';
+import type { ClusterConfig, GitHubServerConfig } from './load-stack-config.ts';
 
 export interface FerryStackProps extends StackProps {
   clusters: ClusterConfig[];
   alarmTopicArn?: string;
+  /** GitHub Enterprise Server; the worker's client and every link it writes use it. */
+  github?: GitHubServerConfig;
 }
 
 /** Where the kubectl/helm layer puts its binaries (the layer zip's `kubectl/` and `helm/` under /opt). */
@@ -124,6 +126,7 @@ export class FerryStack extends Stack {
         FERRY_HELM: LAYER_HELM,
         // No HELM_*_HOME here: src/render runs each binary in a /tmp sandbox with its own homes.
         NODE_OPTIONS: '--enable-source-maps',
+        ...(props.github ? { GHE_HOST: props.github.host, GHE_PROTOCOL: props.github.protocol } : {}),
       },
     });
     workerRole.addToPrincipalPolicy(

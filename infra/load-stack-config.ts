@@ -20,6 +20,14 @@ export interface StackConfig {
   clusters: ClusterConfig[];
   /** SNS topic the dead-letter alarm notifies; none by default (the alarm still shows in CloudWatch). */
   alarmTopicArn?: string;
+  /** GitHub Enterprise Server the App lives on; undefined for github.com. */
+  github?: GitHubServerConfig;
+}
+
+export interface GitHubServerConfig {
+  /** Host (and port), e.g. `github.example.com`: the worker calls `<protocol>://<host>/api/v3`. */
+  host: string;
+  protocol: 'https' | 'http';
 }
 
 export const CONTEXT_KEYS = {
@@ -27,6 +35,8 @@ export const CONTEXT_KEYS = {
   region: 'ferry:region',
   clusters: 'ferry:clusters',
   alarmTopicArn: 'ferry:alarmTopicArn',
+  gheHost: 'ferry:gheHost',
+  gheProtocol: 'ferry:gheProtocol',
 } as const;
 
 export const DEFAULT_STACK_NAME = 'Ferry';
@@ -71,6 +81,11 @@ const contextSchema = z.object({
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'not an SNS topic ARN')
     .optional(),
+  gheHost: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'not a host name such as github.example.com (no protocol, no path)')
+    .optional(),
+  gheProtocol: z.enum(['https', 'http'], { error: 'must be https or http' }).optional(),
 });
 
 export class StackConfigError extends Error {
@@ -99,11 +114,16 @@ export function loadStackConfig(
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate)
     throw new StackConfigError(`bad CDK context: ${CONTEXT_KEYS.clusters} lists ${duplicate} twice`);
+  if (config.gheProtocol && !config.gheHost)
+    throw new StackConfigError(
+      `bad CDK context: ${CONTEXT_KEYS.gheProtocol} is set but ${CONTEXT_KEYS.gheHost} is not: set the host of your GitHub Enterprise Server`,
+    );
   const region = config.region ?? env.CDK_DEFAULT_REGION;
   return {
     stackName: config.stackName,
     clusters: config.clusters,
     ...(region ? { region } : {}),
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    ...(config.gheHost ? { github: { host: config.gheHost, protocol: config.gheProtocol ?? 'https' } } : {}),
   };
 }

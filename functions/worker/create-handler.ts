@@ -33,6 +33,8 @@ export interface WorkerDeps {
    */
   deadlineReserveMs?: number;
   probotLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** GitHub Enterprise Server's REST API root (`https://<host>/api/v3`); undefined for github.com. */
+  baseUrl?: string;
 }
 
 export type WorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
@@ -54,6 +56,7 @@ export function createHandler(deps: WorkerDeps): WorkerHandler {
         appId: secret.appId,
         privateKey: secret.privateKey,
         Octokit: ProbotOctokit,
+        ...(deps.baseUrl ? { baseUrl: deps.baseUrl } : {}),
         logFormat: 'json',
         logLevel: deps.probotLogLevel ?? 'info',
         logLevelInString: true,

@@ -30,4 +30,5 @@ export const handler = createHandler({
   bucket: config.bucket,
   logger: createLogger('ferry-worker'),
   probotLogLevel: config.probotLogLevel,
+  ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
 });

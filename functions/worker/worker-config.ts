@@ -2,21 +2,45 @@ import * as z from 'zod/mini';
 
 /** The worker function's environment (set by infra/ferry-stack.ts). */
 export const workerConfigSchema = z.pipe(
-  z.object({
-    /** ARN of the App secret `{ appId, privateKey }`; the value stays in Secrets Manager. */
-    FERRY_APP_SECRET_ID: z.string().check(z.minLength(1)),
-    /** The claim-check bucket: the only bucket the worker reads deliveries from. */
-    FERRY_BUCKET: z.string().check(z.minLength(3)),
-    /** Probot's log level (its own pino logs, JSON). */
-    FERRY_PROBOT_LOG_LEVEL: z._default(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']), 'info'),
-    /** Set by Lambda: the region of EKS clusters a target names without one. */
-    AWS_REGION: z.optional(z.string().check(z.minLength(1))),
-  }),
+  z
+    .object({
+      /** ARN of the App secret `{ appId, privateKey }`; the value stays in Secrets Manager. */
+      FERRY_APP_SECRET_ID: z.string().check(z.minLength(1)),
+      /** The claim-check bucket: the only bucket the worker reads deliveries from. */
+      FERRY_BUCKET: z.string().check(z.minLength(3)),
+      /** Probot's log level (its own pino logs, JSON). */
+      FERRY_PROBOT_LOG_LEVEL: z._default(
+        z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+        'info',
+      ),
+      /** Set by Lambda: the region of EKS clusters a target names without one. */
+      AWS_REGION: z.optional(z.string().check(z.minLength(1))),
+      /** GitHub Enterprise Server: its host (from the stack's `ferry:gheHost`), as for `ferry serve`. */
+      GHE_HOST: z.optional(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^[A-Za-z0-9.-]+(:\d+)?$/,
+              'must be a host name such as github.example.com (no protocol, no path)',
+            ),
+          ),
+      ),
+      GHE_PROTOCOL: z.optional(z.enum(['https', 'http'])),
+    })
+    .check(
+      z.refine((env) => !env.GHE_PROTOCOL || Boolean(env.GHE_HOST), {
+        path: ['GHE_PROTOCOL'],
+        message: 'is set but GHE_HOST is not: set both for GitHub Enterprise Server',
+      }),
+    ),
   z.transform((env) => ({
     appSecretId: env.FERRY_APP_SECRET_ID,
     bucket: env.FERRY_BUCKET,
     probotLogLevel: env.FERRY_PROBOT_LOG_LEVEL,
     region: env.AWS_REGION,
+    /** REST API root; undefined for github.com (Octokit's default). */
+    baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined,
   })),
 );
 

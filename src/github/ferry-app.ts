@@ -14,6 +14,7 @@ import { runDeploy } from './run-deploy.ts';
 import { runDeploymentUpdate } from './run-deployment-update.ts';
 import { parseRunKey } from './run-key.ts';
 import { runPreview } from './run-preview.ts';
+import { webUrlOf } from './web-url-of.ts';
 
 type EventName = 'pull_request' | 'check_run' | 'issue_comment' | 'push' | 'deployment_status';
 
@@ -26,6 +27,8 @@ function flowOf(context: Context<EventName>, deps: FerryDeps): FlowContext {
     log: context.log.child({ delivery: context.id, event: context.name, repository }),
     repo,
     repository,
+    // Links follow the API the client talks to (GHE_HOST on `ferry serve` and the worker).
+    webUrl: webUrlOf(context.octokit.request.endpoint.DEFAULTS.baseUrl),
     deliveryId: context.id,
     deps,
   };

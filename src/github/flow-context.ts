@@ -15,6 +15,8 @@ export interface FlowContext {
   repo: RepoRef;
   /** `owner/repo` */
   repository: string;
+  /** The server's web URL for links: `https://github.com`, or GitHub Enterprise Server's. */
+  webUrl: string;
   /** `X-GitHub-Delivery` of the event being handled. */
   deliveryId: string;
   deps: FerryDeps;

@@ -84,7 +84,12 @@ export async function runDeploy(flow: FlowContext, push: PushInfo): Promise<Depl
     if (pull) {
       await upsertPullComment(flow, {
         pull,
-        report: { repository: flow.repository, headSha: push.after, changeSets: preview.changeSets },
+        report: {
+          repository: flow.repository,
+          webUrl: flow.webUrl,
+          headSha: push.after,
+          changeSets: preview.changeSets,
+        },
       });
     }
     return 'config-invalid';
@@ -108,6 +113,7 @@ export async function runDeploy(flow: FlowContext, push: PushInfo): Promise<Depl
       pull,
       report: {
         repository: flow.repository,
+        webUrl: flow.webUrl,
         headSha: push.after,
         ...(preview.baseSha ? { baseSha: preview.baseSha } : {}),
         changeSets: preview.changeSets,
@@ -194,6 +200,7 @@ async function reportFailure(flow: FlowContext, opts: { sha: string; message: st
     pull,
     report: {
       repository: flow.repository,
+      webUrl: flow.webUrl,
       headSha: opts.sha,
       changeSets: [failedChangeSet({ rule: 'source', message: `not deployed: ${opts.message}` })],
     },

@@ -85,6 +85,7 @@ export async function runDeploymentUpdate(
     marker: STICKY_MARKER,
     body: renderComment({
       repository: flow.repository,
+      webUrl: flow.webUrl,
       headSha: payload.merge,
       ...(baseSha ? { baseSha } : {}),
       changeSets,

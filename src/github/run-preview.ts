@@ -63,6 +63,7 @@ export async function runPreview(
   }
   const report: Report = {
     repository: flow.repository,
+    webUrl: flow.webUrl,
     headSha: pull.headSha,
     ...(baseSha ? { baseSha } : {}),
     changeSets,

@@ -95,7 +95,9 @@ export function commitUrl(report: Report, sha: string): string | undefined {
   if (!report.repository || !/^[\w.-]+\/[\w.-]+$/.test(report.repository) || !/^[0-9a-f]{4,64}$/i.test(sha)) {
     return undefined;
   }
-  return `https://github.com/${report.repository}/commit/${sha}`;
+  const web = (report.webUrl ?? 'https://github.com').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s()<>]+$/.test(web)) return undefined;
+  return `${web}/${report.repository}/commit/${sha}`;
 }
 
 function renderFailures(sets: readonly ChangeSet[]): string[] {

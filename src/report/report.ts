@@ -16,6 +16,8 @@ export interface DeploymentNote {
 export interface Report {
   /** `owner/name`, for commit links. */
   repository?: string;
+  /** The GitHub server's web URL for links (default `https://github.com`; GHES: `https://<host>`). */
+  webUrl?: string;
   headSha: string;
   baseSha?: string;
   changeSets: ChangeSet[];

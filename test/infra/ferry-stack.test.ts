@@ -375,3 +375,25 @@ describe('FerryStack: context', () => {
     t.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'gpu-1' });
   });
 });
+
+describe('FerryStack: GitHub Enterprise Server', () => {
+  it('hands the worker GHE_HOST and GHE_PROTOCOL from ferry:gheHost and ferry:gheProtocol', () => {
+    const { template: t } = synthStack({
+      context: { 'ferry:gheHost': 'github.example.com', 'ferry:gheProtocol': 'https' },
+    });
+    const worker = logicalIdOf(t, 'AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ferry-worker' }) },
+    });
+    expect(envOf(t, worker)).toMatchObject({ GHE_HOST: 'github.example.com', GHE_PROTOCOL: 'https' });
+    // The webhook never calls GitHub: it only checks signatures.
+    const webhook = logicalIdOf(t, 'AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ferry-webhook' }) },
+    });
+    expect(envOf(t, webhook).GHE_HOST).toBeUndefined();
+  });
+
+  it('sets no GHE variables for github.com (the default)', () => {
+    expect(envOf(template, workerId).GHE_HOST).toBeUndefined();
+    expect(envOf(template, workerId).GHE_PROTOCOL).toBeUndefined();
+  });
+});

@@ -60,3 +60,28 @@ describe('loadStackConfig', () => {
     expect(() => loadStackConfig(from({ 'ferry:clusters': 'prod' }), {})).toThrow(/ferry:clusters/);
   });
 });
+
+describe('loadStackConfig: GitHub Enterprise Server', () => {
+  it('reads ferry:gheHost and ferry:gheProtocol (https by default)', () => {
+    expect(loadStackConfig(from({ 'ferry:gheHost': 'github.example.com' }), {}).github).toEqual({
+      host: 'github.example.com',
+      protocol: 'https',
+    });
+    expect(
+      loadStackConfig(from({ 'ferry:gheHost': 'ghe.internal:8443', 'ferry:gheProtocol': 'http' }), {}).github,
+    ).toEqual({ host: 'ghe.internal:8443', protocol: 'http' });
+    expect(loadStackConfig(from({}), {}).github).toBeUndefined();
+  });
+
+  it('refuses a URL for the host, a bad protocol, and a protocol without a host, by context name', () => {
+    expect(() => loadStackConfig(from({ 'ferry:gheHost': 'https://github.example.com' }), {})).toThrow(
+      /ferry:gheHost: not a host name/,
+    );
+    expect(() =>
+      loadStackConfig(from({ 'ferry:gheHost': 'github.example.com', 'ferry:gheProtocol': 'ftp' }), {}),
+    ).toThrow(/ferry:gheProtocol: must be https or http/);
+    expect(() => loadStackConfig(from({ 'ferry:gheProtocol': 'https' }), {})).toThrow(
+      /ferry:gheProtocol is set but ferry:gheHost is not/,
+    );
+  });
+});

@@ -44,6 +44,7 @@ export function synthStack(
     ...(region || options.env?.account ? { env: { ...options.env, ...(region ? { region } : {}) } } : {}),
     clusters: config.clusters,
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    ...(config.github ? { github: config.github } : {}),
   });
   return { template: Template.fromStack(stack), stack, app };
 }

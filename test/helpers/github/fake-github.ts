@@ -23,6 +23,8 @@ export interface RecordedRequest {
   body: unknown;
   status: number;
   authorization?: string;
+  /** Scheme, host and port the request went to (GitHub Enterprise Server tests check it). */
+  origin?: string;
 }
 
 export interface FakeResponse {
@@ -272,7 +274,16 @@ export class FakeGitHub {
 
   /** Dispatches one request: check against OpenAPI, record, answer. */
   handle(method: string, rawUrl: string, body: unknown, authorization?: string): FakeResponse {
-    const url = new URL(rawUrl, this.apiUrl);
+    // GitHub Enterprise Server serves the REST API under `/api/v3`: only requests under the API root
+    // are API requests, and the OpenAPI description knows the paths below it.
+    const root = new URL(this.apiUrl);
+    const prefix = root.pathname.replace(/\/+$/, '');
+    const full = new URL(rawUrl, root.origin);
+    if (prefix && !full.pathname.startsWith(`${prefix}/`)) {
+      this.problems.push(`request outside the API root ${this.apiUrl}: ${method} ${full.pathname}`);
+      return { status: 404, body: { message: 'Not Found' } };
+    }
+    const url = new URL(full.pathname.slice(prefix.length) + full.search, root.origin);
     const parsedBody = typeof body === 'string' && body !== '' ? safeJson(body) : body;
     const result = this.#checker.check({ method, url: url.pathname + url.search, body: parsedBody });
     const operationId = result.operationId ?? `unknown ${method} ${url.pathname}`;
@@ -283,6 +294,7 @@ export class FakeGitHub {
       operationId,
       body: parsedBody,
       status: 0,
+      origin: root.origin,
       ...(authorization ? { authorization } : {}),
     };
     this.requests.push(record);
@@ -342,19 +354,26 @@ export class FakeGitHub {
       fake.problems.push(`request nock did not match: ${req.method} ${req.href ?? req.path}`);
     };
     nock.emitter.on('no match', onNoMatch);
-    const api = nock(this.apiUrl).persist();
+    const apiRoot = new URL(this.apiUrl);
+    const apiPrefix = apiRoot.pathname.replace(/\/+$/, '');
+    // On GHES the API and codeload share a host: each scope takes only the paths under its root.
+    const api = nock(apiRoot.origin).persist();
     for (const method of ['get', 'post', 'patch', 'put', 'delete'] as const) {
-      api[method](() => true).reply(function (uri, body) {
+      api[method]((uri) => !apiPrefix || uri.startsWith(`${apiPrefix}/`)).reply(function (uri, body) {
         const auth = this.req.headers.authorization;
         const r = fake.handle(method.toUpperCase(), uri, body, Array.isArray(auth) ? auth[0] : auth);
         return [r.status, r.body as nock.Body, r.headers ?? {}];
       });
     }
-    const codeload = nock(this.codeloadUrl)
+    const codeloadRoot = new URL(this.codeloadUrl);
+    const codeloadPrefix = codeloadRoot.pathname.replace(/\/+$/, '');
+    const codeload = nock(codeloadRoot.origin)
       .persist()
-      .get(() => true)
+      .get((uri) => uri.startsWith(`${codeloadPrefix}/`))
       .reply((uri) => {
-        const r = fake.handleCodeload(new URL(uri, fake.codeloadUrl).pathname);
+        const r = fake.handleCodeload(
+          new URL(uri, codeloadRoot.origin).pathname.slice(codeloadPrefix.length),
+        );
         return [r.status, r.body as nock.Body, r.headers ?? {}];
       });
     return {
