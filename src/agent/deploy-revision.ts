@@ -1,9 +1,11 @@
 import type { InventoryEntry, SyncObject } from '../signal/sync-object.ts';
 import type { KubeObject, Target } from '../types.ts';
 import type { AgentDeps } from './agent-deps.ts';
-import { type ApplyFailure, applyObjects } from './apply-objects.ts';
+import type { ApplyFailure } from './apply-objects.ts';
+import { applyWaves } from './apply-waves.ts';
 import { listLive } from './list-live.ts';
 import { planPrune } from './plan-prune.ts';
+import { type HookEvent, planWaves, WaveError, type WavePlan } from './plan-waves.ts';
 import {
   type DesiredObject,
   objectKey,
@@ -13,6 +15,7 @@ import {
 } from './prepare-objects.ts';
 import { describeEntry, pruneObjects } from './prune-objects.ts';
 import { formatBlockingFindings, type RenderedRevision, renderRevision } from './render-revision.ts';
+import type { HealthResult } from './wait-for-health.ts';
 
 export interface DeployCounts {
   applied: number;
@@ -28,6 +31,11 @@ export type DeployOutcome =
       counts: DeployCounts;
       inventory: InventoryEntry[];
       notes: string[];
+      /**
+       * Set when a new revision was deployed: waves were applied in order, each healthy before the next,
+       * and pruning waited for this (nothing is pruned when it is unhealthy). Resyncs leave it unset.
+       */
+      health?: HealthResult;
     }
   | {
       ok: false;
@@ -141,6 +149,17 @@ export async function deployRevision(
     if (err instanceof UnknownKindError) return { ok: false, stage: 'render', target, message: err.message };
     throw err;
   }
+  // A new revision runs Helm hooks and waits wave by wave; a resync of the applied one does neither.
+  const appliedRevision = opts.sync.status?.appliedRevision;
+  const event: HookEvent | undefined =
+    opts.revision === appliedRevision ? undefined : appliedRevision ? 'upgrade' : 'install';
+  let plan: WavePlan;
+  try {
+    plan = planWaves({ objects, event });
+  } catch (err) {
+    if (err instanceof WaveError) return { ok: false, stage: 'render', target, message: err.message };
+    throw err;
+  }
   const dups = duplicates(objects);
   if (dups.length > 0)
     return {
@@ -153,7 +172,7 @@ export async function deployRevision(
   const live = await listLive({ client: deps.client, kinds: [...objects, ...previous], targetName });
   const inventory = mergeInventory(previous, orphansOf(live, previous));
   const desiredKeys = new Set(objects.map(objectKey));
-  const plan = target.prune
+  const prunePlan = target.prune
     ? planPrune({
         inventory,
         desiredKeys,
@@ -161,16 +180,20 @@ export async function deployRevision(
         allowMassPrune: opts.allowMassPrune,
       })
     : { remove: [] };
-  if (plan.refused) return { ok: false, stage: 'prune-refused', target, message: plan.refused, inventory };
+  if (prunePlan.refused)
+    return { ok: false, stage: 'prune-refused', target, message: prunePlan.refused, inventory };
 
-  const applied = await applyObjects({
+  const applied = await applyWaves({
     client: deps.client,
-    objects,
+    plan,
     live,
     revision: opts.revision,
+    targetName,
     concurrency: deps.applyConcurrency,
     crdTimeoutMs: deps.crdTimeoutMs,
     pollMs: deps.healthPollMs,
+    wait: event !== undefined,
+    healthTimeoutMs: target.healthTimeoutSeconds * 1000,
   });
   const appliedInventory = [...applied.applied, ...applied.unchanged].map((o) =>
     toInventoryEntry(o, applied.revisions.get(objectKey(o)) ?? opts.revision),
@@ -188,9 +211,24 @@ export async function deployRevision(
     };
   }
 
-  const pruned = await pruneObjects({ client: deps.client, entries: plan.remove, targetName });
+  const waved = plan.phases.filter((p) => p.kind === 'wave').flatMap((p) => p.objects);
+  if (applied.health && !applied.health.healthy) {
+    // Prune after health: an unhealthy revision keeps what it replaced (it may be what serves).
+    return {
+      ok: true,
+      target,
+      objects: waved,
+      counts,
+      inventory: mergeInventory(inventory, appliedInventory),
+      notes: applied.notes,
+      health: applied.health,
+    };
+  }
+  const pruned = await pruneObjects({ client: deps.client, entries: prunePlan.remove, targetName });
   counts.pruned = pruned.pruned.length;
   const notes = [
+    ...applied.notes,
+    ...plan.skipped.map((s) => `did not apply ${s.object}: ${s.reason}`),
     ...applied.recreated.map((o) => `recreated ${o} (immutable field changed)`),
     ...pruned.kept.map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),
     ...pruned.failures.map((f) => `could not prune ${describeEntry(f.entry)}: ${f.message}`),
@@ -198,12 +236,13 @@ export async function deployRevision(
   return {
     ok: true,
     target,
-    objects,
+    objects: waved,
     counts,
     inventory: mergeInventory(
       appliedInventory,
       pruned.failures.map((f) => f.entry),
     ),
     notes,
+    ...(applied.health ? { health: applied.health } : {}),
   };
 }

@@ -203,13 +203,15 @@ async function rollBack(
     );
     return { result: 'degraded', phase: 'Degraded', message };
   }
-  const health = await waitForHealth({
-    client: deps.client,
-    objects: back.objects,
-    targetName: sync.spec.target,
-    timeoutMs: back.target.healthTimeoutSeconds * 1000,
-    pollMs: deps.healthPollMs,
-  });
+  const health =
+    back.health ??
+    (await waitForHealth({
+      client: deps.client,
+      objects: back.objects,
+      targetName: sync.spec.target,
+      timeoutMs: back.target.healthTimeoutSeconds * 1000,
+      pollMs: deps.healthPollMs,
+    }));
   const message = `health failed on ${short(opts.failed)}: ${opts.healthMessage}; rolled back to ${short(opts.lastHealthy)}${health.healthy ? '' : ` (still unhealthy: ${health.message})`}`;
   await event(deps, sync, { type: 'Warning', reason: 'RolledBack', message });
   await deploymentStatus(
@@ -358,13 +360,16 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
     message: `applied ${short(spec.revision)}: ${describeCounts(outcome.counts)}${outcome.notes.length ? `; ${outcome.notes.join('; ')}` : ''}`,
   });
 
-  const health = await waitForHealth({
-    client: deps.client,
-    objects: outcome.objects,
-    targetName: spec.target,
-    timeoutMs: outcome.target.healthTimeoutSeconds * 1000,
-    pollMs: deps.healthPollMs,
-  });
+  // Waves are waited for as they are applied (deployRevision); the rest here.
+  const health =
+    outcome.health ??
+    (await waitForHealth({
+      client: deps.client,
+      objects: outcome.objects,
+      targetName: spec.target,
+      timeoutMs: outcome.target.healthTimeoutSeconds * 1000,
+      pollMs: deps.healthPollMs,
+    }));
   const applied = {
     appliedRevision: spec.revision,
     lastAppliedAt: time(deps.now()),

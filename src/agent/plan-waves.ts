@@ -1,0 +1,139 @@
+import { type DesiredObject, objectKey } from './prepare-objects.ts';
+
+/** Ferry's own wave annotation; Argo CD's is honoured too, so an Argo CD repository keeps its order. */
+export const WAVE_ANNOTATION = 'ferry.dev/wave';
+export const ARGO_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export const HELM_HOOK = 'helm.sh/hook';
+export const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
+export const HELM_HOOK_DELETE_POLICY = 'helm.sh/hook-delete-policy';
+
+/** What a deploy is to Helm: the first one of a target installs, later ones upgrade. */
+export type HookEvent = 'install' | 'upgrade';
+export type HookDeletePolicy = 'before-hook-creation' | 'hook-succeeded' | 'hook-failed';
+
+export interface Phase {
+  /** `pre-hook` and `post-hook` phases hold Helm hooks of one weight; `wave` phases the rest. */
+  kind: 'pre-hook' | 'wave' | 'post-hook';
+  /** The wave number or the hooks' weight. */
+  order: number;
+  objects: DesiredObject[];
+}
+
+export interface WavePlan {
+  /** In apply order: pre-hooks by weight, waves ascending, post-hooks by weight. */
+  phases: Phase[];
+  /** Delete policies of the hooks applied in this plan, by object key. */
+  hookPolicies: Map<string, Set<HookDeletePolicy>>;
+  /** Keys of every hook in the render (applied or not): never pruned as leftovers of the render. */
+  hookKeys: Set<string>;
+  /** Hooks the render has that are not applied, with why (Helm `test` hooks, other events). */
+  skipped: { object: string; reason: string }[];
+}
+
+export class WaveError extends Error {
+  override name = 'WaveError';
+}
+
+const POLICIES: readonly HookDeletePolicy[] = ['before-hook-creation', 'hook-succeeded', 'hook-failed'];
+
+function describe(o: DesiredObject): string {
+  return o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`;
+}
+
+function annotationsOf(o: DesiredObject): Record<string, string> {
+  const meta = (o.object.metadata ?? {}) as { annotations?: Record<string, unknown> };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta.annotations ?? {})) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function integerOf(o: DesiredObject, key: string, value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0;
+  if (!/^[+-]?\d{1,9}$/.test(value.trim()))
+    throw new WaveError(
+      `${describe(o)}: annotation ${key}: "${value}" is not an integer (e.g. "-1", "0", "2")`,
+    );
+  return Number(value.trim());
+}
+
+const listOf = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function group(objects: { order: number; object: DesiredObject }[], kind: Phase['kind']): Phase[] {
+  const byOrder = new Map<number, DesiredObject[]>();
+  for (const { order, object } of objects) byOrder.set(order, [...(byOrder.get(order) ?? []), object]);
+  return [...byOrder.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([order, objs]) => ({ kind, order, objects: objs }));
+}
+
+/**
+ * Orders a target's objects into phases, as Helm and Argo CD do. Pure.
+ *
+ * Helm hooks (`helm.sh/hook`) follow Helm: `pre-<event>` hooks before everything, `post-<event>` after,
+ * each group of one `helm.sh/hook-weight` applied and healthy before the next; `test` hooks are never
+ * applied (`helm test` runs them); hooks for other events (delete, rollback, the other of
+ * install/upgrade) are not applied. With no event (a resync of the applied revision) no hook runs.
+ * Everything else is grouped by `ferry.dev/wave` (else `argocd.argoproj.io/sync-wave`, else 0).
+ * A hook's delete policy defaults to `before-hook-creation`, as in Helm 3.
+ */
+export function planWaves(opts: {
+  objects: readonly DesiredObject[];
+  event: HookEvent | undefined;
+}): WavePlan {
+  const pre: { order: number; object: DesiredObject }[] = [];
+  const post: { order: number; object: DesiredObject }[] = [];
+  const waves: { order: number; object: DesiredObject }[] = [];
+  const hookPolicies = new Map<string, Set<HookDeletePolicy>>();
+  const hookKeys = new Set<string>();
+  const skipped: WavePlan['skipped'] = [];
+  for (const o of opts.objects) {
+    const a = annotationsOf(o);
+    const hooks = listOf(a[HELM_HOOK]);
+    if (hooks.length === 0) {
+      const key = a[WAVE_ANNOTATION] !== undefined ? WAVE_ANNOTATION : ARGO_WAVE_ANNOTATION;
+      waves.push({ order: integerOf(o, key, a[key]), object: o });
+      continue;
+    }
+    hookKeys.add(objectKey(o));
+    if (hooks.includes('test') || hooks.includes('test-success')) {
+      skipped.push({
+        object: describe(o),
+        reason: 'a Helm test hook: `helm test` runs it, Ferry does not apply it',
+      });
+      continue;
+    }
+    const weight = integerOf(o, HELM_HOOK_WEIGHT, a[HELM_HOOK_WEIGHT]);
+    const isPre = opts.event !== undefined && hooks.includes(`pre-${opts.event}`);
+    const isPost = opts.event !== undefined && hooks.includes(`post-${opts.event}`);
+    if (!isPre && !isPost) {
+      skipped.push({
+        object: describe(o),
+        reason: opts.event
+          ? `a Helm hook for ${hooks.join(', ')}, not for ${opts.event}`
+          : 'a Helm hook (hooks run only when a new revision is deployed)',
+      });
+      continue;
+    }
+    const policies = listOf(a[HELM_HOOK_DELETE_POLICY]);
+    const unknown = policies.filter((p) => !POLICIES.includes(p as HookDeletePolicy));
+    if (unknown.length > 0)
+      throw new WaveError(
+        `${describe(o)}: annotation ${HELM_HOOK_DELETE_POLICY}: unknown policy "${unknown.join(', ')}" (use ${POLICIES.join(', ')})`,
+      );
+    hookPolicies.set(
+      objectKey(o),
+      new Set(policies.length > 0 ? (policies as HookDeletePolicy[]) : ['before-hook-creation']),
+    );
+    (isPre ? pre : post).push({ order: weight, object: o });
+  }
+  return {
+    phases: [...group(pre, 'pre-hook'), ...group(waves, 'wave'), ...group(post, 'post-hook')],
+    hookPolicies,
+    hookKeys,
+    skipped,
+  };
+}
