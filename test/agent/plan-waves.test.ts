@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { type HookEvent, planWaves } from '../../src/agent/plan-waves.ts';
+import type { DesiredObject } from '../../src/agent/prepare-objects.ts';
+
+function obj(kind: string, name: string, annotations: Record<string, string> = {}): DesiredObject {
+  const apiVersion = kind === 'Job' ? 'batch/v1' : kind === 'Deployment' ? 'apps/v1' : 'v1';
+  return {
+    apiVersion,
+    kind,
+    namespace: 'ml',
+    name,
+    object: { apiVersion, kind, metadata: { name, namespace: 'ml', annotations } },
+  };
+}
+
+const order = (objects: DesiredObject[], event: HookEvent | undefined) =>
+  planWaves({ objects, event }).phases.map(
+    (p) => `${p.kind}:${p.order}:${p.objects.map((o) => o.name).join(',')}`,
+  );
+
+describe('planWaves', () => {
+  it('orders by ferry.dev/wave, then Argo CD sync-wave, default 0, negative first', () => {
+    expect(
+      order(
+        [
+          obj('Deployment', 'server', { 'ferry.dev/wave': '1' }),
+          obj('ConfigMap', 'config'),
+          obj('Job', 'download', { 'argocd.argoproj.io/sync-wave': '-1' }),
+          obj('Service', 'svc', { 'ferry.dev/wave': '1', 'argocd.argoproj.io/sync-wave': '-5' }),
+        ],
+        'upgrade',
+      ),
+    ).toEqual(['wave:-1:download', 'wave:0:config', 'wave:1:server,svc']);
+  });
+
+  it('runs pre-hooks of the event first and post-hooks last, by weight', () => {
+    const objects = [
+      obj('Deployment', 'server'),
+      obj('Job', 'migrate', { 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-weight': '5' }),
+      obj('Job', 'download', { 'helm.sh/hook': 'pre-upgrade', 'helm.sh/hook-weight': '-2' }),
+      obj('Job', 'warmup', { 'helm.sh/hook': 'post-install,post-upgrade' }),
+    ];
+    expect(order(objects, 'upgrade')).toEqual([
+      'pre-hook:-2:download',
+      'pre-hook:5:migrate',
+      'wave:0:server',
+      'post-hook:0:warmup',
+    ]);
+    // On the first deploy only the install hooks run.
+    expect(order(objects, 'install')).toEqual(['pre-hook:5:migrate', 'wave:0:server', 'post-hook:0:warmup']);
+  });
+
+  it('never applies test hooks, and no hook at all on a resync of the applied revision', () => {
+    const objects = [
+      obj('Deployment', 'server'),
+      obj('Pod', 'smoke', { 'helm.sh/hook': 'test' }),
+      obj('Job', 'download', { 'helm.sh/hook': 'pre-upgrade' }),
+      obj('Job', 'cleanup', { 'helm.sh/hook': 'pre-delete' }),
+    ];
+    const plan = planWaves({ objects, event: 'upgrade' });
+    expect(plan.phases.flatMap((p) => p.objects.map((o) => o.name))).toEqual(['download', 'server']);
+    expect(plan.skipped.map((s) => s.object)).toEqual(['Pod ml/smoke', 'Job ml/cleanup']);
+    expect(plan.skipped[0]?.reason).toMatch(/helm test/);
+    expect(plan.hookKeys.size).toBe(3);
+    expect(order(objects, undefined)).toEqual(['wave:0:server']);
+  });
+
+  it('defaults the delete policy to before-hook-creation and reads the listed ones', () => {
+    const plan = planWaves({
+      objects: [
+        obj('Job', 'a', { 'helm.sh/hook': 'pre-upgrade' }),
+        obj('Job', 'b', {
+          'helm.sh/hook': 'pre-upgrade',
+          'helm.sh/hook-delete-policy': 'hook-succeeded, hook-failed',
+        }),
+      ],
+      event: 'upgrade',
+    });
+    expect([...plan.hookPolicies.values()].map((p) => [...p])).toEqual([
+      ['before-hook-creation'],
+      ['hook-succeeded', 'hook-failed'],
+    ]);
+  });
+
+  it('refuses a wave or weight that is not an integer and an unknown delete policy, naming the object', () => {
+    expect(() =>
+      planWaves({ objects: [obj('Job', 'x', { 'ferry.dev/wave': 'first' })], event: 'install' }),
+    ).toThrow('Job ml/x: annotation ferry.dev/wave: "first" is not an integer (e.g. "-1", "0", "2")');
+    expect(() =>
+      planWaves({
+        objects: [obj('Job', 'x', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-weight': '1.5' })],
+        event: 'install',
+      }),
+    ).toThrow(/helm.sh\/hook-weight: "1.5" is not an integer/);
+    expect(() =>
+      planWaves({
+        objects: [obj('Job', 'x', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'always' })],
+        event: 'install',
+      }),
+    ).toThrow(/unknown policy "always"/);
+  });
+});
