@@ -92,6 +92,9 @@ describe('/preview', () => {
     await harness();
     await h.receive('issue_comment', comment('Looks good to me, /preview later?'));
     await h.receive('issue_comment', comment('> /rollback\nno thanks'));
+    // Issue 10: an indented `/rollback` (a Markdown code block) opened a revert pull request.
+    await h.receive('issue_comment', comment('    /rollback\nthat is how you would roll back'));
+    await h.receive('issue_comment', comment('```\n/rollback\n```'));
     expect(h.gh.requests).toHaveLength(0);
   });
 });
