@@ -13,4 +13,5 @@ new FerryStack(app, config.stackName, {
   ...(config.region ? { env: { region: config.region, ...(account ? { account } : {}) } } : {}),
   clusters: config.clusters,
   ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+  ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
 });

@@ -20,6 +20,12 @@ export interface StackConfig {
   clusters: ClusterConfig[];
   /** SNS topic the dead-letter alarm notifies; none by default (the alarm still shows in CloudWatch). */
   alarmTopicArn?: string;
+  /**
+   * Reserved concurrency of the webhook function: the most copies that run at once, so a flood of
+   * (unsigned) requests to the public Function URL cannot scale cost without bound. Undefined: no
+   * reservation (`none`), for accounts whose concurrency quota is too small to reserve from.
+   */
+  webhookConcurrency?: number;
 }
 
 export const CONTEXT_KEYS = {
@@ -27,7 +33,11 @@ export const CONTEXT_KEYS = {
   region: 'ferry:region',
   clusters: 'ferry:clusters',
   alarmTopicArn: 'ferry:alarmTopicArn',
+  webhookConcurrency: 'ferry:webhookConcurrency',
 } as const;
+
+/** Ten webhook invocations at once (each answers in well under a second) is ample for GitHub's rate. */
+export const DEFAULT_WEBHOOK_CONCURRENCY = 10;
 
 export const DEFAULT_STACK_NAME = 'Ferry';
 
@@ -71,6 +81,15 @@ const contextSchema = z.object({
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'not an SNS topic ARN')
     .optional(),
+  // `-c ferry:webhookConcurrency=5` arrives as the string "5"; cdk.json gives a number.
+  webhookConcurrency: z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value),
+      z.union([z.literal('none'), z.number().int().min(1, 'must be a whole number of at least 1, or none')], {
+        error: 'must be a whole number of at least 1, or none',
+      }),
+    )
+    .default(DEFAULT_WEBHOOK_CONCURRENCY),
 });
 
 export class StackConfigError extends Error {
@@ -105,5 +124,6 @@ export function loadStackConfig(
     clusters: config.clusters,
     ...(region ? { region } : {}),
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    ...(config.webhookConcurrency === 'none' ? {} : { webhookConcurrency: config.webhookConcurrency }),
   };
 }

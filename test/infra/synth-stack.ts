@@ -44,6 +44,7 @@ export function synthStack(
     ...(region || options.env?.account ? { env: { ...options.env, ...(region ? { region } : {}) } } : {}),
     clusters: config.clusters,
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
   });
   return { template: Template.fromStack(stack), stack, app };
 }
