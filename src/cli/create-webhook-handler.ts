@@ -139,16 +139,15 @@ const DISCARD_MS = 10_000;
 function send(req: IncomingMessage, res: ServerResponse, outcome: Outcome): void {
   if (res.headersSent) return;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const unread = outcome.close === true && !req.readableEnded;
-  // A refused body is not kept: the rest is read and dropped (no buffer grows), the connection is
-  // closed after it, and cut if the client keeps sending. Cutting at once would reset the socket
-  // before the client reads the 413.
-  if (unread) headers.connection = 'close';
   if (outcome.status === 405) headers.allow = 'POST';
   res.writeHead(outcome.status, headers).end(JSON.stringify({ message: outcome.message }));
-  if (!unread) return;
+  if (!outcome.close || req.readableEnded) return;
+  // A refused body is not kept: the rest is read and dropped (no buffer grows), and the
+  // connection is cut if the client keeps sending. Closing at once would reset the socket before
+  // the client reads the 413.
   const cut = setTimeout(() => req.destroy(), DISCARD_MS);
   cut.unref();
+  req.once('end', () => clearTimeout(cut));
   req.once('close', () => clearTimeout(cut));
   req.resume();
 }

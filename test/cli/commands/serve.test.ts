@@ -258,6 +258,8 @@ function postRaw(
     let answered = false;
     req.on('response', (res) => {
       answered = true;
+      // The server closes the connection after a 413: a write still in flight fails on the response.
+      res.on('error', () => undefined);
       res.resume();
       resolve({ status: res.statusCode ?? 0 });
     });
