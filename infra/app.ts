@@ -14,4 +14,5 @@ new FerryStack(app, config.stackName, {
   clusters: config.clusters,
   ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
   ...(config.github ? { github: config.github } : {}),
+  ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
 });

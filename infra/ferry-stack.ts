@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -29,7 +29,16 @@ export interface FerryStackProps extends StackProps {
   alarmTopicArn?: string;
   /** GitHub Enterprise Server; the worker's client and every link it writes use it. */
   github?: GitHubServerConfig;
+  /** Reserved concurrency of the webhook function; none when undefined (see load-stack-config.ts). */
+  webhookConcurrency?: number;
 }
+
+/**
+ * The Lambda runtime of both functions: the newest Node.js that aws-cdk-lib offers (2.276:
+ * nodejs24.x). Named here, not NODEJS_LATEST, so an aws-cdk-lib upgrade never changes the runtime
+ * unnoticed; the bundles' esbuild target follows it (function-bundling.ts).
+ */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Where the kubectl/helm layer puts its binaries (the layer zip's `kubectl/` and `helm/` under /opt). */
 export const LAYER_KUBECTL = '/opt/kubectl/kubectl';
@@ -48,6 +57,11 @@ export class FerryStack extends Stack {
         'Ferry: the GitHub App webhook secret (plain string). Generated; copy it into the App settings or replace it.',
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
     });
+    Validations.of(webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The webhook secret is shared with the GitHub App settings, which no rotation Lambda can update: rotating it is a manual change on both sides (docs/deploy-aws.md).',
+    });
     const appSecret = new secretsmanager.Secret(this, 'AppSecret', {
       description: 'Ferry: the GitHub App credentials, JSON {"appId": "…", "privateKey": "-----BEGIN…"}.',
       // A placeholder the worker recognises as "not set yet" (it refuses an empty appId).
@@ -55,6 +69,11 @@ export class FerryStack extends Stack {
         secretStringTemplate: JSON.stringify({ appId: '', privateKey: '' }),
         generateStringKey: 'placeholder',
       },
+    });
+    Validations.of(appSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The App's private key is issued by GitHub (App settings → Generate a private key); AWS cannot create a new one, so rotation is a manual step (docs/deploy-aws.md).",
     });
 
     const claimChecks = new s3.Bucket(this, 'ClaimCheckBucket', {
@@ -69,7 +88,18 @@ export class FerryStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: false,
     });
+    Validations.of(claimChecks).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Claim checks are transient (deleted once handled, expired after a day), written only by the webhook role and read only by the worker role; an access-log bucket would cost a second bucket per install for requests CloudTrail data events can record on demand.',
+    });
+    // One object per delivery id, unknown ahead: the grants name the prefix, never the bucket.
     const claimCheckObjects = claimChecks.arnForObjects('deliveries/*');
+    const claimCheckWildcard = {
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(claimChecks.node.defaultChild as s3.CfnBucket)}.Arn>/deliveries/*]`,
+      reason:
+        "Claim-check objects are keyed by GitHub's delivery id, unknown until the delivery arrives; the grant is confined to the bucket's deliveries/ prefix.",
+    };
 
     const deliveries = new DeliveryQueue(this, 'Deliveries', {
       consumerTimeout: WORKER_TIMEOUT,
@@ -86,6 +116,11 @@ export class FerryStack extends Stack {
       memorySize: 512,
       // Under GitHub's 10-second delivery timeout, so a stuck call fails on our side, visibly.
       timeout: Duration.seconds(9),
+      // The Function URL is public: a flood (signed or not) gets 429s past this many at once,
+      // instead of scaling cost without bound.
+      ...(props.webhookConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.webhookConcurrency }),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'ferry-webhook',
         FERRY_WEBHOOK_SECRET_ID: webhookSecret.secretArn,
@@ -105,6 +140,7 @@ export class FerryStack extends Stack {
     webhookRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [claimCheckObjects] }),
     );
+    Validations.of(webhookRole).acknowledge(claimCheckWildcard);
     const url = webhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     // Worker: runs the Probot app and the engine, x86-64 to match the kubectl/helm layer.
@@ -141,6 +177,7 @@ export class FerryStack extends Stack {
         resources: [claimCheckObjects],
       }),
     );
+    Validations.of(workerRole).acknowledge(claimCheckWildcard);
     worker.addEventSource(
       new SqsEventSource(deliveries.queue, {
         // Records run one after another; five 1-minute deliveries fit the 5-minute timeout, and the
@@ -193,6 +230,7 @@ export class FerryStack extends Stack {
       environment: Record<string, string>;
       ephemeralStorageSize?: Size;
       layers?: lambda.ILayerVersion[];
+      reservedConcurrentExecutions?: number;
     },
   ): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
@@ -212,7 +250,7 @@ export class FerryStack extends Stack {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: FUNCTION_RUNTIME,
       logGroup,
       bundling: {
         format: nodejs.OutputFormat.ESM,

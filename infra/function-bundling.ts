@@ -29,7 +29,7 @@ export interface FunctionBundling {
 }
 
 /**
- * The webhook bundles the AWS SDK too, although the nodejs22.x runtime ships SDK v3 (leaving
+ * The webhook bundles the AWS SDK too, although the nodejs24.x runtime ships SDK v3 (leaving
  * `@aws-sdk/*` external is NodejsFunction's default). Measured by bench/lambda.bench.ts: importing
  * the three clients from node_modules takes about twice as long as one tree-shaken ~0.5 MB file,
  * and bundling pins the SDK version the tests ran. The external variant stays in the bench.
@@ -55,7 +55,8 @@ export const WORKER_BUNDLING: FunctionBundling = {
 export const COMMON_BUNDLING = {
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  // Lambda's runtime (FUNCTION_RUNTIME in ferry-stack.ts).
+  target: 'node24',
   minify: true,
   mainFields: ['module', 'main'],
   banner: ESM_BANNER,

@@ -22,6 +22,12 @@ export interface StackConfig {
   alarmTopicArn?: string;
   /** GitHub Enterprise Server the App lives on; undefined for github.com. */
   github?: GitHubServerConfig;
+  /**
+   * Reserved concurrency of the webhook function: the most copies that run at once, so a flood of
+   * (unsigned) requests to the public Function URL cannot scale cost without bound. Undefined: no
+   * reservation (`none`), for accounts whose concurrency quota is too small to reserve from.
+   */
+  webhookConcurrency?: number;
 }
 
 export interface GitHubServerConfig {
@@ -37,7 +43,11 @@ export const CONTEXT_KEYS = {
   alarmTopicArn: 'ferry:alarmTopicArn',
   gheHost: 'ferry:gheHost',
   gheProtocol: 'ferry:gheProtocol',
+  webhookConcurrency: 'ferry:webhookConcurrency',
 } as const;
+
+/** Ten webhook invocations at once (each answers in well under a second) is ample for GitHub's rate. */
+export const DEFAULT_WEBHOOK_CONCURRENCY = 10;
 
 export const DEFAULT_STACK_NAME = 'Ferry';
 
@@ -86,6 +96,15 @@ const contextSchema = z.object({
     .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'not a host name such as github.example.com (no protocol, no path)')
     .optional(),
   gheProtocol: z.enum(['https', 'http'], { error: 'must be https or http' }).optional(),
+  // `-c ferry:webhookConcurrency=5` arrives as the string "5"; cdk.json gives a number.
+  webhookConcurrency: z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value),
+      z.union([z.literal('none'), z.number().int().min(1, 'must be a whole number of at least 1, or none')], {
+        error: 'must be a whole number of at least 1, or none',
+      }),
+    )
+    .default(DEFAULT_WEBHOOK_CONCURRENCY),
 });
 
 export class StackConfigError extends Error {
@@ -125,5 +144,6 @@ export function loadStackConfig(
     ...(region ? { region } : {}),
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     ...(config.gheHost ? { github: { host: config.gheHost, protocol: config.gheProtocol ?? 'https' } } : {}),
+    ...(config.webhookConcurrency === 'none' ? {} : { webhookConcurrency: config.webhookConcurrency }),
   };
 }

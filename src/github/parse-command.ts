@@ -1,19 +1,33 @@
+import MarkdownIt from 'markdown-it';
+
 /** A comment command Ferry acts on. */
 export type Command = { name: 'preview' } | { name: 'rollback'; target?: string };
 
 // A target name as config allows it (DNS-label-like); anything else is not our command.
 const TARGET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
+// CommonMark exactly (no GFM extensions, no HTML rendering: we only read the block structure).
+const markdown = new MarkdownIt('commonmark');
+
 /**
- * Reads a command from a comment: the first non-empty line must be `/preview` or
- * `/rollback [target]`. Commands quoted from another comment (`> /rollback`) or inside code are
- * not on the first line's start, so they are not commands.
+ * Reads a command from a comment: the comment's first line must be `/preview` or
+ * `/rollback [target]`, and, read as CommonMark the way GitHub shows it, that line must begin a
+ * top-level paragraph. So a command in code (indented four spaces or fenced), in a quote
+ * (`> /rollback`, as when replying to another comment), in a list or a heading is only text.
  */
 export function parseCommand(body: string | null | undefined): Command | undefined {
-  const first = (body ?? '').split(/\r?\n/).find((line) => line.trim() !== '');
-  if (!first) return undefined;
-  const words = first.trim().split(/\s+/);
-  const [name, arg, extra] = words;
+  const text = body ?? '';
+  const lines = text.split(/\r?\n/);
+  const index = lines.findIndex((line) => line.trim() !== '');
+  const first = lines[index];
+  if (first === undefined) return undefined;
+  const command = parseCommandLine(first.trim());
+  if (!command || !startsParagraph(text, index)) return undefined;
+  return command;
+}
+
+function parseCommandLine(line: string): Command | undefined {
+  const [name, arg, extra] = line.split(/\s+/);
   if (extra !== undefined) return undefined;
   if (name === '/preview' && arg === undefined) return { name: 'preview' };
   if (name === '/rollback') {
@@ -21,4 +35,10 @@ export function parseCommand(body: string | null | undefined): Command | undefin
     if (TARGET.test(arg)) return { name: 'rollback', target: arg };
   }
   return undefined;
+}
+
+/** The first block of the document is a paragraph at the top level, starting on `line` (0-based). */
+function startsParagraph(text: string, line: number): boolean {
+  const [block] = markdown.parse(text, {});
+  return block?.type === 'paragraph_open' && block.level === 0 && block.map?.[0] === line;
 }

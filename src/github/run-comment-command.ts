@@ -2,8 +2,9 @@ import { findMarkedComment } from './find-marked-comment.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPermission, isWriter } from './get-permission.ts';
 import { getPull } from './get-pull.ts';
-import { parseCommand } from './parse-command.ts';
+import { type Command, parseCommand } from './parse-command.ts';
 import { replyMarker } from './reply-marker.ts';
+import { runExclusive } from './run-exclusive.ts';
 import { type PreviewOutcome, runPreview } from './run-preview.ts';
 import { type RollbackOutcome, runRollback } from './run-rollback.ts';
 import { upsertMarkedComment } from './upsert-marked-comment.ts';
@@ -30,6 +31,18 @@ export async function runCommentCommand(flow: FlowContext, event: CommentEvent):
   const command = parseCommand(event.body);
   if (!command || !event.onPull || (event.action !== 'created' && event.action !== 'edited'))
     return 'ignored';
+  // One comment is handled once at a time in this process: a second delivery of it waits, then
+  // finds the first one's reply (the record) and does nothing.
+  return runExclusive(`${flow.repository}#comment-${event.commentId}`, () =>
+    handleCommand(flow, event, command),
+  );
+}
+
+async function handleCommand(
+  flow: FlowContext,
+  event: CommentEvent,
+  command: Command,
+): Promise<CommandOutcome> {
   const marker = replyMarker(event.commentId);
   const refuse = async (text: string): Promise<'refused'> => {
     await upsertMarkedComment(flow, {

@@ -2,6 +2,7 @@ import type { Target } from '../types.ts';
 import { createRevertPull } from './create-revert-pull.ts';
 import { describeError, isRetryable } from './describe-error.ts';
 import { findMarkedComment } from './find-marked-comment.ts';
+import { findRevertPull, revertMarker } from './find-revert-pull.ts';
 import { findRollbackDeployment } from './find-rollback-deployment.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, type PullInfo } from './get-pull.ts';
@@ -78,7 +79,7 @@ export async function runRollback(flow: FlowContext, request: RollbackRequest): 
     if (line.done) rolledBack += 1;
     lines.push(`- ${line.text}`);
   }
-  if (rolledBack > 0) lines.push('', await openRevert(flow, { pull, requester: request.requester }));
+  if (rolledBack > 0) lines.push('', await openRevert(flow, { pull, request }));
   const heading =
     rolledBack > 0
       ? `${mention}, rolling back #${pull.number}:`
@@ -142,13 +143,23 @@ async function rollbackTarget(
     : { done: true, text: `\`${name}\`: rollback to ${where} recorded, but ${outcome.description}.` };
 }
 
-async function openRevert(flow: FlowContext, opts: { pull: PullInfo; requester: string }): Promise<string> {
+/**
+ * Opens the revert pull request once per comment: a retry (a Lambda retry after a later step
+ * failed, a redelivery) finds the one it opened by the marker in its body.
+ */
+async function openRevert(
+  flow: FlowContext,
+  opts: { pull: PullInfo; request: RollbackRequest },
+): Promise<string> {
+  const { request } = opts;
   try {
-    const revert = await createRevertPull(flow, {
-      pullNodeId: opts.pull.nodeId,
-      title: `Revert "${opts.pull.title}"`,
-      body: `Reverts #${opts.pull.number}: rolled back by Ferry on request of @${opts.requester}. Merge this so the branch matches what runs.`,
-    });
+    const revert =
+      (await findRevertPull(flow, request.commentId)) ??
+      (await createRevertPull(flow, {
+        pullNodeId: opts.pull.nodeId,
+        title: `Revert "${opts.pull.title}"`,
+        body: `Reverts #${opts.pull.number}: rolled back by Ferry on request of @${request.requester}. Merge this so the branch matches what runs.\n\n${revertMarker(request.commentId)}`,
+      }));
     return `Revert pull request: #${revert.number} (${revert.url}). Merge it so Git matches what runs.`;
   } catch (err) {
     if (isRetryable(err)) throw err;

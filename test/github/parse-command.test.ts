@@ -9,6 +9,9 @@ describe('parseCommand', () => {
     ['\n\n/rollback', { name: 'rollback' }],
     ['/rollback production', { name: 'rollback', target: 'production' }],
     ['/rollback staging-eu_1.a\r\nplease', { name: 'rollback', target: 'staging-eu_1.a' }],
+    // CommonMark: up to three spaces of indentation still begin a paragraph.
+    ['   /rollback', { name: 'rollback' }],
+    ['/rollback\n\n    code after the command', { name: 'rollback' }],
   ])('reads %j as a command', (body, command) => {
     expect(parseCommand(body)).toEqual(command);
   });
@@ -23,6 +26,23 @@ describe('parseCommand', () => {
     ['/rollbacks'],
     [''],
   ])('does not read %j as a command', (body) => {
+    expect(parseCommand(body)).toBeUndefined();
+  });
+
+  // A command shown as an example is not a command (issue 10: an indented `/rollback` opened a
+  // revert pull request).
+  test.each([
+    ['an indented code block', '    /rollback'],
+    ['an indented code block after a blank line', '\n    /rollback production'],
+    ['a tab-indented code block', '\t/rollback'],
+    ['a fenced code block', '```\n/rollback\n```'],
+    ['a tilde fence', '~~~sh\n/preview\n~~~'],
+    ['a quote', '> /rollback'],
+    ['a lazy quote continuation', '> see\n/rollback'],
+    ['a list item', '- /rollback'],
+    ['a setext heading', '/rollback\n---'],
+    ['an ATX heading', '# /rollback'],
+  ])('does not read a command in %s', (_, body) => {
     expect(parseCommand(body)).toBeUndefined();
   });
 

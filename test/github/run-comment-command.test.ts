@@ -92,6 +92,9 @@ describe('/preview', () => {
     await harness();
     await h.receive('issue_comment', comment('Looks good to me, /preview later?'));
     await h.receive('issue_comment', comment('> /rollback\nno thanks'));
+    // Issue 10: an indented `/rollback` (a Markdown code block) opened a revert pull request.
+    await h.receive('issue_comment', comment('    /rollback\nthat is how you would roll back'));
+    await h.receive('issue_comment', comment('```\n/rollback\n```'));
     expect(h.gh.requests).toHaveLength(0);
   });
 });
@@ -149,6 +152,61 @@ describe('/rollback', () => {
     expect(h.gh.writes()).toHaveLength(writes);
     expect(signal.requests).toHaveLength(1);
     expect(h.gh.revertPulls).toHaveLength(1);
+  });
+
+  // Issue 10, attack 8: the same signed /rollback delivered twice at once opened two revert PRs.
+  test('the same /rollback delivered twice at once opens one revert pull request and replies once', async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+
+    await Promise.all([
+      h.receive('issue_comment', comment('/rollback'), 'rb-1'),
+      h.receive('issue_comment', comment('/rollback'), 'rb-1'),
+      h.receive('issue_comment', comment('/rollback'), 'rb-2'),
+    ]);
+
+    expect(h.gh.revertPulls).toHaveLength(1);
+    expect(h.gh.requestsFor('graphql')).toHaveLength(1);
+    expect(replies()).toHaveLength(1);
+    expect(signal.requests).toHaveLength(1);
+  });
+
+  test('a retry after a failure late in the rollback finds its revert pull request instead of opening another', async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    // The reply fails once (GitHub 502): the delivery is retried, as the Lambda worker does.
+    h.gh.failures.set('issues/create-comment', 502);
+
+    await expect(h.receive('issue_comment', comment('/rollback'), 'rb-1')).rejects.toThrow();
+    expect(h.gh.revertPulls).toHaveLength(1);
+    await h.receive('issue_comment', comment('/rollback'), 'rb-1');
+
+    expect(h.gh.revertPulls).toHaveLength(1);
+    expect(h.gh.revertPulls[0]?.body).toContain('<!-- ferry:revert-for:9001 -->');
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]?.body).toContain('Revert pull request: #1001');
+    // The rollback Deployment is reused too; the agent is told the same revision again.
+    expect(h.gh.requestsFor('repos/create-deployment')).toHaveLength(1);
+    expect(signal.requests.map((r) => r.revision)).toEqual([PREVIOUS, PREVIOUS]);
+  });
+
+  test('a pull request by a person carrying the revert marker does not stop the revert', async () => {
+    await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    h.gh.addPull({
+      number: 77,
+      body: 'innocent <!-- ferry:revert-for:9001 -->',
+      head: { ref: 'x', sha: '5'.repeat(40), repo: null },
+      base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
+    });
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    expect(h.gh.revertPulls).toHaveLength(1);
+    expect(replies()[0]?.body).toContain('Revert pull request: #1001');
   });
 
   test('refuses people without write access, bots, and edited comments, politely and without acting', async () => {

@@ -59,23 +59,30 @@ function statementsOf(t: Template, functionId: string): Record<string, unknown>[
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 
 describe('FerryStack: functions', () => {
-  it('runs both functions on Node 22, the webhook on arm64 and the worker on x86-64', () => {
+  it('runs both functions on Node 24, the webhook on arm64 and the worker on x86-64', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ferry-webhook' }) },
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 9,
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ferry-worker' }) },
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['x86_64'],
       MemorySize: 2048,
       Timeout: 300,
       EphemeralStorage: { Size: 2048 },
     });
     template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  // Issue 10, attack 10: an unsigned flood at the public Function URL scaled cost without bound.
+  it('reserves 10 concurrent executions for the webhook by default, and none for the worker', () => {
+    expect(propsOf(template, webhookId).ReservedConcurrentExecutions).toBe(10);
+    // The worker's concurrency is bounded by the queue's message groups, not a reservation.
+    expect(propsOf(template, workerId).ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('attaches the kubectl/helm layer to the worker only and points the engine at its binaries', () => {

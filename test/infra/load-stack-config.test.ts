@@ -5,11 +5,16 @@ const from = (context: Record<string, unknown>) => (key: string) => context[key]
 
 describe('loadStackConfig', () => {
   it('defaults to stack Ferry, no clusters, and the CLI region when there is one', () => {
-    expect(loadStackConfig(from({}), {})).toEqual({ stackName: 'Ferry', clusters: [] });
+    expect(loadStackConfig(from({}), {})).toEqual({
+      stackName: 'Ferry',
+      clusters: [],
+      webhookConcurrency: 10,
+    });
     expect(loadStackConfig(from({}), { CDK_DEFAULT_REGION: 'eu-central-1' })).toEqual({
       stackName: 'Ferry',
       clusters: [],
       region: 'eu-central-1',
+      webhookConcurrency: 10,
     });
   });
 
@@ -48,6 +53,19 @@ describe('loadStackConfig', () => {
     expect(message).toContain('ferry:region');
     expect(message).toContain('ferry:clusters.1.accountId');
     expect(message).toContain('ferry:clusters.2');
+  });
+
+  it('reads the webhook reserved concurrency as a number, from -c as a string, or none', () => {
+    const concurrency = (value: unknown) =>
+      loadStackConfig(from({ 'ferry:webhookConcurrency': value }), {}).webhookConcurrency;
+    expect(concurrency(25)).toBe(25);
+    expect(concurrency('5')).toBe(5);
+    expect(concurrency('none')).toBeUndefined();
+    for (const bad of [0, '0', -1, 2.5, 'ten', '', true]) {
+      expect(() => concurrency(bad)).toThrow(
+        'bad CDK context: ferry:webhookConcurrency: must be a whole number of at least 1, or none',
+      );
+    }
   });
 
   it('refuses a cluster listed twice', () => {

@@ -45,6 +45,7 @@ export function synthStack(
     clusters: config.clusters,
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     ...(config.github ? { github: config.github } : {}),
+    ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
   });
   return { template: Template.fromStack(stack), stack, app };
 }

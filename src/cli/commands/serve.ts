@@ -9,8 +9,10 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApplicationFunction, createNodeMiddleware, Probot, run } from 'probot';
+import { type ApplicationFunction, Probot, run } from 'probot';
 import { type AppConfig, AppConfigError, loadAppConfig } from '../../app-config/load-app-config.ts';
+import { createWebhookHandler, MAX_WEBHOOK_BYTES } from '../create-webhook-handler.ts';
+import { createDeliveryLog } from '../delivery-log.ts';
 import { parseArgs } from '../parse-args.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -47,8 +49,16 @@ export interface ServeOptions {
   app?: ApplicationFunction;
 }
 
-/** Starts Probot's webhook middleware on a plain Node HTTP server (port 0 picks a free port). */
-export async function startServer(config: AppConfig, app: ApplicationFunction): Promise<RunningServer> {
+/**
+ * Serves the App on a plain Node HTTP server (port 0 picks a free port). Webhooks go through
+ * Ferry's own endpoint (create-webhook-handler.ts: body cap, signature, duplicate deliveries),
+ * then to Probot's `receive`.
+ */
+export async function startServer(
+  config: AppConfig,
+  app: ApplicationFunction,
+  options: { maxBodyBytes?: number } = {},
+): Promise<RunningServer> {
   const probot = new Probot({
     appId: config.appId,
     privateKey: config.privateKey,
@@ -56,20 +66,21 @@ export async function startServer(config: AppConfig, app: ApplicationFunction): 
     baseUrl: config.baseUrl,
     logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
   });
-  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: config.webhookPath });
+  await probot.load(app);
+  const webhooks = createWebhookHandler({
+    probot,
+    secret: config.webhookSecret,
+    path: config.webhookPath,
+    deliveries: createDeliveryLog(),
+    log: probot.log,
+    maxBytes: options.maxBodyBytes ?? MAX_WEBHOOK_BYTES,
+  });
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/ping') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
       return;
     }
-    Promise.resolve(
-      middleware(req, res, () => {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-      }),
-    ).catch((err: unknown) => {
-      probot.log.error({ err }, 'webhook handling failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    if (!webhooks(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

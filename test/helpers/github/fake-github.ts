@@ -48,6 +48,7 @@ export interface FakePull {
   merged: boolean;
   merged_at: string | null;
   merge_commit_sha: string | null;
+  body?: string | null;
   user: FakeUser;
   head: { ref: string; sha: string; repo: { full_name: string; fork: boolean } | null };
   base: { ref: string; sha: string; repo: { full_name: string; fork: boolean } };
@@ -121,7 +122,7 @@ export class FakeGitHub {
   readonly checkRuns: FakeCheckRun[] = [];
   readonly deployments: FakeDeployment[] = [];
   readonly statuses: FakeDeploymentStatus[] = [];
-  readonly revertPulls: { number: number; revertOf: string; title: string; url: string }[] = [];
+  readonly revertPulls: { number: number; revertOf: string; title: string; body: string; url: string }[] = [];
   /** login → `admin` | `maintain` | `write` | `triage` | `read` | `none`. */
   readonly permissions = new Map<string, string>();
   /** `owner/repo@ref` → gzip tarball. */
@@ -539,6 +540,17 @@ export class FakeGitHub {
           },
         };
       },
+      'pulls/list': (req) => {
+        const state = req.query.get('state') ?? 'open';
+        const sort = req.query.get('sort') ?? 'created';
+        if (sort !== 'created') this.problems.push(`pulls/list: sort=${sort} is not modelled by the fake`);
+        // GitHub's default direction is desc for sort=created; pull numbers grow with creation time.
+        const desc = (req.query.get('direction') ?? 'desc') === 'desc';
+        const list = [...this.pulls.values()]
+          .filter((p) => state === 'all' || p.state === state)
+          .sort((a, b) => (desc ? b.number - a.number : a.number - b.number));
+        return this.#page(list, req);
+      },
       'pulls/get': ({ params }) => {
         const pull = this.pulls.get(Number(params.pull_number));
         return pull ? { status: 200, body: pull } : notFound(`pull ${params.pull_number}`);
@@ -621,7 +633,18 @@ export class FakeGitHub {
         }
         const number = 1000 + this.revertPulls.length + 1;
         const url = `https://github.com/acme/ml-platform/pull/${number}`;
-        this.revertPulls.push({ number, revertOf: pull.node_id, title: String(input.title ?? ''), url });
+        const title = String(input.title ?? '');
+        const revertBody = String(input.body ?? '');
+        this.revertPulls.push({ number, revertOf: pull.node_id, title, body: revertBody, url });
+        // GitHub opens it as a pull request of the App (a bot), on a `revert-…` branch.
+        this.addPull({
+          number,
+          title,
+          body: revertBody,
+          user: { login: BOT.login, type: BOT.type },
+          head: { ref: `revert-${pull.number}-${pull.head.ref}`, sha: '4'.repeat(40), repo: pull.base.repo },
+          base: { ...pull.base },
+        });
         return {
           status: 200,
           body: { data: { revertPullRequest: { revertPullRequest: { number, url } } } },
