@@ -46,6 +46,7 @@ function deps(kubeconfig: string, repo: FakeRepo): AgentDeps {
     fetchRevision: ({ revision }) => repo.checkout(revision),
     loadConfig,
     check: checkTarget,
+    trust: { repositories: ['acme/models'] },
     namespace: 'ferry-system',
     log: createLogger({ level: 'silent' }),
     metrics: new AgentMetrics(),

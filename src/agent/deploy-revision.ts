@@ -13,6 +13,7 @@ import {
 } from './prepare-objects.ts';
 import { describeEntry, pruneObjects } from './prune-objects.ts';
 import { formatBlockingFindings, type RenderedRevision, renderRevision } from './render-revision.ts';
+import { isSameKinds, type KindRef, mergeKinds } from './target-state.ts';
 
 export interface DeployCounts {
   applied: number;
@@ -27,6 +28,8 @@ export type DeployOutcome =
       objects: DesiredObject[];
       counts: DeployCounts;
       inventory: InventoryEntry[];
+      /** The kinds (per namespace) the target's objects now have: the ApplySet parent's record. */
+      kinds: KindRef[];
       notes: string[];
     }
   | {
@@ -38,6 +41,8 @@ export type DeployOutcome =
       counts?: DeployCounts;
       /** The inventory to keep (what was there plus what got applied; nothing was pruned). */
       inventory?: InventoryEntry[];
+      /** The kinds to keep listing (what was there plus what got applied). */
+      kinds?: KindRef[];
     };
 
 async function resolveScopes(deps: AgentDeps, rendered: RenderedRevision): Promise<Map<string, boolean>> {
@@ -66,6 +71,16 @@ function mergeInventory(a: readonly InventoryEntry[], b: readonly InventoryEntry
   const byKey = new Map<string, InventoryEntry>();
   for (const e of [...a, ...b]) byKey.set(objectKey(e), e);
   return [...byKey.values()];
+}
+
+function kindsOf(objects: readonly { apiVersion: string; kind: string; namespace?: string }[]): KindRef[] {
+  return mergeKinds(
+    objects.map((o) => ({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+    })),
+  );
 }
 
 function formatFailures(failures: readonly ApplyFailure[]): string {
@@ -101,8 +116,11 @@ export async function deployRevision(
     repository: string;
     revision: string;
     allowMassPrune: boolean;
-    /** The inventory to prune against (default: the Sync's status). */
-    inventory?: readonly InventoryEntry[];
+    /** Where the target's objects may be (the ApplySet parent's kinds): its members there are the inventory. */
+    kinds: readonly KindRef[];
+    applySetId: string;
+    /** Records a superset of the kinds before anything is applied, so an interrupted apply is found again. */
+    recordKinds: (kinds: KindRef[]) => Promise<void>;
   },
 ): Promise<DeployOutcome> {
   const targetName = opts.sync.spec.target;
@@ -118,13 +136,12 @@ export async function deployRevision(
   if (rendered.failed || rendered.findings.some((f) => f.severity === 'error')) {
     return { ok: false, stage: 'render', target, message: formatBlockingFindings(rendered.findings) };
   }
-  const previous = opts.inventory ?? opts.sync.status?.inventory ?? [];
   if (rendered.resources.length === 0) {
     return {
       ok: false,
       stage: 'render',
       target,
-      message: `the render of ${target.path || '.'} is empty: nothing applied, and nothing pruned (${previous.length} object(s) kept)`,
+      message: `the render of ${target.path || '.'} is empty: nothing applied, and nothing pruned`,
     };
   }
 
@@ -134,6 +151,7 @@ export async function deployRevision(
     objects = prepareObjects({
       resources: rendered.resources,
       targetName,
+      applySetId: opts.applySetId,
       defaultNamespace: target.namespace,
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}|${kind}`),
     });
@@ -150,8 +168,11 @@ export async function deployRevision(
       message: `the render has duplicate objects: ${dups.join(', ')}`,
     };
 
-  const live = await listLive({ client: deps.client, kinds: [...objects, ...previous], targetName });
-  const inventory = mergeInventory(previous, orphansOf(live, previous));
+  const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
+  // The inventory is what carries the target's label where it may be: no list kept in one object.
+  const inventory = orphansOf(live, []);
+  const desiredKinds = kindsOf(objects);
+  const allKinds = mergeKinds(opts.kinds, desiredKinds);
   const desiredKeys = new Set(objects.map(objectKey));
   const plan = target.prune
     ? planPrune({
@@ -161,7 +182,9 @@ export async function deployRevision(
         allowMassPrune: opts.allowMassPrune,
       })
     : { remove: [] };
-  if (plan.refused) return { ok: false, stage: 'prune-refused', target, message: plan.refused, inventory };
+  if (plan.refused)
+    return { ok: false, stage: 'prune-refused', target, message: plan.refused, inventory, kinds: allKinds };
+  if (!isSameKinds(allKinds, opts.kinds)) await opts.recordKinds(allKinds);
 
   const applied = await applyObjects({
     client: deps.client,
@@ -185,6 +208,7 @@ export async function deployRevision(
       message: formatFailures(applied.failures),
       counts,
       inventory: mergeInventory(inventory, appliedInventory),
+      kinds: allKinds,
     };
   }
 
@@ -204,6 +228,7 @@ export async function deployRevision(
       appliedInventory,
       pruned.failures.map((f) => f.entry),
     ),
+    kinds: mergeKinds(desiredKinds, kindsOf(pruned.failures.map((f) => f.entry))),
     notes,
   };
 }

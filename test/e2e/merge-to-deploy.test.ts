@@ -166,6 +166,7 @@ describe('merge to deploy', () => {
       fetchRevision: createFetchRevision(github),
       loadConfig,
       check: checkTarget,
+      trust: { repositories: [REPO] },
       namespace: 'ferry-system',
       log: createLogger({ level: 'silent' }),
       metrics: new AgentMetrics(),

@@ -7,7 +7,7 @@ import { createAgentGitHub } from '../../agent/agent-github.ts';
 import { startAgentServer } from '../../agent/agent-server.ts';
 import { createClusterClient } from '../../agent/cluster-client.ts';
 import { createFetchRevision } from '../../agent/fetch-revision.ts';
-import { loadAgentEnv } from '../../agent/load-agent-env.ts';
+import { loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
 import { createLogger } from '../../agent/logger.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import { parseDuration } from '../../agent/parse-duration.ts';
@@ -30,7 +30,8 @@ Watches the Sync objects in NS (default ${SYNC_NAMESPACE}) and applies the revis
   --resync         self-heal interval (default 5m)
   --poll           branch-head poll interval, the fallback for a missed signal (default 1m; 0 = off)
   --metrics-port   port for /metrics and /healthz (default 8080; 0 = off)
-GitHub credentials: APP_ID + PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN.`;
+GitHub credentials: APP_ID + PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN.
+Trust: FERRY_REPOSITORIES (owner/repo, comma-separated; required), FERRY_TARGETS (optional).`;
 
 export interface AgentCommandOverrides {
   env?: NodeJS.ProcessEnv;
@@ -86,6 +87,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     ...(flags.context ? { context: flags.context } : {}),
     inCluster,
   });
+  const trust = overrides.deps?.trust ?? loadAgentTrust(env);
   const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
   const agentEnv = needsGitHub ? loadAgentEnv(env) : undefined;
   const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
@@ -101,6 +103,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     fetchRevision: createFetchRevision(github),
     loadConfig,
     check: checkTarget,
+    trust,
     namespace: flags.namespace,
     log,
     metrics: new AgentMetrics(),
