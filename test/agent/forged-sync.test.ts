@@ -68,7 +68,7 @@ describe('forged Syncs', () => {
     expect((await reconcileSync(h.deps, h.sync() as SyncObject, 'event')).result).toBe('healthy');
     const before = applies(h);
 
-    const forged = await createSync(h, 'prod-again', { revision: older, rollback: false });
+    const forged = await createSync(h, 'prod-again', { revision: older, branch: 'main', path: 'deploy' });
     const outcome = await reconcileSync(h.deps, forged, 'event');
     expect(outcome).toMatchObject({ result: 'refused' });
     expect(applies(h)).toBe(before);
