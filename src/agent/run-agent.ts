@@ -8,9 +8,9 @@ import {
   type SyncObject,
 } from '../signal/sync-object.ts';
 import { upsertSync } from '../signal/upsert-sync.ts';
+import { admitSync } from './admit-sync.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { GitHubRequestError } from './agent-github.ts';
-import { admitSync } from './admit-sync.ts';
 import { decidePoll } from './decide-poll.ts';
 import { formatError } from './logger.ts';
 import { sleep } from './map-limit.ts';

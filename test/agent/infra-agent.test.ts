@@ -58,7 +58,7 @@ describe('infra/agent', () => {
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
-  it('defines the Sync CRD that kubectl get syncs prints as target, desired, applied, phase, age', async () => {
+  it('defines the Sync CRD that kubectl get syncs prints as target, desired, applied, phase, held, age', async () => {
     const crd = find(await render(), 'CustomResourceDefinition', 'syncs.ferry.dev');
     expect(crd.spec.group).toBe('ferry.dev');
     expect(crd.spec.scope).toBe('Namespaced');
@@ -70,6 +70,7 @@ describe('infra/agent', () => {
       ['Desired', '.spec.revision'],
       ['Applied', '.status.appliedRevision'],
       ['Phase', '.status.phase'],
+      ['Held', '.status.heldRevision'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
     expect(version.schema.openAPIV3Schema.properties.status.properties.phase.enum).toEqual([

@@ -7,7 +7,7 @@ import { createAgentGitHub } from '../../agent/agent-github.ts';
 import { startAgentServer } from '../../agent/agent-server.ts';
 import { createClusterClient } from '../../agent/cluster-client.ts';
 import { createFetchRevision } from '../../agent/fetch-revision.ts';
-import { loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
+import { AgentEnvError, loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
 import { createLogger } from '../../agent/logger.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import { parseDuration } from '../../agent/parse-duration.ts';
@@ -87,9 +87,21 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     ...(flags.context ? { context: flags.context } : {}),
     inCluster,
   });
-  const trust = overrides.deps?.trust ?? loadAgentTrust(env);
   const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
-  const agentEnv = needsGitHub ? loadAgentEnv(env) : undefined;
+  // Every configuration problem at once: trust and credentials.
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof AgentEnvError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const trust = overrides.deps?.trust ?? attempt(() => loadAgentTrust(env));
+  const agentEnv = needsGitHub ? attempt(() => loadAgentEnv(env)) : undefined;
+  if (problems.length > 0 || !trust) throw new AgentEnvError(problems);
   const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
   const github =
     overrides.deps?.github ??
