@@ -4,13 +4,16 @@
  */
 
 import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { AgentTrust } from '../../agent/admit-sync.ts';
 import type { AgentDeps } from '../../agent/agent-deps.ts';
 import { createAgentGitHub } from '../../agent/agent-github.ts';
 import { startAgentServer } from '../../agent/agent-server.ts';
 import { createClusterClient } from '../../agent/cluster-client.ts';
 import { createFetchRevision } from '../../agent/fetch-revision.ts';
 import { startLeaderElection } from '../../agent/leader-election.ts';
-import { AgentEnvError, loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
+import { type AgentEnv, AgentEnvError, loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
+import type { Logger } from '../../agent/logger.ts';
 import { createLogger } from '../../agent/logger.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import { parseDuration } from '../../agent/parse-duration.ts';
@@ -72,6 +75,28 @@ function parse(argv: string[]) {
   ).values;
 }
 
+/** Trust and credentials from the environment, every problem at once. */
+function loadEnvironment(
+  env: NodeJS.ProcessEnv,
+  overrides: AgentCommandOverrides,
+): { trust: AgentTrust; agentEnv: AgentEnv | undefined } {
+  const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof AgentEnvError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const trust = overrides.deps?.trust ?? attempt(() => loadAgentTrust(env));
+  const agentEnv = needsGitHub ? attempt(() => loadAgentEnv(env)) : undefined;
+  if (problems.length > 0 || !trust) throw new AgentEnvError(problems);
+  return { trust, agentEnv };
+}
+
 export async function agentCommand(argv: string[], overrides: AgentCommandOverrides = {}): Promise<number> {
   const flags = parse(argv);
   const write = overrides.write ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -96,21 +121,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     ...(flags.context ? { context: flags.context } : {}),
     inCluster,
   });
-  const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
-  // Every configuration problem at once: trust and credentials.
-  const problems: string[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (err) {
-      if (!(err instanceof AgentEnvError)) throw err;
-      problems.push(...err.problems);
-      return undefined;
-    }
-  };
-  const trust = overrides.deps?.trust ?? attempt(() => loadAgentTrust(env));
-  const agentEnv = needsGitHub ? attempt(() => loadAgentEnv(env)) : undefined;
-  if (problems.length > 0 || !trust) throw new AgentEnvError(problems);
+  const { trust, agentEnv } = loadEnvironment(env, overrides);
   const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
   const github =
     overrides.deps?.github ??
@@ -147,7 +158,23 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     return failed ? 1 : 0;
   }
 
-  // With leader election only the replica holding the Lease runs the loop; a standby is healthy too.
+  return serveAgent({ deps, resyncMs, pollMs, leaderElect, metricsPort, env, log, kubeConfig, overrides });
+}
+
+/** The long-running agent: with leader election only the replica holding the Lease runs the loop. */
+async function serveAgent(opts: {
+  deps: AgentDeps;
+  resyncMs: number;
+  pollMs: number;
+  leaderElect: boolean;
+  metricsPort: number;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  kubeConfig: KubeConfig;
+  overrides: AgentCommandOverrides;
+}): Promise<number> {
+  const { deps, resyncMs, pollMs, leaderElect, metricsPort, env, log, kubeConfig, overrides } = opts;
+  // A standby is healthy too.
   let agent: RunningAgent | undefined;
   let lost = false;
   let stopWaiting: () => void = () => undefined;
