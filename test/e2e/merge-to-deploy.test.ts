@@ -200,6 +200,8 @@ describe('merge to deploy', () => {
       head: HEAD,
       changed: ['deploy/production/model.yaml', 'deploy/production/legacy.yaml'],
     });
+    // The default branch's config is what the agent trusts for the target's branch.
+    gh.setTree('main', HEAD);
     const kc = new KubeConfig();
     kc.loadFromString(cluster.kubeconfig());
     const signal = createKubeconfigSignal({ kubeConfig: kc });
