@@ -1,4 +1,5 @@
 import type { FerryConfig, Finding, Resource, Severity, Target } from '../types.ts';
+import type { AgentTrust } from './admit-sync.ts';
 import type { AgentGitHub } from './agent-github.ts';
 import type { ClusterClient } from './cluster-client.ts';
 import type { Logger } from './logger.ts';
@@ -35,6 +36,8 @@ export interface AgentDeps {
   fetchRevision: FetchRevision;
   loadConfig: LoadConfig;
   check: CheckTarget;
+  /** The repositories (and targets) the admin trusts: install-time config, never a signal. */
+  trust: AgentTrust;
   /** Where the Syncs (and the agent's events) live. */
   namespace: string;
   log: Logger;

@@ -23,6 +23,13 @@ export type DeploymentState =
 export interface AgentGitHub {
   compare(opts: { repository: string; base: string; head: string }): Promise<CompareStatus>;
   getBranchHead(opts: { repository: string; branch: string }): Promise<string>;
+  /**
+   * `.github/ferry.yml` (or `.yaml`) on the repository's default branch: what the admin's trust in the
+   * repository means (a signal cannot pick another branch or path). `text` is undefined without a file.
+   */
+  getDefaultConfig(opts: {
+    repository: string;
+  }): Promise<{ defaultBranch: string; text: string | undefined }>;
   downloadTarball(opts: { repository: string; revision: string }): Promise<Readable>;
   /** A Deployment for a sync nobody announced (`ferry sync`, the branch poll), in the App's payload format. */
   createDeployment(opts: {
@@ -159,6 +166,35 @@ export function createAgentGitHub(opts: AgentGitHubOptions): AgentGitHub {
       } catch (err) {
         throw wrap(`head of ${repository}@${branch}`, err);
       }
+    },
+
+    async getDefaultConfig({ repository }) {
+      const { owner, repo } = split(repository);
+      let octokit: Octokit;
+      let defaultBranch: string;
+      try {
+        octokit = await clientFor(repository);
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+        defaultBranch = data.default_branch;
+      } catch (err) {
+        throw wrap(`repository ${repository}`, err);
+      }
+      for (const path of ['.github/ferry.yml', '.github/ferry.yaml']) {
+        try {
+          const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+            owner,
+            repo,
+            path,
+            ref: defaultBranch,
+          });
+          if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) continue;
+          return { defaultBranch, text: Buffer.from(data.content, 'base64').toString('utf8') };
+        } catch (err) {
+          if (statusOf(err) === 404) continue;
+          throw wrap(`${path} of ${repository}@${defaultBranch}`, err);
+        }
+      }
+      return { defaultBranch, text: undefined };
     },
 
     async downloadTarball({ repository, revision }) {

@@ -16,11 +16,19 @@ export function decidePoll(opts: {
   desired: string;
   rollback: boolean;
   lastPolledHead: string | undefined;
-  /** compare(desired...head), asked only when needed. */
-  order: () => Promise<CompareStatus>;
+  /** The target's held (rolled-back) revision: the poll never signals it or anything not newer. */
+  held?: string | undefined;
+  /** compare(base...head), asked only when needed. */
+  order: (base: string) => Promise<CompareStatus>;
 }): Promise<PollDecision> | PollDecision {
   if (opts.head === opts.lastPolledHead) return { signal: false, record: false };
-  if (opts.head === opts.desired) return { signal: false, record: true };
+  if (opts.head === opts.desired || opts.head === opts.held) return { signal: false, record: true };
   if (opts.lastPolledHead === undefined && opts.rollback) return { signal: false, record: true };
-  return opts.order().then((order) => ({ signal: order === 'ahead', record: true }));
+  const { held } = opts;
+  const newer = opts.order(opts.desired).then((order) => order === 'ahead');
+  if (!held) return newer.then((signal) => ({ signal, record: true }));
+  return newer.then(async (ahead) => ({
+    signal: ahead && (await opts.order(held)) === 'ahead',
+    record: true,
+  }));
 }

@@ -15,6 +15,7 @@ import {
 } from './prepare-objects.ts';
 import { describeEntry, pruneObjects } from './prune-objects.ts';
 import { formatBlockingFindings, type RenderedRevision, renderRevision } from './render-revision.ts';
+import { isSameKinds, type KindRef, mergeKinds } from './target-state.ts';
 import type { HealthResult } from './wait-for-health.ts';
 
 export interface DeployCounts {
@@ -30,6 +31,8 @@ export type DeployOutcome =
       objects: DesiredObject[];
       counts: DeployCounts;
       inventory: InventoryEntry[];
+      /** The kinds (per namespace) the target's objects now have: the ApplySet parent's record. */
+      kinds: KindRef[];
       notes: string[];
       /**
        * Set when a new revision was deployed: waves were applied in order, each healthy before the next,
@@ -46,6 +49,8 @@ export type DeployOutcome =
       counts?: DeployCounts;
       /** The inventory to keep (what was there plus what got applied; nothing was pruned). */
       inventory?: InventoryEntry[];
+      /** The kinds to keep listing (what was there plus what got applied). */
+      kinds?: KindRef[];
     };
 
 async function resolveScopes(deps: AgentDeps, rendered: RenderedRevision): Promise<Map<string, boolean>> {
@@ -74,6 +79,16 @@ function mergeInventory(a: readonly InventoryEntry[], b: readonly InventoryEntry
   const byKey = new Map<string, InventoryEntry>();
   for (const e of [...a, ...b]) byKey.set(objectKey(e), e);
   return [...byKey.values()];
+}
+
+function kindsOf(objects: readonly { apiVersion: string; kind: string; namespace?: string }[]): KindRef[] {
+  return mergeKinds(
+    objects.map((o) => ({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+    })),
+  );
 }
 
 function formatFailures(failures: readonly ApplyFailure[]): string {
@@ -108,9 +123,14 @@ export async function deployRevision(
     sync: SyncObject;
     repository: string;
     revision: string;
+    /** The target's applied revision before this deploy (its state): none is a first install. */
+    appliedRevision: string | undefined;
     allowMassPrune: boolean;
-    /** The inventory to prune against (default: the Sync's status). */
-    inventory?: readonly InventoryEntry[];
+    /** Where the target's objects may be (the ApplySet parent's kinds): its members there are the inventory. */
+    kinds: readonly KindRef[];
+    applySetId: string;
+    /** Records a superset of the kinds before anything is applied, so an interrupted apply is found again. */
+    recordKinds: (kinds: KindRef[]) => Promise<void>;
   },
 ): Promise<DeployOutcome> {
   const targetName = opts.sync.spec.target;
@@ -126,13 +146,12 @@ export async function deployRevision(
   if (rendered.failed || rendered.findings.some((f) => f.severity === 'error')) {
     return { ok: false, stage: 'render', target, message: formatBlockingFindings(rendered.findings) };
   }
-  const previous = opts.inventory ?? opts.sync.status?.inventory ?? [];
   if (rendered.resources.length === 0) {
     return {
       ok: false,
       stage: 'render',
       target,
-      message: `the render of ${target.path || '.'} is empty: nothing applied, and nothing pruned (${previous.length} object(s) kept)`,
+      message: `the render of ${target.path || '.'} is empty: nothing applied, and nothing pruned`,
     };
   }
 
@@ -142,6 +161,7 @@ export async function deployRevision(
     objects = prepareObjects({
       resources: rendered.resources,
       targetName,
+      applySetId: opts.applySetId,
       defaultNamespace: target.namespace,
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}|${kind}`),
     });
@@ -150,7 +170,7 @@ export async function deployRevision(
     throw err;
   }
   // A new revision runs Helm hooks and waits wave by wave; a resync of the applied one does neither.
-  const appliedRevision = opts.sync.status?.appliedRevision;
+  const appliedRevision = opts.appliedRevision;
   const event: HookEvent | undefined =
     opts.revision === appliedRevision ? undefined : appliedRevision ? 'upgrade' : 'install';
   let plan: WavePlan;
@@ -169,8 +189,11 @@ export async function deployRevision(
       message: `the render has duplicate objects: ${dups.join(', ')}`,
     };
 
-  const live = await listLive({ client: deps.client, kinds: [...objects, ...previous], targetName });
-  const inventory = mergeInventory(previous, orphansOf(live, previous));
+  const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
+  // The inventory is what carries the target's label where it may be: no list kept in one object.
+  const inventory = orphansOf(live, []);
+  const desiredKinds = kindsOf(objects);
+  const allKinds = mergeKinds(opts.kinds, desiredKinds);
   const desiredKeys = new Set(objects.map(objectKey));
   const prunePlan = target.prune
     ? planPrune({
@@ -181,7 +204,8 @@ export async function deployRevision(
       })
     : { remove: [] };
   if (prunePlan.refused)
-    return { ok: false, stage: 'prune-refused', target, message: prunePlan.refused, inventory };
+    return { ok: false, stage: 'prune-refused', target, message: prunePlan.refused, inventory, kinds: allKinds };
+  if (!isSameKinds(allKinds, opts.kinds)) await opts.recordKinds(allKinds);
 
   const applied = await applyWaves({
     client: deps.client,
@@ -208,6 +232,7 @@ export async function deployRevision(
       message: formatFailures(applied.failures),
       counts,
       inventory: mergeInventory(inventory, appliedInventory),
+      kinds: allKinds,
     };
   }
 
@@ -220,6 +245,7 @@ export async function deployRevision(
       objects: waved,
       counts,
       inventory: mergeInventory(inventory, appliedInventory),
+      kinds: allKinds,
       notes: applied.notes,
       health: applied.health,
     };
@@ -242,6 +268,7 @@ export async function deployRevision(
       appliedInventory,
       pruned.failures.map((f) => f.entry),
     ),
+    kinds: mergeKinds(desiredKinds, kindsOf(pruned.failures.map((f) => f.entry))),
     notes,
     ...(applied.health ? { health: applied.health } : {}),
   };

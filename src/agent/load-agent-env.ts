@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { AgentTrust } from './admit-sync.ts';
 import type { GitHubAuth } from './agent-github.ts';
 import type { LogLevel } from './logger.ts';
 
@@ -82,4 +83,34 @@ export function loadAgentEnv(
     ...(e.GHE_HOST ? { baseUrl: `${e.GHE_PROTOCOL ?? 'https'}://${e.GHE_HOST}/api/v3` } : {}),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const TARGET = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/**
+ * What the admin trusts, from the agent's install-time environment (infra/agent/deployment.yaml):
+ * FERRY_REPOSITORIES (owner/repo, comma-separated, required) and FERRY_TARGETS (target names, optional).
+ */
+export function loadAgentTrust(env: NodeJS.ProcessEnv = process.env): AgentTrust {
+  const problems: string[] = [];
+  const repositories = listOf(env.FERRY_REPOSITORIES);
+  if (repositories.length === 0)
+    problems.push(
+      'FERRY_REPOSITORIES is not set: list the repositories this agent deploys (owner/repo, comma-separated) in infra/agent/deployment.yaml',
+    );
+  for (const r of repositories)
+    if (!REPOSITORY.test(r)) problems.push(`FERRY_REPOSITORIES: '${r}' is not owner/repo`);
+  const targets = listOf(env.FERRY_TARGETS);
+  for (const t of targets)
+    if (!TARGET.test(t) || t.length > 63) problems.push(`FERRY_TARGETS: '${t}' is not a target name`);
+  if (problems.length > 0) throw new AgentEnvError(problems);
+  return { repositories, ...(targets.length > 0 ? { targets } : {}) };
 }

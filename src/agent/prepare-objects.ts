@@ -2,6 +2,7 @@ import { isClusterScoped } from '../manifest/resource-id.ts';
 import type { InventoryEntry } from '../signal/sync-object.ts';
 import type { KubeObject, Resource } from '../types.ts';
 import { TARGET_LABEL } from './labels.ts';
+import { APPLYSET_PART_OF_LABEL } from './target-state.ts';
 
 /** One object the agent will apply, with its identity as the API server will see it. */
 export interface DesiredObject {
@@ -53,6 +54,8 @@ export class UnknownKindError extends Error {
 export function prepareObjects(opts: {
   resources: readonly Resource[];
   targetName: string;
+  /** The target's ApplySet id: members carry it as `applyset.kubernetes.io/part-of`. */
+  applySetId?: string;
   defaultNamespace: string | undefined;
   scopeOf: ScopeOf;
 }): DesiredObject[] {
@@ -87,6 +90,7 @@ export function prepareObjects(opts: {
     metadata.labels = {
       ...((metadata.labels ?? {}) as Record<string, string>),
       [TARGET_LABEL]: opts.targetName,
+      ...(opts.applySetId ? { [APPLYSET_PART_OF_LABEL]: opts.applySetId } : {}),
     };
     object.metadata = metadata;
     return {

@@ -1,18 +1,23 @@
-import {
-  FIELD_MANAGER,
-  type InventoryEntry,
-  type SyncObject,
-  type SyncPhase,
-  type SyncStatus,
-} from '../signal/sync-object.ts';
+import { FIELD_MANAGER, type SyncObject, type SyncPhase, type SyncStatus } from '../signal/sync-object.ts';
 import type { Target } from '../types.ts';
+import { admitSync } from './admit-sync.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import type { DeploymentState } from './agent-github.ts';
+import { decideHold } from './decide-hold.ts';
 import { type DeployOutcome, deployRevision } from './deploy-revision.ts';
+import { loadTrackedTarget } from './load-tracked-target.ts';
 import { formatError } from './logger.ts';
 import type { SyncResult } from './metrics.ts';
 import { recordEvent, type SyncEvent } from './record-event.ts';
 import { appendHistory, conditionsFor, truncateError } from './sync-status.ts';
+import {
+  applySetIdFor,
+  isSameKinds,
+  type KindRef,
+  loadTargetState,
+  saveTargetState,
+  type TargetState,
+} from './target-state.ts';
 import { verifyRevision } from './verify-revision.ts';
 import { waitForHealth } from './wait-for-health.ts';
 
@@ -147,12 +152,45 @@ function describeCounts(c: { applied: number; unchanged: number; pruned: number 
   return `${c.applied} applied, ${c.unchanged} unchanged, ${c.pruned} pruned`;
 }
 
+/** Saves the target's state (the ApplySet parent) and mirrors it in the Sync status for `kubectl get syncs`. */
+function saveState(deps: AgentDeps, target: string, state: TargetState): Promise<void> {
+  return saveTargetState(deps.client, { target, namespace: deps.namespace, state });
+}
+
+/** The status fields that mirror the target's state (null clears; the inventory no longer lives here). */
+function mirrorOf(state: TargetState): Record<string, unknown> {
+  return {
+    appliedRevision: state.appliedRevision ?? null,
+    lastHealthyRevision: state.lastHealthyRevision ?? null,
+    heldRevision: state.heldRevision ?? null,
+    repository: state.repository ?? null,
+    branch: state.branch ?? null,
+    inventory: null,
+  };
+}
+
 async function deployAndMeasure(
   deps: AgentDeps,
-  opts: Parameters<typeof deployRevision>[1],
+  opts: {
+    sync: SyncObject;
+    repository: string;
+    revision: string;
+    allowMassPrune: boolean;
+    state: TargetState;
+  },
 ): Promise<DeployOutcome> {
   const started = Date.now();
-  const outcome = await deployRevision(deps, opts);
+  const target = opts.sync.spec.target;
+  const outcome = await deployRevision(deps, {
+    sync: opts.sync,
+    repository: opts.repository,
+    revision: opts.revision,
+    appliedRevision: opts.state.appliedRevision,
+    allowMassPrune: opts.allowMassPrune,
+    kinds: opts.state.kinds,
+    applySetId: applySetIdFor(target, deps.namespace),
+    recordKinds: (kinds: KindRef[]) => saveState(deps, target, { ...opts.state, kinds }),
+  });
   deps.metrics.recordApplyDuration((Date.now() - started) / 1000);
   if (outcome.ok || outcome.inventory)
     deps.metrics.setManaged(
@@ -171,7 +209,8 @@ async function rollBack(
     healthMessage: string;
     lastHealthy: string;
     target: Target;
-    inventory: InventoryEntry[];
+    /** The state after the failed revision was applied (its kinds included, so its additions are pruned). */
+    state: TargetState;
   },
 ): Promise<ReconcileOutcome> {
   const { sync } = report;
@@ -181,9 +220,11 @@ async function rollBack(
     repository: report.repository,
     revision: opts.lastHealthy,
     allowMassPrune: true,
-    inventory: opts.inventory,
+    state: opts.state,
   });
   if (!back.ok) {
+    const failedState: TargetState = { ...opts.state, kinds: back.kinds ?? opts.state.kinds };
+    await saveState(deps, sync.spec.target, failedState);
     const message = `health failed on ${short(opts.failed)} (${opts.healthMessage}); rollback to ${short(opts.lastHealthy)} failed: ${back.message}`;
     await event(deps, sync, { type: 'Warning', reason: 'RollbackFailed', message });
     await deploymentStatus(deps, report, 'failure', message);
@@ -198,11 +239,18 @@ async function rollBack(
         revision: opts.failed,
         now: deps.now(),
         error: message,
-        extra: { appliedRevision: opts.failed },
+        extra: mirrorOf(failedState),
       }),
     );
     return { result: 'degraded', phase: 'Degraded', message };
   }
+  const backState: TargetState = {
+    ...opts.state,
+    appliedRevision: opts.lastHealthy,
+    heldRevision: opts.failed,
+    kinds: back.kinds,
+  };
+  await saveState(deps, sync.spec.target, backState);
   const health =
     back.health ??
     (await waitForHealth({
@@ -232,13 +280,9 @@ async function rollBack(
       now: deps.now(),
       error: message,
       extra: {
-        appliedRevision: opts.lastHealthy,
-        heldRevision: opts.failed,
+        ...mirrorOf(backState),
         lastAppliedAt: time(deps.now()),
         counts: back.counts,
-        inventory: back.inventory,
-        branch: back.target.branch,
-        repository: report.repository,
         history: appendHistory(
           appendHistory(sync.status?.history, {
             revision: opts.failed,
@@ -254,41 +298,92 @@ async function rollBack(
   return { result: 'rolled_back', phase: 'RolledBack', message };
 }
 
-/** A new revision was requested: verify, apply, prune, wait for health, report everywhere. */
-async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<ReconcileOutcome> {
+/** The checks before anything is applied: trust, the target's state, the hold, the branch and order. */
+async function admitRequest(
+  deps: AgentDeps,
+  sync: SyncObject,
+): Promise<
+  { refused: ReconcileOutcome } | { report: Report; state: TargetState; branch: string; lift: boolean }
+> {
   const { spec } = sync;
-  const status = sync.status ?? {};
-  const repository = status.repository ?? spec.repository;
+  const admission = admitSync(sync, deps.trust);
+  if (!admission.ok) {
+    // No GitHub call for a Sync the agent does not trust: its repository may not be one we serve.
+    const report: Report = { sync, repository: spec.repository, deploymentId: undefined };
+    return { refused: await refuse(deps, report, admission.reason, admission.message) };
+  }
+  const { state } = await loadTargetState(deps.client, {
+    target: spec.target,
+    namespace: deps.namespace,
+    sync,
+  });
+  const repository = state.repository ?? spec.repository;
   const report: Report = { sync, repository, deploymentId: spec.deploymentId };
-  if (spec.repository !== repository) {
-    return refuse(
-      deps,
-      report,
-      'RepositoryChanged',
-      `the Sync asks for ${spec.repository} but this target deploys ${repository}; delete the Sync to re-point it`,
-    );
+  if (spec.repository.toLowerCase() !== repository.toLowerCase()) {
+    return {
+      refused: await refuse(
+        deps,
+        report,
+        'RepositoryChanged',
+        `the Sync asks for ${spec.repository} but this target deploys ${repository}; delete the target's state (ConfigMap ferry-target-${spec.target}) to re-point it`,
+      ),
+    };
   }
-  if (spec.revision === status.heldRevision && !spec.rollback) {
-    return refuse(
-      deps,
-      report,
-      'Held',
-      `${short(spec.revision)} was rolled back after failing health; a newer commit (or an explicit rollback request) releases the hold`,
-      'Held',
-    );
-  }
-  const branch = status.branch ?? spec.branch;
-  if (!branch)
-    return refuse(deps, report, 'NoBranch', 'the Sync names no branch to verify the revision against');
+  const tracked = await loadTrackedTarget(deps.github, { repository, target: spec.target });
+  if (!tracked.ok) return { refused: await refuse(deps, report, 'NotConfigured', tracked.message) };
+  const branch = tracked.target.branch;
+  const held = state.heldRevision;
+  const hold = decideHold({
+    revision: spec.revision,
+    held,
+    rollback: spec.rollback === true,
+    releaseHold: spec.releaseHold === true,
+    order:
+      held && held !== spec.revision && spec.releaseHold !== true
+        ? await deps.github.compare({ repository, base: held, head: spec.revision })
+        : undefined,
+  });
+  if (hold.refuse) return { refused: await refuse(deps, report, 'Held', hold.message, 'Held') };
   const verdict = await verifyRevision({
     github: deps.github,
     repository,
     branch,
     revision: spec.revision,
-    appliedRevision: status.appliedRevision,
+    appliedRevision: state.appliedRevision,
     rollback: spec.rollback === true,
   });
-  if (!verdict.ok) return refuse(deps, report, verdict.reason, verdict.message);
+  if (!verdict.ok) return { refused: await refuse(deps, report, verdict.reason, verdict.message) };
+  return { report, state: { ...state, repository, branch }, branch, lift: hold.lift };
+}
+
+/**
+ * The hold after an applied request. Pure. An explicit rollback holds the revision it rolled back from
+ * (or keeps the hold it found); a request that passed the hold because it is newer, or released it, ends it.
+ */
+export function holdAfter(opts: {
+  state: TargetState;
+  revision: string;
+  rollback: boolean;
+  lift: boolean;
+}): string | undefined {
+  const { state } = opts;
+  if (opts.rollback) {
+    if (state.heldRevision && !opts.lift) return state.heldRevision;
+    return state.appliedRevision && state.appliedRevision !== opts.revision
+      ? state.appliedRevision
+      : undefined;
+  }
+  return opts.lift ? undefined : state.heldRevision;
+}
+
+/** A new revision was requested: verify, apply, prune, wait for health, report everywhere. */
+async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<ReconcileOutcome> {
+  const { spec } = sync;
+  const status = sync.status ?? {};
+  const admitted = await admitRequest(deps, sync);
+  if ('refused' in admitted) return admitted.refused;
+  const { report, state, branch } = admitted;
+  const { repository } = report;
 
   if (report.deploymentId === undefined) {
     try {
@@ -325,6 +420,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
     repository,
     revision: spec.revision,
     allowMassPrune: spec.allowMassPrune === true,
+    state,
   });
   if (!outcome.ok) {
     const reason =
@@ -333,9 +429,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
         : outcome.stage === 'prune-refused'
           ? 'PruneRefused'
           : 'ApplyFailed';
-    const extra = outcome.inventory
-      ? { inventory: outcome.inventory, ...(outcome.counts ? { counts: outcome.counts } : {}) }
-      : {};
+    if (outcome.kinds) await saveState(deps, spec.target, { ...state, kinds: outcome.kinds });
     await event(deps, sync, { type: 'Warning', reason, message: outcome.message });
     await deploymentStatus(deps, report, 'failure', outcome.message);
     await patchStatus(
@@ -349,7 +443,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
         revision: spec.revision,
         now: deps.now(),
         error: outcome.message,
-        extra,
+        extra: outcome.counts ? { counts: outcome.counts } : {},
       }),
     );
     return { result: 'failed', phase: 'Failed', message: outcome.message };
@@ -360,6 +454,19 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
     message: `applied ${short(spec.revision)}: ${describeCounts(outcome.counts)}${outcome.notes.length ? `; ${outcome.notes.join('; ')}` : ''}`,
   });
 
+  const heldRevision = holdAfter({
+    state,
+    revision: spec.revision,
+    rollback: spec.rollback === true,
+    lift: admitted.lift,
+  });
+  const appliedState: TargetState = {
+    ...state,
+    appliedRevision: spec.revision,
+    kinds: outcome.kinds,
+    ...(heldRevision ? { heldRevision } : { heldRevision: undefined }),
+  };
+  await saveState(deps, spec.target, appliedState);
   // Waves are waited for as they are applied (deployRevision); the rest here.
   const health =
     outcome.health ??
@@ -370,17 +477,13 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
       timeoutMs: outcome.target.healthTimeoutSeconds * 1000,
       pollMs: deps.healthPollMs,
     }));
-  const applied = {
-    appliedRevision: spec.revision,
-    lastAppliedAt: time(deps.now()),
-    counts: outcome.counts,
-    inventory: outcome.inventory,
-    branch: outcome.target.branch,
-    repository,
-  };
+  const applied = { lastAppliedAt: time(deps.now()), counts: outcome.counts };
+  const holding = heldRevision ? `; holding ${short(heldRevision)} (rolled back)` : '';
   if (health.healthy) {
     const seconds = Math.round((Date.now() - started) / 100) / 10;
-    const message = `${short(spec.revision)} healthy in ${seconds}s: ${describeCounts(outcome.counts)}`;
+    const message = `${short(spec.revision)} healthy in ${seconds}s: ${describeCounts(outcome.counts)}${holding}`;
+    const healthyState: TargetState = { ...appliedState, lastHealthyRevision: spec.revision };
+    await saveState(deps, spec.target, healthyState);
     await event(deps, sync, { type: 'Normal', reason: 'Healthy', message });
     await deploymentStatus(deps, report, 'success', message);
     await patchStatus(
@@ -394,7 +497,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
         revision: spec.revision,
         now: deps.now(),
         error: null,
-        extra: { ...applied, lastHealthyRevision: spec.revision, heldRevision: null },
+        extra: { ...applied, ...mirrorOf(healthyState) },
       }),
     );
     return { result: 'healthy', phase: 'Healthy', message };
@@ -404,14 +507,14 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
     reason: 'HealthFailed',
     message: `${short(spec.revision)}: ${health.message}`,
   });
-  const lastHealthy = status.lastHealthyRevision;
+  const lastHealthy = state.lastHealthyRevision;
   if (outcome.target.autoRollback && lastHealthy && lastHealthy !== spec.revision) {
     return rollBack(deps, report, {
       failed: spec.revision,
       healthMessage: health.message,
       lastHealthy,
       target: outcome.target,
-      inventory: outcome.inventory,
+      state: appliedState,
     });
   }
   const message = `${short(spec.revision)} applied but not healthy: ${health.message}`;
@@ -427,7 +530,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
       revision: spec.revision,
       now: deps.now(),
       error: message,
-      extra: applied,
+      extra: { ...applied, ...mirrorOf(appliedState) },
     }),
   );
   return { result: 'degraded', phase: 'Degraded', message };
@@ -435,16 +538,25 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
 
 /** Resync: correct drift from Git at the applied revision (unless the target turns self-heal off). */
 async function selfHeal(deps: AgentDeps, sync: SyncObject): Promise<ReconcileOutcome> {
+  // Only the target's own, trusted Sync drives it; another is refused on its first request.
+  if (!admitSync(sync, deps.trust).ok) return { result: 'unchanged', message: 'not acted on' };
   const status = sync.status ?? {};
-  const revision = status.appliedRevision;
+  const { state, migrated } = await loadTargetState(deps.client, {
+    target: sync.spec.target,
+    namespace: deps.namespace,
+    sync,
+  });
+  const revision = state.appliedRevision;
   if (!revision) return { result: 'unchanged', message: 'nothing applied yet' };
-  const repository = status.repository ?? sync.spec.repository;
+  if (migrated) await saveState(deps, sync.spec.target, state);
+  const repository = state.repository ?? sync.spec.repository;
   const render = deps.cache.get(repository, revision, sync.spec.target);
   if (render && !render.target.selfHeal) return { result: 'unchanged', message: 'self-heal is off' };
-  const outcome = await deployAndMeasure(deps, { sync, repository, revision, allowMassPrune: false });
+  const outcome = await deployAndMeasure(deps, { sync, repository, revision, allowMassPrune: false, state });
   if (!outcome.ok) {
     if (outcome.target && !outcome.target.selfHeal)
       return { result: 'unchanged', message: 'self-heal is off' };
+    if (outcome.kinds) await saveState(deps, sync.spec.target, { ...state, kinds: outcome.kinds });
     await event(deps, sync, { type: 'Warning', reason: 'SelfHealFailed', message: outcome.message });
     await patchStatus(deps, sync, {
       lastError: truncateError(`self-heal of ${short(revision)}: ${outcome.message}`),
@@ -452,13 +564,18 @@ async function selfHeal(deps: AgentDeps, sync: SyncObject): Promise<ReconcileOut
     return { result: 'failed', message: outcome.message };
   }
   if (!outcome.target.selfHeal) return { result: 'unchanged', message: 'self-heal is off' };
+  const healed: TargetState = { ...state, kinds: outcome.kinds };
+  if (!isSameKinds(healed.kinds, state.kinds) || migrated) await saveState(deps, sync.spec.target, healed);
   const drift = outcome.counts.applied + outcome.counts.pruned;
-  if (drift === 0) return { result: 'unchanged', message: `in sync with ${short(revision)}` };
+  if (drift === 0) {
+    if (migrated || status.inventory) await patchStatus(deps, sync, mirrorOf(healed));
+    return { result: 'unchanged', message: `in sync with ${short(revision)}` };
+  }
   const message = `corrected drift from ${short(revision)}: ${describeCounts(outcome.counts)}`;
   await event(deps, sync, { type: 'Normal', reason: 'DriftCorrected', message });
   await patchStatus(deps, sync, {
+    ...mirrorOf(healed),
     counts: outcome.counts,
-    inventory: outcome.inventory,
     lastAppliedAt: time(deps.now()),
     history: appendHistory(status.history, {
       revision,

@@ -8,12 +8,14 @@ import {
   type SyncObject,
 } from '../signal/sync-object.ts';
 import { upsertSync } from '../signal/upsert-sync.ts';
+import { admitSync } from './admit-sync.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { GitHubRequestError } from './agent-github.ts';
 import { decidePoll } from './decide-poll.ts';
 import { formatError } from './logger.ts';
 import { sleep } from './map-limit.ts';
 import { type ReconcileOutcome, type ReconcileTrigger, reconcileSync } from './reconcile-sync.ts';
+import { loadTargetState } from './target-state.ts';
 
 export interface AgentLoopOptions {
   deps: AgentDeps;
@@ -116,23 +118,33 @@ export function isRetryable(err: unknown): boolean {
   return true;
 }
 
-/** Polls each Sync's branch head and signals a newer head through the same path as any signal. */
+/**
+ * Polls each Sync's branch head and signals a newer head through the same path as any signal. Only the
+ * target's own trusted Sync is polled, on the branch its last apply took from the default branch's
+ * config, and never towards a held revision.
+ */
 export async function pollHeads(deps: AgentDeps, names: Iterable<string>): Promise<void> {
   for (const name of names) {
     const sync = await getSync(deps, name);
-    if (!sync || sync.spec.suspend) continue;
+    if (!sync || sync.spec.suspend || !admitSync(sync, deps.trust).ok) continue;
     const status = sync.status ?? {};
-    const branch = status.branch ?? sync.spec.branch;
-    if (!branch) continue;
-    const repository = status.repository ?? sync.spec.repository;
     try {
+      const { state } = await loadTargetState(deps.client, {
+        target: sync.spec.target,
+        namespace: deps.namespace,
+        sync,
+      });
+      const branch = state.branch;
+      if (!branch) continue;
+      const repository = state.repository ?? sync.spec.repository;
       const head = await deps.github.getBranchHead({ repository, branch });
       const decision = await decidePoll({
         head,
         desired: sync.spec.revision,
         rollback: sync.spec.rollback === true,
         lastPolledHead: status.lastPolledHead,
-        order: () => deps.github.compare({ repository, base: sync.spec.revision, head }),
+        held: state.heldRevision,
+        order: (base) => deps.github.compare({ repository, base, head }),
       });
       if (decision.signal) {
         deps.log.info('branch head is ahead of the Sync: signalling it', { sync: name, head });

@@ -38,6 +38,7 @@ export function formatSyncPatch(request: SyncRequest): { spec: Record<string, un
       rollback: request.rollback === true,
       deploymentId: request.deploymentId ?? null,
       allowMassPrune: request.allowMassPrune === true,
+      releaseHold: request.releaseHold === true,
     },
   };
 }
@@ -54,6 +55,7 @@ export function formatNewSync(request: SyncRequest, namespace: string): SyncObje
     reason: request.reason,
     rollback: request.rollback === true,
     allowMassPrune: request.allowMassPrune === true,
+    releaseHold: request.releaseHold === true,
   };
   if (request.deploymentId !== undefined) spec.deploymentId = request.deploymentId;
   return {
@@ -76,5 +78,6 @@ export function isSameSyncRequest(spec: Partial<SyncSpec> | undefined, request: 
   if (!spec || spec.revision !== request.revision) return false;
   if (request.rollback === true && spec.rollback !== true) return false;
   if (request.allowMassPrune === true && spec.allowMassPrune !== true) return false;
+  if (request.releaseHold === true && spec.releaseHold !== true) return false;
   return true;
 }

@@ -15,6 +15,8 @@ export interface SyncRequest {
   deploymentId?: number;
   /** Lets this one request prune more than the target's `maxPruneShare` of its inventory. */
   allowMassPrune?: boolean;
+  /** Lifts the target's hold (a rolled-back revision) for this request: `ferry sync --release-hold`. */
+  releaseHold?: boolean;
   /** ISO-8601 time of the request; set by the caller (the core takes no clock). */
   requestedAt: string;
 }

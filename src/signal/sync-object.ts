@@ -24,6 +24,8 @@ export interface SyncSpec {
   rollback?: boolean;
   deploymentId?: number;
   allowMassPrune?: boolean;
+  /** This request lifts the target's hold (`ferry sync --release-hold`). */
+  releaseHold?: boolean;
   suspend?: boolean;
 }
 

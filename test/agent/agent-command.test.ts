@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgentServer } from '../../src/agent/agent-server.ts';
-import { AgentEnvError, loadAgentEnv } from '../../src/agent/load-agent-env.ts';
+import { AgentEnvError, loadAgentEnv, loadAgentTrust } from '../../src/agent/load-agent-env.ts';
 import { createLogger } from '../../src/agent/logger.ts';
 import { AgentMetrics } from '../../src/agent/metrics.ts';
 import { agentCommand } from '../../src/cli/commands/agent.ts';
@@ -32,7 +32,7 @@ describe('ferry agent', () => {
   });
 
   const overrides = (extra: object = {}) => ({
-    env: {},
+    env: { FERRY_REPOSITORIES: 'acme/models' },
     write: (l: string) => lines.push(l),
     deps: { github: h.github, fetchRevision: h.deps.fetchRevision, log: createLogger({ level: 'silent' }) },
     ...extra,
@@ -53,7 +53,10 @@ describe('ferry agent', () => {
   it('--once exits 1 when a Sync fails, and reads KUBECONFIG when no flag is given', async () => {
     const merged = h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a') });
     await h.send(h.repo.commitOn(merged, { 'deploy/b.yaml': configMap('b') }));
-    const code = await agentCommand(['--once'], overrides({ env: { KUBECONFIG: kubeconfig } }));
+    const code = await agentCommand(
+      ['--once'],
+      overrides({ env: { KUBECONFIG: kubeconfig, FERRY_REPOSITORIES: 'acme/models' } }),
+    );
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/^prod: refused: commit [0-9a-f]{7} is not on branch main/);
   });
@@ -82,13 +85,32 @@ describe('ferry agent', () => {
 
   it('names every missing GitHub credential at once', async () => {
     const err = await agentCommand(['--once', '--kubeconfig', kubeconfig], {
-      env: {},
+      env: { FERRY_REPOSITORIES: 'acme/models' },
       write: () => undefined,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentEnvError);
     expect((err as AgentEnvError).problems).toEqual([
       'no GitHub credentials: set APP_ID and PRIVATE_KEY (the Ferry App), or GITHUB_TOKEN',
     ]);
+  });
+
+  it('refuses to start without the trusted repositories, named with the credentials problem', async () => {
+    const err = await agentCommand(['--once', '--kubeconfig', kubeconfig], {
+      env: { FERRY_TARGETS: 'Prod' },
+      write: () => undefined,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AgentEnvError);
+    expect((err as AgentEnvError).problems).toEqual([
+      'FERRY_REPOSITORIES is not set: list the repositories this agent deploys (owner/repo, comma-separated) in infra/agent/deployment.yaml',
+      "FERRY_TARGETS: 'Prod' is not a target name",
+      'no GitHub credentials: set APP_ID and PRIVATE_KEY (the Ferry App), or GITHUB_TOKEN',
+    ]);
+    expect(
+      loadAgentTrust({ FERRY_REPOSITORIES: 'acme/models, acme/infra', FERRY_TARGETS: 'prod,staging' }),
+    ).toEqual({
+      repositories: ['acme/models', 'acme/infra'],
+      targets: ['prod', 'staging'],
+    });
   });
 });
 

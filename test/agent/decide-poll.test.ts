@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompareStatus } from '../../src/agent/agent-github.ts';
 import { decidePoll } from '../../src/agent/decide-poll.ts';
-import { SHA_A, SHA_B, SHA_C } from './helpers/make-target.ts';
+import { SHA_A, SHA_B, SHA_C, SHA_D } from './helpers/make-target.ts';
 
 const order = (status: CompareStatus) => async () => status;
 const never = async (): Promise<CompareStatus> => {
@@ -76,5 +76,47 @@ describe('decidePoll', () => {
         order: order('diverged'),
       }),
     ).toEqual({ signal: false, record: true });
+  });
+
+  it('never signals the held revision, nor a head that is not newer than it', async () => {
+    // main: A (rollback target) ← C (held, bad). The Sync asks for A since /rollback.
+    expect(
+      await decidePoll({
+        head: SHA_C,
+        desired: SHA_A,
+        rollback: false,
+        lastPolledHead: SHA_A,
+        held: SHA_C,
+        order: never,
+      }),
+    ).toEqual({ signal: false, record: true });
+    const compares: string[] = [];
+    const byBase = (answers: Record<string, CompareStatus>) => async (base: string) => {
+      compares.push(base);
+      return answers[base] ?? 'missing';
+    };
+    // B is between A and C: newer than the desired A, but not newer than the held C.
+    expect(
+      await decidePoll({
+        head: SHA_B,
+        desired: SHA_A,
+        rollback: false,
+        lastPolledHead: SHA_A,
+        held: SHA_C,
+        order: byBase({ [SHA_A]: 'ahead', [SHA_C]: 'behind' }),
+      }),
+    ).toEqual({ signal: false, record: true });
+    expect(compares).toEqual([SHA_A, SHA_C]);
+    // D, the revert's merge, is newer than the held C: signalled.
+    expect(
+      await decidePoll({
+        head: SHA_D,
+        desired: SHA_A,
+        rollback: false,
+        lastPolledHead: SHA_A,
+        held: SHA_C,
+        order: byBase({ [SHA_A]: 'ahead', [SHA_C]: 'ahead' }),
+      }),
+    ).toEqual({ signal: true, record: true });
   });
 });

@@ -39,6 +39,7 @@ describe('infra/agent', () => {
       'ClusterRole/ferry-agent-apply',
       'ClusterRole/ferry-agent-cluster',
       'ClusterRoleBinding/ferry-agent-cluster',
+      'ConfigMap/ferry-agent-config',
       'CustomResourceDefinition/syncs.ferry.dev',
       'Deployment/ferry-agent',
       'Namespace/ferry-system',
@@ -58,7 +59,7 @@ describe('infra/agent', () => {
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
-  it('defines the Sync CRD that kubectl get syncs prints as target, desired, applied, phase, age', async () => {
+  it('defines the Sync CRD that kubectl get syncs prints as target, desired, applied, phase, held, age', async () => {
     const crd = find(await render(), 'CustomResourceDefinition', 'syncs.ferry.dev');
     expect(crd.spec.group).toBe('ferry.dev');
     expect(crd.spec.scope).toBe('Namespaced');
@@ -70,6 +71,7 @@ describe('infra/agent', () => {
       ['Desired', '.spec.revision'],
       ['Applied', '.status.appliedRevision'],
       ['Phase', '.status.phase'],
+      ['Held', '.status.heldRevision'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
     expect(version.schema.openAPIV3Schema.properties.status.properties.phase.enum).toEqual([
@@ -105,17 +107,36 @@ describe('infra/agent', () => {
     }
   });
 
-  it('runs the agent as a locked-down single replica with limits, probes and the GitHub Secret', async () => {
-    const deployment = find(await render(), 'Deployment', 'ferry-agent');
-    expect(deployment.spec.replicas).toBe(1);
-    expect(deployment.spec.strategy.type).toBe('Recreate');
+  it('runs the agent as two locked-down replicas (one leads) with limits, probes, the GitHub Secret and the trust config', async () => {
+    const resources = await render();
+    const deployment = find(resources, 'Deployment', 'ferry-agent');
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.strategy.type).toBe('RollingUpdate');
+    expect(find(resources, 'Role', 'ferry-agent').rules).toEqual(
+      expect.arrayContaining([
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'patch'] },
+      ]),
+    );
+    expect(Object.keys(find(resources, 'ConfigMap', 'ferry-agent-config').data).sort()).toEqual([
+      'FERRY_REPOSITORIES',
+      'FERRY_TARGETS',
+    ]);
     const pod = deployment.spec.template.spec;
     expect(pod.serviceAccountName).toBe('ferry-agent');
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     const [container] = pod.containers;
     expect(container.image).toBe('ghcr.io/ferry-dev/ferry-agent:0.1.0');
     expect(container.args[0]).toBe('agent');
-    expect(container.envFrom).toEqual([{ secretRef: { name: 'ferry-github' } }]);
+    expect(container.envFrom).toEqual([
+      { secretRef: { name: 'ferry-github' } },
+      { configMapRef: { name: 'ferry-agent-config' } },
+    ]);
+    expect(container.args).not.toContain('--leader-elect=false');
+    expect(container.env).toContainEqual({
+      name: 'POD_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
     expect(container.resources.limits).toEqual({ cpu: '1', memory: '256Mi' });
     expect(container.resources.requests).toEqual({ cpu: '50m', memory: '128Mi' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { reconcileSync } from '../../src/agent/reconcile-sync.ts';
+import { applySetIdFor } from '../../src/agent/target-state.ts';
 import type { SyncObject } from '../../src/signal/sync-object.ts';
 import { controllersWithFailures } from '../helpers/kube-apiserver/controllers.ts';
 import { fieldOf } from '../helpers/kube-apiserver/field-of.ts';
@@ -48,7 +49,10 @@ describe('reconcileSync', () => {
     expect(outcome).toMatchObject({ result: 'healthy', phase: 'Healthy' });
 
     const api = h.server.get({ ...DEPLOY, name: 'api' });
-    expect(fieldOf(api, 'metadata').labels).toEqual({ 'ferry.dev/target': 'prod' });
+    expect(fieldOf(api, 'metadata').labels).toEqual({
+      'ferry.dev/target': 'prod',
+      'applyset.kubernetes.io/part-of': applySetIdFor('prod', 'ferry-system'),
+    });
     expect(fieldOf(api, 'metadata').annotations).toEqual({ 'ferry.dev/revision': sha });
     const managers = (fieldOf(api, 'metadata').managedFields as { manager: string; operation: string }[]).map(
       (m) => `${m.manager}/${m.operation}`,
@@ -75,7 +79,17 @@ describe('reconcileSync', () => {
       branch: 'main',
       repository: 'acme/models',
     });
-    expect(status?.inventory).toHaveLength(2);
+    // The inventory is the ApplySet: a parent per target, members labelled part-of, nothing in the status.
+    expect(status?.inventory).toBeUndefined();
+    const parent = h.server.get({ ...CM, namespace: 'ferry-system', name: 'ferry-target-prod' });
+    expect(fieldOf(parent, 'metadata').labels).toMatchObject({
+      'applyset.kubernetes.io/id': applySetIdFor('prod', 'ferry-system'),
+    });
+    expect(fieldOf(parent, 'metadata').annotations).toMatchObject({
+      'applyset.kubernetes.io/contains-group-kinds': 'ConfigMap,Deployment.apps',
+      'applyset.kubernetes.io/additional-namespaces': 'ml',
+    });
+    expect(fieldOf(parent, 'data')).toMatchObject({ appliedRevision: sha, lastHealthyRevision: sha });
     expect(status?.history?.at(-1)).toMatchObject({ revision: sha, phase: 'Healthy' });
     expect(status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(events(h).map((e) => e.reason)).toEqual(['Applied', 'Healthy']);
@@ -106,10 +120,16 @@ describe('reconcileSync', () => {
       'ferry.dev/revision': first,
     });
     expect(
-      current(h)
-        .status?.inventory?.map((e) => e.name)
+      h.server
+        .list(CM)
+        .filter(
+          (c) =>
+            (fieldOf(c, 'metadata').labels as Record<string, string>)['applyset.kubernetes.io/part-of'] ===
+            applySetIdFor('prod', 'ferry-system'),
+        )
+        .map((c) => fieldOf(c, 'metadata').name)
         .sort(),
-    ).toEqual(['a', 'api']);
+    ).toEqual(['a']);
     expect(h.github.statuses.filter((s) => s.deploymentId === 77).map((s) => s.state)).toEqual([
       'in_progress',
       'success',
@@ -180,9 +200,7 @@ describe('reconcileSync', () => {
         .sort(),
     ).toEqual(['a', 'b']);
     expect(current(h).status).toMatchObject({ phase: 'Failed', appliedRevision: first });
-    expect(current(h).status?.lastError).toMatch(
-      /render .* is empty: nothing applied, and nothing pruned \(2 object\(s\) kept\)/,
-    );
+    expect(current(h).status?.lastError).toMatch(/render .* is empty: nothing applied, and nothing pruned/);
     expect(h.server.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
   });
 

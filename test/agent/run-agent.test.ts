@@ -66,7 +66,7 @@ describe('the agent loop', () => {
     await h.send(sha);
     await eventually(() => h.sync()?.status?.phase === 'Healthy', 'Healthy after timeouts');
     expect(h.logs.some((l) => l.includes('timed out'))).toBe(true);
-    expect(fieldOf(h.server.get({ ...CM, name: 'a' }), 'metadata').labels).toEqual({
+    expect(fieldOf(h.server.get({ ...CM, name: 'a' }), 'metadata').labels).toMatchObject({
       'ferry.dev/target': 'prod',
     });
   });

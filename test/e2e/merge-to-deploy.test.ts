@@ -166,6 +166,7 @@ describe('merge to deploy', () => {
       fetchRevision: createFetchRevision(github),
       loadConfig,
       check: checkTarget,
+      trust: { repositories: [REPO] },
       namespace: 'ferry-system',
       log: createLogger({ level: 'silent' }),
       metrics: new AgentMetrics(),
@@ -199,6 +200,8 @@ describe('merge to deploy', () => {
       head: HEAD,
       changed: ['deploy/production/model.yaml', 'deploy/production/legacy.yaml'],
     });
+    // The default branch's config is what the agent trusts for the target's branch.
+    gh.setTree('main', HEAD);
     const kc = new KubeConfig();
     kc.loadFromString(cluster.kubeconfig());
     const signal = createKubeconfigSignal({ kubeConfig: kc });

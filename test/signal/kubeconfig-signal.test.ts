@@ -48,6 +48,7 @@ describe('kubeconfig signal', () => {
       requestedAt: '2025-05-01T10:00:00Z',
       reason: 'merge of #42',
       rollback: false,
+      releaseHold: false,
       allowMassPrune: false,
       deploymentId: 7,
     });
@@ -71,6 +72,7 @@ describe('kubeconfig signal', () => {
         requestedAt: '2025-05-01T11:00:00Z',
         reason: 'ferry sync',
         rollback: false,
+        releaseHold: false,
         deploymentId: null,
         allowMassPrune: false,
       },

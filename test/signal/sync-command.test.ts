@@ -113,6 +113,24 @@ describe('ferry sync', () => {
     expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)} (rollback)`]);
   });
 
+  it('sends --release-hold as this request’s releaseHold and says so', async () => {
+    let sent: SyncRequest | undefined;
+    await syncCommand(['prod', '--revision', SHA_A, '--release-hold'], {
+      env: { GITHUB_REPOSITORY: 'acme/models' },
+      cwd: dir,
+      write: (l) => lines.push(l),
+      createSignal: () => ({
+        async sendSync(request) {
+          sent = request;
+          return { sync: request.target.name, changed: true };
+        },
+      }),
+    });
+    expect(sent).toMatchObject({ revision: SHA_A, releaseHold: true });
+    expect(sent?.rollback).toBeUndefined();
+    expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)} (releasing the hold)`]);
+  });
+
   it('lets --eks-cluster and --region override the cluster', async () => {
     let cluster: ClusterRef | undefined;
     await syncCommand(

@@ -2,17 +2,23 @@
  * `ferry agent`: the in-cluster reconcile loop (or `--once` for CronJobs and CI). In a pod it uses the
  * service account; outside, --kubeconfig (else KUBECONFIG). GitHub credentials come from the environment.
  */
+
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { AgentTrust } from '../../agent/admit-sync.ts';
 import type { AgentDeps } from '../../agent/agent-deps.ts';
 import { createAgentGitHub } from '../../agent/agent-github.ts';
 import { startAgentServer } from '../../agent/agent-server.ts';
 import { createClusterClient } from '../../agent/cluster-client.ts';
 import { createFetchRevision } from '../../agent/fetch-revision.ts';
-import { loadAgentEnv } from '../../agent/load-agent-env.ts';
+import { startLeaderElection } from '../../agent/leader-election.ts';
+import { type AgentEnv, AgentEnvError, loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
+import type { Logger } from '../../agent/logger.ts';
 import { createLogger } from '../../agent/logger.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import { parseDuration } from '../../agent/parse-duration.ts';
 import { RenderCache } from '../../agent/render-revision.ts';
-import { runOnce, startAgent } from '../../agent/run-agent.ts';
+import { type RunningAgent, runOnce, startAgent } from '../../agent/run-agent.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { checkTarget } from '../../engine/check-target.ts';
 import { loadKubeConfig } from '../../signal/kubeconfig-signal.ts';
@@ -21,7 +27,7 @@ import { parseArgs } from '../parse-args.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry agent [--once] [--kubeconfig PATH] [--context NAME] [--namespace NS]
-                   [--resync 5m] [--poll 1m] [--metrics-port 8080]
+                   [--resync 5m] [--poll 1m] [--metrics-port 8080] [--leader-elect=false]
 
 Watches the Sync objects in NS (default ${SYNC_NAMESPACE}) and applies the revisions they ask for.
   --once           reconcile every Sync once and exit (1 when any failed)
@@ -30,7 +36,10 @@ Watches the Sync objects in NS (default ${SYNC_NAMESPACE}) and applies the revis
   --resync         self-heal interval (default 5m)
   --poll           branch-head poll interval, the fallback for a missed signal (default 1m; 0 = off)
   --metrics-port   port for /metrics and /healthz (default 8080; 0 = off)
-GitHub credentials: APP_ID + PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN.`;
+  --leader-elect   true (default): only the replica holding the Lease ferry-agent in NS acts;
+                   false for a single run (one replica, a laptop)
+GitHub credentials: APP_ID + PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN.
+Trust: FERRY_REPOSITORIES (owner/repo, comma-separated; required), FERRY_TARGETS (optional).`;
 
 export interface AgentCommandOverrides {
   env?: NodeJS.ProcessEnv;
@@ -59,10 +68,33 @@ function parse(argv: string[]) {
       resync: { type: 'string' },
       poll: { type: 'string' },
       'metrics-port': { type: 'string', default: '8080' },
+      'leader-elect': { type: 'string', default: 'true' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     false,
   ).values;
+}
+
+/** Trust and credentials from the environment, every problem at once. */
+function loadEnvironment(
+  env: NodeJS.ProcessEnv,
+  overrides: AgentCommandOverrides,
+): { trust: AgentTrust; agentEnv: AgentEnv | undefined } {
+  const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof AgentEnvError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const trust = overrides.deps?.trust ?? attempt(() => loadAgentTrust(env));
+  const agentEnv = needsGitHub ? attempt(() => loadAgentEnv(env)) : undefined;
+  if (problems.length > 0 || !trust) throw new AgentEnvError(problems);
+  return { trust, agentEnv };
 }
 
 export async function agentCommand(argv: string[], overrides: AgentCommandOverrides = {}): Promise<number> {
@@ -75,6 +107,9 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
   const env = overrides.env ?? process.env;
   const resyncMs = duration('resync', flags.resync, 5 * 60_000);
   const pollMs = duration('poll', flags.poll, 60_000);
+  if (flags['leader-elect'] !== 'true' && flags['leader-elect'] !== 'false')
+    throw new UsageError(`--leader-elect must be true or false (got '${flags['leader-elect']}')`);
+  const leaderElect = flags['leader-elect'] === 'true';
   const metricsPort = Number(flags['metrics-port']);
   if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65_535) {
     throw new UsageError(`--metrics-port must be a port number (got '${flags['metrics-port']}')`);
@@ -86,8 +121,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     ...(flags.context ? { context: flags.context } : {}),
     inCluster,
   });
-  const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
-  const agentEnv = needsGitHub ? loadAgentEnv(env) : undefined;
+  const { trust, agentEnv } = loadEnvironment(env, overrides);
   const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
   const github =
     overrides.deps?.github ??
@@ -101,6 +135,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     fetchRevision: createFetchRevision(github),
     loadConfig,
     check: checkTarget,
+    trust,
     namespace: flags.namespace,
     log,
     metrics: new AgentMetrics(),
@@ -123,16 +158,60 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     return failed ? 1 : 0;
   }
 
-  const agent = startAgent({ deps, resyncMs, pollMs });
+  return serveAgent({ deps, resyncMs, pollMs, leaderElect, metricsPort, env, log, kubeConfig, overrides });
+}
+
+/** The long-running agent: with leader election only the replica holding the Lease runs the loop. */
+async function serveAgent(opts: {
+  deps: AgentDeps;
+  resyncMs: number;
+  pollMs: number;
+  leaderElect: boolean;
+  metricsPort: number;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  kubeConfig: KubeConfig;
+  overrides: AgentCommandOverrides;
+}): Promise<number> {
+  const { deps, resyncMs, pollMs, leaderElect, metricsPort, env, log, kubeConfig, overrides } = opts;
+  // A standby is healthy too.
+  let agent: RunningAgent | undefined;
+  let lost = false;
+  let stopWaiting: () => void = () => undefined;
+  const election = leaderElect
+    ? startLeaderElection({
+        client: deps.client,
+        namespace: deps.namespace,
+        identity: env.POD_NAME || `${hostname()}-${process.pid}`,
+        leaseDurationMs: 15_000,
+        retryMs: 2_000,
+        now: deps.now,
+        log,
+        onStartedLeading: () => {
+          agent = startAgent({ deps, resyncMs, pollMs });
+        },
+        onStoppedLeading: () => {
+          // Another replica leads now: stop at once and exit, so the pod restarts as a clean standby.
+          lost = true;
+          stopWaiting();
+        },
+      })
+    : undefined;
+  if (!election) agent = startAgent({ deps, resyncMs, pollMs });
   const server =
     metricsPort > 0
-      ? await startAgentServer({ port: metricsPort, metrics: deps.metrics, healthy: agent.healthy })
+      ? await startAgentServer({
+          port: metricsPort,
+          metrics: deps.metrics,
+          healthy: () => (agent ? agent.healthy() : !lost),
+        })
       : undefined;
   log.info('ferry agent started', {
     namespace: deps.namespace,
     server: kubeConfig.getCurrentCluster()?.server,
     resyncMs,
     pollMs,
+    leaderElect,
     metricsPort: server?.port,
   });
   await new Promise<void>((resolve) => {
@@ -141,12 +220,14 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
       process.off('SIGINT', stop);
       resolve();
     };
+    stopWaiting = stop;
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     overrides.signal?.addEventListener('abort', stop, { once: true });
   });
   log.info('ferry agent stopping');
-  await agent.stop();
+  await agent?.stop();
+  await election?.stop();
   await server?.close();
-  return 0;
+  return lost ? 1 : 0;
 }

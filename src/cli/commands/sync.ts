@@ -15,12 +15,13 @@ import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--reason TEXT] [--rollback]
                   [--kubeconfig PATH] [--context NAME] | [--eks-cluster NAME --region REGION]
-                  [--deployment-id N] [--allow-mass-prune] [--namespace NS] [--root DIR] [--branch B]
+                  [--deployment-id N] [--allow-mass-prune] [--release-hold] [--namespace NS] [--root DIR] [--branch B]
 
 Asks TARGET's agent to sync SHA (a full commit SHA on the target's branch; the agent verifies it).
 The target, its branch and cluster come from .github/ferry.yml under --root (default: .);
 --eks-cluster or --kubeconfig/--context override the cluster. --repo defaults to GITHUB_REPOSITORY,
-then to the 'origin' remote of the git repository at --root.`;
+then to the 'origin' remote of the git repository at --root.
+--release-hold lifts the target's hold on a rolled-back revision and applies SHA (which may be the held one).`;
 
 export interface SyncCommandOverrides {
   env?: NodeJS.ProcessEnv;
@@ -45,6 +46,7 @@ function parse(argv: string[]) {
       region: { type: 'string' },
       'deployment-id': { type: 'string' },
       'allow-mass-prune': { type: 'boolean', default: false },
+      'release-hold': { type: 'boolean', default: false },
       namespace: { type: 'string', default: SYNC_NAMESPACE },
       root: { type: 'string' },
       branch: { type: 'string' },
@@ -140,12 +142,13 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
     requestedAt: (overrides.now ?? (() => new Date()))().toISOString(),
     ...(flags.rollback ? { rollback: true } : {}),
     ...(flags['allow-mass-prune'] ? { allowMassPrune: true } : {}),
+    ...(flags['release-hold'] ? { releaseHold: true } : {}),
     ...(deploymentId !== undefined ? { deploymentId } : {}),
   });
   const sha = revision.slice(0, 7);
   write(
     result.changed
-      ? `Sync ${result.sync}: requested ${sha}${flags.rollback ? ' (rollback)' : ''}`
+      ? `Sync ${result.sync}: requested ${sha}${flags.rollback ? ' (rollback)' : ''}${flags['release-hold'] ? ' (releasing the hold)' : ''}`
       : `Sync ${result.sync}: ${sha} was already requested`,
   );
   return 0;

@@ -53,6 +53,7 @@ export async function startHarness(
     fetchRevision: ({ revision }) => repo.checkout(revision),
     loadConfig,
     check: checkTarget,
+    trust: { repositories: ['acme/models'] },
     namespace: 'ferry-system',
     log: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
     metrics: new AgentMetrics(),

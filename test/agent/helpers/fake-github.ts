@@ -37,6 +37,17 @@ export class FakeGitHub implements AgentGitHub {
     return sha;
   }
 
+  async getDefaultConfig(_opts: { repository: string }) {
+    this.check();
+    const head = this.repo.branches.get(this.repo.defaultBranch);
+    if (!head) throw new Error(`no branch ${this.repo.defaultBranch}`);
+    const files = this.repo.files(head);
+    return {
+      defaultBranch: this.repo.defaultBranch,
+      text: files['.github/ferry.yml'] ?? files['.github/ferry.yaml'],
+    };
+  }
+
   async downloadTarball(_opts: { repository: string; revision: string }): Promise<Readable> {
     return Readable.from([]);
   }

@@ -15,6 +15,8 @@ export class FakeRepo {
   readonly commits = new Map<string, Commit>();
   readonly branches = new Map<string, string>();
   private counter = 0;
+  /** The branch GitHub reports as the repository's default. */
+  defaultBranch = 'main';
 
   constructor(readonly fullName = 'acme/models') {}
 

@@ -180,6 +180,9 @@ export class FakeGitHub {
     return this.comments.filter((c) => c.issue_number === issueNumber);
   }
 
+  /** What `GET /repos/{owner}/{repo}` reports as the default branch. */
+  defaultBranch = 'main';
+
   /** Stores a revision's files; its tarball is built like GitHub's (top dir `owner-repo-sha7/`). */
   setTree(ref: string, files: TreeFiles, opts: { repository?: string; extra?: ExtraEntry[] } = {}): void {
     const repository = opts.repository ?? 'acme/ml-platform';
@@ -504,6 +507,17 @@ export class FakeGitHub {
           location: `${this.codeloadUrl}/${params.owner}/${params.repo}/legacy.tar.gz/${params.ref}`,
         },
         body: '',
+      }),
+      'repos/get': ({ params }) => ({
+        status: 200,
+        body: {
+          id: 1296269,
+          node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
+          name: params.repo,
+          full_name: repoFull(params),
+          private: false,
+          default_branch: this.defaultBranch,
+        },
       }),
       'repos/get-content': ({ params, query }) => {
         const files = this.trees.get(`${repoFull(params)}@${query.get('ref') ?? 'main'}`);

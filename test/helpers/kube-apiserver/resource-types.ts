@@ -133,6 +133,17 @@ export function builtInTypes(): ResourceType[] {
       },
     }),
     builtIn({
+      // Leader election (client-go's leaderelection, and the agent's): optimistic concurrency on resourceVersion.
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      kind: 'Lease',
+      plural: 'leases',
+      singular: 'lease',
+      namespaced: true,
+      hasStatus: false,
+      hasGeneration: false,
+    }),
+    builtIn({
       group: '',
       version: 'v1',
       kind: 'ServiceAccount',
