@@ -24,14 +24,17 @@ export function redactFindings(opts: {
   });
 }
 
-/** Every string form a Secret value of `resources` could take in text, longest first. */
-export function secretValuesOf(resources: readonly Resource[]): string[] {
+/**
+ * Every string form a Secret value of `resources` could take in text, longest first; forms shorter
+ * than `minLength` are left out (too common to replace without mangling ordinary text).
+ */
+export function secretValuesOf(resources: readonly Resource[], minLength = MIN_SCRUB_LENGTH): string[] {
   const forms = new Set<string>();
   for (const r of resources) {
     for (const secret of secretsIn(r.object)) {
       for (const [field, raw] of secretEntries(secret)) {
         for (const form of formsOf(field, raw)) {
-          if (form.length >= MIN_SCRUB_LENGTH) forms.add(form);
+          if (form.length >= minLength) forms.add(form);
         }
       }
     }
