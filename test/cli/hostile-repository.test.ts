@@ -62,4 +62,43 @@ describe('a hostile repository through the CLI', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may be printed
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
+
+  it.each([
+    ['export-ignore', 'k/deploy.yaml export-ignore\n'],
+    ['export-subst', 'k/deploy.yaml export-subst\n'],
+  ])('shows a change hidden behind .gitattributes %s as what the tree holds', (_attr, attributes) => {
+    const deployment = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ml}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: ${image}
+`;
+    repo = createTestRepo();
+    repo.write({ '.github/ferry.yml': CONFIG, 'k/deploy.yaml': deployment('registry.example/api:1.0.0') });
+    repo.commit('base');
+    // export-subst would show '$Format:…$' expanded (or, in a real attack, a different image).
+    repo.write({
+      'k/deploy.yaml': deployment('registry.example/api:$Format:%H$'),
+      '.gitattributes': attributes,
+    });
+    repo.commit('head');
+    const r = runFerry(
+      ['diff', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'],
+      {
+        env: FROM_SOURCE,
+      },
+    );
+    const out = JSON.parse(r.stdout) as {
+      targets: { changes: { kind: string; action: string; diff: string }[] }[];
+    };
+    const change = out.targets[0]?.changes.find((c) => c.kind === 'Deployment');
+    expect(change?.action).toBe('changed');
+    expect(change?.diff).toContain('+          image: registry.example/api:$Format:%H$');
+  });
 });
