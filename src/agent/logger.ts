@@ -1,3 +1,5 @@
+import { redactCredentials } from '../diff/redact-credentials.ts';
+
 /** One JSON line per event on stderr; fields are plain values (never a token, a Secret or a whole object). */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -16,7 +18,9 @@ export function createLogger(opts: { level?: LogLevel; write?: (line: string) =>
     (level: Exclude<LogLevel, 'silent'>) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
       if (LEVELS[level] < min) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+      // Messages and errors can quote a repository URL with its token: scrubbed before they leave.
+      const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+      write(redactCredentials(line));
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

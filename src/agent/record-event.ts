@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { redactCredentials } from '../diff/redact-credentials.ts';
 import type { SyncObject } from '../signal/sync-object.ts';
 import type { ClusterClient } from './cluster-client.ts';
 import type { Logger } from './logger.ts';
@@ -39,7 +40,8 @@ export async function recordEvent(opts: {
         uid: sync.metadata.uid,
       },
       reason: event.reason,
-      message: event.message.slice(0, 1024),
+      // Events are readable by anyone who can read the namespace: no token from a URL in them.
+      message: redactCredentials(event.message).slice(0, 1024),
       type: event.type,
       source: { component: 'ferry-agent' },
       reportingComponent: 'ferry.dev/agent',

@@ -19,6 +19,7 @@ const USER_ERRORS = new Set([
   'RevisionNotFoundError',
   'GitCommandError',
   'BinaryNotFoundError',
+  'RenderLimitError',
   'SourceTooLargeError',
   'UnsafeArchiveError',
   'InvalidArchiveError',

@@ -1,7 +1,11 @@
 import { createColors } from 'picocolors';
 import { type Finding, SEVERITY_RANK } from '../types.ts';
+import { toTerminal } from './to-terminal.ts';
 
-/** Findings for people: grouped by file, errors first within a line, a one-line tally at the end. */
+/**
+ * Findings for people: grouped by file, errors first within a line, a one-line tally at the end.
+ * File names and messages come from the repository: they pass through toTerminal before colour.
+ */
 export function formatFindings(
   findings: readonly Finding[],
   opts: { color: boolean; resources: number },
@@ -15,7 +19,7 @@ export function formatFindings(
   }
   const out: string[] = [];
   for (const file of [...byFile.keys()].sort()) {
-    out.push(c.underline(file));
+    out.push(c.underline(toTerminal(file)));
     const list = (byFile.get(file) ?? []).sort(
       (a, b) => a.line - b.line || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
     );
@@ -27,8 +31,8 @@ export function formatFindings(
             ? c.yellow('warning')
             : c.blue('info   ');
       const where = c.dim(`${String(f.line).padStart(4)}`);
-      const resource = f.resource ? c.dim(`  (${f.resource})`) : '';
-      out.push(`${where}  ${sev}  ${f.message}  ${c.dim(f.rule)}${resource}`);
+      const resource = f.resource ? c.dim(`  (${toTerminal(f.resource)})`) : '';
+      out.push(`${where}  ${sev}  ${toTerminal(f.message)}  ${c.dim(toTerminal(f.rule))}${resource}`);
     }
     out.push('');
   }

@@ -4,6 +4,7 @@
  */
 import { closestMatch } from '../manifest/closest-match.ts';
 import { describeCliError } from './describe-cli-error.ts';
+import { toTerminal } from './to-terminal.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -55,14 +56,17 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     const close = closestMatch(name, Object.keys(COMMANDS));
     console.error(
-      `ferry: unknown command '${name}'${close ? ` (did you mean '${close}'?)` : ''} (see 'ferry --help')`,
+      `ferry: unknown command '${toTerminal(name)}'${close ? ` (did you mean '${close}'?)` : ''} (see 'ferry --help')`,
     );
     return 2;
   }
   try {
     return await (await command.load())(rest);
   } catch (err) {
-    const { message, internal } = describeCliError(err, name);
+    const described = describeCliError(err, name);
+    const { internal } = described;
+    // An error can quote a path or a URL from the repository or the environment.
+    const message = toTerminal(described.message);
     if (!internal) {
       // User mistakes and environment problems: one line saying what to do, exit 2, never a stack.
       console.error(`ferry ${name}: ${message}`);

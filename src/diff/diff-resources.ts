@@ -4,6 +4,7 @@ import { formatUnifiedDiff } from './format-unified-diff.ts';
 import { formatYaml } from './format-yaml.ts';
 import { normalizeObject } from './normalize-object.ts';
 import { compareChanges } from './order-changes.ts';
+import { scrubText, secretValuesOf } from './redact-findings.ts';
 import { redactSecrets } from './redact-secret.ts';
 import { capFacts, summarizeChange } from './summarize-change.ts';
 import { autoscalerOf, diffAutoscaler } from './summary/diff-autoscaler.ts';
@@ -26,12 +27,20 @@ interface Pair {
 }
 
 /**
+ * Secret values shorter than this are not masked where they appear outside their Secret: `true`,
+ * `admin` or a port would turn every diff into noise. Within a Secret every value is redacted.
+ */
+export const MIN_MASKED_SECRET_LENGTH = 6;
+
+/**
  * Base vs head of one target. Resources are matched by identity (group, kind, namespace, name; ids
  * already carry the target's default namespace). Each side is redacted (Secrets), normalised and
  * formatted; equal text means unchanged, so the line diff only runs where something changed.
  * Changes come removed first (riskiest kinds first), then added, changed, unchanged. The summary
  * holds one line per workload, route or Secret a reviewer should know about, in the same order, with
- * autoscaler changes told on the workload they scale.
+ * autoscaler changes told on the workload they scale. Every value of the target's Secrets (either
+ * side, plain and base64) is masked wherever else it appears: a ConfigMap's DSN that embeds the
+ * password, an env value, an annotation.
  */
 export function diffResources(opts: DiffResourcesOptions): DiffResult {
   const pairs = pairResources(opts.base, opts.head);
@@ -60,7 +69,19 @@ export function diffResources(opts: DiffResourcesOptions): DiffResult {
   }
   for (const { pair, change } of autoscaled) addAutoscalerFacts(facts, pair, change.id.namespace);
   const summary = [...facts].map(([resource, list]) => ({ resource, facts: capFacts(list) }));
-  return { changes, summary };
+  return maskSecretValues({ changes, summary }, [...opts.base, ...opts.head]);
+}
+
+function maskSecretValues(result: DiffResult, resources: readonly Resource[]): DiffResult {
+  const values = secretValuesOf(resources, MIN_MASKED_SECRET_LENGTH);
+  if (values.length === 0) return result;
+  return {
+    changes: result.changes.map((c) => ({ ...c, diff: scrubText(c.diff, values) })),
+    summary: result.summary.map((s) => ({
+      resource: scrubText(s.resource, values),
+      facts: s.facts.map((f) => scrubText(f, values)),
+    })),
+  };
 }
 
 /** Identity → base and head resource. A duplicate identity on one side: the later one wins, as with apply. */

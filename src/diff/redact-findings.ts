@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Finding, KubeObject, Resource } from '../types.ts';
+import { redactCredentials } from './redact-credentials.ts';
 import { isSecret, REDACTED } from './redact-secret.ts';
 
 /** Shorter strings are too common to replace without mangling ordinary text. */
@@ -7,7 +8,8 @@ const MIN_SCRUB_LENGTH = 4;
 
 /**
  * Findings with every Secret value of `resources` (plain, base64, JSON-escaped, and each line of a
- * multi-line value) replaced by `<redacted>` in their messages. Diffs are redacted by construction; a finding's
+ * multi-line value) and every credential in a URL (see redactCredentials) replaced by `<redacted>`
+ * in their messages. Diffs are redacted by construction; a finding's
  * message is written by a rule or a schema validator that may quote the offending value, so the
  * engine passes findings through here before they reach a report (defence in depth).
  */
@@ -16,21 +18,23 @@ export function redactFindings(opts: {
   resources: readonly Resource[];
 }): Finding[] {
   const values = secretValuesOf(opts.resources);
-  if (values.length === 0) return [...opts.findings];
   return opts.findings.map((f) => {
-    const message = scrubText(f.message, values);
+    const message = redactCredentials(scrubText(f.message, values));
     return message === f.message ? f : { ...f, message };
   });
 }
 
-/** Every string form a Secret value of `resources` could take in text, longest first. */
-export function secretValuesOf(resources: readonly Resource[]): string[] {
+/**
+ * Every string form a Secret value of `resources` could take in text, longest first; forms shorter
+ * than `minLength` are left out (too common to replace without mangling ordinary text).
+ */
+export function secretValuesOf(resources: readonly Resource[], minLength = MIN_SCRUB_LENGTH): string[] {
   const forms = new Set<string>();
   for (const r of resources) {
     for (const secret of secretsIn(r.object)) {
       for (const [field, raw] of secretEntries(secret)) {
         for (const form of formsOf(field, raw)) {
-          if (form.length >= MIN_SCRUB_LENGTH) forms.add(form);
+          if (form.length >= minLength) forms.add(form);
         }
       }
     }

@@ -21,9 +21,17 @@ export const REDACTED_MARKERS: Readonly<Record<SecretKeyStatus, string>> = {
 const SECRET_KEPT_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'type', 'immutable']);
 const VALUE_FIELDS = ['data', 'stringData'];
 
-/** A core-group Secret (apiVersion `v1`). */
+/**
+ * A core-group Secret (apiVersion `v1`). The kind in any case: kubectl's REST mapper resolves
+ * `kind: secret` to Secrets too, so a lower-case spelling must not slip past redaction.
+ */
 export function isSecret(obj: KubeObject | undefined): boolean {
-  return obj?.kind === 'Secret' && typeof obj.apiVersion === 'string' && !obj.apiVersion.includes('/');
+  return (
+    typeof obj?.kind === 'string' &&
+    obj.kind.toLowerCase() === 'secret' &&
+    typeof obj.apiVersion === 'string' &&
+    !obj.apiVersion.includes('/')
+  );
 }
 
 /**

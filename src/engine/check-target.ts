@@ -36,7 +36,14 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     limits: opts.limits,
     kubernetesVersion,
   });
-  if (rendered.failed) return { resources: [], findings: rendered.findings, failed: true };
+  if (rendered.failed) {
+    // A render failure quotes the repository (a remote URL with its token): scrubbed like the rest.
+    return {
+      resources: [],
+      findings: redactFindings({ findings: rendered.findings, resources: [] }),
+      failed: true,
+    };
+  }
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
   return validateRendered({
     resources: rendered.resources,

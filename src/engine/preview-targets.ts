@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffResources } from '../diff/diff-resources.ts';
+import { redactCredentials } from '../diff/redact-credentials.ts';
 import { listTargetInputs } from '../render/list-target-inputs.ts';
 import { renderTarget } from '../render/render-target.ts';
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
@@ -86,7 +87,7 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
         ...(base?.findings ?? []).map((f) => ({
           ...f,
           severity: 'warning' as const,
-          message: `base revision does not render, so no diff is shown: ${f.message}`,
+          message: `base revision does not render, so no diff is shown: ${redactCredentials(f.message)}`,
         })),
       ]
     : head.findings;

@@ -1,7 +1,9 @@
-/** One line for a person: the error's message without stack or cause chain. */
+import { redactCredentials } from '../diff/redact-credentials.ts';
+
+/** One line for a person: the error's message without stack or cause chain, or credentials in URLs. */
 export function describeError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0] ?? message;
+  return redactCredentials(message.split('\n')[0] ?? message);
 }
 
 /**

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Finding } from '../types.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { loadChart } from './load-chart.ts';
 import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
+import { readTemplateFile } from './read-template-file.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
-import { isMissing, locateInRepo, normalizeRepoPath } from './repo-path.ts';
+import { locateInRepo, normalizeRepoPath } from './repo-path.ts';
 import { runSandboxed } from './run-sandboxed.ts';
 
 /**
@@ -51,10 +51,13 @@ export const helmRenderer: Renderer = {
 
     const templates = new Map<string, string>();
     for (const file of listHelmSources(run.stdout, where)) {
-      const text = await readFile(join(req.root, file), 'utf8').catch((err: unknown) => {
-        // A template inside a vendored .tgz has no file of its own: no line to find.
-        if (isMissing(err)) return undefined;
-        throw err;
+      // The path comes from the chart's output: confined to the chart's regular files, or not read.
+      // A template inside a vendored .tgz has no file of its own either: no line to find.
+      const text = await readTemplateFile({
+        root: req.root,
+        chartDir: req.dir,
+        file,
+        maxBytes: req.limits.maxOutputBytes,
       });
       if (text !== undefined) templates.set(file, text);
     }

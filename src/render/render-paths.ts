@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { renderDirectory } from './render-target.ts';
 import type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
-import { DEFAULT_RENDER_LIMITS } from './renderer.ts';
+import { defaultRenderLimits } from './renderer.ts';
 import { isMissing } from './repo-path.ts';
 
 /** A path given to `ferry validate PATH…` does not exist (the CLI maps it to a usage error). */
@@ -36,7 +36,7 @@ export interface RenderPathsResult extends RenderResult {
  */
 export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPathsResult> {
   const root = await realpath(opts.root);
-  const limits = { ...DEFAULT_RENDER_LIMITS, ...opts.limits };
+  const limits = { ...defaultRenderLimits(), ...opts.limits };
   for (const path of opts.paths) {
     await stat(resolve(root, path)).catch((err: unknown) => {
       throw isMissing(err) ? new PathNotFoundError(path, { cause: err }) : err;

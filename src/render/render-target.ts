@@ -6,9 +6,10 @@ import { kustomizeRenderer } from './kustomize-renderer.ts';
 import { plainRenderer, renderPlainFiles } from './plain-renderer.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import {
-  DEFAULT_RENDER_LIMITS,
+  defaultRenderLimits,
   type Renderer,
   type RendererKind,
+  RenderLimitError,
   type RenderLimits,
   type RenderResult,
 } from './renderer.ts';
@@ -49,7 +50,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     values: opts.target.helm?.values ?? [],
     kubernetesVersion: opts.target.kubernetesVersion ?? opts.kubernetesVersion,
     apiVersions: opts.target.helm?.apiVersions ?? [],
-    limits: { ...DEFAULT_RENDER_LIMITS, ...opts.limits },
+    limits: { ...defaultRenderLimits(), ...opts.limits },
   });
 }
 
@@ -94,7 +95,7 @@ export async function renderDirectory(opts: {
       limits: opts.limits,
     });
   } catch (err) {
-    if (err instanceof BinaryNotFoundError) throw err;
+    if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;
     // Unreadable files and the like: still the repository's problem to show, not a crash.
     const message = err instanceof Error ? err.message.replaceAll(`${opts.root}/`, '') : String(err);
     return failedRender(kind, [renderFinding(label, `render failed: ${message}`)]);

@@ -8,12 +8,39 @@ export interface RenderLimits {
   timeoutMs: number;
   /** Cap on the binary's stdout (plain: on the bytes of files read). */
   maxOutputBytes: number;
+  /** Cap on the kubectl/helm child's memory on Linux (Lambda included); see runBinary. */
+  maxMemoryBytes: number;
 }
+
+/** The environment variable that raises (or lowers) the renderers' memory cap, in MiB. */
+export const RENDER_MEMORY_ENV = 'FERRY_RENDER_MEMORY_MB';
+const DEFAULT_RENDER_MEMORY_MB = 512;
 
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = {
   timeoutMs: 30_000,
   maxOutputBytes: 32 * 1024 * 1024,
+  maxMemoryBytes: DEFAULT_RENDER_MEMORY_MB * 1024 * 1024,
 };
+
+/** A bad FERRY_RENDER_MEMORY_MB: an environment problem, said in one line. */
+export class RenderLimitError extends Error {
+  override name = 'RenderLimitError';
+}
+
+/**
+ * The default limits with `FERRY_RENDER_MEMORY_MB` applied: 512 MiB leaves room for Ferry itself in
+ * a 1 GiB Lambda or a small runner, where a billion-laughs ConfigMap or a helm `until` loop would
+ * otherwise take 2-3 GiB and kill the whole process, not just the render.
+ */
+export function defaultRenderLimits(env: NodeJS.ProcessEnv = process.env): RenderLimits {
+  const raw = env[RENDER_MEMORY_ENV];
+  if (raw === undefined || raw === '') return { ...DEFAULT_RENDER_LIMITS };
+  const mb = Number(raw);
+  if (!Number.isInteger(mb) || mb < 32) {
+    throw new RenderLimitError(`${RENDER_MEMORY_ENV}=${raw} is not a whole number of MiB of at least 32`);
+  }
+  return { ...DEFAULT_RENDER_LIMITS, maxMemoryBytes: mb * 1024 * 1024 };
+}
 
 export interface RenderResult {
   renderer: RendererKind;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 export interface RunBinaryOptions {
   file: string;
@@ -7,27 +9,69 @@ export interface RunBinaryOptions {
   env: Record<string, string>;
   timeoutMs: number;
   maxOutputBytes: number;
+  /** Cap on the child's memory (Linux: RLIMIT_DATA and an RSS watch); undefined: no cap. */
+  maxMemoryBytes?: number;
 }
 
 export type RunOutcome =
   | { kind: 'exited'; code: number; stdout: string; stderr: string }
   | { kind: 'timeout' }
   | { kind: 'too-large' }
+  | { kind: 'out-of-memory' }
   | { kind: 'spawn-failed'; message: string };
 
 /** stderr kept for messages: its tail, where kubectl and helm put the error. */
 const STDERR_KEEP = 64 * 1024;
+/** stderr's head, where the Go runtime says it ran out of memory. */
+const STDERR_HEAD = 4 * 1024;
+
+/** How often the child's resident memory is read from /proc (the RLIMIT_DATA cap acts at once). */
+const RSS_POLL_MS = 100;
+
+/** The Go runtime's words when an allocation fails under RLIMIT_DATA. */
+const GO_OUT_OF_MEMORY = /fatal error: (runtime: )?out of memory|cannot allocate memory/;
 
 /**
- * Runs a binary in its own process group with a deadline and a cap on stdout. Over either limit the
+ * On Linux, the binary is started by `/bin/sh`, which lowers RLIMIT_DATA (since Linux 4.7 it counts
+ * every private anonymous mapping, so the Go heap) and execs it: an allocation past the cap fails in
+ * the child, not in Ferry's process or the Lambda sandbox. RLIMIT_AS is not used: Go reserves far
+ * more address space than it touches, and kubectl does not start under a 128 MiB RLIMIT_AS.
+ */
+function withMemoryCap(opts: RunBinaryOptions): {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+} {
+  const max = opts.maxMemoryBytes;
+  if (max === undefined || process.platform !== 'linux' || !existsSync('/bin/sh'))
+    return { file: opts.file, args: [...opts.args], env: opts.env };
+  const kib = Math.max(1, Math.floor(max / 1024));
+  return {
+    file: '/bin/sh',
+    args: ['-c', `ulimit -d ${kib} && exec "$0" "$@"`, opts.file, ...opts.args],
+    // The Go GC works harder as the heap nears this soft limit, before the hard cap is hit.
+    env: { GOMEMLIMIT: `${Math.floor((max * 0.8) / (1024 * 1024))}MiB`, ...opts.env },
+  };
+}
+
+/** Resident set size of a process in bytes (Linux /proc), or undefined when it cannot be read. */
+async function readRss(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const kib = status ? /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] : undefined;
+  return kib === undefined ? undefined : Number(kib) * 1024;
+}
+
+/**
+ * Runs a binary in its own process group with a deadline and a cap on stdout and on memory. Over either limit the
  * whole group is killed (SIGKILL: a renderer stuck on untrusted input gets no chance to linger).
  * Never throws: every way it can go is an outcome.
  */
 export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(opts.file, opts.args, {
+    const capped = withMemoryCap(opts);
+    const child = spawn(capped.file, capped.args, {
       cwd: opts.cwd,
-      env: opts.env,
+      env: capped.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a kill reaches anything it started, too.
       detached: true,
@@ -35,7 +79,7 @@ export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = Buffer.alloc(0);
-    let stopped: 'timeout' | 'too-large' | undefined;
+    let stopped: 'timeout' | 'too-large' | 'out-of-memory' | undefined;
 
     const killGroup = () => {
       if (child.pid === undefined) return;
@@ -51,13 +95,15 @@ export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
     let exited = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let watch: NodeJS.Timeout | undefined;
     const finish = (outcome: RunOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(watch);
       resolve(outcome);
     };
-    const stop = (why: 'timeout' | 'too-large') => {
+    const stop = (why: 'timeout' | 'too-large' | 'out-of-memory') => {
       if (stopped) return;
       stopped = why;
       killGroup();
@@ -68,13 +114,26 @@ export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
     };
 
     timer = setTimeout(() => stop('timeout'), opts.timeoutMs);
+    const { maxMemoryBytes } = opts;
+    if (maxMemoryBytes !== undefined && process.platform === 'linux' && child.pid !== undefined) {
+      // A backstop for memory RLIMIT_DATA does not count (file-backed pages, a child's own children).
+      const pid = child.pid;
+      watch = setInterval(() => {
+        void readRss(pid).then((rss) => {
+          if (rss !== undefined && rss > maxMemoryBytes) stop('out-of-memory');
+        });
+      }, RSS_POLL_MS);
+    }
     child.stdout.on('data', (chunk: Buffer) => {
       if (stopped) return;
       stdoutBytes += chunk.length;
       if (stdoutBytes > opts.maxOutputBytes) stop('too-large');
       else stdout.push(chunk);
     });
+    // Go prints its verdict first (in several writes), then stacks that can push it out of the tail.
+    let stderrHead = '';
     child.stderr.on('data', (chunk: Buffer) => {
+      if (stderrHead.length < STDERR_HEAD) stderrHead += chunk.toString('utf8').slice(0, STDERR_HEAD);
       stderr = Buffer.concat([stderr, chunk]);
       if (stderr.length > STDERR_KEEP) stderr = stderr.subarray(stderr.length - STDERR_KEEP);
     });
@@ -87,6 +146,8 @@ export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
     child.once('error', (err) => finish({ kind: 'spawn-failed', message: err.message }));
     child.once('close', (code, signal) => {
       if (stopped) return finish({ kind: stopped });
+      if (code !== 0 && opts.maxMemoryBytes !== undefined && GO_OUT_OF_MEMORY.test(stderrHead))
+        return finish({ kind: 'out-of-memory' });
       finish({
         kind: 'exited',
         code: code ?? (signal ? 128 : 1),

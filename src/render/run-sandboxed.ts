@@ -1,7 +1,7 @@
 import { createSandbox } from './create-sandbox.ts';
 import { formatBinaryError } from './format-binary-error.ts';
 import { formatBytes, formatDuration } from './render-finding.ts';
-import type { RenderLimits } from './renderer.ts';
+import { RENDER_MEMORY_ENV, type RenderLimits } from './renderer.ts';
 import { type BinaryName, resolveBinary } from './resolve-binaries.ts';
 import { runBinary } from './run-binary.ts';
 
@@ -27,12 +27,20 @@ export async function runSandboxed(opts: {
       env: sandbox.env,
       timeoutMs: opts.limits.timeoutMs,
       maxOutputBytes: opts.limits.maxOutputBytes,
+      maxMemoryBytes: opts.limits.maxMemoryBytes,
     });
     switch (outcome.kind) {
       case 'timeout':
         return { ok: false, message: `render timed out after ${formatDuration(opts.limits.timeoutMs)}` };
       case 'too-large':
         return { ok: false, message: `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}` };
+      case 'out-of-memory':
+        return {
+          ok: false,
+          message:
+            `${opts.binary} exceeded the render memory limit of ${formatBytes(opts.limits.maxMemoryBytes)}; ` +
+            `if the target really needs more, raise ${RENDER_MEMORY_ENV} (MiB)`,
+        };
       case 'spawn-failed':
         return { ok: false, message: `could not run ${opts.binary}: ${outcome.message}` };
       case 'exited':

@@ -1,4 +1,5 @@
 import type { Action, ChangeSet, Finding, Summary } from '../types.ts';
+import { redactChangeSets } from './redact-change-sets.ts';
 
 export interface JsonReport {
   targets: {
@@ -19,7 +20,7 @@ export interface JsonReport {
 /** `ferry diff --format json`: plain data, one entry per target, every change (unchanged too). */
 export function formatJsonReport(changeSets: readonly ChangeSet[]): JsonReport {
   return {
-    targets: changeSets.map((cs) => ({
+    targets: redactChangeSets(changeSets).map((cs) => ({
       name: cs.target,
       changes: cs.changes.map((c) => ({
         apiVersion: c.apiVersion,

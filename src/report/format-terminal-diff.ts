@@ -2,18 +2,21 @@ import { createColors } from 'picocolors';
 import { riskNoteOf } from '../diff/order-changes.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { ChangeSet, Severity } from '../types.ts';
+import { redactChangeSets } from './redact-change-sets.ts';
 import { describeCounts, sortedFindings } from './render-summary-block.ts';
+import { replaceControlCharacters } from './replace-control-characters.ts';
 import { summarizeChangeSet } from './summarize-change-set.ts';
 
 /**
  * `ferry diff --format text`: per target a header with counts, the AI summary, what merging deletes,
  * findings, then the unified diffs, coloured when `color` (the caller decides: TTY, NO_COLOR…).
- * Control characters from manifests are replaced, so a resource name cannot drive the terminal.
+ * Control characters from manifests are replaced (replaceControlCharacters), so a resource name
+ * cannot drive the terminal; credentials in URLs are scrubbed (redactChangeSets).
  */
 export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { color: boolean }): string {
   const c = createColors(opts.color);
   const out: string[] = [];
-  for (const cs of changeSets) {
+  for (const cs of redactChangeSets(changeSets)) {
     out.push(c.bold(`━━ ${clean(cs.target)} ━━ ${describeCounts(summarizeChangeSet(cs))}`));
     if (cs.renderFailed)
       out.push(c.red('  render failed: nothing will be applied or pruned from this target'));
@@ -70,9 +73,7 @@ function colorLine(line: string, c: Colors): string {
   return line;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
+/** Repository text for the terminal (credentials were scrubbed by redactChangeSets already). */
 function clean(text: string): string {
-  return text.replace(CONTROL, '�');
+  return replaceControlCharacters(text);
 }

@@ -1,7 +1,9 @@
+import { redactCredentials } from '../diff/redact-credentials.ts';
 import type { Finding, Severity } from '../types.ts';
 import { fitBlocks } from './fit-blocks.ts';
 import { fitText } from './fit-text.ts';
 import { formatCount } from './markdown.ts';
+import { redactChangeSets } from './redact-change-sets.ts';
 import { renderDiffBlocks } from './render-diff-blocks.ts';
 import { renderFooter } from './render-footer.ts';
 import {
@@ -51,7 +53,8 @@ const LEVEL: Readonly<Record<Severity, Annotation['annotation_level']>> = {
  * the fuller diffs (a longer head per diff), cut largest-first to fit; annotations point at each
  * finding's file and line.
  */
-export function renderCheckRun(report: Report, opts: { maxChars?: number } = {}): CheckRunOutput {
+export function renderCheckRun(unredacted: Report, opts: { maxChars?: number } = {}): CheckRunOutput {
+  const report = { ...unredacted, changeSets: redactChangeSets(unredacted.changeSets) };
   const maxChars = opts.maxChars ?? CHECK_RUN_LIMIT;
   const status = overallStatusOf(report.changeSets);
   const conclusion = status === 'failure' ? 'failure' : status === 'warning' ? 'neutral' : 'success';
@@ -110,7 +113,7 @@ export function renderAnnotations(findings: readonly Finding[]): Annotation[] {
         start_line: line,
         end_line: line,
         annotation_level: LEVEL[f.severity],
-        message: truncate(f.message, MAX_ANNOTATION_MESSAGE),
+        message: truncate(redactCredentials(f.message), MAX_ANNOTATION_MESSAGE),
         title: truncate(title, MAX_ANNOTATION_TITLE),
       };
     });

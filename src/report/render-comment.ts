@@ -1,6 +1,7 @@
 import { fitBlocks } from './fit-blocks.ts';
 import { fitText } from './fit-text.ts';
 import { formatCount, link } from './markdown.ts';
+import { redactChangeSets } from './redact-change-sets.ts';
 import { renderDiffBlocks } from './render-diff-blocks.ts';
 import { renderFooter } from './render-footer.ts';
 import { fitSummary, renderSummaryBlock } from './render-summary-block.ts';
@@ -31,7 +32,8 @@ export interface BodyLimits {
  * caps, always counted, never silently; a note says how many diffs were left out and where the full
  * diff is. The result is never longer than `maxChars`.
  */
-export function renderComment(report: Report, opts: BodyLimits = {}): string {
+export function renderComment(unredacted: Report, opts: BodyLimits = {}): string {
+  const report = { ...unredacted, changeSets: redactChangeSets(unredacted.changeSets) };
   const maxChars = opts.maxChars ?? COMMENT_LIMIT;
   const footer = renderFooter(report);
   const limitName =

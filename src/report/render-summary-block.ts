@@ -1,4 +1,5 @@
 import { riskNoteOf } from '../diff/order-changes.ts';
+import { redactCredentials } from '../diff/redact-credentials.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import { type ChangeSet, type Finding, SEVERITY_RANK, type Severity } from '../types.ts';
 import { codeSpan, escapeMarkdown, formatCount, formatDuration, link, plural, shortSha } from './markdown.ts';
@@ -209,7 +210,7 @@ function renderDeployment(d: DeploymentNote): string {
     // "no cluster configured". The description says which.
     inactive: `💤 ${sha} not deployed to ${where}`,
   };
-  const description = d.description ? `: ${escapeMarkdown(d.description)}` : '';
+  const description = d.description ? `: ${escapeMarkdown(redactCredentials(d.description))}` : '';
   const logs = d.url && link('details', d.url) !== 'details' ? ` — ${link('details', d.url)}` : '';
   return `${texts[d.state]}${description}${logs}`;
 }

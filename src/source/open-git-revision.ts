@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { extractTarball } from './extract-tarball.ts';
+import { DEFAULT_MAX_SOURCE_BYTES, extractTarball } from './extract-tarball.ts';
 import { resolveGitRevision } from './resolve-git-revision.ts';
+import { restoreRealTree } from './restore-real-tree.ts';
 import { gitEnv } from './run-git.ts';
 import { GitCommandError } from './source-errors.ts';
 import type { ExtractedTree } from './source-tree.ts';
@@ -16,7 +17,8 @@ export interface OpenGitRevisionOptions {
 /**
  * A revision of a local git repository as a temp tree, without touching the repository's working
  * tree or index: `git archive` streamed through the same safe extraction as a GitHub tarball (so the
- * tree has no links either). Files marked `export-ignore` in the revision's .gitattributes are absent.
+ * tree has no links either), then made equal to the revision's real tree (restoreRealTree): what
+ * `export-ignore` and `export-subst` in its .gitattributes hid or rewrote is put back.
  */
 export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<ExtractedTree> {
   const sha = await resolveGitRevision(opts.repoDir, opts.revision);
@@ -54,6 +56,17 @@ export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<Ext
   if (code !== 0) {
     await tree.dispose();
     throw new GitCommandError(args, Buffer.concat(stderr).toString('utf8'));
+  }
+  try {
+    await restoreRealTree({
+      repoDir: opts.repoDir,
+      sha,
+      tree,
+      maxBytes: opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES,
+    });
+  } catch (err) {
+    await tree.dispose();
+    throw err;
   }
   return tree;
 }

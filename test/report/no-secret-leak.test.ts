@@ -177,6 +177,10 @@ describe('secret values never reach any output', () => {
   it('produces the same output whatever the values, given which keys changed', () => {
     fc.assert(
       fc.property(specsArb, (specs) => {
+        // Values are masked wherever they appear in the target's output: a value that happens to be
+        // ordinary text of the report too (`ml/model-store`) is masked there as well, by design.
+        const baseline = allOutputs(specs, control, false).join('\n');
+        fc.pre(specs.every((s) => [...formsOf(s.v1), ...formsOf(s.v2)].every((f) => !baseline.includes(f))));
         expect(allOutputs(specs, real, false)).toEqual(allOutputs(specs, control, false));
       }),
       { numRuns: 150 },

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { renderTarget } from '../../render/render-target.ts';
 import { parseArgs } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
+import { toTerminal } from '../to-terminal.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry render TARGET [--repo DIR]
@@ -32,7 +33,8 @@ export async function renderCommand(argv: string[]): Promise<number> {
   const target = config.targets.find((t) => t.name === name);
   if (!target) throw new UsageError(`no target '${name}' (${known})`);
   const result = await renderTarget({ root, target, kubernetesVersion: config.kubernetesVersion });
-  for (const f of result.findings) console.error(`${f.file}:${f.line}: ${f.severity}: ${f.message}`);
+  for (const f of result.findings)
+    console.error(toTerminal(`${f.file}:${f.line}: ${f.severity}: ${f.message}`));
   if (result.failed) return 1;
   const docs = result.resources.map(
     (r) => `# Source: ${r.file}:${r.line}\n${stringify(r.object, { lineWidth: 0 })}`,

@@ -61,7 +61,7 @@ function validateObject(obj: Json, prefix: FieldPath, state: State): void {
     problems: [],
     objectMeta: state.schemas.objectMeta,
     labelSelector: state.schemas.labelSelector,
-    redact: kind === 'Secret' && apiVersion === 'v1',
+    redact: kind.toLowerCase() === 'secret' && apiVersion === 'v1',
   };
   validateValue(schema.root, obj, ctx);
   checkIdentity(obj, schema, ctx);

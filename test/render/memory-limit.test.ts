@@ -1,0 +1,88 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderTarget } from '../../src/render/render-target.ts';
+import { defaultRenderLimits, RenderLimitError } from '../../src/render/renderer.ts';
+import { target } from './helpers.ts';
+
+/** Small enough to be hit in a second or two, large enough for kubectl and helm to start. */
+const LIMIT_MB = 160;
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ferry-test-memory-'));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+async function write(files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+}
+
+/** Each level doubles... by ten: 10^9 copies of a 10-character string once expanded. */
+function billionLaughs(): string {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol}', 'data:'];
+  lines.push('  a0: &a0 "lollollol!"');
+  for (let i = 1; i <= 9; i++) {
+    const refs = Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ');
+    lines.push(`  a${i}: &a${i} [${refs}]`);
+  }
+  lines.push('  boom: *a9');
+  return `${lines.join('\n')}\n`;
+}
+
+describe('render memory limit (Linux)', () => {
+  const limits = { maxMemoryBytes: LIMIT_MB * 1024 * 1024 };
+
+  it.runIf(process.platform === 'linux')(
+    'fails a kustomize billion-laughs ConfigMap with a finding naming the limit and how to raise it',
+    async () => {
+      await write({ 'k/kustomization.yaml': 'resources: [lol.yaml]\n', 'k/lol.yaml': billionLaughs() });
+      const result = await renderTarget({ root, target: target({ path: 'k' }), limits });
+      expect(result.failed).toBe(true);
+      expect(result.findings).toEqual([
+        {
+          rule: 'render',
+          severity: 'error',
+          file: 'k/kustomization.yaml',
+          line: 1,
+          message: `kubectl exceeded the render memory limit of ${LIMIT_MB} MiB; if the target really needs more, raise FERRY_RENDER_MEMORY_MB (MiB)`,
+        },
+      ]);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'fails a helm template that grows a string in an until loop',
+    async () => {
+      await write({
+        'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+        'c/templates/x.yaml': [
+          'apiVersion: v1',
+          'kind: ConfigMap',
+          'metadata: {name: a}',
+          'data:',
+          '  x: |',
+          '    {{- $s := "" }}{{- range $i := until 100000000 }}{{ $s = printf "%s%s" $s "aaaaaaaaaa" }}{{- end }}{{ $s }}',
+          '',
+        ].join('\n'),
+      });
+      const result = await renderTarget({ root, target: target({ path: 'c' }), limits });
+      expect(result.failed).toBe(true);
+      expect(result.findings.map((f) => `${f.file}: ${f.message}`)).toEqual([
+        `c: helm exceeded the render memory limit of ${LIMIT_MB} MiB; if the target really needs more, raise FERRY_RENDER_MEMORY_MB (MiB)`,
+      ]);
+    },
+  );
+
+  it('takes the limit from FERRY_RENDER_MEMORY_MB, 512 MiB by default, and refuses a bad value in one line', () => {
+    expect(defaultRenderLimits({}).maxMemoryBytes).toBe(512 * 1024 * 1024);
+    expect(defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: '1024' }).maxMemoryBytes).toBe(1024 * 1024 * 1024);
+    expect(() => defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: 'lots' })).toThrow(
+      new RenderLimitError('FERRY_RENDER_MEMORY_MB=lots is not a whole number of MiB of at least 32'),
+    );
+  });
+});
