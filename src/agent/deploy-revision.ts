@@ -204,7 +204,14 @@ export async function deployRevision(
       })
     : { remove: [] };
   if (prunePlan.refused)
-    return { ok: false, stage: 'prune-refused', target, message: prunePlan.refused, inventory, kinds: allKinds };
+    return {
+      ok: false,
+      stage: 'prune-refused',
+      target,
+      message: prunePlan.refused,
+      inventory,
+      kinds: allKinds,
+    };
   if (!isSameKinds(allKinds, opts.kinds)) await opts.recordKinds(allKinds);
 
   const applied = await applyWaves({
