@@ -15,6 +15,8 @@ export interface ValidateOptions {
   ruleConfig?: Readonly<Record<string, Severity | 'off'>>;
   /** Schemas from the target's configured files (`parseSchemaFiles`); CRDs in `resources` are always used. */
   extraSchemas?: SchemaAdditions | readonly SchemaAdditions[];
+  /** Released CRDs from the built-in catalogue (`loadCatalogueSchemas`); the two above override them. */
+  catalogue?: SchemaAdditions;
 }
 
 /**
@@ -34,15 +36,21 @@ export function validateResources(resources: readonly Resource[], opts: Validate
   const schemaOverride = config[SCHEMA_RULE];
   if (schemaOverride !== 'off') {
     const additions = [loadCrdSchemas(resources), ...extras];
-    const schemas = createSchemaSet({ additions });
+    const schemas = createSchemaSet({ additions, catalogue: opts.catalogue });
     for (const additions of extras) {
       for (const f of additions.findings) {
         const severity = config[f.rule] ?? f.severity;
         if (severity !== 'off') findings.push({ ...f, severity });
       }
     }
+    // "No schema" is an info said once per apiVersion/kind (its message names them), not per object.
+    const said = new Set<string>();
     for (const resource of resources) {
       for (const f of validateSchema(resource, schemas)) {
+        if (f.severity === 'info') {
+          if (said.has(f.message)) continue;
+          said.add(f.message);
+        }
         findings.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
       }
     }
