@@ -113,13 +113,7 @@ function strip(schema: unknown, atRoot = false): unknown {
     }
   }
   if (schema.format === 'int32' || schema.format === 'byte') out.format = schema.format;
-  // The API server applies defaults before it validates: a required field with a default may be left out.
-  if (Array.isArray(out.required) && isJsonObject(schema.properties)) {
-    const props = schema.properties;
-    const required = out.required.filter((name) => !(isJsonObject(props[name]) && 'default' in props[name]));
-    if (required.length > 0) out.required = required;
-    else delete out.required;
-  }
+  dropDefaultedRequired(out, schema);
   if (
     schema.type === undefined &&
     schema.properties === undefined &&
@@ -129,6 +123,15 @@ function strip(schema: unknown, atRoot = false): unknown {
     return strip(schema.allOf[0]);
   }
   return out;
+}
+
+/** The API server applies defaults before it validates: a required field with a default may be left out. */
+function dropDefaultedRequired(out: Json, schema: Json): void {
+  const props = schema.properties;
+  if (!Array.isArray(out.required) || !isJsonObject(props)) return;
+  const required = out.required.filter((name) => !(isJsonObject(props[name]) && 'default' in props[name]));
+  if (required.length > 0) out.required = required;
+  else delete out.required;
 }
 
 /** Stable JSON (sorted keys) so equal subtrees have equal text. */

@@ -2,7 +2,7 @@ import { lineOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { Finding, Resource, Severity } from '../types.ts';
 import type { Rule, RuleContext, RuleFinding } from './rule.ts';
-import { createSchemaSet } from './schema/create-schema-set.ts';
+import { createSchemaSet, type SchemaSet } from './schema/create-schema-set.ts';
 import { loadCrdSchemas } from './schema/load-crd-schemas.ts';
 import type { SchemaAdditions } from './schema/schema-node.ts';
 import { SCHEMA_RULE, validateSchema } from './schema/validate-schema.ts';
@@ -43,16 +43,8 @@ export function validateResources(resources: readonly Resource[], opts: Validate
         if (severity !== 'off') findings.push({ ...f, severity });
       }
     }
-    // "No schema" is an info said once per apiVersion/kind (its message names them), not per object.
-    const said = new Set<string>();
-    for (const resource of resources) {
-      for (const f of validateSchema(resource, schemas)) {
-        if (f.severity === 'info') {
-          if (said.has(f.message)) continue;
-          said.add(f.message);
-        }
-        findings.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
-      }
+    for (const f of schemaFindings(resources, schemas)) {
+      findings.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
     }
   }
 
@@ -70,6 +62,23 @@ export function validateResources(resources: readonly Resource[], opts: Validate
     }
   }
   return findings.sort(compareFindings);
+}
+
+/** Schema findings of every object; "no schema" is an info said once per apiVersion/kind, not per object. */
+function schemaFindings(resources: readonly Resource[], schemas: SchemaSet): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const said = new Set<string>();
+  for (const resource of resources) {
+    for (const f of validateSchema(resource, schemas)) {
+      if (f.severity === 'info') {
+        // The message names the apiVersion and kind.
+        if (said.has(f.message)) continue;
+        said.add(f.message);
+      }
+      out.push(f);
+    }
+  }
+  return out;
 }
 
 function listOf(extra: ValidateOptions['extraSchemas']): readonly SchemaAdditions[] {
