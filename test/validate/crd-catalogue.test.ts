@@ -1,6 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { COMMON_BUNDLING } from '../../infra/function-bundling.ts';
 import { checkPaths } from '../../src/engine/check-paths.ts';
 import { parseManifests } from '../../src/manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../../src/types.ts';
@@ -280,6 +284,52 @@ describe('the built CLI with the catalogue', () => {
     const chunks = readdirSync(join(ROOT, 'dist', 'cli', 'chunks'));
     for (const file of ['serving.kserve.io_InferenceService', 'argoproj.io_Rollout', 'ray.io_RayJob']) {
       expect(chunks.filter((c) => c.startsWith(`${file}-`)).length, file).toBe(1);
+    }
+  });
+});
+
+describe('the catalogue in a Lambda-style bundle (one file, no code splitting)', () => {
+  it('is bundled and loads the kinds a set uses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-catalogue-bundle-'));
+    try {
+      const entry = join(dir, 'entry.ts');
+      const src = (p: string) => JSON.stringify(join(ROOT, 'src', p));
+      writeFileSync(
+        entry,
+        [
+          `import { parseManifests } from ${src('manifest/parse-manifests.ts')};`,
+          `import { loadCatalogueSchemas } from ${src('validate/schema/load-catalogue-schemas.ts')};`,
+          `import { validateResources } from ${src('validate/validate-resources.ts')};`,
+          `const { resources } = parseManifests(${JSON.stringify(readFileSync(join(FIXTURES, 'planted/inferenceservice.yaml'), 'utf8'))}, 'isvc.yaml');`,
+          'const catalogue = await loadCatalogueSchemas(resources);',
+          "const findings = validateResources(resources, { kubernetesVersion: '1.34', rules: [], catalogue });",
+          "process.stdout.write(JSON.stringify(findings.map((f) => f.line + ':' + f.message)));",
+        ].join('\n'),
+      );
+      const outfile = join(dir, 'index.mjs');
+      // The Lambda functions' settings (infra/function-bundling.ts), as bench/lambda.bench.ts uses them.
+      await build({
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        format: COMMON_BUNDLING.format,
+        platform: COMMON_BUNDLING.platform,
+        target: COMMON_BUNDLING.target,
+        minify: COMMON_BUNDLING.minify,
+        mainFields: [...COMMON_BUNDLING.mainFields],
+        banner: { js: COMMON_BUNDLING.banner },
+        logLevel: 'error',
+      });
+      // One file: the catalogue's kinds are inside it, none beside it.
+      expect(readdirSync(dir).sort()).toEqual(['entry.ts', 'index.mjs']);
+      const r = spawnSync(process.execPath, [outfile], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual([
+        '8:spec.predictor.minReplicas: expected integer, got string (write 2 without quotes)',
+        '13:spec.predictor.model.resourcse: unknown field (did you mean "resources"?)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
