@@ -3,7 +3,7 @@ import catalogueIndex from '../schemas/crds/index.json' with { type: 'json' };
 import { compileOpenApiSchema } from './compile-openapi-schema.ts';
 import { getBuiltinSchemas } from './get-builtin-schemas.ts';
 import { customRoot } from './load-crd-schemas.ts';
-import type { KindSchema, SchemaAdditions } from './schema-node.ts';
+import type { KindSchema, SchemaAdditions, SchemaNode } from './schema-node.ts';
 
 /** One kind of the built-in CRD catalogue (`scripts/gen-crd-catalogue.ts` writes the index). */
 export interface CatalogueEntry {
@@ -91,6 +91,8 @@ async function compileEntry(key: string): Promise<KindSchema[]> {
   const group = key.slice(0, key.indexOf('/'));
   const kind = key.slice(key.indexOf('/') + 1);
   const { objectMeta } = getBuiltinSchemas();
+  // Versions share subtrees (often the whole schema): each is compiled once for all of them.
+  const memo = new Map<object, SchemaNode>();
   const resolveRef = (ref: string): unknown => {
     const match = /^#\/d\/(\d+)$/.exec(ref);
     return match ? file.d[Number(match[1])] : undefined;
@@ -98,7 +100,7 @@ async function compileEntry(key: string): Promise<KindSchema[]> {
   return entry.versions.map((version) => ({
     apiVersion: `${group}/${version}`,
     kind,
-    root: customRoot(compileOpenApiSchema(file.versions[version], { objectMeta, resolveRef }), {
+    root: customRoot(compileOpenApiSchema(file.versions[version], { objectMeta, resolveRef, memo }), {
       objectMeta,
       preserveUnknown: false,
     }),
