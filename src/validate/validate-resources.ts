@@ -70,8 +70,8 @@ function schemaFindings(resources: readonly Resource[], schemas: SchemaSet): Rul
   const said = new Set<string>();
   for (const resource of resources) {
     for (const f of validateSchema(resource, schemas)) {
-      if (f.severity === 'info') {
-        // The message names the apiVersion and kind.
+      if (f.message.startsWith('not validated: ')) {
+        // The message names the apiVersion and kind (explainMissing).
         if (said.has(f.message)) continue;
         said.add(f.message);
       }

@@ -207,6 +207,18 @@ describe('the built-in CRD catalogue', () => {
     ]);
   });
 
+  it('warns with a did-you-mean for a near miss of a catalogue kind, not for other kinds of its group', async () => {
+    const findings = await validateWithCatalogue(
+      parseText(
+        'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceSevice\nmetadata: {name: a}\n---\napiVersion: serving.kserve.io/v1beta1\nkind: InferenceSevice\nmetadata: {name: a2}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: b}\n',
+      ),
+    );
+    expect(findings.map((f) => `${f.severity}:${f.message}`)).toEqual([
+      'warning:not validated: no schema for serving.kserve.io/v1beta1 InferenceSevice (did you mean "InferenceService"? otherwise add its CRD to the repo or to schemas:)',
+      'info:not validated: no schema for argoproj.io/v1alpha1 Workflow (add its CRD to the repo or to schemas:)',
+    ]);
+  });
+
   it('reports unserved versions of built-in groups as errors naming the served versions', async () => {
     const text = [
       'apiVersion: apps/v1beta3\nkind: Deployment\nmetadata: {name: a}\n',

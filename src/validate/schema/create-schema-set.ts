@@ -1,6 +1,7 @@
 import { groupOf } from '../../manifest/resource-id.ts';
 import type { Severity } from '../../types.ts';
 import { getBuiltinSchemas } from './get-builtin-schemas.ts';
+import { CATALOGUE_INDEX } from './load-catalogue-schemas.ts';
 import type { KindSchema, SchemaAdditions, SchemaNode } from './schema-node.ts';
 import { suggestName } from './suggest-name.ts';
 
@@ -196,6 +197,18 @@ function explain(
         message: `unknown kind ${kind} in ${apiVersion} (did you mean "${other}" in ${where}?)`,
       };
     }
+  }
+  // A near miss of a catalogue kind in its group (`InferenceSevice`): a warning with the likely kind. Not
+  // an error: other projects' CRDs may share the group (argoproj.io: Workflows, Events).
+  const catalogueKinds = Object.keys(CATALOGUE_INDEX)
+    .filter((key) => key.slice(0, key.indexOf('/')) === group)
+    .map((key) => key.slice(key.indexOf('/') + 1));
+  const near = suggestName(kind, catalogueKinds);
+  if (near && near !== kind) {
+    return {
+      severity: 'warning',
+      message: `not validated: no schema for ${apiVersion} ${kind} (did you mean "${near}"? otherwise add its CRD to the repo or to schemas:)`,
+    };
   }
   // Said once per kind (validateResources keeps the first), not per object: a kind Ferry cannot
   // check is worth knowing, not a reason to mark a clean change.
