@@ -1,5 +1,6 @@
 import { renderPaths } from '../render/render-paths.ts';
 import type { Severity } from '../types.ts';
+import { loadCatalogueSchemas } from '../validate/schema/load-catalogue-schemas.ts';
 import { type CheckedTarget, validateRendered } from './check-target.ts';
 
 /** `ferry validate PATH...`: the same render + validate as a target, over files and directories. */
@@ -17,5 +18,6 @@ export async function checkPaths(opts: {
     findings: rendered.findings,
     kubernetesVersion: opts.kubernetesVersion,
     ruleConfig: opts.ruleConfig,
+    catalogue: await loadCatalogueSchemas(rendered.resources),
   });
 }

@@ -3,6 +3,7 @@ import type { RenderLimits } from '../render/render-target.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { Finding, Resource, Severity, Target } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
+import { loadCatalogueSchemas } from '../validate/schema/load-catalogue-schemas.ts';
 import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 import { validateResources } from '../validate/validate-resources.ts';
 import { loadSchemaFiles } from './load-schema-files.ts';
@@ -45,12 +46,15 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     };
   }
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  // Only the catalogue kinds this target uses are read and compiled.
+  const catalogue = await loadCatalogueSchemas(rendered.resources);
   return validateRendered({
     resources: rendered.resources,
     findings: [...rendered.findings, ...schemas.findings],
     kubernetesVersion,
     ruleConfig: opts.ruleConfig,
     extraSchemas: schemas.files,
+    catalogue,
   });
 }
 
@@ -62,12 +66,15 @@ export function validateRendered(opts: {
   kubernetesVersion: string;
   ruleConfig?: Record<string, Severity | 'off'>;
   extraSchemas?: SchemaAdditions;
+  /** Built-in catalogue schemas for the kinds the resources use (`loadCatalogueSchemas`). */
+  catalogue?: SchemaAdditions;
 }): CheckedTarget {
   const findings = validateResources(opts.resources, {
     kubernetesVersion: opts.kubernetesVersion,
     rules: ALL_RULES,
     ruleConfig: opts.ruleConfig,
     extraSchemas: opts.extraSchemas,
+    catalogue: opts.catalogue,
   });
   // A message may quote a value (a validator echoing a field): Secret values never leave the engine.
   const all = [...opts.findings, ...findings];

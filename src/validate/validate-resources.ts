@@ -2,7 +2,7 @@ import { lineOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { Finding, Resource, Severity } from '../types.ts';
 import type { Rule, RuleContext, RuleFinding } from './rule.ts';
-import { createSchemaSet } from './schema/create-schema-set.ts';
+import { createSchemaSet, type SchemaSet } from './schema/create-schema-set.ts';
 import { loadCrdSchemas } from './schema/load-crd-schemas.ts';
 import type { SchemaAdditions } from './schema/schema-node.ts';
 import { SCHEMA_RULE, validateSchema } from './schema/validate-schema.ts';
@@ -15,6 +15,8 @@ export interface ValidateOptions {
   ruleConfig?: Readonly<Record<string, Severity | 'off'>>;
   /** Schemas from the target's configured files (`parseSchemaFiles`); CRDs in `resources` are always used. */
   extraSchemas?: SchemaAdditions | readonly SchemaAdditions[];
+  /** Released CRDs from the built-in catalogue (`loadCatalogueSchemas`); the two above override them. */
+  catalogue?: SchemaAdditions;
 }
 
 /**
@@ -34,17 +36,15 @@ export function validateResources(resources: readonly Resource[], opts: Validate
   const schemaOverride = config[SCHEMA_RULE];
   if (schemaOverride !== 'off') {
     const additions = [loadCrdSchemas(resources), ...extras];
-    const schemas = createSchemaSet({ additions });
+    const schemas = createSchemaSet({ additions, catalogue: opts.catalogue });
     for (const additions of extras) {
       for (const f of additions.findings) {
         const severity = config[f.rule] ?? f.severity;
         if (severity !== 'off') findings.push({ ...f, severity });
       }
     }
-    for (const resource of resources) {
-      for (const f of validateSchema(resource, schemas)) {
-        findings.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
-      }
+    for (const f of schemaFindings(resources, schemas)) {
+      findings.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
     }
   }
 
@@ -62,6 +62,23 @@ export function validateResources(resources: readonly Resource[], opts: Validate
     }
   }
   return findings.sort(compareFindings);
+}
+
+/** Schema findings of every object; "no schema" is an info said once per apiVersion/kind, not per object. */
+function schemaFindings(resources: readonly Resource[], schemas: SchemaSet): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const said = new Set<string>();
+  for (const resource of resources) {
+    for (const f of validateSchema(resource, schemas)) {
+      if (f.message.startsWith('not validated: ')) {
+        // The message names the apiVersion and kind (explainMissing).
+        if (said.has(f.message)) continue;
+        said.add(f.message);
+      }
+      out.push(f);
+    }
+  }
+  return out;
 }
 
 function listOf(extra: ValidateOptions['extraSchemas']): readonly SchemaAdditions[] {

@@ -199,7 +199,7 @@ describe('validateResources', () => {
       },
     );
     expect(findings.map((f) => `${f.file}:${f.severity}:${f.message}`)).toEqual([
-      'k8s/api.yaml:warning:not validated: no schema for ml.example.com/v1 Model (add its CRD to the repo or to schemas:)',
+      'k8s/api.yaml:info:not validated: no schema for ml.example.com/v1 Model (add its CRD to the repo or to schemas:)',
       'schemas/readme.yaml:warning:no CustomResourceDefinition or JSON Schema with x-kubernetes-group-version-kind in this file',
     ]);
   });

@@ -5,6 +5,8 @@ export interface CompileOptions {
   objectMeta: SchemaNode;
   /** Resolves a local `$ref` (`#/definitions/x`, `#/components/schemas/x`) in the document being compiled. */
   resolveRef?: (ref: string) => unknown;
+  /** Compiled nodes by schema object; pass one map to several calls whose schemas share subtrees. */
+  memo?: Map<object, SchemaNode>;
 }
 
 const ANY: SchemaNode = { type: 'any' };
@@ -30,7 +32,7 @@ function isJsonObject(value: unknown): value is Json {
  * formats) are not checked: they can only reject, so skipping them never yields a false error.
  */
 export function compileOpenApiSchema(schema: unknown, options: CompileOptions): SchemaNode {
-  const memo = new Map<object, SchemaNode>();
+  const memo = options.memo ?? new Map<object, SchemaNode>();
 
   const compile = (s: unknown): SchemaNode => {
     if (!isJsonObject(s)) return ANY;

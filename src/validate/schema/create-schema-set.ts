@@ -1,13 +1,51 @@
 import { groupOf } from '../../manifest/resource-id.ts';
 import type { Severity } from '../../types.ts';
 import { getBuiltinSchemas } from './get-builtin-schemas.ts';
+import { CATALOGUE_INDEX } from './load-catalogue-schemas.ts';
 import type { KindSchema, SchemaAdditions, SchemaNode } from './schema-node.ts';
 import { suggestName } from './suggest-name.ts';
 
 export interface SchemaSetOptions {
   /** Schemas for custom kinds (`loadCrdSchemas`, `parseSchemaFiles`). Earlier ones win; all win over built-ins. */
   additions?: readonly SchemaAdditions[];
+  /**
+   * Released CRDs from the built-in catalogue (`loadCatalogueSchemas`). A kind (group and kind) that
+   * `additions` define at any version is taken from there only: the repo's CRD says what is served.
+   */
+  catalogue?: SchemaAdditions;
 }
+
+/**
+ * apiVersions of built-in kinds that Kubernetes 1.36 still serves (betas, alphas behind a feature gate)
+ * but the pinned schema does not describe: not validated rather than reported as unserved. From the
+ * types registered in k8s.io/api v0.36.3 for kinds the pinned schema has at another version, less
+ * those the API server no longer serves (node.k8s.io/v1alpha1, rbac v1alpha1, storage v1alpha1
+ * VolumeAttachment and CSIStorageCapacity).
+ */
+const SERVED_WITHOUT_SCHEMA: ReadonlySet<string> = new Set([
+  'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/v1alpha1/MutatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1alpha1/MutatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/v1beta1/MutatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1beta1/MutatingAdmissionPolicyBinding',
+  'authentication.k8s.io/v1alpha1/SelfSubjectReview',
+  'authentication.k8s.io/v1beta1/SelfSubjectReview',
+  'networking.k8s.io/v1beta1/IPAddress',
+  'networking.k8s.io/v1beta1/ServiceCIDR',
+  'resource.k8s.io/v1beta1/DeviceClass',
+  'resource.k8s.io/v1beta1/ResourceClaim',
+  'resource.k8s.io/v1beta1/ResourceClaimTemplate',
+  'resource.k8s.io/v1beta1/ResourceSlice',
+  'resource.k8s.io/v1beta2/DeviceClass',
+  'resource.k8s.io/v1beta2/ResourceClaim',
+  'resource.k8s.io/v1beta2/ResourceClaimTemplate',
+  'resource.k8s.io/v1beta2/ResourceSlice',
+  'storage.k8s.io/v1alpha1/VolumeAttributesClass',
+  'storage.k8s.io/v1beta1/VolumeAttributesClass',
+]);
 
 /** Why an object has no schema, and how bad that is. */
 export interface MissingSchema {
@@ -38,6 +76,11 @@ export function createSchemaSet(options: SchemaSetOptions = {}): SchemaSet {
       if (!custom.has(key)) custom.set(key, k);
     }
   }
+  const customGroupKinds = new Set([...custom.values()].map((k) => `${groupOf(k.apiVersion)}/${k.kind}`));
+  for (const k of options.catalogue?.kinds ?? []) {
+    const key = `${k.apiVersion}/${k.kind}`;
+    if (!customGroupKinds.has(`${groupOf(k.apiVersion)}/${k.kind}`) && !custom.has(key)) custom.set(key, k);
+  }
   const clusterScoped = new Set<string>();
   for (const k of custom.values())
     if (k.clusterScoped) clusterScoped.add(`${groupOf(k.apiVersion)}/${k.kind}`);
@@ -50,7 +93,7 @@ export function createSchemaSet(options: SchemaSetOptions = {}): SchemaSet {
   let index: KindIndex | undefined;
   const explainMissing = (apiVersion: string, kind: string): MissingSchema => {
     index ??= indexKinds([...custom.values(), ...builtin.kinds.values()]);
-    return explain(index, apiVersion, kind);
+    return explain(index, apiVersion, kind, builtin.kubernetesVersion);
   };
 
   return {
@@ -95,19 +138,38 @@ function builtinVersionsOf(index: KindIndex, kind: string): string[] {
   return [...new Set(ga.length > 0 ? ga : all)];
 }
 
-function explain(index: KindIndex, apiVersion: string, kind: string): MissingSchema {
+function explain(
+  index: KindIndex,
+  apiVersion: string,
+  kind: string,
+  kubernetesVersion: string,
+): MissingSchema {
   const group = groupOf(apiVersion);
   const sameGroup = (index.byKind.get(kind) ?? []).filter((k) => groupOf(k.apiVersion) === group);
   // A CRD in the set decides which versions the API server serves: any other version is rejected.
-  const crd = sameGroup.find((k) => k.origin === 'crd');
+  const crd = sameGroup.find((k) => k.origin === 'crd' || k.origin === 'catalogue');
   if (crd) {
     const served = sameGroup
-      .filter((k) => k.origin === 'crd')
+      .filter((k) => k.origin === crd.origin)
       .map((k) => k.apiVersion)
       .join(', ');
+    // The catalogue pins one release: a cluster running another one may serve other versions.
+    const otherRelease =
+      crd.origin === 'catalogue' ? '; for another release, add its CRD to the repo or to schemas:' : '';
     return {
       severity: 'error',
-      message: `${apiVersion} ${kind} is not served by ${crd.source} (served: ${served})`,
+      message: `${apiVersion} ${kind} is not served by ${crd.source} (served: ${served}${otherRelease})`,
+    };
+  }
+  // A built-in kind at a version Kubernetes does not serve: the API server answers "no matches for
+  // kind", whatever CRDs the cluster has (a CRD cannot add versions to a built-in group).
+  if (sameGroup.some((k) => k.origin === 'built-in') && !SERVED_WITHOUT_SCHEMA.has(`${apiVersion}/${kind}`)) {
+    const all = sameGroup.filter((k) => k.origin === 'built-in').map((k) => k.apiVersion);
+    const ga = all.filter((v) => /(^|\/)v\d+$/.test(v));
+    const served = [...new Set(ga.length > 0 ? ga : all)];
+    return {
+      severity: 'error',
+      message: `${apiVersion} ${kind} is not served by Kubernetes ${kubernetesVersion} (served: ${served.join(', ')})`,
     };
   }
   const servedKinds = index.byApiVersion.get(apiVersion);
@@ -136,8 +198,22 @@ function explain(index: KindIndex, apiVersion: string, kind: string): MissingSch
       };
     }
   }
+  // A near miss of a catalogue kind in its group (`InferenceSevice`): a warning with the likely kind. Not
+  // an error: other projects' CRDs may share the group (argoproj.io: Workflows, Events).
+  const catalogueKinds = Object.keys(CATALOGUE_INDEX)
+    .filter((key) => key.slice(0, key.indexOf('/')) === group)
+    .map((key) => key.slice(key.indexOf('/') + 1));
+  const near = suggestName(kind, catalogueKinds);
+  if (near && near !== kind) {
+    return {
+      severity: 'warning',
+      message: `not validated: no schema for ${apiVersion} ${kind} (did you mean "${near}"? otherwise add its CRD to the repo or to schemas:)`,
+    };
+  }
+  // Said once per kind (validateResources keeps the first), not per object: a kind Ferry cannot
+  // check is worth knowing, not a reason to mark a clean change.
   return {
-    severity: 'warning',
+    severity: 'info',
     message: `not validated: no schema for ${apiVersion} ${kind} (add its CRD to the repo or to schemas:)`,
   };
 }

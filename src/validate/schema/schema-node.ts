@@ -62,8 +62,11 @@ export interface KindSchema {
   root: SchemaNode;
   clusterScoped: boolean;
   nameFormat: NameFormat;
-  /** A CRD decides which versions of its kind the API server serves; a schema file does not. */
-  origin: 'built-in' | 'crd' | 'schema-file';
+  /**
+   * A CRD (in the repo, or a released one from the built-in catalogue) decides which versions of its
+   * kind the API server serves; a schema file does not.
+   */
+  origin: 'built-in' | 'crd' | 'schema-file' | 'catalogue';
   /** Where it came from, e.g. `CustomResourceDefinition inferenceservices.serving.kserve.io`. */
   source: string;
 }

@@ -148,7 +148,7 @@ describe('validateSchema', () => {
     ]);
     expect(validateSchema(model, schemas).map((f) => [f.severity, f.message])).toEqual([
       [
-        'warning',
+        'info',
         'not validated: no schema for ml.example.com/v1 Model (add its CRD to the repo or to schemas:)',
       ],
     ]);

@@ -1,0 +1,282 @@
+/**
+ * Generates the built-in CRD schema catalogue, `src/validate/schemas/crds/`, from the released
+ * CustomResourceDefinitions listed in `scripts/crd-catalogue-sources.json` (project, repository, tag,
+ * commit, licence, files). Run it when a pinned release changes:
+ *
+ *   npm run gen:crd-catalogue                          # reads raw.githubusercontent.com/<repo>/<commit>/<file>
+ *   npm run gen:crd-catalogue -- --git-mirrors DIR     # reads `git show <commit>:<file>` from DIR/<owner>+<name>
+ *
+ * Validation never needs the network: the output is committed. It is one compact JSON file per kind
+ * (`<group>_<Kind>.json`, every served version of the kind) plus `index.json` (group/Kind → file,
+ * versions, scope, source) and `SOURCES.md`. Each file keeps only what Ferry's schema compiler reads
+ * (types, properties, required, items, additionalProperties, enums, bounds, patterns, the int32/byte
+ * formats and the x-kubernetes-* markers); descriptions, defaults, CEL rules and `status` are dropped.
+ * Repeated subtrees (a PodSpec used by five fields, identical versions) are stored once under `d` and
+ * referred to as `{"$ref":"#/d/N"}`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'src/validate/schemas/crds');
+
+interface Source {
+  project: string;
+  repository: string;
+  tag: string;
+  commit: string;
+  licence: string;
+  files: string[];
+}
+
+interface IndexEntry {
+  file: string;
+  versions: string[];
+  scope: 'Namespaced' | 'Cluster';
+  source: string;
+}
+
+type Json = Record<string, unknown>;
+
+const isJsonObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keys the schema compiler (src/validate/schema/compile-openapi-schema.ts) reads. */
+const KEEP = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'additionalProperties',
+  'enum',
+  'nullable',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'pattern',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+]);
+/** Subtrees at least this long (as JSON) are shared when they occur twice or more. */
+const MIN_SHARED = 64;
+
+function parseArgs(argv: string[]): { mirrors?: string } {
+  const at = argv.indexOf('--git-mirrors');
+  if (at < 0) return {};
+  const dir = argv[at + 1];
+  if (!dir) throw new Error('--git-mirrors needs a folder');
+  return { mirrors: dir };
+}
+
+async function readSourceFile(source: Source, file: string, mirrors?: string): Promise<string> {
+  if (mirrors) {
+    const base = join(mirrors, source.repository.replace('/', '+'));
+    const gitDir = existsSync(join(base, 'repo')) ? join(base, 'repo') : base;
+    return execFileSync('git', ['-C', gitDir, 'show', `${source.commit}:${file}`], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  }
+  const url = `https://raw.githubusercontent.com/${source.repository}/${source.commit}/${file}`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.text();
+}
+
+/** The schema reduced to what validation reads; `status` (controller-written) is dropped at the root. */
+function strip(schema: unknown, atRoot = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => strip(s));
+  if (!isJsonObject(schema)) return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (!KEEP.has(key)) continue;
+    if (key === 'properties' && isJsonObject(value)) {
+      const props: Json = {};
+      for (const [name, sub] of Object.entries(value)) {
+        // apiVersion, kind, metadata and status of the root are Ferry's own (customRoot).
+        if (atRoot && ['apiVersion', 'kind', 'metadata', 'status'].includes(name)) continue;
+        props[name] = strip(sub);
+      }
+      out[key] = props;
+    } else if (key === 'items' || key === 'additionalProperties') {
+      out[key] = typeof value === 'boolean' ? value : strip(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (schema.format === 'int32' || schema.format === 'byte') out.format = schema.format;
+  dropDefaultedRequired(out, schema);
+  if (
+    schema.type === undefined &&
+    schema.properties === undefined &&
+    Array.isArray(schema.allOf) &&
+    schema.allOf.length === 1
+  ) {
+    return strip(schema.allOf[0]);
+  }
+  return out;
+}
+
+/** The API server applies defaults before it validates: a required field with a default may be left out. */
+function dropDefaultedRequired(out: Json, schema: Json): void {
+  const props = schema.properties;
+  if (!Array.isArray(out.required) || !isJsonObject(props)) return;
+  const required = out.required.filter((name) => !(isJsonObject(props[name]) && 'default' in props[name]));
+  if (required.length > 0) out.required = required;
+  else delete out.required;
+}
+
+/** Stable JSON (sorted keys) so equal subtrees have equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (!isJsonObject(value)) return JSON.stringify(value);
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+}
+
+/** Hoists repeated object subtrees into `defs`, largest first, replacing them by `$ref`s. */
+function share(roots: Json): { roots: Json; defs: unknown[] } {
+  const counts = new Map<string, number>();
+  // Only schemas are shared: a `properties` map is walked through, `enum` values are left alone.
+  const walk = (v: unknown): void => {
+    if (!isJsonObject(v)) return;
+    const text = canonical(v);
+    if (text.length >= MIN_SHARED) counts.set(text, (counts.get(text) ?? 0) + 1);
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'properties' && isJsonObject(x)) for (const sub of Object.values(x)) walk(sub);
+      else if (k === 'items' || k === 'additionalProperties') walk(x);
+    }
+  };
+  for (const r of Object.values(roots)) walk(r);
+  const ids = new Map<string, number>();
+  const defs: unknown[] = [];
+  const rewrite = (v: unknown, top: boolean): unknown => {
+    if (!isJsonObject(v)) return v;
+    const text = canonical(v);
+    if (!top && (counts.get(text) ?? 0) > 1) {
+      let id = ids.get(text);
+      if (id === undefined) {
+        id = defs.length;
+        ids.set(text, id);
+        defs.push(undefined);
+        defs[id] = rewrite(v, true);
+      }
+      return { $ref: `#/d/${id}` };
+    }
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'properties' && isJsonObject(x)) {
+        out[k] = Object.fromEntries(Object.entries(x).map(([name, sub]) => [name, rewrite(sub, false)]));
+      } else if (k === 'items' || k === 'additionalProperties') {
+        out[k] = rewrite(x, false);
+      } else {
+        out[k] = x;
+      }
+    }
+    return out;
+  };
+  const out: Json = {};
+  for (const [version, root] of Object.entries(roots)) out[version] = rewrite(root, false);
+  return { roots: out, defs };
+}
+
+interface KindDraft {
+  group: string;
+  kind: string;
+  scope: 'Namespaced' | 'Cluster';
+  source: string;
+  versions: Json;
+}
+
+function draftsOf(text: string, source: Source, file: string): KindDraft[] {
+  const out: KindDraft[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if ('errors' in doc && doc.errors.length > 0)
+      throw new Error(`${source.repository}/${file}: ${doc.errors[0]}`);
+    const crd: unknown = doc.toJS({ maxAliasCount: -1 });
+    if (!isJsonObject(crd) || crd.kind !== 'CustomResourceDefinition') continue;
+    const spec = crd.spec as Json;
+    const names = spec.names as Json;
+    const versions: Json = {};
+    for (const v of spec.versions as Json[]) {
+      if (v.served === false) continue;
+      const schema = (v.schema as Json | undefined)?.openAPIV3Schema;
+      versions[v.name as string] =
+        schema === undefined ? { 'x-kubernetes-preserve-unknown-fields': true } : strip(schema, true);
+    }
+    out.push({
+      group: spec.group as string,
+      kind: names.kind as string,
+      scope: spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
+      source: `${source.project} ${source.tag}`,
+      versions,
+    });
+  }
+  return out;
+}
+
+function sourcesMarkdown(sources: Source[], index: Record<string, IndexEntry>): string {
+  const lines = [
+    '# Sources of the built-in CRD schema catalogue',
+    '',
+    'Generated by `scripts/gen-crd-catalogue.ts` from `scripts/crd-catalogue-sources.json`; do not edit.',
+    'Each kind file keeps only the structural schema of the CRD (descriptions, defaults, CEL rules and',
+    '`status` removed); the licence is that of the repository at the pinned commit.',
+    '',
+    '| project | repository | tag | commit | licence | kinds |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const s of sources) {
+    const kinds = Object.entries(index)
+      .filter(([, e]) => e.source === `${s.project} ${s.tag}`)
+      .map(([key, e]) => `${key.slice(key.indexOf('/') + 1)} (${e.versions.join(', ')})`);
+    lines.push(
+      `| ${s.project} | [${s.repository}](https://github.com/${s.repository}) | ${s.tag} | \`${s.commit.slice(0, 12)}\` | ${s.licence} | ${kinds.join(', ')} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const { mirrors } = parseArgs(process.argv.slice(2));
+  const { sources } = JSON.parse(readFileSync(join(ROOT, 'scripts/crd-catalogue-sources.json'), 'utf8')) as {
+    sources: Source[];
+  };
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const index: Record<string, IndexEntry> = {};
+  let bytes = 0;
+  for (const source of sources) {
+    for (const file of source.files) {
+      const text = await readSourceFile(source, file, mirrors);
+      for (const draft of draftsOf(text, source, file)) {
+        const key = `${draft.group}/${draft.kind}`;
+        if (index[key]) throw new Error(`${key} is listed twice (${index[key].source}, ${draft.source})`);
+        const name = `${draft.group}_${draft.kind}`;
+        const { roots, defs } = share(draft.versions);
+        const body = JSON.stringify({ versions: roots, d: defs });
+        writeFileSync(join(OUT, `${name}.json`), `${body}\n`);
+        bytes += body.length;
+        index[key] = { file: name, versions: Object.keys(roots), scope: draft.scope, source: draft.source };
+      }
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(index).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const lines = Object.entries(sorted).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  writeFileSync(join(OUT, 'index.json'), `{\n${lines.join(',\n')}\n}\n`);
+  writeFileSync(join(OUT, 'SOURCES.md'), sourcesMarkdown(sources, sorted));
+  const files = readdirSync(OUT).length;
+  console.log(
+    `wrote ${files} files to src/validate/schemas/crds: ${lines.length} kinds, ${bytes} bytes of schemas`,
+  );
+}
+
+await main();
