@@ -326,20 +326,29 @@ describe('diffResources on hostile input', () => {
 
 describe('diffResources summary names', () => {
   it('keeps one line per resource when two kinds of different groups share a name', () => {
-    const workload = (apiVersion: string, image: string): KubeObject => ({
-      apiVersion,
-      kind: 'Deployment',
-      metadata: { name: 'web' },
+    const job = (image: string): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'train' },
       spec: { template: { spec: { containers: [{ name: 'c', image }] } } },
+    });
+    // Volcano's Job: same kind name, another group, pods under spec.tasks[].template.
+    const volcano = (image: string): KubeObject => ({
+      apiVersion: 'batch.volcano.sh/v1alpha1',
+      kind: 'Job',
+      metadata: { name: 'train' },
+      spec: {
+        tasks: [{ name: 'worker', replicas: 2, template: { spec: { containers: [{ name: 'c', image }] } } }],
+      },
     });
     const { summary } = diffResources({
       target: 't',
-      base: [resource(workload('apps/v1', 'web:1')), resource(workload('acme.dev/v1', 'web:1'))],
-      head: [resource(workload('apps/v1', 'web:2')), resource(workload('acme.dev/v1', 'web:3'))],
+      base: [resource(job('train:1')), resource(volcano('train:1'))],
+      head: [resource(job('train:2')), resource(volcano('train:3'))],
     });
-    expect(summary).toEqual([
-      { resource: 'Deployment ml/web', facts: ['image web:1 → 3'] },
-      { resource: 'Deployment ml/web (apps)', facts: ['image web:1 → 2'] },
+    expect(summary.map((s) => [s.resource, s.facts[s.facts.length - 1]])).toEqual([
+      ['Job ml/train', 'image train:1 → 2'],
+      ['Job ml/train (batch.volcano.sh)', 'image train:1 → 3'],
     ]);
   });
 });

@@ -1,7 +1,7 @@
+import { listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asArray, asRecord, asString } from './as-record.ts';
-import { listPodSpecs } from './pod-specs.ts';
 
 /** The container lists of a pod spec, in the order the API server validates them. */
 const LISTS = [
@@ -22,7 +22,7 @@ export const duplicateContainerRule: Rule = {
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const resource of ctx.resources) {
-      for (const pod of listPodSpecs(resource)) {
+      for (const pod of listPodSpecs(resource.object)) {
         const seen = new Map<string, string>();
         const where = pod.component ? `${pod.component} of ` : '';
         for (const [field, word] of LISTS) {

@@ -1,9 +1,9 @@
+import { listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asString } from './as-record.ts';
 import { imageRefProblem } from './image-ref-problem.ts';
 import { parseImageRef } from './parse-image-ref.ts';
-import { listContainers } from './pod-specs.ts';
 
 /**
  * Container images pinned to a version tag or a digest. `latest` (or no tag, which pulls `latest`) moves
@@ -18,7 +18,7 @@ export const imagePinnedRule: Rule = {
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const resource of ctx.resources) {
-      for (const ref of listContainers(resource)) {
+      for (const ref of listContainers(resource.object)) {
         const image = asString(ref.container.image)?.trim();
         if (!image) continue;
         const problem = imageRefProblem(image);
