@@ -165,6 +165,7 @@ describe('summarizeChange: Deployment and StatefulSet', () => {
       'new',
       'image a:1',
       'GPUs 1 (amd.com/gpu)',
+      'GPUs 3 × amd.com/gpu in total',
       'replicas 3',
     ]);
     expect(summarizeChange({ before: obj })).toEqual(['removed']);
@@ -193,7 +194,9 @@ describe('summarizeChange: Job, CronJob and Pod', () => {
       },
     });
     expect(summarizeChange({ before: job(1, 1), after: job(4, 8) })).toEqual([
+      'Job will be re-created: training re-runs',
       'GPUs 1 → 8 (nvidia.com/gpu)',
+      'GPUs 1 → 32 × nvidia.com/gpu in total',
       'parallelism 1 → 4',
     ]);
   });
@@ -276,6 +279,7 @@ describe('summarizeChange: KServe InferenceService', () => {
     expect(summarizeChange({ before, after })).toEqual([
       'format sklearn → xgboost 2',
       'runtime mlserver → triton',
+      'GPUs 1 → 2 × nvidia.com/gpu in total',
       'autoscaling 1–3 → 2–10',
     ]);
   });
