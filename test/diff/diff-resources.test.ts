@@ -30,7 +30,7 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
     actions: ['changed Rollout ml/recommender'],
     summary: {
       'Rollout ml/recommender': [
-        'rollout steps 10%→50%→100% (was 20%→100%)',
+        'rollout steps 10%→pause 10m→50%→pause 30m→100% (was 20%→pause 10m→100%)',
         'image ghcr.io/acme/recommender@sha256:111111111111… → @sha256:222222222222…',
       ],
     },
@@ -82,7 +82,7 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
     summary: {
       'InferenceService ml/classifier': [
         'model gs://ferry-models/classifier/v1 → …/v2',
-        'canary 10%',
+        'canary 10% (new model 10%, previous 90%)',
         'GPUs 1 → 2 (nvidia.com/gpu)',
       ],
       'Secret ml/model-store': ['key changed: SERVICE_ACCOUNT_KEY'],

@@ -21,7 +21,11 @@ describe('formatJsonReport', () => {
     });
     expect(target?.summary[0]).toEqual({
       resource: 'InferenceService ml/classifier',
-      facts: ['model gs://ferry-models/classifier/v1 → …/v2', 'canary 10%', 'GPUs 1 → 2 (nvidia.com/gpu)'],
+      facts: [
+        'model gs://ferry-models/classifier/v1 → …/v2',
+        'canary 10% (new model 10%, previous 90%)',
+        'GPUs 1 → 2 (nvidia.com/gpu)',
+      ],
     });
     expect(json.findings[0]).toMatchObject({
       rule: 'model-pinned',
