@@ -377,3 +377,39 @@ spec:
     ]);
   });
 });
+
+describe('rules and summary see the same containers', () => {
+  it.each([
+    [
+      'kubeflow.org/v1',
+      'PyTorchJob',
+      'pytorchReplicaSpecs: {Worker: {replicas: 2, template: {spec: {containers: [{name: t, image: "t:latest"}]}}}}',
+    ],
+    [
+      'ray.io/v1',
+      'RayCluster',
+      'headGroupSpec: {template: {spec: {containers: [{name: h, image: "h:latest"}]}}}',
+    ],
+    ['serving.knative.dev/v1', 'Service', 'template: {spec: {containers: [{name: k, image: "k:latest"}]}}'],
+    [
+      'batch.volcano.sh/v1alpha1',
+      'Job',
+      'tasks: [{name: w, template: {spec: {containers: [{name: v, image: "v:latest"}]}}}]',
+    ],
+  ])(
+    '%s %s: the image-pinned rule flags exactly the containers the summary reads',
+    async (apiVersion, kind, spec) => {
+      const { imagePinnedRule } = await import('../../src/validate/rules/image-pinned.ts');
+      const { podSpecsOf } = await import('../../src/diff/summary/pod-specs-of.ts');
+      const resources = resourcesOf(
+        `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\nspec: {${spec}}\n`,
+      );
+      const [resource] = resources;
+      if (!resource) throw new Error('no resource');
+      const flagged = imagePinnedRule.check({ resources, kubernetesVersion: '1.34' }).length;
+      const seen = podSpecsOf(resource.object).flatMap((p) => p.containers.map((c) => c.raw.image));
+      expect(seen).toHaveLength(1);
+      expect(flagged).toBe(seen.length);
+    },
+  );
+});
