@@ -3,15 +3,16 @@ import { type Finding, SEVERITY_RANK } from '../types.ts';
 import { toTerminal } from './to-terminal.ts';
 
 /**
- * Findings for people: grouped by file, errors first within a line, a one-line tally at the end.
+ * Findings for people: grouped by file, errors first within a line, a one-line tally at the end. A
+ * finding several targets share is one line ending in the targets (`[staging, prod]`).
  * File names and messages come from the repository: they pass through toTerminal before colour.
  */
 export function formatFindings(
-  findings: readonly Finding[],
+  findings: readonly (Finding & { targets?: readonly string[] })[],
   opts: { color: boolean; resources: number },
 ): string {
   const c = createColors(opts.color);
-  const byFile = new Map<string, Finding[]>();
+  const byFile = new Map<string, (Finding & { targets?: readonly string[] })[]>();
   for (const f of findings) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
@@ -32,7 +33,11 @@ export function formatFindings(
             : c.blue('info   ');
       const where = c.dim(`${String(f.line).padStart(4)}`);
       const resource = f.resource ? c.dim(`  (${toTerminal(f.resource)})`) : '';
-      out.push(`${where}  ${sev}  ${toTerminal(f.message)}  ${c.dim(toTerminal(f.rule))}${resource}`);
+      const targets =
+        f.targets && f.targets.length > 0 ? c.dim(`  [${toTerminal(f.targets.join(', '))}]`) : '';
+      out.push(
+        `${where}  ${sev}  ${toTerminal(f.message)}  ${c.dim(toTerminal(f.rule))}${resource}${targets}`,
+      );
     }
     out.push('');
   }

@@ -15,6 +15,8 @@ export const RULE_DESCRIPTIONS = {
   'plaintext-secret':
     'No Secret committed with plaintext values, and no credential-like env var with a literal value.',
   'duplicate-resource': 'No two resources share the same identity in one target.',
+  'duplicate-container':
+    'Container names are unique within a pod (containers, init and ephemeral containers).',
   'deprecated-api': 'No API versions deprecated or removed in the configured Kubernetes version.',
   'selector-match': "Workload selectors match their pod template's labels.",
 } as const satisfies Record<string, string>;

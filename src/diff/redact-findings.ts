@@ -12,16 +12,104 @@ const MIN_SCRUB_LENGTH = 4;
  * in their messages. Diffs are redacted by construction; a finding's
  * message is written by a rule or a schema validator that may quote the offending value, so the
  * engine passes findings through here before they reach a report (defence in depth).
+ *
+ * Values are masked, not words: a Secret value that is also a word of the manifests (`admin` in a
+ * Secret named `ceph-secret-admin`, `pool` under `rbd:`) is left alone where the message writes a field
+ * path, a resource name or a file — text every report shows anyway — and masked everywhere else.
  */
 export function redactFindings(opts: {
   findings: readonly Finding[];
   resources: readonly Resource[];
 }): Finding[] {
   const values = secretValuesOf(opts.resources);
+  const words = values.length > 0 ? publicWordsOf(opts.resources) : undefined;
   return opts.findings.map((f) => {
-    const message = redactCredentials(scrubText(f.message, values));
+    const message = redactCredentials(values.length > 0 ? scrubText(f.message, values, words) : f.message);
     return message === f.message ? f : { ...f, message };
   });
+}
+
+/**
+ * What reports show whatever the Secret values are: `names` (resource names, namespaces, `ns/name`,
+ * files) and `keys` (every field name in the manifests, kinds, name parts), from which field paths
+ * (`spec.volumes[0].rbd.pool`) are made.
+ */
+export interface PublicWords {
+  names: ReadonlySet<string>;
+  keys: ReadonlySet<string>;
+}
+
+/** Nesting past this is not walked for field names (aliases are expanded; depth is capped at parse). */
+const MAX_KEY_DEPTH = 64;
+
+export function publicWordsOf(resources: readonly Resource[]): PublicWords {
+  const names = new Set<string>();
+  const keys = new Set<string>();
+  const addKeys = (value: unknown, depth: number): void => {
+    if (depth > MAX_KEY_DEPTH) return;
+    if (Array.isArray(value)) {
+      for (const item of value) addKeys(item, depth + 1);
+    } else if (isMap(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        keys.add(key);
+        addKeys(item, depth + 1);
+      }
+    }
+  };
+  for (const r of resources) {
+    const { kind, namespace, name } = r.id;
+    for (const n of [name, namespace, `${namespace}/${name}`, r.file]) if (n) names.add(n);
+    keys.add(kind);
+    addKeys(r.object, 0);
+  }
+  return { names, keys };
+}
+
+/**
+ * Spans of `text` that are structure, not values: whitespace-separated tokens (quotes and punctuation
+ * around them stripped) that are a public name, or a path of two or more public keys joined by `.`
+ * or `/` with `[n]` indexes.
+ */
+function structuralSpans(text: string, words: PublicWords): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of text.matchAll(/\S+/g)) {
+    const raw = m[0];
+    const lead = /^["'`(<{[]*/.exec(raw)?.[0].length ?? 0;
+    const token = raw.slice(lead).replace(/["'`)>},;:!?.]+$/, '');
+    if (token === '') continue;
+    const start = (m.index ?? 0) + lead;
+    const segments = token.split(/[./]|\[\d+\]/).filter((s) => s !== '');
+    const isPath = segments.length >= 2 && segments.every((s) => words.keys.has(s) || words.names.has(s));
+    if (words.names.has(token) || isPath) spans.push([start, start + token.length]);
+  }
+  return spans;
+}
+
+/**
+ * `text` with each of `values` replaced (longest first, so a value's substrings cannot shadow it),
+ * except where an occurrence lies wholly inside a field path or name made of `words`.
+ */
+export function scrubText(text: string, values: readonly string[], words?: PublicWords): string {
+  const keep = words ? structuralSpans(text, words) : [];
+  const taken: [number, number][] = [];
+  for (const value of values) {
+    if (value === '') continue;
+    for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) {
+      const end = i + value.length;
+      if (keep.some(([s, e]) => s <= i && end <= e)) continue;
+      if (taken.some(([s, e]) => i < e && s < end)) continue;
+      taken.push([i, end]);
+    }
+  }
+  if (taken.length === 0) return text;
+  taken.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [s, e] of taken) {
+    out += text.slice(at, s) + REDACTED;
+    at = e;
+  }
+  return out + text.slice(at);
 }
 
 /**
@@ -60,15 +148,6 @@ function formsOf(field: 'data' | 'stringData', raw: unknown): string[] {
   // A message may quote the value JSON-escaped (`"a\"b"`), as schema validators do.
   const escaped = JSON.stringify(plain).slice(1, -1);
   return [plain, encoded, escaped, ...lines, ...lines.map((l) => l.trim())];
-}
-
-/** `text` with each of `values` (longest first, so a value's substrings cannot shadow it) replaced. */
-export function scrubText(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const value of values) {
-    if (out.includes(value)) out = out.split(value).join(REDACTED);
-  }
-  return out;
 }
 
 function secretsIn(obj: KubeObject): KubeObject[] {

@@ -1,4 +1,5 @@
 import type { Action, ChangeSet, Finding, Summary } from '../types.ts';
+import { mergeFindings } from './merge-findings.ts';
 import { redactChangeSets } from './redact-change-sets.ts';
 
 export interface JsonReport {
@@ -13,14 +14,19 @@ export interface JsonReport {
       diff: string;
     }[];
     summary: Summary[];
-    findings: Finding[];
   }[];
+  /** Every finding once; `targets` names each target that has it (the same base file in staging and prod). */
+  findings: (Finding & { targets: string[] })[];
 }
 
-/** `ferry diff --format json`: plain data, one entry per target, every change (unchanged too). */
+/**
+ * `ferry diff --format json`: plain data, one entry per target with every change (unchanged too) and
+ * its summary, then the findings of all targets, each once with the `targets` that have it.
+ */
 export function formatJsonReport(changeSets: readonly ChangeSet[]): JsonReport {
+  const redacted = redactChangeSets(changeSets);
   return {
-    targets: redactChangeSets(changeSets).map((cs) => ({
+    targets: redacted.map((cs) => ({
       name: cs.target,
       changes: cs.changes.map((c) => ({
         apiVersion: c.apiVersion,
@@ -31,7 +37,7 @@ export function formatJsonReport(changeSets: readonly ChangeSet[]): JsonReport {
         diff: c.diff,
       })),
       summary: cs.summary.map((s) => ({ resource: s.resource, facts: [...s.facts] })),
-      findings: cs.findings.map((f) => ({ ...f })),
     })),
+    findings: mergeFindings(redacted).map(({ finding, targets }) => ({ ...finding, targets })),
   };
 }

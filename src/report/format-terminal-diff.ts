@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import { riskNoteOf } from '../diff/order-changes.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { ChangeSet, Severity } from '../types.ts';
+import type { MergedFinding } from './merge-findings.ts';
 import { redactChangeSets } from './redact-change-sets.ts';
 import { describeCounts, sortedFindings } from './render-summary-block.ts';
 import { replaceControlCharacters } from './replace-control-characters.ts';
@@ -16,11 +17,15 @@ import { summarizeChangeSet } from './summarize-change-set.ts';
 export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { color: boolean }): string {
   const c = createColors(opts.color);
   const out: string[] = [];
-  for (const cs of redactChangeSets(changeSets)) {
+  const redacted = redactChangeSets(changeSets);
+  // With several targets, findings are listed once at the end, each naming the targets that have it.
+  const several = redacted.length > 1;
+  for (const cs of redacted) {
     out.push(c.bold(`━━ ${clean(cs.target)} ━━ ${describeCounts(summarizeChangeSet(cs))}`));
     if (cs.renderFailed)
       out.push(c.red('  render failed: nothing will be applied or pruned from this target'));
     out.push(...formatOverview(cs, c));
+    if (!several) out.push(...formatFindingLines(sortedFindings([cs]), c, false));
     for (const ch of cs.changes) {
       if (ch.action === 'unchanged' || ch.diff === '') continue;
       out.push('');
@@ -28,10 +33,34 @@ export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { col
     }
     out.push('');
   }
+  const merged = several ? sortedFindings(redacted) : [];
+  if (merged.length > 0) {
+    out.push(c.bold('━━ findings ━━'));
+    out.push(...formatFindingLines(merged, c, true), '');
+  }
   return `${out.join('\n')}\n`;
 }
 
-/** Summary, deletions and findings of one target. */
+/** `  findings:` and one line per finding; `(staging, prod)` after it when `named`. */
+function formatFindingLines(findings: readonly MergedFinding[], c: Colors, named: boolean): string[] {
+  const severityColor: Readonly<Record<Severity, (s: string) => string>> = {
+    error: c.red,
+    warning: c.yellow,
+    info: c.blue,
+  };
+  const out: string[] = [];
+  if (findings.length > 0) out.push('  findings:');
+  for (const { finding: f, targets } of findings) {
+    const where = f.file ? `${clean(f.file)}:${f.line} ` : '';
+    const who = named ? c.dim(` (${clean(targets.join(', '))})`) : '';
+    out.push(
+      `    ${where}${severityColor[f.severity](f.severity)} ${c.dim(clean(f.rule))} ${clean(f.message)}${who}`,
+    );
+  }
+  return out;
+}
+
+/** Summary and deletions of one target. */
 function formatOverview(cs: ChangeSet, c: Colors): string[] {
   const out: string[] = [];
   if (cs.summary.length > 0) {
@@ -46,19 +75,6 @@ function formatOverview(cs: ChangeSet, c: Colors): string[] {
       const note = riskNoteOf(ch.id.kind);
       out.push(`    ${c.red(clean(formatResourceId(ch.id)))}${note ? c.dim(` — ${note}`) : ''}`);
     }
-  }
-  const severityColor: Readonly<Record<Severity, (s: string) => string>> = {
-    error: c.red,
-    warning: c.yellow,
-    info: c.blue,
-  };
-  const findings = sortedFindings([cs]);
-  if (findings.length > 0) out.push('  findings:');
-  for (const { finding: f } of findings) {
-    const where = f.file ? `${clean(f.file)}:${f.line} ` : '';
-    out.push(
-      `    ${where}${severityColor[f.severity](f.severity)} ${c.dim(clean(f.rule))} ${clean(f.message)}`,
-    );
   }
   return out;
 }

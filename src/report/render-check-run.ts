@@ -68,7 +68,11 @@ export function renderCheckRun(unredacted: Report, opts: { maxChars?: number } =
     title: describeCounts(totalCounts(report.changeSets)),
     summary,
     text: renderText(report, maxChars),
-    annotations: renderAnnotations(sortedFindings(report.changeSets).map((x) => x.finding)),
+    annotations: renderAnnotations(
+      sortedFindings(report.changeSets).map((x) =>
+        report.changeSets.length > 1 ? { ...x.finding, targets: x.targets } : x.finding,
+      ),
+    ),
   };
 }
 
@@ -101,13 +105,17 @@ function renderText(report: Report, maxChars: number): string {
   return fitText(parts.join('\n\n'), maxChars);
 }
 
-/** One annotation per finding that points at a file (errors first). */
-export function renderAnnotations(findings: readonly Finding[]): Annotation[] {
+/**
+ * One annotation per finding that points at a file (errors first); a finding several targets share is
+ * one annotation whose title names them (`image-pinned: Deployment ml/api (staging, prod)`).
+ */
+export function renderAnnotations(findings: readonly (Finding & { targets?: string[] })[]): Annotation[] {
   return findings
     .filter((f) => f.file !== '')
     .map((f) => {
       const line = Number.isInteger(f.line) && f.line > 0 ? f.line : 1;
-      const title = f.resource ? `${f.rule}: ${f.resource}` : f.rule;
+      const where = f.targets && f.targets.length > 0 ? ` (${f.targets.join(', ')})` : '';
+      const title = `${f.resource ? `${f.rule}: ${f.resource}` : f.rule}${where}`;
       return {
         path: f.file,
         start_line: line,

@@ -1,8 +1,9 @@
 import { riskNoteOf } from '../diff/order-changes.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
-import { type ChangeSet, type Finding, SEVERITY_RANK, type Severity } from '../types.ts';
+import type { ChangeSet, Finding, Severity } from '../types.ts';
 import { codeSpan, escapeMarkdown, formatCount, formatDuration, link, plural, shortSha } from './markdown.ts';
+import { type MergedFinding, mergeFindings } from './merge-findings.ts';
 import { rankSummaries } from './rank-summaries.ts';
 import type { DeploymentNote, Report } from './report.ts';
 import {
@@ -164,15 +165,12 @@ function renderDeletions(sets: readonly ChangeSet[], several: boolean, cap: numb
   return lines.join('\n');
 }
 
-/** Findings of every target, errors first, then by file and line. */
-export function sortedFindings(sets: readonly ChangeSet[]): { target: string; finding: Finding }[] {
-  const all = sets.flatMap((cs) => cs.findings.map((finding) => ({ target: cs.target, finding })));
-  return all.sort(
-    (a, b) =>
-      SEVERITY_RANK[b.finding.severity] - SEVERITY_RANK[a.finding.severity] ||
-      (a.finding.file < b.finding.file ? -1 : a.finding.file > b.finding.file ? 1 : 0) ||
-      a.finding.line - b.finding.line,
-  );
+/**
+ * Findings of every target, errors first, then by file and line; a finding several targets share
+ * (the same base file in staging and prod) is one entry naming them all.
+ */
+export function sortedFindings(sets: readonly ChangeSet[]): MergedFinding[] {
+  return mergeFindings(sets);
 }
 
 /** `` `file:line` — severity — `rule` — message ``. */
@@ -190,7 +188,7 @@ export function renderFindings(
   const all = sortedFindings(sets);
   const shown = all
     .slice(0, cap)
-    .map(({ target, finding }) => `- ${withTarget(renderFinding(finding), target, several)}`);
+    .map(({ targets, finding }) => `- ${withTarget(renderFinding(finding), targets.join(', '), several)}`);
   if (all.length > shown.length)
     shown.push(`- … and ${plural(all.length - shown.length, 'more finding')} in ${moreAt}`);
   return shown.join('\n');

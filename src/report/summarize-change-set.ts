@@ -1,4 +1,5 @@
 import type { ChangeSet } from '../types.ts';
+import { mergeFindings } from './merge-findings.ts';
 
 export interface ChangeSetCounts {
   added: number;
@@ -21,12 +22,20 @@ export function summarizeChangeSet(cs: ChangeSet): ChangeSetCounts {
   return counts;
 }
 
-/** Counts of several change sets added up. */
+/**
+ * Counts of several change sets added up. Changes add up per target; a finding several targets share
+ * counts once (the report shows it once, naming the targets).
+ */
 export function totalCounts(changeSets: readonly ChangeSet[]): ChangeSetCounts {
   const total: ChangeSetCounts = { added: 0, changed: 0, removed: 0, unchanged: 0, errors: 0, warnings: 0 };
   for (const cs of changeSets) {
     const c = summarizeChangeSet(cs);
-    for (const key of Object.keys(total) as (keyof ChangeSetCounts)[]) total[key] += c[key];
+    for (const key of ['added', 'changed', 'removed', 'unchanged'] as const) total[key] += c[key];
+    if (cs.renderFailed && !cs.findings.some((f) => f.severity === 'error')) total.errors++;
+  }
+  for (const { finding } of mergeFindings(changeSets)) {
+    if (finding.severity === 'error') total.errors++;
+    else if (finding.severity === 'warning') total.warnings++;
   }
   return total;
 }

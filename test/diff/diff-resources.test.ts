@@ -30,7 +30,7 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
     actions: ['changed Rollout ml/recommender'],
     summary: {
       'Rollout ml/recommender': [
-        'rollout steps 10%→50%→100% (was 20%→100%)',
+        'rollout steps 10%→pause 10m→50%→pause 30m→100% (was 20%→pause 10m→100%)',
         'image ghcr.io/acme/recommender@sha256:111111111111… → @sha256:222222222222…',
       ],
     },
@@ -43,8 +43,11 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
         'image ghcr.io/acme/eval:1.2 → 1.3',
       ],
       'Job training/train-classifier': [
+        'Job will be re-created: training re-runs',
+        'hyperparameters epochs 10 → 20',
         'image ghcr.io/acme/train:2024.10 → 2024.11',
         'GPUs 1 → 8 (nvidia.com/gpu)',
+        'GPUs 1 → 32 × nvidia.com/gpu in total',
         'parallelism 1 → 4',
         'completions unset → 4',
       ],
@@ -79,7 +82,7 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
     summary: {
       'InferenceService ml/classifier': [
         'model gs://ferry-models/classifier/v1 → …/v2',
-        'canary 10%',
+        'canary 10% (new model 10%, previous 90%)',
         'GPUs 1 → 2 (nvidia.com/gpu)',
       ],
       'Secret ml/model-store': ['key changed: SERVICE_ACCOUNT_KEY'],
@@ -119,6 +122,7 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
         'GPUs 1 → 4 (nvidia.com/gpu)',
         'GPU type a10g → a100',
         'toleration added nvidia.com/gpu:NoSchedule',
+        'GPUs 2 → 8 × nvidia.com/gpu in total',
       ],
     },
   },
@@ -326,20 +330,29 @@ describe('diffResources on hostile input', () => {
 
 describe('diffResources summary names', () => {
   it('keeps one line per resource when two kinds of different groups share a name', () => {
-    const workload = (apiVersion: string, image: string): KubeObject => ({
-      apiVersion,
-      kind: 'Deployment',
-      metadata: { name: 'web' },
+    const job = (image: string): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'train' },
       spec: { template: { spec: { containers: [{ name: 'c', image }] } } },
+    });
+    // Volcano's Job: same kind name, another group, pods under spec.tasks[].template.
+    const volcano = (image: string): KubeObject => ({
+      apiVersion: 'batch.volcano.sh/v1alpha1',
+      kind: 'Job',
+      metadata: { name: 'train' },
+      spec: {
+        tasks: [{ name: 'worker', replicas: 2, template: { spec: { containers: [{ name: 'c', image }] } } }],
+      },
     });
     const { summary } = diffResources({
       target: 't',
-      base: [resource(workload('apps/v1', 'web:1')), resource(workload('acme.dev/v1', 'web:1'))],
-      head: [resource(workload('apps/v1', 'web:2')), resource(workload('acme.dev/v1', 'web:3'))],
+      base: [resource(job('train:1')), resource(volcano('train:1'))],
+      head: [resource(job('train:2')), resource(volcano('train:3'))],
     });
-    expect(summary).toEqual([
-      { resource: 'Deployment ml/web', facts: ['image web:1 → 3'] },
-      { resource: 'Deployment ml/web (apps)', facts: ['image web:1 → 2'] },
+    expect(summary.map((s) => [s.resource, s.facts[s.facts.length - 1]])).toEqual([
+      ['Job ml/train', 'image train:1 → 2'],
+      ['Job ml/train (batch.volcano.sh)', 'image train:1 → 3'],
     ]);
   });
 });

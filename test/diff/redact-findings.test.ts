@@ -53,4 +53,46 @@ describe('redactFindings', () => {
     ]);
     expect(scrubText('x abcdefgh y abcd', values)).toBe('x <redacted> y <redacted>');
   });
+
+  it('masks values, not words: field paths, resource names and files that contain a value stay as written', () => {
+    const named = (object: KubeObject, file: string): Resource => ({
+      ...resource(object),
+      id: { group: '', kind: object.kind, namespace: 'ml', name: (object.metadata as { name: string }).name },
+      file,
+    });
+    const ceph = [
+      named(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'ceph-secret-admin' },
+          stringData: { key: 'admin', user: 'pool' },
+        },
+        'volumes/rbd/secret.yaml',
+      ),
+      named(
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'rbd-admin' },
+          spec: { volumes: [{ name: 'data', rbd: { pool: 'kube', user: 'admin' } }] },
+        },
+        'volumes/rbd/admin.yaml',
+      ),
+    ];
+    const findings = [
+      finding('spec.volumes[0].rbd.pool: Required value'),
+      finding('Secret ceph-secret-admin has plaintext values; Secret ml/ceph-secret-admin too'),
+      finding('see volumes/rbd/admin.yaml: Pod rbd-admin mounts it'),
+      finding('user "admin" and "pool" are quoted values, so are admin and pool here'),
+      finding('the value admin.pool is not a path: admin and pool are values, not field names'),
+    ];
+    expect(redactFindings({ findings, resources: ceph }).map((f) => f.message)).toEqual([
+      'spec.volumes[0].rbd.pool: Required value',
+      'Secret ceph-secret-admin has plaintext values; Secret ml/ceph-secret-admin too',
+      'see volumes/rbd/admin.yaml: Pod rbd-admin mounts it',
+      'user "<redacted>" and "<redacted>" are quoted values, so are <redacted> and <redacted> here',
+      'the value <redacted>.<redacted> is not a path: <redacted> and <redacted> are values, not field names',
+    ]);
+  });
 });

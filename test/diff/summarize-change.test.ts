@@ -165,6 +165,7 @@ describe('summarizeChange: Deployment and StatefulSet', () => {
       'new',
       'image a:1',
       'GPUs 1 (amd.com/gpu)',
+      'GPUs 3 × amd.com/gpu in total',
       'replicas 3',
     ]);
     expect(summarizeChange({ before: obj })).toEqual(['removed']);
@@ -193,7 +194,9 @@ describe('summarizeChange: Job, CronJob and Pod', () => {
       },
     });
     expect(summarizeChange({ before: job(1, 1), after: job(4, 8) })).toEqual([
+      'Job will be re-created: training re-runs',
       'GPUs 1 → 8 (nvidia.com/gpu)',
+      'GPUs 1 → 32 × nvidia.com/gpu in total',
       'parallelism 1 → 4',
     ]);
   });
@@ -247,7 +250,7 @@ describe('summarizeChange: KServe InferenceService', () => {
     const after = isvc({ canaryTrafficPercent: 10, model: model('gs://m/classifier/v2', 2) });
     expect(summarizeChange({ before, after })).toEqual([
       'model gs://m/classifier/v1 → …/v2',
-      'canary 10%',
+      'canary 10% (new model 10%, previous 90%)',
       'GPUs 1 → 2 (nvidia.com/gpu)',
     ]);
   });
@@ -257,8 +260,13 @@ describe('summarizeChange: KServe InferenceService', () => {
     const b = isvc({ canaryTrafficPercent: 10, model: model('gs://m/v2') });
     const c = isvc({ canaryTrafficPercent: 50, model: model('gs://m/v2') });
     const d = isvc({ model: model('gs://m/v2') });
-    expect(summarizeChange({ before: a, after: b })).toEqual(['model gs://m/v1 → …/v2', 'canary 10%']);
-    expect(summarizeChange({ before: b, after: c })).toEqual(['canary 10% → 50%']);
+    expect(summarizeChange({ before: a, after: b })).toEqual([
+      'model gs://m/v1 → …/v2',
+      'canary 10% (new model 10%, previous 90%)',
+    ]);
+    expect(summarizeChange({ before: b, after: c })).toEqual([
+      'canary 10% → 50% (new model 50%, previous 50%)',
+    ]);
     expect(summarizeChange({ before: c, after: d })).toEqual(['canary off (100% to latest)']);
   });
 
@@ -276,6 +284,7 @@ describe('summarizeChange: KServe InferenceService', () => {
     expect(summarizeChange({ before, after })).toEqual([
       'format sklearn → xgboost 2',
       'runtime mlserver → triton',
+      'GPUs 1 → 2 × nvidia.com/gpu in total',
       'autoscaling 1–3 → 2–10',
     ]);
   });
@@ -317,7 +326,7 @@ describe('summarizeChange: Argo Rollout', () => {
       },
     });
     expect(summarizeChange({ before: rollout('app:1'), after: rollout('app:2') })).toEqual([
-      'rollout steps 10%→50%→100%',
+      'rollout steps 10%→pause→50%→100%',
       'image app:1 → 2',
     ]);
   });

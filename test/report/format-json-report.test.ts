@@ -5,9 +5,9 @@ import { modelUpgradeReport } from './make-report.ts';
 describe('formatJsonReport', () => {
   it('has exactly the documented shape: targets with changes, summary and findings', () => {
     const json = formatJsonReport(modelUpgradeReport().changeSets);
-    expect(Object.keys(json)).toEqual(['targets']);
+    expect(Object.keys(json)).toEqual(['targets', 'findings']);
     const [target] = json.targets;
-    expect(Object.keys(target ?? {})).toEqual(['name', 'changes', 'summary', 'findings']);
+    expect(Object.keys(target ?? {})).toEqual(['name', 'changes', 'summary']);
     expect(target?.name).toBe('production');
     expect(target?.changes.map((c) => Object.keys(c))).toEqual(
       Array(3).fill(['apiVersion', 'kind', 'namespace', 'name', 'action', 'diff']),
@@ -21,13 +21,18 @@ describe('formatJsonReport', () => {
     });
     expect(target?.summary[0]).toEqual({
       resource: 'InferenceService ml/classifier',
-      facts: ['model gs://ferry-models/classifier/v1 → …/v2', 'canary 10%', 'GPUs 1 → 2 (nvidia.com/gpu)'],
+      facts: [
+        'model gs://ferry-models/classifier/v1 → …/v2',
+        'canary 10% (new model 10%, previous 90%)',
+        'GPUs 1 → 2 (nvidia.com/gpu)',
+      ],
     });
-    expect(target?.findings[0]).toMatchObject({
+    expect(json.findings[0]).toMatchObject({
       rule: 'model-pinned',
       severity: 'warning',
       file: 'k8s/inference.yaml',
       line: 17,
+      targets: ['production'],
     });
   });
 

@@ -17,7 +17,7 @@ describe('renderComment', () => {
       | production | 0 | 2 | 1 | 0 | 1 |
 
       **Summary**
-      - **InferenceService ml/classifier**: model gs://ferry-models/classifier/v1 → …/v2, canary 10%, GPUs 1 → 2 (nvidia.com/gpu)
+      - **InferenceService ml/classifier**: model gs://ferry-models/classifier/v1 → …/v2, canary 10% (new model 10%, previous 90%), GPUs 1 → 2 (nvidia.com/gpu)
       - **Secret ml/model-store**: key changed: SERVICE\\_ACCOUNT\\_KEY
 
       **⚠️ Will delete** (merging removes these from the cluster)

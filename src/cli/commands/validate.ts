@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { checkPaths } from '../../engine/check-paths.ts';
 import { checkTarget } from '../../engine/check-target.ts';
+import { mergeFindings } from '../../report/merge-findings.ts';
 import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
@@ -41,7 +42,8 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const { config, findings: configFindings } = await loadConfig(root);
 
   let resources = 0;
-  const findings: Finding[] = [...configFindings];
+  // Per target, so identical findings of several targets (one base file in staging and prod) merge.
+  const sets: { target: string; findings: Finding[] }[] = [{ target: '', findings: [...configFindings] }];
   if (located) {
     const result = await checkPaths({
       root,
@@ -50,7 +52,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
       ruleConfig: config.rules,
     });
     resources += result.resources.length;
-    findings.push(...result.findings);
+    sets.push({ target: '', findings: result.findings });
   } else {
     const wanted = values.target ?? config.targets.map((t) => t.name);
     for (const name of wanted) {
@@ -67,17 +69,24 @@ export async function validateCommand(argv: string[]): Promise<number> {
         ruleConfig: config.rules,
       });
       resources += result.resources.length;
-      findings.push(...result.findings);
+      sets.push({ target: target.name, findings: result.findings });
     }
   }
+  const merged = mergeFindings(sets).map(({ finding, targets }) => ({
+    ...finding,
+    targets: targets.filter((t) => t !== ''),
+  }));
+  // Naming the target only helps when there are several.
+  const named = sets.filter((set) => set.target !== '').length > 1;
 
   if (format === 'json') {
-    console.log(JSON.stringify({ resources, findings }, null, 2));
+    console.log(JSON.stringify({ resources, findings: merged }, null, 2));
   } else {
     const color = values['no-color']
       ? false
       : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
-    console.log(formatFindings(findings, { color: Boolean(color), resources }));
+    const shown = named ? merged : merged.map((f) => ({ ...f, targets: [] }));
+    console.log(formatFindings(shown, { color: Boolean(color), resources }));
   }
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return merged.some((f) => f.severity === 'error') ? 1 : 0;
 }

@@ -46,7 +46,8 @@ export function diffGpus(before: PodSpecView | undefined, after: PodSpecView | u
   return facts;
 }
 
-function gpuCounts(view: PodSpecView): Map<string, string> {
+/** Accelerators per pod of `view`, per resource name, as text (a non-count quantity as written). */
+export function gpuCounts(view: PodSpecView): Map<string, string> {
   const totals = new Map<string, number | string>();
   for (const c of view.containers) {
     if (c.init) continue;
@@ -104,4 +105,52 @@ function formatToleration(t: Record<string, unknown>): string {
   const effect = readText(t, 'effect');
   const base = key ? `${key}${value ? `=${value}` : ''}` : '* (any taint)';
   return effect ? `${base}:${effect}` : base;
+}
+
+/**
+ * How many pods of `view` run: `replicas` (or a TrainJob's `numNodes`, a Job's `parallelism`, a KServe
+ * component's `minReplicas`; 1 when unset, the Kubernetes default) × pods per replica (LeaderWorkerSet).
+ */
+export function podCountOf(view: PodSpecView): number {
+  const text =
+    readText(view.holder, 'replicas') ??
+    readText(view.holder, 'numNodes') ??
+    readText(view.holder, 'parallelism') ??
+    readText(view.holder, 'minReplicas');
+  const n = text === undefined ? 1 : Number(text);
+  return (Number.isInteger(n) && n >= 0 ? n : 1) * view.podsPerReplica;
+}
+
+/**
+ * Accelerators of a whole workload: per pod × pods, over all its pod specs, per resource name:
+ * `GPUs 4 → 8 × nvidia.com/gpu in total`. Said only where it differs from the per-pod figure (more than
+ * one pod or pod spec) and changed; with no `before`, describes `after`.
+ */
+export function diffGpuTotals(before: PodSpecView[] | undefined, after: PodSpecView[]): string[] {
+  const total = (views: PodSpecView[]): { sums: Map<string, number>; pods: number } => {
+    const sums = new Map<string, number>();
+    let pods = 0;
+    for (const view of views) {
+      const count = podCountOf(view);
+      for (const [name, text] of gpuCounts(view)) {
+        const n = Number(text);
+        if (!Number.isFinite(n)) continue;
+        sums.set(name, (sums.get(name) ?? 0) + n * count);
+        pods += count;
+      }
+    }
+    return { sums, pods };
+  };
+  const a = before ? total(before) : undefined;
+  const b = total(after);
+  const facts: string[] = [];
+  for (const name of [...new Set([...(a?.sums.keys() ?? []), ...b.sums.keys()])].sort()) {
+    const x = a?.sums.get(name) ?? 0;
+    const y = b.sums.get(name) ?? 0;
+    const beyondOnePod = (a?.pods ?? 0) > 1 || b.pods > 1;
+    if (!beyondOnePod) continue;
+    if (!a && y > 0) facts.push(`GPUs ${y} × ${name} in total`);
+    else if (a && x !== y) facts.push(`GPUs ${x} → ${y} × ${name} in total`);
+  }
+  return facts;
 }

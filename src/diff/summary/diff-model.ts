@@ -7,7 +7,10 @@ import { isObj, readList, readObj, readText } from './read-path.ts';
  * Environment variables that name the model a server loads (`MODEL_URI`, `HF_MODEL_ID`,
  * `SERVED_MODEL_NAME`…). Deliberately narrow: `MODEL_TOKEN` or `MODEL_API_KEY` must never be echoed.
  */
-const MODEL_ENV = /(?:^|_)MODEL(?:_(?:ID|NAME|URI|URL|PATH|DIR|REPO|REPOSITORY|STORE|BASE_PATH|VERSION))?$/i;
+const MODEL_ENV =
+  /(?:^|_)MODEL(?:_(?:ID|NAME|URI|URL|PATH|DIR|REPO|REPOSITORY|STORE|BASE_PATH|VERSION|REVISION|TAG))?$/i;
+/** Revision variables of model servers and the Hugging Face hub (`REVISION`, `HF_REVISION`, TGI's `REVISION`). */
+const REVISION_ENV = /^(?:HF_|HUGGING_FACE_HUB_|HUGGINGFACE_)?(?:MODEL_)?REVISION$/i;
 /** Flags of common model servers (vLLM, TGI, TF Serving, Triton, TorchServe, MLServer). */
 const MODEL_FLAGS = new Set([
   '--model',
@@ -24,6 +27,11 @@ const MODEL_FLAGS = new Set([
   '--model-dir',
   '--model_dir',
   '--models',
+  // Revisions: vLLM `--revision`/`--tokenizer-revision`, TGI `--revision`, `--model-revision` elsewhere.
+  '--revision',
+  '--model-revision',
+  '--model_revision',
+  '--tokenizer-revision',
 ]);
 
 /**
@@ -37,7 +45,7 @@ export function diffModel(before: PodSpecView | undefined, after: PodSpecView | 
   const b = after ? modelHints(after) : new Map<string, string>();
   const facts: string[] = [];
   if (!before) {
-    const main = [...b].find(([label]) => !label.startsWith('format') && !label.includes('version'));
+    const main = [...b].find(([label]) => !label.startsWith('format') && !/version|revision/i.test(label));
     if (main) facts.push(`model ${main[1]}`);
     const format = b.get('format');
     if (format) facts.push(`format ${format}`);
@@ -53,9 +61,10 @@ export function diffModel(before: PodSpecView | undefined, after: PodSpecView | 
   return facts;
 }
 
-/** `format`, `runtime`, `model version`; everything else that names the model reads as `model`. */
+/** `format`, `runtime`, `model version`, `model revision`; everything else that names the model reads as `model`. */
 function factName(label: string): string {
   if (label === 'format' || label === 'runtime') return label;
+  if (/revision/i.test(label)) return 'model revision';
   return /version/i.test(label) ? 'model version' : 'model';
 }
 
@@ -80,7 +89,8 @@ function modelHints(view: PodSpecView): Map<string, string> {
     for (const env of readList(c.raw, 'env')) {
       const name = readText(env, 'name');
       const value = readText(env, 'value');
-      if (name && value && MODEL_ENV.test(name)) hints.set(`${name}${suffix}`, value);
+      if (name && value && (MODEL_ENV.test(name) || REVISION_ENV.test(name)))
+        hints.set(`${name}${suffix}`, value);
     }
     const tokens = [...readList(c.raw, 'command'), ...readList(c.raw, 'args')].map(String);
     tokens.forEach((token, i) => {

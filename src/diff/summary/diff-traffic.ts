@@ -25,7 +25,7 @@ function diffCanary(before: KubeObject | undefined, after: KubeObject | undefine
   const y = readText(after, 'spec', 'predictor', 'canaryTrafficPercent');
   if (!after) return [];
   if (y === undefined) return x === undefined ? [] : ['canary off (100% to latest)'];
-  if (x !== undefined && x !== y) return [`canary ${x}% → ${y}%`];
+  if (x !== undefined && x !== y) return [explainCanary(`canary ${x}% → ${y}%`, y)];
   const withoutCanary = (o: KubeObject | undefined): unknown => {
     const predictor = readObj(o, 'spec', 'predictor');
     if (!predictor) return undefined;
@@ -33,9 +33,21 @@ function diffCanary(before: KubeObject | undefined, after: KubeObject | undefine
     return rest;
   };
   if (!before || x === undefined || !isSameData(withoutCanary(before), withoutCanary(after))) {
-    return [`canary ${y}%`];
+    return [explainCanary(`canary ${y}%`, y)];
   }
   return [];
+}
+
+/**
+ * A canary fact with what it means where that is not obvious: ❌ for a percent KServe refuses (not a
+ * whole number in 0–100), and who gets the traffic at 0% (the new model none) and 100% (all of it).
+ */
+function explainCanary(text: string, percent: string): string {
+  const n = Number(percent);
+  if (!Number.isInteger(n) || n < 0 || n > 100) return `❌ ${text} (must be a whole percent, 0–100)`;
+  if (n === 0) return `${text} (the new model gets no traffic yet; 100% stays on the previous one)`;
+  if (n === 100) return `${text} (the new model gets all traffic)`;
+  return `${text} (new model ${n}%, previous ${100 - n}%)`;
 }
 
 /** `rollout steps 10%→50%→100%`: the weights a canary walks through (it ends at 100%). */
@@ -45,7 +57,8 @@ function diffRolloutSteps(before: KubeObject | undefined, after: KubeObject | un
   if (!before) return y ? [`rollout ${y}`] : [];
   const x = rolloutStrategy(before);
   if (x !== y) {
-    const was = x && y?.startsWith('steps ') && x.startsWith('steps ') ? x.slice('steps '.length) : x;
+    const isSteps = (t: string | undefined): boolean => /^(?:❌ )?steps /.test(t ?? '');
+    const was = x && isSteps(x) && isSteps(y) ? x.replace(/^steps /, '') : x;
     return [`rollout ${y ?? 'rolling update'}${was ? ` (was ${was})` : ''}`];
   }
   const templateChanged = !isSameData(
@@ -58,11 +71,25 @@ function diffRolloutSteps(before: KubeObject | undefined, after: KubeObject | un
 function rolloutStrategy(obj: KubeObject): string | undefined {
   const canary = readObj(obj, 'spec', 'strategy', 'canary');
   if (canary) {
-    const weights = readList(canary, 'steps')
-      .map((step) => readText(step, 'setWeight'))
-      .filter((w): w is string => w !== undefined);
-    if (weights.at(-1) !== '100') weights.push('100');
-    return `steps ${weights.map((w) => `${w}%`).join('→')}`;
+    // Weights and pauses in order (`10%→pause 1h→50%→pause→100%`): a pause without a duration waits
+    // for a manual promotion. Argo Rollouts refuses a weight outside 0–100: marked ❌.
+    const steps: string[] = [];
+    let last: string | undefined;
+    let invalid = false;
+    for (const step of readList(canary, 'steps')) {
+      const weight = readText(step, 'setWeight');
+      if (weight !== undefined) {
+        const n = Number(weight);
+        if (!Number.isFinite(n) || n < 0 || n > 100) invalid = true;
+        steps.push(`${weight}%`);
+        last = weight;
+      } else if (isObj(step) && 'pause' in step) {
+        const duration = readText(step, 'pause', 'duration');
+        steps.push(duration ? `pause ${duration}` : 'pause');
+      }
+    }
+    if (last !== '100') steps.push('100%');
+    return `${invalid ? '❌ ' : ''}steps ${steps.join('→')}`;
   }
   const blueGreen = readObj(obj, 'spec', 'strategy', 'blueGreen');
   if (blueGreen)

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { deprecatedApiRule } from './deprecated-api.ts';
+import { duplicateContainerRule } from './duplicate-container.ts';
 import { duplicateResourceRule } from './duplicate-resource.ts';
 import { gpuLimitsRule } from './gpu-limits.ts';
 import { imagePinnedRule } from './image-pinned.ts';
@@ -18,6 +19,7 @@ export const ALL_RULES: readonly Rule[] = [
   modelRequestsRule,
   plaintextSecretRule,
   duplicateResourceRule,
+  duplicateContainerRule,
   deprecatedApiRule,
   selectorMatchRule,
 ];

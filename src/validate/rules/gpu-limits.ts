@@ -1,10 +1,10 @@
+import { type ContainerRef, listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asRecord } from './as-record.ts';
 import { isExtendedResource } from './is-extended-resource.ts';
 import { parseQuantity } from './parse-quantity.ts';
-import { type ContainerRef, listContainers } from './pod-specs.ts';
 
 /**
  * Extended resources (GPUs, Neuron cores, TPUs…) cannot be overcommitted: the API server rejects a
@@ -19,7 +19,7 @@ export const gpuLimitsRule: Rule = {
     'GPUs and other extended resources are set in limits, equal to any request, in whole units (the API server rejects anything else).',
   check(ctx) {
     return ctx.resources.flatMap((resource) =>
-      listContainers(resource).flatMap((ref) => checkContainer(resource, ref)),
+      listContainers(resource.object).flatMap((ref) => checkContainer(resource, ref)),
     );
   },
 };

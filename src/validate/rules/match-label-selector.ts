@@ -1,3 +1,4 @@
+import type { AddedLabel } from '../../manifest/list-pod-specs.ts';
 import { asArray, asRecord, asString, asStringMap } from './as-record.ts';
 
 /** One requirement of a label selector, as apimachinery's `labels.Requirement` holds it. */
@@ -11,14 +12,7 @@ export interface LabelRequirement {
 /** `yes`/`no` when the labels decide it; `maybe` when it depends on labels we cannot see. */
 export type SelectorMatch = 'yes' | 'no' | 'maybe';
 
-/**
- * A label a controller adds to the pods it creates, beyond the manifest's: an exact key, or a key prefix
- * ending in `/`; with `valuePrefixes`, only values starting with one of them.
- */
-export interface AddedLabel {
-  key: string;
-  valuePrefixes?: readonly string[];
-}
+export type { AddedLabel } from '../../manifest/list-pod-specs.ts';
 
 export interface MatchOptions {
   /** Labels a controller may add: a requirement on one of them (absent from `labels`) is `maybe`. */

@@ -1,8 +1,8 @@
+import { listContainers, listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asArray, asRecord, asString, type FieldPath } from './as-record.ts';
-import { listContainers, listPodSpecs } from './pod-specs.ts';
 import { hasLatestToken, redactUserInfo, unpinnedReason } from './unpinned-reason.ts';
 
 /** Last words of env vars that carry a model's identity, when `MODEL` comes before them. */
@@ -69,8 +69,8 @@ function checkStorageUris(resource: Resource): RuleFinding[] {
     findings.push(...storageUriFinding(resource, uri, path, dotted(path)));
   };
   const holders: { value: Record<string, unknown>; path: FieldPath }[] = [];
-  for (const pod of listPodSpecs(resource)) holders.push({ value: pod.spec, path: pod.path });
-  for (const ref of listContainers(resource)) holders.push({ value: ref.container, path: ref.path });
+  for (const pod of listPodSpecs(resource.object)) holders.push({ value: pod.spec, path: pod.path });
+  for (const ref of listContainers(resource.object)) holders.push({ value: ref.container, path: ref.path });
   for (const { value, path } of holders) {
     const uri = asString(value.storageUri);
     if (uri !== undefined && uri.trim() !== '') report(uri, [...path, 'storageUri']);
@@ -89,7 +89,7 @@ function checkStorageUris(resource: Resource): RuleFinding[] {
 
 function checkEnv(resource: Resource, isvc: boolean): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  for (const ref of listContainers(resource)) {
+  for (const ref of listContainers(resource.object)) {
     asArray(ref.container.env).forEach((item, i) => {
       const env = asRecord(item);
       const name = asString(env?.name);

@@ -1,10 +1,10 @@
+import { type ContainerRef, listContainers, type PodSpecRef } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asRecord, asString, asStringMap } from './as-record.ts';
 import { isExtendedResource } from './is-extended-resource.ts';
 import { parseImageRef } from './parse-image-ref.ts';
-import { type ContainerRef, listContainers, type PodSpecRef } from './pod-specs.ts';
 
 /** Workload kinds whose pods may serve a model (`group/Kind`); KServe InferenceServices always do. */
 const SERVING_WORKLOADS: ReadonlySet<string> = new Set([
@@ -56,7 +56,7 @@ export const modelRequestsRule: Rule = {
       const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
       const isvc = key === 'serving.kserve.io/InferenceService';
       if (!isvc && !SERVING_WORKLOADS.has(key)) continue;
-      const containers = listContainers(resource).filter((ref) => !ref.init);
+      const containers = listContainers(resource.object).filter((ref) => !ref.init);
       const servingPods = new Set<PodSpecRef>();
       for (const ref of containers) {
         if (isvc || isServingPod(resource, ref.pod, containers)) servingPods.add(ref.pod);

@@ -1,8 +1,8 @@
+import { listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asArray, asRecord, asString } from './as-record.ts';
-import { listContainers } from './pod-specs.ts';
 
 /** How many key names a message lists before "and N more". */
 const MAX_KEYS_SHOWN = 10;
@@ -105,7 +105,7 @@ export function isSecretName(name: string): boolean {
 
 function checkEnv(resource: Resource): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  for (const ref of listContainers(resource)) {
+  for (const ref of listContainers(resource.object)) {
     asArray(ref.container.env).forEach((item, i) => {
       const env = asRecord(item);
       const name = asString(env?.name);

@@ -1,3 +1,4 @@
+import { listPodSpecs, type PodSpecRef } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
@@ -9,7 +10,6 @@ import {
   parseLabelSelector,
   parseSelectorMap,
 } from './match-label-selector.ts';
-import { listPodSpecs, type PodSpecRef } from './pod-specs.ts';
 
 /** Workloads whose `spec.selector` must select their own pod template (`group/Kind`). */
 const SELECTING_WORKLOADS: ReadonlySet<string> = new Set([
@@ -58,7 +58,7 @@ export const selectorMatchRule: Rule = {
     const findings: RuleFinding[] = [];
     const podsByNamespace = new Map<string, PodSpecRef[]>();
     for (const resource of ctx.resources) {
-      const pods = listPodSpecs(resource).filter((pod) => pod.runsPods);
+      const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
       if (pods.length === 0) continue;
       const list = podsByNamespace.get(resource.id.namespace) ?? [];
       list.push(...pods);
@@ -121,7 +121,7 @@ function checkWorkload(resource: Resource, key: string): RuleFinding[] {
   if (!spec || !Object.hasOwn(spec, 'selector')) return [];
   // A Job's selector is generated unless manualSelector is set; a Rollout may point at a Deployment.
   if (key === 'batch/Job' && spec.manualSelector !== true) return [];
-  const [pod] = listPodSpecs(resource);
+  const [pod] = listPodSpecs(resource.object);
   if (!pod) return [];
   const requirements =
     key === '/ReplicationController' ? parseSelectorMap(spec.selector) : parseLabelSelector(spec.selector);

@@ -90,3 +90,19 @@ spec:
     ]);
   });
 });
+
+describe('image-pinned on references the kubelet cannot parse', () => {
+  it.each([
+    ['nginx@latest', 'has "@latest", which is not a digest'],
+    ['"nginx:"', "ends in ':' with no tag after it"],
+    ['nginx@sha256:abc', 'has a sha256 digest that is not 64 lowercase hex digits'],
+  ])('is an error for %s, at the image line, instead of passing as pinned', (image, problem) => {
+    const seen = runRule(imagePinnedRule, pod(image));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ severity: 'error', line: 7 });
+    expect(seen[0]?.message).toContain(
+      `container app in Pod ml/p: image ${image.replaceAll('"', '')} ${problem}`,
+    );
+    expect(seen[0]?.message).toContain('InvalidImageName');
+  });
+});

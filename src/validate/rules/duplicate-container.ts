@@ -1,0 +1,49 @@
+import { listPodSpecs } from '../../manifest/list-pod-specs.ts';
+import { formatResourceId } from '../../manifest/resource-id.ts';
+import type { Rule, RuleFinding } from '../rule.ts';
+import { asArray, asRecord, asString } from './as-record.ts';
+
+/** The container lists of a pod spec, in the order the API server validates them. */
+const LISTS = [
+  ['initContainers', 'init container'],
+  ['containers', 'container'],
+  ['ephemeralContainers', 'ephemeral container'],
+] as const;
+
+/**
+ * Two containers of one pod with the same name. The API server refuses the pod (`Duplicate value`):
+ * names are unique across containers, init containers and ephemeral containers (Kubernetes
+ * `validateContainers`/`validateInitContainers`). Reported on each later one, pointing at the first.
+ */
+export const duplicateContainerRule: Rule = {
+  id: 'duplicate-container',
+  severity: 'error',
+  description: 'Container names are unique within a pod, across containers, init and ephemeral containers.',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    for (const resource of ctx.resources) {
+      for (const pod of listPodSpecs(resource.object)) {
+        const seen = new Map<string, string>();
+        const where = pod.component ? `${pod.component} of ` : '';
+        for (const [field, word] of LISTS) {
+          asArray(pod.spec[field]).forEach((item, i) => {
+            const name = asString(asRecord(item)?.name);
+            if (!name) return;
+            const here = `${word} ${name} (${field}[${i}])`;
+            const first = seen.get(name);
+            if (first === undefined) {
+              seen.set(name, here);
+              return;
+            }
+            findings.push({
+              resource,
+              path: [...pod.path, field, i, 'name'],
+              message: `${here} in ${where}${formatResourceId(resource.id)} has the same name as ${first}; the API server refuses a pod whose containers, init containers and ephemeral containers share a name: rename one`,
+            });
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};

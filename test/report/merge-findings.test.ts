@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { formatFindings } from '../../src/cli/format-findings.ts';
+import { formatJsonReport } from '../../src/report/format-json-report.ts';
+import { formatTerminalDiff } from '../../src/report/format-terminal-diff.ts';
+import { mergeFindings } from '../../src/report/merge-findings.ts';
+import { renderCheckRun } from '../../src/report/render-check-run.ts';
+import { renderComment } from '../../src/report/render-comment.ts';
+import type { ChangeSet, Finding } from '../../src/types.ts';
+
+/** What the same base file gives in two overlays: the same finding, plus one only prod has. */
+const unpinned: Finding = {
+  rule: 'image-pinned',
+  severity: 'warning',
+  resource: 'Deployment ml/llm',
+  file: 'deploy/base/llm-deployment.yaml',
+  line: 21,
+  message: 'container server in Deployment ml/llm: image vllm/vllm-openai:latest uses the moving tag latest',
+};
+const gpu: Finding = {
+  rule: 'gpu-limits',
+  severity: 'error',
+  resource: 'Deployment ml/llm',
+  file: 'deploy/overlays/prod/gpu-patch.yaml',
+  line: 12,
+  message: 'container server in Deployment ml/llm requests 2 nvidia.com/gpu but sets no limit for it',
+};
+
+function set(target: string, findings: Finding[]): ChangeSet {
+  return { target, changes: [], summary: [], findings, renderFailed: false };
+}
+
+const sets = [set('staging', [unpinned]), set('prod', [{ ...unpinned }, gpu])];
+
+describe('one finding, one line', () => {
+  it('merges identical findings of several targets, naming the targets, errors first', () => {
+    expect(mergeFindings(sets)).toEqual([
+      { finding: gpu, targets: ['prod'] },
+      { finding: unpinned, targets: ['staging', 'prod'] },
+    ]);
+  });
+
+  it('keeps findings apart when anything but the target differs', () => {
+    const moved = { ...unpinned, line: 22 };
+    expect(mergeFindings([set('staging', [unpinned]), set('prod', [moved])])).toHaveLength(2);
+  });
+
+  it('shows a shared finding once in the PR comment, with both targets, and counts it once', () => {
+    const body = renderComment({ headSha: 'a'.repeat(40), changeSets: sets });
+    const lines = body.split('\n').filter((l) => l.includes('moving tag latest'));
+    expect(lines).toEqual([
+      '- `deploy/base/llm-deployment.yaml:21` — ⚠️ warning — `image-pinned` — container server in Deployment ml/llm: image vllm/vllm-openai:latest uses the moving tag latest (staging, prod)',
+    ]);
+    expect(body).toContain('1 error, 1 warning');
+  });
+
+  it('gives one check-run annotation per merged finding, its title naming the targets', () => {
+    const { annotations, title } = renderCheckRun({ headSha: 'a'.repeat(40), changeSets: sets });
+    expect(annotations.map((a) => [a.path, a.start_line, a.title])).toEqual([
+      ['deploy/overlays/prod/gpu-patch.yaml', 12, 'gpu-limits: Deployment ml/llm (prod)'],
+      ['deploy/base/llm-deployment.yaml', 21, 'image-pinned: Deployment ml/llm (staging, prod)'],
+    ]);
+    expect(title).toBe('no changes · 1 error, 1 warning');
+  });
+
+  it('lists a shared finding once in `ferry diff` text and JSON', () => {
+    const text = formatTerminalDiff(sets, { color: false });
+    expect(text.split('moving tag latest')).toHaveLength(2);
+    expect(text).toContain('uses the moving tag latest (staging, prod)');
+    const json = formatJsonReport(sets);
+    expect(json.findings.map((f) => [f.rule, f.targets])).toEqual([
+      ['gpu-limits', ['prod']],
+      ['image-pinned', ['staging', 'prod']],
+    ]);
+  });
+
+  it('lists a shared finding once in `ferry validate` text, with the targets', () => {
+    const merged = mergeFindings(sets).map(({ finding, targets }) => ({ ...finding, targets }));
+    const text = formatFindings(merged, { color: false, resources: 4 });
+    expect(text.split('moving tag latest')).toHaveLength(2);
+    expect(text).toContain('image-pinned  (Deployment ml/llm)  [staging, prod]');
+    expect(text).toContain('1 error, 1 warning in 4 resources');
+  });
+});
