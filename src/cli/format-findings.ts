@@ -29,6 +29,8 @@ export function formatFindings(
       const where = c.dim(`${String(f.line).padStart(4)}`);
       const resource = f.resource ? c.dim(`  (${f.resource})`) : '';
       out.push(`${where}  ${sev}  ${f.message}  ${c.dim(f.rule)}${resource}`);
+      // The tool's own message in full, indented under the finding.
+      if (f.detail) for (const l of f.detail.split('\n')) out.push(c.dim(`        │ ${l}`));
     }
     out.push('');
   }
