@@ -21,6 +21,8 @@ export interface CheckedTarget {
   findings: Finding[];
   /** The render failed: nothing from it may be applied or pruned. */
   failed: boolean;
+  /** How many objects were validated (after a failed render: those that could still be checked). */
+  checked: number;
 }
 
 /**
@@ -36,8 +38,18 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     limits: opts.limits,
     kubernetesVersion,
   });
-  if (rendered.failed) return { resources: [], findings: rendered.findings, failed: true };
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  if (rendered.failed) {
+    // Nothing hidden: what still parsed is validated, but a failed render applies nothing.
+    const checked = validateRendered({
+      resources: rendered.checkable ?? [],
+      findings: [...rendered.findings, ...schemas.findings],
+      kubernetesVersion,
+      ruleConfig: opts.ruleConfig,
+      extraSchemas: schemas.files,
+    });
+    return { resources: [], findings: checked.findings, failed: true, checked: checked.checked };
+  }
   return validateRendered({
     resources: rendered.resources,
     findings: [...rendered.findings, ...schemas.findings],
@@ -68,5 +80,6 @@ export function validateRendered(opts: {
     resources: opts.resources,
     findings: redactFindings({ findings: all, resources: opts.resources }),
     failed: false,
+    checked: opts.resources.length,
   };
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Finding } from '../types.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { loadChart } from './load-chart.ts';
@@ -46,11 +46,20 @@ export const helmRenderer: Renderer = {
     const where = { chartName: chart.name, chartDir: req.dir };
     if (!run.ok) {
       const located = locateHelmError(run.message, where);
-      return failedRender('helm', [renderFinding(located.file ?? req.dir, located.message, located.line)]);
+      return failedRender('helm', [
+        renderFinding(
+          located.file ?? req.dir,
+          located.message,
+          located.line,
+          run.detail && locateHelmError(run.detail, where).message,
+        ),
+      ]);
     }
 
     const templates = new Map<string, string>();
     for (const file of listHelmSources(run.stdout, where)) {
+      // `# Source:` is text in helm's output, which a template can forge: read only inside the chart.
+      if (!isInChart(file, req.dir)) continue;
       const text = await readFile(join(req.root, file), 'utf8').catch((err: unknown) => {
         // A template inside a vendored .tgz has no file of its own: no line to find.
         if (isMissing(err)) return undefined;
@@ -68,3 +77,10 @@ export const helmRenderer: Renderer = {
     return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };
   },
 };
+
+/** A repo-relative path that normalises to a file under the chart directory. */
+function isInChart(file: string, chartDir: string): boolean {
+  const normal = posix.normalize(file);
+  if (normal !== file || normal.startsWith('../') || posix.isAbsolute(normal)) return false;
+  return chartDir === '.' || normal.startsWith(`${chartDir}/`);
+}

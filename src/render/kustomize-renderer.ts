@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseManifests } from '../manifest/parse-manifests.ts';
@@ -36,13 +36,13 @@ export const kustomizeRenderer: Renderer = {
         const plain = await runKustomize(req, tree, absDir);
         if (!plain.ok && plain.detail) tree.findings[0].detail = plain.detail;
       }
-      return failedRender('kustomize', refused);
+      return failedWithSources(req, tree, refused);
     }
 
     const wrapped = await runWrapped(req, tree, absDir);
     // Timeouts and size limits are not kustomize's to explain, and worth no second run.
     if (!wrapped.ok && wrapped.detail === undefined)
-      return failedRender('kustomize', [renderFinding(kustomization, wrapped.message)]);
+      return failedWithSources(req, tree, [renderFinding(kustomization, wrapped.message)]);
     if (!wrapped.ok) {
       const plain = await runKustomize(req, tree, absDir);
       if (plain.ok) return mapOutput({ req, tree, kustomization, stdout: plain.stdout });
@@ -53,11 +53,37 @@ export const kustomizeRenderer: Renderer = {
         detail: plain.detail,
         kustomization,
       });
-      return failedRender('kustomize', [finding]);
+      return failedWithSources(req, tree, [finding]);
     }
     return mapOutput({ req, tree, kustomization, stdout: wrapped.stdout, wrapDir: wrapped.wrapDir });
   },
 };
+
+/**
+ * A failed build still checks its source files on their own (parse, schemas, rules): a broken patch
+ * must not hide a GPU or Secret mistake in the base. Their objects are `checkable`, never applied.
+ */
+async function failedWithSources(
+  req: RenderRequest,
+  tree: KustomizationTree,
+  findings: Finding[],
+): Promise<RenderResult> {
+  const named = new Set(findings.map((f) => f.file));
+  const checkable: Resource[] = [];
+  const all = [...findings];
+  for (const file of tree.resourceFiles) {
+    const text = await readFile(join(req.root, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const parsed = parseManifests(text, file, {
+      defaultNamespace: req.namespace,
+      maxBytes: req.limits.maxOutputBytes,
+    });
+    checkable.push(...parsed.resources);
+    // A file the render finding already names is not reported twice.
+    if (!named.has(file)) all.push(...parsed.findings);
+  }
+  return failedRender('kustomize', all, checkable);
+}
 
 function runKustomize(req: RenderRequest, tree: KustomizationTree, dir: string) {
   const args = ['kustomize', dir];

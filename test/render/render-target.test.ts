@@ -174,7 +174,16 @@ describe('renderTarget: helm', () => {
     expect(deployment?.object.spec).toMatchObject({ replicas: 4 });
     expect(JSON.stringify(deployment?.object)).toContain('ghcr.io/example/classifier:1.5.0');
     expect(result.resources.some((r) => r.id.kind === 'Pod')).toBe(false);
-    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+    // Every field at its line in the template, aligned key by key.
+    if (!deployment) throw new Error('no Deployment rendered');
+    expect(locationOf(deployment, ['spec', 'template', 'spec', 'containers', 0, 'image'])).toEqual({
+      file: 'chart/templates/deployment.yaml',
+      line: 20,
+    });
+    expect(locationOf(deployment, ['spec', 'replicas'])).toEqual({
+      file: 'chart/templates/deployment.yaml',
+      line: 9,
+    });
   });
 
   it('uses the target name as the release name by default', async () => {
@@ -211,6 +220,8 @@ describe('renderTarget: helm', () => {
         file: 'chart/templates/deployment.yaml',
         line: 10,
         message: 'execution error at (chart/templates/deployment.yaml:10:20): imageTag is required',
+        // helm's own words in full, with the chart's paths made repo-relative.
+        detail: 'Error: execution error at (chart/templates/deployment.yaml:10:20): imageTag is required',
       },
     ]);
   });

@@ -49,7 +49,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
       kubernetesVersion: config.kubernetesVersion,
       ruleConfig: config.rules,
     });
-    resources += result.resources.length;
+    resources += result.checked;
     findings.push(...result.findings);
   } else {
     const wanted = values.target ?? config.targets.map((t) => t.name);
@@ -66,7 +66,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
         kubernetesVersion: config.kubernetesVersion,
         ruleConfig: config.rules,
       });
-      resources += result.resources.length;
+      resources += result.checked;
       findings.push(...result.findings);
     }
   }
