@@ -267,6 +267,8 @@ describe('time and size limits', () => {
           message: 'render timed out after 1ms',
         },
       ],
+      // The target's own source files are still checked (never applied).
+      checkable: expect.arrayContaining([expect.objectContaining({ file: 'base/deployment.yaml' })]),
     });
   });
 
