@@ -39,6 +39,11 @@ export interface Resource {
    * source is known (plain YAML, helm templates). Use `lineOf(resource, path)` to read it.
    */
   pointers?: Readonly<Record<string, number>>;
+  /**
+   * JSON pointer → repo-relative file, for the pointers whose line is in another file than `file`:
+   * a kustomize patch that set the field, a Helm values file. Read with `locationOf(resource, path)`.
+   */
+  pointerFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,7 +58,13 @@ export interface Finding {
   resource?: string;
   file: string;
   line: number;
+  /** One line in Ferry's words: what is wrong and what to do. */
   message: string;
+  /**
+   * The tool's own message in full (kustomize's or helm's stderr, cleaned of absolute paths), shown
+   * below the message; never cut, so nothing the tool said is lost.
+   */
+  detail?: string;
 }
 
 /** Where a target is deployed. Absent on a target: Ferry previews but does not deploy it. */

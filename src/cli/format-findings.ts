@@ -38,6 +38,8 @@ export function formatFindings(
       out.push(
         `${where}  ${sev}  ${toTerminal(f.message)}  ${c.dim(toTerminal(f.rule))}${resource}${targets}`,
       );
+      // The tool's own message in full, indented under the finding.
+      if (f.detail) for (const l of f.detail.split('\n')) out.push(c.dim(`        │ ${toTerminal(l)}`));
     }
     out.push('');
   }

@@ -12,7 +12,16 @@ export async function checkPaths(opts: {
   namespace?: string;
 }): Promise<CheckedTarget> {
   const rendered = await renderPaths({ root: opts.root, paths: opts.paths, namespace: opts.namespace });
-  if (rendered.failed) return { resources: [], findings: rendered.findings, failed: true };
+  if (rendered.failed) {
+    // One broken file or path hides nothing: the rest is still validated, nothing is applied.
+    const checked = validateRendered({
+      resources: rendered.checkable ?? [],
+      findings: rendered.findings,
+      kubernetesVersion: opts.kubernetesVersion,
+      ruleConfig: opts.ruleConfig,
+    });
+    return { resources: [], findings: checked.findings, failed: true, checked: checked.checked };
+  }
   return validateRendered({
     resources: rendered.resources,
     findings: rendered.findings,

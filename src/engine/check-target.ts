@@ -22,6 +22,8 @@ export interface CheckedTarget {
   findings: Finding[];
   /** The render failed: nothing from it may be applied or pruned. */
   failed: boolean;
+  /** How many objects were validated (after a failed render: those that could still be checked). */
+  checked: number;
 }
 
 /**
@@ -37,15 +39,21 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     limits: opts.limits,
     kubernetesVersion,
   });
-  if (rendered.failed) {
-    // A render failure quotes the repository (a remote URL with its token): scrubbed like the rest.
-    return {
-      resources: [],
-      findings: redactFindings({ findings: rendered.findings, resources: [] }),
-      failed: true,
-    };
-  }
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  if (rendered.failed) {
+    // Nothing hidden: what still parsed is validated, but a failed render applies nothing. Findings are
+    // redacted there like the rest (a render failure may quote a remote URL with its token).
+    const checkable = rendered.checkable ?? [];
+    const checked = validateRendered({
+      resources: checkable,
+      findings: [...rendered.findings, ...schemas.findings],
+      kubernetesVersion,
+      ruleConfig: opts.ruleConfig,
+      extraSchemas: schemas.files,
+      catalogue: await loadCatalogueSchemas(checkable),
+    });
+    return { resources: [], findings: checked.findings, failed: true, checked: checked.checked };
+  }
   // Only the catalogue kinds this target uses are read and compiled.
   const catalogue = await loadCatalogueSchemas(rendered.resources);
   return validateRendered({
@@ -82,5 +90,6 @@ export function validateRendered(opts: {
     resources: opts.resources,
     findings: redactFindings({ findings: all, resources: opts.resources }),
     failed: false,
+    checked: opts.resources.length,
   };
 }

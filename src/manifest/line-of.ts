@@ -19,3 +19,22 @@ export function lineOf(resource: Resource, path: readonly (string | number)[] = 
   }
   return resource.line;
 }
+
+/**
+ * The file and line of `path` inside a resource, like `lineOf`, for fields written in another file
+ * than the object (a kustomize patch, a Helm values file): `pointerFiles` says which.
+ */
+export function locationOf(
+  resource: Resource,
+  path: readonly (string | number)[] = [],
+): { file: string; line: number } {
+  const pointers = resource.pointers;
+  if (pointers) {
+    for (let n = path.length; n > 0; n--) {
+      const pointer = formatPointer(path.slice(0, n));
+      const line = pointers[pointer];
+      if (line !== undefined) return { file: resource.pointerFiles?.[pointer] ?? resource.file, line };
+    }
+  }
+  return { file: resource.file, line: resource.line };
+}

@@ -10,6 +10,8 @@ import {
 } from 'yaml';
 import { type Finding, type KubeObject, type Resource, SEVERITY_RANK, type Severity } from '../types.ts';
 import { closestMatch } from './closest-match.ts';
+import { describeMisspeltIdentity } from './describe-misspelt-identity.ts';
+import { describeYamlError } from './describe-yaml-error.ts';
 import { expandAliases } from './expand-aliases.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
@@ -176,11 +178,12 @@ function reportErrors(
   for (const err of errors) {
     if (!first && err.code !== 'DUPLICATE_KEY') continue;
     first = false;
-    ctx.sink.report('error', ctx.lineAt(err.pos[0]), formatYamlError(err, ctx.doc));
+    const line = ctx.lineAt(err.pos[0]);
+    ctx.sink.report('error', line, formatYamlError(err, ctx.doc, line));
   }
 }
 
-function formatYamlError(err: YAMLError, doc: Document.Parsed): string {
+function formatYamlError(err: YAMLError, doc: Document.Parsed, line: number): string {
   switch (err.code) {
     case 'DUPLICATE_KEY': {
       const key = keyAt(doc, err.pos[0]);
@@ -192,7 +195,7 @@ function formatYamlError(err: YAMLError, doc: Document.Parsed): string {
       // yaml reports a stack overflow while composing deeply nested collections this way.
       return `document nests too deeply to parse (${firstLine(err.message)})`;
     default:
-      return `invalid YAML: ${firstLine(err.message)}`;
+      return describeYamlError(err, line);
   }
 }
 
@@ -261,6 +264,11 @@ function emitObject(args: EmitArgs): void {
   if (!hasApiVersion && !hasKind) {
     // Plain YAML (values files, app config) next to manifests is normal; inside a List it is an error.
     if (item) sink.report('error', line, `${item} has no apiVersion and no kind`);
+    // A document with metadata and a key one typo from apiVersion/kind is a manifest, not config.
+    else {
+      const misspelt = describeMisspeltIdentity(object);
+      if (misspelt) sink.report('error', line, misspelt);
+    }
     return;
   }
   if (isList(object)) {
@@ -271,7 +279,13 @@ function emitObject(args: EmitArgs): void {
   const kind = typeof object.kind === 'string' ? object.kind : '';
   const id = resourceIdOf({ ...object, apiVersion, kind }, sink.identity);
   const resource = formatResourceId(id);
-  if (!hasApiVersion) {
+  if (!hasApiVersion && kind === '') {
+    sink.report(
+      'error',
+      pointers['/kind'] ?? line,
+      `${what} has an empty kind and no apiVersion: set both (for example apiVersion: apps/v1, kind: Deployment)`,
+    );
+  } else if (!hasApiVersion) {
     const message = `${what} has kind but no apiVersion${misspeltHint(object, 'apiVersion')}`;
     sink.report('error', pointers['/kind'] ?? line, message, resource);
   } else if (apiVersion === '') {
@@ -281,7 +295,12 @@ function emitObject(args: EmitArgs): void {
     const message = `${what} has apiVersion but no kind${misspeltHint(object, 'kind')}`;
     sink.report('error', pointers['/apiVersion'] ?? line, message, resource);
   } else if (kind === '') {
-    sink.report('error', pointers['/kind'] ?? line, 'kind must be a non-empty string', resource);
+    const empty = object.kind === null || object.kind === '';
+    const message = empty
+      ? "kind is empty: set it to the object's type (for example Deployment, Service)"
+      : 'kind must be a non-empty string';
+    // Without apiVersion, an empty kind was reported above already.
+    if (hasApiVersion || !empty) sink.report('error', pointers['/kind'] ?? line, message, resource);
   }
   sink.resources.push({
     id,

@@ -9,12 +9,7 @@ const NOISE = [/^Use --debug flag to render out invalid YAML/, /^walk\.go:\d+: /
  * continuation joined, absolute paths under the repository made repo-relative, bounded length.
  */
 export function formatBinaryError(stderr: string, opts: { root: string; code: number }): string {
-  const lines = stderr
-    .replaceAll(`${opts.root}/`, '')
-    .replaceAll(opts.root, '.')
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '' && !NOISE.some((n) => n.test(l)));
+  const lines = cleanBinaryOutput(stderr, opts).split('\n');
   const errorAt = lines.findIndex((l) => /^error:/i.test(l));
   const kept = errorAt >= 0 ? lines.slice(errorAt) : lines;
   const message = kept
@@ -24,4 +19,18 @@ export function formatBinaryError(stderr: string, opts: { root: string; code: nu
     .trim();
   if (message === '') return `exited with code ${opts.code}`;
   return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+}
+
+/**
+ * A failed binary's stderr in full, for a finding's `detail`: noise lines dropped and absolute paths
+ * under the repository made repo-relative (no path of the machine reaches a comment), nothing cut.
+ */
+export function cleanBinaryOutput(stderr: string, opts: { root: string }): string {
+  return stderr
+    .replaceAll(`${opts.root}/`, '')
+    .replaceAll(opts.root, '.')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !NOISE.some((n) => n.test(l)))
+    .join('\n');
 }

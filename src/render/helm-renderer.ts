@@ -46,7 +46,14 @@ export const helmRenderer: Renderer = {
     const where = { chartName: chart.name, chartDir: req.dir };
     if (!run.ok) {
       const located = locateHelmError(run.message, where);
-      return failedRender('helm', [renderFinding(located.file ?? req.dir, located.message, located.line)]);
+      return failedRender('helm', [
+        renderFinding(
+          located.file ?? req.dir,
+          located.message,
+          located.line,
+          run.detail && locateHelmError(run.detail, where).message,
+        ),
+      ]);
     }
 
     const templates = new Map<string, string>();

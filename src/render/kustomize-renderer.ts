@@ -1,9 +1,13 @@
-import { join } from 'node:path';
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { parseManifests } from '../manifest/parse-manifests.ts';
-import type { Resource } from '../types.ts';
+import type { Finding, Resource } from '../types.ts';
+import { describeKustomizeError } from './describe-kustomize-error.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
-import { loadKustomizationTree } from './load-kustomization-tree.ts';
+import { type KustomizationTree, loadKustomizationTree } from './load-kustomization-tree.ts';
 import { loadKustomizeSourceLocator } from './locate-kustomize-sources.ts';
+import { loadKustomizeLineMapper, takeOrigin } from './map-kustomize-lines.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
 import { runSandboxed } from './run-sandboxed.ts';
@@ -11,6 +15,12 @@ import { runSandboxed } from './run-sandboxed.ts';
 /**
  * `kubectl kustomize`, after loadKustomizationTree has refused remote references, helm charts and
  * paths outside the repository. Never with --enable-helm, --enable-alpha-plugins or --enable-exec.
+ *
+ * The target is built through a temporary wrapper kustomization that only adds
+ * `buildMetadata: [originAnnotations, transformerAnnotations]`, so each object says which file it
+ * came from; those annotations are taken off again, so what is applied and diffed is exactly what
+ * `kubectl kustomize <dir>` prints. When the build fails, it is run once more without the wrapper, so
+ * the message is the one a user gets running kustomize themselves.
  */
 export const kustomizeRenderer: Renderer = {
   kind: 'kustomize',
@@ -18,28 +28,123 @@ export const kustomizeRenderer: Renderer = {
     const absDir = join(req.root, req.dir);
     const links = await listEscapingLinks({ root: req.root, absDir });
     const tree = await loadKustomizationTree({ root: req.root, absDir });
-    const refused = [...links, ...tree.findings];
-    if (refused.length > 0) return failedRender('kustomize', refused);
     const kustomization = tree.kustomizations[0] ?? req.dir;
+    const refused = [...links, ...tree.findings];
+    if (refused.length > 0) {
+      // A missing file is Ferry's finding (with a did-you-mean); kustomize's own words go below it.
+      if (links.length === 0 && tree.onlyMissing && tree.findings[0]) {
+        const plain = await runKustomize(req, tree, absDir);
+        if (!plain.ok && plain.detail) tree.findings[0].detail = plain.detail;
+      }
+      return failedWithSources(req, tree, refused);
+    }
 
-    const args = ['kustomize', absDir];
-    // Only when needed, and only because every path was proved to stay in the repository above.
-    if (tree.needsLoadRestrictionsNone) args.push('--load-restrictor', 'LoadRestrictionsNone');
-    const run = await runSandboxed({ binary: 'kubectl', args, root: req.root, limits: req.limits });
-    if (!run.ok) return failedRender('kustomize', [renderFinding(kustomization, run.message)]);
+    const wrapped = await runWrapped(req, tree, absDir);
+    // Timeouts and size limits are not kustomize's to explain, and worth no second run.
+    if (!wrapped.ok && wrapped.detail === undefined)
+      return failedWithSources(req, tree, [renderFinding(kustomization, wrapped.message)]);
+    if (!wrapped.ok) {
+      const plain = await runKustomize(req, tree, absDir);
+      if (plain.ok) return mapOutput({ req, tree, kustomization, stdout: plain.stdout });
+      const finding = await describeKustomizeError({
+        root: req.root,
+        tree,
+        message: plain.message,
+        detail: plain.detail,
+        kustomization,
+      });
+      return failedWithSources(req, tree, [finding]);
+    }
+    return mapOutput({ req, tree, kustomization, stdout: wrapped.stdout, wrapDir: wrapped.wrapDir });
+  },
+};
 
-    const parsed = parseManifests(run.stdout, kustomization, {
+/**
+ * A failed build still checks its source files on their own (parse, schemas, rules): a broken patch
+ * must not hide a GPU or Secret mistake in the base. Their objects are `checkable`, never applied.
+ */
+async function failedWithSources(
+  req: RenderRequest,
+  tree: KustomizationTree,
+  findings: Finding[],
+): Promise<RenderResult> {
+  const named = new Set(findings.map((f) => f.file));
+  const checkable: Resource[] = [];
+  const all = [...findings];
+  for (const file of tree.resourceFiles) {
+    const text = await readFile(join(req.root, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const parsed = parseManifests(text, file, {
       defaultNamespace: req.namespace,
       maxBytes: req.limits.maxOutputBytes,
     });
-    if (parsed.findings.length > 0) return failedRender('kustomize', parsed.findings);
-    const locate = await loadKustomizeSourceLocator(req.root, tree);
-    const resources = parsed.resources.map((r): Resource => {
-      const source = locate(r.id.kind, r.id.name) ?? { file: kustomization, line: 1 };
-      // Patches and transformers change content: line pointers into the source file would lie.
-      const { pointers: _approximate, ...rest } = r;
-      return { ...rest, file: source.file, line: source.line };
-    });
-    return { renderer: 'kustomize', resources, findings: [], failed: false };
-  },
-};
+    checkable.push(...parsed.resources);
+    // A file the render finding already names is not reported twice.
+    if (!named.has(file)) all.push(...parsed.findings);
+  }
+  return failedRender('kustomize', all, checkable);
+}
+
+function runKustomize(req: RenderRequest, tree: KustomizationTree, dir: string) {
+  const args = ['kustomize', dir];
+  // Only when needed, and only because every path was proved to stay in the repository above.
+  if (tree.needsLoadRestrictionsNone) args.push('--load-restrictor', 'LoadRestrictionsNone');
+  return runSandboxed({ binary: 'kubectl', args, root: req.root, limits: req.limits });
+}
+
+async function runWrapped(
+  req: RenderRequest,
+  tree: KustomizationTree,
+  absDir: string,
+): Promise<{ ok: true; stdout: string; wrapDir: string } | { ok: false; message: string; detail?: string }> {
+  const wrapDir = await mkdtemp(join(await realpath(tmpdir()), 'ferry-kustomize-'));
+  try {
+    // Relative: kustomize refuses absolute resource paths. A directory may be outside the wrapper's
+    // root (as `../base` is), so the load restrictor is unchanged.
+    const target = relative(wrapDir, absDir);
+    const text = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      `resources:\n- ${JSON.stringify(target)}`,
+      'buildMetadata: [originAnnotations, transformerAnnotations]',
+      '',
+    ].join('\n');
+    await writeFile(join(wrapDir, 'kustomization.yaml'), text);
+    const run = await runKustomize(req, tree, wrapDir);
+    return run.ok ? { ok: true, stdout: run.stdout, wrapDir } : run;
+  } finally {
+    await rm(wrapDir, { recursive: true, force: true });
+  }
+}
+
+async function mapOutput(opts: {
+  req: RenderRequest;
+  tree: KustomizationTree;
+  kustomization: string;
+  stdout: string;
+  /** Set when the output carries build-metadata annotations relative to this directory. */
+  wrapDir?: string;
+}): Promise<RenderResult> {
+  const { req, tree, kustomization } = opts;
+  const parsed = parseManifests(opts.stdout, kustomization, {
+    defaultNamespace: req.namespace,
+    maxBytes: req.limits.maxOutputBytes,
+  });
+  if (parsed.findings.length > 0) return failedRender('kustomize', parsed.findings as Finding[]);
+  const locate = await loadKustomizeSourceLocator(req.root, tree);
+  const mapLines = await loadKustomizeLineMapper(req.root, tree);
+  const resources: Resource[] = [];
+  for (const r of parsed.resources) {
+    const origin = opts.wrapDir ? takeOrigin(r.object, { root: req.root, base: opts.wrapDir }) : {};
+    const mapped = await mapLines(r, origin);
+    if (mapped) {
+      resources.push(mapped);
+      continue;
+    }
+    const source = locate(r.id.kind, r.id.name) ?? { file: origin.configuredIn ?? kustomization, line: 1 };
+    // Without the source document, line pointers into the rendered text would lie.
+    const { pointers: _rendered, ...rest } = r;
+    resources.push({ ...rest, file: source.file, line: source.line });
+  }
+  return { renderer: 'kustomize', resources, findings: [], failed: false };
+}

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   isMap,
@@ -10,6 +10,7 @@ import {
   parseDocument,
   type YAMLMap,
 } from 'yaml';
+import { closestMatch } from '../manifest/closest-match.ts';
 import type { Finding } from '../types.ts';
 import { findKustomizationFile } from './detect-renderer.ts';
 import { renderFinding } from './render-finding.ts';
@@ -23,6 +24,20 @@ export interface GeneratorSource {
   line: number;
 }
 
+/** A patch a kustomization applies: its file (or the kustomization, for an inline patch) and target. */
+export interface PatchSource {
+  /** Repo-relative file holding the patch text. */
+  file: string;
+  /** The inline patch's text, when it is written in the kustomization; else read `file`. */
+  text?: string;
+  /** Added to the patch text's lines (an inline patch starts below its `patch: |` line). */
+  lineOffset: number;
+  /** The `target:` selector's kind and name, when given (else the patch's own kind/name apply). */
+  target?: { kind?: string; name?: string };
+  /** The kustomization that applies it: an outer one (earlier in `kustomizations`) patches last. */
+  kustomization: string;
+}
+
 export interface KustomizationTree {
   /** Every kustomization file visited, repo-relative. */
   kustomizations: string[];
@@ -34,6 +49,8 @@ export interface KustomizationTree {
   /** Manifest files listed under `resources`/`bases`, repo-relative: where objects are declared. */
   resourceFiles: string[];
   generators: GeneratorSource[];
+  /** Every patch of every kustomization visited. */
+  patches: PatchSource[];
   namePrefixes: string[];
   nameSuffixes: string[];
   /**
@@ -45,6 +62,8 @@ export interface KustomizationTree {
   needsLoadRestrictionsNone: boolean;
   /** Remote references, helm charts, paths that are missing or lead outside the repository. */
   findings: Finding[];
+  /** Only missing files were found wrong: safe to run kustomize anyway, for its own message. */
+  onlyMissing: boolean;
 }
 
 /** Remote targets kustomize would fetch (with git or HTTP): Ferry renders with no network. */
@@ -70,6 +89,8 @@ interface Ref {
   value: string;
   line: number;
   role: Role;
+  /** Set for a patch file reference: its target selector. */
+  patch?: { target?: { kind?: string; name?: string } };
 }
 
 /**
@@ -93,10 +114,12 @@ class KustomizationWalker {
   private readonly inputs = new Set<string>();
   private readonly resourceFiles = new Set<string>();
   private readonly generators: GeneratorSource[] = [];
+  private readonly patches: PatchSource[] = [];
   private readonly namePrefixes = new Set<string>();
   private readonly nameSuffixes = new Set<string>();
   private readonly findings: Finding[] = [];
   private needsNone = false;
+  private refused = false;
 
   constructor(private readonly root: string) {}
 
@@ -109,9 +132,11 @@ class KustomizationWalker {
       inputs: [...this.inputs].filter((p) => !covered(p)).sort(),
       resourceFiles: [...this.resourceFiles],
       generators: this.generators,
+      patches: this.patches,
       namePrefixes: [...this.namePrefixes],
       nameSuffixes: [...this.nameSuffixes],
       needsLoadRestrictionsNone: this.needsNone,
+      onlyMissing: !this.refused,
       findings: this.findings.sort((a, b) =>
         a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1,
       ),
@@ -129,6 +154,7 @@ class KustomizationWalker {
     const located = await locateInRepo(this.root, dir, name);
     const file = toRepoPath(this.root, join(dir, name));
     if (!located.ok) {
+      this.refused = true;
       this.findings.push(
         renderFinding(file, 'kustomization file is a symlink that leads outside the repository'),
       );
@@ -196,11 +222,40 @@ class KustomizationWalker {
           eachItem(value, (item) => {
             if (isScalar(item) && typeof item.value === 'string' && !item.value.includes('\n')) {
               scalar(key, item, 'file');
+              const last = refs[refs.length - 1];
+              if (last) last.patch = {};
+            } else if (isScalar(item) && typeof item.value === 'string') {
+              this.patches.push({
+                file: k.file,
+                text: item.value,
+                lineOffset: lineOf(item),
+                kustomization: k.file,
+              });
             }
           });
           break;
         case 'patches':
         case 'patchesJson6902':
+          eachItem(value, (item) => {
+            const target = patchTarget(field(item, 'target'));
+            const inline = field(item, 'patch');
+            if (isScalar(inline) && typeof inline.value === 'string') {
+              this.patches.push({
+                file: k.file,
+                text: inline.value,
+                lineOffset: lineOf(inline),
+                target,
+                kustomization: k.file,
+              });
+            }
+            const path = field(item, 'path');
+            if (isScalar(path) && typeof path.value === 'string') {
+              scalar(key, path, 'file');
+              const last = refs[refs.length - 1];
+              if (last) last.patch = { target };
+            }
+          });
+          break;
         case 'replacements':
           eachItem(value, (item) => scalar(key, field(item, 'path'), 'file'));
           break;
@@ -214,6 +269,7 @@ class KustomizationWalker {
         case 'helmCharts':
         case 'helmChartInflationGenerator':
         case 'helmGlobals':
+          this.refused = true;
           this.findings.push(
             renderFinding(
               k.file,
@@ -278,6 +334,7 @@ class KustomizationWalker {
       if (!isMap(doc.contents)) continue;
       const kind = doc.contents.get('kind', true);
       if (isScalar(kind) && String(kind.value) === 'HelmChartInflationGenerator') {
+        this.refused = true;
         this.findings.push(
           renderFinding(
             c.file,
@@ -296,6 +353,7 @@ class KustomizationWalker {
     const quoted = JSON.stringify(ref.value);
     const where = ref.file ?? k.file;
     if (isRemoteReference(ref.value)) {
+      this.refused = true;
       this.findings.push(
         renderFinding(
           where,
@@ -307,8 +365,16 @@ class KustomizationWalker {
     }
     const located = await locateInRepo(this.root, k.dir, ref.value);
     if (!located.ok) {
-      const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
-      this.findings.push(renderFinding(where, `${ref.key} entry ${quoted} ${why}`, ref.line));
+      if (located.problem !== 'missing') {
+        this.refused = true;
+        this.findings.push(
+          renderFinding(where, `${ref.key} entry ${quoted} leads outside the repository`, ref.line),
+        );
+        return;
+      }
+      const near = await nearestSibling(k.dir, ref.value);
+      const hint = near === undefined ? '' : `: did you mean ${JSON.stringify(near)}?`;
+      this.findings.push(renderFinding(where, `${ref.key} entry ${quoted} does not exist${hint}`, ref.line));
       return;
     }
     const followsKustomization = ref.role === 'kustomization' || ref.role === 'plugin';
@@ -320,6 +386,10 @@ class KustomizationWalker {
     if (!isInside(k.dir, located.real)) this.needsNone = true;
     if (located.isDirectory) return;
     if (ref.role === 'kustomization') this.resourceFiles.add(toRepoPath(this.root, located.real));
+    if (ref.patch) {
+      const file = toRepoPath(this.root, located.real);
+      this.patches.push({ file, lineOffset: 0, kustomization: k.file, ...ref.patch });
+    }
     if (ref.role === 'plugin') {
       const text = await readFile(located.real, 'utf8');
       const refs: Ref[] = [];
@@ -328,6 +398,27 @@ class KustomizationWalker {
       for (const r of refs) await this.follow(r, k);
     }
   }
+}
+
+/** The entry of `value`'s folder closest to its name, as `value` would be written with it instead. */
+async function nearestSibling(dir: string, value: string): Promise<string | undefined> {
+  const slash = value.lastIndexOf('/');
+  const folder = slash < 0 ? '' : value.slice(0, slash + 1);
+  const name = value.slice(slash + 1);
+  const entries = await readdir(join(dir, folder)).catch(() => [] as string[]);
+  const near = closestMatch(name, entries);
+  return near === undefined ? undefined : `${folder}${near}`;
+}
+
+/** A patch's `target:` selector, kind and name only (label selectors match more than Ferry can tell). */
+function patchTarget(node: unknown): { kind?: string; name?: string } | undefined {
+  if (!isMap(node)) return undefined;
+  const out: { kind?: string; name?: string } = {};
+  const kind = node.get('kind', true);
+  const name = node.get('name', true);
+  if (isScalar(kind) && typeof kind.value === 'string') out.kind = kind.value;
+  if (isScalar(name) && typeof name.value === 'string') out.name = name.value;
+  return out;
 }
 
 /**

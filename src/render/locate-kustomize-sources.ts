@@ -43,7 +43,7 @@ export async function loadKustomizeSourceLocator(
 }
 
 /** The name as rendered, then with each known prefix and suffix (and both) taken off. */
-function nameCandidates(name: string, tree: KustomizationTree): string[] {
+export function nameCandidates(name: string, tree: KustomizationTree): string[] {
   const out = [name];
   const unhashed = name.replace(HASH_SUFFIX, '');
   for (const base of unhashed === name ? [name] : [name, unhashed]) {

@@ -35,8 +35,8 @@ export function listHelmSources(stdout: string, opts: { chartName: string; chart
  * `helm template` output → resources pointing at their template: helm prints `# Source:
  * <chart>/templates/x.yaml` above each document. The line is that of the object's `kind:` in the
  * template when it can be matched (the n-th object of a kind from a template ↔ the n-th `kind: X`
- * line, when the counts agree, or the only one), else 1. No field pointers: template lines and
- * rendered lines differ.
+ * line, when the counts agree, or the only one), else 1. Field pointers are template lines, found
+ * by aligning the output's keys with the template's (alignTemplateLines).
  */
 export function parseHelmOutput(
   stdout: string,
@@ -45,6 +45,7 @@ export function parseHelmOutput(
   const fallback = opts.chartDir === '.' ? 'Chart.yaml' : `${opts.chartDir}/Chart.yaml`;
   const resources: Resource[] = [];
   const findings: Finding[] = [];
+  const rendered = new Map<Resource, Readonly<Record<string, number>>>();
   for (const doc of stdout.split(/^---[ \t]*$/m)) {
     const source = /^# Source: (.+)$/m.exec(doc)?.[1]?.trim();
     const mapped = source ? mapHelmSource(source, opts) : undefined;
@@ -56,12 +57,93 @@ export function parseHelmOutput(
     });
     findings.push(...parsed.findings);
     for (const r of parsed.resources) {
-      const { pointers: _templateLines, ...rest } = r;
-      resources.push({ ...rest, line: 1 });
+      // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
+      const { pointers: renderedLines, ...rest } = r;
+      const resource: Resource = { ...rest, line: 1 };
+      rendered.set(resource, renderedLines ?? {});
+      resources.push(resource);
     }
   }
   assignKindLines(resources, opts.templates);
+  for (const r of resources) {
+    const text = opts.templates.get(r.file);
+    if (text !== undefined && r.line > 1)
+      r.pointers = alignTemplateLines(rendered.get(r) ?? {}, text, r.line);
+  }
   return { resources, findings };
+}
+
+/**
+ * Template lines for the fields of one rendered object. A template is not YAML, but its literal keys
+ * appear in the same order and nesting as in the output: walk the output's keys in order and find
+ * each in the template after the line of its parent, inside the parent's block (deeper indented),
+ * never moving backwards. A key made by `toYaml`/`include` is not in the template: it keeps its
+ * parent's line (the line that includes it), through lineOf's nearest-ancestor rule.
+ */
+export function alignTemplateLines(
+  renderedLines: Readonly<Record<string, number>>,
+  template: string,
+  kindLine: number,
+): Record<string, number> {
+  const lines = template.split('\n');
+  // The object's part of the template: from the `---` above its kind line to the next one.
+  let start = kindLine - 1;
+  while (start > 0 && !/^---\s*$/.test(lines[start - 1] ?? '')) start--;
+  let end = kindLine;
+  while (end < lines.length && !/^---\s*$/.test(lines[end] ?? '')) end++;
+  // A key's column counts a list dash before it (`- name:` is at the column of `name`); an item's does not.
+  const indentOf = (i: number) => /^[\s-]*/.exec(lines[i] ?? '')?.[0].length ?? 0;
+  const itemIndentOf = (i: number) => /^\s*/.exec(lines[i] ?? '')?.[0].length ?? 0;
+  const out: Record<string, number> = {};
+  /** Template line index (0-based) and block indentation of each aligned pointer; the root is the region. */
+  const at = new Map<string, { i: number; indent: number }>([['', { i: start - 1, indent: -1 }]]);
+  let cursor = start;
+  const ordered = Object.entries(renderedLines).sort((a, b) => a[1] - b[1]);
+  for (const [pointer, _line] of ordered) {
+    const slash = pointer.lastIndexOf('/');
+    const parent = pointer.slice(0, slash);
+    const key = pointer
+      .slice(slash + 1)
+      .replaceAll('~1', '/')
+      .replaceAll('~0', '~');
+    if (/^\d+$/.test(key)) {
+      // A list item: its line is its first key's (`- name: x`), set when that key is found.
+      continue;
+    }
+    const { i: parentAt, indent: parentIndent } = nearestAligned(at, parent);
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^[\\s-]*["']?${escaped}["']?\\s*:`);
+    for (let i = Math.max(cursor, parentAt + 1); i < end; i++) {
+      const text = lines[i] ?? '';
+      if (text.trim() === '' || /^\s*(\{\{|#)/.test(text)) continue;
+      if (indentOf(i) <= parentIndent) break;
+      if (!pattern.test(text)) continue;
+      at.set(pointer, { i, indent: indentOf(i) });
+      out[pointer] = i + 1;
+      const item = /\/\d+$/.exec(parent) ? parent : undefined;
+      if (item && out[item] === undefined) {
+        out[item] = i + 1;
+        at.set(item, { i, indent: itemIndentOf(i) });
+      }
+      cursor = i + 1;
+      break;
+    }
+  }
+  return out;
+}
+
+/** The template line of the nearest aligned ancestor of `pointer` (itself included). */
+function nearestAligned(
+  at: ReadonlyMap<string, { i: number; indent: number }>,
+  pointer: string,
+): { i: number; indent: number } {
+  let p = pointer;
+  for (;;) {
+    const found = at.get(p);
+    if (found !== undefined) return found;
+    if (p === '') return { i: -1, indent: -1 };
+    p = p.slice(0, p.lastIndexOf('/'));
+  }
 }
 
 function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, string>): void {

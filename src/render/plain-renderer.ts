@@ -30,7 +30,8 @@ export const plainRenderer: Renderer = {
 
 /**
  * Parses the given files (absolute, inside the root) as one plain render. Any parse error fails the
- * render: a target missing the objects of a broken file must not be applied or pruned from.
+ * render: a target missing the objects of a broken file must not be applied or pruned from; what did
+ * parse is `checkable`.
  */
 export async function renderPlainFiles(opts: {
   root: string;
@@ -57,7 +58,8 @@ export async function renderPlainFiles(opts: {
     resources.push(...parsed.resources);
     findings.push(...parsed.findings);
   }
-  if (findings.some((f) => f.severity === 'error')) return failedRender('plain', findings);
+  // The files (and documents) that parsed are still checked: a broken file hides nothing else.
+  if (findings.some((f) => f.severity === 'error')) return failedRender('plain', findings, resources);
   return { renderer: 'plain', resources, findings, failed: false };
 }
 

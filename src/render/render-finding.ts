@@ -1,14 +1,22 @@
-import type { Finding } from '../types.ts';
+import type { Finding, Resource } from '../types.ts';
 import type { RendererKind, RenderResult } from './renderer.ts';
 
 /** A render failure: always an error, rule `render`, pointing at the target dir or the offending file. */
-export function renderFinding(file: string, message: string, line = 1): Finding {
-  return { rule: 'render', severity: 'error', file, line, message };
+export function renderFinding(file: string, message: string, line = 1, detail?: string): Finding {
+  const finding: Finding = { rule: 'render', severity: 'error', file, line, message };
+  if (detail) finding.detail = detail;
+  return finding;
 }
 
 /** A failed render: the findings, and no resources at all. */
-export function failedRender(renderer: RendererKind, findings: Finding[]): RenderResult {
-  return { renderer, resources: [], findings, failed: true };
+export function failedRender(
+  renderer: RendererKind,
+  findings: Finding[],
+  checkable?: Resource[],
+): RenderResult {
+  const result: RenderResult = { renderer, resources: [], findings, failed: true };
+  if (checkable && checkable.length > 0) result.checkable = checkable;
+  return result;
 }
 
 /** Human sizes for messages: `32 MiB`, `100 bytes`. */

@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import type { Resource } from '../types.ts';
 import { renderDirectory } from './render-target.ts';
 import type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
 import { defaultRenderLimits } from './renderer.ts';
@@ -32,7 +33,8 @@ export interface RenderPathsResult extends RenderResult {
 
 /**
  * `ferry validate PATH…`: renders each path and merges the results. Every path is checked to exist
- * before anything renders (PathNotFoundError). If any path fails, the whole result has no resources.
+ * before anything renders (PathNotFoundError). If any path fails, the whole result has no resources;
+ * what did render (and what a failed path could still parse) is `checkable`.
  */
 export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPathsResult> {
   const root = await realpath(opts.root);
@@ -49,6 +51,7 @@ export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPaths
     failed: false,
     parts: [],
   };
+  const checkable: Resource[] = [];
   for (const path of opts.paths) {
     const abs = resolve(root, path);
     const part = await renderDirectory({
@@ -64,7 +67,12 @@ export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPaths
     result.resources.push(...part.resources);
     result.findings.push(...part.findings);
     result.failed ||= part.failed;
+    checkable.push(...(part.failed ? (part.checkable ?? []) : part.resources));
   }
-  if (result.failed) result.resources = [];
+  if (result.failed) {
+    // Nothing to apply from a partial set, but every path that did render is still checked.
+    result.resources = [];
+    if (checkable.length > 0) result.checkable = checkable;
+  }
   return result;
 }

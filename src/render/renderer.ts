@@ -49,6 +49,12 @@ export interface RenderResult {
   findings: Finding[];
   /** True when any error finding came out of the render (rule `render` or `parse`). */
   failed: boolean;
+  /**
+   * Set when `failed`: what can still be checked on its own (the files that parsed; a failed
+   * kustomize target's source files), so one broken file hides nothing else. Validated, never
+   * applied, pruned or diffed.
+   */
+  checkable?: Resource[];
 }
 
 /** One directory to render, already located inside the repository. */

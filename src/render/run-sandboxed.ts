@@ -1,11 +1,14 @@
 import { createSandbox } from './create-sandbox.ts';
-import { formatBinaryError } from './format-binary-error.ts';
+import { cleanBinaryOutput, formatBinaryError } from './format-binary-error.ts';
 import { formatBytes, formatDuration } from './render-finding.ts';
 import { RENDER_MEMORY_ENV, type RenderLimits } from './renderer.ts';
 import { type BinaryName, resolveBinary } from './resolve-binaries.ts';
 import { runBinary } from './run-binary.ts';
 
-export type SandboxedOutcome = { ok: true; stdout: string } | { ok: false; message: string };
+export type SandboxedOutcome =
+  | { ok: true; stdout: string }
+  /** `detail`: the binary's own stderr in full (cleaned), when it ran and failed. */
+  | { ok: false; message: string; detail?: string };
 
 /**
  * Runs kubectl or helm on untrusted input: a fresh empty environment (see createSandbox), the
@@ -48,6 +51,7 @@ export async function runSandboxed(opts: {
         return {
           ok: false,
           message: formatBinaryError(outcome.stderr, { root: opts.root, code: outcome.code }),
+          detail: cleanBinaryOutput(outcome.stderr, { root: opts.root }) || undefined,
         };
     }
   } finally {

@@ -24,6 +24,8 @@ export interface Annotation {
   annotation_level: 'notice' | 'warning' | 'failure';
   message: string;
   title?: string;
+  /** The tool's own output (a finding's `detail`); GitHub shows it under "Raw output". */
+  raw_details?: string;
 }
 
 export interface CheckRunOutput {
@@ -39,6 +41,8 @@ export const CHECK_RUN_LIMIT = 65_535;
 /** Annotation `message` and `title` limits (64 KB and 255 characters); messages are kept short anyway. */
 const MAX_ANNOTATION_MESSAGE = 4_000;
 const MAX_ANNOTATION_TITLE = 255;
+/** `raw_details` is capped at 64 KB by GitHub; a tool's message is far shorter in practice. */
+const MAX_RAW_DETAILS = 64_000;
 const MAX_DIFF_CHARS = 20_000;
 
 const LEVEL: Readonly<Record<Severity, Annotation['annotation_level']>> = {
@@ -123,6 +127,7 @@ export function renderAnnotations(findings: readonly (Finding & { targets?: stri
         annotation_level: LEVEL[f.severity],
         message: truncate(redactCredentials(f.message), MAX_ANNOTATION_MESSAGE),
         title: truncate(title, MAX_ANNOTATION_TITLE),
+        ...(f.detail ? { raw_details: truncate(f.detail, MAX_RAW_DETAILS) } : {}),
       };
     });
 }

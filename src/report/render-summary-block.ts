@@ -1,8 +1,17 @@
 import { riskNoteOf } from '../diff/order-changes.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
-import type { ChangeSet, Finding, Severity } from '../types.ts';
-import { codeSpan, escapeMarkdown, formatCount, formatDuration, link, plural, shortSha } from './markdown.ts';
+import { type ChangeSet, type Finding, SEVERITY_RANK, type Severity } from '../types.ts';
+import {
+  codeBlock,
+  codeSpan,
+  escapeMarkdown,
+  formatCount,
+  formatDuration,
+  link,
+  plural,
+  shortSha,
+} from './markdown.ts';
 import { type MergedFinding, mergeFindings } from './merge-findings.ts';
 import { rankSummaries } from './rank-summaries.ts';
 import type { DeploymentNote, Report } from './report.ts';
@@ -176,7 +185,14 @@ export function sortedFindings(sets: readonly ChangeSet[]): MergedFinding[] {
 /** `` `file:line` — severity — `rule` — message ``. */
 export function renderFinding(f: Finding): string {
   const where = f.file ? `${codeSpan(`${f.file}:${f.line}`)} — ` : '';
-  return `${where}${SEVERITY_LABEL[f.severity]} — ${codeSpan(f.rule)} — ${escapeMarkdown(f.message)}`;
+  const line = `${where}${SEVERITY_LABEL[f.severity]} — ${codeSpan(f.rule)} — ${escapeMarkdown(f.message)}`;
+  if (!f.detail) return line;
+  // The tool's own message, in full, as a code block inside the list item (indented to stay in it).
+  const block = codeBlock(f.detail)
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+  return `${line}\n\n${block}`;
 }
 
 export function renderFindings(

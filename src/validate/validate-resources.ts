@@ -1,4 +1,4 @@
-import { lineOf } from '../manifest/line-of.ts';
+import { locationOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { Finding, Resource, Severity } from '../types.ts';
 import type { Rule, RuleContext, RuleFinding } from './rule.ts';
@@ -91,8 +91,7 @@ function toFinding(f: RuleFinding, rule: string, severity: Severity): Finding {
     rule,
     severity,
     resource: formatResourceId(f.resource.id.name ? f.resource.id : { ...f.resource.id, name: '(no name)' }),
-    file: f.resource.file,
-    line: lineOf(f.resource, f.path ?? []),
+    ...locationOf(f.resource, f.path ?? []),
     message: f.message,
   };
 }

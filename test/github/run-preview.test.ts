@@ -210,7 +210,7 @@ describe('pull request preview', () => {
     await expect(h.receive('pull_request', opened())).resolves.toBeUndefined();
 
     const body = h.gh.commentsOn(42)[0]?.body ?? '';
-    expect(body).toContain('invalid YAML');
+    expect(body).toContain('is not valid YAML');
     expect(body).toContain('deploy/production/model.yaml');
     expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
   });

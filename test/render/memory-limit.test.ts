@@ -51,6 +51,14 @@ describe('render memory limit (Linux)', () => {
           line: 1,
           message: `kubectl exceeded the render memory limit of ${LIMIT_MB} MiB; if the target really needs more, raise FERRY_RENDER_MEMORY_MB (MiB)`,
         },
+        // Nothing hidden: the failed target's own files are still checked, and Ferry's parser refuses the bomb.
+        {
+          rule: 'parse',
+          severity: 'error',
+          file: 'k/lol.yaml',
+          line: 1,
+          message: 'aliases expand more than 100 times (maxAliasCount): refused as a possible alias bomb',
+        },
       ]);
     },
   );

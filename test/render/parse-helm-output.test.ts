@@ -66,7 +66,11 @@ describe('parseHelmOutput', () => {
       // Inside a vendored .tgz: no file in the repository, so the chart's Chart.yaml.
       'StatefulSet ml/db deploy/app/Chart.yaml:1',
     ]);
-    for (const r of resources) expect(r.pointers).toBeUndefined();
+    // Field lines are template lines, found from the kind line on.
+    expect(resources[0]?.pointers?.['/kind']).toBe(4);
+    expect(resources[2]?.pointers?.['/metadata/name']).toBe(12);
+    // No template file, no field lines.
+    expect(resources[4]?.pointers).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { locationOf } from '../../src/manifest/line-of.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import type { Resource } from '../../src/types.ts';
 import { fixture, target } from './helpers.ts';
@@ -83,13 +84,23 @@ describe('renderTarget: kustomize', () => {
     });
   });
 
-  it('drops line pointers, since patches change what the source file says', async () => {
+  it('maps every field to its source file and line, and a patched field to the patch', async () => {
     const result = await renderTarget({
       root: fixture('kustomize'),
       target: target({ path: 'overlays/prod' }),
     });
-    expect(result.resources.length).toBeGreaterThan(0);
-    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+    const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
+    if (!deployment) throw new Error('no Deployment rendered');
+    // The build-metadata annotations are Ferry's: never in what is applied or diffed.
+    expect(JSON.stringify(deployment.object)).not.toMatch(/config\.kubernetes\.io/);
+    expect(locationOf(deployment, ['spec', 'template', 'spec', 'containers', 0, 'image'])).toEqual({
+      file: 'base/deployment.yaml',
+      line: 17,
+    });
+    expect(locationOf(deployment, ['spec', 'replicas'])).toEqual({
+      file: 'overlays/prod/replicas.yaml',
+      line: 6,
+    });
   });
 
   it('applies the target namespace to objects kustomize leaves without one', async () => {
@@ -114,11 +125,13 @@ describe('renderTarget: kustomize', () => {
         file: 'kustomization.yaml',
         line: 3,
         message: 'resources entry "not-there.yaml" does not exist',
+        // kustomize's own message, in full, below Ferry's.
+        detail: expect.stringContaining("accumulating resources from 'not-there.yaml'"),
       },
     ]);
   });
 
-  it("reports kustomize's own error as one clean line without the runner's paths", async () => {
+  it("reports a patch with no target at the patch's name line, with kustomize's message in full below", async () => {
     const result = await renderTarget({
       root: fixture('kustomize-bad-patch'),
       target: target({ path: '.' }),
@@ -129,11 +142,12 @@ describe('renderTarget: kustomize', () => {
     expect(result.findings[0]).toMatchObject({
       rule: 'render',
       severity: 'error',
-      file: 'kustomization.yaml',
-      line: 1,
+      file: 'patch.yaml',
+      line: 4,
+      message: 'patch targets Deployment "does-not-exist", which no resource of this kustomization declares',
     });
-    expect(result.findings[0]?.message).toContain('does-not-exist');
-    expect(result.findings[0]?.message).not.toMatch(/\n|\/fixtures\/|^error:/i);
+    expect(result.findings[0]?.detail).toContain('no matches for Id Deployment.v1.apps/does-not-exist');
+    expect(result.findings[0]?.detail).not.toMatch(/\/fixtures\/|ferry-kustomize-/);
   });
 });
 
@@ -160,7 +174,16 @@ describe('renderTarget: helm', () => {
     expect(deployment?.object.spec).toMatchObject({ replicas: 4 });
     expect(JSON.stringify(deployment?.object)).toContain('ghcr.io/example/classifier:1.5.0');
     expect(result.resources.some((r) => r.id.kind === 'Pod')).toBe(false);
-    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+    // Every field at its line in the template, aligned key by key.
+    if (!deployment) throw new Error('no Deployment rendered');
+    expect(locationOf(deployment, ['spec', 'template', 'spec', 'containers', 0, 'image'])).toEqual({
+      file: 'chart/templates/deployment.yaml',
+      line: 20,
+    });
+    expect(locationOf(deployment, ['spec', 'replicas'])).toEqual({
+      file: 'chart/templates/deployment.yaml',
+      line: 9,
+    });
   });
 
   it('uses the target name as the release name by default', async () => {
@@ -197,6 +220,8 @@ describe('renderTarget: helm', () => {
         file: 'chart/templates/deployment.yaml',
         line: 10,
         message: 'execution error at (chart/templates/deployment.yaml:10:20): imageTag is required',
+        // helm's own words in full, with the chart's paths made repo-relative.
+        detail: 'Error: execution error at (chart/templates/deployment.yaml:10:20): imageTag is required',
       },
     ]);
   });

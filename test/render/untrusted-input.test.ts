@@ -130,8 +130,11 @@ describe('no network', () => {
     await renderTarget({ root: fixture('kustomize'), target: target({ path: 'overlays/prod' }) });
     await renderTarget({ root: fixture('helm'), target: target({ path: 'chart' }) });
     const [base, overlay, helm] = (await spy.calls()).trim().split('\n');
-    expect(base).toMatch(/^called kustomize \S+\/base$/);
-    expect(overlay).toMatch(/^called kustomize \S+\/overlays\/prod --load-restrictor LoadRestrictionsNone$/);
+    // Through the wrapper kustomization that adds build metadata (origin annotations).
+    expect(base).toMatch(/^called kustomize \S+\/ferry-kustomize-\w+$/);
+    expect(overlay).toMatch(
+      /^called kustomize \S+\/ferry-kustomize-\w+ --load-restrictor LoadRestrictionsNone$/,
+    );
     expect(helm).toMatch(/^called template test \S+\/chart --include-crds --skip-tests$/);
     expect(await spy.calls()).not.toMatch(/enable-(helm|alpha-plugins|exec|dns)|post-renderer/);
   });
@@ -264,6 +267,8 @@ describe('time and size limits', () => {
           message: 'render timed out after 1ms',
         },
       ],
+      // The target's own source files are still checked (never applied).
+      checkable: expect.arrayContaining([expect.objectContaining({ file: 'base/deployment.yaml' })]),
     });
   });
 

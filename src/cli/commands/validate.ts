@@ -51,7 +51,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
       kubernetesVersion: config.kubernetesVersion,
       ruleConfig: config.rules,
     });
-    resources += result.resources.length;
+    resources += result.checked;
     sets.push({ target: '', findings: result.findings });
   } else {
     const wanted = values.target ?? config.targets.map((t) => t.name);
@@ -68,7 +68,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
         kubernetesVersion: config.kubernetesVersion,
         ruleConfig: config.rules,
       });
-      resources += result.resources.length;
+      resources += result.checked;
       sets.push({ target: target.name, findings: result.findings });
     }
   }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+
+function messages(text: string): string[] {
+  return parseManifests(text, 'x.yaml').findings.map((f) => `${f.line} ${f.message}`);
+}
+
+describe('documents that look like Kubernetes objects but are not quite', () => {
+  it('gives a did-you-mean for misspelt apiVersion and kind instead of dropping the document', () => {
+    expect(messages('apiVerison: v1\nknd: ConfigMap\nmetadata:\n  name: a\n')).toEqual([
+      '1 document looks like a Kubernetes object but has no apiVersion and no kind, so it is not applied: did you mean "apiVerison" → "apiVersion", "knd" → "kind"?',
+    ]);
+  });
+
+  it('leaves Helm values, Chart.yaml-like and other config documents alone', () => {
+    expect(messages('replicas: 2\nimage:\n  tag: v1\nkind_of: x\n')).toEqual([]);
+    expect(messages('name: chart\nversion: 0.1.0\nknd: x\n')).toEqual([]);
+  });
+
+  it('says an empty kind is empty, not "has kind but no apiVersion … (no kind)"', () => {
+    expect(messages('kind:\nmetadata:\n  name: a\n')).toEqual([
+      '1 document has an empty kind and no apiVersion: set both (for example apiVersion: apps/v1, kind: Deployment)',
+    ]);
+    expect(messages('apiVersion: v1\nkind:\nmetadata:\n  name: a\n')).toEqual([
+      "2 kind is empty: set it to the object's type (for example Deployment, Service)",
+    ]);
+  });
+
+  it('words YAML errors with the line and what to do, not only the parser jargon', () => {
+    const [message] = messages('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "x" y\n');
+    expect(message).toMatch(
+      /^6 line 6 is not valid YAML: unexpected text after a value; check the indentation, or quote/,
+    );
+    expect(messages('apiVersion: v1\nkind: ConfigMap\ndata:\n  k: "open\n')).toEqual([
+      '5 line 5 is not valid YAML: a quote or bracket is not closed; close it where the value ends (Missing closing "quote)',
+    ]);
+    expect(messages('apiVersion: v1\nkind: Pod\n\tmetadata: {}\n')[0]).toContain('YAML needs spaces');
+  });
+});
