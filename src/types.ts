@@ -25,6 +25,14 @@ export interface ResourceId {
 /** A Kubernetes object as parsed from YAML/JSON: plain data. */
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string };
 
+/**
+ * Lines of a resource's fields by JSON pointer (`/spec/template/spec/containers/0/image` → 18), computed
+ * on the first lookup (src/manifest/source-lines.ts): most documents never have a finding.
+ */
+export interface FieldLines {
+  lineOf(pointer: string): number | undefined;
+}
+
 /** One rendered object with where it came from (the best source file/line available). */
 export interface Resource {
   id: ResourceId;
@@ -39,6 +47,8 @@ export interface Resource {
    * source is known (plain YAML, helm templates). Use `lineOf(resource, path)` to read it.
    */
   pointers?: Readonly<Record<string, number>>;
+  /** The same, looked up lazily (what parseManifests gives); `pointers` wins when both are set. */
+  lines?: FieldLines;
 }
 
 /**

@@ -37,7 +37,7 @@ export const kustomizeRenderer: Renderer = {
     const resources = parsed.resources.map((r): Resource => {
       const source = locate(r.id.kind, r.id.name) ?? { file: kustomization, line: 1 };
       // Patches and transformers change content: line pointers into the source file would lie.
-      const { pointers: _approximate, ...rest } = r;
+      const { pointers: _approximate, lines: _lines, ...rest } = r;
       return { ...rest, file: source.file, line: source.line };
     });
     return { renderer: 'kustomize', resources, findings: [], failed: false };

@@ -56,7 +56,7 @@ export function parseHelmOutput(
     });
     findings.push(...parsed.findings);
     for (const r of parsed.resources) {
-      const { pointers: _templateLines, ...rest } = r;
+      const { pointers: _templateLines, lines: _renderedLines, ...rest } = r;
       resources.push({ ...rest, line: 1 });
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
 import type { Resource } from '../../src/types.ts';
+import { lineAt } from '../helpers/lines-at.ts';
 import { fixture, target } from './helpers.ts';
 
 function summary(resources: Resource[]): string[] {
@@ -26,7 +27,7 @@ describe('renderTarget: plain', () => {
   it('keeps field line pointers for plain files', async () => {
     const result = await renderTarget({ root: fixture('plain'), target: target({ path: './deploy/' }) });
     const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
-    expect(deployment?.pointers?.['/spec/template/spec/containers/0/image']).toBe(18);
+    expect(lineAt(deployment, '/spec/template/spec/containers/0/image')).toBe(18);
     expect(deployment?.id.namespace).toBe('');
   });
 
@@ -89,7 +90,7 @@ describe('renderTarget: kustomize', () => {
       target: target({ path: 'overlays/prod' }),
     });
     expect(result.resources.length).toBeGreaterThan(0);
-    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+    for (const r of result.resources) expect(lineAt(r, '/metadata/name')).toBeUndefined();
   });
 
   it('applies the target namespace to objects kustomize leaves without one', async () => {
@@ -160,7 +161,7 @@ describe('renderTarget: helm', () => {
     expect(deployment?.object.spec).toMatchObject({ replicas: 4 });
     expect(JSON.stringify(deployment?.object)).toContain('ghcr.io/example/classifier:1.5.0');
     expect(result.resources.some((r) => r.id.kind === 'Pod')).toBe(false);
-    for (const r of result.resources) expect(r.pointers).toBeUndefined();
+    for (const r of result.resources) expect(lineAt(r, '/metadata/name')).toBeUndefined();
   });
 
   it('uses the target name as the release name by default', async () => {
