@@ -97,6 +97,8 @@ export interface Target {
   selfHeal: boolean;
   /** Deadline for health after an apply. */
   healthTimeoutSeconds: number;
+  /** Deadline for kubectl kustomize / helm template on this target; absent: 60 (the config's default). */
+  renderTimeoutSeconds?: number;
 }
 
 /** The whole repository configuration, with defaults applied. */

@@ -49,8 +49,23 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     values: opts.target.helm?.values ?? [],
     kubernetesVersion: opts.target.kubernetesVersion ?? opts.kubernetesVersion,
     apiVersions: opts.target.helm?.apiVersions ?? [],
-    limits: { ...DEFAULT_RENDER_LIMITS, ...opts.limits },
+    limits: targetLimits(opts),
   });
+}
+
+/**
+ * The target's `renderTimeoutSeconds` (explicit `limits` win, as in tests), and a timeout message that
+ * names the target and the setting that raises it.
+ */
+function targetLimits(opts: RenderTargetOptions): RenderLimits {
+  const seconds = opts.target.renderTimeoutSeconds;
+  const timeoutMs = seconds === undefined ? DEFAULT_RENDER_LIMITS.timeoutMs : seconds * 1000;
+  return {
+    ...DEFAULT_RENDER_LIMITS,
+    timeoutMs,
+    timeoutHint: `target '${opts.target.name}': raise renderTimeoutSeconds for it in .github/ferry.yml (default ${DEFAULT_RENDER_LIMITS.timeoutMs / 1000})`,
+    ...opts.limits,
+  };
 }
 
 /** Renders one repo-relative (or absolute) path; shared by renderTarget and renderPaths. */

@@ -8,10 +8,12 @@ export interface RenderLimits {
   timeoutMs: number;
   /** Cap on the binary's stdout (plain: on the bytes of files read). */
   maxOutputBytes: number;
+  /** Said after "render timed out after …": which setting raises the limit. */
+  timeoutHint?: string;
 }
 
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = {
-  timeoutMs: 30_000,
+  timeoutMs: 60_000,
   maxOutputBytes: 32 * 1024 * 1024,
 };
 
