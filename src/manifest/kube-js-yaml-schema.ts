@@ -13,9 +13,11 @@ const { Type, FAILSAFE_SCHEMA } = jsYaml;
  * One js-yaml type per tag (js-yaml keeps only the last type of a tag), trying yaml's forms in order.
  */
 function scalar(name: string, forms: readonly [RegExp, (data: string) => unknown][]): jsYaml.Type {
+  // One test per plain scalar for the common case (no match): the forms joined.
+  const any = new RegExp(forms.map(([test]) => `(?:${test.source})`).join('|'));
   return new Type(`tag:yaml.org,2002:${name}`, {
     kind: 'scalar',
-    resolve: (data: string | null) => data !== null && forms.some(([test]) => test.test(data)),
+    resolve: (data: string | null) => data !== null && any.test(data),
     construct: (data: string) => {
       for (const [test, make] of forms) if (test.test(data)) return make(data);
       return data;
