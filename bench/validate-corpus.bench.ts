@@ -1,7 +1,7 @@
 /**
  * `ferry validate` end to end on a generated repository of 50,000 resources (Deployments, Services that
- * select them in the same namespaces, KServe InferenceServices and their CRD; 5 namespaces; 100
- * documents a file), beside its parse floors measured in the same run, each a process of its own:
+ * select them in the same namespaces, KServe InferenceServices and their CRD; 5 namespaces; 5 targets
+ * of 100-document files), beside its parse floors measured in the same run, each a process of its own:
  *
  *   - ferry:          node bin/ferry.js validate --repo DIR --format json  (the built CLI)
  *   - js-yaml floor:  read every file and js-yaml loadAll it (the parser Ferry's fast path uses)
@@ -25,6 +25,7 @@ import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 const TOTAL = Number(process.argv[2] ?? 50_000);
 const ROUNDS = Number(process.argv[3] ?? 1);
 const PER_FILE = 100;
+const TARGETS = 5;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Usage {
@@ -64,22 +65,32 @@ function best(runs: Usage[]): Usage {
 await buildCli();
 const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-corpus-'));
 try {
-  mkdirSync(join(dir, 'deploy'));
-  writeFileSync(join(dir, 'deploy', 'crds.yaml'), KSERVE_CRD);
-  const docs = generateManifests(TOTAL - 1).split(/^---\n/m);
+  // Five targets (a render of plain files is capped at 32 MiB, and a repository this size has several).
+  const targets = Array.from({ length: TARGETS }, (_, t) => `deploy/t${t}`);
+  for (const t of targets) mkdirSync(join(dir, t), { recursive: true });
+  mkdirSync(join(dir, '.github'));
+  writeFileSync(
+    join(dir, '.github', 'ferry.yml'),
+    `targets:\n${targets.map((t, i) => `  - name: t${i}\n    path: ${t}\n`).join('')}`,
+  );
+  for (const t of targets) writeFileSync(join(dir, t, 'crds.yaml'), KSERVE_CRD);
+  const docs = generateManifests(TOTAL - TARGETS).split(/^---\n/m);
   let bytes = 0;
   for (let i = 0; i < docs.length; i += PER_FILE) {
     const text = docs.slice(i, i + PER_FILE).join('---\n');
     bytes += text.length;
-    writeFileSync(join(dir, 'deploy', `part-${String(i / PER_FILE).padStart(4, '0')}.yaml`), text);
+    const target = targets[(i / PER_FILE) % TARGETS] ?? 'deploy/t0';
+    writeFileSync(join(dir, target, `part-${String(i / PER_FILE).padStart(4, '0')}.yaml`), text);
   }
   console.log(
-    `corpus: ${TOTAL} resources in ${Math.ceil(docs.length / PER_FILE) + 1} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, 5 namespaces; ${ROUNDS} round(s), medians`,
+    `corpus: ${TOTAL} resources in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
   );
   const runs = { ferry: [] as Usage[], jsYaml: [] as Usage[], yaml: [] as Usage[] };
   for (let round = 0; round < ROUNDS; round++) {
     runs.ferry.push(measure([join('bin', 'ferry.js'), 'validate', '--repo', dir, '--format', 'json']));
-    runs.jsYaml.push(measure(['--import', 'tsx', join('bench', 'floors', 'parse-floor.mjs'), dir, 'js-yaml']));
+    runs.jsYaml.push(
+      measure(['--import', 'tsx', join('bench', 'floors', 'parse-floor.mjs'), dir, 'js-yaml']),
+    );
     runs.yaml.push(measure(['--import', 'tsx', join('bench', 'floors', 'parse-floor.mjs'), dir, 'yaml']));
   }
   const ferry = best(runs.ferry);
@@ -93,7 +104,9 @@ try {
     console.log(
       `${name.padEnd(22)} ${u.cpu.toFixed(2).padStart(6)} CPU-s  ${Math.round(TOTAL / u.cpu)
         .toString()
-        .padStart(6)} res/CPU-s  wall ${u.wall.toFixed(2)} s  peak RSS ${u.rssMiB.toFixed(0)} MiB  ${(ferry.cpu / u.cpu).toFixed(2)}× (ferry/this)`,
+        .padStart(
+          6,
+        )} res/CPU-s  wall ${u.wall.toFixed(2)} s  peak RSS ${u.rssMiB.toFixed(0)} MiB  ${(ferry.cpu / u.cpu).toFixed(2)}× (ferry/this)`,
     );
   }
   console.log(`ferry validated ${report.resources} resources, ${report.findings.length} findings`);

@@ -23,6 +23,7 @@ if (parser === 'yaml') {
 } else {
   const jsYaml = (await import('js-yaml')).default;
   const { KUBE_JS_YAML_SCHEMA } = await import('../../src/manifest/kube-js-yaml-schema.ts');
-  for (const f of files) jsYaml.loadAll(readFileSync(f, 'utf8'), (d) => d && docs++, { schema: KUBE_JS_YAML_SCHEMA });
+  for (const f of files)
+    jsYaml.loadAll(readFileSync(f, 'utf8'), (d) => d && docs++, { schema: KUBE_JS_YAML_SCHEMA });
 }
 console.log(docs);
