@@ -1,6 +1,7 @@
 /**
  * A deterministic multi-document YAML stream of realistic manifests (Deployments, Services and KServe
  * InferenceServices, about 40 lines each), for benchmarks. Same `count` → same text, no randomness.
+ * With KSERVE_CRD the set is valid except one Deployment in 300, whose image is `:latest` (a finding).
  */
 export function generateManifests(count: number): string {
   const docs: string[] = [];
@@ -41,7 +42,7 @@ spec:
     spec:
       containers:
         - name: server
-          image: registry.example.com/${team(i)}/server@sha256:${i.toString(16).padStart(64, 'a')}
+          image: ${i % 300 === 0 ? `registry.example.com/${team(i)}/server:latest` : `registry.example.com/${team(i)}/server@sha256:${i.toString(16).padStart(64, 'a')}`}
           args: ["--port=8080", "--model-dir=/models", "--workers=${(i % 4) + 1}"]
           ports:
             - containerPort: 8080
@@ -139,6 +140,88 @@ spec:
       - name: preprocess
         image: registry.example.com/${team(i)}/preprocess:1.${i % 20}.0
         env:
-          - { name: STORAGE_URI, value: "s3://models-${team(i)}/classifier" }
+          - { name: STORAGE_URI, value: "s3://models-${team(i)}/classifier/v${i % 9}" }
+        resources:
+          requests: { cpu: 500m, memory: 1Gi }
 `;
 }
+
+/** The KServe InferenceService CRD (a reduced schema), so the generated InferenceServices validate. */
+export const KSERVE_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: inferenceservices.serving.kserve.io
+spec:
+  group: serving.kserve.io
+  names:
+    kind: InferenceService
+    plural: inferenceservices
+    singular: inferenceservice
+    shortNames: [isvc]
+  scope: Namespaced
+  versions:
+    - name: v1beta1
+      served: true
+      storage: true
+      subresources:
+        status: {}
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            apiVersion: {type: string}
+            kind: {type: string}
+            metadata: {type: object}
+            spec:
+              type: object
+              required: [predictor]
+              properties:
+                predictor:
+                  type: object
+                  properties:
+                    minReplicas: {type: integer, minimum: 0}
+                    maxReplicas: {type: integer, minimum: 0}
+                    canaryTrafficPercent: {type: integer, minimum: 0, maximum: 100}
+                    serviceAccountName: {type: string}
+                    nodeSelector: {type: object, additionalProperties: {type: string}}
+                    tolerations:
+                      type: array
+                      items: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                    model:
+                      type: object
+                      required: [modelFormat]
+                      properties:
+                        modelFormat:
+                          type: object
+                          required: [name]
+                          properties:
+                            name: {type: string}
+                            version: {type: string}
+                        runtime: {type: string}
+                        runtimeVersion: {type: string}
+                        storageUri: {type: string, pattern: '^(gs|s3|pvc|https?)://'}
+                        resources:
+                          type: object
+                          properties:
+                            limits:
+                              type: object
+                              additionalProperties:
+                                anyOf: [{type: integer}, {type: string}]
+                                x-kubernetes-int-or-string: true
+                            requests:
+                              type: object
+                              additionalProperties:
+                                anyOf: [{type: integer}, {type: string}]
+                                x-kubernetes-int-or-string: true
+                    containers:
+                      type: array
+                      items:
+                        type: object
+                        x-kubernetes-preserve-unknown-fields: true
+                transformer:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+            status:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+`;

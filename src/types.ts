@@ -25,6 +25,16 @@ export interface ResourceId {
 /** A Kubernetes object as parsed from YAML/JSON: plain data. */
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string };
 
+/**
+ * Lines of a resource's fields by JSON pointer (`/spec/template/spec/containers/0/image` → 18), computed
+ * on the first lookup (src/manifest/source-lines.ts): most documents never have a finding.
+ */
+export interface FieldLines {
+  lineOf(pointer: string): number | undefined;
+  /** Every known pointer → line (computes them all): for mapping rendered output to its sources. */
+  all(): Readonly<Record<string, number>>;
+}
+
 /** One rendered object with where it came from (the best source file/line available). */
 export interface Resource {
   id: ResourceId;
@@ -44,6 +54,8 @@ export interface Resource {
    * a kustomize patch that set the field, a Helm values file. Read with `locationOf(resource, path)`.
    */
   pointerFiles?: Readonly<Record<string, string>>;
+  /** The same, looked up lazily (what parseManifests gives); `pointers` wins when both are set. */
+  lines?: FieldLines;
 }
 
 /**
@@ -98,6 +110,8 @@ export interface Target {
   selfHeal: boolean;
   /** Deadline for health after an apply. */
   healthTimeoutSeconds: number;
+  /** Deadline for kubectl kustomize / helm template on this target; absent: 60 (the config's default). */
+  renderTimeoutSeconds?: number;
 }
 
 /** The whole repository configuration, with defaults applied. */

@@ -158,6 +158,16 @@ export const targetSchema = z
       .max(3600, { error: 'must be between 1 and 3600' })
       .default(300)
       .meta({ description: 'Seconds to wait for resources to become healthy after a deploy.' }),
+    renderTimeoutSeconds: z
+      .number()
+      .int({ error: 'must be a whole number of seconds' })
+      .min(1, { error: 'must be between 1 and 3600' })
+      .max(3600, { error: 'must be between 1 and 3600' })
+      .default(60)
+      .meta({
+        description:
+          'Seconds `kubectl kustomize` or `helm template` may take to render this target before the render fails.',
+      }),
   })
   .meta({
     description: 'One deploy target: a directory rendered and deployed to one cluster and namespace.',

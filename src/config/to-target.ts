@@ -15,6 +15,7 @@ export function toTarget(parsed: z.output<typeof targetSchema>, defaultBranch: s
     autoRollback: parsed.autoRollback,
     selfHeal: parsed.selfHeal,
     healthTimeoutSeconds: parsed.healthTimeoutSeconds,
+    renderTimeoutSeconds: parsed.renderTimeoutSeconds,
   };
   if (parsed.namespace !== undefined) target.namespace = parsed.namespace;
   if (parsed.cluster !== undefined) target.cluster = { ...parsed.cluster };

@@ -7,13 +7,15 @@ export function formatPointer(path: readonly (string | number)[]): string {
 
 /**
  * The line of `path` inside a resource: the deepest ancestor whose line is known,
- * else the document's first line. Findings point at the field, not the file.
+ * else the document's first line. Findings point at the field, not the file. The first lookup in a
+ * document read by the fast path composes it with the `yaml` package (only documents with findings pay).
  */
 export function lineOf(resource: Resource, path: readonly (string | number)[] = []): number {
-  const pointers = resource.pointers;
-  if (pointers) {
+  const { pointers, lines } = resource;
+  if (pointers || lines) {
     for (let n = path.length; n > 0; n--) {
-      const line = pointers[formatPointer(path.slice(0, n))];
+      const pointer = formatPointer(path.slice(0, n));
+      const line = pointers?.[pointer] ?? lines?.lineOf(pointer);
       if (line !== undefined) return line;
     }
   }
@@ -28,11 +30,11 @@ export function locationOf(
   resource: Resource,
   path: readonly (string | number)[] = [],
 ): { file: string; line: number } {
-  const pointers = resource.pointers;
-  if (pointers) {
+  const { pointers, lines } = resource;
+  if (pointers || lines) {
     for (let n = path.length; n > 0; n--) {
       const pointer = formatPointer(path.slice(0, n));
-      const line = pointers[pointer];
+      const line = pointers?.[pointer] ?? lines?.lineOf(pointer);
       if (line !== undefined) return { file: resource.pointerFiles?.[pointer] ?? resource.file, line };
     }
   }

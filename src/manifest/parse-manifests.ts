@@ -1,3 +1,4 @@
+import jsYaml from 'js-yaml';
 import {
   type Document,
   isMap,
@@ -13,9 +14,11 @@ import { closestMatch } from './closest-match.ts';
 import { describeMisspeltIdentity } from './describe-misspelt-identity.ts';
 import { describeYamlError } from './describe-yaml-error.ts';
 import { expandAliases } from './expand-aliases.ts';
+import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
 import { formatResourceId, type IdentityOptions, resourceIdOf } from './resource-id.ts';
+import { DocumentLines, SourceLines } from './source-lines.ts';
 import { splitJsonStream } from './split-json-stream.ts';
 
 export interface ParseOptions extends IdentityOptions {
@@ -27,6 +30,11 @@ export interface ParseOptions extends IdentityOptions {
   maxDepth?: number;
   /** Line offset to add (when `text` is a slice of a larger file). */
   lineOffset?: number;
+  /**
+   * Read plain documents with js-yaml (YAML 1.1 scalars as kube-yaml-options.ts, see ADR 0005) and
+   * anything unusual with the `yaml` package. Default true; false reads everything with `yaml`.
+   */
+  fastPath?: boolean;
 }
 
 export interface ParseResult {
@@ -50,6 +58,10 @@ const MAX_FINDINGS_PER_FILE = 50;
 /**
  * Multi-document YAML (or JSON, also as a stream of objects) → resources with file, line and field lines.
  *
+ * - Each document is read once. Plain documents (no anchors, aliases, tags, merge keys, complex or null
+ *   keys, directives) are read by js-yaml with the same scalar rules, and their field lines are computed
+ *   only when something asks for one (a finding); anything else, and any document js-yaml refuses, is
+ *   read by the `yaml` package, which also makes the findings (ADR 0005).
  * - Values are decoded as kubectl decodes them (YAML 1.1 scalars, see kube-yaml-options.ts).
  * - A document without both apiVersion and kind is not a Kubernetes object and is skipped silently; one that
  *   has only one of them is a resource *and* an error finding, so schema validation still sees it.
@@ -95,6 +107,7 @@ class ParseSink {
   private droppedSeverity: Severity = 'info';
   readonly maxDepth: number;
   readonly maxAliasCount: number;
+  readonly fastPath: boolean;
 
   constructor(
     readonly file: string,
@@ -102,6 +115,20 @@ class ParseSink {
   ) {
     this.maxDepth = identity.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxAliasCount = identity.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+    this.fastPath = identity.fastPath ?? true;
+  }
+
+  /** Where the sink is now, to go back to with `restore`. */
+  mark(): { resources: number; findings: number; dropped: number; droppedSeverity: Severity } {
+    const { dropped, droppedSeverity } = this;
+    return { resources: this.resources.length, findings: this.findings.length, dropped, droppedSeverity };
+  }
+
+  restore(mark: ReturnType<ParseSink['mark']>): void {
+    this.resources.length = mark.resources;
+    this.findings.length = mark.findings;
+    this.dropped = mark.dropped;
+    this.droppedSeverity = mark.droppedSeverity;
   }
 
   report(severity: Severity, line: number, message: string, resource?: string): void {
@@ -134,11 +161,107 @@ class ParseSink {
 
 type LineAt = (offset: number) => number;
 
+/**
+ * Directives, document-end markers and `---` glued to text: the whole stream goes the `yaml` package's way.
+ */
+const STREAM_ODD = /^(?:%|\.\.\.|---[^ \t\r\n])/m;
+/**
+ * What js-yaml would read differently from the `yaml` package as configured (or what needs its limits):
+ * anchors, aliases and tags (`&a`, `*a`, `!x` after a separator), merge keys, complex (`? `), null
+ * (`~:`, `null:`, `: x`) and collection (`]:`, `}:`) keys, tabs in indentation, `#` glued to a quote or bracket. False alarms only cost speed.
+ */
+const DOCUMENT_ODD =
+  /^[ \t]*\t|["'\]}]#|(?:^|[\s[{,])(?:[&*]\S|!)|<<|(?:^|[\s[{,])\?(?:[ \t\r]|$)|(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?:[ \t\r]|$)|[\]}][ \t]*:(?:[ \t\r]|$)/m;
+/** Content on the `---` line itself (`--- a: b` is an error to `yaml`, not to js-yaml). */
+const MARKER_WITH_CONTENT = /^---[ \t]+[^\s#]/;
+/** A document start marker line: `---` alone or followed by a space. */
+const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+
 function parseStream(source: string, lineOffset: number, sink: ParseSink): void {
+  if (!sink.fastPath || STREAM_ODD.test(source)) {
+    parseStreamWithYaml(source, lineOffset, sink);
+    return;
+  }
+  const starts = [0];
+  for (const m of source.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  const mark = sink.mark();
+  let line = lineOffset;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i] ?? 0;
+    const end = starts[i + 1] ?? source.length;
+    const chunk = source.slice(start, end);
+    if (!parseChunk(chunk, line, sink)) {
+      // A broken document: the `yaml` package reads the whole stream again, so that errors (an unclosed
+      // quote runs past a `---`) are reported exactly where it reports them. Only broken files pay.
+      sink.restore(mark);
+      parseStreamWithYaml(source, lineOffset, sink);
+      return;
+    }
+    line += countNewlines(source, start, end);
+  }
+}
+
+/**
+ * One document (with its `---` line): js-yaml when it is plain and js-yaml takes it, else `yaml`.
+ * False when the document is not valid YAML (the caller re-reads the stream).
+ */
+function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean {
+  if (DOCUMENT_ODD.test(chunk) || MARKER_WITH_CONTENT.test(chunk)) {
+    return parseStreamWithYaml(chunk, lineOffset, sink);
+  }
+  let value: unknown;
+  try {
+    // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
+    // a document near the limit falls through to `yaml`, which applies ours exactly.
+    const options = { schema: KUBE_JS_YAML_SCHEMA, maxDepth: sink.maxDepth } as jsYaml.LoadOptions;
+    value = jsYaml.load(chunk, options);
+  } catch {
+    // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
+    return parseStreamWithYaml(chunk, lineOffset, sink);
+  }
+  if (!isPlainObject(value)) return true;
+  const line = lineOffset + firstContentLine(chunk) + 1;
+  const maxDepth = sink.maxDepth;
+  const lines = new SourceLines(DocumentLines.lazy(() => pointersOf(chunk, lineOffset, maxDepth)));
+  emitObject({ object: value, lines, line, sink });
+  return true;
+}
+
+/** The field lines of a chunk's document, composed by the `yaml` package (on a finding's first lookup). */
+function pointersOf(chunk: string, lineOffset: number, maxDepth: number): Record<string, number> {
+  const lineCounter = new LineCounter();
+  const lineAt: LineAt = (pos) => lineCounter.linePos(pos).line + lineOffset;
+  for (const doc of parseAllDocuments(chunk, { ...KUBE_YAML_OPTIONS, lineCounter })) {
+    if (isMap(doc.contents)) return parseNode(doc.contents, { lineAt, maxDepth }).pointers;
+  }
+  return {};
+}
+
+/** 0-based index of the chunk's first line with content (after its `---` marker, blanks and comments). */
+function firstContentLine(chunk: string): number {
+  let index = 0;
+  for (let pos = 0; pos < chunk.length; index++) {
+    let end = chunk.indexOf('\n', pos);
+    if (end < 0) end = chunk.length;
+    let text = chunk.slice(pos, end).trim();
+    if (pos === 0 && text.startsWith('---')) text = text.slice(3).trim();
+    if (text !== '' && !text.startsWith('#')) return index;
+    pos = end + 1;
+  }
+  return 0;
+}
+
+/** Reads a stream with the `yaml` package; false when a document has a YAML error. */
+function parseStreamWithYaml(source: string, lineOffset: number, sink: ParseSink): boolean {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, { ...KUBE_YAML_OPTIONS, lineCounter });
   const lineAt: LineAt = (pos) => lineCounter.linePos(pos).line + lineOffset;
-  for (const doc of docs) parseDocument({ doc, lineAt, sink });
+  let valid = true;
+  for (const doc of docs) {
+    if (doc.errors.length > 0) valid = false;
+    parseDocument({ doc, lineAt, sink });
+  }
+  return valid;
 }
 
 function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink }): void {
@@ -163,7 +286,10 @@ function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: Parse
     value = resolveAliases(doc, line, sink);
     if (value === undefined) return;
   }
-  if (isPlainObject(value)) emitObject({ object: value, pointers: parsed.pointers, line, sink });
+  if (isPlainObject(value)) {
+    const lines = new SourceLines(DocumentLines.of(parsed.pointers));
+    emitObject({ object: value, lines, line, sink });
+  }
 }
 
 /**
@@ -249,7 +375,7 @@ function resolveAliases(doc: Document.Parsed, line: number, sink: ParseSink): un
 
 interface EmitArgs {
   object: Record<string, unknown>;
-  pointers: Record<string, number>;
+  lines: SourceLines;
   line: number;
   sink: ParseSink;
   /** Set for the items of a List: `items[3]`. */
@@ -257,7 +383,7 @@ interface EmitArgs {
 }
 
 function emitObject(args: EmitArgs): void {
-  const { object, pointers, line, sink, item } = args;
+  const { object, lines, line, sink, item } = args;
   const hasApiVersion = Object.hasOwn(object, 'apiVersion');
   const hasKind = Object.hasOwn(object, 'kind');
   const what = item ?? 'document';
@@ -282,25 +408,30 @@ function emitObject(args: EmitArgs): void {
   if (!hasApiVersion && kind === '') {
     sink.report(
       'error',
-      pointers['/kind'] ?? line,
+      lines.lineOf('/kind') ?? line,
       `${what} has an empty kind and no apiVersion: set both (for example apiVersion: apps/v1, kind: Deployment)`,
     );
   } else if (!hasApiVersion) {
     const message = `${what} has kind but no apiVersion${misspeltHint(object, 'apiVersion')}`;
-    sink.report('error', pointers['/kind'] ?? line, message, resource);
+    sink.report('error', lines.lineOf('/kind') ?? line, message, resource);
   } else if (apiVersion === '') {
-    sink.report('error', pointers['/apiVersion'] ?? line, 'apiVersion must be a non-empty string', resource);
+    sink.report(
+      'error',
+      lines.lineOf('/apiVersion') ?? line,
+      'apiVersion must be a non-empty string',
+      resource,
+    );
   }
   if (!hasKind) {
     const message = `${what} has apiVersion but no kind${misspeltHint(object, 'kind')}`;
-    sink.report('error', pointers['/apiVersion'] ?? line, message, resource);
+    sink.report('error', lines.lineOf('/apiVersion') ?? line, message, resource);
   } else if (kind === '') {
     const empty = object.kind === null || object.kind === '';
     const message = empty
       ? "kind is empty: set it to the object's type (for example Deployment, Service)"
       : 'kind must be a non-empty string';
     // Without apiVersion, an empty kind was reported above already.
-    if (hasApiVersion || !empty) sink.report('error', pointers['/kind'] ?? line, message, resource);
+    if (hasApiVersion || !empty) sink.report('error', lines.lineOf('/kind') ?? line, message, resource);
   }
   sink.resources.push({
     id,
@@ -309,7 +440,7 @@ function emitObject(args: EmitArgs): void {
     object: object as KubeObject,
     file: sink.file,
     line,
-    pointers,
+    lines,
   });
 }
 
@@ -325,31 +456,16 @@ function isList(object: Record<string, unknown>): object is Record<string, unkno
 }
 
 function flattenList(args: EmitArgs & { items: unknown[] }): void {
-  const { items, pointers, line, sink } = args;
-  const itemPointers = splitItemPointers(pointers, items.length);
+  const { items, lines, line, sink } = args;
   items.forEach((entry, i) => {
-    const itemLine = pointers[`/items/${i}`] ?? line;
+    const itemLine = lines.lineOf(`/items/${i}`) ?? line;
     const name = `${args.item ? `${args.item}.` : ''}items[${i}]`;
     if (!isPlainObject(entry)) {
       sink.report('error', itemLine, `${name} is not an object`);
       return;
     }
-    emitObject({ object: entry, pointers: itemPointers[i] ?? {}, line: itemLine, sink, item: name });
+    emitObject({ object: entry, lines: lines.within(`/items/${i}`), line: itemLine, sink, item: name });
   });
-}
-
-/** Re-roots `/items/<i>/…` pointers onto each item, in one pass over the list's pointers. */
-function splitItemPointers(pointers: Record<string, number>, count: number): Record<string, number>[] {
-  const out: Record<string, number>[] = Array.from({ length: count }, () => ({}));
-  const prefix = '/items/';
-  for (const [pointer, line] of Object.entries(pointers)) {
-    if (!pointer.startsWith(prefix)) continue;
-    const slash = pointer.indexOf('/', prefix.length);
-    if (slash < 0) continue; // the item itself: that is its `line`
-    const target = out[Number(pointer.slice(prefix.length, slash))];
-    if (target) target[pointer.slice(slash)] = line;
-  }
-  return out;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -141,7 +141,10 @@ async function findPatchFor(opts: {
     const text = p.text ?? (await opts.read(p.file));
     for (const r of parseManifests(text, p.file, { lineOffset: p.lineOffset }).resources) {
       if (r.id.kind === opts.kind && r.id.name === opts.name)
-        return { file: p.file, line: r.pointers?.['/metadata/name'] ?? r.line };
+        return {
+          file: p.file,
+          line: r.pointers?.['/metadata/name'] ?? r.lines?.lineOf('/metadata/name') ?? r.line,
+        };
     }
   }
   return undefined;

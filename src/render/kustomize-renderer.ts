@@ -143,7 +143,7 @@ async function mapOutput(opts: {
     }
     const source = locate(r.id.kind, r.id.name) ?? { file: origin.configuredIn ?? kustomization, line: 1 };
     // Without the source document, line pointers into the rendered text would lie.
-    const { pointers: _rendered, ...rest } = r;
+    const { pointers: _rendered, lines: _lines, ...rest } = r;
     resources.push({ ...rest, file: source.file, line: source.line });
   }
   return { renderer: 'kustomize', resources, findings: [], failed: false };

@@ -136,7 +136,7 @@ function mapResource(args: {
   if (!source) return undefined;
   const base: LineMap = {
     file: source.file,
-    lines: semanticLines(source.object, source.pointers ?? {}),
+    lines: semanticLines(source.object, source.pointers ?? source.lines?.all() ?? {}),
     sets: new Set(),
   };
   const applied = patches

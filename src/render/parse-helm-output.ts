@@ -58,9 +58,9 @@ export function parseHelmOutput(
     findings.push(...parsed.findings);
     for (const r of parsed.resources) {
       // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
-      const { pointers: renderedLines, ...rest } = r;
+      const { pointers, lines: renderedLines, ...rest } = r;
       const resource: Resource = { ...rest, line: 1 };
-      rendered.set(resource, renderedLines ?? {});
+      rendered.set(resource, pointers ?? renderedLines?.all() ?? {});
       resources.push(resource);
     }
   }

@@ -50,8 +50,24 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     values: opts.target.helm?.values ?? [],
     kubernetesVersion: opts.target.kubernetesVersion ?? opts.kubernetesVersion,
     apiVersions: opts.target.helm?.apiVersions ?? [],
-    limits: { ...defaultRenderLimits(), ...opts.limits },
+    limits: targetLimits(opts),
   });
+}
+
+/**
+ * The target's `renderTimeoutSeconds` (explicit `limits` win, as in tests), and a timeout message that
+ * names the target and the setting that raises it.
+ */
+function targetLimits(opts: RenderTargetOptions): RenderLimits {
+  const base = defaultRenderLimits();
+  const seconds = opts.target.renderTimeoutSeconds;
+  const timeoutMs = seconds === undefined ? base.timeoutMs : seconds * 1000;
+  return {
+    ...base,
+    timeoutMs,
+    timeoutHint: `target '${opts.target.name}': raise renderTimeoutSeconds for it in .github/ferry.yml (default ${base.timeoutMs / 1000})`,
+    ...opts.limits,
+  };
 }
 
 /** Renders one repo-relative (or absolute) path; shared by renderTarget and renderPaths. */

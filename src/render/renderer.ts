@@ -10,6 +10,8 @@ export interface RenderLimits {
   maxOutputBytes: number;
   /** Cap on the kubectl/helm child's memory on Linux (Lambda included); see runBinary. */
   maxMemoryBytes: number;
+  /** Said after "render timed out after …": which setting raises the limit. */
+  timeoutHint?: string;
 }
 
 /** The environment variable that raises (or lowers) the renderers' memory cap, in MiB. */
@@ -17,7 +19,7 @@ export const RENDER_MEMORY_ENV = 'FERRY_RENDER_MEMORY_MB';
 const DEFAULT_RENDER_MEMORY_MB = 512;
 
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = {
-  timeoutMs: 30_000,
+  timeoutMs: 60_000,
   maxOutputBytes: 32 * 1024 * 1024,
   maxMemoryBytes: DEFAULT_RENDER_MEMORY_MB * 1024 * 1024,
 };

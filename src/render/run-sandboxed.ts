@@ -34,7 +34,10 @@ export async function runSandboxed(opts: {
     });
     switch (outcome.kind) {
       case 'timeout':
-        return { ok: false, message: `render timed out after ${formatDuration(opts.limits.timeoutMs)}` };
+        return {
+          ok: false,
+          message: `render timed out after ${formatDuration(opts.limits.timeoutMs)} (${opts.binary === 'helm' ? 'helm template' : 'kubectl kustomize'} was stopped)${opts.limits.timeoutHint ? `; ${opts.limits.timeoutHint}` : ''}`,
+        };
       case 'too-large':
         return { ok: false, message: `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}` };
       case 'out-of-memory':

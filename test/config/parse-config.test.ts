@@ -23,6 +23,7 @@ targets:
     autoRollback: true
     selfHeal: false
     healthTimeoutSeconds: 600
+    renderTimeoutSeconds: 300
   - name: dev
     cluster: { provider: kubeconfig, context: kind-ml }
 `;
@@ -48,6 +49,7 @@ describe('parseConfig', () => {
           autoRollback: true,
           selfHeal: false,
           healthTimeoutSeconds: 600,
+          renderTimeoutSeconds: 300,
         },
         {
           name: 'dev',
@@ -60,6 +62,7 @@ describe('parseConfig', () => {
           autoRollback: false,
           selfHeal: true,
           healthTimeoutSeconds: 300,
+          renderTimeoutSeconds: 60,
         },
       ],
     });
@@ -160,6 +163,7 @@ describe('defaultConfig', () => {
           autoRollback: false,
           selfHeal: true,
           healthTimeoutSeconds: 300,
+          renderTimeoutSeconds: 60,
         },
       ],
     });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+import { linesAt } from '../helpers/lines-at.ts';
 
 /** Fragments that exercise YAML's structure: markers, indicators, anchors, quotes, odd whitespace. */
 const yamlToken = fc.constantFrom(
@@ -51,7 +52,8 @@ function checkResult(text: string): void {
     expect(r.line).toBeGreaterThanOrEqual(1);
     expect(r.line).toBeLessThanOrEqual(lines);
     expect(typeof r.id.kind).toBe('string');
-    for (const line of Object.values(r.pointers ?? {})) {
+    for (const line of Object.values(linesAt(r, ['/apiVersion', '/kind', '/metadata', '/metadata/name']))) {
+      if (line === undefined) continue;
       expect(line).toBeGreaterThanOrEqual(1);
       expect(line).toBeLessThanOrEqual(lines);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateManifests } from '../../bench/generate-manifests.ts';
 import { lineOf } from '../../src/manifest/line-of.ts';
 import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+import { lineAt, linesAt } from '../helpers/lines-at.ts';
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -23,14 +24,15 @@ spec:
 describe('parseManifests: positions', () => {
   it('records the line of every key and item as a JSON pointer', () => {
     const [resource] = parseManifests(deployment, 'deploy/api.yaml').resources;
-    expect(resource?.pointers).toMatchObject({
+    const want = {
       '/metadata/name': 4,
       '/metadata/labels/app.kubernetes.io~1name': 6,
       '/metadata/labels/odd~0key': 7,
       '/spec/template/spec/containers/0': 12,
       '/spec/template/spec/containers/0/image': 13,
       '/spec/template/spec/containers/0/ports/0/containerPort': 15,
-    });
+    };
+    expect(linesAt(resource, Object.keys(want))).toEqual(want);
   });
 
   it('lets lineOf find a field, or its nearest known ancestor', () => {
@@ -44,13 +46,13 @@ describe('parseManifests: positions', () => {
   it('adds lineOffset to every line', () => {
     const { resources } = parseManifests(deployment, 'chart.yaml', { lineOffset: 10 });
     expect(resources[0]?.line).toBe(11);
-    expect(resources[0]?.pointers?.['/metadata/name']).toBe(14);
+    expect(lineAt(resources[0], '/metadata/name')).toBe(14);
   });
 
   it('treats lone carriage returns as line breaks', () => {
     const { resources, findings } = parseManifests(deployment.replaceAll('\n', '\r'), 'mac.yaml');
     expect(findings).toEqual([]);
-    expect(resources[0]?.pointers?.['/spec/template/spec/containers/0/image']).toBe(13);
+    expect(lineAt(resources[0], '/spec/template/spec/containers/0/image')).toBe(13);
   });
 
   it('drops a byte-order mark at the start of every document, not only the file', () => {
@@ -72,7 +74,7 @@ describe('parseManifests: positions', () => {
     for (const r of resources) {
       // The generated documents start with a comment or apiVersion; the resource line skips comments.
       expect(lines[r.line - 1]).toMatch(/^apiVersion: /);
-      expect(r.pointers?.['/apiVersion']).toBe(r.line);
+      expect(lineAt(r, '/apiVersion')).toBe(r.line);
     }
   });
 });
@@ -145,7 +147,7 @@ spec:
     });
     expect(containers[1]?.env).toEqual(containers[0]?.env);
     expect(containers[1]?.env).not.toBe(containers[0]?.env);
-    expect(resources[0]?.pointers?.['/spec/template/spec/containers/1/env']).toBe(15);
+    expect(lineAt(resources[0], '/spec/template/spec/containers/1/env')).toBe(15);
   });
 
   it('keeps a __proto__ key as plain data without touching prototypes', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { locationOf } from '../../src/manifest/line-of.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import type { Resource } from '../../src/types.ts';
+import { lineAt } from '../helpers/lines-at.ts';
 import { fixture, target } from './helpers.ts';
 
 function summary(resources: Resource[]): string[] {
@@ -27,7 +28,7 @@ describe('renderTarget: plain', () => {
   it('keeps field line pointers for plain files', async () => {
     const result = await renderTarget({ root: fixture('plain'), target: target({ path: './deploy/' }) });
     const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
-    expect(deployment?.pointers?.['/spec/template/spec/containers/0/image']).toBe(18);
+    expect(lineAt(deployment, '/spec/template/spec/containers/0/image')).toBe(18);
     expect(deployment?.id.namespace).toBe('');
   });
 

@@ -264,7 +264,8 @@ describe('time and size limits', () => {
           severity: 'error',
           file: 'overlays/prod/kustomization.yaml',
           line: 1,
-          message: 'render timed out after 1ms',
+          message:
+            "render timed out after 1ms (kubectl kustomize was stopped); target 'test': raise renderTimeoutSeconds for it in .github/ferry.yml (default 60)",
         },
       ],
       // The target's own source files are still checked (never applied).
@@ -301,6 +302,18 @@ describe('time and size limits', () => {
     expect(result.findings[0]?.message).toBe('render output exceeded 100 bytes');
   });
 
+  it("stops a render at the target's renderTimeoutSeconds and says which target and how to raise it", async () => {
+    await installSpy('/bin/sleep 30');
+    const result = await renderTarget({
+      root: fixture('kustomize'),
+      target: target({ name: 'slow', path: 'base', renderTimeoutSeconds: 1 }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings.map((f) => f.message)).toEqual([
+      "render timed out after 1s (kubectl kustomize was stopped); target 'slow': raise renderTimeoutSeconds for it in .github/ferry.yml (default 60)",
+    ]);
+  });
+
   it('kills the whole process group, not just the binary, on timeout', async () => {
     const pidFile = join(scratch.root, 'grandchild.pid');
     await installSpy(`/bin/sleep 60 &\necho $! > '${pidFile}'\nwait`);
@@ -309,7 +322,9 @@ describe('time and size limits', () => {
       target: target({ path: 'base' }),
       limits: { timeoutMs: 2_000 },
     });
-    expect(result.findings[0]?.message).toBe('render timed out after 2s');
+    expect(result.findings[0]?.message).toMatch(
+      /^render timed out after 2s \(kubectl kustomize was stopped\); target '.+': raise renderTimeoutSeconds/,
+    );
     const pid = Number(await readFile(pidFile, 'utf8'));
     expect(pid).toBeGreaterThan(0);
     expect(await waitUntilGone(pid)).toBe(true);

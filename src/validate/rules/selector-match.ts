@@ -3,6 +3,7 @@ import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { asRecord, asString, type FieldPath, valueAt } from './as-record.ts';
+import { indexPodsByLabel, type PodIndex } from './index-pods-by-label.ts';
 import {
   formatLabelSelector,
   type LabelRequirement,
@@ -57,6 +58,7 @@ export const selectorMatchRule: Rule = {
   check(ctx) {
     const findings: RuleFinding[] = [];
     const podsByNamespace = new Map<string, PodSpecRef[]>();
+    const indexes = new Map<string, PodIndex>();
     for (const resource of ctx.resources) {
       const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
       if (pods.length === 0) continue;
@@ -72,16 +74,15 @@ export const selectorMatchRule: Rule = {
       }
       const target = selectorTarget(resource, key);
       if (!target || target.requirements.length === 0) continue;
-      const pods = podsByNamespace.get(resource.id.namespace);
+      const namespace = resource.id.namespace;
+      const pods = podsByNamespace.get(namespace);
       if (!pods || pods.length === 0) continue;
-      const selected = pods.some(
-        (pod) =>
-          matchLabelSelector(target.requirements, pod.labels, {
-            addedLabels: pod.addedLabels,
-            unknowableKeys: CONTROLLER_LABELS,
-          }) !== 'no',
-      );
-      if (selected) continue;
+      let index = indexes.get(namespace);
+      if (!index) {
+        index = indexPodsByLabel(pods);
+        indexes.set(namespace, index);
+      }
+      if (index.hasMatch(target.requirements, { unknowableKeys: CONTROLLER_LABELS })) continue;
       findings.push({
         resource,
         path: target.path,

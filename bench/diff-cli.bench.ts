@@ -1,0 +1,120 @@
+/**
+ * `ferry diff` end to end (the built CLI on a local git repository) beside its render floor measured in
+ * the same run: extract both revisions with git archive and render each side the cheapest way (plain:
+ * js-yaml parse of every file; kustomize: `kubectl kustomize`), as separate processes. Every resource
+ * of the target changes between base and head. CPU-seconds (user + sys of the process and its children,
+ * from /usr/bin/time), because the machine is shared; goal ≤ 1.5× the floor.
+ *
+ *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize])
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain ESM script without type declarations.
+import { buildCli } from '../scripts/build-cli.mjs';
+import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
+
+const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
+const KINDS = (process.argv[3] ?? 'plain,kustomize').split(',');
+const PER_FILE = 100;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function cpuOf(args: string[], cwd = root): { cpu: number; wall: number; rssMiB: number; status: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', 'FERRY-TIME %e %U %S %M', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('FERRY-TIME '));
+  if (!line) throw new Error(`no timing from ${args.join(' ')}: ${r.stderr.slice(-500)}`);
+  const [wall, user, sys, rss] = line.split(' ').slice(1).map(Number) as [number, number, number, number];
+  return { cpu: user + sys, wall, rssMiB: rss / 1024, status: r.status ?? -1 };
+}
+
+const git = (repo: string, ...args: string[]) =>
+  execFileSync('git', ['-C', repo, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@x',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@x',
+    },
+  });
+
+/** Writes the target's files: the same generated set, with every resource changed on head. */
+function writeSide(dir: string, count: number, kind: string, head: boolean): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let text = generateManifests(count);
+  // Every resource changes: a new owner annotation (and so a diff) on each.
+  if (head) text = text.replaceAll('ferry.dev/owner: ', 'ferry.dev/owner-next: ');
+  const docs = text.split(/^---\n/m);
+  const files: string[] = ['crds.yaml'];
+  writeFileSync(join(dir, 'crds.yaml'), KSERVE_CRD);
+  for (let i = 0; i < docs.length; i += PER_FILE) {
+    const name = `part-${String(i / PER_FILE).padStart(4, '0')}.yaml`;
+    files.push(name);
+    writeFileSync(join(dir, name), docs.slice(i, i + PER_FILE).join('---\n'));
+  }
+  if (kind === 'kustomize')
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      `resources:\n${files.map((f) => `  - ${f}`).join('\n')}\n`,
+    );
+}
+
+await buildCli();
+console.log('target kind  changed  ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)');
+for (const kind of KINDS) {
+  for (const size of SIZES) {
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-bench-diff-'));
+    try {
+      git(repo, 'init', '-q', '-b', 'main');
+      mkdirSync(join(repo, '.github'));
+      writeFileSync(
+        join(repo, '.github', 'ferry.yml'),
+        'targets:\n  - name: app\n    path: deploy\n    renderTimeoutSeconds: 3600\n',
+      );
+      writeSide(join(repo, 'deploy'), size, kind, false);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-qm', 'base');
+      git(repo, 'checkout', '-qb', 'pr');
+      writeSide(join(repo, 'deploy'), size, kind, true);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-qm', 'head');
+      const ferry = cpuOf([
+        process.execPath,
+        join(root, 'bin', 'ferry.js'),
+        'diff',
+        '--repo',
+        repo,
+        '--base',
+        'main',
+        '--head',
+        'pr',
+        '--format',
+        'json',
+      ]);
+      const floor = cpuOf([
+        process.execPath,
+        '--import',
+        'tsx',
+        join('bench', 'floors', 'diff-floor.mjs'),
+        repo,
+        'main',
+        'pr',
+        'deploy',
+        kind,
+      ]);
+      console.log(
+        `${kind.padEnd(11)} ${String(size).padStart(8)}  ${ferry.cpu.toFixed(2).padStart(11)}  ${floor.cpu.toFixed(2).padStart(11)}  ${(ferry.cpu / floor.cpu).toFixed(2)}×  (${ferry.wall.toFixed(1)} s, ${ferry.rssMiB.toFixed(0)} MiB${ferry.status > 1 ? `, exit ${ferry.status}` : ''})`,
+      );
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  }
+}
+console.log('goal: ≤ 1.5× the floor');

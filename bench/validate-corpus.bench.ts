@@ -1,0 +1,128 @@
+/**
+ * `ferry validate` end to end on a generated repository of 50,000 resources (Deployments, Services that
+ * select them in the same namespaces, KServe InferenceServices and their CRD; 5 namespaces; 5 targets
+ * of 100-document files), beside its parse floors measured in the same run, each a process of its own:
+ *
+ *   - ferry:          node bin/ferry.js validate --repo DIR --format json  (the built CLI)
+ *   - js-yaml floor:  read every file and js-yaml loadAll it (the parser Ferry's fast path uses)
+ *   - yaml floor:     read every file and `yaml` parseAllDocuments + toJS it (Ferry's parser until now)
+ *
+ * Figures are CPU-seconds (user + sys, from /usr/bin/time), not wall time: the machine is shared and
+ * CPU time is what load changes least. Wall time and peak RSS are printed too. Goal: ≥ 5,000 resources
+ * per CPU-second and < 200 MiB peak RSS at 50,000 resources.
+ *
+ *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds])
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain ESM script without type declarations.
+import { buildCli } from '../scripts/build-cli.mjs';
+import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
+
+const TOTAL = Number(process.argv[2] ?? 50_000);
+const ROUNDS = Number(process.argv[3] ?? 1);
+const PER_FILE = 100;
+const TARGETS = 5;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Usage {
+  cpu: number;
+  wall: number;
+  rssMiB: number;
+  stdout: string;
+}
+
+/** One process under /usr/bin/time: CPU (user + sys), wall and peak RSS. */
+function measure(args: string[]): Usage {
+  const r = spawnSync('/usr/bin/time', ['-f', 'FERRY-TIME %e %U %S %M', process.execPath, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('FERRY-TIME '));
+  if (!line) throw new Error(`no timing from ${args.join(' ')}: ${r.stderr.slice(-500)}`);
+  const [wall, user, sys, rssKiB] = line.split(' ').slice(1).map(Number) as [number, number, number, number];
+  return { cpu: user + sys, wall, rssMiB: rssKiB / 1024, stdout: r.stdout };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function best(runs: Usage[]): Usage {
+  return {
+    cpu: median(runs.map((r) => r.cpu)),
+    wall: median(runs.map((r) => r.wall)),
+    rssMiB: median(runs.map((r) => r.rssMiB)),
+    stdout: runs[0]?.stdout ?? '',
+  };
+}
+
+await buildCli();
+const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-corpus-'));
+try {
+  // Five targets (a render of plain files is capped at 32 MiB, and a repository this size has several).
+  const targets = Array.from({ length: TARGETS }, (_, t) => `deploy/t${t}`);
+  for (const t of targets) mkdirSync(join(dir, t), { recursive: true });
+  mkdirSync(join(dir, '.github'));
+  writeFileSync(
+    join(dir, '.github', 'ferry.yml'),
+    `targets:\n${targets.map((t, i) => `  - name: t${i}\n    path: ${t}\n`).join('')}`,
+  );
+  for (const t of targets) writeFileSync(join(dir, t, 'crds.yaml'), KSERVE_CRD);
+  const docs = generateManifests(TOTAL - TARGETS).split(/^---\n/m);
+  let bytes = 0;
+  for (let i = 0; i < docs.length; i += PER_FILE) {
+    const text = docs.slice(i, i + PER_FILE).join('---\n');
+    bytes += text.length;
+    const target = targets[(i / PER_FILE) % TARGETS] ?? 'deploy/t0';
+    writeFileSync(join(dir, target, `part-${String(i / PER_FILE).padStart(4, '0')}.yaml`), text);
+  }
+  console.log(
+    `corpus: ${TOTAL} resources in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
+  );
+  const runs = { ferry: [] as Usage[], jsYaml: [] as Usage[], yaml: [] as Usage[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.ferry.push(measure([join('bin', 'ferry.js'), 'validate', '--repo', dir, '--format', 'json']));
+    runs.jsYaml.push(
+      measure(['--import', 'tsx', join('bench', 'floors', 'parse-floor.mjs'), dir, 'js-yaml']),
+    );
+    runs.yaml.push(measure(['--import', 'tsx', join('bench', 'floors', 'parse-floor.mjs'), dir, 'yaml']));
+  }
+  const ferry = best(runs.ferry);
+  const report = JSON.parse(ferry.stdout) as { resources: number; findings: unknown[] };
+  const rows: [string, Usage][] = [
+    ['ferry validate', ferry],
+    ['floor: js-yaml parse', best(runs.jsYaml)],
+    ['floor: yaml parse', best(runs.yaml)],
+  ];
+  for (const [name, u] of rows) {
+    console.log(
+      `${name.padEnd(22)} ${u.cpu.toFixed(2).padStart(6)} CPU-s  ${Math.round(TOTAL / u.cpu)
+        .toString()
+        .padStart(
+          6,
+        )} res/CPU-s  wall ${u.wall.toFixed(2)} s  peak RSS ${u.rssMiB.toFixed(0)} MiB  ${(ferry.cpu / u.cpu).toFixed(2)}× (ferry/this)`,
+    );
+  }
+  console.log(`ferry validated ${report.resources} resources, ${report.findings.length} findings`);
+  console.log('goal: ≥ 5,000 res/CPU-s and < 200 MiB peak RSS');
+  console.log(
+    JSON.stringify({
+      bench: 'validate-corpus',
+      resources: TOTAL,
+      ferryCpuS: ferry.cpu,
+      ferryWallS: ferry.wall,
+      ferryRssMiB: Math.round(ferry.rssMiB),
+      ferryResPerCpuS: Math.round(TOTAL / ferry.cpu),
+      jsYamlFloorCpuS: best(runs.jsYaml).cpu,
+      yamlFloorCpuS: best(runs.yaml).cpu,
+    }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,73 @@
+/**
+ * Lines of a resource's fields, looked up by JSON pointer (`/spec/template/spec/containers/0/image`).
+ *
+ * Computing them means composing the document with the `yaml` package and walking every node, which
+ * costs more than parsing it; most documents never have a finding. So a document read by the fast path
+ * keeps only its own text, and the map is built on the first lookup (once per document, shared by the
+ * items of a List). Documents read by the `yaml` package already have the map.
+ */
+export class SourceLines {
+  readonly #document: DocumentLines;
+  readonly #prefix: string;
+
+  constructor(document: DocumentLines, prefix = '') {
+    this.#document = document;
+    this.#prefix = prefix;
+  }
+
+  /** The 1-based line of the key or item at `pointer` (relative to this resource), if known. */
+  lineOf(pointer: string): number | undefined {
+    return this.#document.lineOf(this.#prefix + pointer);
+  }
+
+  /** Every pointer (relative to this resource) → line: computes the document's map. */
+  all(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [pointer, line] of Object.entries(this.#document.all())) {
+      if (this.#prefix === '') out[pointer] = line;
+      else if (pointer === this.#prefix || pointer.startsWith(`${this.#prefix}/`))
+        out[pointer.slice(this.#prefix.length)] = line;
+    }
+    return out;
+  }
+
+  /** The lines of a part of this resource (a List's item: `/items/3`). */
+  within(pointer: string): SourceLines {
+    return new SourceLines(this.#document, this.#prefix + pointer);
+  }
+}
+
+/** Pointer → line for one YAML document, given or computed on first use. */
+export class DocumentLines {
+  #pointers: Readonly<Record<string, number>> | undefined;
+  #compute: (() => Readonly<Record<string, number>>) | undefined;
+
+  private constructor(
+    pointers: Readonly<Record<string, number>> | undefined,
+    compute: (() => Readonly<Record<string, number>>) | undefined,
+  ) {
+    this.#pointers = pointers;
+    this.#compute = compute;
+  }
+
+  static of(pointers: Readonly<Record<string, number>>): DocumentLines {
+    return new DocumentLines(pointers, undefined);
+  }
+
+  /** `compute` runs at most once, on the first lookup; it must not throw. */
+  static lazy(compute: () => Readonly<Record<string, number>>): DocumentLines {
+    return new DocumentLines(undefined, compute);
+  }
+
+  lineOf(pointer: string): number | undefined {
+    return this.all()[pointer];
+  }
+
+  all(): Readonly<Record<string, number>> {
+    if (this.#pointers === undefined) {
+      this.#pointers = this.#compute?.() ?? {};
+      this.#compute = undefined;
+    }
+    return this.#pointers;
+  }
+}
