@@ -1,7 +1,7 @@
 import { riskNoteOf } from '../diff/order-changes.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
-import { type ChangeSet, type Finding, SEVERITY_RANK, type Severity } from '../types.ts';
+import type { ChangeSet, Finding, Severity } from '../types.ts';
 import {
   codeBlock,
   codeSpan,

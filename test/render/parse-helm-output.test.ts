@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { locateHelmError, mapHelmSource, parseHelmOutput } from '../../src/render/parse-helm-output.ts';
-import { lineAt } from '../helpers/lines-at.ts';
 
 const where = { chartName: 'app', chartDir: 'deploy/app' };
 
