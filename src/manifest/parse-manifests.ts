@@ -281,6 +281,14 @@ function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: Parse
     sink.report('error', line, `document nests deeper than ${sink.maxDepth} levels`);
     return;
   }
+  if (parsed.collectionKeyLine !== undefined) {
+    sink.report(
+      'error',
+      parsed.collectionKeyLine,
+      'a map or list is used as a key here; Kubernetes objects are JSON, whose keys are strings, and kubectl refuses this document: write the key as a plain string',
+    );
+    return;
+  }
   let value = parsed.value;
   if (parsed.needsToJS) {
     value = resolveAliases(doc, line, sink);

@@ -19,6 +19,11 @@ export interface ParsedNode {
   needsToJS: boolean;
   /** Nesting went deeper than `maxDepth`; the walk stopped there and nothing else is meaningful. */
   tooDeep: boolean;
+  /**
+   * 1-based line of the first map or list used as a mapping key (`? [a, b]: c`, `{a: b}: c`). JSON has no
+   * such keys: kubectl refuses the document, so the caller reports it rather than stringifying the key.
+   */
+  collectionKeyLine?: number;
 }
 
 /**
@@ -29,13 +34,20 @@ export interface ParsedNode {
 export function parseNode(node: Node | null | undefined, opts: ParseNodeOptions): ParsedNode {
   const walker = new NodeWalker(opts);
   const value = walker.walk(node, '', 1);
-  return { value, pointers: walker.pointers, needsToJS: walker.needsToJS, tooDeep: walker.tooDeep };
+  return {
+    value,
+    pointers: walker.pointers,
+    needsToJS: walker.needsToJS,
+    tooDeep: walker.tooDeep,
+    ...(walker.collectionKeyLine === undefined ? {} : { collectionKeyLine: walker.collectionKeyLine }),
+  };
 }
 
 class NodeWalker {
   readonly pointers: Record<string, number> = {};
   needsToJS = false;
   tooDeep = false;
+  collectionKeyLine: number | undefined;
 
   constructor(private readonly opts: ParseNodeOptions) {}
 
@@ -62,6 +74,8 @@ class NodeWalker {
       const key = pair.key as Node | null;
       const name = keyName(key);
       if (name === undefined) {
+        if ((isMap(key) || isSeq(key)) && this.collectionKeyLine === undefined && key.range)
+          this.collectionKeyLine = this.opts.lineAt(key.range[0]);
         // A merge key (a symbol) or a collection as key: yaml's toJS knows the rules.
         this.needsToJS = true;
         continue;

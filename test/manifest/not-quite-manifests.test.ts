@@ -26,6 +26,21 @@ describe('documents that look like Kubernetes objects but are not quite', () => 
     ]);
   });
 
+  it('refuses a map or list used as a key, as kubectl does, instead of stringifying it', () => {
+    const refused =
+      'a map or list is used as a key here; Kubernetes objects are JSON, whose keys are strings, and kubectl refuses this document: write the key as a plain string';
+    expect(
+      messages('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  ? [x, y]\n  : z\n'),
+    ).toEqual([`6 ${refused}`]);
+    expect(messages('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n{b: c}: d\n')).toEqual([
+      `5 ${refused}`,
+    ]);
+    expect(
+      parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n{b: c}: d\n', 'x.yaml')
+        .resources,
+    ).toEqual([]);
+  });
+
   it('words YAML errors with the line and what to do, not only the parser jargon', () => {
     const [message] = messages('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "x" y\n');
     expect(message).toMatch(
