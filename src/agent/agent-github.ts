@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ProbotOctokit } from 'probot';
+import type { GitTreeListing } from '../source/restore-from-git-tree.ts';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -31,6 +32,10 @@ export interface AgentGitHub {
     repository: string;
   }): Promise<{ defaultBranch: string; text: string | undefined }>;
   downloadTarball(opts: { repository: string; revision: string }): Promise<Readable>;
+  /** The commit's whole tree (Git trees API, recursive): what the tarball must hold, byte for byte. */
+  getTree(opts: { repository: string; revision: string }): Promise<GitTreeListing>;
+  /** One blob's bytes (Git blobs API): a file the tarball left out or rewrote (`.gitattributes`). */
+  getBlob(opts: { repository: string; sha: string }): Promise<Buffer>;
   /** A Deployment for a sync nobody announced (`ferry sync`, the branch poll), in the App's payload format. */
   createDeployment(opts: {
     repository: string;
@@ -211,6 +216,37 @@ export function createAgentGitHub(opts: AgentGitHubOptions): AgentGitHub {
         return Readable.fromWeb(response.data as unknown as WebReadableStream<Uint8Array>);
       } catch (err) {
         throw wrap(`tarball of ${repository}@${revision}`, err);
+      }
+    },
+
+    async getTree({ repository, revision }) {
+      const { owner, repo } = split(repository);
+      try {
+        const octokit = await clientFor(repository);
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+          owner,
+          repo,
+          tree_sha: revision,
+          recursive: '1',
+        });
+        return { entries: data.tree, truncated: data.truncated };
+      } catch (err) {
+        throw wrap(`tree of ${repository}@${revision}`, err);
+      }
+    },
+
+    async getBlob({ repository, sha }) {
+      const { owner, repo } = split(repository);
+      try {
+        const octokit = await clientFor(repository);
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+          owner,
+          repo,
+          file_sha: sha,
+        });
+        return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+      } catch (err) {
+        throw wrap(`blob ${sha} of ${repository}`, err);
       }
     },
 

@@ -8,7 +8,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { InvalidArchiveError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
-import type { ExtractedTree, ExtractionStats } from './source-tree.ts';
+import { DEFAULT_MAX_SOURCE_BYTES, type ExtractedTree, type ExtractionStats } from './source-tree.ts';
 
 export interface ExtractTarballOptions {
   /** A tar stream, gzip-compressed or not (sniffed from the magic bytes). */
@@ -22,7 +22,7 @@ export interface ExtractTarballOptions {
   strip?: number;
 }
 
-export const DEFAULT_MAX_SOURCE_BYTES = 200 * 1024 * 1024;
+export { DEFAULT_MAX_SOURCE_BYTES } from './source-tree.ts';
 export const DEFAULT_MAX_SOURCE_FILES = 20_000;
 
 /** Files up to this size are read into memory whole and written in the background. */

@@ -61,3 +61,33 @@ export class InvalidArchiveError extends Error {
     super(`source ${revision}: not a valid tar archive: ${detail}`, options);
   }
 }
+
+/**
+ * The revision's `.gitattributes` hides more files from GitHub's archive (`export-ignore`,
+ * `export-subst`) than Ferry fetches one by one: what would be previewed or deployed is not the tree.
+ */
+export class HiddenByAttributesError extends Error {
+  override name = 'HiddenByAttributesError';
+  constructor(
+    readonly revision: string,
+    readonly path: string,
+    readonly count: number,
+  ) {
+    super(
+      `source ${revision}: ${path}${count > 1 ? ` and ${count - 1} more file(s) differ` : ' differs'} from the commit's tree: ` +
+        "export-ignore/export-subst in .gitattributes hides them from GitHub's archive, and Ferry refuses to " +
+        'preview or deploy what it cannot see; drop those attributes for files a target renders',
+    );
+  }
+}
+
+/** GitHub's trees API cut the commit's listing short (over 100,000 entries or 7 MB): it cannot be checked. */
+export class TreeListingTruncatedError extends Error {
+  override name = 'TreeListingTruncatedError';
+  constructor(readonly revision: string) {
+    super(
+      `source ${revision}: GitHub's trees API truncated the commit's listing (over 100,000 entries or 7 MB), ` +
+        'so Ferry cannot check the archive against the tree; keep deployable repositories smaller',
+    );
+  }
+}

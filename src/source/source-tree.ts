@@ -11,6 +11,9 @@ export interface SourceTree {
   dispose(): Promise<void>;
 }
 
+/** Cap on one revision's uncompressed source, archive and files restored from the tree. */
+export const DEFAULT_MAX_SOURCE_BYTES = 200 * 1024 * 1024;
+
 /** What a safe extraction left out: the tree never holds links or special files. */
 export interface ExtractionStats {
   /** Regular files written. */

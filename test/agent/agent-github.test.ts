@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentGitHub, GitHubRequestError } from '../../src/agent/agent-github.ts';
+import { FakeGitHub, gitBlobSha } from '../helpers/github/fake-github.ts';
 import { SHA_A, SHA_B } from './helpers/make-target.ts';
 
 const quiet = { retry: { enabled: false }, throttle: { enabled: false } };
@@ -110,6 +111,33 @@ describe('agent GitHub client', () => {
     });
     expect(statusBody).toMatchObject({ state: 'failure', environment: 'prod' });
     expect(String(statusBody.description)).toHaveLength(140);
+  });
+
+  it("lists a commit's tree and reads a blob, in requests GitHub's OpenAPI description accepts", async () => {
+    const gh = new FakeGitHub();
+    gh.setTree(SHA_A, {
+      'deploy/app.yaml': 'kind: ConfigMap\n',
+      '.gitattributes': 'deploy/app.yaml export-ignore\n',
+    });
+    const mounted = gh.mountOnNock();
+    try {
+      const client = tokenClient();
+      const listing = await client.getTree({ repository: 'acme/ml-platform', revision: SHA_A });
+      expect(listing.truncated).toBe(false);
+      const app = listing.entries.find((e) => e.path === 'deploy/app.yaml');
+      expect(app).toMatchObject({
+        type: 'blob',
+        mode: '100644',
+        sha: gitBlobSha(Buffer.from('kind: ConfigMap\n')),
+      });
+      const blob = await client.getBlob({ repository: 'acme/ml-platform', sha: app?.sha ?? '' });
+      expect(blob.toString('utf8')).toBe('kind: ConfigMap\n');
+      expect(gh.requestsFor('git/get-tree')[0]?.query.get('recursive')).toBe('1');
+      gh.assertClean();
+    } finally {
+      mounted.unmount();
+      nock.disableNetConnect();
+    }
   });
 
   it('raises a retryable error for GitHub 5xx and a final one for 4xx', async () => {

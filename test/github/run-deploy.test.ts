@@ -110,6 +110,8 @@ describe('merge to a tracked branch', () => {
       'repos/get-content',
       'repos/download-tarball-archive',
       'codeload',
+      // The head's tarball is checked against its tree (.gitattributes can hide files from the archive).
+      'git/get-tree',
     ]);
     expect(h.gh.deployments).toHaveLength(0);
     expect(signal.requests).toHaveLength(0);

@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { STICKY_MARKER } from '../../src/report/render-comment.ts';
+import { MAX_RESTORED_BLOBS } from '../../src/source/restore-from-git-tree.ts';
+import { createTestRepo } from '../helpers/git-repo.ts';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import { gitBlobSha } from '../helpers/github/fake-github.ts';
+import type { TreeFiles } from '../helpers/github/make-tarball.ts';
 import { BASE_FILES, configMap, HEAD_FILES, setupPull } from '../helpers/github/scenario.ts';
 
 const NEW_HEAD = '4444444444444444444444444444444444444444';
@@ -35,6 +40,9 @@ describe('pull request preview', () => {
       'checks/list-for-ref',
       'checks/create',
       'repos/compare-commits-with-basehead',
+      // One trees call per revision checks the archive against the commit's tree.
+      'git/get-tree',
+      'git/get-tree',
       'pulls/get',
       'issues/list-comments',
       'issues/create-comment',
@@ -237,6 +245,99 @@ describe('pull request preview', () => {
     expect(h.gh.commentsOn(42)[0]?.body).toContain('refused archive entry');
     expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
     expect(existsSync(join(tmpdir(), 'escaped-by-ferry-test.yaml'))).toBe(false);
+  });
+
+  describe('.gitattributes cannot hide a change (issue 10, attack 4)', () => {
+    /** GitHub's tarball of HEAD_FILES plus `.gitattributes`: `git archive` of a real repository honours it. */
+    function archiveHonouring(attributes: string, files: TreeFiles): { files: TreeFiles; tarball: Buffer } {
+      const repo = createTestRepo();
+      try {
+        const all = { ...files, '.gitattributes': attributes };
+        repo.write(all as Record<string, string>);
+        repo.commit('head');
+        const prefix = `acme-ml-platform-${SHAS.head.slice(0, 7)}/`;
+        const tarball = execFileSync('git', ['archive', '--format=tar.gz', `--prefix=${prefix}`, 'HEAD'], {
+          cwd: repo.dir,
+        });
+        return { files: all, tarball };
+      } finally {
+        repo.dispose();
+      }
+    }
+
+    test('export-ignore on the changed manifest: the comment shows the new image, never "removed"', async () => {
+      h = await createHarness();
+      setupPull(h.gh);
+      const head = archiveHonouring('deploy/production/model.yaml export-ignore\n', HEAD_FILES);
+      h.gh.setTree(SHAS.head, head.files);
+      h.gh.tarballs.set(`acme/ml-platform@${SHAS.head}`, head.tarball);
+
+      await h.receive('pull_request', opened());
+
+      const body = h.gh.commentsOn(42)[0]?.body ?? '';
+      expect(body).toContain('v2@sha256:bbbbbbbbbbbb');
+      // Target, added, changed, removed: the Deployment is changed, not removed.
+      expect(body).toContain('| production | 0 | 1 | 0 |');
+      expect(h.gh.requestsFor('git/get-blob')).toHaveLength(1);
+    });
+
+    test('export-subst rewriting a manifest: the comment shows the committed bytes', async () => {
+      h = await createHarness();
+      setupPull(h.gh);
+      const model = (HEAD_FILES['deploy/production/model.yaml'] as string).replace(
+        'replicas: 2',
+        'replicas: 2 # $Format:%H$',
+      );
+      const head = archiveHonouring('deploy/production/model.yaml export-subst\n', {
+        ...HEAD_FILES,
+        'deploy/production/model.yaml': model,
+      });
+      h.gh.setTree(SHAS.head, head.files);
+      h.gh.tarballs.set(`acme/ml-platform@${SHAS.head}`, head.tarball);
+
+      await h.receive('pull_request', opened());
+
+      expect(h.gh.commentsOn(42)[0]?.body).toContain('v2@sha256:bbbbbbbbbbbb');
+      // The blob served is the committed one, with `$Format:%H$` unexpanded.
+      const [blob] = h.gh.requestsFor('git/get-blob');
+      expect(blob?.path.split('/').pop()).toBe(gitBlobSha(Buffer.from(model)));
+    });
+
+    test('more hidden files than Ferry fetches one by one: an error finding naming the file and the attribute', async () => {
+      h = await createHarness();
+      const many = Object.fromEntries(
+        Array.from({ length: MAX_RESTORED_BLOBS + 1 }, (_, i) => [
+          `deploy/production/cm-${i}.yaml`,
+          configMap(`c${i}`, 'v1'),
+        ]),
+      );
+      setupPull(h.gh);
+      const head = archiveHonouring('deploy/production/** export-ignore\n', { ...HEAD_FILES, ...many });
+      h.gh.setTree(SHAS.head, head.files);
+      h.gh.tarballs.set(`acme/ml-platform@${SHAS.head}`, head.tarball);
+
+      await h.receive('pull_request', opened());
+
+      const body = h.gh.commentsOn(42)[0]?.body ?? '';
+      expect(body).toContain(
+        `deploy/production/model.yaml and ${MAX_RESTORED_BLOBS + 1} more file(s) differ from the commit's tree`,
+      );
+      expect(body).toContain('export-ignore/export-subst in .gitattributes');
+      expect(body).not.toContain('| production |');
+      expect(h.gh.requestsFor('git/get-blob')).toHaveLength(0);
+      expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
+    });
+
+    test('a truncated tree listing fails the preview rather than trusting the archive', async () => {
+      h = await createHarness();
+      setupPull(h.gh);
+      h.gh.truncatedTrees = true;
+
+      await h.receive('pull_request', opened());
+
+      expect(h.gh.commentsOn(42)[0]?.body).toContain("GitHub's trees API truncated");
+      expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
+    });
   });
 
   test('links in a tarball are skipped, never followed', async () => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { AgentGitHub, DeploymentState } from '../../../src/agent/agent-github.ts';
+import { gitBlobSha } from '../../helpers/github/fake-github.ts';
 import type { FakeRepo } from './fake-repo.ts';
 
 export interface RecordedStatus {
@@ -50,6 +51,29 @@ export class FakeGitHub implements AgentGitHub {
 
   async downloadTarball(_opts: { repository: string; revision: string }): Promise<Readable> {
     return Readable.from([]);
+  }
+
+  /** The FakeRepo's files at `revision`, listed as the Git trees API does (blobs only). */
+  async getTree(opts: { repository: string; revision: string }) {
+    this.check();
+    const entries = Object.entries(this.repo.files(opts.revision)).map(([path, content]) => ({
+      path,
+      mode: '100644',
+      type: 'blob',
+      sha: gitBlobSha(Buffer.from(content)),
+      size: Buffer.byteLength(content),
+    }));
+    return { entries, truncated: false };
+  }
+
+  async getBlob(opts: { repository: string; sha: string }) {
+    this.check();
+    for (const commit of this.repo.allFiles()) {
+      for (const content of Object.values(commit)) {
+        if (gitBlobSha(Buffer.from(content)) === opts.sha) return Buffer.from(content);
+      }
+    }
+    throw Object.assign(new Error(`GitHub blob ${opts.sha}: HTTP 404 Not Found`), { status: 404 });
   }
 
   async createDeployment(opts: {

@@ -74,6 +74,11 @@ export class FakeRepo {
     return commit.files;
   }
 
+  /** Every commit's files (the blobs the repository holds). */
+  allFiles(): Record<string, string>[] {
+    return [...this.commits.values()].map((c) => c.files);
+  }
+
   /** Writes a revision's tree to a temp directory (what extracting its tarball gives). */
   async checkout(sha: string): Promise<SourceTreeLike> {
     const root = await mkdtemp(join(tmpdir(), 'ferry-agent-test-'));

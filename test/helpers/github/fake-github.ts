@@ -9,6 +9,7 @@
  *
  * The same dispatcher is mounted on nock (tests) or on a real local HTTP server (bench).
  */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
@@ -104,6 +105,11 @@ export interface FakeDeploymentStatus {
   creator: FakeUser;
 }
 
+/** git's object id of a blob: sha1 of `blob <length>\0<content>`. */
+export function gitBlobSha(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
 const BOT: FakeUser = { login: 'ferry[bot]', type: 'Bot' };
 
 type Handler = (req: {
@@ -129,6 +135,8 @@ export class FakeGitHub {
   readonly tarballs = new Map<string, Buffer>();
   /** `owner/repo@ref` → files (what the contents API serves). */
   readonly trees = new Map<string, TreeFiles>();
+  /** What the trees API says of `truncated` (GitHub cuts recursive listings at 100,000 entries). */
+  truncatedTrees = false;
   /** `base...head` → compare result. */
   readonly compares = new Map<string, { files: string[]; mergeBase?: string }>();
   /** commit SHA → pull numbers associated with it. */
@@ -508,6 +516,48 @@ export class FakeGitHub {
         },
         body: '',
       }),
+      'git/get-tree': ({ params, query }) => {
+        const files = this.trees.get(`${repoFull(params)}@${params.tree_sha}`);
+        if (!files) return notFound(`tree ${params.tree_sha}`);
+        // A recursive listing holds the directories too, as GitHub's does.
+        const dirs = new Set<string>();
+        const blobs = Object.entries(files).map(([path, content]) => {
+          const parts = path.split('/');
+          for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+          const body = Buffer.isBuffer(content) ? content : Buffer.from(content);
+          return { path, mode: '100644', type: 'blob', sha: gitBlobSha(body), size: body.length };
+        });
+        const recursive = query.get('recursive') !== null;
+        const tree = [
+          ...[...dirs].map((path) => ({
+            path,
+            mode: '040000',
+            type: 'tree',
+            sha: gitBlobSha(Buffer.from(path)),
+          })),
+          ...blobs,
+        ].filter((e) => recursive || !e.path.includes('/'));
+        return { status: 200, body: { sha: params.tree_sha, url: '', tree, truncated: this.truncatedTrees } };
+      },
+      'git/get-blob': ({ params }) => {
+        for (const [key, files] of this.trees) {
+          if (!key.startsWith(`${repoFull(params)}@`)) continue;
+          for (const content of Object.values(files)) {
+            const body = Buffer.isBuffer(content) ? content : Buffer.from(content);
+            if (gitBlobSha(body) !== params.file_sha) continue;
+            return {
+              status: 200,
+              body: {
+                sha: params.file_sha,
+                size: body.length,
+                encoding: 'base64',
+                content: body.toString('base64'),
+              },
+            };
+          }
+        }
+        return notFound(`blob ${params.file_sha}`);
+      },
       'repos/get': ({ params }) => ({
         status: 200,
         body: {
