@@ -187,7 +187,24 @@ function groupOf(apiVersion: string): string {
  * not listed here (a custom kind's `containers` list is not assumed to be a pod spec: rules would
  * then judge fields the kind's controller may read differently).
  */
-export function listPodSpecs(object: { apiVersion: string; kind: string } & Obj): PodSpecRef[] {
+/**
+ * Pod specs already found, per object: every rule (and the diff summary) asks for the same object's pod
+ * specs, so they share one walk. Objects are not changed after parsing; the cache lets go with the object.
+ * Callers must treat the returned arrays as read-only.
+ */
+const POD_SPECS = new WeakMap<object, readonly PodSpecRef[]>();
+const CONTAINERS = new WeakMap<object, readonly ContainerRef[]>();
+
+export function listPodSpecs(object: { apiVersion: string; kind: string } & Obj): readonly PodSpecRef[] {
+  let refs = POD_SPECS.get(object);
+  if (refs === undefined) {
+    refs = findPodSpecs(object);
+    POD_SPECS.set(object, refs);
+  }
+  return refs;
+}
+
+function findPodSpecs(object: { apiVersion: string; kind: string } & Obj): PodSpecRef[] {
   const obj = object as Obj;
   const group = groupOf(String(object.apiVersion ?? ''));
   const kind = object.kind;
@@ -382,8 +399,14 @@ function llmInferenceServiceSpecs(obj: Obj): PodSpecRef[] {
 export function listContainers(
   object: { apiVersion: string; kind: string } & Obj,
   opts: { ephemeral?: boolean } = {},
-): ContainerRef[] {
-  return listPodSpecs(object).flatMap((pod) => listPodContainers(pod, opts));
+): readonly ContainerRef[] {
+  if (opts.ephemeral) return listPodSpecs(object).flatMap((pod) => listPodContainers(pod, opts));
+  let refs = CONTAINERS.get(object);
+  if (refs === undefined) {
+    refs = listPodSpecs(object).flatMap((pod) => listPodContainers(pod));
+    CONTAINERS.set(object, refs);
+  }
+  return refs;
 }
 
 /** The containers of one pod spec: inline specs first, then init containers, then containers. */

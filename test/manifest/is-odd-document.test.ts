@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isOddDocument } from '../../src/manifest/parse-manifests.ts';
+
+/** The single expression the gated checks replaced (what sends a document to the `yaml` package). */
+const SINGLE_EXPRESSION =
+  /^[ \t]*\t|["'\]}]#|(?:^|[\s[{,])(?:[&*]\S|!)|<<|(?:^|[\s[{,])\?(?:[ \t\r]|$)|(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?:[ \t\r]|$)|[\]}][ \t]*:(?:[ \t\r]|$)/m;
+
+const token = fc.constantFrom(
+  ...['a', ' ', '\t', '\n', '\r', ':', '#', '"', "'", ']', '}', '[', '{', ',', '&', '*', '!', '<', '?', '-'],
+  ...['~', 'null', 'Null', 'NULL', 'key: v', ': ', ' : ', '<<: ', '- ', '? '],
+);
+
+describe('isOddDocument', () => {
+  it('decides as the single expression did, for any text', () => {
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 14 }), (parts) => {
+        const text = parts.join('');
+        expect(isOddDocument(text)).toBe(SINGLE_EXPRESSION.test(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('lets a plain document through and sends each odd construct the yaml way', () => {
+    expect(
+      isOddDocument('apiVersion: v1\nkind: Service\n# a comment\nspec:\n  ports:\n    - port: 80\n'),
+    ).toBe(false);
+    for (const odd of [
+      'a: &x 1',
+      'b: *x',
+      'c: !tag v',
+      '<<: *x',
+      '? k\n: v',
+      'k:\n  : v',
+      '~: v',
+      '[a]: b',
+      "'q'# c",
+      '\tk: v',
+    ]) {
+      expect(isOddDocument(`apiVersion: v1\n${odd}\n`), odd).toBe(true);
+    }
+  });
+});
