@@ -10,6 +10,8 @@ export default defineConfig({
     pool: 'forks',
     // Node 20 is supported (engines) though past its end of life; the AWS SDK's notice that its 2027
     // releases will need Node 22 is documented in the README, not repeated by every test process.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // No test writes the user's render cache (~/.cache/ferry/renders); the cache's own tests give it a
+    // temporary directory.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FERRY_RENDER_CACHE_DIR: 'off' },
   },
 });

@@ -1,11 +1,13 @@
 /**
  * `ferry diff` end to end (the built CLI on a local git repository) beside its render floor measured in
  * the same run: extract both revisions with git archive and render each side the cheapest way (plain:
- * js-yaml parse of every file; kustomize: `kubectl kustomize`), as separate processes. Every resource
+ * js-yaml parse of every file; kustomize: `kubectl kustomize`; helm: `helm template`), as separate processes. Every resource
  * of the target changes between base and head. CPU-seconds (user + sys of the process and its children,
- * from /usr/bin/time), because the machine is shared; goal ≤ 1.5× the floor.
+ * from /usr/bin/time), because the machine is shared; goal ≤ 1.5× the floor. Each case runs twice with
+ * one fresh render cache: "cold" (nothing cached) and "next push" (the base's render is cached, as on
+ * the next push to a pull request; the head is rendered again), both beside the same two-render floor.
  *
- *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize])
+ *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm])
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,13 +19,18 @@ import { buildCli } from '../scripts/build-cli.mjs';
 import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 
 const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
-const KINDS = (process.argv[3] ?? 'plain,kustomize').split(',');
+const KINDS = (process.argv[3] ?? 'plain,kustomize,helm').split(',');
 const PER_FILE = 100;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function cpuOf(args: string[], cwd = root): { cpu: number; wall: number; rssMiB: number; status: number } {
+function cpuOf(
+  args: string[],
+  cwd = root,
+  env: Record<string, string> = {},
+): { cpu: number; wall: number; rssMiB: number; status: number } {
   const r = spawnSync('/usr/bin/time', ['-f', 'FERRY-TIME %e %U %S %M', ...args], {
     cwd,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -45,9 +52,13 @@ const git = (repo: string, ...args: string[]) =>
   });
 
 /** Writes the target's files: the same generated set, with every resource changed on head. */
-function writeSide(dir: string, count: number, kind: string, head: boolean): void {
-  rmSync(dir, { recursive: true, force: true });
+function writeSide(target: string, count: number, kind: string, head: boolean): void {
+  rmSync(target, { recursive: true, force: true });
+  // A chart: the same manifests as static templates (no template logic, so the floor is helm itself).
+  const dir = kind === 'helm' ? join(target, 'templates') : target;
   mkdirSync(dir, { recursive: true });
+  if (kind === 'helm')
+    writeFileSync(join(target, 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
   let text = generateManifests(count);
   // Every resource changes: a new owner annotation (and so a diff) on each.
   if (head) text = text.replaceAll('ferry.dev/owner: ', 'ferry.dev/owner-next: ');
@@ -67,7 +78,7 @@ function writeSide(dir: string, count: number, kind: string, head: boolean): voi
 }
 
 await buildCli();
-console.log('target kind  changed  ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)');
+console.log('target kind  changed  case       ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)');
 for (const kind of KINDS) {
   for (const size of SIZES) {
     const repo = mkdtempSync(join(tmpdir(), 'ferry-bench-diff-'));
@@ -85,19 +96,27 @@ for (const kind of KINDS) {
       writeSide(join(repo, 'deploy'), size, kind, true);
       git(repo, 'add', '-A');
       git(repo, 'commit', '-qm', 'head');
-      const ferry = cpuOf([
-        process.execPath,
-        join(root, 'bin', 'ferry.js'),
-        'diff',
-        '--repo',
-        repo,
-        '--base',
-        'main',
-        '--head',
-        'pr',
-        '--format',
-        'json',
-      ]);
+      const cacheDir = join(repo, '.render-cache');
+      const diff = () =>
+        cpuOf(
+          [
+            process.execPath,
+            join(root, 'bin', 'ferry.js'),
+            'diff',
+            '--repo',
+            repo,
+            '--base',
+            'main',
+            '--head',
+            'pr',
+            '--format',
+            'json',
+          ],
+          root,
+          { FERRY_RENDER_CACHE_DIR: cacheDir },
+        );
+      const cold = diff();
+      const next = diff();
       const floor = cpuOf([
         process.execPath,
         '--import',
@@ -109,9 +128,14 @@ for (const kind of KINDS) {
         'deploy',
         kind,
       ]);
-      console.log(
-        `${kind.padEnd(11)} ${String(size).padStart(8)}  ${ferry.cpu.toFixed(2).padStart(11)}  ${floor.cpu.toFixed(2).padStart(11)}  ${(ferry.cpu / floor.cpu).toFixed(2)}×  (${ferry.wall.toFixed(1)} s, ${ferry.rssMiB.toFixed(0)} MiB${ferry.status > 1 ? `, exit ${ferry.status}` : ''})`,
-      );
+      for (const [label, ferry] of [
+        ['cold', cold],
+        ['next push', next],
+      ] as const) {
+        console.log(
+          `${kind.padEnd(11)} ${String(size).padStart(8)}  ${label.padEnd(9)}  ${ferry.cpu.toFixed(2).padStart(11)}  ${floor.cpu.toFixed(2).padStart(11)}  ${(ferry.cpu / floor.cpu).toFixed(2)}×  (${ferry.wall.toFixed(1)} s, ${ferry.rssMiB.toFixed(0)} MiB${ferry.status > 1 ? `, exit ${ferry.status}` : ''})`,
+        );
+      }
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 // The floor of `ferry diff`: extract both revisions (git archive | tar) and render each side the
-// cheapest way there is (plain: js-yaml loadAll of every file; kustomize: `kubectl kustomize`), nothing
-// else. Run by bench/diff-cli.bench.ts as its own process.
-//   node --import tsx bench/floors/diff-floor.mjs REPO BASE HEAD DIR plain|kustomize
+// cheapest way there is (plain: js-yaml loadAll of every file; kustomize: `kubectl kustomize`; helm:
+// `helm template`), nothing else. Run by bench/diff-cli.bench.ts as its own process.
+//   node --import tsx bench/floors/diff-floor.mjs REPO BASE HEAD DIR plain|kustomize|helm
 import { execFileSync, execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +26,15 @@ try {
               maxBuffer: 1 << 30,
             }).toString(),
           ]
-        : readdirSync(target)
-            .filter((f) => f.endsWith('.yaml'))
-            .map((f) => readFileSync(join(target, f), 'utf8'));
+        : kind === 'helm'
+          ? [
+              execFileSync(resolveBinary('helm').path, ['template', 'app', target], {
+                maxBuffer: 1 << 30,
+              }).toString(),
+            ]
+          : readdirSync(target)
+              .filter((f) => f.endsWith('.yaml'))
+              .map((f) => readFileSync(join(target, f), 'utf8'));
     for (const t of texts) jsYaml.loadAll(t, (d) => d && docs++, { schema: KUBE_JS_YAML_SCHEMA });
   }
 } finally {

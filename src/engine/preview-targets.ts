@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { diffResources } from '../diff/diff-resources.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { listTargetInputs } from '../render/list-target-inputs.ts';
-import { renderTarget } from '../render/render-target.ts';
+import { type RenderCache, renderTargetCached } from '../render/render-cache.ts';
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
 import type { ChangeSet, FerryConfig, Finding, Target } from '../types.ts';
 import { checkTarget } from './check-target.ts';
@@ -18,6 +18,8 @@ export interface PreviewOptions {
   changedFiles: string[] | 'all';
   /** Problems with `.github/ferry.yml` itself: reported as their own change set, first. */
   configFindings?: Finding[];
+  /** Keeps base renders between runs (openRenderCache); the base of the next push is then not rendered. */
+  renderCache?: RenderCache;
 }
 
 /**
@@ -63,6 +65,7 @@ async function listAffected(opts: PreviewOptions): Promise<Target[]> {
 
 async function previewTarget(target: Target, opts: PreviewOptions): Promise<ChangeSet> {
   const baseExists = opts.baseRoot !== undefined && existsSync(join(opts.baseRoot, target.path));
+  // Both sides at once: the kubectl/helm children of base and head run in parallel.
   const [head, base] = await Promise.all([
     checkTarget({
       root: opts.headRoot,
@@ -71,7 +74,12 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
       ruleConfig: opts.config.rules,
     }),
     baseExists && opts.baseRoot
-      ? renderTarget({ root: opts.baseRoot, target, kubernetesVersion: opts.config.kubernetesVersion })
+      ? renderTargetCached({
+          root: opts.baseRoot,
+          target,
+          kubernetesVersion: opts.config.kubernetesVersion,
+          cache: opts.renderCache,
+        })
       : undefined,
   ]);
   // A base that no longer renders (or a head that fails) gives no trustworthy diff: say so, don't guess.

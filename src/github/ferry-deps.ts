@@ -28,7 +28,14 @@ export interface FerryDeps {
 /** Production wiring. Modules load on first use so a cold start pays only for what an event needs. */
 export function defaultFerryDeps(): FerryDeps {
   return {
-    preview: async (opts) => (await import('../engine/preview-targets.ts')).previewTargets(opts),
+    // Base renders are kept between events (a temp folder in Lambda): the next push to a PR renders head only.
+    preview: async (opts) => {
+      const [{ previewTargets }, { openRenderCache }] = await Promise.all([
+        import('../engine/preview-targets.ts'),
+        import('../render/render-cache.ts'),
+      ]);
+      return previewTargets({ renderCache: openRenderCache(), ...opts });
+    },
     loadConfig: async (root, opts) => (await import('../config/load-config.ts')).loadConfig(root, opts),
     extractTarball: async (opts) => (await import('../source/extract-tarball.ts')).extractTarball(opts),
     // A target with a `cluster:` gets the EKS or kubeconfig Signal; without one, merges create

@@ -131,7 +131,13 @@ async function mapOutput(opts: {
     maxBytes: req.limits.maxOutputBytes,
   });
   if (parsed.findings.length > 0) return failedRender('kustomize', parsed.findings as Finding[]);
-  const locate = await loadKustomizeSourceLocator(req.root, tree);
+  // Built only for an object without an origin annotation: it parses every source file, which the
+  // line mapper (per file, on demand) would otherwise parse a second time.
+  let locator: Awaited<ReturnType<typeof loadKustomizeSourceLocator>> | undefined;
+  const locate = async (kind: string, name: string) => {
+    locator ??= await loadKustomizeSourceLocator(req.root, tree);
+    return locator(kind, name);
+  };
   const mapLines = await loadKustomizeLineMapper(req.root, tree);
   const resources: Resource[] = [];
   for (const r of parsed.resources) {
@@ -141,7 +147,10 @@ async function mapOutput(opts: {
       resources.push(mapped);
       continue;
     }
-    const source = locate(r.id.kind, r.id.name) ?? { file: origin.configuredIn ?? kustomization, line: 1 };
+    const source = (await locate(r.id.kind, r.id.name)) ?? {
+      file: origin.configuredIn ?? kustomization,
+      line: 1,
+    };
     // Without the source document, line pointers into the rendered text would lie.
     const { pointers: _rendered, lines: _lines, ...rest } = r;
     resources.push({ ...rest, file: source.file, line: source.line });

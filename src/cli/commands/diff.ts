@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { previewTargets } from '../../engine/preview-targets.ts';
+import { openRenderCache } from '../../render/render-cache.ts';
 import { formatJsonReport } from '../../report/format-json-report.ts';
 import { formatTerminalDiff } from '../../report/format-terminal-diff.ts';
 import { renderComment } from '../../report/render-comment.ts';
@@ -63,6 +64,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       config,
       changedFiles,
       configFindings,
+      renderCache: openRenderCache(),
     });
 
     if (format === 'json') {
