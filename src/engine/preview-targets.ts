@@ -79,6 +79,8 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
           target,
           kubernetesVersion: opts.config.kubernetesVersion,
           cache: opts.renderCache,
+          // Only the head is validated: the base's field lines would never be read.
+          fieldLines: false,
         })
       : undefined,
   ]);

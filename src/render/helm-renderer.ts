@@ -57,7 +57,8 @@ export const helmRenderer: Renderer = {
     }
 
     const templates = new Map<string, string>();
-    for (const file of listHelmSources(run.stdout, where)) {
+    // Without field lines (a diff's base) no template is read: objects keep helm's output lines.
+    for (const file of req.fieldLines === false ? [] : listHelmSources(run.stdout, where)) {
       // The path comes from the chart's output: confined to the chart's regular files, or not read.
       // A template inside a vendored .tgz has no file of its own either: no line to find.
       const text = await readTemplateFile({

@@ -138,8 +138,17 @@ async function mapOutput(opts: {
     locator ??= await loadKustomizeSourceLocator(req.root, tree);
     return locator(kind, name);
   };
-  const mapLines = await loadKustomizeLineMapper(req.root, tree);
   const resources: Resource[] = [];
+  if (req.fieldLines === false) {
+    // Nobody reads this render's lines (a diff's base): the source file from the origin, no mapping.
+    for (const r of parsed.resources) {
+      const origin = opts.wrapDir ? takeOrigin(r.object, { root: req.root, base: opts.wrapDir }) : {};
+      const { pointers: _rendered, lines: _lines, ...rest } = r;
+      resources.push({ ...rest, file: origin.path ?? origin.configuredIn ?? kustomization, line: 1 });
+    }
+    return { renderer: 'kustomize', resources, findings: [], failed: false };
+  }
+  const mapLines = await loadKustomizeLineMapper(req.root, tree);
   for (const r of parsed.resources) {
     const origin = opts.wrapDir ? takeOrigin(r.object, { root: req.root, base: opts.wrapDir }) : {};
     const mapped = await mapLines(r, origin);

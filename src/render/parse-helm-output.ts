@@ -1,4 +1,5 @@
 import { parseManifests } from '../manifest/parse-manifests.ts';
+import { DocumentLines, SourceLines } from '../manifest/source-lines.ts';
 import type { Finding, Resource } from '../types.ts';
 
 export interface HelmOutputOptions {
@@ -45,7 +46,7 @@ export function parseHelmOutput(
   const fallback = opts.chartDir === '.' ? 'Chart.yaml' : `${opts.chartDir}/Chart.yaml`;
   const resources: Resource[] = [];
   const findings: Finding[] = [];
-  const rendered = new Map<Resource, Readonly<Record<string, number>>>();
+  const rendered = new Map<Resource, () => Readonly<Record<string, number>>>();
   for (const doc of stdout.split(/^---[ \t]*$/m)) {
     const source = /^# Source: (.+)$/m.exec(doc)?.[1]?.trim();
     const mapped = source ? mapHelmSource(source, opts) : undefined;
@@ -60,15 +61,18 @@ export function parseHelmOutput(
       // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
       const { pointers, lines: renderedLines, ...rest } = r;
       const resource: Resource = { ...rest, line: 1 };
-      rendered.set(resource, pointers ?? renderedLines?.all() ?? {});
+      rendered.set(resource, () => pointers ?? renderedLines?.all() ?? {});
       resources.push(resource);
     }
   }
   assignKindLines(resources, opts.templates);
   for (const r of resources) {
     const text = opts.templates.get(r.file);
-    if (text !== undefined && r.line > 1)
-      r.pointers = alignTemplateLines(rendered.get(r) ?? {}, text, r.line);
+    if (text === undefined || r.line <= 1) continue;
+    // Aligned on the first lookup: most objects never have a finding (and a diff's base none at all).
+    const outputLines = rendered.get(r) ?? (() => ({}));
+    const kindLine = r.line;
+    r.lines = new SourceLines(DocumentLines.lazy(() => alignTemplateLines(outputLines(), text, kindLine)));
   }
   return { resources, findings };
 }

@@ -80,7 +80,13 @@ export async function renderCacheKey(opts: RenderTargetOptions): Promise<string 
   const root = await realpath(opts.root);
   const hash = createHash('sha256');
   hash.update(`ferry-render-cache ${FORMAT}\n`);
-  hash.update(JSON.stringify({ target: opts.target, kubernetesVersion: opts.kubernetesVersion }));
+  hash.update(
+    JSON.stringify({
+      target: opts.target,
+      kubernetesVersion: opts.kubernetesVersion,
+      fieldLines: opts.fieldLines !== false,
+    }),
+  );
   hash.update(`\n${binaryIdentity()}\n`);
   for (const input of await listTargetInputs({ root, target: opts.target })) {
     if (!(await hashPath(hash, root, input, 0))) return undefined;

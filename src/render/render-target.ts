@@ -31,6 +31,8 @@ export interface RenderTargetOptions {
   limits?: Partial<RenderLimits>;
   /** The config's top-level version, used when the target sets none (Helm's `--kube-version`). */
   kubernetesVersion?: string;
+  /** False: no field lines (see RenderRequest.fieldLines), for a render only diffed, never validated. */
+  fieldLines?: boolean;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     kubernetesVersion: opts.target.kubernetesVersion ?? opts.kubernetesVersion,
     apiVersions: opts.target.helm?.apiVersions ?? [],
     limits: targetLimits(opts),
+    ...(opts.fieldLines === false ? { fieldLines: false } : {}),
   });
 }
 
@@ -80,6 +83,7 @@ export async function renderDirectory(opts: {
   kubernetesVersion?: string;
   apiVersions?: readonly string[];
   limits: RenderLimits;
+  fieldLines?: boolean;
 }): Promise<RenderResult> {
   let kind: RendererKind = 'plain';
   const label = normalizeRepoPath(opts.path);
@@ -109,6 +113,7 @@ export async function renderDirectory(opts: {
       kubernetesVersion: opts.kubernetesVersion,
       apiVersions: opts.apiVersions,
       limits: opts.limits,
+      ...(opts.fieldLines === false ? { fieldLines: false } : {}),
     });
   } catch (err) {
     if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;

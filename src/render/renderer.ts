@@ -76,6 +76,11 @@ export interface RenderRequest {
   /** Extra API versions for `helm template --api-versions` (`.Capabilities.APIVersions`). */
   apiVersions?: readonly string[];
   limits: RenderLimits;
+  /**
+   * False when nobody will read field lines (a diff's base: only the head is validated): kustomize's
+   * per-field source mapping and Helm's template alignment are skipped. Default true.
+   */
+  fieldLines?: boolean;
 }
 
 /** The seam between a target's directory and its resources: plain YAML, kustomize, helm. */

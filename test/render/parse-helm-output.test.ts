@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { locateHelmError, mapHelmSource, parseHelmOutput } from '../../src/render/parse-helm-output.ts';
+import { lineAt } from '../helpers/lines-at.ts';
 
 const where = { chartName: 'app', chartDir: 'deploy/app' };
 
@@ -67,10 +68,11 @@ describe('parseHelmOutput', () => {
       'StatefulSet ml/db deploy/app/Chart.yaml:1',
     ]);
     // Field lines are template lines, found from the kind line on.
-    expect(resources[0]?.pointers?.['/kind']).toBe(4);
-    expect(resources[2]?.pointers?.['/metadata/name']).toBe(12);
+    expect(lineAt(resources[0], '/kind')).toBe(4);
+    expect(lineAt(resources[2], '/metadata/name')).toBe(12);
     // No template file, no field lines.
     expect(resources[4]?.pointers).toBeUndefined();
+    expect(resources[4]?.lines).toBeUndefined();
   });
 });
 

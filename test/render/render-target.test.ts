@@ -104,6 +104,22 @@ describe('renderTarget: kustomize', () => {
     });
   });
 
+  it('renders the same objects without field lines when none will be read (a diff base)', async () => {
+    for (const [dir, path] of [
+      ['kustomize', 'overlays/prod'],
+      ['helm', 'chart'],
+    ] as const) {
+      const full = await renderTarget({ root: fixture(dir), target: target({ path }) });
+      const bare = await renderTarget({ root: fixture(dir), target: target({ path }), fieldLines: false });
+      expect(bare.resources.map((r) => r.object)).toEqual(full.resources.map((r) => r.object));
+      expect(full.resources.some((r) => r.pointers || r.lines)).toBe(true);
+      for (const r of bare.resources) {
+        expect(r.pointers).toBeUndefined();
+        expect(r.lines).toBeUndefined();
+      }
+    }
+  });
+
   it('applies the target namespace to objects kustomize leaves without one', async () => {
     const result = await renderTarget({
       root: fixture('kustomize'),
