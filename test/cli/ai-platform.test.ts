@@ -131,4 +131,33 @@ describe('an AI platform repository: ferry diff and ferry validate', () => {
     expect(out.resources).toBe(16);
     expect(where(out.findings)).toEqual(planted);
   });
+
+  it('validate: a kind with no schema anywhere is one info line for the PR, naming both targets', () => {
+    const own = createTestRepo(join(FIXTURE, 'head'));
+    try {
+      const featureView = (name: string) =>
+        `apiVersion: feast.dev/v1alpha1\nkind: FeatureView\nmetadata:\n  name: ${name}\nspec:\n  ttl: 24h\n`;
+      own.write({
+        'deploy/base/features.yaml': `${featureView('clicks')}---\n${featureView('views')}`,
+        'deploy/base/kustomization.yaml': `${readFileSync(join(own.dir, 'deploy/base/kustomization.yaml'), 'utf8')}  - features.yaml\n`,
+        // prod's first FeatureView comes from its own file, not the base.
+        'deploy/overlays/prod/features.yaml': featureView('a-prod-only'),
+        'deploy/overlays/prod/kustomization.yaml': readFileSync(
+          join(own.dir, 'deploy/overlays/prod/kustomization.yaml'),
+          'utf8',
+        ).replace('  - ../../base\n', '  - features.yaml\n  - ../../base\n'),
+      });
+      own.commit('features');
+      const r = runFerry(['validate', '--repo', own.dir, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+      const info = out.findings.filter((f) => f.message.startsWith('not validated'));
+      expect(info.map((f) => [f.severity, f.targets])).toEqual([['info', ['staging', 'prod']]]);
+      expect(info[0]?.message).toContain('feast.dev/v1alpha1 FeatureView');
+      // The planted findings are unchanged beside it.
+      expect(where(out.findings.filter((f) => f.severity !== 'info'))).toEqual(planted);
+    } finally {
+      own.dispose();
+    }
+  });
 });
