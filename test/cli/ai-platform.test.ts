@@ -107,7 +107,10 @@ describe('an AI platform repository: ferry diff and ferry validate', () => {
     // Staging runs 2 pods of 1 GPU either side: no GPU change. Prod: 4 pods, 1 → 2 GPUs each.
     expect(facts('staging', 'Deployment ml-staging/vllm').join(', ')).not.toMatch(/GPU/);
     expect(facts('prod', 'Deployment ml/vllm')).toEqual(
-      expect.arrayContaining(['GPUs 1 → 2 (nvidia.com/gpu)', 'GPUs 4 → 8 × nvidia.com/gpu in total']),
+      expect.arrayContaining([
+        'GPUs 1 → 2 (nvidia.com/gpu)',
+        'GPUs 4 → 8 × nvidia.com/gpu on NVIDIA-A100-SXM4-80GB in total',
+      ]),
     );
   });
 
