@@ -101,7 +101,7 @@ describe('an AI platform repository: ferry diff and ferry validate', () => {
       ]);
       // The invalid weight is marked in the line; the pause change is said.
       expect(facts(target, `Rollout ${ns}/router`)).toEqual([
-        'rollout ❌ steps 10%→pause 30m→150%→pause→100% (was 10%→pause 10m→50%→pause→100%)',
+        'rollout ❌ steps 10%→pause 30m→analysis success-rate→150%→pause→100% (was 10%→pause 10m→analysis success-rate→50%→pause→100%)',
       ]);
     }
     // Staging runs 2 pods of 1 GPU either side: no GPU change. Prod: 4 pods, 1 → 2 GPUs each.
