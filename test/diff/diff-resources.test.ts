@@ -122,7 +122,7 @@ const EXPECTED: Record<string, { actions: string[]; summary: Record<string, stri
         'GPUs 1 → 4 (nvidia.com/gpu)',
         'GPU type a10g → a100',
         'toleration added nvidia.com/gpu:NoSchedule',
-        'GPUs 2 → 8 × nvidia.com/gpu in total',
+        'GPUs 2 → 8 × nvidia.com/gpu on a100 in total',
       ],
     },
   },

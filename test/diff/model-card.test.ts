@@ -152,4 +152,15 @@ describe('the model card at the top of the summary', () => {
       summarizeChange({ before: rollout('[{setWeight: 20}]'), after: rollout('[{setWeight: 120}]') }),
     ).toEqual(['rollout ❌ steps 120%→100% (was 20%→100%)']);
   });
+
+  it('tells an analysis gate added to the Rollout steps, with its templates', () => {
+    expect(
+      summarizeChange({
+        before: rollout('[{setWeight: 20}, {setWeight: 60}]'),
+        after: rollout(
+          '[{setWeight: 20}, {analysis: {templates: [{templateName: success-rate}, {templateName: latency}]}}, {setWeight: 60}]',
+        ),
+      }),
+    ).toEqual(['rollout steps 20%→analysis success-rate+latency→60%→100% (was 20%→60%→100%)']);
+  });
 });

@@ -114,6 +114,25 @@ describe('summarizeChange: Deployment and StatefulSet', () => {
     ]);
   });
 
+  it('names the accelerator type in a workload total, not an instance type', () => {
+    const pods = (replicas: number, n: number, nodeSelector: Record<string, string>) =>
+      deployment(
+        podSpec([{ name: 'vllm', image: 'v:1', resources: { limits: { 'nvidia.com/gpu': n } } }], {
+          nodeSelector,
+        }),
+        replicas,
+      );
+    const a100 = { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' };
+    expect(summarizeChange({ before: pods(4, 1, a100), after: pods(4, 2, a100) })).toEqual([
+      'GPUs 1 → 2 (nvidia.com/gpu)',
+      'GPUs 4 → 8 × nvidia.com/gpu on NVIDIA-A100-SXM4-80GB in total',
+    ]);
+    const machine = { 'node.kubernetes.io/instance-type': 'p4d.24xlarge' };
+    expect(summarizeChange({ before: pods(2, 1, machine), after: pods(3, 1, machine) })).toContain(
+      'GPUs 2 → 3 × nvidia.com/gpu in total',
+    );
+  });
+
   it('tells the model named by environment variables and flags, never a token variable', () => {
     const before = deployment(
       podSpec([

@@ -39,6 +39,73 @@ describe('one finding, one line', () => {
     ]);
   });
 
+  it('merges a base-file finding whose overlays set different namespaces, naming the resource as they share it', () => {
+    const inNs = (ns: string): Finding => ({
+      ...unpinned,
+      resource: `Deployment ${ns}/llm`,
+      message: `container server in Deployment ${ns}/llm: image vllm/vllm-openai:latest uses the moving tag latest`,
+    });
+    expect(mergeFindings([set('staging', [inNs('ml-staging')]), set('prod', [inNs('ml')])])).toEqual([
+      {
+        finding: {
+          ...unpinned,
+          resource: 'Deployment llm',
+          message:
+            'container server in Deployment llm: image vllm/vllm-openai:latest uses the moving tag latest',
+        },
+        targets: ['staging', 'prod'],
+      },
+    ]);
+  });
+
+  it('names each copy when overlays prefix the name', () => {
+    const named = (n: string): Finding => ({
+      ...unpinned,
+      resource: `Deployment ml/${n}`,
+      message: `x in Deployment ml/${n}`,
+    });
+    const [merged, ...rest] = mergeFindings([
+      set('staging', [named('staging-llm')]),
+      set('prod', [named('prod-llm')]),
+    ]);
+    expect(rest).toEqual([]);
+    expect(merged?.targets).toEqual(['staging', 'prod']);
+    expect(merged?.finding.message).toBe('x in Deployment ml/staging-llm | ml/prod-llm');
+  });
+
+  it('keeps findings of different kinds apart even with the same text around the resource', () => {
+    const a: Finding = { ...unpinned, resource: 'Deployment ml/llm', message: 'in Deployment ml/llm' };
+    const b: Finding = { ...unpinned, resource: 'StatefulSet ml/llm', message: 'in StatefulSet ml/llm' };
+    expect(mergeFindings([set('staging', [a]), set('prod', [b])])).toHaveLength(2);
+  });
+
+  it('says a kind with no schema once across targets, wherever each target first uses it', () => {
+    const noSchema = (file: string, line: number, ns: string): Finding => ({
+      rule: 'schema',
+      severity: 'info',
+      resource: `FeatureView ${ns}/clicks`,
+      file,
+      line,
+      message:
+        'not validated: no schema for feast.dev/v1 FeatureView (add its CRD to the repo or to schemas:)',
+    });
+    const merged = mergeFindings([
+      set('staging', [noSchema('deploy/base/features.yaml', 1, 'ml-staging')]),
+      set('prod', [noSchema('deploy/overlays/prod/extra-features.yaml', 1, 'ml')]),
+    ]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.targets).toEqual(['staging', 'prod']);
+    expect(merged[0]?.finding.file).toBe('deploy/base/features.yaml');
+    // Another kind without a schema is its own line.
+    const other = {
+      ...noSchema('a.yaml', 1, 'ml'),
+      message: 'not validated: no schema for feast.dev/v1 Entity (add its CRD to the repo or to schemas:)',
+    };
+    expect(mergeFindings([set('staging', [noSchema('a.yaml', 1, 'ml')]), set('prod', [other])])).toHaveLength(
+      2,
+    );
+  });
+
   it('keeps findings apart when anything but the target differs', () => {
     const moved = { ...unpinned, line: 22 };
     expect(mergeFindings([set('staging', [unpinned]), set('prod', [moved])])).toHaveLength(2);

@@ -65,6 +65,20 @@ export function gpuCounts(view: PodSpecView): Map<string, string> {
   return new Map([...totals].map(([k, v]) => [k, String(v)]));
 }
 
+/**
+ * ` on NVIDIA-A100-SXM4-80GB` when the workload's pods select an accelerator type (GPU or TPU type
+ * labels; not instance types, which name a machine), so a total reads as what it buys.
+ */
+function acceleratorOf(views: PodSpecView[]): string {
+  const names = new Set<string>();
+  for (const view of views) {
+    for (const [key, value] of gpuTypes(view)) {
+      if (TYPE_KEYS[key]?.endsWith('PU type')) names.add(value);
+    }
+  }
+  return names.size > 0 ? ` on ${[...names].join(', ')}` : '';
+}
+
 function gpuTypes(view: PodSpecView): Map<string, string> {
   const types = new Map<string, string>();
   const selector = readObj(view.spec, 'nodeSelector') ?? {};
@@ -149,8 +163,9 @@ export function diffGpuTotals(before: PodSpecView[] | undefined, after: PodSpecV
     const y = b.sums.get(name) ?? 0;
     const beyondOnePod = (a?.pods ?? 0) > 1 || b.pods > 1;
     if (!beyondOnePod) continue;
-    if (!a && y > 0) facts.push(`GPUs ${y} × ${name} in total`);
-    else if (a && x !== y) facts.push(`GPUs ${x} → ${y} × ${name} in total`);
+    const on = acceleratorOf(after);
+    if (!a && y > 0) facts.push(`GPUs ${y} × ${name}${on} in total`);
+    else if (a && x !== y) facts.push(`GPUs ${x} → ${y} × ${name}${on} in total`);
   }
   return facts;
 }

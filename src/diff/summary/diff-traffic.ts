@@ -70,27 +70,7 @@ function diffRolloutSteps(before: KubeObject | undefined, after: KubeObject | un
 
 function rolloutStrategy(obj: KubeObject): string | undefined {
   const canary = readObj(obj, 'spec', 'strategy', 'canary');
-  if (canary) {
-    // Weights and pauses in order (`10%→pause 1h→50%→pause→100%`): a pause without a duration waits
-    // for a manual promotion. Argo Rollouts refuses a weight outside 0–100: marked ❌.
-    const steps: string[] = [];
-    let last: string | undefined;
-    let invalid = false;
-    for (const step of readList(canary, 'steps')) {
-      const weight = readText(step, 'setWeight');
-      if (weight !== undefined) {
-        const n = Number(weight);
-        if (!Number.isFinite(n) || n < 0 || n > 100) invalid = true;
-        steps.push(`${weight}%`);
-        last = weight;
-      } else if (isObj(step) && 'pause' in step) {
-        const duration = readText(step, 'pause', 'duration');
-        steps.push(duration ? `pause ${duration}` : 'pause');
-      }
-    }
-    if (last !== '100') steps.push('100%');
-    return `${invalid ? '❌ ' : ''}steps ${steps.join('→')}`;
-  }
+  if (canary) return canarySteps(readList(canary, 'steps'));
   const blueGreen = readObj(obj, 'spec', 'strategy', 'blueGreen');
   if (blueGreen)
     return readText(blueGreen, 'autoPromotionEnabled') === 'false'
@@ -168,4 +148,34 @@ function formatWeights(backends: { name: string; weight: number }[], relative: b
       return `${b.name} ${share}%`;
     })
     .join(' / ');
+}
+
+/**
+ * Weights, pauses and analysis gates in order (`10%→pause 1h→analysis success-rate→50%→pause→100%`):
+ * a pause without a duration waits for a manual promotion, an analysis step gates the next weight on
+ * its metrics. Argo Rollouts refuses a weight outside 0–100: marked ❌.
+ */
+function canarySteps(list: readonly unknown[]): string {
+  const steps: string[] = [];
+  let last: string | undefined;
+  let invalid = false;
+  for (const step of list) {
+    const weight = readText(step, 'setWeight');
+    if (weight !== undefined) {
+      const n = Number(weight);
+      if (!Number.isFinite(n) || n < 0 || n > 100) invalid = true;
+      steps.push(`${weight}%`);
+      last = weight;
+    } else if (isObj(step) && 'pause' in step) {
+      const duration = readText(step, 'pause', 'duration');
+      steps.push(duration ? `pause ${duration}` : 'pause');
+    } else if (isObj(step) && 'analysis' in step) {
+      const names = readList(step, 'analysis', 'templates')
+        .map((t) => readText(t, 'templateName'))
+        .filter((n): n is string => n !== undefined);
+      steps.push(names.length > 0 ? `analysis ${names.join('+')}` : 'analysis');
+    }
+  }
+  if (last !== '100') steps.push('100%');
+  return `${invalid ? '❌ ' : ''}steps ${steps.join('→')}`;
 }
