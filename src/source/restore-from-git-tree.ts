@@ -34,7 +34,7 @@ export const MAX_RESTORED_BLOBS = 20;
  * "removed", the agent deploys the old one). Every regular file of the commit's real tree whose
  * extracted bytes are missing or differ from its blob is written from the blobs API; past
  * `maxRestored` files the revision is refused with `HiddenByAttributesError`, naming the first.
- * Returns the repo-relative paths restored. The CLI's counterpart, over `git`, is `restoreRealTree`.
+ * Returns the repo-relative paths restored. The CLI lists the tree with `git` (restoreRealTree).
  */
 export async function restoreFromGitTree(opts: {
   tree: ExtractedTree;

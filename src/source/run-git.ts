@@ -20,7 +20,16 @@ export interface GitResult {
 }
 
 /** Runs `git -C repoDir args…` to completion and returns its output; exit codes are the caller's to judge. */
-export function runGit(repoDir: string, args: readonly string[]): Promise<GitResult> {
+export async function runGit(repoDir: string, args: readonly string[]): Promise<GitResult> {
+  const result = await runGitBytes(repoDir, args);
+  return { ...result, stdout: result.stdout.toString('utf8') };
+}
+
+/** runGit with stdout as bytes (a blob's content is not always text). */
+export function runGitBytes(
+  repoDir: string,
+  args: readonly string[],
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-C', repoDir, ...args], {
       env: gitEnv(),
@@ -32,11 +41,7 @@ export function runGit(repoDir: string, args: readonly string[]): Promise<GitRes
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.once('error', (e) => reject(new GitCommandError(args, '', { cause: e })));
     child.once('close', (code) => {
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }
