@@ -11,15 +11,7 @@ export function formatPointer(path: readonly (string | number)[]): string {
  * document read by the fast path composes it with the `yaml` package (only documents with findings pay).
  */
 export function lineOf(resource: Resource, path: readonly (string | number)[] = []): number {
-  const { pointers, lines } = resource;
-  if (pointers || lines) {
-    for (let n = path.length; n > 0; n--) {
-      const pointer = formatPointer(path.slice(0, n));
-      const line = pointers?.[pointer] ?? lines?.lineOf(pointer);
-      if (line !== undefined) return line;
-    }
-  }
-  return resource.line;
+  return locationOf(resource, path).line;
 }
 
 /**
@@ -39,4 +31,9 @@ export function locationOf(
     }
   }
   return { file: resource.file, line: resource.line };
+}
+
+/** Every field line a resource knows (computing lazy ones): for mapping a rendered object to its sources. */
+export function allLinesOf(resource: Resource): Readonly<Record<string, number>> {
+  return resource.pointers ?? resource.lines?.all() ?? {};
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closestMatch } from '../manifest/closest-match.ts';
+import { lineOf } from '../manifest/line-of.ts';
 import { parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding } from '../types.ts';
 import type { KustomizationTree } from './load-kustomization-tree.ts';
@@ -143,7 +144,7 @@ async function findPatchFor(opts: {
       if (r.id.kind === opts.kind && r.id.name === opts.name)
         return {
           file: p.file,
-          line: r.pointers?.['/metadata/name'] ?? r.lines?.lineOf('/metadata/name') ?? r.line,
+          line: lineOf(r, ['metadata', 'name']),
         };
     }
   }

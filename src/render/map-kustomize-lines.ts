@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { allLinesOf } from '../manifest/line-of.ts';
 import { parseManifests } from '../manifest/parse-manifests.ts';
 import { parseNode } from '../manifest/parse-node.ts';
 import type { Resource } from '../types.ts';
@@ -136,7 +137,7 @@ function mapResource(args: {
   if (!source) return undefined;
   const base: LineMap = {
     file: source.file,
-    lines: semanticLines(source.object, source.pointers ?? source.lines?.all() ?? {}),
+    lines: semanticLines(source.object, allLinesOf(source)),
     sets: new Set(),
   };
   const applied = patches

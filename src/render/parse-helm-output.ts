@@ -1,3 +1,4 @@
+import { allLinesOf } from '../manifest/line-of.ts';
 import { parseManifests } from '../manifest/parse-manifests.ts';
 import { DocumentLines, SourceLines } from '../manifest/source-lines.ts';
 import type { Finding, Resource } from '../types.ts';
@@ -59,9 +60,9 @@ export function parseHelmOutput(
     findings.push(...parsed.findings);
     for (const r of parsed.resources) {
       // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
-      const { pointers, lines: renderedLines, ...rest } = r;
+      const { pointers: _pointers, lines: _lines, ...rest } = r;
       const resource: Resource = { ...rest, line: 1 };
-      rendered.set(resource, () => pointers ?? renderedLines?.all() ?? {});
+      rendered.set(resource, () => allLinesOf(r));
       resources.push(resource);
     }
   }

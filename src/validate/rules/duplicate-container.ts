@@ -1,7 +1,7 @@
+import { asArray, asRecord, asString } from '../../manifest/as-record.ts';
 import { listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asArray, asRecord, asString } from './as-record.ts';
 
 /** The container lists of a pod spec, in the order the API server validates them. */
 const LISTS = [

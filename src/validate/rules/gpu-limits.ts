@@ -1,8 +1,8 @@
+import { asRecord } from '../../manifest/as-record.ts';
 import { type ContainerRef, listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asRecord } from './as-record.ts';
 import { isExtendedResource } from './is-extended-resource.ts';
 import { parseQuantity } from './parse-quantity.ts';
 

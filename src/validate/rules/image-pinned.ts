@@ -1,7 +1,7 @@
+import { asString } from '../../manifest/as-record.ts';
 import { listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asString } from './as-record.ts';
 import { imageRefProblem } from './image-ref-problem.ts';
 import { parseImageRef } from './parse-image-ref.ts';
 

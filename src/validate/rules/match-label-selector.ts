@@ -1,5 +1,5 @@
+import { asArray, asRecord, asString, asStringMap } from '../../manifest/as-record.ts';
 import type { AddedLabel } from '../../manifest/list-pod-specs.ts';
-import { asArray, asRecord, asString, asStringMap } from './as-record.ts';
 
 /** One requirement of a label selector, as apimachinery's `labels.Requirement` holds it. */
 export interface LabelRequirement {

@@ -1,8 +1,8 @@
+import { asArray, asRecord, asString, type FieldPath } from '../../manifest/as-record.ts';
 import { listContainers, listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asArray, asRecord, asString, type FieldPath } from './as-record.ts';
 import { hasLatestToken, redactUserInfo, unpinnedReason } from './unpinned-reason.ts';
 
 /** Last words of env vars that carry a model's identity, when `MODEL` comes before them. */

@@ -1,8 +1,8 @@
+import { asRecord, asString, asStringMap } from '../../manifest/as-record.ts';
 import { type ContainerRef, listContainers, type PodSpecRef } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asRecord, asString, asStringMap } from './as-record.ts';
 import { isExtendedResource } from './is-extended-resource.ts';
 import { parseImageRef } from './parse-image-ref.ts';
 

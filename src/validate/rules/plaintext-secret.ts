@@ -1,8 +1,8 @@
+import { asArray, asRecord, asString } from '../../manifest/as-record.ts';
 import { listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asArray, asRecord, asString } from './as-record.ts';
 
 /** How many key names a message lists before "and N more". */
 const MAX_KEYS_SHOWN = 10;

@@ -1,8 +1,8 @@
+import { asRecord, asString, type FieldPath, valueAt } from '../../manifest/as-record.ts';
 import { listPodSpecs, type PodSpecRef } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asRecord, asString, type FieldPath, valueAt } from './as-record.ts';
 import { indexPodsByLabel, type PodIndex } from './index-pods-by-label.ts';
 import {
   formatLabelSelector,

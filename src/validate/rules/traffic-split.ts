@@ -1,7 +1,7 @@
+import { asArray, asRecord, type FieldPath, recordAt } from '../../manifest/as-record.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
-import { asArray, asRecord, type FieldPath, recordAt } from './as-record.ts';
 import { parseQuantity } from './parse-quantity.ts';
 
 /** Gateway API `backendRefs[].weight` bounds (CRD: minimum 0, maximum 1000000). */
