@@ -6,9 +6,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { isValidSignature } from '../../src/github/is-valid-signature.ts';
 import type { FunctionLogger } from '../shared/create-logger.ts';
 import { enqueueDelivery } from './enqueue-delivery.ts';
-import { isValidSignature } from './is-valid-signature.ts';
 import { parseDelivery } from './parse-delivery.ts';
 import { readRawBody } from './read-raw-body.ts';
 

@@ -8,8 +8,8 @@
  * memory by ~780 MB per request).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verify } from '@octokit/webhooks-methods';
 import type { Logger, Probot } from 'probot';
+import { isValidSignature } from '../github/is-valid-signature.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 
 /**
@@ -64,10 +64,8 @@ async function handle(options: WebhookHandlerOptions, req: IncomingMessage): Pro
 
   const body = await readBody(req, maxBytes);
   if (body === undefined) return tooLarge(options, maxBytes);
-  const raw = body.toString('utf8');
-  // verify() compares in constant time; a body that is not valid UTF-8 re-encodes differently
-  // and fails, which is the safe side.
-  if (!(await verify(options.secret, raw, signature).catch(() => false))) {
+  // The same check as the Lambda webhook: HMAC over the raw bytes, compared in constant time.
+  if (!isValidSignature({ secret: options.secret, rawBody: body, signature })) {
     options.log.warn('webhook rejected: signature does not match');
     return { status: 401, message: 'invalid signature' };
   }
@@ -78,7 +76,7 @@ async function handle(options: WebhookHandlerOptions, req: IncomingMessage): Pro
   if (!name || !EVENT_NAME.test(name)) return { status: 400, message: 'missing or malformed X-GitHub-Event' };
   let payload: unknown;
   try {
-    payload = JSON.parse(raw);
+    payload = JSON.parse(body.toString('utf8'));
   } catch (err) {
     void err;
     return { status: 400, message: 'body is not JSON' };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidSignature } from '../../../functions/webhook/is-valid-signature.ts';
-import { signatureOf } from '../helpers/function-url-event.ts';
+import { isValidSignature } from '../../src/github/is-valid-signature.ts';
+import { signatureOf } from '../functions/helpers/function-url-event.ts';
 
 describe('isValidSignature', () => {
   it('accepts the HMAC-SHA256 of the exact bytes, in either hex case', () => {
