@@ -40,6 +40,7 @@ describe('infra/agent', () => {
       'ClusterRole/ferry-agent-cluster',
       'ClusterRoleBinding/ferry-agent-cluster',
       'ConfigMap/ferry-agent-config',
+      'CustomResourceDefinition/previews.ferry.dev',
       'CustomResourceDefinition/syncs.ferry.dev',
       'Deployment/ferry-agent',
       'Namespace/ferry-system',

@@ -12,3 +12,11 @@ export function loadSyncCrd(): Record<string, unknown> {
     unknown
   >;
 }
+
+/** The Preview CRD exactly as infra/agent installs it. */
+export function loadPreviewCrd(): Record<string, unknown> {
+  return parse(readFileSync(join(root, 'infra', 'agent', 'crd-preview.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
