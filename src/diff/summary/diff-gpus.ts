@@ -1,21 +1,6 @@
+import { isAcceleratorResource, ACCELERATOR_TYPE_LABELS as TYPE_KEYS } from '../../manifest/accelerators.ts';
 import type { PodSpecView } from './pod-specs-of.ts';
 import { isObj, readList, readObj, readText } from './read-path.ts';
-
-/** Extended resources that are accelerators (device plugins' resource names). */
-const GPU_RESOURCE =
-  /^(?:nvidia\.com\/(?:gpu|mig-.+)|amd\.com\/gpu|gpu\.intel\.com\/.+|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(?:core|device)?|google\.com\/tpu|[^/]+\/gpu)$/;
-
-/** Node labels that choose the accelerator model, and what to call them. */
-const TYPE_KEYS: Readonly<Record<string, string>> = {
-  'nvidia.com/gpu.product': 'GPU type',
-  'nvidia.com/gpu.family': 'GPU family',
-  'cloud.google.com/gke-accelerator': 'GPU type',
-  'cloud.google.com/gke-tpu-accelerator': 'TPU type',
-  'karpenter.k8s.aws/instance-gpu-name': 'GPU type',
-  'node.kubernetes.io/instance-type': 'instance type',
-  'beta.kubernetes.io/instance-type': 'instance type',
-  'karpenter.k8s.aws/instance-family': 'instance family',
-};
 
 /**
  * Accelerator facts for one pod spec: count per resource (summed over the pod's containers, limits
@@ -54,7 +39,7 @@ export function gpuCounts(view: PodSpecView): Map<string, string> {
     const limits = readObj(c.raw, 'resources', 'limits') ?? {};
     const requests = readObj(c.raw, 'resources', 'requests') ?? {};
     for (const name of new Set([...Object.keys(limits), ...Object.keys(requests)])) {
-      if (!GPU_RESOURCE.test(name)) continue;
+      if (!isAcceleratorResource(name)) continue;
       const text = readText(limits, name) ?? readText(requests, name) ?? '0';
       const n = Number(text);
       const prev = totals.get(name) ?? 0;
