@@ -544,3 +544,73 @@ describe('auth and faults', () => {
     expect((await call('GET', CM_PATH)).status).toBe(200);
   });
 });
+
+describe('nodes and pods', () => {
+  const node = (name: string, spec: Json = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } },
+    spec,
+  });
+  const pod = (name: string, nodeName?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: { ...(nodeName && { nodeName }), containers: [{ name: 'c', image: 'vllm/vllm-openai:v0.6.0' }] },
+  });
+
+  it('serves Nodes cluster-scoped with status, taints and a spec.unschedulable field selector', async () => {
+    server.put(node('gpu-1', { taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] }));
+    server.put(node('gpu-2', { unschedulable: true }));
+    server.setStatus(
+      { apiVersion: 'v1', kind: 'Node', name: 'gpu-1' },
+      { allocatable: { 'nvidia.com/gpu': '8' }, capacity: { 'nvidia.com/gpu': '8' } },
+    );
+    const got = await call('GET', '/api/v1/nodes/gpu-1');
+    expect(got.status).toBe(200);
+    expect(got.body.status.allocatable).toEqual({ 'nvidia.com/gpu': '8' });
+    expect(got.body.spec.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+    const schedulable = await call('GET', '/api/v1/nodes?fieldSelector=spec.unschedulable%3Dfalse');
+    expect(schedulable.body.items.map((n: Json) => n.metadata.name)).toEqual(['gpu-1']);
+    expect((await call('GET', '/api/v1/namespaces/default/nodes')).status).toBe(404);
+  });
+
+  it('serves Pods with a status subresource and spec.nodeName and status.phase field selectors', async () => {
+    server.put(pod('on-1', 'gpu-1'));
+    server.put(pod('done', 'gpu-1'));
+    server.put(pod('pending'));
+    server.setStatus(
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'on-1' },
+      { phase: 'Running' },
+    );
+    server.setStatus(
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'done' },
+      { phase: 'Succeeded' },
+    );
+    server.setStatus(
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'pending' },
+      { phase: 'Pending' },
+    );
+    const names = async (query: string) =>
+      (await call('GET', `/api/v1/pods?fieldSelector=${encodeURIComponent(query)}`)).body.items.map(
+        (p: Json) => p.metadata.name,
+      );
+    expect(await names('spec.nodeName=gpu-1')).toEqual(['done', 'on-1']);
+    expect(await names('status.phase!=Succeeded,status.phase!=Failed')).toEqual(['on-1', 'pending']);
+    expect(await names('spec.nodeName=')).toEqual(['pending']);
+    const refused = await call('GET', '/api/v1/pods?fieldSelector=spec.image%3Dx');
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('field label not supported: spec.image');
+    // The main resource ignores status; a pod's scheduling fields cannot change once set.
+    const patched = await call('PATCH', '/api/v1/namespaces/default/pods/on-1', {
+      body: { status: { phase: 'Failed' }, spec: { nodeName: 'gpu-2' } },
+      type: 'application/merge-patch+json',
+    });
+    expect(patched.status).toBe(422);
+    expect(server.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'on-1' })?.status).toEqual(
+      {
+        phase: 'Running',
+      },
+    );
+  });
+});

@@ -24,7 +24,7 @@ import {
   unsupportedMediaType,
 } from './api-status.ts';
 import { ApplyConflictError, applyFields } from './field-ownership.ts';
-import { matchesLabels, parseFieldSelector, parseLabelSelector } from './label-selector.ts';
+import { fieldLabelValue, matchesLabels, parseFieldSelector, parseLabelSelector } from './label-selector.ts';
 import {
   type FieldValidation,
   type Obj,
@@ -514,7 +514,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
 
   const listObjects = (r: Route, query: URLSearchParams): StoredObject[] => {
     const labels = parseLabelSelector(query.get('labelSelector') ?? '');
-    const fields = parseFieldSelector(query.get('fieldSelector') ?? '');
+    const fields = parseFieldSelector(query.get('fieldSelector') ?? '', r.type.fieldLabels);
     return store
       .list(r.type, r.type.namespaced && r.namespace ? r.namespace : undefined)
       .filter((s) => matches(s.object, labels, fields));
@@ -528,7 +528,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const m = meta(object);
     if (!matchesLabels(labels, (m.labels ?? {}) as Record<string, string>)) return false;
     return fields.every((f) => {
-      const actual = String(f.field === 'metadata.name' ? m.name : (m.namespace ?? ''));
+      const actual = fieldLabelValue(object, f.field);
       return f.op === 'eq' ? actual === f.value : actual !== f.value;
     });
   };
@@ -568,7 +568,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
 
   const handleWatch = (r: Route, query: URLSearchParams, res: ServerResponse) => {
     const labels = parseLabelSelector(query.get('labelSelector') ?? '');
-    const fields = parseFieldSelector(query.get('fieldSelector') ?? '');
+    const fields = parseFieldSelector(query.get('fieldSelector') ?? '', r.type.fieldLabels);
     const inScope = (o: Obj) => !r.type.namespaced || !r.namespace || meta(o).namespace === r.namespace;
     const resource = resourceKeyOf(r.type);
     const rvParam = query.get('resourceVersion') ?? '';

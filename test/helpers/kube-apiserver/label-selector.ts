@@ -102,17 +102,35 @@ export function matchesLabels(
   });
 }
 
-/** Field selectors: a real server supports `metadata.name` and `metadata.namespace` on every kind. */
+/**
+ * Field selectors: a real server supports `metadata.name` and `metadata.namespace` on every kind, and
+ * the kind's own field labels (`extra`: a Pod's `spec.nodeName`, `status.phase`; a Node's
+ * `spec.unschedulable`); any other field is refused with 400.
+ */
 export function parseFieldSelector(
   selector: string,
+  extra: readonly string[] = [],
 ): Array<{ field: string; op: 'eq' | 'neq'; value: string }> {
   return splitTerms(selector).map((term) => {
     const m = /^([^!=\s]+)\s*(==|!=|=)\s*(\S*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
     const [, field = '', op, value = ''] = m;
-    if (field !== 'metadata.name' && field !== 'metadata.namespace') {
+    if (field !== 'metadata.name' && field !== 'metadata.namespace' && !extra.includes(field)) {
       throw badRequest(`field label not supported: ${field}`);
     }
     return { field, op: op === '!=' ? 'neq' : 'eq', value };
   });
+}
+
+/** Field labels whose unset value reads as `false`, as the server formats a bool field (strconv.FormatBool). */
+const BOOL_FIELD_LABELS = new Set(['spec.unschedulable', 'spec.hostNetwork']);
+
+/** The value a field selector compares: the field at the dotted path, '' (or `false`) when unset. */
+export function fieldLabelValue(object: Record<string, unknown>, field: string): string {
+  let cur: unknown = object;
+  for (const key of field.split('.')) {
+    cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[key] : undefined;
+  }
+  if (cur === undefined || cur === null) return BOOL_FIELD_LABELS.has(field) ? 'false' : '';
+  return String(cur);
 }

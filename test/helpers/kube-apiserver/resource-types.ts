@@ -25,6 +25,8 @@ export interface ResourceType {
   immutable?: (previous: Obj, next: Obj) => StatusCause[];
   /** Other validation (422). */
   validate?: (object: Obj) => StatusCause[];
+  /** Field selector labels beyond metadata.name/namespace (the kind's `AddFieldLabelConversionFunc`). */
+  fieldLabels?: readonly string[];
 }
 
 function get(obj: unknown, path: readonly string[]): unknown {
@@ -303,6 +305,64 @@ export function builtInTypes(): ResourceType[] {
         const before = get(prev, ['spec', 'scope']);
         const after = get(next, ['spec', 'scope']);
         return before === after ? [] : [immutableField('spec.scope', after)];
+      },
+    }),
+    // Capacity pre-flight reads: Nodes (allocatable, taints, unschedulable) and the Pods bound to them.
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'Node',
+      plural: 'nodes',
+      singular: 'node',
+      namespaced: false,
+      shortNames: ['no'],
+      hasStatus: true,
+      hasGeneration: false,
+      fieldLabels: ['spec.unschedulable'],
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'Pod',
+      plural: 'pods',
+      singular: 'pod',
+      namespaced: true,
+      shortNames: ['po'],
+      hasStatus: true,
+      hasGeneration: false,
+      // core/v1 pod field labels (pkg/apis/core/v1 conversion.go).
+      fieldLabels: [
+        'spec.nodeName',
+        'spec.restartPolicy',
+        'spec.schedulerName',
+        'spec.serviceAccountName',
+        'spec.hostNetwork',
+        'status.phase',
+        'status.podIP',
+        'status.podIPs',
+        'status.nominatedNodeName',
+      ],
+      immutable: (prev, next) => {
+        // A pod's spec is immutable but for images, activeDeadlineSeconds, tolerations additions and
+        // (once) nodeName through binding; the fake refuses any other spec change.
+        const a = { ...((get(prev, ['spec']) ?? {}) as Obj) };
+        const b = { ...((get(next, ['spec']) ?? {}) as Obj) };
+        for (const o of [a, b]) {
+          delete o.containers;
+          delete o.initContainers;
+          delete o.activeDeadlineSeconds;
+          delete o.tolerations;
+        }
+        return isDeepStrictEqual(a, b)
+          ? []
+          : [
+              {
+                reason: 'FieldValueForbidden',
+                field: 'spec',
+                message:
+                  'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+              },
+            ];
       },
     }),
   ];

@@ -295,6 +295,22 @@ export const BUILT_IN_SCHEMAS: Record<string, FieldSchema> = {
     },
     status: anyObject,
   }),
+  Node: topLevel({
+    spec: {
+      type: 'object',
+      properties: {
+        podCIDR: str,
+        podCIDRs: { type: 'array', items: str },
+        providerID: str,
+        unschedulable: bool,
+        taints: { type: 'array', items: anyObject },
+        configSource: anyObject,
+        externalID: str,
+      },
+    },
+    status: anyObject,
+  }),
+  Pod: topLevel({ spec: anyObject, status: anyObject }),
   CustomResourceDefinition: topLevel({
     spec: {
       type: 'object',
