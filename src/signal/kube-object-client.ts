@@ -254,6 +254,8 @@ export class KubeObjectClient {
     kind: string;
     namespace?: string;
     labelSelector?: string;
+    /** `status.phase!=Succeeded`, `spec.nodeName=n1`: only the fields the kind supports (400 otherwise). */
+    fieldSelector?: string;
   }): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const spec = {
       apiVersion: opts.apiVersion,
@@ -268,7 +270,12 @@ export class KubeObjectClient {
       const page = await this.api.send({
         method: 'GET',
         path,
-        query: { labelSelector: opts.labelSelector, limit: '500', continue: cont },
+        query: {
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+          limit: '500',
+          continue: cont,
+        },
       });
       for (const item of (page.items ?? []) as KubeObject[]) {
         items.push({ ...item, apiVersion: opts.apiVersion, kind: opts.kind });
