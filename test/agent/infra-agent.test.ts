@@ -37,7 +37,9 @@ describe('infra/agent', () => {
     const kinds = resources.map((r) => `${r.object.kind}/${(r.object.metadata as Obj).name}`).sort();
     expect(kinds).toEqual([
       'ClusterRole/ferry-agent-apply',
+      'ClusterRole/ferry-agent-capacity',
       'ClusterRole/ferry-agent-cluster',
+      'ClusterRoleBinding/ferry-agent-capacity',
       'ClusterRoleBinding/ferry-agent-cluster',
       'ConfigMap/ferry-agent-config',
       'CustomResourceDefinition/previews.ferry.dev',
@@ -119,6 +121,14 @@ describe('infra/agent', () => {
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'patch'] },
       ]),
     );
+    // The GPU capacity pre-flight reads nodes and pods cluster-wide, and writes neither.
+    expect(find(resources, 'ClusterRole', 'ferry-agent-capacity').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+    ]);
+    expect(find(resources, 'ClusterRoleBinding', 'ferry-agent-capacity').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'ferry-agent', namespace: 'ferry-system' },
+    ]);
     expect(Object.keys(find(resources, 'ConfigMap', 'ferry-agent-config').data).sort()).toEqual([
       'FERRY_REPOSITORIES',
       'FERRY_TARGETS',
