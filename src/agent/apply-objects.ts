@@ -6,7 +6,7 @@ import type { ClusterClient } from './cluster-client.ts';
 import { isInSync } from './is-in-sync.ts';
 import { RECREATE_ANNOTATION, REVISION_ANNOTATION } from './labels.ts';
 import { mapLimit, sleep } from './map-limit.ts';
-import { type DesiredObject, objectKey, orderStages } from './prepare-objects.ts';
+import { type DesiredObject, objectKey, orderStages, withRevision } from './prepare-objects.ts';
 
 export interface ApplyFailure {
   object: string;
@@ -35,16 +35,6 @@ function annotationsOf(o: KubeObject | undefined): Record<string, string> {
 
 function resourceVersionOf(o: KubeObject | undefined): string | undefined {
   return ((o?.metadata ?? {}) as { resourceVersion?: string }).resourceVersion;
-}
-
-function withRevision(o: DesiredObject, revision: string): KubeObject {
-  const object = structuredClone(o.object);
-  const meta = object.metadata as Record<string, unknown>;
-  meta.annotations = {
-    ...((meta.annotations ?? {}) as Record<string, string>),
-    [REVISION_ANNOTATION]: revision,
-  };
-  return object;
 }
 
 async function waitUntilGone(

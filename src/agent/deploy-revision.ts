@@ -14,7 +14,8 @@ import {
   UnknownKindError,
 } from './prepare-objects.ts';
 import { describeEntry, pruneObjects } from './prune-objects.ts';
-import { formatBlockingFindings, type RenderedRevision, renderRevision } from './render-revision.ts';
+import { formatBlockingFindings, renderRevision } from './render-revision.ts';
+import { resolveScopes } from './resolve-scopes.ts';
 import { isSameKinds, type KindRef, mergeKinds } from './target-state.ts';
 import type { HealthResult } from './wait-for-health.ts';
 
@@ -52,17 +53,6 @@ export type DeployOutcome =
       /** The kinds to keep listing (what was there plus what got applied). */
       kinds?: KindRef[];
     };
-
-async function resolveScopes(deps: AgentDeps, rendered: RenderedRevision): Promise<Map<string, boolean>> {
-  const scopes = new Map<string, boolean>();
-  for (const r of rendered.resources) {
-    const key = `${r.object.apiVersion}|${r.object.kind}`;
-    if (scopes.has(key)) continue;
-    const info = await deps.client.getResourceInfo(r.object.apiVersion, r.object.kind);
-    if (info) scopes.set(key, info.namespaced);
-  }
-  return scopes;
-}
 
 function duplicates(objects: readonly DesiredObject[]): string[] {
   const seen = new Set<string>();
@@ -157,7 +147,7 @@ export async function deployRevision(
 
   let objects: DesiredObject[];
   try {
-    const scopes = await resolveScopes(deps, rendered);
+    const scopes = await resolveScopes(deps.client, rendered.resources);
     objects = prepareObjects({
       resources: rendered.resources,
       targetName,

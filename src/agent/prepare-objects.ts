@@ -1,7 +1,7 @@
 import { isClusterScoped } from '../manifest/resource-id.ts';
 import type { InventoryEntry } from '../signal/sync-object.ts';
 import type { KubeObject, Resource } from '../types.ts';
-import { TARGET_LABEL } from './labels.ts';
+import { REVISION_ANNOTATION, TARGET_LABEL } from './labels.ts';
 import { APPLYSET_PART_OF_LABEL } from './target-state.ts';
 
 /** One object the agent will apply, with its identity as the API server will see it. */
@@ -101,6 +101,17 @@ export function prepareObjects(opts: {
       name: String(metadata.name ?? ''),
     };
   });
+}
+
+/** The object as an apply sends it: marked with the revision that changes it (`ferry.dev/revision`). */
+export function withRevision(o: DesiredObject, revision: string): KubeObject {
+  const object = structuredClone(o.object);
+  const meta = object.metadata as Record<string, unknown>;
+  meta.annotations = {
+    ...((meta.annotations ?? {}) as Record<string, string>),
+    [REVISION_ANNOTATION]: revision,
+  };
+  return object;
 }
 
 /** A stable key for an object's identity (the group/version is part of it only through the group). */

@@ -614,3 +614,190 @@ describe('nodes and pods', () => {
     );
   });
 });
+
+describe('validating admission', () => {
+  const JOB_PATH = '/apis/batch/v1/namespaces/default/jobs';
+  const job = (name: string, image = 'trainer:1') => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default' },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image }] } } },
+  });
+
+  async function restart(admission: NonNullable<Parameters<typeof startKubeApiServer>[0]>['admission']) {
+    await server.close();
+    server = await startKubeApiServer({ namespaces: ['default'], admission });
+  }
+
+  it('answers a webhook denial with the real Status, on dry-run too, and stores nothing', async () => {
+    const reviewed: boolean[] = [];
+    await restart([
+      {
+        name: 'validate.kyverno.svc',
+        sideEffects: 'None',
+        rules: [{ apiGroups: ['batch'], resources: ['jobs'], operations: ['CREATE', 'UPDATE'] }],
+        review: ({ object, dryRun }) => {
+          reviewed.push(dryRun);
+          const image = String((object as Json).spec?.template?.spec?.containers?.[0]?.image);
+          return image.endsWith(':latest') ? { message: 'images must be pinned' } : true;
+        },
+      },
+    ]);
+    const denied = await apply(
+      `${JOB_PATH}/train`,
+      job('train', 'trainer:latest'),
+      'fieldManager=ferry&dryRun=All',
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      message:
+        'jobs.batch "train" is forbidden: admission webhook "validate.kyverno.svc" denied the request: images must be pinned',
+      details: { name: 'train', group: 'batch', kind: 'jobs' },
+    });
+    expect((await apply(`${JOB_PATH}/train`, job('train'), 'fieldManager=ferry&dryRun=All')).status).toBe(
+      201,
+    );
+    expect(reviewed).toEqual([true, true]);
+    expect((await apply(`${CM_PATH}/x`, cm('x'))).status).toBe(201);
+    expect(reviewed).toHaveLength(2);
+    expect(
+      server.get({ apiVersion: 'batch/v1', kind: 'Job', namespace: 'default', name: 'train' }),
+    ).toBeUndefined();
+  });
+
+  it('keeps the code a webhook gives and says "without explanation" when it gives no message', async () => {
+    await restart([
+      {
+        name: 'quiet.example.com',
+        sideEffects: 'None',
+        rules: [{ kinds: ['ConfigMap'], operations: ['*'] }],
+        review: () => ({ code: 422 }),
+      },
+    ]);
+    const res = await apply(`${CM_PATH}/x`, cm('x'));
+    expect(res.status).toBe(422);
+    expect(res.body.message).toBe(
+      'configmaps "x" is forbidden: admission webhook "quiet.example.com" denied the request without explanation',
+    );
+  });
+
+  it('refuses a dry-run that reaches a webhook with side effects (400) but calls it for real writes', async () => {
+    let calls = 0;
+    await restart([
+      {
+        name: 'audit.example.com',
+        sideEffects: 'Some',
+        rules: [{ apiGroups: [''], resources: ['configmaps'], operations: ['CREATE'] }],
+        review: () => {
+          calls++;
+          return true;
+        },
+      },
+    ]);
+    const dry = await apply(`${CM_PATH}/x`, cm('x'), 'fieldManager=ferry&dryRun=All');
+    expect(dry.status).toBe(400);
+    expect(dry.body).toMatchObject({
+      reason: 'BadRequest',
+      message: 'admission webhook "audit.example.com" does not support dry run',
+    });
+    expect(calls).toBe(0);
+    expect((await apply(`${CM_PATH}/x`, cm('x'))).status).toBe(201);
+    expect(calls).toBe(1);
+  });
+
+  it('enforces object-count quotas at admission, dry-run included, without recording dry-run usage', async () => {
+    await call('POST', '/api/v1/namespaces/default/resourcequotas', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'objects', namespace: 'default' },
+        spec: { hard: { configmaps: '2', 'count/jobs.batch': '1' } },
+      },
+    });
+    expect((await apply(`${CM_PATH}/a`, cm('a'))).status).toBe(201);
+    expect((await apply(`${CM_PATH}/b`, cm('b'), 'fieldManager=ferry&dryRun=All')).status).toBe(201);
+    expect((await apply(`${CM_PATH}/b`, cm('b'))).status).toBe(201);
+    const over = await apply(`${CM_PATH}/c`, cm('c'), 'fieldManager=ferry&dryRun=All');
+    expect(over.status).toBe(403);
+    expect(over.body).toMatchObject({
+      reason: 'Forbidden',
+      message:
+        'configmaps "c" is forbidden: exceeded quota: objects, requested: configmaps=1, used: configmaps=2, limited: configmaps=2',
+      details: { name: 'c', group: '', kind: 'configmaps' },
+    });
+    // Updating an object that exists needs no new quota.
+    expect((await apply(`${CM_PATH}/a`, cm('a', { a: '2' }))).status).toBe(200);
+    expect((await apply(`${JOB_PATH}/one`, job('one'))).status).toBe(201);
+    const jobs = await apply(`${JOB_PATH}/two`, job('two'));
+    expect(jobs.body.message).toBe(
+      'jobs.batch "two" is forbidden: exceeded quota: objects, requested: count/jobs.batch=1, used: count/jobs.batch=1, limited: count/jobs.batch=1',
+    );
+    const quota = server.get({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      namespace: 'default',
+      name: 'objects',
+    });
+    expect(quota?.status).toEqual({
+      hard: { configmaps: '2', 'count/jobs.batch': '1' },
+      used: { configmaps: '2', 'count/jobs.batch': '1' },
+    });
+  });
+});
+
+const resourceVersionNow = async () => Number((await call('GET', CM_PATH)).body.metadata.resourceVersion);
+
+describe('mutations', () => {
+  it('lists each client write that changed state, and none for dry-runs or no-op applies', async () => {
+    await apply(`${CM_PATH}/a`, cm('a'), 'fieldManager=ferry&dryRun=All');
+    await call('POST', `${CM_PATH}?dryRun=All`, { body: cm('b') });
+    expect(server.mutations).toEqual([]);
+    const rv = await resourceVersionNow();
+    await apply(`${CM_PATH}/a`, cm('a'));
+    await apply(`${CM_PATH}/a`, cm('a'));
+    await call('PATCH', `${CM_PATH}/a`, { body: { data: { a: '2' } }, type: 'application/merge-patch+json' });
+    await call('DELETE', `${CM_PATH}/a?dryRun=All`);
+    await call('DELETE', `${CM_PATH}/a`);
+    expect(server.mutations.map((m) => `${m.verb} ${m.kind} ${m.namespace}/${m.name}`)).toEqual([
+      'apply ConfigMap default/a',
+      'patch ConfigMap default/a',
+      'delete ConfigMap default/a',
+    ]);
+    expect(rv).toBeLessThan(await resourceVersionNow());
+  });
+
+  it('neither bumps the resourceVersion nor emits watch events for dry-run writes', async () => {
+    await apply(`${CM_PATH}/a`, cm('a'));
+    const before = await resourceVersionNow();
+    const events: string[] = [];
+    const controller = new AbortController();
+    const stream = await fetch(`${server.url}${CM_PATH}?watch=true&resourceVersion=${before}`, {
+      signal: controller.signal,
+    });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>)
+        events.push(...decoder.decode(chunk).split('\n').filter(Boolean));
+    })().catch(() => undefined);
+    const dry = await apply(`${CM_PATH}/a`, cm('a', { a: 'changed' }), 'fieldManager=ferry&dryRun=All');
+    expect(dry.body.data).toEqual({ a: 'changed' });
+    expect(dry.body.metadata.resourceVersion).toBe(String(before));
+    await call('DELETE', `${CM_PATH}/a?dryRun=All`);
+    await apply(`${CM_PATH}/marker`, cm('marker'));
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await reading;
+    expect(events.map((e) => `${JSON.parse(e).type} ${JSON.parse(e).object.metadata.name}`)).toEqual([
+      'ADDED marker',
+    ]);
+    expect(
+      server.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'a' })?.data,
+    ).toEqual({
+      a: '1',
+    });
+  });
+});

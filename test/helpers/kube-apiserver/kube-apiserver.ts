@@ -14,6 +14,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import {
+  type AdmissionOperation,
+  type AdmissionWebhook,
+  checkQuotas,
+  quotaUsage,
+  runWebhooks,
+} from './admission.ts';
+import {
   ApiError,
   badRequest,
   forbidden,
@@ -65,6 +72,16 @@ export interface RecordedRequest {
   status?: number;
 }
 
+/** One write a client made that changed what the server stores (dry-runs and no-op writes are not). */
+export interface Mutation {
+  verb: 'create' | 'update' | 'patch' | 'apply' | 'delete';
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
 /** Simulates a controller: given the object just written, returns the status it would set (or undefined). */
 export type Controller = (object: Obj) => Obj | undefined;
 
@@ -89,11 +106,19 @@ export interface KubeApiServerOptions {
   recordBodies?: boolean;
   /** Serve HTTPS with this key and certificate (see ./tls) instead of plain HTTP. */
   tls?: { key: string; cert: string };
+  /** Validating admission webhooks, called in order on client writes (dry-run included). */
+  admission?: AdmissionWebhook[];
 }
 
 export interface FakeKubeApiServer {
   url: string;
   requests: RecordedRequest[];
+  /**
+   * Every client write (create, update, patch, apply, delete, status) that changed stored state, in
+   * order: a test proves a dry-run changed nothing by finding this empty. Server-side consequences
+   * (controllers, cascades, quota status) are not listed.
+   */
+  mutations: Mutation[];
   /** Called for every request as it arrives (after recording, before handling). */
   onRequest: ((request: RecordedRequest) => void) | undefined;
   close(): Promise<void>;
@@ -204,6 +229,16 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const store = new ObjectStore(options.watchHistory ?? 1000);
   const served = new Map<string, Map<string, ResourceType>>(); // "group/version" → plural → type
   const requests: RecordedRequest[] = [];
+  const mutations: Mutation[] = [];
+  const mutated = (r: Route, verb: Mutation['verb']) =>
+    mutations.push({
+      verb,
+      apiVersion: apiVersionOf(r.type),
+      kind: r.type.kind,
+      namespace: r.namespace,
+      name: r.name,
+      subresource: r.subresource,
+    });
   const faults: Fault[] = [];
   const watches = new Set<ServerResponse>();
   const recordBodies = options.recordBodies ?? true;
@@ -240,11 +275,43 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
 
   const plainWrite = (): WriteOptions => ({ dryRun: false, fieldValidation: 'Ignore', warnings: [] });
 
+  const quotaType = () => typeByKind('v1', 'ResourceQuota');
+
+  /** As the quota controller does: each quota's status says its hard limits and the namespace's usage. */
+  const refreshQuotas = (namespace: string) => {
+    if (!namespace) return;
+    for (const quota of store.list(quotaType(), namespace)) {
+      const hard = (((quota.object.spec ?? {}) as Obj).hard ?? {}) as Record<string, unknown>;
+      const used: Record<string, string> = {};
+      for (const type of new Set([...served.values()].flatMap((m) => [...m.values()]))) {
+        if (!type.namespaced) continue;
+        const usage = quotaUsage(
+          type,
+          store.list(type, namespace).map((o) => o.object),
+        );
+        for (const [key, value] of Object.entries(usage)) if (key in hard) used[key] = String(value);
+      }
+      const status = { hard, used };
+      if (JSON.stringify(quota.object.status) === JSON.stringify(status)) continue;
+      store.write({
+        type: quota.type,
+        namespace,
+        name: String(meta(quota.object).name),
+        next: { status },
+        managers: quota.managers,
+        subresource: 'status',
+        updateManager: 'resourcequota-controller',
+        write: plainWrite(),
+      });
+    }
+  };
+
   /** After-write hooks: CRDs become Established (and their kinds served); controllers set status. */
   const afterWrite = (stored: StoredObject) => {
     const type = stored.type;
     const name = String(meta(stored.object).name);
     const namespace = String(meta(stored.object).namespace ?? '');
+    if (type.namespaced) refreshQuotas(namespace);
     if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io') {
       later(establishDelay, () => {
         const current = store.get(type, '', name);
@@ -307,6 +374,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   };
 
   const afterDelete = (stored: StoredObject) => {
+    if (stored.type.namespaced) refreshQuotas(String(meta(stored.object).namespace ?? ''));
     if (stored.type.kind === 'CustomResourceDefinition' && stored.type.group === 'apiextensions.k8s.io') {
       for (const t of typesFromCrd(stored.object)) {
         for (const cr of store.list(t))
@@ -461,6 +529,29 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     return method.toLowerCase();
   };
 
+  /** Validating admission for a client write: webhooks first, then ResourceQuota (the plugin order). */
+  const admitWith =
+    (dryRun: boolean): NonNullable<WriteOptions['admit']> =>
+    (a) => {
+      const attrs = {
+        type: a.type,
+        subresource: a.subresource,
+        operation: (a.previous ? 'UPDATE' : 'CREATE') as AdmissionOperation,
+        object: a.next,
+        oldObject: a.previous,
+        namespace: a.namespace,
+        name: a.name,
+        dryRun,
+      };
+      runWebhooks(options.admission ?? [], attrs);
+      if (!a.type.namespaced) return;
+      checkQuotas({
+        quotas: store.list(quotaType(), a.namespace).map((q) => q.object),
+        attrs,
+        objects: store.list(a.type, a.namespace).map((o) => o.object),
+      });
+    };
+
   const writeOptions = (query: URLSearchParams): WriteOptions => {
     const dryRun = query.getAll('dryRun');
     for (const d of dryRun)
@@ -471,7 +562,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         `fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`,
       );
     }
-    return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation, warnings: [] };
+    const isDryRun = dryRun.length > 0;
+    return {
+      dryRun: isDryRun,
+      fieldValidation: fv as FieldValidation,
+      warnings: [],
+      admit: admitWith(isDryRun),
+    };
   };
 
   const checkBodyIdentity = (r: Route, body: Obj, requireName: boolean) => {
@@ -639,7 +736,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       manager: managerOf(req, query),
       write,
     });
-    if (!write.dryRun) afterWrite(stored);
+    if (!write.dryRun) {
+      mutated({ ...r, name: String(meta(stored.object).name) }, 'create');
+      afterWrite(stored);
+    }
     send(res, 201, store.render(stored, r.type), write.warnings);
   };
 
@@ -672,8 +772,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       updateManager: managerOf(req, query),
       write,
     });
+    if (!write.dryRun && result.changed) mutated(r, 'update');
     if (!write.dryRun && result.changed && r.subresource !== 'status') afterWrite(result.stored);
-    releaseIfFinalized(result.stored);
+    // A dry-run that drops the last finalizer must not delete the object.
+    if (!write.dryRun) releaseIfFinalized(result.stored);
     send(res, 200, store.render(result.stored, r.type), write.warnings);
   };
 
@@ -752,7 +854,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       managers: applied.managers,
       write,
     });
-    if (!write.dryRun && result.changed) afterWrite(result.stored);
+    if (!write.dryRun && result.changed) {
+      mutated(r, 'apply');
+      afterWrite(result.stored);
+    }
     send(res, result.created ? 201 : 200, store.render(result.stored, r.type), write.warnings);
   };
 
@@ -803,6 +908,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       updateManager: managerOf(req, query),
       write,
     });
+    if (!write.dryRun && result.changed) mutated(r, 'patch');
     if (!write.dryRun && result.changed && r.subresource !== 'status') afterWrite(result.stored);
     if (!write.dryRun) releaseIfFinalized(result.stored);
     send(res, 200, store.render(result.stored, r.type), write.warnings);
@@ -842,6 +948,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       });
     }
     const removed = store.remove({ stored: current, propagationPolicy: policy, dryRun: write.dryRun });
+    if (!write.dryRun) mutated(r, 'delete');
     if (!write.dryRun && !store.get(r.type, r.namespace, r.name)) afterDelete(current);
     send(res, 200, { ...removed, apiVersion: apiVersionOf(r.type), kind: r.type.kind });
   };
@@ -1004,6 +1111,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const fake: FakeKubeApiServer = {
     url,
     requests,
+    mutations,
     onRequest: undefined,
     async close() {
       closed = true;

@@ -40,6 +40,18 @@ export interface WriteOptions {
   fieldValidation: FieldValidation;
   /** Collected `Warning` headers (RFC 7234 format, as the API server sends them). */
   warnings: string[];
+  /**
+   * Validating admission (webhooks, quota), run after object validation and before anything is stored,
+   * dry-run included; throws the refusal. Absent for the server's own writes (controllers, setup).
+   */
+  admit?: (attrs: {
+    type: ResourceType;
+    namespace: string;
+    name: string;
+    previous: Obj | undefined;
+    next: Obj;
+    subresource: '' | 'status';
+  }) => void;
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -305,6 +317,14 @@ export class ObjectStore {
       throw notFound({ plural: 'namespaces', group: '', name: namespace });
     }
 
+    opts.write.admit?.({
+      type,
+      namespace,
+      name,
+      previous: previous?.object,
+      next,
+      subresource: opts.subresource ?? '',
+    });
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     setServerMetadata(type, previous, next, now);
     const managers = opts.updateManager

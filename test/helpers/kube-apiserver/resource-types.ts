@@ -365,6 +365,18 @@ export function builtInTypes(): ResourceType[] {
             ];
       },
     }),
+    // Enforced at admission (./admission.ts checkQuotas); the fake keeps its status as the quota controller does.
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'ResourceQuota',
+      plural: 'resourcequotas',
+      singular: 'resourcequota',
+      namespaced: true,
+      shortNames: ['quota'],
+      hasStatus: true,
+      hasGeneration: false,
+    }),
   ];
 }
 
