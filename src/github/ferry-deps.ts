@@ -60,15 +60,21 @@ export function createLazySignalFor(
 /** A Signal that creates the real one on first send; a failed creation (e.g. no region) is retried next time. */
 const createLazySignal: CreateSignal = (cluster, options) => {
   let created: Promise<Signal> | undefined;
+  const signal = (): Promise<Signal> => {
+    created ??= import('../signal/create-signal.ts')
+      .then((m) => m.createSignal(cluster, options))
+      .catch((err: unknown) => {
+        created = undefined;
+        throw err;
+      });
+    return created;
+  };
   return {
     async sendSync(request) {
-      created ??= import('../signal/create-signal.ts')
-        .then((m) => m.createSignal(cluster, options))
-        .catch((err: unknown) => {
-          created = undefined;
-          throw err;
-        });
-      return (await created).sendSync(request);
+      return (await signal()).sendSync(request);
+    },
+    async requestPreview(request) {
+      return (await signal()).requestPreview(request);
     },
   };
 };
