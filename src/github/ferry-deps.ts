@@ -23,6 +23,11 @@ export interface FerryDeps {
   checkName: string;
   /** Caps on one revision's uncompressed tarball; undefined keeps extractTarball's defaults. */
   sourceLimits: { maxBytes?: number; maxFiles?: number };
+  /**
+   * Other GitHub Apps whose `ferry/live:` check runs are trusted (the agents' Apps, FERRY_AGENT_APP_IDS),
+   * besides this App itself.
+   */
+  agentAppIds: readonly number[];
 }
 
 /** Production wiring. Modules load on first use so a cold start pays only for what an event needs. */
@@ -44,6 +49,7 @@ export function defaultFerryDeps(): FerryDeps {
     now: () => new Date(),
     checkName: 'Ferry',
     sourceLimits: {},
+    agentAppIds: [],
   };
 }
 
