@@ -29,7 +29,9 @@ export const workerConfigSchema = z.pipe(
       GHE_PROTOCOL: z.optional(z.enum(['https', 'http'])),
       /** Other Apps whose `ferry/live:` check runs are trusted (the agents' Apps), comma-separated. */
       FERRY_AGENT_APP_IDS: z.optional(
-        z.string().check(z.regex(/^\s*[1-9]\d*\s*(,\s*[1-9]\d*\s*)*$/, 'must be App IDs separated by commas')),
+        z
+          .string()
+          .check(z.regex(/^\s*[1-9]\d*\s*(,\s*[1-9]\d*\s*)*$/, 'must be App IDs separated by commas')),
       ),
     })
     .check(

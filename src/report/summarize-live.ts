@@ -50,8 +50,8 @@ export function summarizeLive(result: LiveResult, opts: { top?: number } = {}): 
   if (parts.length === 0) {
     const others = result.findings.filter((f) => f.severity !== 'info').length;
     parts.push(
-      `the cluster accepts ${formatCount(result.objects)} ${plural(result.objects, 'object')}`,
-      ...(others > 0 ? [`${formatCount(others)} ${plural(others, 'warning')}`] : []),
+      `the cluster accepts ${plural(result.objects, 'object')}`,
+      ...(others > 0 ? [plural(others, 'warning')] : []),
     );
   }
   parts.push(...unfinished);
