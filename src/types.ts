@@ -112,6 +112,13 @@ export interface Target {
   healthTimeoutSeconds: number;
   /** Deadline for kubectl kustomize / helm template on this target; absent: 60 (the config's default). */
   renderTimeoutSeconds?: number;
+  /**
+   * `live`: PR previews also ask the target's agent for a live check (server-side dry-run, drift, GPU
+   * capacity). Absent: `render` (Git against Git only).
+   */
+  preview?: 'render' | 'live';
+  /** With `preview: live`, PRs from forks get the live check too. Absent: false. */
+  livePreviewForks?: boolean;
 }
 
 /** The whole repository configuration, with defaults applied. */

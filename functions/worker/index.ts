@@ -16,6 +16,7 @@ const config = loadFunctionConfig(workerConfigSchema);
 export const handler = createHandler({
   // Merges to a tracked branch signal the target's EKS cluster through the worker's IAM role.
   appFn: createFerryApp({
+    agentAppIds: config.agentAppIds,
     signalFor: createSignalFor({
       createSignal,
       ...(config.region ? { defaultRegion: config.region } : {}),

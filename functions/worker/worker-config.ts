@@ -27,6 +27,12 @@ export const workerConfigSchema = z.pipe(
           ),
       ),
       GHE_PROTOCOL: z.optional(z.enum(['https', 'http'])),
+      /** Other Apps whose `ferry/live:` check runs are trusted (the agents' Apps), comma-separated. */
+      FERRY_AGENT_APP_IDS: z.optional(
+        z
+          .string()
+          .check(z.regex(/^\s*[1-9]\d*\s*(,\s*[1-9]\d*\s*)*$/, 'must be App IDs separated by commas')),
+      ),
     })
     .check(
       z.refine((env) => !env.GHE_PROTOCOL || Boolean(env.GHE_HOST), {
@@ -41,6 +47,11 @@ export const workerConfigSchema = z.pipe(
     region: env.AWS_REGION,
     /** REST API root; undefined for github.com (Octokit's default). */
     baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined,
+    agentAppIds: (env.FERRY_AGENT_APP_IDS ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map(Number),
   })),
 );
 

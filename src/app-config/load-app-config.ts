@@ -21,6 +21,11 @@ export interface AppConfig {
   baseUrl: string;
   /** Probot's (and @octokit/webhooks') default path. */
   webhookPath: string;
+  /**
+   * Other GitHub Apps whose `ferry/live: TARGET` check runs the App trusts (FERRY_AGENT_APP_IDS): the
+   * agents' own Apps, when they do not report with this App's credentials.
+   */
+  agentAppIds?: number[];
 }
 
 /** The environment does not describe a runnable App: `problems` lists every variable at fault. */
@@ -60,6 +65,13 @@ const EnvSchema = z.object({
     )
     .optional(),
   GHE_PROTOCOL: z.enum(['https', 'http'], { error: 'GHE_PROTOCOL must be https or http' }).optional(),
+  FERRY_AGENT_APP_IDS: z
+    .string()
+    .regex(
+      /^\s*[1-9]\d*\s*(,\s*[1-9]\d*\s*)*$/,
+      'FERRY_AGENT_APP_IDS must be App IDs separated by commas, such as 12345,67890',
+    )
+    .optional(),
 });
 
 const PEM = /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/;
@@ -89,7 +101,17 @@ export function loadAppConfig(
     logLevel: v.LOG_LEVEL,
     baseUrl: v.GHE_HOST ? `${v.GHE_PROTOCOL ?? 'https'}://${v.GHE_HOST}/api/v3` : 'https://api.github.com',
     webhookPath: WEBHOOK_PATH,
+    agentAppIds: parseAppIds(v.FERRY_AGENT_APP_IDS),
   };
+}
+
+/** `12345, 67890` → [12345, 67890]; absent → []. */
+export function parseAppIds(text: string | undefined): number[] {
+  return (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(Number);
 }
 
 function readPrivateKey(

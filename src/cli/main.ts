@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'signal a target to sync a revision',
     load: async () => (await import('./commands/sync.ts')).syncCommand,
   },
+  preview: {
+    summary: "ask a target's cluster for a live check of a revision",
+    load: async () => (await import('./commands/preview.ts')).previewCommand,
+  },
   agent: {
     summary: 'run the in-cluster agent',
     load: async () => (await import('./commands/agent.ts')).agentCommand,

@@ -168,6 +168,14 @@ export const targetSchema = z
         description:
           'Seconds `kubectl kustomize` or `helm template` may take to render this target before the render fails.',
       }),
+    preview: z.enum(['render', 'live']).default('render').meta({
+      description:
+        "`render`: the PR preview renders Git against Git. `live`: also ask the target's agent for a server-side dry-run, drift and GPU capacity check of each PR head (needs a `cluster`; read from the base branch, so a PR cannot switch it on for itself).",
+    }),
+    livePreviewForks: z.boolean().default(false).meta({
+      description:
+        'With `preview: live`, also run the live check for PRs from forks (off by default: a fork PR would make the cluster dry-run code from outside the repository).',
+    }),
   })
   .meta({
     description: 'One deploy target: a directory rendered and deployed to one cluster and namespace.',

@@ -97,7 +97,23 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
   for (const [id, level] of Object.entries(parsed.rules)) if (level !== undefined) rules[id] = level;
   const targets =
     parsed.targets?.map((t) => toTarget(t, defaultBranch)) ?? defaultConfig(defaultBranch).targets;
-  return { config: { kubernetesVersion: parsed.kubernetesVersion, rules, targets }, findings: warnings };
+  // A live preview asks the target's agent; without a cluster there is none to ask (the PR still gets
+  // the rendered preview), so a warning rather than an error.
+  const liveWithoutCluster = targets.flatMap((target, i) =>
+    target.preview === 'live' && target.cluster === undefined
+      ? [
+          finding(
+            lineOfPath(doc.contents, ['targets', i, 'preview'], lineCounter),
+            `targets[${i}].preview: live needs a cluster to ask; target "${target.name}" has none, so its PRs get the rendered preview only (add a cluster or set preview: render)`,
+            'warning',
+          ),
+        ]
+      : [],
+  );
+  return {
+    config: { kubernetesVersion: parsed.kubernetesVersion, rules, targets },
+    findings: [...warnings, ...liveWithoutCluster],
+  };
 }
 
 /** Target names are Sync object names and GitHub environments: each at most once. */

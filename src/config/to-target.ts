@@ -16,6 +16,8 @@ export function toTarget(parsed: z.output<typeof targetSchema>, defaultBranch: s
     selfHeal: parsed.selfHeal,
     healthTimeoutSeconds: parsed.healthTimeoutSeconds,
     renderTimeoutSeconds: parsed.renderTimeoutSeconds,
+    preview: parsed.preview,
+    livePreviewForks: parsed.livePreviewForks,
   };
   if (parsed.namespace !== undefined) target.namespace = parsed.namespace;
   if (parsed.cluster !== undefined) target.cluster = { ...parsed.cluster };

@@ -31,6 +31,11 @@ export interface PreviewResult {
    * target, which must never be deployed.
    */
   configValid: boolean;
+  /**
+   * The base's targets (its own `.github/ferry.yml`), for what a PR must not decide for itself: whether
+   * the cluster is asked for a live check. Absent without a base, or when the base's config has errors.
+   */
+  baseTargets?: Target[];
 }
 
 /**
@@ -75,7 +80,18 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
       changedFiles: input.all || !compared ? 'all' : compared.files,
       configFindings: loaded.findings,
     });
-    return { changeSets, targets, ...(baseSha ? { baseSha } : {}), configValid: isValid(loaded.findings) };
+    // The base's config decides the live check (a PR cannot switch it on for itself); a broken one
+    // falls back to the preview-only default, so it is not used.
+    const baseConfig = base
+      ? await flow.deps.loadConfig(base.root, { defaultBranch: input.defaultBranch })
+      : undefined;
+    return {
+      changeSets,
+      targets,
+      ...(baseSha ? { baseSha } : {}),
+      configValid: isValid(loaded.findings),
+      ...(baseConfig && isValid(baseConfig.findings) ? { baseTargets: baseConfig.config.targets } : {}),
+    };
   } finally {
     await Promise.all(trees.map((t) => t.dispose()));
   }

@@ -6,6 +6,7 @@
  * `ferry serve` and the Lambda worker both load `ferryApp` (`probot.load(ferryApp)`).
  */
 import type { ApplicationFunction, Context } from 'probot';
+import { parseLiveMarker, targetOfLiveCheckRun } from '../live/live-marker.ts';
 import { defaultFerryDeps, type FerryDeps } from './ferry-deps.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, pullInfoOf } from './get-pull.ts';
@@ -13,6 +14,7 @@ import { runCommentCommand } from './run-comment-command.ts';
 import { runDeploy } from './run-deploy.ts';
 import { runDeploymentUpdate } from './run-deployment-update.ts';
 import { parseRunKey } from './run-key.ts';
+import { runLiveUpdate } from './run-live-update.ts';
 import { runPreview } from './run-preview.ts';
 import { webUrlOf } from './web-url-of.ts';
 
@@ -86,6 +88,27 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
         defaultBranch: context.payload.repository.default_branch,
       });
       flow.log.info({ pull: number, head: pull.headSha, outcome }, 'check run rerun');
+    });
+
+    // Every check run of the repository completes here (Apps with checks permission are subscribed to
+    // all of them, other Apps' included): only `ferry/live:` ones from trusted Apps are read.
+    app.on('check_run.completed', async (context) => {
+      const run = context.payload.check_run;
+      if (targetOfLiveCheckRun(run.name) === undefined) return;
+      const flow = flowOf(context, deps);
+      const outcome = await runLiveUpdate(flow, {
+        name: run.name,
+        headSha: run.head_sha,
+        appId: run.app?.id,
+        // GitHub lists no PR for a fork's head; the agent's result names its PR.
+        pulls: [
+          ...new Set([
+            ...run.pull_requests.map((p) => p.number),
+            ...[parseLiveMarker(run.output.summary ?? '')?.pull].filter((n) => n !== undefined),
+          ]),
+        ],
+      });
+      flow.log.info({ checkRun: run.id, head: run.head_sha, outcome }, 'live check run completed');
     });
 
     app.on(['issue_comment.created', 'issue_comment.edited'], async (context) => {

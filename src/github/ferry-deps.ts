@@ -23,6 +23,11 @@ export interface FerryDeps {
   checkName: string;
   /** Caps on one revision's uncompressed tarball; undefined keeps extractTarball's defaults. */
   sourceLimits: { maxBytes?: number; maxFiles?: number };
+  /**
+   * Other GitHub Apps whose `ferry/live:` check runs are trusted (the agents' Apps, FERRY_AGENT_APP_IDS),
+   * besides this App itself.
+   */
+  agentAppIds: readonly number[];
 }
 
 /** Production wiring. Modules load on first use so a cold start pays only for what an event needs. */
@@ -44,6 +49,7 @@ export function defaultFerryDeps(): FerryDeps {
     now: () => new Date(),
     checkName: 'Ferry',
     sourceLimits: {},
+    agentAppIds: [],
   };
 }
 
@@ -60,15 +66,21 @@ export function createLazySignalFor(
 /** A Signal that creates the real one on first send; a failed creation (e.g. no region) is retried next time. */
 const createLazySignal: CreateSignal = (cluster, options) => {
   let created: Promise<Signal> | undefined;
+  const signal = (): Promise<Signal> => {
+    created ??= import('../signal/create-signal.ts')
+      .then((m) => m.createSignal(cluster, options))
+      .catch((err: unknown) => {
+        created = undefined;
+        throw err;
+      });
+    return created;
+  };
   return {
     async sendSync(request) {
-      created ??= import('../signal/create-signal.ts')
-        .then((m) => m.createSignal(cluster, options))
-        .catch((err: unknown) => {
-          created = undefined;
-          throw err;
-        });
-      return (await created).sendSync(request);
+      return (await signal()).sendSync(request);
+    },
+    async requestPreview(request) {
+      return (await signal()).requestPreview(request);
     },
   };
 };

@@ -1,13 +1,23 @@
 import { renderCheckRun } from '../report/render-check-run.ts';
-import { renderComment, STICKY_MARKER } from '../report/render-comment.ts';
+import { COMMENT_LIMIT, renderComment, STICKY_MARKER } from '../report/render-comment.ts';
+import {
+  LIVE_SECTION_BUDGET,
+  type LiveRequestState,
+  renderLiveSection,
+  replaceLiveSection,
+} from '../report/render-live-section.ts';
 import type { Report } from '../report/report.ts';
-import type { ChangeSet } from '../types.ts';
+import type { ChangeSet, Target } from '../types.ts';
 import { computePreview, failedChangeSet } from './compute-preview.ts';
 import { describeError, isRetryable } from './describe-error.ts';
 import { findCheckRun } from './find-check-run.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, type PullInfo } from './get-pull.ts';
+import { getTrustedAppIds } from './get-trusted-app-ids.ts';
 import { hasConfigFile } from './has-config-file.ts';
+import { listLiveResults } from './list-live-results.ts';
+import { planLiveRequests } from './plan-live-requests.ts';
+import { requestLivePreviews } from './request-live-previews.ts';
 import { formatRunKey } from './run-key.ts';
 import { setCheckRunResult, setCheckRunSuperseded } from './set-check-run-result.ts';
 import { startCheckRun } from './start-check-run.ts';
@@ -40,6 +50,7 @@ export async function runPreview(
 
   let changeSets: ChangeSet[];
   let baseSha: string | undefined;
+  let baseTargets: Target[] | undefined;
   try {
     const result = await computePreview(flow, {
       head: pull.headSha,
@@ -49,6 +60,7 @@ export async function runPreview(
     });
     changeSets = result.changeSets;
     baseSha = result.baseSha;
+    baseTargets = result.baseTargets;
   } catch (err) {
     if (isRetryable(err)) throw err;
     flow.log.warn({ err, pull: pull.number, head: pull.headSha }, 'preview could not run');
@@ -68,13 +80,38 @@ export async function runPreview(
     ...(baseSha ? { baseSha } : {}),
     changeSets,
   };
+  const plans = planLiveRequests({ changeSets, baseTargets, fromFork: pull.fromFork });
+  const requests = await requestLivePreviews(flow, { pull, plans });
   await upsertMarkedComment(flow, {
     issueNumber: pull.number,
     marker: STICKY_MARKER,
-    body: renderComment(report),
+    body: await renderCommentWithLive(flow, { report, requests }),
     // A PR that touches no target gets no new comment; one that had a comment gets it updated.
     create: changeSets.length > 0,
   });
   await setCheckRunResult(flow, { checkRunId, output: renderCheckRun(report) });
   return 'posted';
+}
+
+/**
+ * The sticky comment, with a Live section when a target's cluster was (or could not be) asked. Check
+ * runs the agents already completed for this head are read in, so a preview re-run after the
+ * cluster answered keeps the answer.
+ */
+async function renderCommentWithLive(
+  flow: FlowContext,
+  opts: { report: Report; requests: LiveRequestState[] },
+): Promise<string> {
+  if (opts.requests.length === 0) return renderComment(opts.report);
+  const results = opts.requests.some((r) => r.state === 'requested')
+    ? await listLiveResults(flow, {
+        headSha: opts.report.headSha,
+        trustedAppIds: await getTrustedAppIds(flow),
+      })
+    : [];
+  const section = renderLiveSection({ head: opts.report.headSha, requests: opts.requests, results });
+  return replaceLiveSection(
+    renderComment(opts.report, { maxChars: COMMENT_LIMIT - LIVE_SECTION_BUDGET }),
+    section,
+  );
 }

@@ -3,7 +3,8 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type AwsCredentials, createEksToken, type EksToken } from './eks-token.ts';
 import { KubeApiError, KubeObjectClient } from './kube-object-client.ts';
-import type { Signal, SignalResult, SyncRequest } from './signal.ts';
+import type { PreviewRequest, PreviewSignalResult, Signal, SignalResult, SyncRequest } from './signal.ts';
+import { upsertPreview } from './upsert-preview.ts';
 import { upsertSync } from './upsert-sync.ts';
 
 export interface EksClusterInfo {
@@ -95,22 +96,28 @@ export function createEksSignal(opts: EksSignalOptions): Signal {
     return client;
   };
 
-  return {
-    async sendSync(request: SyncRequest): Promise<SignalResult> {
-      const send = async () =>
-        upsertSync(await clientFor(), request, opts.namespace ? { namespace: opts.namespace } : {});
-      try {
-        return await send();
-      } catch (err) {
-        // A token refused before its time (clock skew, a rotated role): make a fresh one and try once more.
-        const cause = err instanceof Error ? err.cause : undefined;
-        if (cause instanceof KubeApiError && cause.code === 401) {
-          token = undefined;
-          client = undefined;
-          return send();
-        }
-        throw err;
+  const where = opts.namespace ? { namespace: opts.namespace } : {};
+  /** A token refused before its time (clock skew, a rotated role): make a fresh one and try once more. */
+  const withFreshTokenOn401 = async <T>(send: (client: KubeObjectClient) => Promise<T>): Promise<T> => {
+    try {
+      return await send(await clientFor());
+    } catch (err) {
+      const cause = err instanceof Error ? err.cause : undefined;
+      if (cause instanceof KubeApiError && cause.code === 401) {
+        token = undefined;
+        client = undefined;
+        return send(await clientFor());
       }
+      throw err;
+    }
+  };
+
+  return {
+    sendSync(request: SyncRequest): Promise<SignalResult> {
+      return withFreshTokenOn401((c) => upsertSync(c, request, where));
+    },
+    requestPreview(request: PreviewRequest): Promise<PreviewSignalResult> {
+      return withFreshTokenOn401((c) => upsertPreview(c, request, where));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeObjectClient } from './kube-object-client.ts';
-import type { Signal, SignalResult, SyncRequest } from './signal.ts';
+import type { PreviewRequest, PreviewSignalResult, Signal, SignalResult, SyncRequest } from './signal.ts';
+import { upsertPreview } from './upsert-preview.ts';
 import { upsertSync } from './upsert-sync.ts';
 
 /**
@@ -62,9 +63,13 @@ export function createKubeconfigSignal(opts: {
     opts.kubeConfig,
     opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs },
   );
+  const where = opts.namespace ? { namespace: opts.namespace } : {};
   return {
     sendSync(request: SyncRequest): Promise<SignalResult> {
-      return upsertSync(client, request, opts.namespace ? { namespace: opts.namespace } : {});
+      return upsertSync(client, request, where);
+    },
+    requestPreview(request: PreviewRequest): Promise<PreviewSignalResult> {
+      return upsertPreview(client, request, where);
     },
   };
 }

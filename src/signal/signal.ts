@@ -28,7 +28,33 @@ export interface SignalResult {
   changed: boolean;
 }
 
-/** Tells a cluster's agent to sync a revision. Implementations: EKS, kubeconfig. */
+/**
+ * A request that a target's agent check a PR head against the live cluster (server-side dry-run, drift,
+ * GPU capacity). It carries only the SHA: the agent fetches the revision and verifies it is the PR's head.
+ */
+export interface PreviewRequest {
+  target: Target;
+  /** `owner/repo` the PR belongs to. */
+  repository: string;
+  /** Full commit SHA (40 hex): the PR head. */
+  revision: string;
+  /** The PR; absent for `ferry preview TARGET --revision SHA` without `--pull`. */
+  pull?: number;
+  /** ISO-8601 time of the request; set by the caller. */
+  requestedAt: string;
+  /** Why: `preview of #42`, `ferry preview`. */
+  reason: string;
+}
+
+export interface PreviewSignalResult {
+  /** Name of the Preview object (previewNameOf). */
+  preview: string;
+  /** false when the Preview already asked about this revision: a redelivery asks nothing new. */
+  changed: boolean;
+}
+
+/** Tells a cluster's agent to sync a revision, or to check one. Implementations: EKS, kubeconfig. */
 export interface Signal {
   sendSync(request: SyncRequest): Promise<SignalResult>;
+  requestPreview(request: PreviewRequest): Promise<PreviewSignalResult>;
 }

@@ -88,10 +88,10 @@ describe('infra/agent', () => {
     ]);
   });
 
-  it('gives the signal sender only get, create and patch on syncs, and the agent no wildcard', async () => {
+  it('gives the signal sender only get, create and patch on syncs and previews, and the agent no wildcard', async () => {
     const resources = await render();
     expect(find(resources, 'Role', 'ferry-signal').rules).toEqual([
-      { apiGroups: ['ferry.dev'], resources: ['syncs'], verbs: ['get', 'create', 'patch'] },
+      { apiGroups: ['ferry.dev'], resources: ['syncs', 'previews'], verbs: ['get', 'create', 'patch'] },
     ]);
     expect(find(resources, 'RoleBinding', 'ferry-signal').subjects).toEqual([
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'ferry:signal' },

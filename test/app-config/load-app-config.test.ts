@@ -24,7 +24,15 @@ describe('loadAppConfig', () => {
       logLevel: 'info',
       baseUrl: 'https://api.github.com',
       webhookPath: '/api/github/webhooks',
+      agentAppIds: [],
     });
+  });
+
+  test('reads FERRY_AGENT_APP_IDS as the agent Apps whose live check runs are trusted', () => {
+    expect(loadAppConfig({ ...BASE, FERRY_AGENT_APP_IDS: '777, 888' }).agentAppIds).toEqual([777, 888]);
+    expect(problemsOf({ ...BASE, FERRY_AGENT_APP_IDS: 'ferry-agent' })).toEqual([
+      'FERRY_AGENT_APP_IDS must be App IDs separated by commas, such as 12345,67890',
+    ]);
   });
 
   test('reports every missing variable at once, treating empty values as missing', () => {

@@ -50,6 +50,8 @@ describe('parseConfig', () => {
           selfHeal: false,
           healthTimeoutSeconds: 600,
           renderTimeoutSeconds: 300,
+          preview: 'render',
+          livePreviewForks: false,
         },
         {
           name: 'dev',
@@ -63,6 +65,8 @@ describe('parseConfig', () => {
           selfHeal: true,
           healthTimeoutSeconds: 300,
           renderTimeoutSeconds: 60,
+          preview: 'render',
+          livePreviewForks: false,
         },
       ],
     });
@@ -137,6 +141,38 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads preview: live and livePreviewForks on a target', () => {
+    const { config, findings } = parseConfig(
+      'targets:\n  - name: prod\n    cluster: { provider: eks, name: ml-prod }\n    preview: live\n    livePreviewForks: true\n',
+    );
+    expect(findings).toEqual([]);
+    expect(config.targets[0]).toMatchObject({ preview: 'live', livePreviewForks: true });
+  });
+
+  it('warns on its line that preview: live needs a cluster, and keeps the config', () => {
+    const { config, findings } = parseConfig(
+      'targets:\n  - name: prod\n    path: deploy\n    preview: live\n',
+    );
+    expect(findings).toEqual([
+      {
+        rule: 'config',
+        severity: 'warning',
+        file: '.github/ferry.yml',
+        line: 4,
+        message:
+          'targets[0].preview: live needs a cluster to ask; target "prod" has none, so its PRs get the rendered preview only (add a cluster or set preview: render)',
+      },
+    ]);
+    expect(config.targets[0]?.path).toBe('deploy');
+  });
+
+  it('refuses a preview mode other than render or live', () => {
+    const { findings } = parseConfig('targets:\n  - name: prod\n    preview: dry-run\n');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'error', line: 3 });
+    expect(findings[0]?.message).toMatch(/^targets\[0\]\.preview: /);
+  });
+
   it('accepts the example in docs/config.md', () => {
     const doc = readFileSync(path.join(import.meta.dirname, '../../docs/config.md'), 'utf8');
     const example = /## Example\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
@@ -164,6 +200,8 @@ describe('defaultConfig', () => {
           selfHeal: true,
           healthTimeoutSeconds: 300,
           renderTimeoutSeconds: 60,
+          preview: 'render',
+          livePreviewForks: false,
         },
       ],
     });

@@ -32,7 +32,7 @@ describe('RBAC of the ferry:signal group (infra/agent/rbac.yaml)', () => {
     }
   });
 
-  it('lets the group only read, create and patch Sync objects', () => {
+  it('lets the group only read, create and patch Sync and Preview objects, never their status', () => {
     for (const binding of bindings) {
       const role = docs.find(
         (d) =>
@@ -43,7 +43,7 @@ describe('RBAC of the ferry:signal group (infra/agent/rbac.yaml)', () => {
       expect(role?.rules?.length).toBeGreaterThan(0);
       for (const rule of role?.rules ?? []) {
         expect(rule.apiGroups).toEqual(['ferry.dev']);
-        for (const resource of rule.resources) expect(['syncs', 'syncs/status']).toContain(resource);
+        for (const resource of rule.resources) expect(['syncs', 'previews']).toContain(resource);
         for (const verb of rule.verbs) expect(['get', 'create', 'patch']).toContain(verb);
       }
     }

@@ -10,7 +10,7 @@ import {
   readTestTls,
   startKubeApiServer,
 } from '../helpers/kube-apiserver/kube-apiserver.ts';
-import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
+import { loadPreviewCrd, loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const eksMock = mockClient(EKSClient);
@@ -46,14 +46,15 @@ describe('EKS signal', () => {
     seenTokens.length = 0;
     server = await startKubeApiServer({
       tls: TLS,
-      crds: [loadSyncCrd()],
+      crds: [loadSyncCrd(), loadPreviewCrd()],
       namespaces: ['ferry-system'],
       authenticate: (token) => {
         seenTokens.push(token);
         return acceptEksToken(token);
       },
       authorize: (a) =>
-        a.resource === 'syncs' &&
+        ['syncs', 'previews'].includes(a.resource) &&
+        a.subresource === '' &&
         a.namespace === 'ferry-system' &&
         ['get', 'create', 'patch'].includes(a.verb),
     });
@@ -135,6 +136,46 @@ describe('EKS signal', () => {
     now = new Date('2025-05-01T10:01:00Z');
     await expect(signal.sendSync(request(SHA_B))).resolves.toEqual({ sync: 'prod', changed: true });
     expect(new Set(seenTokens).size).toBe(2);
+  });
+
+  it('asks for a live preview over the same cluster access, renewing a refused token once', async () => {
+    let minutes = 0;
+    const signal = createEksSignal({
+      clusterName: 'ml-prod',
+      region: 'eu-west-1',
+      eks: new EKSClient({ region: 'eu-west-1' }),
+      credentials,
+      // Each token is signed a minute later, so the renewed one differs from the refused one.
+      now: () => {
+        minutes += 1;
+        return new Date(Date.UTC(2025, 4, 1, 10, minutes));
+      },
+    });
+    server.faults.failNext(1, { code: 401 });
+    await expect(
+      signal.requestPreview({
+        target: makeTarget(),
+        repository: 'acme/models',
+        revision: SHA_A,
+        pull: 7,
+        reason: 'preview of #7',
+        requestedAt: '2025-05-01T10:00:00Z',
+      }),
+    ).resolves.toEqual({ preview: 'prod-pr-7', changed: true });
+    expect(
+      fieldOf(
+        server.get({
+          apiVersion: 'ferry.dev/v1alpha1',
+          kind: 'Preview',
+          namespace: 'ferry-system',
+          name: 'prod-pr-7',
+        }),
+        'spec',
+      ).revision,
+    ).toBe(SHA_A);
+    // The refused request was answered before authentication; the renewed token was the one checked.
+    expect(server.requests.map((r) => r.status)).toContain(401);
+    expect(seenTokens.length).toBeGreaterThan(0);
   });
 
   it('does not cache a failed DescribeCluster', async () => {

@@ -11,6 +11,11 @@ import { fieldOf } from '../helpers/kube-apiserver/field-of.ts';
 import { type FakeKubeApiServer, startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
 import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
 
+/** `ferry sync` never asks for a preview: a fake that says so if it did. */
+const notAPreview: Signal['requestPreview'] = async () => {
+  throw new Error('ferry sync asked for a preview');
+};
+
 const CONFIG = `kubernetesVersion: "1.34"
 targets:
   - name: prod
@@ -88,6 +93,7 @@ describe('ferry sync', () => {
         sent = request;
         return { sync: request.target.name, changed: true };
       },
+      requestPreview: notAPreview,
     };
     await syncCommand(
       ['prod', '--revision', SHA_A, '--rollback', '--deployment-id', '77', '--allow-mass-prune'],
@@ -124,6 +130,7 @@ describe('ferry sync', () => {
           sent = request;
           return { sync: request.target.name, changed: true };
         },
+        requestPreview: notAPreview,
       }),
     });
     expect(sent).toMatchObject({ revision: SHA_A, releaseHold: true });
@@ -141,7 +148,7 @@ describe('ferry sync', () => {
         write: () => undefined,
         createSignal: (c) => {
           cluster = c;
-          return { sendSync: async () => ({ sync: 'prod', changed: true }) };
+          return { sendSync: async () => ({ sync: 'prod', changed: true }), requestPreview: notAPreview };
         },
       },
     );

@@ -158,7 +158,11 @@ export async function serveCommand(argv: string[], options: ServeOptions = {}): 
     }
     throw err;
   }
-  const server = await startServer(config, app);
+  const server = await startServer(
+    config,
+    options.app ??
+      (await import('../../github/ferry-app.ts')).createFerryApp({ agentAppIds: config.agentAppIds ?? [] }),
+  );
   options.onListening?.(server);
   await waitForStop(options.signal);
   await server.close();

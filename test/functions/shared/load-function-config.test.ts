@@ -44,6 +44,17 @@ describe('loadFunctionConfig', () => {
       bucket: 'ferry-claims',
       probotLogLevel: 'info',
       region: undefined,
+      agentAppIds: [],
     });
+  });
+
+  it('reads the agent Apps whose live check runs the worker trusts', () => {
+    expect(
+      loadFunctionConfig(workerConfigSchema, {
+        FERRY_APP_SECRET_ID: 'Ferry/app',
+        FERRY_BUCKET: 'ferry-claims',
+        FERRY_AGENT_APP_IDS: '777,888',
+      }).agentAppIds,
+    ).toEqual([777, 888]);
   });
 });

@@ -22,7 +22,10 @@ function fakeSignals() {
   const made: { cluster: ClusterRef; options: { defaultRegion?: string } }[] = [];
   const createSignal = vi.fn((cluster: ClusterRef, options: { defaultRegion?: string }): Signal => {
     made.push({ cluster, options });
-    return { sendSync: async () => ({ sync: 'x', changed: true }) };
+    return {
+      sendSync: async () => ({ sync: 'x', changed: true }),
+      requestPreview: async () => ({ preview: 'x-pr-1', changed: true }),
+    };
   });
   return { made, createSignal };
 }

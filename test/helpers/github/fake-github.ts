@@ -16,6 +16,9 @@ import nock from 'nock';
 import { type ExtraEntry, makeTarball, type TreeFiles } from './make-tarball.ts';
 import { loadOpenApiChecker } from './openapi-check.ts';
 
+/** The App id the test harness gives Probot (app-harness.ts): check runs the App creates carry it. */
+export const FAKE_APP_ID = 12345;
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -76,6 +79,9 @@ export interface FakeCheckRun {
   completed_at?: string;
   output: { title?: string; summary?: string; text?: string; annotations: unknown[] };
   details_url?: string;
+  html_url: string;
+  /** The App that created it (GitHub sets it from the token): this App's id unless a test says another. */
+  app: { id: number; slug: string };
 }
 
 export interface FakeDeployment {
@@ -469,12 +475,24 @@ export class FakeGitHub {
       }),
       'checks/list-for-ref': ({ params, query }) => {
         const name = query.get('check_name');
-        const runs = this.checkRuns.filter((r) => r.head_sha === params.ref && (!name || r.name === name));
+        const status = query.get('status');
+        let runs = this.checkRuns.filter(
+          (r) => r.head_sha === params.ref && (!name || r.name === name) && (!status || r.status === status),
+        );
+        // `filter` defaults to `latest`: the most recent run of each name (per app) only.
+        if ((query.get('filter') ?? 'latest') === 'latest') {
+          runs = runs.filter(
+            (r) => !runs.some((o) => o.name === r.name && o.app.id === r.app.id && o.id > r.id),
+          );
+        }
         return { status: 200, body: { total_count: runs.length, check_runs: [...runs].reverse() } };
       },
       'checks/create': ({ body }) => {
+        const id = this.nextId();
         const run: FakeCheckRun = {
-          id: this.nextId(),
+          id,
+          html_url: `https://github.com/acme/ml-platform/runs/${id}`,
+          app: { id: FAKE_APP_ID, slug: 'ferry' },
           name: String(body.name),
           head_sha: String(body.head_sha),
           external_id: String(body.external_id ?? ''),
