@@ -70,26 +70,37 @@ async function checkInWorkers(opts: {
 }): Promise<TargetFindings[]> {
   const results: TargetFindings[] = [];
   const started: Worker[] = [];
+  const exited = new WeakSet<Worker>();
   let stopped = false;
   const start = (): Worker => {
     // After a failure no lane starts another worker (one left running would keep the process alive).
     if (stopped) throw new CheckWorkerError('validation stopped');
     const worker = opts.startWorker();
     started.push(worker);
+    // Deaths while a target is being checked are askWorker's; this only marks a worker as gone (an
+    // 'error' event with no listener would otherwise throw on this thread).
+    worker.on('error', () => exited.add(worker));
+    worker.on('exit', () => exited.add(worker));
     return worker;
   };
   let next = 0;
   // One lane per worker: take the next target, check it, repeat until none is left.
   const lane = async (): Promise<void> => {
-    let worker = start();
+    let worker: Worker | undefined;
     for (let id = next++; id < opts.requests.length && !stopped; id = next++) {
       const request = opts.requests[id] as CheckTargetOptions;
+      worker ??= start();
+      if (exited.has(worker)) {
+        throw new CheckWorkerError(
+          `validation worker stopped before checking target '${request.target.name}'`,
+        );
+      }
       const outcome = await askWorker(worker, id, request);
       if (outcome === 'out-of-memory') {
-        // Its live set does not fit the cap: this thread checks it (uncapped), a fresh worker goes on.
-        void worker.terminate();
+        // Its live set does not fit the cap: this thread checks it (uncapped); the next target gets a
+        // fresh worker.
+        worker = undefined;
         results[id] = await checkHere(request);
-        worker = start();
       } else {
         results[id] = outcome;
       }
