@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Finding, Severity, Target } from '../types.ts';
-import { type CheckTargetOptions, checkTarget } from './check-target.ts';
+import type { CheckTargetOptions } from './check-target.ts';
 import type { CheckWorkerReply } from './check-worker-reply.ts';
 import { startCheckWorker } from './start-check-worker.ts';
 
@@ -54,6 +54,8 @@ export async function checkTargets(opts: {
 }
 
 async function checkHere(request: CheckTargetOptions): Promise<TargetFindings> {
+  // Loaded on first use: with workers the main thread never loads the renderers, parsers and schemas.
+  const { checkTarget } = await import('./check-target.ts');
   const checked = await checkTarget(request);
   return {
     target: request.target.name,

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../../config/load-config.ts';
-import { checkPaths } from '../../engine/check-paths.ts';
 import { checkTargets } from '../../engine/check-targets.ts';
 import { getInputBytes } from '../../engine/get-input-bytes.ts';
 import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
@@ -51,6 +50,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   // Per target, so identical findings of several targets (one base file in staging and prod) merge.
   const sets: { target: string; findings: Finding[] }[] = [{ target: '', findings: [...configFindings] }];
   if (located) {
+    const { checkPaths } = await import('../../engine/check-paths.ts');
     const result = await checkPaths({
       root,
       paths: located.paths,
