@@ -20,7 +20,8 @@ export const CHECK_WORKER_LIMITS: ResourceLimits = {
 export function startCheckWorker(): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) {
-    const entry = new URL(here.includes('/chunks/') ? '../check-worker.mjs' : './check-worker.mjs', here);
+    const inChunks = new URL('.', here).pathname.endsWith('/chunks/');
+    const entry = new URL(inChunks ? '../check-worker.mjs' : './check-worker.mjs', here);
     return new Worker(entry, { resourceLimits: CHECK_WORKER_LIMITS });
   }
   const tsx = import.meta.resolve('tsx/esm/api');
