@@ -3,7 +3,10 @@
  * select them in the same namespaces, KServe InferenceServices and their CRD; 5 namespaces; 5 targets
  * of 100-document files), beside its parse floors measured in the same run, each a process of its own:
  *
- *   - ferry:          node bin/ferry.js validate --repo DIR --format json  (the built CLI)
+ *   - ferry:          node bin/ferry.js validate --repo DIR --format json  (the built CLI, as a user runs
+ *                     it: worker threads as planWorkers chooses, one per core but one)
+ *   - ferry, 1 thread: the same with FERRY_WORKERS=1 (everything on the main thread)
+ *   - ferry, 2 workers: the same with FERRY_WORKERS=2 (wall time with both cores checking targets)
  *   - js-yaml floor:  read every file and js-yaml loadAll it (the parser Ferry's fast path uses)
  *   - yaml floor:     read every file and `yaml` parseAllDocuments + toJS it (Ferry's parser until now)
  *
@@ -36,9 +39,10 @@ interface Usage {
 }
 
 /** One process under /usr/bin/time: CPU (user + sys), wall and peak RSS. */
-function measure(args: string[]): Usage {
+function measure(args: string[], env: NodeJS.ProcessEnv = {}): Usage {
   const r = spawnSync('/usr/bin/time', ['-f', 'FERRY-TIME %e %U %S %M', process.execPath, ...args], {
     cwd: root,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -85,9 +89,18 @@ try {
   console.log(
     `corpus: ${TOTAL} resources in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
   );
-  const runs = { ferry: [] as Usage[], jsYaml: [] as Usage[], yaml: [] as Usage[] };
+  const runs = {
+    ferry: [] as Usage[],
+    oneThread: [] as Usage[],
+    twoWorkers: [] as Usage[],
+    jsYaml: [] as Usage[],
+    yaml: [] as Usage[],
+  };
+  const validate = [join('bin', 'ferry.js'), 'validate', '--repo', dir, '--format', 'json'];
   for (let round = 0; round < ROUNDS; round++) {
-    runs.ferry.push(measure([join('bin', 'ferry.js'), 'validate', '--repo', dir, '--format', 'json']));
+    runs.ferry.push(measure(validate));
+    runs.oneThread.push(measure(validate, { FERRY_WORKERS: '1' }));
+    runs.twoWorkers.push(measure(validate, { FERRY_WORKERS: '2' }));
     runs.jsYaml.push(
       measure(['--import', 'tsx', join('bench', 'floors', 'parse-floor.mjs'), dir, 'js-yaml']),
     );
@@ -95,18 +108,30 @@ try {
   }
   const ferry = best(runs.ferry);
   const report = JSON.parse(ferry.stdout) as { resources: number; findings: unknown[] };
+  const oneThread = best(runs.oneThread);
+  const twoWorkers = best(runs.twoWorkers);
+  for (const [name, other] of [
+    ['FERRY_WORKERS=1', oneThread],
+    ['FERRY_WORKERS=2', twoWorkers],
+  ] as const) {
+    if (other.stdout !== ferry.stdout)
+      throw new Error(`${name} reported other findings than the default run`);
+  }
+  const jsYaml = best(runs.jsYaml);
   const rows: [string, Usage][] = [
     ['ferry validate', ferry],
-    ['floor: js-yaml parse', best(runs.jsYaml)],
+    ['ferry, 1 thread', oneThread],
+    ['ferry, 2 workers', twoWorkers],
+    ['floor: js-yaml parse', jsYaml],
     ['floor: yaml parse', best(runs.yaml)],
   ];
+  // Each row beside the js-yaml parse floor of the same run: CPU, wall and peak RSS as ratios.
   for (const [name, u] of rows) {
     console.log(
       `${name.padEnd(22)} ${u.cpu.toFixed(2).padStart(6)} CPU-s  ${Math.round(TOTAL / u.cpu)
         .toString()
-        .padStart(
-          6,
-        )} res/CPU-s  wall ${u.wall.toFixed(2)} s  peak RSS ${u.rssMiB.toFixed(0)} MiB  ${(ferry.cpu / u.cpu).toFixed(2)}× (ferry/this)`,
+        .padStart(6)} res/CPU-s  wall ${u.wall.toFixed(2)} s  peak RSS ${u.rssMiB.toFixed(0)} MiB  ` +
+        `÷ js-yaml floor: CPU ${(u.cpu / jsYaml.cpu).toFixed(2)}×, wall ${(u.wall / jsYaml.wall).toFixed(2)}×, RSS ${(u.rssMiB / jsYaml.rssMiB).toFixed(2)}×`,
     );
   }
   console.log(`ferry validated ${report.resources} resources, ${report.findings.length} findings`);
@@ -119,7 +144,15 @@ try {
       ferryWallS: ferry.wall,
       ferryRssMiB: Math.round(ferry.rssMiB),
       ferryResPerCpuS: Math.round(TOTAL / ferry.cpu),
-      jsYamlFloorCpuS: best(runs.jsYaml).cpu,
+      oneThreadCpuS: oneThread.cpu,
+      oneThreadWallS: oneThread.wall,
+      oneThreadRssMiB: Math.round(oneThread.rssMiB),
+      twoWorkersCpuS: twoWorkers.cpu,
+      twoWorkersWallS: twoWorkers.wall,
+      twoWorkersRssMiB: Math.round(twoWorkers.rssMiB),
+      jsYamlFloorCpuS: jsYaml.cpu,
+      jsYamlFloorWallS: jsYaml.wall,
+      jsYamlFloorRssMiB: Math.round(jsYaml.rssMiB),
       yamlFloorCpuS: best(runs.yaml).cpu,
     }),
   );

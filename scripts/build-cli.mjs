@@ -40,7 +40,11 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   rmSync(outdir, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: { ferry: join(root, 'src', 'cli', 'run-cli.ts') },
+    entryPoints: {
+      ferry: join(root, 'src', 'cli', 'run-cli.ts'),
+      // Worker threads of `ferry validate` (src/engine/start-check-worker.ts finds it beside ferry.mjs).
+      'check-worker': join(root, 'src', 'engine', 'check-target-worker.ts'),
+    },
     outdir,
     bundle: true,
     splitting: true,

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { loadConfig } from '../../config/load-config.ts';
-import { checkPaths } from '../../engine/check-paths.ts';
-import { checkTarget } from '../../engine/check-target.ts';
+import { checkTargets } from '../../engine/check-targets.ts';
+import { getInputBytes } from '../../engine/get-input-bytes.ts';
+import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
 import { mergeFindings } from '../../report/merge-findings.ts';
-import type { Finding } from '../../types.ts';
+import type { Finding, Target } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
 import { resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
@@ -14,6 +16,9 @@ Renders and validates Kubernetes manifests. With no PATH, every target of the re
 .github/ferry.yml (or the repo root when there is none); with PATHs, those files and
 directories (kustomize dirs, Helm charts and plain YAML/JSON are detected). PATHs are read
 inside --repo when it is given; otherwise any path works and its git root is the repository.
+
+Large repositories with several targets are checked in worker threads, one target each;
+FERRY_WORKERS=1 keeps everything on one thread, FERRY_WORKERS=N asks for N workers.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.`;
 
@@ -45,6 +50,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   // Per target, so identical findings of several targets (one base file in staging and prod) merge.
   const sets: { target: string; findings: Finding[] }[] = [{ target: '', findings: [...configFindings] }];
   if (located) {
+    const { checkPaths } = await import('../../engine/check-paths.ts');
     const result = await checkPaths({
       root,
       paths: located.paths,
@@ -55,21 +61,25 @@ export async function validateCommand(argv: string[]): Promise<number> {
     sets.push({ target: '', findings: result.findings });
   } else {
     const wanted = values.target ?? config.targets.map((t) => t.name);
-    for (const name of wanted) {
+    const targets = wanted.map((name) => {
       const target = config.targets.find((t) => t.name === name);
       if (!target) {
         throw new UsageError(
           `no target '${name}' in .github/ferry.yml (targets: ${config.targets.map((t) => t.name).join(', ')})`,
         );
       }
-      const result = await checkTarget({
-        root,
-        target,
-        kubernetesVersion: config.kubernetesVersion,
-        ruleConfig: config.rules,
-      });
+      return target;
+    });
+    const checked = await checkTargets({
+      root,
+      targets,
+      kubernetesVersion: config.kubernetesVersion,
+      ruleConfig: config.rules,
+      workers: workersFor({ root, targets }),
+    });
+    for (const result of checked) {
       resources += result.checked;
-      sets.push({ target: target.name, findings: result.findings });
+      sets.push({ target: result.target, findings: result.findings });
     }
   }
   const merged = mergeFindings(sets).map(({ finding, targets }) => ({
@@ -89,4 +99,17 @@ export async function validateCommand(argv: string[]): Promise<number> {
     console.log(formatFindings(shown, { color: Boolean(color), resources }));
   }
   return merged.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** Worker threads for these targets: FERRY_WORKERS, else by cores and input size (planWorkers). */
+function workersFor(opts: { root: string; targets: readonly Target[] }): number {
+  const plan = planWorkers({
+    requested: process.env.FERRY_WORKERS,
+    cores: availableParallelism(),
+    targets: opts.targets.length,
+    inputBytes: () =>
+      getInputBytes({ root: opts.root, paths: opts.targets.map((t) => t.path), cap: WORKER_MIN_INPUT_BYTES }),
+  });
+  if ('problem' in plan) throw new UsageError(plan.problem);
+  return plan.workers;
 }

@@ -1,0 +1,33 @@
+import { lstatSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Bytes of the files under the targets' directories, counted until `cap` is reached (so a large
+ * repository costs a few directory reads, not a full walk). Hidden entries and node_modules are skipped,
+ * links are not followed, and a missing directory counts 0: this only sizes the work, the render
+ * reports what is wrong.
+ */
+export function getInputBytes(opts: { root: string; paths: readonly string[]; cap: number }): number {
+  let total = 0;
+  const seen = new Set<string>();
+  const walk = (dir: string): void => {
+    if (total >= opts.cap || seen.has(dir)) return;
+    seen.add(dir);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      // Missing or unreadable: the render says so.
+      return;
+    }
+    for (const entry of entries) {
+      if (total >= opts.cap) return;
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) total += lstatSync(path).size;
+    }
+  };
+  for (const path of opts.paths) walk(resolve(opts.root, path));
+  return total;
+}

@@ -1,0 +1,32 @@
+import { type ResourceLimits, Worker } from 'node:worker_threads';
+
+/**
+ * A worker's heap cap: V8 collects a worker's garbage before its heap grows past this, which is what
+ * keeps peak RSS down (on the main thread V8 let a 10,000-resource target's heap grow to ~140 MiB for
+ * ~70 MiB live). A target whose live set does not fit runs out of memory in its worker and is checked
+ * again on the main thread, uncapped (checkTargets).
+ */
+export const CHECK_WORKER_LIMITS: ResourceLimits = {
+  maxOldGenerationSizeMb: 96,
+  maxYoungGenerationSizeMb: 8,
+};
+
+/**
+ * Starts one check worker (`check-target-worker`), from the built CLI or from the sources. The build
+ * (scripts/build-cli.mjs) makes the worker an entry of its own, `dist/cli/check-worker.mjs`, beside
+ * `ferry.mjs`, while this module lands in `dist/cli/chunks/`. From the sources (tsx, FERRY_FROM_SOURCE=1)
+ * a worker does not inherit the loader that `bin/ferry.js` registered, so it registers tsx first.
+ */
+export function startCheckWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) {
+    const inChunks = new URL('.', here).pathname.endsWith('/chunks/');
+    const entry = new URL(inChunks ? '../check-worker.mjs' : './check-worker.mjs', here);
+    return new Worker(entry, { resourceLimits: CHECK_WORKER_LIMITS });
+  }
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new URL('./check-target-worker.ts', here).href;
+  // An eval'd worker is a CommonJS script: no top-level await, so a promise chain.
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
+  return new Worker(code, { eval: true, resourceLimits: CHECK_WORKER_LIMITS });
+}
