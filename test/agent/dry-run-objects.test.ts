@@ -59,7 +59,7 @@ describe('dryRunObjects', () => {
       { fieldManager: 'ferry', dryRun: 'All', fieldValidation: 'Strict' },
       { fieldManager: 'ferry', dryRun: 'All', fieldValidation: 'Strict' },
     ]);
-    expect((applies[0]?.body as { metadata: object }).metadata).toEqual({
+    expect((applies[0]?.body as { metadata?: object } | undefined)?.metadata).toEqual({
       name: 'settings',
       namespace: 'ml',
       labels: { 'ferry.dev/target': 'prod', 'applyset.kubernetes.io/part-of': TARGET.applySetId },
