@@ -33,6 +33,11 @@ export interface FieldLines {
   lineOf(pointer: string): number | undefined;
   /** Every known pointer → line (computes them all): for mapping rendered output to its sources. */
   all(): Readonly<Record<string, number>>;
+  /**
+   * The repo-relative file of `pointer`'s line when it is not the resource's own `file` (a kustomize
+   * patch that set the field), like `pointerFiles`, for lines mapped lazily.
+   */
+  fileOf?(pointer: string): string | undefined;
 }
 
 /** One rendered object with where it came from (the best source file/line available). */

@@ -2,7 +2,7 @@ import { formatResourceId, resourceKey } from '../manifest/resource-id.ts';
 import type { Action, Change, KubeObject, Resource, Summary } from '../types.ts';
 import { formatUnifiedDiff } from './format-unified-diff.ts';
 import { formatYaml } from './format-yaml.ts';
-import { normalizeObject } from './normalize-object.ts';
+import { stripNoise } from './normalize-object.ts';
 import { compareChanges } from './order-changes.ts';
 import { scrubText, secretValuesOf } from './redact-findings.ts';
 import { redactSecrets } from './redact-secret.ts';
@@ -143,7 +143,8 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 function textOf(obj: KubeObject | undefined): string | undefined {
-  return obj === undefined ? undefined : formatYaml(normalizeObject(obj));
+  // formatYaml orders keys and marks alias cycles as normalizeObject does: no ordered copy first.
+  return obj === undefined ? undefined : formatYaml(stripNoise(obj), { circularAsText: true });
 }
 
 function addAutoscalerFacts(facts: Map<string, string[]>, pair: Pair, namespace: string): void {

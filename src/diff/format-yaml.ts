@@ -1,4 +1,5 @@
 import { childContext, type KeyContext, orderKeys } from './key-order.ts';
+import { CIRCULAR as CIRCULAR_TEXT } from './normalize-object.ts';
 
 /**
  * Deterministic block YAML for plain data (what `JSON.parse` or yaml's `toJS` gives), keys in
@@ -11,12 +12,22 @@ import { childContext, type KeyContext, orderKeys } from './key-order.ts';
  * Strings that YAML 1.1 (kubectl's go-yaml) would read as non-strings (`yes`, `on`, `1:20`, `0o17`)
  * are quoted too, so what a reviewer reads is what the cluster gets.
  */
-export function formatYaml(value: unknown): string {
-  const st: Emitter = { out: [], ancestors: new Set() };
+export function formatYaml(value: unknown, opts: FormatYamlOptions = {}): string {
+  const st: Emitter = { out: [], ancestors: new Set(), circularAsText: opts.circularAsText === true };
   if (isMap(value) && !isEmptyCollection(value)) emitMap(value, '', 'root', st);
   else if (Array.isArray(value) && value.length > 0) emitSeq(value, '', st);
   else emitRootScalar(value, st.out);
   return `${st.out.join('\n')}\n`;
+}
+
+export interface FormatYamlOptions {
+  /**
+   * Print a collection that refers back to its own ancestor as the plain scalar `<circular alias>`,
+   * exactly as normalizeObject's copy (which puts that text there) prints, instead of the quoted
+   * marker on its own line. With it, `formatYaml(stripNoise(obj), { circularAsText: true })` is
+   * `formatYaml(normalizeObject(obj))` without the second copy of every object.
+   */
+  circularAsText?: boolean;
 }
 
 type Map = Record<string, unknown>;
@@ -25,18 +36,10 @@ interface Emitter {
   out: string[];
   /** Collections being printed: meeting one again means a YAML alias cycle, printed as a marker. */
   ancestors: Set<object>;
+  circularAsText: boolean;
 }
 
-const CIRCULAR = '"<circular alias>"';
-
-/** Runs `emit` with `value` marked as being printed; false (nothing printed) when it already is. */
-function nested(value: object, st: Emitter, emit: () => void): boolean {
-  if (st.ancestors.has(value)) return false;
-  st.ancestors.add(value);
-  emit();
-  st.ancestors.delete(value);
-  return true;
-}
+const CIRCULAR_MARKER = '"<circular alias>"';
 
 function isMap(value: unknown): value is Map {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,21 +67,28 @@ function emitRootScalar(value: unknown, out: string[]): void {
 function emitMap(map: Map, indent: string, context: KeyContext, st: Emitter): void {
   const out = st.out;
   const keys = orderKeys(definedKeys(map), context);
+  const inner = `${indent}  `;
   for (const key of keys) {
     const value = map[key];
     const formattedKey = formatKey(key);
     // YAML caps implicit keys at 1024 characters; longer ones need the explicit `? key` form.
     const explicit = formattedKey.length > 1000;
     const lead = explicit ? `${indent}? ${formattedKey}\n${indent}:` : `${indent}${formattedKey}:`;
-    if (isMap(value) && !isEmptyCollection(value)) {
+    const isList = Array.isArray(value);
+    if ((isList && value.length > 0) || (!isList && isMap(value) && !isEmptyCollection(value))) {
+      const collection = value as object;
+      if (st.ancestors.has(collection)) {
+        if (st.circularAsText) out.push(`${lead} ${CIRCULAR_TEXT}`);
+        else out.push(lead, `${inner}${CIRCULAR_MARKER}`);
+        continue;
+      }
       out.push(lead);
-      if (!nested(value, st, () => emitMap(value, `${indent}  `, childContext(key), st)))
-        out.push(`${indent}  ${CIRCULAR}`);
-    } else if (Array.isArray(value) && value.length > 0) {
-      out.push(lead);
-      if (!nested(value, st, () => emitSeq(value, `${indent}  `, st))) out.push(`${indent}  ${CIRCULAR}`);
+      st.ancestors.add(collection);
+      if (isList) emitSeq(value, inner, st);
+      else emitMap(value as Map, inner, childContext(key), st);
+      st.ancestors.delete(collection);
     } else {
-      const block = blockLines(value, `${indent}  `);
+      const block = blockLines(value, inner);
       if (block) out.push(`${lead} ${block.header}`, ...block.lines);
       else out.push(`${lead} ${formatScalar(value)}`);
     }
@@ -95,18 +105,32 @@ function emitSeq(items: readonly unknown[], indent: string, st: Emitter): void {
       else out.push(`${indent}- ${formatScalar(item)}`);
       continue;
     }
+    const collection = item as object;
+    if (st.ancestors.has(collection)) {
+      out.push(`${indent}- ${st.circularAsText ? CIRCULAR_TEXT : CIRCULAR_MARKER}`);
+      continue;
+    }
     // Emit the collection one level deeper, then fold its first line onto the dash: `- name: x`.
     const first = out.length;
-    const printed = nested(item as object, st, () => {
-      if (Array.isArray(item)) emitSeq(item, inner, st);
-      else emitMap(item as Map, inner, 'item', st);
-    });
-    out[first] = printed ? `${indent}- ${(out[first] ?? '').slice(inner.length)}` : `${indent}- ${CIRCULAR}`;
+    st.ancestors.add(collection);
+    if (Array.isArray(item)) emitSeq(item, inner, st);
+    else emitMap(item as Map, inner, 'item', st);
+    st.ancestors.delete(collection);
+    out[first] = `${indent}- ${(out[first] ?? '').slice(inner.length)}`;
   }
 }
 
+/** Formatted keys: a target's objects share a few hundred keys, each checked once. */
+const formattedKeys = new Map<string, string>();
+const MAX_FORMATTED_KEYS = 10_000;
+
 function formatKey(key: string): string {
-  return key !== '<<' && isPlainSafe(key) ? key : quote(key);
+  const known = formattedKeys.get(key);
+  if (known !== undefined) return known;
+  const formatted = key !== '<<' && isPlainSafe(key) ? key : quote(key);
+  if (formattedKeys.size >= MAX_FORMATTED_KEYS) formattedKeys.clear();
+  formattedKeys.set(key, formatted);
+  return formatted;
 }
 
 function formatScalar(value: unknown): string {
@@ -149,8 +173,9 @@ const PLAIN_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|\p{Cs}/u;
 const INDICATOR_FIRST = /^[,[\]{}#&*!|>'"%@`]/;
 
 // Strings YAML 1.2 core or YAML 1.1 would resolve to something else than a string.
+const NON_STRING_WORD = /^(?:~|null|true|false|y|yes|n|no|on|off|=|<<)$/i;
 const NON_STRING = [
-  /^(?:~|null|true|false|y|yes|n|no|on|off|=|<<)$/i,
+  NON_STRING_WORD,
   /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/,
   /^[-+]?0(?:x[0-9a-fA-F_]+|o?[0-7_]+|b[01_]+)$/,
   /^[-+]?\.(?:inf|nan)$/i,
@@ -158,7 +183,12 @@ const NON_STRING = [
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
 ];
 
+/** Letters first, then only letters, digits and `_./-`: plain unless one of YAML's words (`yes`, `null`). */
+const SIMPLE = /^[A-Za-z][\w./-]*$/;
+
 function isPlainSafe(text: string): boolean {
+  // Most keys and values (names, labels, paths); none of the checks below can refuse them but the first.
+  if (SIMPLE.test(text)) return text.length > 5 || !NON_STRING_WORD.test(text);
   if (text === '' || PLAIN_UNSAFE.test(text)) return false;
   if (text.trim() !== text) return false;
   if (INDICATOR_FIRST.test(text)) return false;

@@ -29,13 +29,23 @@ export const NOISE_ANNOTATIONS: readonly string[] = [
  * wrote stays, only an `annotations` map emptied by this function goes.
  */
 export function normalizeObject(obj: KubeObject): KubeObject {
+  return orderedCopy(stripNoise(obj), 'root') as KubeObject;
+}
+
+/**
+ * normalizeObject without the ordered deep copy: `obj` without status and server-owned metadata, as a
+ * shallow copy sharing everything else with `obj`. For a printer that orders keys and marks alias
+ * cycles itself (`formatYaml` with `circularAsText`), which then prints exactly what it prints for
+ * normalizeObject's result, without a second copy of every object.
+ */
+export function stripNoise(obj: KubeObject): KubeObject {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(obj)) {
     if (key === 'status') continue;
     const value = obj[key];
     copy[key] = key === 'metadata' && isMap(value) ? stripMetadata(value) : value;
   }
-  return orderedCopy(copy, 'root') as KubeObject;
+  return copy as KubeObject;
 }
 
 function stripMetadata(metadata: Record<string, unknown>): Record<string, unknown> {

@@ -27,7 +27,11 @@ export function locationOf(
     for (let n = path.length; n > 0; n--) {
       const pointer = formatPointer(path.slice(0, n));
       const line = pointers?.[pointer] ?? lines?.lineOf(pointer);
-      if (line !== undefined) return { file: resource.pointerFiles?.[pointer] ?? resource.file, line };
+      if (line === undefined) continue;
+      const file =
+        resource.pointerFiles?.[pointer] ??
+        (pointers?.[pointer] === undefined ? lines?.fileOf?.(pointer) : undefined);
+      return { file: file ?? resource.file, line };
     }
   }
   return { file: resource.file, line: resource.line };

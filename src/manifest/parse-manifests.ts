@@ -172,7 +172,7 @@ const STREAM_ODD = /^(?:%|\.\.\.|---[^ \t\r\n])/m;
  */
 export function isOddDocument(chunk: string): boolean {
   // One alternation tried at every offset cost ~5% of `validate`; each part is gated on a character it
-  // needs, and the null-key part looks behind from each `:` (same matches as the single expression).
+  // needs, and the null-key part is one forward expression (same documents as the single expression).
   return (
     (chunk.includes('\t') && TAB_INDENT.test(chunk)) ||
     (chunk.includes('#') && GLUED_COMMENT.test(chunk)) ||
@@ -188,7 +188,9 @@ const GLUED_COMMENT = /["'\]}]#/;
 const ANCHOR_ALIAS_TAG = /(?:^|[\s[{,])(?:[&*]\S|!)/m;
 const COMPLEX_KEY = /(?:^|[\s[{,])\?(?:[ \t\r]|$)/m;
 const COLLECTION_KEY = /[\]}][ \t]*:(?:[ \t\r]|$)/m;
-const NULL_KEY = /(?<=(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*):(?=[ \t\r]|$)/m;
+// Matched forward, not looking behind from each `:`: the same documents match (only whether one does
+// counts), and V8 finds the boundary characters faster (10,000 documents: ~100 → ~55 ms).
+const NULL_KEY = /(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?=[ \t\r]|$)/m;
 /** Content on the `---` line itself (`--- a: b` is an error to `yaml`, not to js-yaml). */
 const MARKER_WITH_CONTENT = /^---[ \t]+[^\s#]/;
 /** A document start marker line: `---` alone or followed by a space. */

@@ -67,6 +67,11 @@ interface ParsedPatch {
  * origin annotation) and line, field by field; a field a patch sets points at the patch file and line.
  * List items are matched by `name` (containers, env, ports …), as strategic merge matches them, so a
  * patch that reorders containers still points right.
+ *
+ * Only the object's file and first line are found at once (each source file read by the fast parser,
+ * once); its field lines are mapped on the first lookup (`lines`), like any document's: composing the
+ * source document and the patches with the `yaml` package costs more than the render, and most objects
+ * never have a finding.
  */
 export async function loadKustomizeLineMapper(
   root: string,
@@ -82,23 +87,41 @@ export async function loadKustomizeLineMapper(
     }
     return docs;
   };
-  const patches = await loadPatches(root, tree);
+  const patchTexts = await loadPatchTexts(root, tree);
+  let patches: ParsedPatch[] | undefined;
+  const parsedPatches = (): ParsedPatch[] => {
+    patches ??= parsePatches(patchTexts, tree);
+    return patches;
+  };
   return async (resource, origin) => {
     if (!origin.path) return undefined;
-    return mapResource({ resource, docs: await sourceDocs(origin.path), patches, tree });
+    return mapResource({ resource, docs: await sourceDocs(origin.path), patches: parsedPatches, tree });
   };
+}
 
-  async function loadPatches(root: string, tree: KustomizationTree): Promise<ParsedPatch[]> {
-    const out: ParsedPatch[] = [];
-    for (const source of tree.patches) {
-      const text = source.text ?? (await readFile(join(root, source.file), 'utf8').catch(() => undefined));
-      if (text === undefined) continue;
-      const rank = tree.kustomizations.indexOf(source.kustomization);
-      for (const parsed of parsePatchText(text, source.lineOffset)) out.push({ source, rank, ...parsed });
-    }
-    // Inner kustomizations first: an overlay's patch (lower index) is applied after its base's.
-    return out.sort((a, b) => b.rank - a.rank);
+async function loadPatchTexts(
+  root: string,
+  tree: KustomizationTree,
+): Promise<{ source: PatchSource; text: string }[]> {
+  const out: { source: PatchSource; text: string }[] = [];
+  for (const source of tree.patches) {
+    const text = source.text ?? (await readFile(join(root, source.file), 'utf8').catch(() => undefined));
+    if (text !== undefined) out.push({ source, text });
   }
+  return out;
+}
+
+function parsePatches(
+  texts: { source: PatchSource; text: string }[],
+  tree: KustomizationTree,
+): ParsedPatch[] {
+  const out: ParsedPatch[] = [];
+  for (const { source, text } of texts) {
+    const rank = tree.kustomizations.indexOf(source.kustomization);
+    for (const parsed of parsePatchText(text, source.lineOffset)) out.push({ source, rank, ...parsed });
+  }
+  // Inner kustomizations first: an overlay's patch (lower index) is applied after its base's.
+  return out.sort((a, b) => b.rank - a.rank);
 }
 
 function parsePatchText(text: string, lineOffset: number): Omit<ParsedPatch, 'source' | 'rank'>[] {
@@ -126,21 +149,54 @@ function parsePatchText(text: string, lineOffset: number): Omit<ParsedPatch, 'so
 function mapResource(args: {
   resource: Resource;
   docs: Resource[];
-  patches: ParsedPatch[];
+  /** The tree's patches, parsed on the first call. */
+  patches: () => ParsedPatch[];
   tree: KustomizationTree;
 }): Resource | undefined {
-  const { resource, docs, patches, tree } = args;
+  const { resource, docs, tree } = args;
   const names = nameCandidates(resource.id.name, tree);
   const sameKind = docs.filter((d) => d.id.kind === resource.id.kind);
   const source =
     sameKind.find((d) => names.includes(d.id.name)) ?? (sameKind.length === 1 ? sameKind[0] : undefined);
   if (!source) return undefined;
+  let mapped: FieldLocations | undefined;
+  const locations = (): FieldLocations => {
+    mapped ??= mapFields({ resource, source, patches: args.patches(), names });
+    return mapped;
+  };
+  // The rendered output's own lines would point into kustomize's output, not a file: replaced.
+  const { pointers: _rendered, lines: _renderedLines, pointerFiles: _files, ...rest } = resource;
+  return {
+    ...rest,
+    file: source.file,
+    line: source.line,
+    lines: {
+      lineOf: (pointer) => locations().pointers[pointer],
+      all: () => locations().pointers,
+      fileOf: (pointer) => locations().pointerFiles[pointer],
+    },
+  };
+}
+
+interface FieldLocations {
+  pointers: Record<string, number>;
+  /** Pointers whose line is in another file than the source document's (a patch). */
+  pointerFiles: Record<string, string>;
+}
+
+function mapFields(args: {
+  resource: Resource;
+  source: Resource;
+  patches: ParsedPatch[];
+  names: readonly string[];
+}): FieldLocations {
+  const { resource, source, names } = args;
   const base: LineMap = {
     file: source.file,
     lines: semanticLines(source.object, allLinesOf(source)),
     sets: new Set(),
   };
-  const applied = patches
+  const applied = args.patches
     .filter((p) => patchApplies(p, resource.id.kind, names))
     .map((p) => patchLineMap(p, resource.object));
   const pointers: Record<string, number> = {};
@@ -156,9 +212,7 @@ function mapResource(args: {
     pointers[pointer] = line;
     if (from.file !== source.file) pointerFiles[pointer] = from.file;
   });
-  const out: Resource = { ...resource, file: source.file, line: source.line, pointers };
-  if (Object.keys(pointerFiles).length > 0) out.pointerFiles = pointerFiles;
-  return out;
+  return { pointers, pointerFiles };
 }
 
 function patchApplies(patch: ParsedPatch, kind: string, names: readonly string[]): boolean {

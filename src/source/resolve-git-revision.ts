@@ -1,14 +1,38 @@
 import { runGit } from './run-git.ts';
 import { GitCommandError, RevisionNotFoundError } from './source-errors.ts';
 
+/**
+ * Full SHAs this process has seen git resolve to a commit, per repository. A commit's SHA names the
+ * same commit for ever, so passing a resolved SHA on (to openGitRevision, listChangedFiles) costs no
+ * second `git rev-parse`; branches and other names are always asked again.
+ */
+const knownCommits = new Map<string, Set<string>>();
+const MAX_KNOWN_PER_REPO = 1_000;
+const MAX_KNOWN_REPOS = 100;
+
 /** A branch, tag, short SHA or expression (`HEAD~1`) → the full SHA of the commit it names. */
 export async function resolveGitRevision(repoDir: string, ref: string): Promise<string> {
+  if (knownCommits.get(repoDir)?.has(ref)) return ref;
   // --end-of-options: a ref such as `--output=x` from a comment or a CLI argument stays a ref.
   const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
   const result = await runGit(repoDir, args);
   const sha = result.stdout.trim();
-  if (result.code === 0 && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return sha;
+  if (result.code === 0 && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
+    rememberCommit(repoDir, sha);
+    return sha;
+  }
   // --quiet silences "unknown revision"; anything git still says is about the repository itself.
   if (result.stderr.trim() !== '') throw new GitCommandError(args, result.stderr);
   throw new RevisionNotFoundError(repoDir, ref);
+}
+
+function rememberCommit(repoDir: string, sha: string): void {
+  let known = knownCommits.get(repoDir);
+  if (!known) {
+    if (knownCommits.size >= MAX_KNOWN_REPOS) knownCommits.clear();
+    known = new Set();
+    knownCommits.set(repoDir, known);
+  }
+  if (known.size >= MAX_KNOWN_PER_REPO) known.clear();
+  known.add(sha);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeObject } from '../../src/diff/normalize-object.ts';
+import { formatYaml } from '../../src/diff/format-yaml.ts';
+import { normalizeObject, stripNoise } from '../../src/diff/normalize-object.ts';
 import type { KubeObject } from '../../src/types.ts';
 
 const exported: KubeObject = {
@@ -90,5 +91,45 @@ describe('normalizeObject', () => {
         expect(JSON.stringify(normalizeObject(once))).toBe(JSON.stringify(once));
       }),
     );
+  });
+});
+
+describe('stripNoise with formatYaml ordering and marking cycles', () => {
+  const kubeLike = fc.record({
+    apiVersion: fc.constantFrom('v1', 'apps/v1'),
+    kind: fc.constantFrom('ConfigMap', 'Deployment'),
+    metadata: fc.record({
+      name: fc.string(),
+      uid: fc.string(),
+      labels: fc.dictionary(fc.string(), fc.string()),
+      annotations: fc.dictionary(
+        fc.constantFrom('kubectl.kubernetes.io/last-applied-configuration', 'a', 'b/c', 'metadata'),
+        fc.string(),
+      ),
+    }),
+    spec: fc.dictionary(fc.constantFrom('name', 'metadata', 'b', 'A', 'z', 'yes', '1'), fc.jsonValue()),
+    data: fc.array(fc.dictionary(fc.constantFrom('name', 'kind', 'x'), fc.jsonValue()), { maxLength: 3 }),
+    status: fc.jsonValue(),
+  });
+
+  it('prints what formatYaml prints for normalizeObject, for any object', () => {
+    fc.assert(
+      fc.property(kubeLike, (obj) => {
+        const o = obj as unknown as KubeObject;
+        expect(formatYaml(stripNoise(o), { circularAsText: true })).toBe(formatYaml(normalizeObject(o)));
+      }),
+    );
+  });
+
+  it('prints an alias cycle as normalizeObject does, in maps and in lists', () => {
+    const data: Record<string, unknown> = { a: 1 };
+    data.self = data;
+    data.list = [data, { inner: data }];
+    const metadata: Record<string, unknown> = { name: 'n', uid: 'u' };
+    metadata.labelsRef = metadata;
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data } as KubeObject;
+    const text = formatYaml(stripNoise(obj), { circularAsText: true });
+    expect(text).toBe(formatYaml(normalizeObject(obj)));
+    expect(text).toContain('  self: <circular alias>\n');
   });
 });

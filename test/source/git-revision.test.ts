@@ -192,3 +192,19 @@ async function orphanCommit(): Promise<string> {
   const tree = git('mktree', '--missing');
   return git('commit-tree', tree, '-m', 'orphan');
 }
+
+describe('resolveGitRevision of a resolved SHA', () => {
+  it('answers a full SHA it resolved before without asking git again, and names again', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'ferry-test-git-known-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', repo, other]);
+      const sha = await resolveGitRevision(other, 'HEAD');
+      // The repository is gone: only the remembered SHA still resolves.
+      await rm(join(other, '.git'), { recursive: true, force: true });
+      expect(await resolveGitRevision(other, sha)).toBe(sha);
+      await expect(resolveGitRevision(other, 'HEAD')).rejects.toThrow();
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
