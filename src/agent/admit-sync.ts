@@ -15,6 +15,11 @@ export type RefusalReason = 'NotTheTargetSync' | 'UntrustedRepository' | 'Untrus
 
 export type Admission = { ok: true } | { ok: false; reason: RefusalReason; message: string };
 
+/** The trust refusals (a Sync's or a Preview's). */
+export type TrustAdmission =
+  | { ok: true }
+  | { ok: false; reason: Exclude<RefusalReason, 'NotTheTargetSync'>; message: string };
+
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
@@ -32,6 +37,18 @@ export function admitSync(sync: SyncObject, trust: AgentTrust): Admission {
       message: `Sync ${sync.metadata.name} asks for target ${target}, whose Sync is ${expected}: the agent acts only on that one`,
     };
   }
+  return admitTrust({ repository, target }, trust);
+}
+
+/**
+ * Whether the admin trusts this repository and target (FERRY_REPOSITORIES, FERRY_TARGETS). Pure; Syncs
+ * and Previews share it.
+ */
+export function admitTrust(
+  request: { repository: string; target: string },
+  trust: AgentTrust,
+): TrustAdmission {
+  const { repository, target } = request;
   if (trust.repositories.length === 0) {
     return {
       ok: false,
