@@ -5,7 +5,9 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ProbotOctokit } from 'probot';
+import type { Annotation } from '../report/render-check-run.ts';
 import type { GitTreeListing } from '../source/restore-from-git-tree.ts';
+import type { PullFacts } from './admit-preview.ts';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -51,6 +53,23 @@ export interface AgentGitHub {
     environment: string;
     description: string;
   }): Promise<void>;
+  /** The pull request as GitHub says (state, head SHA, head and base repositories); undefined if none. */
+  getPull(opts: { repository: string; number: number }): Promise<PullFacts | undefined>;
+  /** Creates a check run on `headSha` (only a GitHub App may: a plain token gets 403). */
+  createCheckRun(
+    opts: CheckRunWrite & { name: string; headSha: string },
+  ): Promise<{ id: number; url?: string }>;
+  /** Updates a check run (annotations append, as GitHub documents). */
+  updateCheckRun(opts: CheckRunWrite & { checkRunId: number }): Promise<void>;
+}
+
+/** A check run's fields the agent writes (REST `checks/create` and `checks/update`). */
+export interface CheckRunWrite {
+  repository: string;
+  status: 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | 'neutral';
+  completedAt?: string;
+  output: { title: string; summary: string; text?: string; annotations?: Annotation[] };
 }
 
 export type GitHubAuth = { token: string } | { appId: string | number; privateKey: string };
@@ -271,6 +290,65 @@ export function createAgentGitHub(opts: AgentGitHubOptions): AgentGitHub {
         return Number(data.id);
       } catch (err) {
         throw wrap(`create deployment of ${repository}@${revision}`, err);
+      }
+    },
+
+    async getPull({ repository, number }) {
+      const { owner, repo } = split(repository);
+      try {
+        const octokit = await clientFor(repository);
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+          owner,
+          repo,
+          pull_number: number,
+        });
+        return {
+          state: data.state === 'open' ? 'open' : 'closed',
+          headSha: data.head.sha,
+          headRepository: data.head.repo?.full_name ?? null,
+          baseRepository: data.base.repo.full_name,
+        };
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw wrap(`pull request #${number} of ${repository}`, err);
+      }
+    },
+
+    async createCheckRun({ repository, name, headSha, status, conclusion, completedAt, output }) {
+      const { owner, repo } = split(repository);
+      try {
+        const octokit = await clientFor(repository);
+        const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+          owner,
+          repo,
+          name,
+          head_sha: headSha,
+          status,
+          ...(conclusion ? { conclusion } : {}),
+          ...(completedAt ? { completed_at: completedAt } : {}),
+          output,
+        });
+        return { id: Number(data.id), ...(data.html_url ? { url: data.html_url } : {}) };
+      } catch (err) {
+        throw wrap(`create check run ${name} on ${repository}@${headSha}`, err);
+      }
+    },
+
+    async updateCheckRun({ repository, checkRunId, status, conclusion, completedAt, output }) {
+      const { owner, repo } = split(repository);
+      try {
+        const octokit = await clientFor(repository);
+        await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+          owner,
+          repo,
+          check_run_id: checkRunId,
+          status,
+          ...(conclusion ? { conclusion } : {}),
+          ...(completedAt ? { completed_at: completedAt } : {}),
+          output,
+        });
+      } catch (err) {
+        throw wrap(`update check run ${checkRunId} on ${repository}`, err);
       }
     },
 

@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentGitHub, GitHubRequestError } from '../../src/agent/agent-github.ts';
+import { setLiveCheckRun } from '../../src/agent/set-live-check-run.ts';
+import type { Annotation } from '../../src/report/render-check-run.ts';
 import { FakeGitHub, gitBlobSha } from '../helpers/github/fake-github.ts';
 import { SHA_A, SHA_B } from './helpers/make-target.ts';
 
@@ -184,5 +186,98 @@ describe('agent GitHub client', () => {
     const github = createAgentGitHub({ auth: { appId: 12345, privateKey: pem }, octokitOptions: quiet });
     expect(await github.compare({ repository: 'acme/models', base: 'main', head: SHA_A })).toBe('identical');
     expect(await github.compare({ repository: 'acme/models', base: 'main', head: SHA_B })).toBe('ahead');
+  });
+
+  it('reads a pull request as the live preview needs it: state, head SHA, and whether the head is a fork', async () => {
+    const gh = new FakeGitHub();
+    gh.addPull({
+      number: 7,
+      head: { ref: 'feature', sha: SHA_A, repo: { full_name: 'mallory/ml-platform', fork: true } },
+      base: { ref: 'main', sha: SHA_B, repo: { full_name: 'acme/ml-platform', fork: false } },
+    });
+    const mounted = gh.mountOnNock();
+    try {
+      const client = tokenClient();
+      expect(await client.getPull({ repository: 'acme/ml-platform', number: 7 })).toEqual({
+        state: 'open',
+        headSha: SHA_A,
+        headRepository: 'mallory/ml-platform',
+        baseRepository: 'acme/ml-platform',
+      });
+      expect(await client.getPull({ repository: 'acme/ml-platform', number: 8 })).toBeUndefined();
+      gh.assertClean();
+    } finally {
+      mounted.unmount();
+      nock.disableNetConnect();
+    }
+  });
+
+  it('posts a completed ferry/live check run as the App, 50 annotations a request, completed with the last batch', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const gh = new FakeGitHub();
+    const mounted = gh.mountOnNock();
+    try {
+      const client = createAgentGitHub({ auth: { appId: 12345, privateKey: pem }, octokitOptions: quiet });
+      const annotations: Annotation[] = Array.from({ length: 120 }, (_, i) => ({
+        path: `deploy/c${i}.yaml`,
+        start_line: 1,
+        end_line: 1,
+        annotation_level: 'failure',
+        message: `refused ${i}`,
+      }));
+      const run = await setLiveCheckRun(client, {
+        repository: 'acme/ml-platform',
+        target: 'prod',
+        headSha: SHA_A,
+        output: { conclusion: 'failure', title: 'Live: 120 refused', summary: 'sum', text: '', annotations },
+        now: () => new Date('2025-06-01T12:00:00Z'),
+      });
+      gh.assertClean();
+      const writes = gh.requests.filter((r) => r.operationId.startsWith('checks/'));
+      expect(writes.map((r) => [r.operationId, (r.body as { status?: string }).status])).toEqual([
+        ['checks/create', 'in_progress'],
+        ['checks/update', 'in_progress'],
+        ['checks/update', 'completed'],
+      ]);
+      expect(writes[0]?.body).toMatchObject({ name: 'ferry/live: prod', head_sha: SHA_A });
+      expect(writes[0]?.body).not.toHaveProperty('details_url');
+      expect(writes[2]?.body).toMatchObject({
+        conclusion: 'failure',
+        completed_at: '2025-06-01T12:00:00.000Z',
+      });
+      expect(writes.every((r) => (r.authorization ?? '').startsWith('token ghs_'))).toBe(true);
+      const stored = gh.checkRuns.find((c) => c.id === run.id);
+      expect(stored?.output.annotations).toHaveLength(120);
+      expect(stored).toMatchObject({ status: 'completed', conclusion: 'failure', name: 'ferry/live: prod' });
+    } finally {
+      mounted.unmount();
+      nock.disableNetConnect();
+    }
+  });
+
+  it('fails with a final 403 when a plain token tries to create a check run (only Apps may)', async () => {
+    const gh = new FakeGitHub();
+    const mounted = gh.mountOnNock();
+    try {
+      const err = await tokenClient()
+        .createCheckRun({
+          repository: 'acme/ml-platform',
+          name: 'ferry/live: prod',
+          headSha: SHA_A,
+          status: 'completed',
+          conclusion: 'success',
+          output: { title: 't', summary: 's' },
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GitHubRequestError);
+      expect((err as GitHubRequestError).status).toBe(403);
+      expect((err as GitHubRequestError).retryable).toBe(false);
+      expect((err as Error).message).toMatch(/You must authenticate via a GitHub App/);
+      gh.assertClean();
+    } finally {
+      mounted.unmount();
+      nock.disableNetConnect();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import type { AgentGitHub, DeploymentState } from '../../../src/agent/agent-github.ts';
+import type { PullFacts } from '../../../src/agent/admit-preview.ts';
+import type { AgentGitHub, CheckRunWrite, DeploymentState } from '../../../src/agent/agent-github.ts';
 import { gitBlobSha } from '../../helpers/github/fake-github.ts';
 import type { FakeRepo } from './fake-repo.ts';
 
@@ -14,6 +15,13 @@ export interface RecordedStatus {
 export class FakeGitHub implements AgentGitHub {
   readonly statuses: RecordedStatus[] = [];
   readonly deployments: { id: number; revision: string; environment: string }[] = [];
+  /** Pull requests by number (the agent's live previews read them). */
+  readonly pulls = new Map<number, PullFacts>();
+  /** Check runs written, in order (creates and updates). */
+  readonly checkRuns: (
+    | (CheckRunWrite & { kind: 'create'; name: string; headSha: string })
+    | (CheckRunWrite & { kind: 'update'; checkRunId: number })
+  )[] = [];
   compareCalls = 0;
   /** Throw this from the next calls (GitHub outage). */
   failWith: Error | undefined;
@@ -102,5 +110,21 @@ export class FakeGitHub implements AgentGitHub {
       environment: opts.environment,
       description: opts.description,
     });
+  }
+
+  async getPull(opts: { repository: string; number: number }) {
+    this.check();
+    return this.pulls.get(opts.number);
+  }
+
+  async createCheckRun(opts: CheckRunWrite & { name: string; headSha: string }) {
+    this.check();
+    this.checkRuns.push({ kind: 'create', ...opts });
+    return { id: this.nextId++ };
+  }
+
+  async updateCheckRun(opts: CheckRunWrite & { checkRunId: number }) {
+    this.check();
+    this.checkRuns.push({ kind: 'update', ...opts });
   }
 }

@@ -320,6 +320,15 @@ export class FakeGitHub {
     if (result.problems.length > 0) {
       this.problems.push(...result.problems);
       response = { status: result.operationId ? 422 : 404, body: { message: result.problems.join('; ') } };
+    } else if (/^checks\/(create|update)$/.test(operationId) && isUserToken(authorization)) {
+      // The Checks API is for GitHub Apps only: a personal access token gets 403.
+      response = {
+        status: 403,
+        body: {
+          message: 'You must authenticate via a GitHub App.',
+          documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+        },
+      };
     } else {
       response = this.#answer(operationId, {
         params: result.params ?? {},
@@ -472,6 +481,10 @@ export class FakeGitHub {
           permissions: {},
           repository_selection: 'all',
         },
+      }),
+      'apps/get-repo-installation': ({ params }) => ({
+        status: 200,
+        body: { id: 4242, account: { login: params.owner }, app_id: 12345, target_type: 'Organization' },
       }),
       'checks/list-for-ref': ({ params, query }) => {
         const name = query.get('check_name');
@@ -758,6 +771,11 @@ export class FakeGitHub {
       run.output.annotations.push(...((output.annotations as unknown[] | undefined) ?? []));
     }
   }
+}
+
+/** A personal access token or OAuth token (not an App installation's `ghs_`). */
+function isUserToken(authorization: string | undefined): boolean {
+  return /^(token|bearer) (ghp_|github_pat_|gho_)/i.test(authorization ?? '');
 }
 
 function safeJson(text: string): unknown {
