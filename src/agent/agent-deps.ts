@@ -2,6 +2,7 @@ import type { FerryConfig, Finding, Resource, Severity, Target } from '../types.
 import type { AgentTrust } from './admit-sync.ts';
 import type { AgentGitHub } from './agent-github.ts';
 import type { ClusterClient } from './cluster-client.ts';
+import type { PreviewSettings } from './load-agent-env.ts';
 import type { Logger } from './logger.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { RenderCache } from './render-revision.ts';
@@ -50,4 +51,6 @@ export interface AgentDeps {
   crdTimeoutMs: number;
   /** Concurrent apply requests within one stage (default 8). */
   applyConcurrency: number;
+  /** Live previews: deadline and per-repository rate (FERRY_PREVIEW_TIMEOUT, FERRY_PREVIEW_RATE). */
+  preview?: PreviewSettings;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AgentTrust } from './admit-sync.ts';
 import type { GitHubAuth } from './agent-github.ts';
 import type { LogLevel } from './logger.ts';
+import { parseDuration } from './parse-duration.ts';
 
 export interface AgentEnv {
   auth: GitHubAuth;
@@ -113,4 +114,39 @@ export function loadAgentTrust(env: NodeJS.ProcessEnv = process.env): AgentTrust
     if (!TARGET.test(t) || t.length > 63) problems.push(`FERRY_TARGETS: '${t}' is not a target name`);
   if (problems.length > 0) throw new AgentEnvError(problems);
   return { repositories, ...(targets.length > 0 ? { targets } : {}) };
+}
+
+/** How the agent runs live previews (issue 13). */
+export interface PreviewSettings {
+  /** Deadline for one preview's checks (FERRY_PREVIEW_TIMEOUT, default 120 s). */
+  timeoutMs: number;
+  /** Previews per repository per minute (FERRY_PREVIEW_RATE, default 6). */
+  ratePerMinute: number;
+}
+
+export const DEFAULT_PREVIEW_SETTINGS: PreviewSettings = { timeoutMs: 120_000, ratePerMinute: 6 };
+
+/** FERRY_PREVIEW_TIMEOUT (a duration: `90s`, `2m`) and FERRY_PREVIEW_RATE (a whole number ≥ 1). */
+export function loadPreviewSettings(env: NodeJS.ProcessEnv = process.env): PreviewSettings {
+  const problems: string[] = [];
+  let { timeoutMs, ratePerMinute } = DEFAULT_PREVIEW_SETTINGS;
+  const timeout = env.FERRY_PREVIEW_TIMEOUT?.trim();
+  if (timeout) {
+    const ms = parseDuration(timeout);
+    if (ms === undefined || ms < 1000 || ms > 30 * 60_000)
+      problems.push(
+        `FERRY_PREVIEW_TIMEOUT must be a duration between 1s and 30m such as 120s or 2m (got '${timeout}')`,
+      );
+    else timeoutMs = ms;
+  }
+  const rate = env.FERRY_PREVIEW_RATE?.trim();
+  if (rate) {
+    if (!/^[1-9]\d{0,3}$/.test(rate))
+      problems.push(
+        `FERRY_PREVIEW_RATE must be a whole number of previews per repository per minute (got '${rate}')`,
+      );
+    else ratePerMinute = Number(rate);
+  }
+  if (problems.length > 0) throw new AgentEnvError(problems);
+  return { timeoutMs, ratePerMinute };
 }

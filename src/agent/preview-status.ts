@@ -58,6 +58,11 @@ export function needsPreviewRun(preview: PreviewObject): boolean {
   return status.phase === undefined || !FINISHED.has(status.phase);
 }
 
+/** Whether the spec changed since the agent last answered (a watch event worth acting on). Pure. */
+export function isNewPreviewSpec(preview: PreviewObject): boolean {
+  return (preview.status?.observedGeneration ?? -1) < (preview.metadata.generation ?? 0);
+}
+
 /** Whether a Preview was answered more than `maxAgeMs` ago and asks nothing new (garbage collection). Pure. */
 export function isExpiredPreview(preview: PreviewObject, opts: { now: Date; maxAgeMs: number }): boolean {
   if (needsPreviewRun(preview)) return false;

@@ -59,7 +59,7 @@ async function patchStatus(
 
 async function event(deps: AgentDeps, sync: SyncObject, e: SyncEvent): Promise<void> {
   deps.log[e.type === 'Warning' ? 'warn' : 'info'](e.message, { sync: sync.metadata.name, reason: e.reason });
-  await recordEvent({ client: deps.client, sync, event: e, now: deps.now(), log: deps.log });
+  await recordEvent({ client: deps.client, object: sync, event: e, now: deps.now(), log: deps.log });
 }
 
 /** GitHub Deployment status, best effort: GitHub being down must not fail a deploy. */

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { redactCredentials } from '../diff/redact-credentials.ts';
-import type { SyncObject } from '../signal/sync-object.ts';
 import type { ClusterClient } from './cluster-client.ts';
 import type { Logger } from './logger.ts';
 import { formatError } from './logger.ts';
@@ -13,15 +12,25 @@ export interface SyncEvent {
   message: string;
 }
 
-/** A Kubernetes Event on the Sync (`kubectl describe sync`); failures to record are logged, not fatal. */
+/** The object an Event is about: a Sync or a Preview. */
+export interface InvolvedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string };
+}
+
+/**
+ * A Kubernetes Event on a Sync or Preview (`kubectl describe sync|preview`); failures to record are
+ * logged, not fatal.
+ */
 export async function recordEvent(opts: {
   client: ClusterClient;
-  sync: SyncObject;
+  object: InvolvedObject;
   event: SyncEvent;
   now: Date;
   log: Logger;
 }): Promise<void> {
-  const { sync, event } = opts;
+  const { object: sync, event } = opts;
   const time = opts.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const namespace = sync.metadata.namespace ?? 'ferry-system';
   try {
@@ -52,7 +61,7 @@ export async function recordEvent(opts: {
     });
   } catch (err) {
     opts.log.warn('could not record event', {
-      sync: sync.metadata.name,
+      object: `${sync.kind} ${sync.metadata.name}`,
       reason: event.reason,
       error: formatError(err),
     });

@@ -1,5 +1,6 @@
 import { targetWithDefaults } from '../config/default-config.ts';
-import { KubeApiError } from '../signal/kube-object-client.ts';
+import { isNotFound, KubeApiError } from '../signal/kube-object-client.ts';
+import { PREVIEW_API_VERSION, PREVIEW_KIND } from '../signal/preview-object.ts';
 import {
   FIELD_MANAGER,
   isSyncObject,
@@ -14,8 +15,13 @@ import { GitHubRequestError } from './agent-github.ts';
 import { decidePoll } from './decide-poll.ts';
 import { formatError } from './logger.ts';
 import { sleep } from './map-limit.ts';
+import { PreviewQueue } from './preview-queue.ts';
+import { isExpiredPreview, isNewPreviewSpec, isPreviewObject, needsPreviewRun } from './preview-status.ts';
 import { type ReconcileOutcome, type ReconcileTrigger, reconcileSync } from './reconcile-sync.ts';
+import { RenderCache } from './render-revision.ts';
+import { failPreview, type PreviewRunState, runLivePreview } from './run-live-preview.ts';
 import { loadTargetState } from './target-state.ts';
+import { watchObjects } from './watch-objects.ts';
 
 export interface AgentLoopOptions {
   deps: AgentDeps;
@@ -26,6 +32,8 @@ export interface AgentLoopOptions {
   /** First retry delay after a failed reconcile; doubles up to `maxRetryMs`. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Interval between collections of old Previews (default 10 min). */
+  previewGcMs?: number;
 }
 
 export interface RunningAgent {
@@ -33,6 +41,12 @@ export interface RunningAgent {
   ready: Promise<void>;
   /** Resolves when no reconcile is running or queued. */
   idle(): Promise<void>;
+  /** Resolves once the Previews were listed and their watch started (never without the Preview CRD). */
+  previewsReady: Promise<void>;
+  /** Resolves when no preview is running or queued. */
+  previewsIdle(): Promise<void>;
+  /** Deletes the Previews finished more than 24 h ago now (also on an interval). */
+  collectPreviews(): Promise<unknown>;
   /** Enqueue a resync of every Sync now. */
   resyncNow(): void;
   /** Poll branch heads now. */
@@ -173,14 +187,88 @@ export async function pollHeads(deps: AgentDeps, names: Iterable<string>): Promi
   }
 }
 
-/** The long-running agent: list + watch Syncs, reconcile on change, resync and poll on intervals. */
+/** Finished Previews are deleted this long after they finished. */
+export const PREVIEW_MAX_AGE_MS = 24 * 3_600_000;
+
+/** Deletes the Previews answered more than `maxAgeMs` ago (their result is on the PR's check run). */
+export async function collectPreviews(deps: AgentDeps, maxAgeMs = PREVIEW_MAX_AGE_MS): Promise<number> {
+  const { items } = await deps.client.list({
+    apiVersion: PREVIEW_API_VERSION,
+    kind: PREVIEW_KIND,
+    namespace: deps.namespace,
+  });
+  let deleted = 0;
+  for (const item of items) {
+    if (!isPreviewObject(item) || !isExpiredPreview(item, { now: deps.now(), maxAgeMs })) continue;
+    if (await deps.client.delete(previewRef(deps, item.metadata.name))) deleted++;
+  }
+  return deleted;
+}
+
+function previewRef(deps: AgentDeps, name: string) {
+  return { apiVersion: PREVIEW_API_VERSION, kind: PREVIEW_KIND, namespace: deps.namespace, name };
+}
+
+/** Watches Previews and runs them on their own queue, one at a time, apart from the Syncs. */
+function startPreviews(opts: AgentLoopOptions) {
+  const { deps } = opts;
+  const state: PreviewRunState = { previewCache: new RenderCache(), started: new Map(), warned: new Set() };
+  const queue: PreviewQueue = new PreviewQueue(
+    async (name, signal) => {
+      const preview = await deps.client.get(previewRef(deps, name));
+      if (!isPreviewObject(preview)) return {};
+      queue.started(name, preview.metadata.generation ?? 0);
+      try {
+        const outcome = await runLivePreview(deps, preview, { state, signal });
+        if (outcome.result !== 'unchanged')
+          deps.log.info('live preview', { preview: name, result: outcome.result, message: outcome.message });
+        return outcome.result === 'rate-limited' ? { retryAfterMs: outcome.retryAfterMs } : {};
+      } catch (err) {
+        await failPreview(deps, preview, err).catch((e: unknown) =>
+          deps.log.warn('could not record the failed preview', { preview: name, error: formatError(e) }),
+        );
+        throw err;
+      }
+    },
+    (name, err) => deps.log.warn('live preview failed', { preview: name, error: formatError(err) }),
+  );
+  const watched = watchObjects({
+    client: deps.client,
+    apiVersion: PREVIEW_API_VERSION,
+    kind: PREVIEW_KIND,
+    namespace: deps.namespace,
+    log: deps.log,
+    retryMs: opts.retryMs ?? 1000,
+    // Without the Preview CRD (an older install) live previews are simply off: look again now and then.
+    backoffMs: (err) => (isNotFound(err) || /not found|no resource/i.test(formatError(err)) ? 60_000 : 5000),
+    onChange: (name, trigger, object) => {
+      if (!isPreviewObject(object)) return;
+      // A watch event acts on a new spec only (the agent's own status writes are events too); a
+      // (re)list also picks up what an agent left unfinished.
+      if (trigger === 'event' ? !isNewPreviewSpec(object) : !needsPreviewRun(object)) return;
+      queue.enqueue(name, object.metadata.generation ?? 0);
+    },
+  });
+  const collect = () =>
+    collectPreviews(deps).catch((err: unknown) =>
+      deps.log.warn('could not collect old Previews', { error: formatError(err) }),
+    );
+  const gcTimer = setInterval(collect, opts.previewGcMs ?? 10 * 60_000);
+  return {
+    ready: watched.ready,
+    idle: () => queue.idle(),
+    collect,
+    async stop() {
+      clearInterval(gcTimer);
+      await watched.stop();
+      await queue.stop();
+    },
+  };
+}
+
+/** The long-running agent: list + watch Syncs, reconcile on change, resync and poll on intervals; Previews apart. */
 export function startAgent(opts: AgentLoopOptions): RunningAgent {
   const { deps } = opts;
-  const known = new Set<string>();
-  let stopped = false;
-  let watching = false;
-  let lastContact = Date.now();
-  let stopWatch: (() => void) | undefined;
 
   const queue = new SyncQueue(
     async (name, trigger) => {
@@ -202,90 +290,18 @@ export function startAgent(opts: AgentLoopOptions): RunningAgent {
     },
   );
 
-  let resourceVersion: string | undefined;
-  const relist = async (trigger: ReconcileTrigger) => {
-    const { items, resourceVersion: rv } = await deps.client.list({
-      apiVersion: SYNC_API_VERSION,
-      kind: SYNC_KIND,
-      namespace: deps.namespace,
-    });
-    resourceVersion = rv;
-    known.clear();
-    for (const item of items) {
-      const name = (item.metadata as { name?: string } | undefined)?.name;
-      if (!name) continue;
-      known.add(name);
-      queue.enqueue(name, trigger);
-    }
-  };
-
-  const watchOnce = () =>
-    new Promise<void>((resolve, reject) => {
-      deps.client
-        .watch({
-          apiVersion: SYNC_API_VERSION,
-          kind: SYNC_KIND,
-          namespace: deps.namespace,
-          ...(resourceVersion ? { resourceVersion } : {}),
-          onEvent: (type, object) => {
-            lastContact = Date.now();
-            const meta = (object.metadata ?? {}) as { name?: string; resourceVersion?: string };
-            if (type === 'ERROR') {
-              // 410 Gone: our resourceVersion is too old; list again.
-              if ((object as { code?: number }).code === 410) resourceVersion = undefined;
-              return;
-            }
-            if (meta.resourceVersion) resourceVersion = meta.resourceVersion;
-            if (type === 'BOOKMARK' || !meta.name) return;
-            if (type === 'DELETED') known.delete(meta.name);
-            else {
-              known.add(meta.name);
-              queue.enqueue(meta.name, 'event');
-            }
-          },
-          onDone: (err) => {
-            watching = false;
-            if (err && !stopped) reject(err);
-            else resolve();
-          },
-        })
-        .then((handle) => {
-          watching = true;
-          stopWatch = () => handle.stop();
-        }, reject);
-    });
-
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  const syncs = watchObjects({
+    client: deps.client,
+    apiVersion: SYNC_API_VERSION,
+    kind: SYNC_KIND,
+    namespace: deps.namespace,
+    log: deps.log,
+    retryMs: opts.retryMs ?? 1000,
+    onChange: (name, trigger) => queue.enqueue(name, trigger),
   });
-
-  const loop = (async () => {
-    let first = true;
-    let watchFailures = 0;
-    while (!stopped) {
-      try {
-        if (!resourceVersion) {
-          await relist(first ? 'resync' : 'event');
-          first = false;
-          lastContact = Date.now();
-        }
-        const watched = watchOnce();
-        markReady();
-        await watched;
-        watchFailures = 0;
-      } catch (err) {
-        if (stopped) break;
-        // A 410 answered as an HTTP status (older servers) also means: list again.
-        if ((err as { statusCode?: number }).statusCode === 410 || ++watchFailures >= 3) {
-          resourceVersion = undefined;
-          watchFailures = 0;
-        }
-        deps.log.warn('watch of Syncs ended; reconnecting', { error: formatError(err) });
-        await sleep(Math.min(opts.retryMs ?? 1000, 5000));
-      }
-    }
-  })();
+  const previews = startPreviews(opts);
+  const known = syncs.known;
+  let stopped = false;
 
   const resyncTimer = setInterval(() => {
     for (const name of known) queue.enqueue(name, 'resync');
@@ -299,20 +315,22 @@ export function startAgent(opts: AgentLoopOptions): RunningAgent {
       : undefined;
 
   return {
-    ready,
+    ready: syncs.ready,
+    previewsReady: previews.ready,
     idle: () => queue.idle(),
+    previewsIdle: () => previews.idle(),
+    collectPreviews: () => previews.collect(),
     resyncNow: () => {
       for (const name of known) queue.enqueue(name, 'resync');
     },
     pollNow,
-    healthy: () => !stopped && (watching || Date.now() - lastContact < 5 * 60_000),
+    healthy: () => !stopped && (syncs.watching() || Date.now() - syncs.lastContact() < 5 * 60_000),
     async stop() {
       stopped = true;
       clearInterval(resyncTimer);
       if (pollTimer) clearInterval(pollTimer);
-      stopWatch?.();
+      await Promise.all([syncs.stop(), previews.stop()]);
       await queue.stop();
-      await loop;
     },
   };
 }

@@ -1,0 +1,154 @@
+import type { ClusterClient } from './cluster-client.ts';
+import type { Logger } from './logger.ts';
+import { formatError } from './logger.ts';
+
+/** Why a name is handed on: the first list (`resync`), a later relist or a watch event (`event`). */
+export type WatchTrigger = 'resync' | 'event';
+
+export interface WatchedObjects {
+  /** Resolves once the objects were listed and the watch started. */
+  ready: Promise<void>;
+  /** Names currently in the namespace. */
+  known: ReadonlySet<string>;
+  /** True while a watch stream is open. */
+  watching(): boolean;
+  /** When the API server last answered (ms since the epoch). */
+  lastContact(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * List + watch one kind in a namespace, resuming from the last resourceVersion, relisting after a
+ * 410 Gone or three failed watches. Every listed or changed object's name goes to `onChange` (with the
+ * object as the watch saw it); the Syncs and the Previews loops share it.
+ */
+export function watchObjects(opts: {
+  client: ClusterClient;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  log: Logger;
+  retryMs: number;
+  onChange: (name: string, trigger: WatchTrigger, object: Record<string, unknown>) => void;
+  /** Delay before retrying after a failure (default: retryMs, at most 5 s). */
+  backoffMs?: (err: unknown) => number;
+}): WatchedObjects {
+  const known = new Set<string>();
+  let stopped = false;
+  let watching = false;
+  let lastContact = Date.now();
+  let stopWatch: (() => void) | undefined;
+  let resourceVersion: string | undefined;
+  const stopping = new AbortController();
+  /** A pause that `stop()` cuts short. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopping.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  const plural = `${opts.kind}s`;
+
+  const relist = async (trigger: WatchTrigger) => {
+    const { items, resourceVersion: rv } = await opts.client.list({
+      apiVersion: opts.apiVersion,
+      kind: opts.kind,
+      namespace: opts.namespace,
+    });
+    resourceVersion = rv;
+    known.clear();
+    for (const item of items) {
+      const name = (item.metadata as { name?: string } | undefined)?.name;
+      if (!name) continue;
+      known.add(name);
+      opts.onChange(name, trigger, item);
+    }
+  };
+
+  const watchOnce = () =>
+    new Promise<void>((resolve, reject) => {
+      opts.client
+        .watch({
+          apiVersion: opts.apiVersion,
+          kind: opts.kind,
+          namespace: opts.namespace,
+          ...(resourceVersion ? { resourceVersion } : {}),
+          onEvent: (type, object) => {
+            lastContact = Date.now();
+            const meta = (object.metadata ?? {}) as { name?: string; resourceVersion?: string };
+            if (type === 'ERROR') {
+              // 410 Gone: our resourceVersion is too old; list again.
+              if ((object as { code?: number }).code === 410) resourceVersion = undefined;
+              return;
+            }
+            if (meta.resourceVersion) resourceVersion = meta.resourceVersion;
+            if (type === 'BOOKMARK' || !meta.name) return;
+            if (type === 'DELETED') known.delete(meta.name);
+            else {
+              known.add(meta.name);
+              opts.onChange(meta.name, 'event', object);
+            }
+          },
+          onDone: (err) => {
+            watching = false;
+            if (err && !stopped) reject(err);
+            else resolve();
+          },
+        })
+        .then((handle) => {
+          watching = true;
+          stopWatch = () => handle.stop();
+        }, reject);
+    });
+
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  const loop = (async () => {
+    let first = true;
+    let watchFailures = 0;
+    while (!stopped) {
+      try {
+        if (!resourceVersion) {
+          await relist(first ? 'resync' : 'event');
+          first = false;
+          lastContact = Date.now();
+        }
+        const watched = watchOnce();
+        markReady();
+        await watched;
+        watchFailures = 0;
+      } catch (err) {
+        if (stopped) break;
+        // A 410 answered as an HTTP status (older servers) also means: list again.
+        if ((err as { statusCode?: number }).statusCode === 410 || ++watchFailures >= 3) {
+          resourceVersion = undefined;
+          watchFailures = 0;
+        }
+        opts.log.warn(`watch of ${plural} ended; reconnecting`, { error: formatError(err) });
+        await pause(opts.backoffMs?.(err) ?? Math.min(opts.retryMs, 5000));
+      }
+    }
+  })();
+
+  return {
+    ready,
+    known,
+    watching: () => watching,
+    lastContact: () => lastContact,
+    async stop() {
+      stopped = true;
+      stopping.abort();
+      stopWatch?.();
+      await loop;
+    },
+  };
+}
