@@ -110,6 +110,15 @@ describe('infra/agent', () => {
     }
   });
 
+  it('lets the agent watch Previews, write only their status and delete old ones, never create or change their spec', async () => {
+    const rules = find(await render(), 'Role', 'ferry-agent').rules as Obj[];
+    const forPreviews = rules.filter((r) => (r.resources as string[]).some((x) => x.startsWith('previews')));
+    expect(forPreviews).toEqual([
+      { apiGroups: ['ferry.dev'], resources: ['previews'], verbs: ['get', 'list', 'watch', 'delete'] },
+      { apiGroups: ['ferry.dev'], resources: ['previews/status'], verbs: ['get', 'patch'] },
+    ]);
+  });
+
   it('runs the agent as two locked-down replicas (one leads) with limits, probes, the GitHub Secret and the trust config', async () => {
     const resources = await render();
     const deployment = find(resources, 'Deployment', 'ferry-agent');
@@ -130,6 +139,8 @@ describe('infra/agent', () => {
       { kind: 'ServiceAccount', name: 'ferry-agent', namespace: 'ferry-system' },
     ]);
     expect(Object.keys(find(resources, 'ConfigMap', 'ferry-agent-config').data).sort()).toEqual([
+      'FERRY_PREVIEW_RATE',
+      'FERRY_PREVIEW_TIMEOUT',
       'FERRY_REPOSITORIES',
       'FERRY_TARGETS',
     ]);

@@ -12,7 +12,14 @@ import { startAgentServer } from '../../agent/agent-server.ts';
 import { createClusterClient } from '../../agent/cluster-client.ts';
 import { createFetchRevision } from '../../agent/fetch-revision.ts';
 import { startLeaderElection } from '../../agent/leader-election.ts';
-import { type AgentEnv, AgentEnvError, loadAgentEnv, loadAgentTrust } from '../../agent/load-agent-env.ts';
+import {
+  type AgentEnv,
+  AgentEnvError,
+  loadAgentEnv,
+  loadAgentTrust,
+  loadPreviewSettings,
+  type PreviewSettings,
+} from '../../agent/load-agent-env.ts';
 import type { Logger } from '../../agent/logger.ts';
 import { createLogger } from '../../agent/logger.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
@@ -39,7 +46,8 @@ Watches the Sync objects in NS (default ${SYNC_NAMESPACE}) and applies the revis
   --leader-elect   true (default): only the replica holding the Lease ferry-agent in NS acts;
                    false for a single run (one replica, a laptop)
 GitHub credentials: APP_ID + PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN.
-Trust: FERRY_REPOSITORIES (owner/repo, comma-separated; required), FERRY_TARGETS (optional).`;
+Trust: FERRY_REPOSITORIES (owner/repo, comma-separated; required), FERRY_TARGETS (optional).
+Live previews: FERRY_PREVIEW_TIMEOUT (default 120s), FERRY_PREVIEW_RATE (per repository per minute, default 6).`;
 
 export interface AgentCommandOverrides {
   env?: NodeJS.ProcessEnv;
@@ -79,7 +87,7 @@ function parse(argv: string[]) {
 function loadEnvironment(
   env: NodeJS.ProcessEnv,
   overrides: AgentCommandOverrides,
-): { trust: AgentTrust; agentEnv: AgentEnv | undefined } {
+): { trust: AgentTrust; agentEnv: AgentEnv | undefined; preview: PreviewSettings | undefined } {
   const needsGitHub = !overrides.deps?.github || !overrides.deps.fetchRevision;
   const problems: string[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
@@ -93,8 +101,9 @@ function loadEnvironment(
   };
   const trust = overrides.deps?.trust ?? attempt(() => loadAgentTrust(env));
   const agentEnv = needsGitHub ? attempt(() => loadAgentEnv(env)) : undefined;
+  const preview = attempt(() => loadPreviewSettings(env));
   if (problems.length > 0 || !trust) throw new AgentEnvError(problems);
-  return { trust, agentEnv };
+  return { trust, agentEnv, preview };
 }
 
 export async function agentCommand(argv: string[], overrides: AgentCommandOverrides = {}): Promise<number> {
@@ -121,7 +130,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     ...(flags.context ? { context: flags.context } : {}),
     inCluster,
   });
-  const { trust, agentEnv } = loadEnvironment(env, overrides);
+  const { trust, agentEnv, preview } = loadEnvironment(env, overrides);
   const log = overrides.deps?.log ?? createLogger({ level: agentEnv?.logLevel ?? 'info' });
   const github =
     overrides.deps?.github ??
@@ -144,6 +153,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     healthPollMs: 2000,
     crdTimeoutMs: 60_000,
     applyConcurrency: 8,
+    ...(preview ? { preview } : {}),
     ...overrides.deps,
   };
 
