@@ -1,6 +1,7 @@
 import type { FerryConfig, Finding, Resource, Severity, Target } from '../types.ts';
 import type { AgentTrust } from './admit-sync.ts';
 import type { AgentGitHub } from './agent-github.ts';
+import type { LiveChecks } from './check-live.ts';
 import type { ClusterClient } from './cluster-client.ts';
 import type { PreviewSettings } from './load-agent-env.ts';
 import type { Logger } from './logger.ts';
@@ -53,4 +54,6 @@ export interface AgentDeps {
   applyConcurrency: number;
   /** Live previews: deadline and per-repository rate (FERRY_PREVIEW_TIMEOUT, FERRY_PREVIEW_RATE). */
   preview?: PreviewSettings;
+  /** The live checks (src/agent/check-live.ts); tests stand in a slow one. */
+  liveChecks?: LiveChecks;
 }

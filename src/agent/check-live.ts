@@ -33,6 +33,15 @@ function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T |
   });
 }
 
+/** The three checks (helpers of their own files); tests swap one to stand for a slow cluster. */
+export interface LiveChecks {
+  dryRunObjects: typeof dryRunObjects;
+  checkDrift: typeof checkDrift;
+  checkCapacity: typeof checkCapacity;
+}
+
+const LIVE_CHECKS_USED: LiveChecks = { dryRunObjects, checkDrift, checkCapacity };
+
 export interface LiveRequest {
   target: string;
   repository: string;
@@ -54,7 +63,7 @@ const skippedAll = (note: string): Record<LiveCheck, LiveCheckOutcome> => ({
  * cluster (the checks send only dry-run applies and reads).
  */
 export async function checkLive(
-  deps: AgentDeps & { previewCache: RenderCache },
+  deps: AgentDeps & { previewCache: RenderCache; liveChecks?: LiveChecks },
   opts: { request: LiveRequest; timeoutMs: number; signal?: AbortSignal },
 ): Promise<LiveResult> {
   const { request } = opts;
@@ -63,7 +72,7 @@ export async function checkLive(
     AbortSignal.timeout(opts.timeoutMs),
     ...(opts.signal ? [opts.signal] : []),
   ]);
-  const seconds = Math.round(opts.timeoutMs / 1000);
+  const seconds = opts.timeoutMs / 1000;
   const finish = (parts: {
     checks: Record<LiveCheck, LiveCheckOutcome>;
     objects?: number;
@@ -141,12 +150,13 @@ export async function checkLive(
     }
   };
   const concurrency = deps.applyConcurrency;
+  const checks = deps.liveChecks ?? LIVE_CHECKS_USED;
   const heads = rendered.resources;
   const [dryRun, drift, capacity] = await Promise.all([
-    run(() => dryRunObjects({ client: deps.client, resources: heads, concurrency, signal: deadline })),
+    run(() => checks.dryRunObjects({ client: deps.client, resources: heads, concurrency, signal: deadline })),
     applied
       ? run(() =>
-          checkDrift({
+          checks.checkDrift({
             client: deps.client,
             applied: applied ?? [],
             head: heads,
@@ -155,7 +165,9 @@ export async function checkLive(
           }),
         )
       : Promise.resolve<LiveCheckOutcome>({ state: 'skipped', note: appliedNote ?? '', findings: [] }),
-    run(() => checkCapacity({ client: deps.client, base: applied ?? [], head: heads, signal: deadline })),
+    run(() =>
+      checks.checkCapacity({ client: deps.client, base: applied ?? [], head: heads, signal: deadline }),
+    ),
   ]);
   return finish({
     checks: { 'dry-run': dryRun, drift, capacity },
