@@ -7,7 +7,7 @@ import { checkDrift } from './check-drift.ts';
 import { dryRunObjects } from './dry-run-objects.ts';
 import { formatError } from './logger.ts';
 import { formatBlockingFindings, type RenderCache, renderRevision } from './render-revision.ts';
-import { loadTargetState } from './target-state.ts';
+import { applySetIdFor, loadTargetState } from './target-state.ts';
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -153,13 +153,28 @@ export async function checkLive(
   const checks = deps.liveChecks ?? LIVE_CHECKS_USED;
   const heads = rendered.resources;
   const [dryRun, drift, capacity] = await Promise.all([
-    run(() => checks.dryRunObjects({ client: deps.client, resources: heads, concurrency, signal: deadline })),
+    run(() =>
+      checks.dryRunObjects({
+        client: deps.client,
+        resources: heads,
+        concurrency,
+        signal: deadline,
+        // Labels, ApplySet membership and revision annotation exactly as the merge would send them.
+        target: {
+          name: request.target,
+          applySetId: applySetIdFor(request.target, deps.namespace),
+          revision: request.revision,
+          ...(rendered.target.namespace ? { namespace: rendered.target.namespace } : {}),
+        },
+      }),
+    ),
     applied
       ? run(() =>
           checks.checkDrift({
             client: deps.client,
             applied: applied ?? [],
             head: heads,
+            branch: rendered.target.branch,
             concurrency,
             signal: deadline,
           }),
