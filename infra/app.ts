@@ -1,6 +1,6 @@
 /** The CDK app: `npx cdk synth` / `npx cdk deploy` (cdk.json points here). See docs/deploy-aws.md. */
 import { App } from 'aws-cdk-lib';
-import { FerryStack } from './ferry-stack.ts';
+import { FerryStack, stackPropsOf } from './ferry-stack.ts';
 import { loadStackConfig } from './load-stack-config.ts';
 
 const app = new App();
@@ -11,8 +11,5 @@ new FerryStack(app, config.stackName, {
   description: 'Ferry: GitOps for AI systems on Kubernetes (GitHub App control plane)',
   // No region and no credentials (a fresh clone, offline): an environment-agnostic template.
   ...(config.region ? { env: { region: config.region, ...(account ? { account } : {}) } } : {}),
-  clusters: config.clusters,
-  ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
-  ...(config.github ? { github: config.github } : {}),
-  ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
+  ...stackPropsOf(config),
 });

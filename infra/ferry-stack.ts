@@ -22,7 +22,7 @@ import {
   WEBHOOK_BUNDLING,
   WORKER_BUNDLING,
 } from './function-bundling.ts';
-import type { ClusterConfig, GitHubServerConfig } from './load-stack-config.ts';
+import type { ClusterConfig, GitHubServerConfig, StackConfig } from './load-stack-config.ts';
 
 export interface FerryStackProps extends StackProps {
   clusters: ClusterConfig[];
@@ -31,6 +31,19 @@ export interface FerryStackProps extends StackProps {
   github?: GitHubServerConfig;
   /** Reserved concurrency of the webhook function; none when undefined (see load-stack-config.ts). */
   webhookConcurrency?: number;
+  /** App IDs whose `ferry/live:` check runs the worker trusts besides its own (FERRY_AGENT_APP_IDS). */
+  agentAppIds?: number[];
+}
+
+/** The stack's props from the checked CDK context (infra/app.ts and the tests build the stack alike). */
+export function stackPropsOf(config: StackConfig): FerryStackProps {
+  return {
+    clusters: config.clusters,
+    ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    ...(config.github ? { github: config.github } : {}),
+    ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
+    ...(config.agentAppIds ? { agentAppIds: config.agentAppIds } : {}),
+  };
 }
 
 /**
@@ -163,6 +176,7 @@ export class FerryStack extends Stack {
         // No HELM_*_HOME here: src/render runs each binary in a /tmp sandbox with its own homes.
         NODE_OPTIONS: '--enable-source-maps',
         ...(props.github ? { GHE_HOST: props.github.host, GHE_PROTOCOL: props.github.protocol } : {}),
+        ...(props.agentAppIds?.length ? { FERRY_AGENT_APP_IDS: props.agentAppIds.join(',') } : {}),
       },
     });
     workerRole.addToPrincipalPolicy(

@@ -28,6 +28,8 @@ export interface StackConfig {
    * reservation (`none`), for accounts whose concurrency quota is too small to reserve from.
    */
   webhookConcurrency?: number;
+  /** Other GitHub Apps (the agents', when they run as their own App) whose live check runs the worker trusts. */
+  agentAppIds?: number[];
 }
 
 export interface GitHubServerConfig {
@@ -44,6 +46,7 @@ export const CONTEXT_KEYS = {
   gheHost: 'ferry:gheHost',
   gheProtocol: 'ferry:gheProtocol',
   webhookConcurrency: 'ferry:webhookConcurrency',
+  agentAppIds: 'ferry:agentAppIds',
 } as const;
 
 /** Ten webhook invocations at once (each answers in well under a second) is ample for GitHub's rate. */
@@ -105,6 +108,13 @@ const contextSchema = z.object({
       }),
     )
     .default(DEFAULT_WEBHOOK_CONCURRENCY),
+  // `-c ferry:agentAppIds=[123,456]` or a cdk.json array of App IDs.
+  agentAppIds: z
+    .preprocess(
+      jsonOrValue,
+      z.array(z.number().int().positive(), { error: 'must be a list of App IDs such as [12345]' }),
+    )
+    .optional(),
 });
 
 export class StackConfigError extends Error {
@@ -145,5 +155,6 @@ export function loadStackConfig(
     ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     ...(config.gheHost ? { github: { host: config.gheHost, protocol: config.gheProtocol ?? 'https' } } : {}),
     ...(config.webhookConcurrency === 'none' ? {} : { webhookConcurrency: config.webhookConcurrency }),
+    ...(config.agentAppIds?.length ? { agentAppIds: config.agentAppIds } : {}),
   };
 }

@@ -399,6 +399,15 @@ describe('FerryStack: GitHub Enterprise Server', () => {
     expect(envOf(t, webhook).GHE_HOST).toBeUndefined();
   });
 
+  it('hands the worker FERRY_AGENT_APP_IDS from ferry:agentAppIds, and none by default', () => {
+    const { template: t } = synthStack({ context: { 'ferry:agentAppIds': '[777, 888]' } });
+    const worker = logicalIdOf(t, 'AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ferry-worker' }) },
+    });
+    expect(envOf(t, worker).FERRY_AGENT_APP_IDS).toBe('777,888');
+    expect(envOf(template, workerId).FERRY_AGENT_APP_IDS).toBeUndefined();
+  });
+
   it('sets no GHE variables for github.com (the default)', () => {
     expect(envOf(template, workerId).GHE_HOST).toBeUndefined();
     expect(envOf(template, workerId).GHE_PROTOCOL).toBeUndefined();

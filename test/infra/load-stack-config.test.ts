@@ -80,6 +80,11 @@ describe('loadStackConfig', () => {
 });
 
 describe('loadStackConfig: GitHub Enterprise Server', () => {
+  it('reads ferry:agentAppIds as a list of App IDs and refuses anything else, naming the key', () => {
+    expect(loadStackConfig(from({ 'ferry:agentAppIds': '[777]' }), {}).agentAppIds).toEqual([777]);
+    expect(() => loadStackConfig(from({ 'ferry:agentAppIds': 'abc' }), {})).toThrow(/ferry:agentAppIds: /);
+  });
+
   it('reads ferry:gheHost and ferry:gheProtocol (https by default)', () => {
     expect(loadStackConfig(from({ 'ferry:gheHost': 'github.example.com' }), {}).github).toEqual({
       host: 'github.example.com',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll } from 'vitest';
-import { FerryStack } from '../../infra/ferry-stack.ts';
+import { FerryStack, stackPropsOf } from '../../infra/ferry-stack.ts';
 import { loadStackConfig } from '../../infra/load-stack-config.ts';
 
 let outdir: string | undefined;
@@ -42,10 +42,7 @@ export function synthStack(
   const region = options.env?.region ?? config.region;
   const stack = new FerryStack(app, config.stackName, {
     ...(region || options.env?.account ? { env: { ...options.env, ...(region ? { region } : {}) } } : {}),
-    clusters: config.clusters,
-    ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
-    ...(config.github ? { github: config.github } : {}),
-    ...(config.webhookConcurrency ? { webhookConcurrency: config.webhookConcurrency } : {}),
+    ...stackPropsOf(config),
   });
   return { template: Template.fromStack(stack), stack, app };
 }
