@@ -18,13 +18,21 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  */
 export function summarizeLive(result: LiveResult, opts: { top?: number } = {}): LiveSummary {
   const conclusion = conclusionOfLive(result);
-  const top = [...result.findings]
-    .sort(
-      (a, b) =>
-        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-        LIVE_CHECKS.indexOf(a.check) - LIVE_CHECKS.indexOf(b.check),
-    )
-    .slice(0, opts.top ?? 3);
+  const sorted = [...result.findings].sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      LIVE_CHECKS.indexOf(a.check) - LIVE_CHECKS.indexOf(b.check),
+  );
+  // Every check that found something a reviewer acts on shows its worst finding (a drift or a GPU
+  // shortfall is not hidden behind three refusals); the rest of the lines go to the worst overall.
+  const limit = opts.top ?? 5;
+  const picked = new Set<LiveFinding>();
+  for (const check of LIVE_CHECKS) {
+    const worst = sorted.find((f) => f.check === check && f.severity !== 'info');
+    if (worst && picked.size < limit) picked.add(worst);
+  }
+  for (const f of sorted) if (picked.size < limit) picked.add(f);
+  const top = sorted.filter((f) => picked.has(f));
   if (result.error !== undefined) {
     return { conclusion, headline: `the live check could not run: ${result.error}`, top };
   }

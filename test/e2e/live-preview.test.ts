@@ -191,6 +191,13 @@ const EXPECTED = [
 /** A message pattern without its start anchor, to find it inside a line. */
 const bare = (pattern: RegExp) => pattern.source.replace(/^\^/, '');
 
+/** How the comment's Live section names each check. */
+const CHECK_LABEL: Record<string, string> = {
+  'Server-side dry-run': 'dry-run',
+  'Drift from the applied commit': 'drift',
+  'GPU capacity': 'capacity',
+};
+
 const CHANGED = [
   'deploy/production/migrate.yaml',
   'deploy/production/notebook.yaml',
@@ -425,9 +432,10 @@ describe('live preview', () => {
     expect(comments).toHaveLength(1);
     const live = liveSectionOf(comments[0]?.body ?? '');
     expect(live).toContain('- ❌ **production**: 3 refused, 1 drifted, GPU shortfall · [check run](');
-    // The short section names the top three findings (the refusals); drift and GPUs are in its headline.
-    for (const expected of EXPECTED.filter((e) => e.check === 'Server-side dry-run')) {
-      expect(live).toMatch(new RegExp(`\`${expected.resource}\` \\(dry-run\\): ${bare(expected.message)}`));
+    // Each finding of the issue is named in the comment too: the refusals, the GPU shortfall, the drift.
+    for (const expected of EXPECTED) {
+      const check = CHECK_LABEL[expected.check];
+      expect(live).toMatch(new RegExp(`\`${expected.resource}\` \\(${check}\\): ${bare(expected.message)}`));
     }
 
     // Nothing but the App's request (the Preview), its status and the agent's Events was written.
