@@ -18,8 +18,8 @@ import {
 } from '../../signal/preview-object.ts';
 import { upsertPreview } from '../../signal/upsert-preview.ts';
 import type { Target } from '../../types.ts';
-import { parseArgs, requireOption } from '../parse-args.ts';
-import { getRepositoryFromRemote } from '../repository-from-remote.ts';
+import { parseArgs } from '../parse-args.ts';
+import { readRequestFlags } from '../read-request-flags.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -65,10 +65,12 @@ function parse(argv: string[]) {
 }
 
 function readFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
-  const revision = requireOption('revision', flags.revision, 'the full 40-character commit SHA to check');
-  if (!/^[0-9a-f]{40}$/.test(revision)) {
-    throw new UsageError(`option '--revision' must be a full 40-character commit SHA (got '${revision}')`);
-  }
+  const { revision, repository } = readRequestFlags({
+    flags,
+    env,
+    root,
+    purpose: 'the full 40-character commit SHA to check',
+  });
   const pull = flags.pull === undefined ? undefined : Number(flags.pull);
   if (pull !== undefined && (!Number.isSafeInteger(pull) || pull <= 0)) {
     throw new UsageError(`option '--pull' must be a pull request number (got '${flags.pull}')`);
@@ -76,15 +78,6 @@ function readFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.Proces
   const timeoutMs = parseDuration(flags.timeout);
   if (timeoutMs === undefined || timeoutMs <= 0) {
     throw new UsageError(`option '--timeout' must be a duration such as 120s or 5m (got '${flags.timeout}')`);
-  }
-  const repository = flags.repo ?? (env.GITHUB_REPOSITORY || undefined) ?? getRepositoryFromRemote(root);
-  if (!repository) {
-    throw new UsageError(
-      `missing --repo (owner/repo): ${root} has no GitHub 'origin' remote and GITHUB_REPOSITORY is not set`,
-    );
-  }
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new UsageError(`option '--repo' must be owner/repo (got '${repository}')`);
   }
   return { revision, pull, timeoutMs, repository };
 }

@@ -8,8 +8,8 @@ import { createSignal } from '../../signal/create-signal.ts';
 import type { Signal } from '../../signal/signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { ClusterRef, Target } from '../../types.ts';
-import { parseArgs, requireOption } from '../parse-args.ts';
-import { getRepositoryFromRemote } from '../repository-from-remote.ts';
+import { parseArgs } from '../parse-args.ts';
+import { readRequestFlags } from '../read-request-flags.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -90,20 +90,13 @@ function clusterOf(
 }
 
 /** The request's flags, checked: a full SHA, owner/repo, a positive deployment id. */
-function readRequestFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
-  const revision = requireOption('revision', flags.revision, 'the full 40-character commit SHA to sync');
-  if (!/^[0-9a-f]{40}$/.test(revision)) {
-    throw new UsageError(`option '--revision' must be a full 40-character commit SHA (got '${revision}')`);
-  }
-  const repository = flags.repo ?? (env.GITHUB_REPOSITORY || undefined) ?? getRepositoryFromRemote(root);
-  if (!repository) {
-    throw new UsageError(
-      `missing --repo (owner/repo): ${root} has no GitHub 'origin' remote and GITHUB_REPOSITORY is not set`,
-    );
-  }
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new UsageError(`option '--repo' must be owner/repo (got '${repository}')`);
-  }
+function readSyncFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
+  const { revision, repository } = readRequestFlags({
+    flags,
+    env,
+    root,
+    purpose: 'the full 40-character commit SHA to sync',
+  });
   const id = flags['deployment-id'];
   const deploymentId = id === undefined ? undefined : Number(id);
   if (deploymentId !== undefined && (!Number.isSafeInteger(deploymentId) || deploymentId <= 0)) {
@@ -124,7 +117,7 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
   const root = resolveRepoDir(flags.root, overrides.cwd, '--root');
-  const { revision, repository, deploymentId } = readRequestFlags(flags, env, root);
+  const { revision, repository, deploymentId } = readSyncFlags(flags, env, root);
   const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
   const cluster = clusterOf(flags, target, env);
   const signal = overrides.createSignal
