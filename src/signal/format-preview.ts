@@ -1,28 +1,15 @@
-import { InvalidSyncRequestError } from './format-sync.ts';
+import { assertValidSyncRequest, InvalidSyncRequestError } from './format-sync.ts';
 import { PREVIEW_API_VERSION, PREVIEW_KIND, type PreviewSpec, previewNameOf } from './preview-object.ts';
 import type { PreviewRequest } from './signal.ts';
 import type { SyncObject } from './sync-object.ts';
 
-const SHA = /^[0-9a-f]{40}$/;
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 /** The CRD's `reason` maxLength (infra/agent/crd-preview.yaml). */
 const MAX_REASON = 1024;
 
 /** A request the Preview CRD would refuse anyway, caught before any network call. */
 export function assertValidPreviewRequest(request: PreviewRequest): void {
-  if (!SHA.test(request.revision)) {
-    throw new InvalidSyncRequestError(
-      `revision must be a full 40-character lowercase commit SHA, got '${request.revision}'`,
-    );
-  }
-  if (!REPOSITORY.test(request.repository)) {
-    throw new InvalidSyncRequestError(`repository must be owner/repo, got '${request.repository}'`);
-  }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(request.target.name) || request.target.name.length > 63) {
-    throw new InvalidSyncRequestError(
-      `target name '${request.target.name}' is not a valid Kubernetes object name`,
-    );
-  }
+  // The same revision, repository and target checks as a Sync's (one CRD pattern for each).
+  assertValidSyncRequest(request);
   if (request.pull !== undefined && !(Number.isSafeInteger(request.pull) && request.pull >= 1)) {
     throw new InvalidSyncRequestError(`pull must be a PR number, got '${request.pull}'`);
   }

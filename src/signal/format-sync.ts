@@ -9,7 +9,9 @@ export class InvalidSyncRequestError extends Error {
   override name = 'InvalidSyncRequestError';
 }
 
-export function assertValidSyncRequest(request: SyncRequest): void {
+export function assertValidSyncRequest(
+  request: Pick<SyncRequest, 'revision' | 'repository' | 'target'>,
+): void {
   if (!SHA.test(request.revision)) {
     throw new InvalidSyncRequestError(
       `revision must be a full 40-character lowercase commit SHA, got '${request.revision}'`,
