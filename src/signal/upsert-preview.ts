@@ -4,7 +4,6 @@ import {
   formatPreviewPatch,
   isSamePreviewRequest,
 } from './format-preview.ts';
-import { KubeApiError } from './kube-object-client.ts';
 import {
   PREVIEW_API_VERSION,
   PREVIEW_KIND,
@@ -13,8 +12,7 @@ import {
   previewNameOf,
 } from './preview-object.ts';
 import type { PreviewRequest, PreviewSignalResult } from './signal.ts';
-import { FIELD_MANAGER } from './sync-object.ts';
-import type { SyncWriter } from './upsert-sync.ts';
+import { type SyncWriter, upsertRequestObject } from './upsert-request-object.ts';
 
 /** A preview request the cluster refused (no CRD, no namespace, no permission): the message says what to fix. */
 export class PreviewSignalError extends Error {
@@ -24,20 +22,6 @@ export class PreviewSignalError extends Error {
     super(`Preview ${preview}: ${message}`, { cause });
     this.preview = preview;
   }
-}
-
-function explain(err: KubeApiError, namespace: string): string {
-  if (err.code === 401)
-    return 'the cluster rejected the credentials (401); check the token or the EKS access entry';
-  if (err.code === 403) {
-    return `forbidden (403): the signal needs get, create and patch on previews.ferry.dev in ${namespace} (group ferry:signal, infra/agent/rbac.yaml): ${err.message}`;
-  }
-  if (err.code === 404 && /namespaces/.test(err.message)) {
-    return `namespace ${namespace} does not exist: install the agent (kubectl apply -k infra/agent)`;
-  }
-  if (err.code === 404)
-    return 'the Preview CRD (previews.ferry.dev) is not installed: kubectl apply -k infra/agent';
-  return err.message;
 }
 
 /**
@@ -57,25 +41,15 @@ export async function upsertPreview(
     revision: request.revision,
     ...(request.pull !== undefined ? { pull: request.pull } : {}),
   });
-  const ref = { apiVersion: PREVIEW_API_VERSION, kind: PREVIEW_KIND, namespace, name };
-  try {
-    const existing = await client.get(ref);
-    if (!existing) {
-      try {
-        await client.create(formatNewPreview(request, namespace), { fieldManager: FIELD_MANAGER });
-        return { preview: name, changed: true };
-      } catch (err) {
-        // Another request created it in between: fall through to the patch.
-        if (!(err instanceof KubeApiError && err.code === 409)) throw err;
-      }
-    } else if (isSamePreviewRequest(existing.spec as Partial<PreviewSpec> | undefined, request)) {
-      return { preview: name, changed: false };
-    }
-    await client.mergePatch(ref, formatPreviewPatch(request), { fieldManager: FIELD_MANAGER });
-    return { preview: name, changed: true };
-  } catch (err) {
-    if (err instanceof KubeApiError && !err.retryable)
-      throw new PreviewSignalError(name, explain(err, namespace), err);
-    throw err;
-  }
+  const { changed } = await upsertRequestObject({
+    client,
+    kind: { apiVersion: PREVIEW_API_VERSION, kind: PREVIEW_KIND, resource: 'previews.ferry.dev' },
+    namespace,
+    name,
+    isSame: (spec) => isSamePreviewRequest(spec as Partial<PreviewSpec> | undefined, request),
+    create: () => formatNewPreview(request, namespace),
+    patch: () => formatPreviewPatch(request),
+    fail: (message, cause) => new PreviewSignalError(name, message, cause),
+  });
+  return { preview: name, changed };
 }

@@ -1,18 +1,7 @@
 import { assertValidSyncRequest, formatNewSync, formatSyncPatch, isSameSyncRequest } from './format-sync.ts';
-import type { KubeObjectClient } from './kube-object-client.ts';
-import { KubeApiError } from './kube-object-client.ts';
 import type { SignalResult, SyncRequest } from './signal.ts';
-import {
-  FIELD_MANAGER,
-  SYNC_API_VERSION,
-  SYNC_KIND,
-  SYNC_NAMESPACE,
-  type SyncSpec,
-  syncNameOf,
-} from './sync-object.ts';
-
-/** What a signal needs from a cluster client (the agent's client satisfies it too). */
-export type SyncWriter = Pick<KubeObjectClient, 'get' | 'create' | 'mergePatch'>;
+import { SYNC_API_VERSION, SYNC_KIND, SYNC_NAMESPACE, type SyncSpec, syncNameOf } from './sync-object.ts';
+import { type SyncWriter, upsertRequestObject } from './upsert-request-object.ts';
 
 /** A signal the cluster refused (no CRD, no namespace, no permission): the message says what to fix. */
 export class SignalError extends Error {
@@ -22,20 +11,6 @@ export class SignalError extends Error {
     super(`Sync ${sync}: ${message}`, { cause });
     this.sync = sync;
   }
-}
-
-function explain(err: KubeApiError, namespace: string): string {
-  if (err.code === 401)
-    return 'the cluster rejected the credentials (401); check the token or the EKS access entry';
-  if (err.code === 403) {
-    return `forbidden (403): the signal needs get, create and patch on syncs.ferry.dev in ${namespace} (group ferry:signal, infra/agent/rbac.yaml): ${err.message}`;
-  }
-  if (err.code === 404 && /namespaces/.test(err.message)) {
-    return `namespace ${namespace} does not exist: install the agent (kubectl apply -k infra/agent)`;
-  }
-  if (err.code === 404)
-    return 'the Sync CRD (syncs.ferry.dev) is not installed: kubectl apply -k infra/agent';
-  return err.message;
 }
 
 /**
@@ -51,25 +26,15 @@ export async function upsertSync(
   assertValidSyncRequest(request);
   const namespace = opts.namespace ?? SYNC_NAMESPACE;
   const name = syncNameOf(request.target.name);
-  const ref = { apiVersion: SYNC_API_VERSION, kind: SYNC_KIND, namespace, name };
-  try {
-    const existing = await client.get(ref);
-    if (!existing) {
-      try {
-        await client.create(formatNewSync(request, namespace), { fieldManager: FIELD_MANAGER });
-        return { sync: name, changed: true };
-      } catch (err) {
-        // Another signal created it in between: fall through to the patch.
-        if (!(err instanceof KubeApiError && err.code === 409)) throw err;
-      }
-    } else if (isSameSyncRequest(existing.spec as Partial<SyncSpec> | undefined, request)) {
-      return { sync: name, changed: false };
-    }
-    await client.mergePatch(ref, formatSyncPatch(request), { fieldManager: FIELD_MANAGER });
-    return { sync: name, changed: true };
-  } catch (err) {
-    if (err instanceof KubeApiError && !err.retryable)
-      throw new SignalError(name, explain(err, namespace), err);
-    throw err;
-  }
+  const { changed } = await upsertRequestObject({
+    client,
+    kind: { apiVersion: SYNC_API_VERSION, kind: SYNC_KIND, resource: 'syncs.ferry.dev' },
+    namespace,
+    name,
+    isSame: (spec) => isSameSyncRequest(spec as Partial<SyncSpec> | undefined, request),
+    create: () => formatNewSync(request, namespace),
+    patch: () => formatSyncPatch(request),
+    fail: (message, cause) => new SignalError(name, message, cause),
+  });
+  return { sync: name, changed };
 }
