@@ -26,6 +26,7 @@ const USER_ERRORS = new Set([
   'AppConfigError',
   'AgentEnvError',
   'SignalError',
+  'PreviewSignalError',
   'EksClusterError',
   'KubeconfigError',
   'GitHubRequestError',

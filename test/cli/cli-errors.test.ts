@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFerry } from '../helpers/run-ferry.ts';
+import { startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
+import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
+import { runFerry, runFerryAsync } from '../helpers/run-ferry.ts';
 
 const SHA = 'a'.repeat(40);
 let dir: string;
@@ -137,6 +139,23 @@ describe('CLI errors say what to fix in one line', () => {
 
   it('an unknown command, with a did-you-mean', () => {
     expectOneLine(runFerry(['valdate']), /^ferry: unknown command 'valdate' \(did you mean 'validate'\?\)/);
+  });
+
+  it('preview against a cluster without the Preview CRD says to install the agent', async () => {
+    const cluster = await startKubeApiServer({ crds: [loadSyncCrd()], namespaces: ['ferry-system'] });
+    try {
+      writeFileSync(join(dir, 'no-preview-crd.kubeconfig'), cluster.kubeconfig());
+      const r = await runFerryAsync(
+        ['preview', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'no-preview-crd.kubeconfig')],
+        { cwd: repo },
+      );
+      expectOneLine(
+        r,
+        /^ferry preview: Preview prod-rev-a{12}: the Preview CRD \(previews\.ferry\.dev\) is not installed: kubectl apply -k infra\/agent/,
+      );
+    } finally {
+      await cluster.close();
+    }
   });
 
   it('serve --setup without an app.yml refuses to open an empty manifest', () => {
