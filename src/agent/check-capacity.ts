@@ -3,6 +3,7 @@ import type { GpuDemand, LiveCheckState, LiveFinding } from '../live/live-result
 import { planGpuCapacity } from '../live/plan-gpu-capacity.ts';
 import { KubeApiError } from '../signal/kube-object-client.ts';
 import type { KubeObject, Resource } from '../types.ts';
+import { beforeDeadline, TIMED_OUT } from './before-deadline.ts';
 import type { ClusterClient } from './cluster-client.ts';
 
 /** The RBAC the pre-flight needs, for the note when the cluster refuses it (infra/agent/rbac.yaml). */
@@ -30,7 +31,7 @@ export async function checkCapacity(opts: {
   let nodes: KubeObject[];
   let pods: KubeObject[];
   try {
-    [nodes, pods] = await untilAborted(
+    const listed = await beforeDeadline(
       Promise.all([
         opts.client.list({ apiVersion: 'v1', kind: 'Node' }).then((l) => l.items),
         opts.client
@@ -43,10 +44,11 @@ export async function checkCapacity(opts: {
       ]),
       opts.signal,
     );
-  } catch (err) {
-    if (err instanceof AbortedError) {
+    if (listed === TIMED_OUT) {
       return { ...none, state: 'timed-out', note: 'the deadline passed while listing nodes and pods' };
     }
+    [nodes, pods] = listed;
+  } catch (err) {
     if (err instanceof KubeApiError && err.code === 403) {
       return {
         ...none,
@@ -58,27 +60,4 @@ export async function checkCapacity(opts: {
     return { ...none, state: 'failed', note: `listing nodes and pods failed: ${message.split('\n')[0]}` };
   }
   return { ...planGpuCapacity({ base: opts.base, head: opts.head, nodes, pods }), state: 'done' };
-}
-
-class AbortedError extends Error {
-  override name = 'AbortedError';
-}
-
-/** `work`, or an AbortedError as soon as `signal` fires (the requests themselves end on their own timeout). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

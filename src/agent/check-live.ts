@@ -2,36 +2,13 @@ import type { GpuDemand, LiveCheck, LiveResult } from '../live/live-result.ts';
 import { type LiveCheckOutcome, makeLiveResult } from '../live/make-live-result.ts';
 import type { Resource } from '../types.ts';
 import type { AgentDeps } from './agent-deps.ts';
+import { beforeDeadline, TIMED_OUT } from './before-deadline.ts';
 import { checkCapacity } from './check-capacity.ts';
 import { checkDrift } from './check-drift.ts';
 import { dryRunObjects } from './dry-run-objects.ts';
 import { formatError } from './logger.ts';
 import { formatBlockingFindings, type RenderCache, renderRevision } from './render-revision.ts';
 import { applySetIdFor, loadTargetState } from './target-state.ts';
-
-const TIMED_OUT = Symbol('timed out');
-
-/** `work`, or TIMED_OUT once `deadline` fires first (the work's late result or error is dropped). */
-function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T | typeof TIMED_OUT> {
-  if (deadline.aborted) {
-    work.catch(() => undefined);
-    return Promise.resolve(TIMED_OUT);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(TIMED_OUT);
-    deadline.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        deadline.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        deadline.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
 
 /** The three checks (helpers of their own files); tests swap one to stand for a slow cluster. */
 export interface LiveChecks {
