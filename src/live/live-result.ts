@@ -6,7 +6,7 @@
  * JSON, so `parseLiveResult` checks its shape before anything reads it.
  */
 import { z } from 'zod';
-import type { Severity } from '../types.ts';
+import { SEVERITY_RANK, type Severity } from '../types.ts';
 
 /** The three questions only the cluster can answer. */
 export type LiveCheck = 'dry-run' | 'drift' | 'capacity';
@@ -144,4 +144,15 @@ export function conclusionOfLive(result: LiveResult): 'success' | 'failure' | 'n
     return 'neutral';
   }
   return 'success';
+}
+
+/** Worst first (errors, warnings, info), then in the order the checks run; stable otherwise. */
+export function sortLiveFindings<F extends Pick<LiveFinding, 'severity' | 'check'>>(
+  findings: readonly F[],
+): F[] {
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      LIVE_CHECKS.indexOf(a.check) - LIVE_CHECKS.indexOf(b.check),
+  );
 }

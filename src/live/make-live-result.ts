@@ -4,7 +4,7 @@
  */
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { publicWordsOf, scrubText, secretValuesOf } from '../diff/redact-findings.ts';
-import type { Resource, Severity } from '../types.ts';
+import type { Resource } from '../types.ts';
 import {
   type GpuDemand,
   LIVE_CHECKS,
@@ -13,6 +13,7 @@ import {
   type LiveFinding,
   type LiveResult,
   MAX_LIVE_FINDINGS,
+  sortLiveFindings,
 } from './live-result.ts';
 
 /** What one check returned (or what the deadline made of it). */
@@ -22,7 +23,6 @@ export interface LiveCheckOutcome {
   findings: readonly LiveFinding[];
 }
 
-const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 /** The CRD and the schema cap a finding's detail at 20,000 characters and a message at 4,000. */
 const MAX_DETAIL = 20_000;
 const MAX_MESSAGE = 4_000;
@@ -48,15 +48,7 @@ export function makeLiveResult(opts: {
   const scrub = (text: string, max: number) =>
     cut(redactCredentials(values.length > 0 ? scrubText(text, values, words) : text), max);
   const all = LIVE_CHECKS.flatMap((c) => opts.checks[c].findings.map((f) => ({ ...f, check: c })));
-  const sorted = all
-    .map((f, i) => ({ f, i }))
-    .sort(
-      (a, b) =>
-        RANK[a.f.severity] - RANK[b.f.severity] ||
-        LIVE_CHECKS.indexOf(a.f.check) - LIVE_CHECKS.indexOf(b.f.check) ||
-        a.i - b.i,
-    )
-    .map(({ f }) => f);
+  const sorted = sortLiveFindings(all);
   const max = opts.maxFindings ?? MAX_LIVE_FINDINGS;
   const kept = sorted.slice(0, max).map(
     (f): LiveFinding => ({

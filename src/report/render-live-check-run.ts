@@ -12,6 +12,7 @@ import {
   type LiveCheck,
   type LiveFinding,
   type LiveResult,
+  sortLiveFindings,
 } from '../live/live-result.ts';
 import type { Severity } from '../types.ts';
 import { fitText } from './fit-text.ts';
@@ -30,7 +31,6 @@ const LEVEL: Readonly<Record<Severity, Annotation['annotation_level']>> = {
   warning: 'warning',
   info: 'notice',
 };
-const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
 /** The marker may take this much of the summary; the rest is for people. */
 const MARKER_BUDGET = 40_000;
@@ -198,14 +198,6 @@ function annotationOf(f: LiveFinding): Annotation | undefined {
     message: f.message.slice(0, MAX_ANNOTATION_MESSAGE),
     ...(f.detail ? { raw_details: f.detail.slice(0, MAX_RAW_DETAILS) } : {}),
   };
-}
-
-/** Worst first, in the order the checks run. Pure. */
-export function sortLiveFindings(findings: readonly LiveFinding[]): LiveFinding[] {
-  return [...findings].sort(
-    (a, b) =>
-      RANK[a.severity] - RANK[b.severity] || LIVE_CHECKS.indexOf(a.check) - LIVE_CHECKS.indexOf(b.check),
-  );
 }
 
 function redactFinding(f: LiveFinding): LiveFinding {

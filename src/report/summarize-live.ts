@@ -1,4 +1,10 @@
-import { conclusionOfLive, LIVE_CHECKS, type LiveFinding, type LiveResult } from '../live/live-result.ts';
+import {
+  conclusionOfLive,
+  LIVE_CHECKS,
+  type LiveFinding,
+  type LiveResult,
+  sortLiveFindings,
+} from '../live/live-result.ts';
 import { formatCount, plural } from './markdown.ts';
 
 export interface LiveSummary {
@@ -9,8 +15,6 @@ export interface LiveSummary {
   top: LiveFinding[];
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
 /**
  * What a live result says in one line, shared by the comment's Live section and `ferry preview`:
  * the counts a reviewer acts on (objects refused by the dry-run, objects drifted from the applied
@@ -18,11 +22,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  */
 export function summarizeLive(result: LiveResult, opts: { top?: number } = {}): LiveSummary {
   const conclusion = conclusionOfLive(result);
-  const sorted = [...result.findings].sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      LIVE_CHECKS.indexOf(a.check) - LIVE_CHECKS.indexOf(b.check),
-  );
+  const sorted = sortLiveFindings(result.findings);
   // Every check that found something a reviewer acts on shows its worst finding (a drift or a GPU
   // shortfall is not hidden behind three refusals); the rest of the lines go to the worst overall.
   const limit = opts.top ?? 5;
