@@ -5,7 +5,6 @@
  * quotas and other field managers answer now. Nothing is written: the API server runs the whole
  * request path and persists nothing.
  */
-import { redactCredentials } from '../diff/redact-credentials.ts';
 import {
   describeRefusal,
   parseConflicts,
@@ -57,9 +56,13 @@ function statusOf(err: KubeApiError): RefusalStatus {
   return { code: err.code, reason: err.reason, message: err.message, causes: err.causes };
 }
 
-/** Server text about an object, safe to print: no credentials, no value of a Secret. */
+/**
+ * Server text about an object without any value of that Secret, short ones too (what only this
+ * object knows); credentials and every Secret of the target are taken out of all findings together
+ * in makeLiveResult.
+ */
 function scrub(text: string, object: KubeObject): string {
-  return redactCredentials(maskSecretValues(text, object));
+  return maskSecretValues(text, object);
 }
 
 /**

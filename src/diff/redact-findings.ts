@@ -117,9 +117,20 @@ export function scrubText(text: string, values: readonly string[], words?: Publi
  * than `minLength` are left out (too common to replace without mangling ordinary text).
  */
 export function secretValuesOf(resources: readonly Resource[], minLength = MIN_SCRUB_LENGTH): string[] {
+  return secretValuesOfObjects(
+    resources.map((r) => r.object),
+    minLength,
+  );
+}
+
+/** The same for objects (a Secret, or a List holding Secrets) rather than rendered resources. */
+export function secretValuesOfObjects(
+  objects: readonly KubeObject[],
+  minLength = MIN_SCRUB_LENGTH,
+): string[] {
   const forms = new Set<string>();
-  for (const r of resources) {
-    for (const secret of secretsIn(r.object)) {
+  for (const object of objects) {
+    for (const secret of secretsIn(object)) {
       for (const [field, raw] of secretEntries(secret)) {
         for (const form of formsOf(field, raw)) {
           if (form.length >= minLength) forms.add(form);

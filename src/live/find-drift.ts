@@ -6,7 +6,6 @@
  * annotations) are not compared. Who changed a field comes from the live object's managedFields.
  */
 import { Buffer } from 'node:buffer';
-import { redactCredentials } from '../diff/redact-credentials.ts';
 import { locationOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { KubeObject, Resource } from '../types.ts';
@@ -250,7 +249,8 @@ export function findDrift(opts: {
       severity,
       resource,
       ...(where ? { file: where.file, line: where.line } : {}),
-      message: redactCredentials(message),
+      // Credentials and Secret values leave every live finding together, in makeLiveResult.
+      message,
     };
   };
   if (!live) return finding('warning', 'deleted in the cluster (not by Ferry)', []);
