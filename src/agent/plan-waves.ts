@@ -1,3 +1,4 @@
+import { setOwn } from '../manifest/set-own.ts';
 import { type DesiredObject, objectKey } from './prepare-objects.ts';
 
 /** Ferry's own wave annotation; Argo CD's is honoured too, so an Argo CD repository keeps its order. */
@@ -43,7 +44,7 @@ function describe(o: DesiredObject): string {
 function annotationsOf(o: DesiredObject): Record<string, string> {
   const meta = (o.object.metadata ?? {}) as { annotations?: Record<string, unknown> };
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(meta.annotations ?? {})) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(meta.annotations ?? {})) if (typeof v === 'string') setOwn(out, k, v);
   return out;
 }
 

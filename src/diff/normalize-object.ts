@@ -1,3 +1,4 @@
+import { setOwn } from '../manifest/set-own.ts';
 import type { KubeObject } from '../types.ts';
 import { childContext, type KeyContext, orderKeys } from './key-order.ts';
 
@@ -43,7 +44,7 @@ export function stripNoise(obj: KubeObject): KubeObject {
   for (const key of Object.keys(obj)) {
     if (key === 'status') continue;
     const value = obj[key];
-    copy[key] = key === 'metadata' && isMap(value) ? stripMetadata(value) : value;
+    setOwn(copy, key, key === 'metadata' && isMap(value) ? stripMetadata(value) : value);
   }
   return copy as KubeObject;
 }
@@ -55,11 +56,11 @@ function stripMetadata(metadata: Record<string, unknown>): Record<string, unknow
     const value = metadata[key];
     if (key === 'annotations' && isMap(value)) {
       const kept = Object.keys(value).filter((k) => !NOISE_ANNOTATIONS.includes(k));
-      if (kept.length === Object.keys(value).length) out[key] = value;
-      else if (kept.length > 0) out[key] = Object.fromEntries(kept.map((k) => [k, value[k]]));
+      if (kept.length === Object.keys(value).length) setOwn(out, key, value);
+      else if (kept.length > 0) setOwn(out, key, Object.fromEntries(kept.map((k) => [k, value[k]])));
       continue;
     }
-    out[key] = value;
+    setOwn(out, key, value);
   }
   return out;
 }
@@ -80,7 +81,7 @@ function orderedCopy(value: unknown, context: KeyContext, ancestors: Set<object>
     const map = value as Record<string, unknown>;
     const copy: Record<string, unknown> = {};
     for (const key of orderKeys(Object.keys(map), context))
-      copy[key] = orderedCopy(map[key], childContext(key), ancestors);
+      setOwn(copy, key, orderedCopy(map[key], childContext(key), ancestors));
     out = copy;
   }
   ancestors.delete(value);

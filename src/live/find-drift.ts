@@ -8,6 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { locationOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
+import { setOwn } from '../manifest/set-own.ts';
 import type { KubeObject, Resource } from '../types.ts';
 import { parseQuantity } from '../validate/rules/parse-quantity.ts';
 import type { LiveFinding } from './live-result.ts';
@@ -66,7 +67,7 @@ function comparable(object: KubeObject): Obj {
   if (isSecretObject(object) && isMap(object.stringData)) {
     const data = isMap(out.data) ? { ...out.data } : {};
     for (const [k, v] of Object.entries(object.stringData))
-      data[k] = Buffer.from(String(v ?? '')).toString('base64');
+      setOwn(data, k, Buffer.from(String(v ?? '')).toString('base64'));
     out.data = data;
     delete out.stringData;
   }

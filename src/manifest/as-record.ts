@@ -2,6 +2,7 @@
  * Narrowing readers for parsed YAML: manifests are untrusted data, so rules never assume a shape.
  * Each returns `undefined` (or an empty array) where the value is not what a well-formed object holds.
  */
+import { setOwn } from './set-own.ts';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -47,8 +48,8 @@ export function recordAt(value: unknown, path: FieldPath): Record<string, unknow
 export function asStringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(asRecord(value) ?? {})) {
-    if (typeof v === 'string') out[key] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+    if (typeof v === 'string') setOwn(out, key, v);
+    else if (typeof v === 'number' || typeof v === 'boolean') setOwn(out, key, String(v));
   }
   return out;
 }
