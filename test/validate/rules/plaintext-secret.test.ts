@@ -131,8 +131,13 @@ spec:
         fc.dictionary(key, value, { maxKeys: 5 }),
         value,
         (data, stringData, envValue) => {
+          // YAML 1.1, as Ferry reads manifests (ADR 0002): keys such as `y` and `Y` are quoted, not
+          // two spellings of `true`.
           const yaml = [
-            stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data, stringData }),
+            stringify(
+              { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data, stringData },
+              { version: '1.1' },
+            ),
             stringify({
               apiVersion: 'v1',
               kind: 'Pod',
