@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ESM script without type declarations.
 import { buildCli } from '../scripts/build-cli.mjs';
+import { buildFloor } from './floors/build-floor.ts';
 import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 
 const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
@@ -78,6 +79,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 }
 
 await buildCli();
+const diffFloor = await buildFloor('diff-floor');
 console.log('target kind  changed  case       ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)');
 for (const kind of KINDS) {
   for (const size of SIZES) {
@@ -117,17 +119,7 @@ for (const kind of KINDS) {
         );
       const cold = diff();
       const next = diff();
-      const floor = cpuOf([
-        process.execPath,
-        '--import',
-        'tsx',
-        join('bench', 'floors', 'diff-floor.mjs'),
-        repo,
-        'main',
-        'pr',
-        'deploy',
-        kind,
-      ]);
+      const floor = cpuOf([process.execPath, diffFloor, repo, 'main', 'pr', 'deploy', kind]);
       for (const [label, ferry] of [
         ['cold', cold],
         ['next push', next],
