@@ -29,19 +29,7 @@ export function formatUnifiedDiff(opts: UnifiedDiffOptions): string {
   if (before === after) return '';
   if (before === undefined) return wholeFile('+', '/dev/null', `${label} (head)`, after ?? '');
   if (after === undefined) return wholeFile('-', `${label} (base)`, '/dev/null', before);
-  const patch = createTwoFilesPatch(
-    `${label} (base)`,
-    `${label} (head)`,
-    before,
-    after,
-    undefined,
-    undefined,
-    {
-      context: opts.context ?? DEFAULT_CONTEXT,
-      maxEditLength: opts.maxEditLength ?? DEFAULT_MAX_EDIT_LENGTH,
-      headerOptions: FILE_HEADERS_ONLY,
-    },
-  );
+  const patch = patchOfMiddle(label, before, after, opts.context ?? DEFAULT_CONTEXT, opts.maxEditLength);
   if (patch !== undefined) return patch;
   return [
     `--- ${label} (base)`,
@@ -49,6 +37,57 @@ export function formatUnifiedDiff(opts: UnifiedDiffOptions): string {
     `@@ too large to diff line by line: ${countLines(before)} lines before, ${countLines(after)} after @@`,
     '',
   ].join('\n');
+}
+
+/**
+ * jsdiff's patch of the lines between the two texts' common first and last lines, with `context` of
+ * those kept on each side, its hunk ranges moved back to the whole texts' line numbers: the same
+ * text as jsdiff's patch of the whole texts (hunks never reach further than `context` into unchanged
+ * lines; a property test compares them), without tokenizing and walking the unchanged rest. A typical
+ * changed resource differs in a line or two of forty.
+ */
+function patchOfMiddle(
+  label: string,
+  before: string,
+  after: string,
+  context: number,
+  maxEditLength = DEFAULT_MAX_EDIT_LENGTH,
+): string | undefined {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  // The last element ('' after a final newline, else the last line) stays in both windows, so
+  // jsdiff sees each text's own ending ("\ No newline at end of file").
+  const limit = Math.min(a.length, b.length) - 1;
+  let head = 0;
+  while (head < limit && a[head] === b[head]) head++;
+  let tail = 0;
+  while (a.at(-1) === b.at(-1) && tail < limit - head && a[a.length - 2 - tail] === b[b.length - 2 - tail])
+    tail++;
+  const skipHead = Math.max(0, head - context);
+  const skipTail = Math.max(0, tail - context);
+  // The text from line skipHead on, without its last skipTail lines (each ends with a newline).
+  const window = (lines: string[]): string =>
+    skipTail === 0
+      ? lines.slice(skipHead).join('\n')
+      : lines
+          .slice(skipHead, lines.length - 1 - skipTail)
+          .map((line) => `${line}\n`)
+          .join('');
+  const patch = createTwoFilesPatch(
+    `${label} (base)`,
+    `${label} (head)`,
+    skipHead + skipTail === 0 ? before : window(a),
+    skipHead + skipTail === 0 ? after : window(b),
+    undefined,
+    undefined,
+    { context, maxEditLength, headerOptions: FILE_HEADERS_ONLY },
+  );
+  if (patch === undefined || skipHead === 0) return patch;
+  return patch.replace(
+    /^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@$/gm,
+    (_, oldStart: string, oldCount = '', newStart: string, newCount = '') =>
+      `@@ -${Number(oldStart) + skipHead}${oldCount} +${Number(newStart) + skipHead}${newCount} @@`,
+  );
 }
 
 // Built directly: a diff against nothing needs no edit script, and on a 5,000-resource change set

@@ -1,3 +1,5 @@
+import { applyPatch, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatUnifiedDiff } from '../../src/diff/format-unified-diff.ts';
 
@@ -46,5 +48,76 @@ describe('formatUnifiedDiff', () => {
     expect(diff).toBe(
       '--- ConfigMap ml/big (base)\n+++ ConfigMap ml/big (head)\n@@ too large to diff line by line: 299 lines before, 299 after @@\n',
     );
+  });
+});
+
+describe('formatUnifiedDiff on the changed middle only', () => {
+  // Few distinct lines, so repeats (where a diff could be aligned more than one way) are common.
+  const text = fc
+    .tuple(
+      fc.array(fc.constantFrom('a: 1', 'b: 2', '  - x', '  - y', 'c:', ''), { maxLength: 30 }),
+      fc.boolean(),
+    )
+    .map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : ''));
+
+  const changedLines = (patch: string) =>
+    patch.split('\n').filter((l) => /^[-+](?!-- |\+\+ )/.test(l)).length;
+
+  it('is a patch from base to head as small as jsdiff makes of the whole texts, for any pair and context', () => {
+    fc.assert(
+      fc.property(text, text, fc.integer({ min: 0, max: 4 }), (before, after, context) => {
+        fc.pre(before !== after);
+        const patch = formatUnifiedDiff({ label: 'r', before, after, context });
+        expect(applyPatch(before, patch)).toBe(after);
+        const whole = createTwoFilesPatch('r (base)', 'r (head)', before, after, undefined, undefined, {
+          context,
+          headerOptions: FILE_HEADERS_ONLY,
+        });
+        // Trimming common first and last lines keeps a shortest edit: only where equal lines repeat
+        // may it pair a different one of them than jsdiff does.
+        expect(changedLines(patch)).toBe(changedLines(whole));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('prints exactly what jsdiff prints when no line repeats (as in a resource whose lines are all distinct)', () => {
+    // Head: base's distinct lines, some dropped, some replaced or joined by new distinct ones.
+    const edits = fc.array(fc.constantFrom('keep', 'drop', 'replace', 'insert'), {
+      minLength: 1,
+      maxLength: 60,
+    });
+    fc.assert(
+      fc.property(edits, fc.integer({ min: 0, max: 4 }), fc.boolean(), (ops, context, newline) => {
+        const base: string[] = [];
+        const head: string[] = [];
+        ops.forEach((op, i) => {
+          if (op !== 'insert') base.push(`line ${i}`);
+          if (op === 'keep') head.push(`line ${i}`);
+          if (op === 'replace' || op === 'insert') head.push(`new ${i}`);
+        });
+        const end = newline ? '\n' : '';
+        const before = base.join('\n') + end;
+        const after = head.join('\n') + end;
+        fc.pre(before !== after);
+        const whole = createTwoFilesPatch('r (base)', 'r (head)', before, after, undefined, undefined, {
+          context,
+          headerOptions: FILE_HEADERS_ONLY,
+        });
+        expect(formatUnifiedDiff({ label: 'r', before, after, context })).toBe(whole);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('numbers the hunks of a change in the middle of a long text as in the whole text', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i}`);
+    const after = lines.map((l, i) => (i === 20 ? 'changed' : l));
+    const patch = formatUnifiedDiff({
+      label: 'r',
+      before: `${lines.join('\n')}\n`,
+      after: `${after.join('\n')}\n`,
+    });
+    expect(patch.split('\n')[2]).toBe('@@ -18,7 +18,7 @@');
   });
 });
