@@ -29,6 +29,7 @@ import { FakeGitHub } from '../test/agent/helpers/fake-github.ts';
 import { FakeRepo } from '../test/agent/helpers/fake-repo.ts';
 import { makeTarget } from '../test/agent/helpers/make-target.ts';
 import { readyControllers } from '../test/helpers/kube-apiserver/controllers.ts';
+import { bundleForNode } from './bundle-for-node.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -236,22 +237,8 @@ async function memory(): Promise<{
 
 /** Bundles this bench into plain JS (as the agent image runs, no tsx loader) in a temp dir. */
 async function bundle(): Promise<string> {
-  const { build } = await import('esbuild');
   const dir = await mkdtemp(join(tmpdir(), 'ferry-agent-bench-'));
-  const outfile = join(dir, 'agent.bench.mjs');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'error',
-    // CommonJS dependencies inside an ESM bundle need a require.
-    banner: {
-      js: "import { createRequire as __ferryRequire } from 'node:module'; const require = __ferryRequire(import.meta.url);",
-    },
-  });
-  return outfile;
+  return bundleForNode(fileURLToPath(import.meta.url), join(dir, 'agent.bench.mjs'));
 }
 
 /** The memory figure comes from a fresh process, so the latency phase's garbage does not count. */

@@ -23,7 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ESM script without type declarations.
 import { buildCli } from '../scripts/build-cli.mjs';
-import { buildFloor } from './floors/build-floor.ts';
+import { buildFloor } from './bundle-for-node.ts';
 import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 
 const TOTAL = Number(process.argv[2] ?? 50_000);

@@ -1,7 +1,7 @@
 // The floor of `ferry diff`: extract both revisions (git archive | tar) and render each side the
 // cheapest way there is (plain: js-yaml loadAll of every file; kustomize: `kubectl kustomize`; helm:
 // `helm template`), nothing else. Run by bench/diff-cli.bench.ts as its own process.
-//   (built by bench/floors/build-floor.ts, then) node diff-floor.mjs REPO BASE HEAD DIR plain|kustomize|helm
+//   (built by bench/bundle-for-node.ts, then) node diff-floor.mjs REPO BASE HEAD DIR plain|kustomize|helm
 import { execFileSync, execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // The parse floor of `ferry validate`: read every .yaml file under DIR and parse it with PARSER
 // (`js-yaml`: loadAll with the YAML 1.1 schema Ferry uses; `yaml`: parseAllDocuments + toJS), nothing
 // else. Prints the number of documents. Run by bench/validate-corpus.bench.ts as its own process.
-//   (built by bench/floors/build-floor.ts, then) node parse-floor.mjs DIR js-yaml|yaml
+//   (built by bench/bundle-for-node.ts, then) node parse-floor.mjs DIR js-yaml|yaml
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -57,15 +57,6 @@ function statusOf(err: KubeApiError): RefusalStatus {
 }
 
 /**
- * Server text about an object without any value of that Secret, short ones too (what only this
- * object knows); credentials and every Secret of the target are taken out of all findings together
- * in makeLiveResult.
- */
-function scrub(text: string, object: KubeObject): string {
-  return maskSecretValues(text, object);
-}
-
-/**
  * Dry-runs every object in the deploy's order (CRDs, Namespaces, the rest) and returns what the
  * cluster says as findings. A conflict with another field manager is a warning (the merge takes the
  * fields over: the deploy forces), and the apply is sent again with force for the rest of the answer.
@@ -92,8 +83,10 @@ export async function dryRunObjects(opts: {
       resource: formatResourceId(r.id),
       file: at.file,
       line: at.line,
-      message: scrub(f.message, r.object),
-      ...(f.detail ? { detail: scrub(f.detail, r.object) } : {}),
+      // Without any value of this object's Secret, short ones too (what only this object knows);
+      // credentials and every Secret of the target leave all findings together in makeLiveResult.
+      message: maskSecretValues(f.message, r.object),
+      ...(f.detail ? { detail: maskSecretValues(f.detail, r.object) } : {}),
     });
   };
 

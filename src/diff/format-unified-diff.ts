@@ -29,7 +29,10 @@ export function formatUnifiedDiff(opts: UnifiedDiffOptions): string {
   if (before === after) return '';
   if (before === undefined) return wholeFile('+', '/dev/null', `${label} (head)`, after ?? '');
   if (after === undefined) return wholeFile('-', `${label} (base)`, '/dev/null', before);
-  const patch = patchOfMiddle(label, before, after, opts.context ?? DEFAULT_CONTEXT, opts.maxEditLength);
+  const patch = patchOfMiddle(label, before, after, {
+    context: opts.context ?? DEFAULT_CONTEXT,
+    maxEditLength: opts.maxEditLength ?? DEFAULT_MAX_EDIT_LENGTH,
+  });
   if (patch !== undefined) return patch;
   return [
     `--- ${label} (base)`,
@@ -50,9 +53,9 @@ function patchOfMiddle(
   label: string,
   before: string,
   after: string,
-  context: number,
-  maxEditLength = DEFAULT_MAX_EDIT_LENGTH,
+  limits: { context: number; maxEditLength: number },
 ): string | undefined {
+  const { context } = limits;
   const a = before.split('\n');
   const b = after.split('\n');
   // The last element ('' after a final newline, else the last line) stays in both windows, so
@@ -80,7 +83,7 @@ function patchOfMiddle(
     skipHead + skipTail === 0 ? after : window(b),
     undefined,
     undefined,
-    { context, maxEditLength, headerOptions: FILE_HEADERS_ONLY },
+    { ...limits, headerOptions: FILE_HEADERS_ONLY },
   );
   if (patch === undefined || skipHead === 0) return patch;
   return patch.replace(

@@ -1,3 +1,5 @@
+import { setOwn } from './set-own.ts';
+
 export interface ExpandLimits {
   /** Deepest nesting accepted; the root collection is depth 1. */
   maxDepth: number;
@@ -35,13 +37,8 @@ export function expandAliases(value: unknown, limits: ExpandLimits): ExpandResul
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(current)) {
       if (exceeded) break;
-      // defineProperty keeps `__proto__` an own data property, as yaml's toJS did.
-      Object.defineProperty(out, key, {
-        value: copy(item, depth + 1),
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
+      // setOwn keeps `__proto__` an own data property, as yaml's toJS did.
+      setOwn(out, key, copy(item, depth + 1));
     }
     return out;
   };

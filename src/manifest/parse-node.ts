@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { setOwn } from './set-own.ts';
 
 export interface ParseNodeOptions {
   /** 1-based line of a source offset. */
@@ -85,12 +86,8 @@ class NodeWalker {
       if (start !== undefined) this.pointers[child] = this.opts.lineAt(start);
       const value = this.walk(pair.value, child, depth + 1);
       if (this.tooDeep) return null;
-      // Same guard as yaml's addPairToJSMap: `__proto__` and friends become own properties.
-      if (name in out) {
-        Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
-      } else {
-        out[name] = value;
-      }
+      // As yaml's addPairToJSMap: `__proto__` becomes an own property.
+      setOwn(out, name, value);
     }
     return out;
   }
