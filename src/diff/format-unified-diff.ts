@@ -47,7 +47,7 @@ export function formatUnifiedDiff(opts: UnifiedDiffOptions): string {
  * those kept on each side, its hunk ranges moved back to the whole texts' line numbers: the same
  * text as jsdiff's patch of the whole texts (hunks never reach further than `context` into unchanged
  * lines; a property test compares them), without tokenizing and walking the unchanged rest. A typical
- * changed resource differs in a line or two of forty.
+ * changed resource differs in a line or two of forty, and such a middle is printed without jsdiff.
  */
 function patchOfMiddle(
   label: string,
@@ -68,6 +68,8 @@ function patchOfMiddle(
     tail++;
   const skipHead = Math.max(0, head - context);
   const skipTail = Math.max(0, tail - context);
+  const direct = directHunk({ label, a, b, head, tail, ...limits });
+  if (direct !== undefined) return direct;
   // The text from line skipHead on, without its last skipTail lines (each ends with a newline).
   const window = (lines: string[]): string =>
     skipTail === 0
@@ -91,6 +93,60 @@ function patchOfMiddle(
     (_, oldStart: string, oldCount = '', newStart: string, newCount = '') =>
       `@@ -${Number(oldStart) + skipHead}${oldCount} +${Number(newStart) + skipHead}${newCount} @@`,
   );
+}
+
+/** Changed middles up to this many lines a side are checked for a hunk built without jsdiff. */
+const MAX_DIRECT_LINES = 16;
+
+/**
+ * The patch jsdiff makes of the window, built directly when the changed middle cannot be aligned
+ * more than one way: both texts end with a newline (no "\ No newline" marker) and no line of either
+ * side's middle appears in the other side's middle or in the context after it. Then every shortest
+ * edit deletes the whole old middle and inserts the whole new one, and jsdiff prints the deletions
+ * first, as one hunk (a property test compares the two on texts built to hit both paths). A typical
+ * changed resource (one value edited) takes this path. Undefined when the middle does not qualify.
+ */
+function directHunk(w: {
+  label: string;
+  a: string[];
+  b: string[];
+  head: number;
+  tail: number;
+  context: number;
+  maxEditLength: number;
+}): string | undefined {
+  const { a, b, head, tail } = w;
+  // Each text ends with a newline: its last element is ''.
+  if (a[a.length - 1] !== '' || b[b.length - 1] !== '') return undefined;
+  const aEnd = a.length - 1 - tail;
+  const bEnd = b.length - 1 - tail;
+  const removed = aEnd - head;
+  const added = bEnd - head;
+  // jsdiff gives up (undefined) past maxEditLength; disjoint middles need exactly removed + added.
+  if (removed > MAX_DIRECT_LINES || added > MAX_DIRECT_LINES || removed + added > w.maxEditLength)
+    return undefined;
+  const after = Math.min(tail, w.context);
+  for (let i = head; i < aEnd; i++) {
+    const line = a[i];
+    for (let j = head; j < bEnd + after; j++) if (b[j] === line) return undefined;
+  }
+  for (let j = head; j < bEnd; j++) {
+    const line = b[j];
+    for (let i = aEnd; i < aEnd + after; i++) if (a[i] === line) return undefined;
+  }
+  const skipHead = Math.max(0, head - w.context);
+  const before = head - skipHead;
+  const oldLines = before + removed + after;
+  const newLines = before + added + after;
+  // jsdiff numbers an empty range from the line before it (`-0,0`).
+  const oldStart = skipHead + (oldLines === 0 ? 0 : 1);
+  const newStart = skipHead + (newLines === 0 ? 0 : 1);
+  let out = `--- ${w.label} (base)\n+++ ${w.label} (head)\n@@ -${oldStart},${oldLines} +${newStart},${newLines} @@\n`;
+  for (let i = skipHead; i < head; i++) out += ` ${a[i]}\n`;
+  for (let i = head; i < aEnd; i++) out += `-${a[i]}\n`;
+  for (let j = head; j < bEnd; j++) out += `+${b[j]}\n`;
+  for (let i = aEnd; i < aEnd + after; i++) out += ` ${a[i]}\n`;
+  return out;
 }
 
 // Built directly: a diff against nothing needs no edit script, and on a 5,000-resource change set

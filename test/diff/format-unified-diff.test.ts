@@ -121,3 +121,87 @@ describe('formatUnifiedDiff on the changed middle only', () => {
     expect(patch.split('\n')[2]).toBe('@@ -18,7 +18,7 @@');
   });
 });
+
+/** formatUnifiedDiff's changed-middle patch before hunks were built without jsdiff: the reference. */
+function jsdiffOfMiddle(opts: { before: string; after: string; context: number; maxEditLength: number }) {
+  const { before, after, context } = opts;
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const limit = Math.min(a.length, b.length) - 1;
+  let head = 0;
+  while (head < limit && a[head] === b[head]) head++;
+  let tail = 0;
+  while (a.at(-1) === b.at(-1) && tail < limit - head && a[a.length - 2 - tail] === b[b.length - 2 - tail])
+    tail++;
+  const skipHead = Math.max(0, head - context);
+  const skipTail = Math.max(0, tail - context);
+  const window = (lines: string[]): string =>
+    skipTail === 0
+      ? lines.slice(skipHead).join('\n')
+      : lines
+          .slice(skipHead, lines.length - 1 - skipTail)
+          .map((line) => `${line}\n`)
+          .join('');
+  const patch = createTwoFilesPatch(
+    'r (base)',
+    'r (head)',
+    skipHead + skipTail === 0 ? before : window(a),
+    skipHead + skipTail === 0 ? after : window(b),
+    undefined,
+    undefined,
+    { context, maxEditLength: opts.maxEditLength, headerOptions: FILE_HEADERS_ONLY },
+  );
+  if (patch === undefined || skipHead === 0) return patch;
+  return patch.replace(
+    /^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@$/gm,
+    (_, oldStart: string, oldCount = '', newStart: string, newCount = '') =>
+      `@@ -${Number(oldStart) + skipHead}${oldCount} +${Number(newStart) + skipHead}${newCount} @@`,
+  );
+}
+
+describe('formatUnifiedDiff builds a small changed middle without jsdiff', () => {
+  // Common lines around a middle whose sides are drawn from their own words or shared ones, so
+  // middles that can be aligned only one way (built directly) and ones that cannot (jsdiff) both occur.
+  const lines = (words: string[], maxLength: number) => fc.array(fc.constantFrom(...words), { maxLength });
+  const pair = fc
+    .record({
+      prefix: lines(['a: 1', 'b: 2', '', '  - x'], 6),
+      removed: lines(['old: 1', 'old: 2', '', 'a: 1', '  - x'], 20),
+      added: lines(['new: 1', 'new: 2', '', 'b: 2', 'old: 1'], 20),
+      suffix: lines(['a: 1', 'b: 2', '', '  - x', 'new: 1'], 6),
+      endBefore: fc.constantFrom('\n', '\n', ''),
+      endAfter: fc.constantFrom('\n', '\n', ''),
+    })
+    .map((p) => ({
+      before: [...p.prefix, ...p.removed, ...p.suffix].join('\n') + p.endBefore,
+      after: [...p.prefix, ...p.added, ...p.suffix].join('\n') + p.endAfter,
+    }));
+
+  it('prints exactly the patch jsdiff makes of the changed middle, for any pair, context and bound', () => {
+    fc.assert(
+      fc.property(
+        pair,
+        fc.integer({ min: 0, max: 4 }),
+        fc.oneof(fc.integer({ min: 0, max: 8 }), fc.constant(4_000)),
+        ({ before, after }, context, maxEditLength) => {
+          fc.pre(before !== after);
+          const reference = jsdiffOfMiddle({ before, after, context, maxEditLength });
+          const patch = formatUnifiedDiff({ label: 'r', before, after, context, maxEditLength });
+          if (reference === undefined) expect(patch).toMatch(/^@@ too large to diff line by line/m);
+          else expect(patch).toBe(reference);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('prints one replaced line of a resource as jsdiff does', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    const before = `${lines.join('\n')}\n`;
+    for (const at of [0, 1, 2, 3, 4, 15, 25, 26, 27, 28, 29]) {
+      const after = `${lines.map((l, i) => (i === at ? 'changed' : l)).join('\n')}\n`;
+      const reference = jsdiffOfMiddle({ before, after, context: 3, maxEditLength: 4_000 });
+      expect(formatUnifiedDiff({ label: 'r', before, after })).toBe(reference);
+    }
+  });
+});
