@@ -68,7 +68,7 @@ function patchOfMiddle(
     tail++;
   const skipHead = Math.max(0, head - context);
   const skipTail = Math.max(0, tail - context);
-  const direct = directHunk({ label, a, b, head, tail, ...limits });
+  const direct = directHunk({ label, a, b, head, tail, skipHead, ...limits });
   if (direct !== undefined) return direct;
   // The text from line skipHead on, without its last skipTail lines (each ends with a newline).
   const window = (lines: string[]): string =>
@@ -112,10 +112,12 @@ function directHunk(w: {
   b: string[];
   head: number;
   tail: number;
+  /** The common first lines left out before the hunk's context. */
+  skipHead: number;
   context: number;
   maxEditLength: number;
 }): string | undefined {
-  const { a, b, head, tail } = w;
+  const { a, b, head, tail, skipHead } = w;
   // Each text ends with a newline: its last element is ''.
   if (a[a.length - 1] !== '' || b[b.length - 1] !== '') return undefined;
   const aEnd = a.length - 1 - tail;
@@ -134,14 +136,17 @@ function directHunk(w: {
     const line = b[j];
     for (let i = aEnd; i < aEnd + after; i++) if (a[i] === line) return undefined;
   }
-  const skipHead = Math.max(0, head - w.context);
   const before = head - skipHead;
   const oldLines = before + removed + after;
   const newLines = before + added + after;
   // jsdiff numbers an empty range from the line before it (`-0,0`).
   const oldStart = skipHead + (oldLines === 0 ? 0 : 1);
   const newStart = skipHead + (newLines === 0 ? 0 : 1);
-  let out = `--- ${w.label} (base)\n+++ ${w.label} (head)\n@@ -${oldStart},${oldLines} +${newStart},${newLines} @@\n`;
+  let out = patchHeader(
+    `${w.label} (base)`,
+    `${w.label} (head)`,
+    `-${oldStart},${oldLines} +${newStart},${newLines}`,
+  );
   for (let i = skipHead; i < head; i++) out += ` ${a[i]}\n`;
   for (let i = head; i < aEnd; i++) out += `-${a[i]}\n`;
   for (let j = head; j < bEnd; j++) out += `+${b[j]}\n`;
@@ -154,7 +159,12 @@ function directHunk(w: {
 function wholeFile(sign: '+' | '-', oldName: string, newName: string, text: string): string {
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
   const range = sign === '+' ? `-0,0 +1,${lines.length}` : `-1,${lines.length} +0,0`;
-  return `--- ${oldName}\n+++ ${newName}\n@@ ${range} @@\n${lines.map((l) => sign + l).join('\n')}\n`;
+  return `${patchHeader(oldName, newName, range)}${lines.map((l) => sign + l).join('\n')}\n`;
+}
+
+/** The file headers and the one hunk's range line of a patch built without jsdiff. */
+function patchHeader(oldName: string, newName: string, range: string): string {
+  return `--- ${oldName}\n+++ ${newName}\n@@ ${range} @@\n`;
 }
 
 function countLines(text: string): number {
