@@ -6,6 +6,8 @@
  * from /usr/bin/time), because the machine is shared; goal ≤ 1.5× the floor. Each case runs twice with
  * one fresh render cache: "cold" (nothing cached) and "next push" (the base's render is cached, as on
  * the next push to a pull request; the head is rendered again), both beside the same two-render floor.
+ * A third run repeats the next push with V8's default interrupt budget (bin/ferry.js raises it), to
+ * show what that setting saves in the same run.
  *
  *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm])
  */
@@ -22,6 +24,8 @@ import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
 const KINDS = (process.argv[3] ?? 'plain,kustomize,helm').split(',');
 const PER_FILE = 100;
+/** Node 20's V8 default for --interrupt-budget; bin/ferry.js keeps a budget given on node's command line. */
+const V8_DEFAULT_INTERRUPT_BUDGET = 67584;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function cpuOf(
@@ -80,7 +84,9 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
-console.log('target kind  changed  case       ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)');
+console.log(
+  'target kind  changed  case                     ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)',
+);
 for (const kind of KINDS) {
   for (const size of SIZES) {
     const repo = mkdtempSync(join(tmpdir(), 'ferry-bench-diff-'));
@@ -99,10 +105,11 @@ for (const kind of KINDS) {
       git(repo, 'add', '-A');
       git(repo, 'commit', '-qm', 'head');
       const cacheDir = join(repo, '.render-cache');
-      const diff = () =>
+      const diff = (nodeFlags: string[] = []) =>
         cpuOf(
           [
             process.execPath,
+            ...nodeFlags,
             join(root, 'bin', 'ferry.js'),
             'diff',
             '--repo',
@@ -119,13 +126,16 @@ for (const kind of KINDS) {
         );
       const cold = diff();
       const next = diff();
+      // The next push again with V8's default interrupt budget, which bin/ferry.js raises 8×.
+      const nextV8 = diff([`--interrupt-budget=${V8_DEFAULT_INTERRUPT_BUDGET}`]);
       const floor = cpuOf([process.execPath, diffFloor, repo, 'main', 'pr', 'deploy', kind]);
       for (const [label, ferry] of [
         ['cold', cold],
         ['next push', next],
+        ['next, V8 default budget', nextV8],
       ] as const) {
         console.log(
-          `${kind.padEnd(11)} ${String(size).padStart(8)}  ${label.padEnd(9)}  ${ferry.cpu.toFixed(2).padStart(11)}  ${floor.cpu.toFixed(2).padStart(11)}  ${(ferry.cpu / floor.cpu).toFixed(2)}×  (${ferry.wall.toFixed(1)} s, ${ferry.rssMiB.toFixed(0)} MiB${ferry.status > 1 ? `, exit ${ferry.status}` : ''})`,
+          `${kind.padEnd(11)} ${String(size).padStart(8)}  ${label.padEnd(23)}  ${ferry.cpu.toFixed(2).padStart(11)}  ${floor.cpu.toFixed(2).padStart(11)}  ${(ferry.cpu / floor.cpu).toFixed(2)}×  (${ferry.wall.toFixed(1)} s, ${ferry.rssMiB.toFixed(0)} MiB${ferry.status > 1 ? `, exit ${ferry.status}` : ''})`,
         );
       }
     } finally {
