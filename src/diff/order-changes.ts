@@ -42,30 +42,51 @@ function compareStrings(a: string, b: string): number {
 
 /**
  * `api-2` before `api-10`: digit runs compare as numbers, the rest by code unit; ties (`02` vs `2`)
- * by code unit. Locale-free, so the order is the same on every runtime; no allocation, since
- * sorting 10,000 changes calls it ~150,000 times.
+ * by code unit. Locale-free, so the order is the same on every runtime; no allocation (it works on
+ * offsets, not slices), since sorting 10,000 changes calls it ~150,000 times.
  */
 export function compareNatural(a: string, b: string): number {
+  return compareNaturalFrom(a, 0, b, 0);
+}
+
+/** compareNatural of `a` from offset `a0` and `b` from `b0`. */
+function compareNaturalFrom(a: string, a0: number, b: string, b0: number): number {
+  const lengthA = a.length - a0;
+  const lengthB = b.length - b0;
   let i = 0;
-  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === a.length || i === b.length) return a.length - b.length;
+  while (i < lengthA && i < lengthB && a.charCodeAt(a0 + i) === b.charCodeAt(b0 + i)) i++;
+  if (i === lengthA || i === lengthB) return lengthA - lengthB;
   // Back up to the start of the digit run the difference sits in, if any.
   let start = i;
-  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
-  if (!isDigit(a.charCodeAt(start)) || !isDigit(b.charCodeAt(start)))
-    return a.charCodeAt(i) - b.charCodeAt(i);
-  let endA = start;
-  let endB = start;
+  while (start > 0 && isDigit(a.charCodeAt(a0 + start - 1))) start--;
+  if (!isDigit(a.charCodeAt(a0 + start)) || !isDigit(b.charCodeAt(b0 + start)))
+    return a.charCodeAt(a0 + i) - b.charCodeAt(b0 + i);
+  let endA = a0 + start;
+  let endB = b0 + start;
   while (endA < a.length && isDigit(a.charCodeAt(endA))) endA++;
   while (endB < b.length && isDigit(b.charCodeAt(endB))) endB++;
-  const x = a.slice(start, endA).replace(/^0+(?=\d)/, '');
-  const y = b.slice(start, endB).replace(/^0+(?=\d)/, '');
-  return (
-    x.length - y.length ||
-    compareStrings(x, y) ||
-    compareNatural(a.slice(endA), b.slice(endB)) ||
-    compareStrings(a, b)
-  );
+  // The runs without leading zeros (one digit kept): longer is larger, else the first digit that differs.
+  let x = a0 + start;
+  let y = b0 + start;
+  while (x < endA - 1 && a.charCodeAt(x) === ZERO) x++;
+  while (y < endB - 1 && b.charCodeAt(y) === ZERO) y++;
+  if (endA - x !== endB - y) return endA - x - (endB - y);
+  for (; x < endA; x++, y++) {
+    const d = a.charCodeAt(x) - b.charCodeAt(y);
+    if (d !== 0) return d;
+  }
+  return compareNaturalFrom(a, endA, b, endB) || compareFrom(a, a0, b, b0);
+}
+
+const ZERO = 48;
+
+/** Code-unit order of `a` from `a0` and `b` from `b0`. */
+function compareFrom(a: string, a0: number, b: string, b0: number): number {
+  for (; a0 < a.length && b0 < b.length; a0++, b0++) {
+    const d = a.charCodeAt(a0) - b.charCodeAt(b0);
+    if (d !== 0) return d;
+  }
+  return a.length - a0 - (b.length - b0);
 }
 
 function isDigit(code: number): boolean {

@@ -86,4 +86,45 @@ describe('compareNatural', () => {
       { numRuns: 500 },
     );
   });
+
+  it('orders as the slicing implementation it replaced (kept here as the reference)', () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.stringMatching(/^[a0-9-]{0,8}$/),
+      fc.stringMatching(/^(app|api)-[0-9]{1,6}(-[0-9]{1,3})?$/),
+    );
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareNatural(a, b))).toBe(Math.sign(slicingCompareNatural(a, b)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
+
+function slicingCompareNatural(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === a.length || i === b.length) return a.length - b.length;
+  let start = i;
+  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
+  if (!isDigit(a.charCodeAt(start)) || !isDigit(b.charCodeAt(start)))
+    return a.charCodeAt(i) - b.charCodeAt(i);
+  let endA = start;
+  let endB = start;
+  while (endA < a.length && isDigit(a.charCodeAt(endA))) endA++;
+  while (endB < b.length && isDigit(b.charCodeAt(endB))) endB++;
+  const x = a.slice(start, endA).replace(/^0+(?=\d)/, '');
+  const y = b.slice(start, endB).replace(/^0+(?=\d)/, '');
+  const byCodeUnit = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
+  return (
+    x.length - y.length ||
+    byCodeUnit(x, y) ||
+    slicingCompareNatural(a.slice(endA), b.slice(endB)) ||
+    byCodeUnit(a, b)
+  );
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
