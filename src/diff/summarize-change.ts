@@ -6,7 +6,13 @@ import { diffModel } from './summary/diff-model.ts';
 import { diffReplicas } from './summary/diff-replicas.ts';
 import { diffTraffic } from './summary/diff-traffic.ts';
 import { diffHyperparameters, diffTraining, isTraining } from './summary/diff-training.ts';
-import { isInferenceService, type PodSpecView, podSpecsOf } from './summary/pod-specs-of.ts';
+import {
+  type ContainerView,
+  isInferenceService,
+  type PodSpecView,
+  podSpecsOf,
+} from './summary/pod-specs-of.ts';
+import { isIndistinguishable } from './summary/read-path.ts';
 
 /** A summary line stays a line: past this many facts the rest is counted. */
 export const MAX_FACTS = 8;
@@ -23,8 +29,10 @@ export function summarizeChange(pair: { before?: KubeObject; after?: KubeObject 
   const obj = after ?? before;
   if (!obj) return [];
   if (isSecret(obj)) return before && after ? secretFacts(before, after) : [];
-  const a = before ? podSpecsOf(before) : [];
   const b = after ? podSpecsOf(after) : [];
+  // Most changes touch metadata only (a label, an annotation): then before's pod specs are after's, read
+  // once, and `podFacts` sees the very same views on both sides.
+  const a = before ? (after && isSameBeyondMetadata(before, after) ? b : podSpecsOf(before)) : [];
   const traffic = diffTraffic(before, after);
   const covered =
     a.length > 0 || b.length > 0 || isInferenceService(obj) || traffic.length > 0 || isRollout(obj);
@@ -92,6 +100,13 @@ function podFacts(
     const add = (list: string[], found: string[]): void => {
       for (const f of found) list.push(prefix + f);
     };
+    const hyperparametersSame =
+      !entrypoint.training || label !== 'head' || entrypoint.before === entrypoint.after;
+    if (from && y && hyperparametersSame && isSamePod(from, y)) {
+      // Model, hyperparameters, images and GPUs are read from the pod spec alone: none changed.
+      if (from !== y) add(facts.replicas, diffReplicas({ kind, before: from, after: y }));
+      continue;
+    }
     add(facts.model, diffModel(from, y));
     // RayJob's entrypoint is the head's command line: its flags count with the head's.
     if (entrypoint.training) {
@@ -102,6 +117,42 @@ function podFacts(
     add(facts.replicas, diffReplicas({ kind, before: from, after: y }));
   }
   return facts;
+}
+
+/**
+ * Whether two pod specs are the same for the model, hyperparameter, image and GPU facts: indistinguishable
+ * specs whose containers are listed alike, with no two sharing a name (images are matched by name, and a
+ * shared name can pair a container with another one's image even when nothing changed).
+ */
+function isSamePod(x: PodSpecView, y: PodSpecView): boolean {
+  if (x !== y) {
+    if (x.containers.length !== y.containers.length || !isIndistinguishable(x.spec, y.spec)) return false;
+    for (let i = 0; i < x.containers.length; i++) {
+      const c = x.containers[i] as ContainerView;
+      const d = y.containers[i] as ContainerView;
+      if (c.name !== d.name || c.init !== d.init) return false;
+    }
+  }
+  const containers = y.containers;
+  for (let i = 1; i < containers.length; i++) {
+    const name = (containers[i] as ContainerView).name;
+    for (let j = 0; j < i; j++) if ((containers[j] as ContainerView).name === name) return false;
+  }
+  return true;
+}
+
+/** Same kind and version, and every field but `metadata` indistinguishable (see `isIndistinguishable`). */
+function isSameBeyondMetadata(x: KubeObject, y: KubeObject): boolean {
+  if (x.apiVersion !== y.apiVersion || x.kind !== y.kind) return false;
+  const keys = Object.keys(x);
+  const other = Object.keys(y);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== other[i]) return false;
+    if (key !== 'metadata' && !isIndistinguishable(x[key], y[key])) return false;
+  }
+  return true;
 }
 
 function secretFacts(before: KubeObject, after: KubeObject): string[] {

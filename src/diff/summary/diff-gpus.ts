@@ -1,6 +1,6 @@
 import { isAcceleratorResource, ACCELERATOR_TYPE_LABELS as TYPE_KEYS } from '../../manifest/accelerators.ts';
 import type { PodSpecView } from './pod-specs-of.ts';
-import { isObj, readList, readObj, readText } from './read-path.ts';
+import { isObj, type Obj, readList, readObj, readText } from './read-path.ts';
 
 /**
  * Accelerator facts for one pod spec: count per resource (summed over the pod's containers, limits
@@ -9,8 +9,8 @@ import { isObj, readList, readObj, readText } from './read-path.ts';
  */
 export function diffGpus(before: PodSpecView | undefined, after: PodSpecView | undefined): string[] {
   const facts: string[] = [];
-  const a = before ? gpuCounts(before) : new Map<string, string>();
-  const b = after ? gpuCounts(after) : new Map<string, string>();
+  const a: ReadonlyMap<string, string> = before ? gpuCounts(before) : new Map();
+  const b: ReadonlyMap<string, string> = after ? gpuCounts(after) : new Map();
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const x = a.get(name);
     const y = b.get(name);
@@ -31,23 +31,49 @@ export function diffGpus(before: PodSpecView | undefined, after: PodSpecView | u
   return facts;
 }
 
-/** Accelerators per pod of `view`, per resource name, as text (a non-count quantity as written). */
-export function gpuCounts(view: PodSpecView): Map<string, string> {
+/** `gpuCounts` per view: `diffGpus` and `diffGpuTotals` both ask for every pod spec's counts. */
+const GPU_COUNTS = new WeakMap<PodSpecView, ReadonlyMap<string, string>>();
+
+/**
+ * Accelerators per pod of `view`, per resource name, as text (a non-count quantity as written). The map
+ * is shared by every caller: read-only.
+ */
+export function gpuCounts(view: PodSpecView): ReadonlyMap<string, string> {
+  let counts = GPU_COUNTS.get(view);
+  if (counts === undefined) {
+    counts = countGpus(view);
+    GPU_COUNTS.set(view, counts);
+  }
+  return counts;
+}
+
+function countGpus(view: PodSpecView): Map<string, string> {
   const totals = new Map<string, number | string>();
+  const add = (name: string, limits: Obj, requests: Obj): void => {
+    if (!isAccelerator(name)) return;
+    const text = readText(limits, name) ?? readText(requests, name) ?? '0';
+    const n = Number(text);
+    const prev = totals.get(name) ?? 0;
+    // A quantity that is not a plain count is shown as written.
+    totals.set(name, Number.isFinite(n) && typeof prev === 'number' ? prev + n : text);
+  };
   for (const c of view.containers) {
     if (c.init) continue;
     const limits = readObj(c.raw, 'resources', 'limits') ?? {};
     const requests = readObj(c.raw, 'resources', 'requests') ?? {};
-    for (const name of new Set([...Object.keys(limits), ...Object.keys(requests)])) {
-      if (!isAcceleratorResource(name)) continue;
-      const text = readText(limits, name) ?? readText(requests, name) ?? '0';
-      const n = Number(text);
-      const prev = totals.get(name) ?? 0;
-      // A quantity that is not a plain count is shown as written.
-      totals.set(name, Number.isFinite(n) && typeof prev === 'number' ? prev + n : text);
-    }
+    // Limits' names, then requests' names not among them (each name once per container).
+    const limitNames = Object.keys(limits);
+    for (const name of limitNames) add(name, limits, requests);
+    for (const name of Object.keys(requests)) if (!limitNames.includes(name)) add(name, limits, requests);
   }
-  return new Map([...totals].map(([k, v]) => [k, String(v)]));
+  const counts = new Map<string, string>();
+  for (const [name, total] of totals) counts.set(name, String(total));
+  return counts;
+}
+
+/** Every accelerator resource name has a `/` (`nvidia.com/gpu`): `cpu` and `memory` need no pattern. */
+function isAccelerator(name: string): boolean {
+  return name.includes('/') && isAcceleratorResource(name);
 }
 
 /**
@@ -140,8 +166,9 @@ export function diffGpuTotals(before: PodSpecView[] | undefined, after: PodSpecV
     }
     return { sums, pods };
   };
-  const a = before ? total(before) : undefined;
   const b = total(after);
+  // The same views on both sides (a change to metadata only): the same totals.
+  const a = before ? (before === after ? b : total(before)) : undefined;
   const facts: string[] = [];
   for (const name of [...new Set([...(a?.sums.keys() ?? []), ...b.sums.keys()])].sort()) {
     const x = a?.sums.get(name) ?? 0;

@@ -50,3 +50,38 @@ export function isSameData(a: unknown, b: unknown, depth = 64): boolean {
   }
   return false;
 }
+
+/**
+ * True when nothing could tell `a` from `b`: plain objects with the same keys in the same order, arrays
+ * with the same items (and holes), other values only when `Object.is`. Stricter than `isSameData` (key
+ * order counts: the summary lists some facts in key order), so any summary of `a` equals that of `b`.
+ * Past `depth` levels (an alias cycle) not known to be the same: false.
+ */
+export function isIndistinguishable(a: unknown, b: unknown, depth = 64): boolean {
+  if (Object.is(a, b)) return true;
+  if (depth <= 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const proto: unknown = Object.getPrototypeOf(a);
+  if (proto !== Object.getPrototypeOf(b)) return false;
+  if (proto === Array.prototype) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (v === undefined && i in x !== i in y) return false;
+      if (!isIndistinguishable(v, y[i], depth - 1)) return false;
+    }
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  const x = a as Obj;
+  const y = b as Obj;
+  const keys = Object.keys(x);
+  const other = Object.keys(y);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== other[i] || !isIndistinguishable(x[key], y[key], depth - 1)) return false;
+  }
+  return true;
+}
