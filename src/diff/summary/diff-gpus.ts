@@ -156,8 +156,10 @@ export function diffGpuTotals(before: PodSpecView[] | undefined, after: PodSpecV
     const sums = new Map<string, number>();
     let pods = 0;
     for (const view of views) {
+      const counts = gpuCounts(view);
+      if (counts.size === 0) continue;
       const count = podCountOf(view);
-      for (const [name, text] of gpuCounts(view)) {
+      for (const [name, text] of counts) {
         const n = Number(text);
         if (!Number.isFinite(n)) continue;
         sums.set(name, (sums.get(name) ?? 0) + n * count);

@@ -23,7 +23,8 @@ const NOT_A_HYPERPARAMETER =
   /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE|CERT|^PATH$|^HOME$|PROXY|_URI$|_URL$|ENDPOINT|HOST|PORT|^NCCL_|^MASTER_|MODEL|REVISION/i;
 
 export function isTraining(obj: KubeObject): boolean {
-  const group = obj.apiVersion.includes('/') ? (obj.apiVersion.split('/')[0] ?? '') : '';
+  const slash = obj.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
   return TRAINING_KINDS.has(`${group}/${obj.kind}`);
 }
 

@@ -1,4 +1,4 @@
-import { listPodContainers, listPodSpecs } from '../../manifest/list-pod-specs.ts';
+import { listContainers, listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import type { KubeObject } from '../../types.ts';
 import type { Obj } from './read-path.ts';
 
@@ -28,17 +28,23 @@ export interface PodSpecView {
  * is read as a container named after it.
  */
 export function podSpecsOf(obj: KubeObject): PodSpecView[] {
-  return listPodSpecs(obj).map((pod) => ({
-    label: pod.label,
-    spec: pod.spec,
-    holder: pod.holder,
-    podsPerReplica: pod.podsPerReplica,
-    containers: listPodContainers(pod).map((c) => ({
-      name: c.containerName,
-      init: c.init,
-      raw: c.container,
-    })),
-  }));
+  const pods = listPodSpecs(obj);
+  if (pods.length === 0) return [];
+  // The object's containers as the rules listed them (cached per object): each pod spec's, in order.
+  const all = listContainers(obj);
+  return pods.map((pod) => {
+    const containers: ContainerView[] = [];
+    for (const c of all) {
+      if (c.pod === pod) containers.push({ name: c.containerName, init: c.init, raw: c.container });
+    }
+    return {
+      label: pod.label,
+      spec: pod.spec,
+      holder: pod.holder,
+      podsPerReplica: pod.podsPerReplica,
+      containers,
+    };
+  });
 }
 
 export function isInferenceService(obj: KubeObject | undefined): boolean {
