@@ -31,9 +31,11 @@ export function summarizeChange(pair: { before?: KubeObject; after?: KubeObject 
   if (isSecret(obj)) return before && after ? secretFacts(before, after) : [];
   const b = after ? podSpecsOf(after) : [];
   // Most changes touch metadata only (a label, an annotation): then before's pod specs are after's, read
-  // once, and `podFacts` sees the very same views on both sides.
-  const a = before ? (after && isSameBeyondMetadata(before, after) ? b : podSpecsOf(before)) : [];
-  const traffic = diffTraffic(before, after);
+  // once, `podFacts` sees the very same views on both sides, and traffic and training (which compare
+  // before with after) have nothing to tell.
+  const same = before !== undefined && after !== undefined && isSameBeyondMetadata(before, after);
+  const a = before ? (same ? b : podSpecsOf(before)) : [];
+  const traffic = same ? [] : diffTraffic(before, after);
   const covered =
     a.length > 0 || b.length > 0 || isInferenceService(obj) || traffic.length > 0 || isRollout(obj);
   if (!covered) return [];
@@ -46,7 +48,7 @@ export function summarizeChange(pair: { before?: KubeObject; after?: KubeObject 
   // What serves and where traffic goes first: `model v1 → v2, canary 10%, GPUs 1 → 2`; then what a
   // training run changes and whether it re-runs.
   const facts = [
-    ...diffTraining(before, after),
+    ...(same ? [] : diffTraining(before, after)),
     ...pods.lifecycle,
     ...pods.model,
     ...traffic,

@@ -27,6 +27,14 @@ function prng(seed: number): () => number {
   };
 }
 
+/** The same data with every map's keys reversed. */
+function reorderKeys<T>(value: T, depth: number): T {
+  if (depth > 12 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => reorderKeys(v, depth + 1)) as T;
+  const entries = Object.entries(value as Obj).reverse();
+  return Object.fromEntries(entries.map(([k, v]) => [k, reorderKeys(v, depth + 1)])) as T;
+}
+
 export function generateSummaryPairs(count: number, seed = 1): SummaryPair[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -35,7 +43,7 @@ export function generateSummaryPairs(count: number, seed = 1): SummaryPair[] {
 
   const gpuResource = (): Obj => {
     const name = pick(['nvidia.com/gpu', 'amd.com/gpu', 'nvidia.com/mig-1g.10gb', 'google.com/tpu', 'cpu']);
-    const amount = pick<unknown>([0, 1, 2, 4, '8', '1k', 'x']);
+    const amount = pick<unknown>([0, 1, 2, 4, '8', '1k', 'x', 0.5, Number.NaN, 1e308]);
     const where = pick(['limits', 'requests', 'both']);
     const res: Obj = { cpu: '500m', memory: '2Gi' };
     const limits: Obj = { memory: '4Gi' };
@@ -131,6 +139,7 @@ export function generateSummaryPairs(count: number, seed = 1): SummaryPair[] {
         }
       : { sklearn: { storageUri: 's3://b/m', resources: gpuResource() }, ...podSpec() };
     if (chance(0.5)) predictor.canaryTrafficPercent = pick([10, 50, 100, 0, 150]);
+    if (chance(0.2)) predictor.timeout = pick([30, Number.NaN]);
     if (chance(0.2)) predictor.workerSpec = { ...podSpec(), tensorParallelSize: 2 };
     const spec: Obj = { predictor };
     if (chance(0.3)) spec.transformer = podSpec();
@@ -198,7 +207,7 @@ export function generateSummaryPairs(count: number, seed = 1): SummaryPair[] {
           kind: 'LeaderWorkerSet',
           metadata: meta(name),
           spec: {
-            replicas: pick([1, 2]),
+            replicas: pick([1, 2, 1e308]),
             leaderWorkerTemplate: {
               size: pick([2, 4]),
               leaderTemplate: template(),
@@ -377,7 +386,10 @@ export function generateSummaryPairs(count: number, seed = 1): SummaryPair[] {
     const next = structuredClone(obj) as KubeObject;
     const metadata = next.metadata as Obj;
     metadata.annotations = { 'ferry.dev/owner-next': 'team' };
-    if (chance(0.45)) return next; // metadata only
+    if (chance(0.45)) {
+      // Metadata only; sometimes the same fields in another order (key order is not a change to a reader).
+      return chance(0.3) ? reorderKeys(next, 0) : next;
+    }
     const specs = podSpecsIn(next.spec, 0, []);
     const steps = 1 + Math.floor(rnd() * 3);
     for (let s = 0; s < steps; s++) {

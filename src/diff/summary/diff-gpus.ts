@@ -47,6 +47,8 @@ export function gpuCounts(view: PodSpecView): ReadonlyMap<string, string> {
   return counts;
 }
 
+const NONE: Obj = Object.freeze({});
+
 function countGpus(view: PodSpecView): Map<string, string> {
   const totals = new Map<string, number | string>();
   const add = (name: string, limits: Obj, requests: Obj): void => {
@@ -59,8 +61,10 @@ function countGpus(view: PodSpecView): Map<string, string> {
   };
   for (const c of view.containers) {
     if (c.init) continue;
-    const limits = readObj(c.raw, 'resources', 'limits') ?? {};
-    const requests = readObj(c.raw, 'resources', 'requests') ?? {};
+    const resources = c.raw.resources;
+    if (!isObj(resources)) continue;
+    const limits = isObj(resources.limits) ? resources.limits : NONE;
+    const requests = isObj(resources.requests) ? resources.requests : NONE;
     // Limits' names, then requests' names not among them (each name once per container).
     const limitNames = Object.keys(limits);
     for (const name of limitNames) add(name, limits, requests);

@@ -53,12 +53,13 @@ export function isSameData(a: unknown, b: unknown, depth = 64): boolean {
 
 /**
  * True when nothing could tell `a` from `b`: plain objects with the same keys in the same order, arrays
- * with the same items (and holes), other values only when `Object.is`. Stricter than `isSameData` (key
- * order counts: the summary lists some facts in key order), so any summary of `a` equals that of `b`.
- * Past `depth` levels (an alias cycle) not known to be the same: false.
+ * with the same items (and holes), other values only when `===` (so NaN never: `isSameData` calls it
+ * changed). Stricter than `isSameData` (key order counts: the summary lists some facts in key order), so
+ * anything computed from `a` equals what `b` gives, and `isSameData(a, b)` holds. Past `depth` levels (an
+ * alias cycle) not known to be the same: false.
  */
 export function isIndistinguishable(a: unknown, b: unknown, depth = 64): boolean {
-  if (Object.is(a, b)) return true;
+  if (a === b) return true;
   if (depth <= 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   const proto: unknown = Object.getPrototypeOf(a);
   if (proto !== Object.getPrototypeOf(b)) return false;
