@@ -30,10 +30,11 @@ export function summarizeChange(pair: { before?: KubeObject; after?: KubeObject 
   if (!obj) return [];
   if (isSecret(obj)) return before && after ? secretFacts(before, after) : [];
   const b = after ? podSpecsOf(after) : [];
-  // Most changes touch metadata only (a label, an annotation): then before's pod specs are after's, read
-  // once, `podFacts` sees the very same views on both sides, and traffic and training (which compare
-  // before with after) have nothing to tell.
-  const same = before !== undefined && after !== undefined && isSameBeyondMetadata(before, after);
+  // Most changes touch metadata only (a label, an annotation). Where there are pod specs to read, before's
+  // are then after's, read once: `podFacts` sees the very same views on both sides, and traffic and
+  // training (which compare before with after) have nothing to tell.
+  const same =
+    before !== undefined && after !== undefined && b.length > 0 && isSameBeyondMetadata(before, after);
   const a = before ? (same ? b : podSpecsOf(before)) : [];
   const traffic = same ? [] : diffTraffic(before, after);
   const covered =
