@@ -71,7 +71,13 @@ function factName(label: string): string {
 /** Label → value, in a stable order: KServe fields first, then container env and flags. */
 function modelHints(view: PodSpecView): Map<string, string> {
   const hints = new Map<string, string>();
-  const framework = KSERVE_PREDICTOR_SPECS.find((f) => isObj(view.spec[f]));
+  let framework: (typeof KSERVE_PREDICTOR_SPECS)[number] | undefined;
+  for (const f of KSERVE_PREDICTOR_SPECS) {
+    if (isObj(view.spec[f])) {
+      framework = f;
+      break;
+    }
+  }
   if (framework) {
     const model = readObj(view.spec, framework) ?? {};
     const uri = readText(model, 'storageUri') ?? readText(readList(model, 'storageUris')[0], 'uri');
@@ -94,6 +100,8 @@ function modelHints(view: PodSpecView): Map<string, string> {
     }
     const tokens = [...readList(c.raw, 'command'), ...readList(c.raw, 'args')].map(String);
     tokens.forEach((token, i) => {
+      // Every model flag starts with `-`; else only `vllm serve` names a model.
+      if (token[0] !== '-' && token !== 'serve') return;
       const eq = token.indexOf('=');
       const flag = eq > 0 ? token.slice(0, eq) : token;
       if (MODEL_FLAGS.has(flag)) {
