@@ -426,26 +426,33 @@ export function listPodContainers(pod: PodSpecRef, opts: { ephemeral?: boolean }
       pod,
     });
   }
-  const lists: [string, string, boolean][] = [
-    ['initContainers', 'init container', true],
-    ['containers', 'container', false],
-  ];
-  if (opts.ephemeral) lists.push(['ephemeralContainers', 'ephemeral container', false]);
-  for (const [field, word, init] of lists) {
-    asArray(pod.spec[field]).forEach((item, i) => {
-      const container = asRecord(item);
-      if (!container) return;
-      const name = asString(container.name) ?? String(i);
+  for (const [field, word, init] of opts.ephemeral ? LISTS_WITH_EPHEMERAL : LISTS) {
+    const items = asArray(pod.spec[field]);
+    for (let i = 0; i < items.length; i++) {
+      // A hole reads as undefined and is skipped, as forEach would.
+      const container = asRecord(items[i]);
+      if (!container) continue;
+      const name = asString(container.name);
       refs.push({
         container,
         path: [...pod.path, field, i],
-        containerName: asString(container.name) ?? `#${i + 1}`,
-        name: `${prefix}${word} ${name}`,
+        containerName: name ?? `#${i + 1}`,
+        name: `${prefix}${word} ${name ?? String(i)}`,
         init,
         inline: false,
         pod,
       });
-    });
+    }
   }
   return refs;
 }
+
+/** A pod spec's container lists, in the order refs list them: field, how messages name one, init. */
+const LISTS: readonly (readonly [string, string, boolean])[] = [
+  ['initContainers', 'init container', true],
+  ['containers', 'container', false],
+];
+const LISTS_WITH_EPHEMERAL: readonly (readonly [string, string, boolean])[] = [
+  ...LISTS,
+  ['ephemeralContainers', 'ephemeral container', false],
+];

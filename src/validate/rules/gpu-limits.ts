@@ -18,17 +18,35 @@ export const gpuLimitsRule: Rule = {
   description:
     'GPUs and other extended resources are set in limits, equal to any request, in whole units (the API server rejects anything else).',
   check(ctx) {
-    return ctx.resources.flatMap((resource) =>
-      listContainers(resource.object).flatMap((ref) => checkContainer(resource, ref)),
-    );
+    const findings: RuleFinding[] = [];
+    for (const resource of ctx.resources) {
+      for (const ref of listContainers(resource.object)) {
+        const resources = asRecord(ref.container.resources);
+        const requests = asRecord(resources?.requests) ?? {};
+        const limits = asRecord(resources?.limits) ?? {};
+        // Most containers ask for CPU and memory only: nothing to judge, nothing to describe.
+        if (hasExtendedResource(requests) || hasExtendedResource(limits)) {
+          findings.push(...checkContainer({ resource, ref, requests, limits }));
+        }
+      }
+    }
+    return findings;
   },
 };
 
-function checkContainer(resource: Resource, ref: ContainerRef): RuleFinding[] {
+function hasExtendedResource(values: Record<string, unknown>): boolean {
+  for (const name in values) if (Object.hasOwn(values, name) && isExtendedResource(name)) return true;
+  return false;
+}
+
+function checkContainer(args: {
+  resource: Resource;
+  ref: ContainerRef;
+  requests: Record<string, unknown>;
+  limits: Record<string, unknown>;
+}): RuleFinding[] {
+  const { resource, ref, requests, limits } = args;
   const findings: RuleFinding[] = [];
-  const resources = asRecord(ref.container.resources);
-  const requests = asRecord(resources?.requests) ?? {};
-  const limits = asRecord(resources?.limits) ?? {};
   const where = `${ref.name} in ${formatResourceId(resource.id)}`;
   const requestsPath = [...ref.path, 'resources', 'requests'];
   const limitsPath = [...ref.path, 'resources', 'limits'];
