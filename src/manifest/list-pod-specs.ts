@@ -72,9 +72,11 @@ interface Found {
   holder?: FieldPath;
   podsPerReplica?: number;
 }
-type Finder = (obj: Obj) => Found[];
+type Finder = (obj: Obj) => readonly Found[];
 
-const WORKLOAD: Finder = () => [{ path: ['spec', 'template'], label: '', holder: ['spec'] }];
+/** One shared answer for every workload (read, never changed). */
+const WORKLOAD_TEMPLATE: readonly Found[] = [{ path: ['spec', 'template'], label: '', holder: ['spec'] }];
+const WORKLOAD: Finder = () => WORKLOAD_TEMPLATE;
 
 /**
  * Where each pod-bearing kind (keyed `group/Kind`, '' for core) keeps its pod templates. Sources: the
@@ -309,17 +311,19 @@ function kservePodSpecs(obj: Obj, kind: string): PodSpecRef[] {
   const metadata = asRecord(obj.metadata);
   const name = asString(metadata?.name) ?? '';
   const refs: PodSpecRef[] = [];
+  const objectLabels = asStringMap(metadata?.labels);
+  const objectAnnotations = asStringMap(metadata?.annotations);
   for (const component of KSERVE_COMPONENTS) {
     const spec = recordAt(obj, ['spec', component]);
     if (!spec) continue;
     // KServe puts the object's labels, the component's `labels` and its own identity labels on the pods.
     const labels = {
-      ...asStringMap(metadata?.labels),
+      ...objectLabels,
       ...asStringMap(spec.labels),
       'serving.kserve.io/inferenceservice': name,
       component,
     };
-    const annotations = { ...asStringMap(metadata?.annotations), ...asStringMap(spec.annotations) };
+    const annotations = { ...objectAnnotations, ...asStringMap(spec.annotations) };
     const ref: PodSpecRef = {
       spec,
       path: ['spec', component],

@@ -47,20 +47,20 @@ function checkContainer(args: {
 }): RuleFinding[] {
   const { resource, ref, requests, limits } = args;
   const findings: RuleFinding[] = [];
-  const where = `${ref.name} in ${formatResourceId(resource.id)}`;
-  const requestsPath = [...ref.path, 'resources', 'requests'];
-  const limitsPath = [...ref.path, 'resources', 'limits'];
-  for (const [field, values, path] of [
-    ['requests', requests, requestsPath],
-    ['limits', limits, limitsPath],
+  // Described only for a finding: most containers pass.
+  const where = () => `${ref.name} in ${formatResourceId(resource.id)}`;
+  const pathOf = (field: string, name: string) => [...ref.path, 'resources', field, name];
+  for (const [field, values] of [
+    ['requests', requests],
+    ['limits', limits],
   ] as const) {
     for (const [name, raw] of Object.entries(values)) {
       const amount = isExtendedResource(name) ? parseQuantity(raw) : undefined;
       if (amount !== undefined && !(Number.isInteger(amount) && amount >= 0)) {
         findings.push({
           resource,
-          path: [...path, name],
-          message: `${where} sets ${field}.${name} to ${String(raw)}; extended resources must be whole, non-negative numbers`,
+          path: pathOf(field, name),
+          message: `${where()} sets ${field}.${name} to ${String(raw)}; extended resources must be whole, non-negative numbers`,
         });
       }
     }
@@ -70,8 +70,8 @@ function checkContainer(args: {
     if (!Object.hasOwn(limits, name)) {
       findings.push({
         resource,
-        path: [...requestsPath, name],
-        message: `${where} requests ${String(requested)} ${name} but sets no limit for it; extended resources cannot be overcommitted, so set limits.${name} (the request defaults to the limit)`,
+        path: pathOf('requests', name),
+        message: `${where()} requests ${String(requested)} ${name} but sets no limit for it; extended resources cannot be overcommitted, so set limits.${name} (the request defaults to the limit)`,
       });
       continue;
     }
@@ -81,8 +81,8 @@ function checkContainer(args: {
     if (a !== undefined && b !== undefined && a !== b) {
       findings.push({
         resource,
-        path: [...requestsPath, name],
-        message: `${where} requests ${String(requested)} ${name} but limits it to ${String(limit)}; extended resources cannot be overcommitted, so the request must equal the limit`,
+        path: pathOf('requests', name),
+        message: `${where()} requests ${String(requested)} ${name} but limits it to ${String(limit)}; extended resources cannot be overcommitted, so the request must equal the limit`,
       });
     }
   }
