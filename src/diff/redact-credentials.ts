@@ -29,10 +29,39 @@ const TOKEN_SHAPES =
  * anywhere. The URL stays readable: `https://<redacted>@github.com/org/repo?ref=main`.
  */
 export function redactCredentials(text: string): string {
-  if (!text.includes('@') && !text.includes('=') && !/gh|glpat|A[KS]IA/.test(text)) return text;
-  return text
-    .replace(URL_USERINFO, `$1${REDACTED_CREDENTIAL}@`)
-    .replace(BARE_USERINFO, `$1${REDACTED_CREDENTIAL}@`)
-    .replace(TOKEN_PARAM, `$1${REDACTED_CREDENTIAL}`)
-    .replace(TOKEN_SHAPES, REDACTED_CREDENTIAL);
+  // Each expression runs only where what it needs is there: diffs, the bulk of what passes through
+  // here, all have an `@` (hunk headers) but rarely one that can end a userinfo.
+  const hasShape = mayHoldTokenShape(text);
+  if (!text.includes('@') && !text.includes('=') && !hasShape) return text;
+  let out = text;
+  if (mayEndUserinfo(out)) {
+    out = out
+      .replace(URL_USERINFO, `$1${REDACTED_CREDENTIAL}@`)
+      .replace(BARE_USERINFO, `$1${REDACTED_CREDENTIAL}@`);
+  }
+  if (out.includes('=') && (out.includes('?') || out.includes('&') || out.includes(';'))) {
+    out = out.replace(TOKEN_PARAM, `$1${REDACTED_CREDENTIAL}`);
+  }
+  // As before, a text with neither `@` nor `=` is searched for token shapes only when it has a hint
+  // of one (`github_pat_` alone is not such a hint).
+  if (hasShape || out.includes('github_pat_')) out = out.replace(TOKEN_SHAPES, REDACTED_CREDENTIAL);
+  return out;
 }
+
+/** Whether `text` has `gh`, `glpat`, `AKIA` or `ASIA`, as `/gh|glpat|A[KS]IA/` says. */
+function mayHoldTokenShape(text: string): boolean {
+  return text.includes('gh') || text.includes('glpat') || text.includes('AKIA') || text.includes('ASIA');
+}
+
+/**
+ * Whether some `@` follows a character a userinfo may end with: both userinfo expressions need one
+ * (`[^\s/?#@"'<>`]+@`). Only ASCII whitespace is ruled out here; other `\s` characters let the
+ * expressions decide.
+ */
+function mayEndUserinfo(text: string): boolean {
+  for (let i = text.indexOf('@', 1); i >= 0; i = text.indexOf('@', i + 1)) {
+    if (!NOT_BEFORE_AT.has(text.charCodeAt(i - 1))) return true;
+  }
+  return false;
+}
+const NOT_BEFORE_AT: ReadonlySet<number> = new Set([...' \t\n\r\v\f/?#@"\'<>`'].map((c) => c.charCodeAt(0)));

@@ -47,7 +47,11 @@ export function recordAt(value: unknown, path: FieldPath): Record<string, unknow
 /** A string-to-string map (labels, annotations, selectors); non-string values are dropped. */
 export function asStringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(asRecord(value) ?? {})) {
+  const record = asRecord(value);
+  // Own enumerable keys in the order Object.entries gives them, without its pairs (every pod spec pays).
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const v = record[key];
     if (typeof v === 'string') setOwn(out, key, v);
     else if (typeof v === 'number' || typeof v === 'boolean') setOwn(out, key, String(v));
   }

@@ -8,7 +8,8 @@ export function formatPointer(path: readonly (string | number)[]): string {
 /**
  * The line of `path` inside a resource: the deepest ancestor whose line is known,
  * else the document's first line. Findings point at the field, not the file. The first lookup in a
- * document read by the fast path composes it with the `yaml` package (only documents with findings pay).
+ * document read by the fast path scans its text for them, or composes it with the `yaml` package when
+ * the scan cannot read it (only documents with findings pay).
  */
 export function lineOf(resource: Resource, path: readonly (string | number)[] = []): number {
   return locationOf(resource, path).line;

@@ -72,9 +72,11 @@ interface Found {
   holder?: FieldPath;
   podsPerReplica?: number;
 }
-type Finder = (obj: Obj) => Found[];
+type Finder = (obj: Obj) => readonly Found[];
 
-const WORKLOAD: Finder = () => [{ path: ['spec', 'template'], label: '', holder: ['spec'] }];
+/** One shared answer for every workload (read, never changed). */
+const WORKLOAD_TEMPLATE: readonly Found[] = [{ path: ['spec', 'template'], label: '', holder: ['spec'] }];
+const WORKLOAD: Finder = () => WORKLOAD_TEMPLATE;
 
 /**
  * Where each pod-bearing kind (keyed `group/Kind`, '' for core) keeps its pod templates. Sources: the
@@ -309,17 +311,19 @@ function kservePodSpecs(obj: Obj, kind: string): PodSpecRef[] {
   const metadata = asRecord(obj.metadata);
   const name = asString(metadata?.name) ?? '';
   const refs: PodSpecRef[] = [];
+  const objectLabels = asStringMap(metadata?.labels);
+  const objectAnnotations = asStringMap(metadata?.annotations);
   for (const component of KSERVE_COMPONENTS) {
     const spec = recordAt(obj, ['spec', component]);
     if (!spec) continue;
     // KServe puts the object's labels, the component's `labels` and its own identity labels on the pods.
     const labels = {
-      ...asStringMap(metadata?.labels),
+      ...objectLabels,
       ...asStringMap(spec.labels),
       'serving.kserve.io/inferenceservice': name,
       component,
     };
-    const annotations = { ...asStringMap(metadata?.annotations), ...asStringMap(spec.annotations) };
+    const annotations = { ...objectAnnotations, ...asStringMap(spec.annotations) };
     const ref: PodSpecRef = {
       spec,
       path: ['spec', component],
@@ -426,26 +430,33 @@ export function listPodContainers(pod: PodSpecRef, opts: { ephemeral?: boolean }
       pod,
     });
   }
-  const lists: [string, string, boolean][] = [
-    ['initContainers', 'init container', true],
-    ['containers', 'container', false],
-  ];
-  if (opts.ephemeral) lists.push(['ephemeralContainers', 'ephemeral container', false]);
-  for (const [field, word, init] of lists) {
-    asArray(pod.spec[field]).forEach((item, i) => {
-      const container = asRecord(item);
-      if (!container) return;
-      const name = asString(container.name) ?? String(i);
+  for (const [field, word, init] of opts.ephemeral ? LISTS_WITH_EPHEMERAL : LISTS) {
+    const items = asArray(pod.spec[field]);
+    for (let i = 0; i < items.length; i++) {
+      // A hole reads as undefined and is skipped, as forEach would.
+      const container = asRecord(items[i]);
+      if (!container) continue;
+      const name = asString(container.name);
       refs.push({
         container,
         path: [...pod.path, field, i],
-        containerName: asString(container.name) ?? `#${i + 1}`,
-        name: `${prefix}${word} ${name}`,
+        containerName: name ?? `#${i + 1}`,
+        name: `${prefix}${word} ${name ?? String(i)}`,
         init,
         inline: false,
         pod,
       });
-    });
+    }
   }
   return refs;
 }
+
+/** A pod spec's container lists, in the order refs list them: field, how messages name one, init. */
+const LISTS: readonly (readonly [string, string, boolean])[] = [
+  ['initContainers', 'init container', true],
+  ['containers', 'container', false],
+];
+const LISTS_WITH_EPHEMERAL: readonly (readonly [string, string, boolean])[] = [
+  ...LISTS,
+  ['ephemeralContainers', 'ephemeral container', false],
+];

@@ -18,6 +18,7 @@ import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
 import { formatResourceId, type IdentityOptions, resourceIdOf } from './resource-id.ts';
+import { scanPlainLines } from './scan-plain-lines.ts';
 import { DocumentLines, SourceLines } from './source-lines.ts';
 import { splitJsonStream } from './split-json-stream.ts';
 
@@ -269,8 +270,14 @@ function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean
   return true;
 }
 
-/** The field lines of a chunk's document, composed by the `yaml` package (on a finding's first lookup). */
+/**
+ * The field lines of a chunk's document (on a finding's first lookup): scanned from its lines, else
+ * composed by the `yaml` package, whose code would otherwise run cold for the few documents with findings.
+ */
 function pointersOf(chunk: string, lineOffset: number, maxDepth: number): Record<string, number> {
+  // Depth needs no check here: js-yaml read the document under a stricter limit.
+  const scanned = scanPlainLines(chunk, lineOffset);
+  if (scanned) return scanned;
   const lineCounter = new LineCounter();
   const lineAt: LineAt = (pos) => lineCounter.linePos(pos).line + lineOffset;
   for (const doc of parseAllDocuments(chunk, { ...KUBE_YAML_OPTIONS, lineCounter })) {

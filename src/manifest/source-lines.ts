@@ -1,7 +1,8 @@
 /**
  * Lines of a resource's fields, looked up by JSON pointer (`/spec/template/spec/containers/0/image`).
  *
- * Computing them means composing the document with the `yaml` package and walking every node, which
+ * Computing them means scanning the document's lines (scanPlainLines) or, for what that scan does not
+ * read, composing the document with the `yaml` package and walking every node, which
  * costs more than parsing it; most documents never have a finding. So a document read by the fast path
  * keeps only its own text, and the map is built on the first lookup (once per document, shared by the
  * items of a List). Documents read by the `yaml` package already have the map.

@@ -18,31 +18,49 @@ export const gpuLimitsRule: Rule = {
   description:
     'GPUs and other extended resources are set in limits, equal to any request, in whole units (the API server rejects anything else).',
   check(ctx) {
-    return ctx.resources.flatMap((resource) =>
-      listContainers(resource.object).flatMap((ref) => checkContainer(resource, ref)),
-    );
+    const findings: RuleFinding[] = [];
+    for (const resource of ctx.resources) {
+      for (const ref of listContainers(resource.object)) {
+        const resources = asRecord(ref.container.resources);
+        const requests = asRecord(resources?.requests) ?? {};
+        const limits = asRecord(resources?.limits) ?? {};
+        // Most containers ask for CPU and memory only: nothing to judge, nothing to describe.
+        if (hasExtendedResource(requests) || hasExtendedResource(limits)) {
+          findings.push(...checkContainer({ resource, ref, requests, limits }));
+        }
+      }
+    }
+    return findings;
   },
 };
 
-function checkContainer(resource: Resource, ref: ContainerRef): RuleFinding[] {
+function hasExtendedResource(values: Record<string, unknown>): boolean {
+  for (const name in values) if (Object.hasOwn(values, name) && isExtendedResource(name)) return true;
+  return false;
+}
+
+function checkContainer(args: {
+  resource: Resource;
+  ref: ContainerRef;
+  requests: Record<string, unknown>;
+  limits: Record<string, unknown>;
+}): RuleFinding[] {
+  const { resource, ref, requests, limits } = args;
   const findings: RuleFinding[] = [];
-  const resources = asRecord(ref.container.resources);
-  const requests = asRecord(resources?.requests) ?? {};
-  const limits = asRecord(resources?.limits) ?? {};
-  const where = `${ref.name} in ${formatResourceId(resource.id)}`;
-  const requestsPath = [...ref.path, 'resources', 'requests'];
-  const limitsPath = [...ref.path, 'resources', 'limits'];
-  for (const [field, values, path] of [
-    ['requests', requests, requestsPath],
-    ['limits', limits, limitsPath],
+  // Described only for a finding: most containers pass.
+  const where = () => `${ref.name} in ${formatResourceId(resource.id)}`;
+  const pathOf = (field: string, name: string) => [...ref.path, 'resources', field, name];
+  for (const [field, values] of [
+    ['requests', requests],
+    ['limits', limits],
   ] as const) {
     for (const [name, raw] of Object.entries(values)) {
       const amount = isExtendedResource(name) ? parseQuantity(raw) : undefined;
       if (amount !== undefined && !(Number.isInteger(amount) && amount >= 0)) {
         findings.push({
           resource,
-          path: [...path, name],
-          message: `${where} sets ${field}.${name} to ${String(raw)}; extended resources must be whole, non-negative numbers`,
+          path: pathOf(field, name),
+          message: `${where()} sets ${field}.${name} to ${String(raw)}; extended resources must be whole, non-negative numbers`,
         });
       }
     }
@@ -52,8 +70,8 @@ function checkContainer(resource: Resource, ref: ContainerRef): RuleFinding[] {
     if (!Object.hasOwn(limits, name)) {
       findings.push({
         resource,
-        path: [...requestsPath, name],
-        message: `${where} requests ${String(requested)} ${name} but sets no limit for it; extended resources cannot be overcommitted, so set limits.${name} (the request defaults to the limit)`,
+        path: pathOf('requests', name),
+        message: `${where()} requests ${String(requested)} ${name} but sets no limit for it; extended resources cannot be overcommitted, so set limits.${name} (the request defaults to the limit)`,
       });
       continue;
     }
@@ -63,8 +81,8 @@ function checkContainer(resource: Resource, ref: ContainerRef): RuleFinding[] {
     if (a !== undefined && b !== undefined && a !== b) {
       findings.push({
         resource,
-        path: [...requestsPath, name],
-        message: `${where} requests ${String(requested)} ${name} but limits it to ${String(limit)}; extended resources cannot be overcommitted, so the request must equal the limit`,
+        path: pathOf('requests', name),
+        message: `${where()} requests ${String(requested)} ${name} but limits it to ${String(limit)}; extended resources cannot be overcommitted, so the request must equal the limit`,
       });
     }
   }

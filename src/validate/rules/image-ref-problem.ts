@@ -1,3 +1,5 @@
+import { memoizeByString } from '../memoize-by-string.ts';
+
 /**
  * What is wrong with a container image reference, or undefined when the kubelet can pull it by name.
  *
@@ -12,7 +14,9 @@
  *   tag        := [\w][\w.-]{0,127}
  *   digest     := algorithm ":" hex — sha256 (64), sha384 (96) or sha512 (128) lowercase hex digits
  */
-export function imageRefProblem(image: string): string | undefined {
+export const imageRefProblem = memoizeByString(findImageRefProblem);
+
+function findImageRefProblem(image: string): string | undefined {
   if (image.trim() === '') return 'is empty';
   if (/\s/.test(image)) return 'contains whitespace';
   let rest = image;
@@ -35,6 +39,7 @@ export function imageRefProblem(image: string): string | undefined {
   return nameProblem(rest);
 }
 
+const LOWER_HEX = /^[a-f0-9]*$/;
 const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 
 function digestProblem(digest: string): string | undefined {
@@ -48,7 +53,7 @@ function digestProblem(digest: string): string | undefined {
   if (length === undefined) {
     return `has a digest with the unsupported algorithm "${algorithm}" (use sha256, sha384 or sha512)`;
   }
-  if (!new RegExp(`^[a-f0-9]{${length}}$`).test(hex)) {
+  if (hex.length !== length || !LOWER_HEX.test(hex)) {
     return `has a ${algorithm} digest that is not ${length} lowercase hex digits`;
   }
   return undefined;

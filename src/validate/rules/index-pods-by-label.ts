@@ -8,28 +8,31 @@ export interface PodIndex {
 }
 
 /**
- * Indexes pod templates by `key=value` and by key. A selector with an `In` or `Exists` requirement on a
- * key whose value the manifests decide can only match templates with that label, or templates whose
- * controller adds labels (kept apart and always checked): the answer is exactly that of checking every
- * template, at the cost of the candidates only. This keeps `selector-match` linear in a namespace with
- * thousands of workloads and Services (it was quadratic).
+ * Indexes pod templates by the value of a label key, one key at a time as selectors ask for it (most ask
+ * for the same one or two keys). A selector with an `In` or `Exists` requirement on a key whose value
+ * the manifests decide can only match templates with that label, or templates whose controller adds
+ * labels (kept apart and always checked): the answer is exactly that of checking every template, at
+ * the cost of the candidates only. This keeps `selector-match` linear in a namespace with thousands of
+ * workloads and Services (it was quadratic).
  */
 export function indexPodsByLabel(pods: readonly PodSpecRef[]): PodIndex {
-  const byLabel = new Map<string, PodSpecRef[]>();
-  const byKey = new Map<string, PodSpecRef[]>();
-  const withAddedLabels: PodSpecRef[] = [];
-  const add = (map: Map<string, PodSpecRef[]>, key: string, pod: PodSpecRef) => {
-    const list = map.get(key);
-    if (list) list.push(pod);
-    else map.set(key, [pod]);
-  };
-  for (const pod of pods) {
-    if (pod.addedLabels.length > 0) withAddedLabels.push(pod);
-    for (const [key, value] of Object.entries(pod.labels)) {
-      add(byLabel, `${key}=${value}`, pod);
-      add(byKey, key, pod);
+  const withAddedLabels = pods.filter((pod) => pod.addedLabels.length > 0);
+  /** Label key → its value → the templates with that label. */
+  const byKey = new Map<string, Map<string, PodSpecRef[]>>();
+  const valuesOf = (key: string): Map<string, PodSpecRef[]> => {
+    let byValue = byKey.get(key);
+    if (byValue) return byValue;
+    byValue = new Map();
+    for (const pod of pods) {
+      if (!Object.hasOwn(pod.labels, key)) continue;
+      const value = pod.labels[key] as string;
+      const list = byValue.get(value);
+      if (list) list.push(pod);
+      else byValue.set(value, [pod]);
     }
-  }
+    byKey.set(key, byValue);
+    return byValue;
+  };
   return {
     hasMatch(requirements, opts) {
       const matches = (pod: PodSpecRef) =>
@@ -42,10 +45,11 @@ export function indexPodsByLabel(pods: readonly PodSpecRef[]): PodIndex {
       );
       if (!narrow) return pods.some(matches);
       // Templates without added labels fail `narrow` unless they carry the label: only those can match.
+      const byValue = valuesOf(narrow.key);
       const candidates =
         narrow.operator === 'Exists'
-          ? (byKey.get(narrow.key) ?? [])
-          : narrow.values.flatMap((v) => byLabel.get(`${narrow.key}=${v}`) ?? []);
+          ? [...byValue.values()].flat()
+          : narrow.values.flatMap((v) => byValue.get(v) ?? []);
       return candidates.some(matches) || withAddedLabels.some(matches);
     },
   };

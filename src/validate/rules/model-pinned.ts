@@ -2,6 +2,7 @@ import { asArray, asRecord, asString, type FieldPath } from '../../manifest/as-r
 import { listContainers, listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
+import { memoizeByString } from '../memoize-by-string.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 import { hasLatestToken, redactUserInfo, unpinnedReason } from './unpinned-reason.ts';
 
@@ -22,7 +23,9 @@ const MODEL_ENV_SUFFIXES: ReadonlySet<string> = new Set([
  * Whether an env var names a model: `MODEL`, `MODEL_VERSION`, `HF_MODEL_REVISION`, `BASE_MODEL_NAME`,
  * `STORAGE_URI`. Word-based rather than a regex: env names come from pull requests and must not backtrack.
  */
-export function isModelEnvName(name: string): boolean {
+export const isModelEnvName = memoizeByString(judgeModelEnvName);
+
+function judgeModelEnvName(name: string): boolean {
   const words = name.toUpperCase().split('_');
   const last = words.at(-1) ?? '';
   if (last === 'MODEL' || words.slice(-2).join('_') === 'STORAGE_URI') return true;
@@ -51,14 +54,15 @@ export const modelPinnedRule: Rule = {
   },
 };
 
-function storageUriFinding(resource: Resource, uri: string, path: FieldPath, field: string): RuleFinding[] {
+/** `field` names the URI in the message; by default its dotted path (made only for a finding). */
+function storageUriFinding(resource: Resource, uri: string, path: FieldPath, field?: string): RuleFinding[] {
   const reason = unpinnedReason(uri);
   if (reason === undefined) return [];
   return [
     {
       resource,
       path,
-      message: `${formatResourceId(resource.id)}: ${field} ${redactUserInfo(uri)} ${reason}; pin the model to one version (a versioned path like …/v3 or …/1.2.0, a digest, or hf://org/model@<commit>)`,
+      message: `${formatResourceId(resource.id)}: ${field ?? dotted(path)} ${redactUserInfo(uri)} ${reason}; pin the model to one version (a versioned path like …/v3 or …/1.2.0, a digest, or hf://org/model@<commit>)`,
     },
   ];
 }
@@ -66,7 +70,7 @@ function storageUriFinding(resource: Resource, uri: string, path: FieldPath, fie
 function checkStorageUris(resource: Resource): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const report = (uri: string, path: FieldPath) => {
-    findings.push(...storageUriFinding(resource, uri, path, dotted(path)));
+    findings.push(...storageUriFinding(resource, uri, path));
   };
   const holders: { value: Record<string, unknown>; path: FieldPath }[] = [];
   for (const pod of listPodSpecs(resource.object)) holders.push({ value: pod.spec, path: pod.path });

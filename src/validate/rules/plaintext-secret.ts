@@ -2,6 +2,7 @@ import { asArray, asRecord, asString } from '../../manifest/as-record.ts';
 import { listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';
 import type { Resource } from '../../types.ts';
+import { memoizeByString } from '../memoize-by-string.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 
 /** How many key names a message lists before "and N more". */
@@ -90,7 +91,9 @@ function checkSecret(resource: Resource): RuleFinding[] {
 }
 
 /** Whether an env var name says it holds a credential: `HF_TOKEN`, `OPENAI_API_KEY`, `DB_PASSWORD`. */
-export function isSecretName(name: string): boolean {
+export const isSecretName = memoizeByString(judgeSecretName);
+
+function judgeSecretName(name: string): boolean {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toUpperCase()

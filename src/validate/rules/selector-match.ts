@@ -126,7 +126,6 @@ function checkWorkload(resource: Resource, key: string): RuleFinding[] {
   if (!pod) return [];
   const requirements =
     key === '/ReplicationController' ? parseSelectorMap(spec.selector) : parseLabelSelector(spec.selector);
-  const name = formatResourceId(resource.id);
   if (requirements.length === 0) {
     // apps/v1 rejects an empty selector ("empty selector is invalid for deployment"); an empty
     // ReplicationController selector defaults to the template labels.
@@ -135,7 +134,7 @@ function checkWorkload(resource: Resource, key: string): RuleFinding[] {
       {
         resource,
         path: ['spec', 'selector'],
-        message: `${name} has an empty spec.selector; it must select the pod template's labels`,
+        message: `${formatResourceId(resource.id)} has an empty spec.selector; it must select the pod template's labels`,
       },
     ];
   }
@@ -147,7 +146,7 @@ function checkWorkload(resource: Resource, key: string): RuleFinding[] {
     {
       resource,
       path: ['spec', 'selector'],
-      message: `${name} selector ${formatLabelSelector(requirements)} does not match its pod template labels (${labels || 'none'}); the API server rejects it ("selector does not match template labels")`,
+      message: `${formatResourceId(resource.id)} selector ${formatLabelSelector(requirements)} does not match its pod template labels (${labels || 'none'}); the API server rejects it ("selector does not match template labels")`,
     },
   ];
 }

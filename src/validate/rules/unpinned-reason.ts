@@ -1,3 +1,4 @@
+import { memoizeByString } from '../memoize-by-string.ts';
 import { parseImageRef } from './parse-image-ref.ts';
 
 /** Revisions that name a branch or a moving pointer, not a fixed artifact. */
@@ -7,7 +8,9 @@ const MOVING_REVISIONS: ReadonlySet<string> = new Set(['latest', 'main', 'master
 const VERSION_PARAMS: readonly string[] = ['revision', 'version', 'versionid', 'generation', 'ref', 'tag'];
 
 /** `latest` as a whole token: `/latest/`, `:latest`, `model-latest.pt`, `@latest`, `latest`. */
-export function hasLatestToken(value: string): boolean {
+export const hasLatestToken = memoizeByString(findLatestToken);
+
+function findLatestToken(value: string): boolean {
   return value
     .toLowerCase()
     .split(/[/\-_.:@=?&#+\s]/)
@@ -20,7 +23,9 @@ export function hasLatestToken(value: string): boolean {
  * `2024-05-01`), a digest or commit hash, an explicit revision (`hf://org/model@<sha>`, `?revision=`,
  * S3 `?versionId=`, GCS `#generation`), or for `oci://` a tag other than latest or a digest.
  */
-export function unpinnedReason(uri: string): string | undefined {
+export const unpinnedReason = memoizeByString(findUnpinnedReason);
+
+function findUnpinnedReason(uri: string): string | undefined {
   const trimmed = uri.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase() ?? '';
   const rest = scheme ? trimmed.slice(scheme.length + 3) : trimmed;

@@ -1,3 +1,4 @@
+import { memoizeByString } from '../memoize-by-string.ts';
 import type { NameFormat } from './schema-node.ts';
 
 /*
@@ -57,7 +58,9 @@ export function nameProblem(format: NameFormat, value: string): string | undefin
 }
 
 /** Label and annotation keys: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
-export function qualifiedNameProblem(key: string): string | undefined {
+export const qualifiedNameProblem = memoizeByString(findQualifiedNameProblem);
+
+function findQualifiedNameProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   let name = key;
   if (slash >= 0) {

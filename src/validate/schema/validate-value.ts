@@ -113,30 +113,47 @@ function checkArray(node: SchemaNode, value: unknown[], ctx: WalkContext): void 
   }
   const items = node.items;
   if (!items || items.type === 'any') return;
-  const path = ctx.path;
-  for (let i = 0; i < value.length; i++) {
-    path.push(i);
-    validateValue(items, value[i], ctx);
-    path.pop();
+  for (let i = 0; i < value.length; i++) validateChild(items, i, value[i], ctx);
+}
+
+/**
+ * Whether `validateValue` would find nothing to check in `value`: null and absent values, and strings
+ * and booleans whose node has no constraint left (most leaves). The walk skips them without a step.
+ */
+function needsNoCheck(node: SchemaNode, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (node.enum !== undefined) return false;
+  if (node.type === 'string') {
+    return (
+      typeof value === 'string' &&
+      node.format !== 'byte' &&
+      node.minLength === undefined &&
+      node.maxLength === undefined &&
+      node.pattern === undefined
+    );
   }
+  return node.type === 'boolean' && typeof value === 'boolean';
+}
+
+/** Validates the child `key` of the value at `ctx.path`; a leaf with nothing to check costs no step. */
+function validateChild(node: SchemaNode, key: string | number, value: unknown, ctx: WalkContext): void {
+  if (needsNoCheck(node, value)) return;
+  ctx.path.push(key);
+  validateValue(node, value, ctx);
+  ctx.path.pop();
 }
 
 function checkObject(node: SchemaNode, value: Record<string, unknown>, ctx: WalkContext): void {
   const properties = node.properties;
   const additional = node.additional;
-  const path = ctx.path;
   for (const key in value) {
     const field = properties?.get(key);
     if (field !== undefined) {
       if (field.type === 'any' && !field.enum) continue;
-      path.push(key);
-      validateValue(field, value[key], ctx);
-      path.pop();
+      validateChild(field, key, value[key], ctx);
     } else if (additional !== undefined) {
       if (additional === true) continue;
-      path.push(key);
-      validateValue(additional, value[key], ctx);
-      path.pop();
+      validateChild(additional, key, value[key], ctx);
     } else if (!node.preserveUnknown) {
       const suggestion = properties ? suggestName(key, properties.keys()) : undefined;
       report(ctx, suggestion ? `unknown field (did you mean "${suggestion}"?)` : 'unknown field', key);
