@@ -82,10 +82,10 @@ function emitMap(
   let start = first;
   for (const key of orderKeysCached(keys, context)) {
     const value = map[key];
-    const formattedKey = formatKey(key);
+    const keyColon = formatKeyColon(key);
     // YAML caps implicit keys at 1024 characters; longer ones need the explicit `? key` form.
     const lead =
-      formattedKey.length > 1000 ? `${start}? ${formattedKey}\n${indent}:` : `${start}${formattedKey}:`;
+      keyColon.length > 1001 ? `${start}? ${keyColon.slice(0, -1)}\n${indent}:` : `${start}${keyColon}`;
     start = indent;
     if (typeof value !== 'object' || value === null) {
       if (isMultiLine(value) && emitBlock(value, `${lead} `, inner, st)) continue;
@@ -138,14 +138,14 @@ function emitSeq(items: readonly unknown[], indent: string, first: string, st: E
   }
 }
 
-/** Formatted keys: a target's objects share a few hundred keys, each checked once. */
+/** Formatted keys and their colon: a target's objects share a few hundred keys, each checked once. */
 const formattedKeys = new Map<string, string>();
 const MAX_FORMATTED_KEYS = 10_000;
 
-function formatKey(key: string): string {
+function formatKeyColon(key: string): string {
   const known = formattedKeys.get(key);
   if (known !== undefined) return known;
-  const formatted = key !== '<<' && isPlainSafe(key) ? key : quote(key);
+  const formatted = `${key !== '<<' && isPlainSafe(key) ? key : quote(key)}:`;
   if (formattedKeys.size >= MAX_FORMATTED_KEYS) formattedKeys.clear();
   formattedKeys.set(key, formatted);
   return formatted;
@@ -209,12 +209,11 @@ const NON_STRING = [
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
 ];
 
-/** Letters first, then only letters, digits and `_./-`: plain unless one of YAML's words (`yes`, `null`). */
-const SIMPLE = /^[A-Za-z][\w./-]*$/;
-
 function isPlainSafe(text: string): boolean {
-  // Most keys and values (names, labels, paths); none of the checks below can refuse them but the first.
-  if (SIMPLE.test(text)) return text.length > 5 || !NON_STRING_WORD.test(text);
+  // Most keys and values (names, labels, paths, images) are a letter then printable ASCII: decided in
+  // one pass, with the same answers as the checks below.
+  const plain = isPlainLetterFirst(text);
+  if (plain !== undefined) return plain;
   if (text === '' || PLAIN_UNSAFE.test(text)) return false;
   if (text.trim() !== text) return false;
   if (INDICATOR_FIRST.test(text)) return false;
@@ -226,6 +225,25 @@ function isPlainSafe(text: string): boolean {
   if (text.startsWith('...')) return false;
   if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) return false;
   return !NON_STRING.some((re) => re.test(text));
+}
+
+/**
+ * For a letter followed by printable ASCII: whether it is plain-safe, else undefined (not decided).
+ * Of isPlainSafe's checks only these can refuse such text: a colon before a space or at the end, a
+ * space before `#` or at the end, and YAML's words (all five letters or fewer). Indicators, `-`, `?`,
+ * `:` and `...` starts, numbers, dates and times all need another first character.
+ */
+function isPlainLetterFirst(text: string): boolean | undefined {
+  const first = text.charCodeAt(0) | 0x20; // NaN (empty text) becomes 0x20
+  if (first < 0x61 || first > 0x7a) return undefined;
+  const last = text.length - 1;
+  for (let i = 1; i <= last; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return undefined;
+    if (c === 0x3a && (i === last || text.charCodeAt(i + 1) === 0x20)) return false; // `: `, `x:`
+    if (c === 0x20 && (i === last || text.charCodeAt(i + 1) === 0x23)) return false; // ` #`, `x `
+  }
+  return text.length > 5 || !NON_STRING_WORD.test(text);
 }
 
 const QUOTE_EXTRA = /[\u007f-\u009f\u2028\u2029\ufeff]/g;

@@ -18,7 +18,7 @@ const awkwardString = fc.oneof(
     ...[' lead', 'trail ', '  indented\nnext', 'line\n', 'a\nb', 'a\n\n', 'a\n\n\n', '\nlead', '\n', '\n\n'],
     ...['x\n  y\n', ' \nx', '\t\nx', '\u3000x\ny', 'tab\there', 'cr\r\nlf', 'a\u2028b', '\ufeffbom'],
     ...['\u0085nel', 'x\u001b[0m', '\ud800', '<circular alias>', '<redacted, changed>', '', ' ', 'über'],
-    ...['日本語', '🚀 emoji', 'model-server-1', 'app.kubernetes.io/name', 'k'.repeat(1001)],
+    ...['日本語', '🚀 emoji', 'model-server-1', 'app.kubernetes.io/name', 'k'.repeat(1000), 'k'.repeat(1001)],
   ),
 );
 
