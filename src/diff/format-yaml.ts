@@ -1,4 +1,4 @@
-import { childContext, type KeyContext, orderKeys } from './key-order.ts';
+import { childContext, type KeyContext, orderKeysCached } from './key-order.ts';
 import { CIRCULAR as CIRCULAR_TEXT } from './normalize-object.ts';
 
 /**
@@ -13,11 +13,12 @@ import { CIRCULAR as CIRCULAR_TEXT } from './normalize-object.ts';
  * are quoted too, so what a reviewer reads is what the cluster gets.
  */
 export function formatYaml(value: unknown, opts: FormatYamlOptions = {}): string {
-  const st: Emitter = { out: [], ancestors: new Set(), circularAsText: opts.circularAsText === true };
-  if (isMap(value) && !isEmptyCollection(value)) emitMap(value, '', 'root', st);
-  else if (Array.isArray(value) && value.length > 0) emitSeq(value, '', st);
-  else emitRootScalar(value, st.out);
-  return `${st.out.join('\n')}\n`;
+  const st: Emitter = { out: '', ancestors: new Set(), circularAsText: opts.circularAsText === true };
+  const keys = isMap(value) ? definedKeys(value) : undefined;
+  if (keys !== undefined && keys.length > 0) emitMap(value as Map, keys, '', '', 'root', st);
+  else if (Array.isArray(value) && value.length > 0) emitSeq(value, '', '', st);
+  else emitRootScalar(value, st);
+  return st.out;
 }
 
 export interface FormatYamlOptions {
@@ -33,7 +34,8 @@ export interface FormatYamlOptions {
 type Map = Record<string, unknown>;
 
 interface Emitter {
-  out: string[];
+  /** The text so far, every line ended by `\n`: appending to one string beats joining line arrays. */
+  out: string;
   /** Collections being printed: meeting one again means a YAML alias cycle, printed as a marker. */
   ancestors: Set<object>;
   circularAsText: boolean;
@@ -45,89 +47,105 @@ function isMap(value: unknown): value is Map {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The keys worth printing, in insertion order. */
 function definedKeys(map: Map): string[] {
-  return Object.keys(map).filter((k) => map[k] !== undefined && typeof map[k] !== 'function');
-}
-
-function isEmptyCollection(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  return isMap(value) && definedKeys(value).length === 0;
-}
-
-function emitRootScalar(value: unknown, out: string[]): void {
-  if (Array.isArray(value)) out.push('[]');
-  else if (isMap(value)) out.push('{}');
-  else {
-    const block = blockLines(value, '  ');
-    if (block) out.push(block.header, ...block.lines);
-    else out.push(formatScalar(value));
-  }
-}
-
-function emitMap(map: Map, indent: string, context: KeyContext, st: Emitter): void {
-  const out = st.out;
-  const keys = orderKeys(definedKeys(map), context);
-  const inner = `${indent}  `;
+  const keys = Object.keys(map);
+  let kept = 0;
   for (const key of keys) {
     const value = map[key];
-    const formattedKey = formatKey(key);
-    // YAML caps implicit keys at 1024 characters; longer ones need the explicit `? key` form.
-    const explicit = formattedKey.length > 1000;
-    const lead = explicit ? `${indent}? ${formattedKey}\n${indent}:` : `${indent}${formattedKey}:`;
-    const isList = Array.isArray(value);
-    if ((isList && value.length > 0) || (!isList && isMap(value) && !isEmptyCollection(value))) {
-      const collection = value as object;
-      if (st.ancestors.has(collection)) {
-        if (st.circularAsText) out.push(`${lead} ${CIRCULAR_TEXT}`);
-        else out.push(lead, `${inner}${CIRCULAR_MARKER}`);
-        continue;
-      }
-      out.push(lead);
-      st.ancestors.add(collection);
-      if (isList) emitSeq(value, inner, st);
-      else emitMap(value as Map, inner, childContext(key), st);
-      st.ancestors.delete(collection);
-    } else {
-      const block = blockLines(value, inner);
-      if (block) out.push(`${lead} ${block.header}`, ...block.lines);
-      else out.push(`${lead} ${formatScalar(value)}`);
-    }
+    if (value !== undefined && typeof value !== 'function') keys[kept++] = key;
   }
+  if (kept < keys.length) keys.length = kept;
+  return keys;
 }
 
-function emitSeq(items: readonly unknown[], indent: string, st: Emitter): void {
-  const out = st.out;
+function emitRootScalar(value: unknown, st: Emitter): void {
+  if (Array.isArray(value)) st.out += '[]\n';
+  else if (isMap(value)) st.out += '{}\n';
+  else if (isMultiLine(value) && emitBlock(value, '', '  ', st)) return;
+  else st.out += `${formatScalar(value)}\n`;
+}
+
+/**
+ * `first` begins the first line in place of `indent`: a collection inside a list starts on its dash
+ * (`- name: x`, `- - 1`), so the list passes its dash down rather than re-indenting the child's text.
+ */
+function emitMap(
+  map: Map,
+  keys: readonly string[],
+  indent: string,
+  first: string,
+  context: KeyContext,
+  st: Emitter,
+): void {
   const inner = `${indent}  `;
-  for (const item of items) {
-    if (isEmptyCollection(item) || (!isMap(item) && !Array.isArray(item))) {
-      const block = blockLines(item, inner);
-      if (block) out.push(`${indent}- ${block.header}`, ...block.lines);
-      else out.push(`${indent}- ${formatScalar(item)}`);
+  let start = first;
+  for (const key of orderKeysCached(keys, context)) {
+    const value = map[key];
+    const keyColon = formatKeyColon(key);
+    // YAML caps implicit keys at 1024 characters; longer ones need the explicit `? key` form.
+    const lead =
+      keyColon.length > 1001 ? `${start}? ${keyColon.slice(0, -1)}\n${indent}:` : `${start}${keyColon}`;
+    start = indent;
+    if (typeof value !== 'object' || value === null) {
+      if (isMultiLine(value) && emitBlock(value, `${lead} `, inner, st)) continue;
+      st.out += `${lead} ${formatScalar(value)}\n`;
       continue;
     }
-    const collection = item as object;
-    if (st.ancestors.has(collection)) {
-      out.push(`${indent}- ${st.circularAsText ? CIRCULAR_TEXT : CIRCULAR_MARKER}`);
+    const isList = Array.isArray(value);
+    const childKeys = isList ? undefined : definedKeys(value as Map);
+    if (isList ? value.length === 0 : childKeys?.length === 0) {
+      st.out += `${lead} ${isList ? '[]' : '{}'}\n`;
       continue;
     }
-    // Emit the collection one level deeper, then fold its first line onto the dash: `- name: x`.
-    const first = out.length;
-    st.ancestors.add(collection);
-    if (Array.isArray(item)) emitSeq(item, inner, st);
-    else emitMap(item as Map, inner, 'item', st);
-    st.ancestors.delete(collection);
-    out[first] = `${indent}- ${(out[first] ?? '').slice(inner.length)}`;
+    if (st.ancestors.has(value)) {
+      st.out += st.circularAsText ? `${lead} ${CIRCULAR_TEXT}\n` : `${lead}\n${inner}${CIRCULAR_MARKER}\n`;
+      continue;
+    }
+    st.out += `${lead}\n`;
+    st.ancestors.add(value);
+    if (isList) emitSeq(value, inner, inner, st);
+    else emitMap(value as Map, childKeys as string[], inner, inner, childContext(key), st);
+    st.ancestors.delete(value);
   }
 }
 
-/** Formatted keys: a target's objects share a few hundred keys, each checked once. */
+function emitSeq(items: readonly unknown[], indent: string, first: string, st: Emitter): void {
+  const inner = `${indent}  `;
+  let start = first;
+  for (const item of items) {
+    const dash = `${start}- `;
+    start = indent;
+    if (typeof item !== 'object' || item === null) {
+      if (isMultiLine(item) && emitBlock(item, dash, inner, st)) continue;
+      st.out += `${dash}${formatScalar(item)}\n`;
+      continue;
+    }
+    const isList = Array.isArray(item);
+    const childKeys = isList ? undefined : definedKeys(item as Map);
+    if (isList ? item.length === 0 : childKeys?.length === 0) {
+      st.out += `${dash}${isList ? '[]' : '{}'}\n`;
+      continue;
+    }
+    if (st.ancestors.has(item)) {
+      st.out += `${dash}${st.circularAsText ? CIRCULAR_TEXT : CIRCULAR_MARKER}\n`;
+      continue;
+    }
+    st.ancestors.add(item);
+    if (isList) emitSeq(item, inner, dash, st);
+    else emitMap(item as Map, childKeys as string[], inner, dash, 'item', st);
+    st.ancestors.delete(item);
+  }
+}
+
+/** Formatted keys and their colon: a target's objects share a few hundred keys, each checked once. */
 const formattedKeys = new Map<string, string>();
 const MAX_FORMATTED_KEYS = 10_000;
 
-function formatKey(key: string): string {
+function formatKeyColon(key: string): string {
   const known = formattedKeys.get(key);
   if (known !== undefined) return known;
-  const formatted = key !== '<<' && isPlainSafe(key) ? key : quote(key);
+  const formatted = `${key !== '<<' && isPlainSafe(key) ? key : quote(key)}:`;
   if (formattedKeys.size >= MAX_FORMATTED_KEYS) formattedKeys.clear();
   formattedKeys.set(key, formatted);
   return formatted;
@@ -148,20 +166,28 @@ function formatScalar(value: unknown): string {
   return isPlainSafe(text) ? text : quote(text);
 }
 
-/** A multi-line string as a literal block (`|`, `|-`, `|+`), or undefined when it must be quoted. */
-function blockLines(value: unknown, indent: string): { header: string; lines: string[] } | undefined {
-  if (typeof value !== 'string' || !value.includes('\n')) return undefined;
+function isMultiLine(value: unknown): value is string {
+  return typeof value === 'string' && value.includes('\n');
+}
+
+/**
+ * A multi-line string as a literal block (`|`, `|-`, `|+`) after `lead`, its lines at `indent`; false
+ * (nothing written) when it must be quoted instead.
+ */
+function emitBlock(value: string, lead: string, indent: string, st: Emitter): boolean {
   // Characters a literal block cannot carry verbatim, and a first content line starting with a space
   // (it would need an indentation indicator): quote those instead.
-  if (BLOCK_UNSAFE.test(value)) return undefined;
+  if (BLOCK_UNSAFE.test(value)) return false;
   const body = value.replace(/\n+$/, '');
   const trailing = value.length - body.length;
-  const firstContent = body.split('\n').find((line) => line.trim() !== '');
-  if (firstContent === undefined || /^\s/.test(firstContent)) return undefined;
-  const header = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
-  const lines = body.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`));
-  for (let i = 1; i < trailing; i++) lines.push('');
-  return { header, lines };
+  const lines = body.split('\n');
+  const firstContent = lines.find((line) => line.trim() !== '');
+  if (firstContent === undefined || /^\s/.test(firstContent)) return false;
+  let text = `${lead}${trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+'}\n`;
+  for (const line of lines) text += line === '' ? '\n' : `${indent}${line}\n`;
+  for (let i = 1; i < trailing; i++) text += '\n';
+  st.out += text;
+  return true;
 }
 
 // C0 controls other than tab and line feed, DEL, C1 (NEL is a YAML 1.1 line break), line/paragraph
@@ -183,12 +209,11 @@ const NON_STRING = [
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
 ];
 
-/** Letters first, then only letters, digits and `_./-`: plain unless one of YAML's words (`yes`, `null`). */
-const SIMPLE = /^[A-Za-z][\w./-]*$/;
-
 function isPlainSafe(text: string): boolean {
-  // Most keys and values (names, labels, paths); none of the checks below can refuse them but the first.
-  if (SIMPLE.test(text)) return text.length > 5 || !NON_STRING_WORD.test(text);
+  // Most keys and values (names, labels, paths, images) are a letter then printable ASCII: decided in
+  // one pass, with the same answers as the checks below.
+  const plain = isPlainLetterFirst(text);
+  if (plain !== undefined) return plain;
   if (text === '' || PLAIN_UNSAFE.test(text)) return false;
   if (text.trim() !== text) return false;
   if (INDICATOR_FIRST.test(text)) return false;
@@ -200,6 +225,25 @@ function isPlainSafe(text: string): boolean {
   if (text.startsWith('...')) return false;
   if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) return false;
   return !NON_STRING.some((re) => re.test(text));
+}
+
+/**
+ * For a letter followed by printable ASCII: whether it is plain-safe, else undefined (not decided).
+ * Of isPlainSafe's checks only these can refuse such text: a colon before a space or at the end, a
+ * space before `#` or at the end, and YAML's words (all five letters or fewer). Indicators, `-`, `?`,
+ * `:` and `...` starts, numbers, dates and times all need another first character.
+ */
+function isPlainLetterFirst(text: string): boolean | undefined {
+  const first = text.charCodeAt(0) | 0x20; // NaN (empty text) becomes 0x20
+  if (first < 0x61 || first > 0x7a) return undefined;
+  const last = text.length - 1;
+  for (let i = 1; i <= last; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return undefined;
+    if (c === 0x3a && (i === last || text.charCodeAt(i + 1) === 0x20)) return false; // `: `, `x:`
+    if (c === 0x20 && (i === last || text.charCodeAt(i + 1) === 0x23)) return false; // ` #`, `x `
+  }
+  return text.length > 5 || !NON_STRING_WORD.test(text);
 }
 
 const QUOTE_EXTRA = /[\u007f-\u009f\u2028\u2029\ufeff]/g;

@@ -35,3 +35,46 @@ export function orderKeys(keys: readonly string[], context: KeyContext): string[
 export function childContext(key: string): KeyContext {
   return key === 'metadata' ? 'metadata' : 'map';
 }
+
+/**
+ * `orderKeys`, remembered per context and key list: a target's objects repeat a few key lists
+ * (every container, every `metadata`), so each is sorted once. The result is shared: never mutate it.
+ * A trie of the keys in the order given finds it without joining them into one string (keys can hold
+ * any character, so no separator is safe).
+ */
+export function orderKeysCached(keys: readonly string[], context: KeyContext): readonly string[] {
+  let node = orderTries[context];
+  for (const key of keys) {
+    let next = node.next?.get(key);
+    if (next === undefined) {
+      if (orderNodes >= MAX_ORDER_NODES) clearOrderTries();
+      if (node.next === undefined) node.next = new Map();
+      next = { next: undefined, order: undefined };
+      node.next.set(key, next);
+      orderNodes++;
+    }
+    node = next;
+  }
+  if (node.order === undefined) node.order = orderKeys(keys, context);
+  return node.order;
+}
+
+interface OrderNode {
+  next: Map<string, OrderNode> | undefined;
+  order: readonly string[] | undefined;
+}
+
+function newOrderTries(): Record<KeyContext, OrderNode> {
+  const node = (): OrderNode => ({ next: undefined, order: undefined });
+  return { root: node(), metadata: node(), item: node(), map: node() };
+}
+
+let orderTries = newOrderTries();
+let orderNodes = 0;
+// Bounds the memory a long-lived process (the App) spends on key lists seen once (annotation maps).
+const MAX_ORDER_NODES = 50_000;
+
+function clearOrderTries(): void {
+  orderTries = newOrderTries();
+  orderNodes = 0;
+}
