@@ -42,15 +42,23 @@ export function redactCredentials(text: string): string {
   if (out.includes('=') && (out.includes('?') || out.includes('&') || out.includes(';'))) {
     out = out.replace(TOKEN_PARAM, `$1${REDACTED_CREDENTIAL}`);
   }
-  // As before, a text with neither `@` nor `=` is searched for token shapes only when it has a hint
-  // of one (`github_pat_` alone is not such a hint).
-  if (hasShape || out.includes('github_pat_')) out = out.replace(TOKEN_SHAPES, REDACTED_CREDENTIAL);
+  if (hasShape) out = out.replace(TOKEN_SHAPES, REDACTED_CREDENTIAL);
   return out;
 }
 
-/** Whether `text` has `gh`, `glpat`, `AKIA` or `ASIA`, as `/gh|glpat|A[KS]IA/` says. */
+/**
+ * Whether `text` has the start of a token shape: `gh`, `github_pat_`, `glpat`, `AKIA` or `ASIA`. A
+ * fine-grained GitHub token alone (no `@`, no `=`, as in `token: github_pat_…`) was let through
+ * unredacted while this check was `/gh|glpat|A[KS]IA/`: `github` has no `gh`.
+ */
 function mayHoldTokenShape(text: string): boolean {
-  return text.includes('gh') || text.includes('glpat') || text.includes('AKIA') || text.includes('ASIA');
+  return (
+    text.includes('gh') ||
+    text.includes('github_pat_') ||
+    text.includes('glpat') ||
+    text.includes('AKIA') ||
+    text.includes('ASIA')
+  );
 }
 
 /**

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redactCredentials } from '../../src/diff/redact-credentials.ts';
 
-/** The implementation before each expression got its own pre-check, kept as the reference. */
+/**
+ * The implementation before each expression got its own pre-check, kept as the reference, with
+ * `github_pat_` added to its pre-check (a fine-grained token alone used to pass unredacted).
+ */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>`]+@/gi;
 const BARE_USERINFO = /(^|[\s"'(<[`=,])[^\s/?#@:"'<>`]+:[^\s/?#@"'<>`]+@(?=[a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
 const TOKEN_PARAM =
@@ -11,7 +14,7 @@ const TOKEN_SHAPES =
   /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|A[KS]IA[A-Z0-9]{16})\b/g;
 
 function referenceRedact(text: string): string {
-  if (!text.includes('@') && !text.includes('=') && !/gh|glpat|A[KS]IA/.test(text)) return text;
+  if (!text.includes('@') && !text.includes('=') && !/gh|github_pat_|glpat|A[KS]IA/.test(text)) return text;
   return text
     .replace(URL_USERINFO, '$1<redacted>@')
     .replace(BARE_USERINFO, '$1<redacted>@')

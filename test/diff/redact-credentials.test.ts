@@ -27,6 +27,8 @@ describe('redactCredentials', () => {
       'https://s3.example/k?X-Amz-Signature=<redacted>&X-Amz-Credential=<redacted>',
     ],
     [`token ${TOKEN} leaked`, 'token <redacted> leaked'],
+    // A fine-grained token on its own: no `@`, no `=`, and `github` has no `gh`.
+    ['GITHUB_TOKEN: github_pat_11ABCDEF0123456789_abcdefXYZklmnopqrstuvwxyzABCD', 'GITHUB_TOKEN: <redacted>'],
   ])('scrubs %s', (input, expected) => {
     expect(redactCredentials(input)).toBe(expected);
     expect(redactCredentials(input)).not.toContain('s3cr3t');
