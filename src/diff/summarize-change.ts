@@ -144,9 +144,8 @@ function isSamePod(x: PodSpecView, y: PodSpecView): boolean {
   return true;
 }
 
-/** Same kind and version, and every field but `metadata` indistinguishable (see `isIndistinguishable`). */
+/** The same keys in the same order, every field but `metadata` indistinguishable (see `isIndistinguishable`). */
 function isSameBeyondMetadata(x: KubeObject, y: KubeObject): boolean {
-  if (x.apiVersion !== y.apiVersion || x.kind !== y.kind) return false;
   const keys = Object.keys(x);
   const other = Object.keys(y);
   if (keys.length !== other.length) return false;

@@ -13,7 +13,8 @@ const ACCELERATOR_RESOURCE =
   /^(?:nvidia\.com\/(?:gpu|mig-.+)|amd\.com\/gpu|gpu\.intel\.com\/.+|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(?:core|device)?|google\.com\/tpu|[^/]+\/gpu)$/;
 
 export function isAcceleratorResource(name: string): boolean {
-  return ACCELERATOR_RESOURCE.test(name);
+  // Every accelerator name has a `/`: `cpu` and `memory`, most of what containers ask for, skip the pattern.
+  return name.includes('/') && ACCELERATOR_RESOURCE.test(name);
 }
 
 /**

@@ -52,7 +52,7 @@ const NONE: Obj = Object.freeze({});
 function countGpus(view: PodSpecView): Map<string, string> {
   const totals = new Map<string, number | string>();
   const add = (name: string, limits: Obj, requests: Obj): void => {
-    if (!isAccelerator(name)) return;
+    if (!isAcceleratorResource(name)) return;
     const text = readText(limits, name) ?? readText(requests, name) ?? '0';
     const n = Number(text);
     const prev = totals.get(name) ?? 0;
@@ -73,11 +73,6 @@ function countGpus(view: PodSpecView): Map<string, string> {
   const counts = new Map<string, string>();
   for (const [name, total] of totals) counts.set(name, String(total));
   return counts;
-}
-
-/** Every accelerator resource name has a `/` (`nvidia.com/gpu`): `cpu` and `memory` need no pattern. */
-function isAccelerator(name: string): boolean {
-  return name.includes('/') && isAcceleratorResource(name);
 }
 
 /**
