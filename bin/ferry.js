@@ -4,15 +4,16 @@
 // runs the TypeScript sources through tsx's loader.
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { v8TuningFlags } from './v8-tuning.js';
 
-// A command runs for a second or two, so V8's default eagerness to optimise costs more than it saves:
-// at 5,000 changed resources `ferry diff` spent ~1 CPU-s in background TurboFan compiles of functions it
-// then ran for milliseconds. Waiting 8× longer before a function is optimised cut that to ~0.35 CPU-s
-// and left the main thread's time as it was (docs/benchmarks.md). A budget given to node wins.
-const V8_DEFAULTS_KEPT = /--interrupt[-_]budget/.test(
-  [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '),
-);
-if (!V8_DEFAULTS_KEPT) setFlagsFromString('--interrupt-budget=540672');
+// Less eager optimisation on Node 20, whose V8 spent as much CPU compiling as running (bin/v8-tuning.js).
+for (const flag of v8TuningFlags({
+  nodeVersion: process.versions.node,
+  execArgv: process.execArgv,
+  nodeOptions: process.env.NODE_OPTIONS,
+})) {
+  setFlagsFromString(flag);
+}
 
 // Node 20 is supported, though past its end of life: the AWS SDK's notice that its releases from
 // 2027 need Node 22 is said once in the README rather than on every command.
