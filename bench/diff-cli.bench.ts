@@ -9,13 +9,20 @@
  * A third run repeats the next push with V8's default interrupt budget (bin/ferry.js raises it), to
  * show what that setting saves in the same run.
  *
- *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm])
+ * This machine's speed drifts by tens of percent within minutes, so one sample of each says little:
+ * each case runs ROUNDS times (default 3 up to 2,000 changed, 1 above), each round cold, next push,
+ * V8 default and floor back to back with a fresh render cache, and the line gives the median ferry
+ * and floor CPU-s and the median of the rounds' ratios, with their range.
+ *
+ *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds])
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error: bin/ is plain JavaScript without type declarations.
+import { v8TuningFlags } from '../bin/v8-tuning.js';
 // @ts-expect-error: a plain ESM script without type declarations.
 import { buildCli } from '../scripts/build-cli.mjs';
 import { buildFloor } from './bundle-for-node.ts';
@@ -23,9 +30,13 @@ import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 
 const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
 const KINDS = (process.argv[3] ?? 'plain,kustomize,helm').split(',');
+const ROUNDS_GIVEN = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const PER_FILE = 100;
 /** Node 20's V8 default for --interrupt-budget; bin/ferry.js keeps a budget given on node's command line. */
 const V8_DEFAULT_INTERRUPT_BUDGET = 67584;
+/** Whether bin/ferry.js tunes V8 on this Node (only Node 20 has --interrupt-budget), so the third run means something. */
+const TUNED =
+  v8TuningFlags({ nodeVersion: process.versions.node, execArgv: [], nodeOptions: undefined }).length > 0;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function cpuOf(
@@ -43,6 +54,14 @@ function cpuOf(
   if (!line) throw new Error(`no timing from ${args.join(' ')}: ${r.stderr.slice(-500)}`);
   const [wall, user, sys, rss] = line.split(' ').slice(1).map(Number) as [number, number, number, number];
   return { cpu: user + sys, wall, rssMiB: rss / 1024, status: r.status ?? -1 };
+}
+
+type Sample = ReturnType<typeof cpuOf>;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 const git = (repo: string, ...args: string[]) =>
@@ -85,7 +104,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
 console.log(
-  'target kind  changed  case                     ferry CPU-s  floor CPU-s  ratio  (ferry wall, peak RSS)',
+  'target kind  changed  case                     ferry CPU-s  floor CPU-s  ratio [range]  (ferry wall, peak RSS; medians)',
 );
 for (const kind of KINDS) {
   for (const size of SIZES) {
@@ -104,8 +123,7 @@ for (const kind of KINDS) {
       writeSide(join(repo, 'deploy'), size, kind, true);
       git(repo, 'add', '-A');
       git(repo, 'commit', '-qm', 'head');
-      const cacheDir = join(repo, '.render-cache');
-      const diff = (nodeFlags: string[] = []) =>
+      const diff = (cacheDir: string, nodeFlags: string[] = []) =>
         cpuOf(
           [
             process.execPath,
@@ -124,20 +142,37 @@ for (const kind of KINDS) {
           root,
           { FERRY_RENDER_CACHE_DIR: cacheDir },
         );
-      const cold = diff();
-      const next = diff();
-      // The next push again with V8's default interrupt budget, which bin/ferry.js raises 8×.
-      const nextV8 = diff([`--interrupt-budget=${V8_DEFAULT_INTERRUPT_BUDGET}`]);
-      const floor = cpuOf([process.execPath, diffFloor, repo, 'main', 'pr', 'deploy', kind]);
-      for (const [label, ferry] of [
-        ['cold', cold],
-        ['next push', next],
-        ['next, V8 default budget', nextV8],
-      ] as const) {
-        console.log(
-          `${kind.padEnd(11)} ${String(size).padStart(8)}  ${label.padEnd(23)}  ${ferry.cpu.toFixed(2).padStart(11)}  ${floor.cpu.toFixed(2).padStart(11)}  ${(ferry.cpu / floor.cpu).toFixed(2)}×  (${ferry.wall.toFixed(1)} s, ${ferry.rssMiB.toFixed(0)} MiB${ferry.status > 1 ? `, exit ${ferry.status}` : ''})`,
-        );
+      const labels = TUNED
+        ? (['cold', 'next push', 'next, V8 default budget'] as const)
+        : (['cold', 'next push'] as const);
+      const runs: Sample[][] = labels.map(() => []);
+      const floors: Sample[] = [];
+      const rounds = ROUNDS_GIVEN ?? (size <= 2000 ? 3 : 1);
+      for (let round = 0; round < rounds; round++) {
+        const cacheDir = join(repo, `.render-cache-${round}`);
+        runs[0]?.push(diff(cacheDir));
+        runs[1]?.push(diff(cacheDir));
+        // The next push again with V8's default interrupt budget, which bin/ferry.js raises 8×.
+        if (TUNED) runs[2]?.push(diff(cacheDir, [`--interrupt-budget=${V8_DEFAULT_INTERRUPT_BUDGET}`]));
+        floors.push(cpuOf([process.execPath, diffFloor, repo, 'main', 'pr', 'deploy', kind]));
       }
+      const floorCpu = median(floors.map((f) => f.cpu));
+      labels.forEach((label, i) => {
+        const samples = runs[i] ?? [];
+        const ratios = samples.map((s, r) => s.cpu / (floors[r] as Sample).cpu);
+        const range =
+          ratios.length > 1 ? ` [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]` : '';
+        const failed = samples.find((s) => s.status > 1);
+        console.log(
+          `${kind.padEnd(11)} ${String(size).padStart(8)}  ${label.padEnd(23)}  ${median(
+            samples.map((s) => s.cpu),
+          )
+            .toFixed(2)
+            .padStart(
+              11,
+            )}  ${floorCpu.toFixed(2).padStart(11)}  ${median(ratios).toFixed(2)}×${range}  (${median(samples.map((s) => s.wall)).toFixed(1)} s, ${Math.max(...samples.map((s) => s.rssMiB)).toFixed(0)} MiB${failed ? `, exit ${failed.status}` : ''}; ${samples.length} round${samples.length > 1 ? 's' : ''})`,
+        );
+      });
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
