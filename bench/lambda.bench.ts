@@ -125,6 +125,7 @@ async function main(): Promise<void> {
         minify: COMMON_BUNDLING.minify,
         mainFields: [...COMMON_BUNDLING.mainFields],
         banner: { js: COMMON_BUNDLING.banner },
+        alias: { ...COMMON_BUNDLING.alias },
         external: variant.bundling.external,
         sourcemap: variant.bundling.sourceMap,
         metafile: true,

@@ -272,6 +272,9 @@ export class FerryStack extends Stack {
         minify: COMMON_BUNDLING.minify,
         mainFields: [...COMMON_BUNDLING.mainFields],
         banner: COMMON_BUNDLING.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(COMMON_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         externalModules: bundling.external,
         sourceMap: bundling.sourceMap,
         // Local esbuild from node_modules: no Docker needed to synth or deploy.

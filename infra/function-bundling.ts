@@ -20,6 +20,14 @@ export const ESM_BANNER = [
   'const __dirname = __ferryDirname(__filename);',
 ].join(' ');
 
+/**
+ * Node's built-in `punycode` is deprecated (DEP0040) and, from Node 21, says so on stderr whenever it
+ * is loaded. @kubernetes/client-node 1.x loads it (node-fetch 2 → whatwg-url → tr46), so every
+ * cluster command printed a two-line DeprecationWarning. Bundles take the userland package of the same
+ * API instead, as Node's notice suggests (the trailing slash names the package, not the built-in).
+ */
+export const USERLAND_PUNYCODE = { punycode: 'punycode/' } as const;
+
 export interface FunctionBundling {
   /** Entry file, relative to the project root. */
   entry: string;
@@ -60,4 +68,5 @@ export const COMMON_BUNDLING = {
   minify: true,
   mainFields: ['module', 'main'],
   banner: ESM_BANNER,
+  alias: USERLAND_PUNYCODE,
 } as const;

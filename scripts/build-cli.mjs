@@ -56,6 +56,8 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
     chunkNames: 'chunks/[name]-[hash]',
     mainFields: ['module', 'main'],
     banner: { js: BANNER },
+    // The userland punycode, not Node's deprecated built-in (infra/function-bundling.ts says why).
+    alias: { punycode: 'punycode/' },
     define: { __FERRY_VERSION__: JSON.stringify(pkg.version) },
     logLevel: 'error',
     legalComments: 'none',

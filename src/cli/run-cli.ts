@@ -1,5 +1,8 @@
 /** The CLI's process entry (what scripts/build-cli.mjs bundles and bin/ferry.js runs). */
+import { hideBundledDeprecations } from './hide-bundled-deprecations.ts';
 import { main } from './main.ts';
+
+hideBundledDeprecations();
 
 // `ferry render prod | head` closes the pipe early: stop quietly, as other command-line tools do,
 // instead of dying with an EPIPE stack trace.

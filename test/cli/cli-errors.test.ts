@@ -77,6 +77,17 @@ describe('CLI errors say what to fix in one line', () => {
     );
   });
 
+  it("a cluster command says its one line without Node's punycode deprecation beside it", () => {
+    // Node 22 and later warn (DEP0040) whenever the built-in punycode loads, and the Kubernetes client
+    // loads it; --pending-deprecation makes Node 20 warn the same way.
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'closed.kubeconfig')], {
+      cwd: repo,
+      env: { NODE_OPTIONS: '--pending-deprecation' },
+    });
+    expect(r.stderr).not.toMatch(/DeprecationWarning|punycode/);
+    expectOneLine(r, /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused/);
+  });
+
   it('an empty kubeconfig', () => {
     const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'empty.kubeconfig')], {
       cwd: repo,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,12 @@ describe('function bundles', () => {
       MessageGroupId: 'Codertocat/Hello-World',
       MessageDeduplicationId: 'bundle-2',
     });
+  });
+
+  it("bundles the userland punycode, not Node's deprecated built-in (a DEP0040 warning on Node 22 and later)", () => {
+    const worker = readFileSync(join(bundleDirOf('ferry-worker'), 'index.mjs'), 'utf8');
+    // Minified, the built-in is loaded as `<name>("punycode")` or imported `from"punycode"`.
+    expect(worker).not.toMatch(/\(["']punycode["']\)|from ?["']punycode["']/);
   });
 
   it('bundles the worker with a source map, and it runs Probot on a delivery', async () => {

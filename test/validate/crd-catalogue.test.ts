@@ -330,6 +330,7 @@ describe('the catalogue in a Lambda-style bundle (one file, no code splitting)',
         minify: COMMON_BUNDLING.minify,
         mainFields: [...COMMON_BUNDLING.mainFields],
         banner: { js: COMMON_BUNDLING.banner },
+        alias: { ...COMMON_BUNDLING.alias },
         logLevel: 'error',
       });
       // One file: the catalogue's kinds are inside it, none beside it.
