@@ -3,7 +3,9 @@
 // a compiled tool; without a build (a production install, or FERRY_FROM_SOURCE=1 while developing) it
 // runs the TypeScript sources through tsx's loader.
 import { existsSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+import { enableCompileCache } from './compile-cache.js';
 import { v8TuningFlags } from './v8-tuning.js';
 
 // Less eager optimisation on Node 20, whose V8 spent as much CPU compiling as running (bin/v8-tuning.js).
@@ -20,6 +22,9 @@ for (const flag of v8TuningFlags({
 if (Number(process.versions.node.split('.')[0]) < 22) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
+
+// Node 22.1 and later keep the modules' compiled code between commands (bin/compile-cache.js).
+enableCompileCache(nodeModule, process.env);
 
 const built = new URL('../dist/cli/ferry.mjs', import.meta.url);
 if (process.env.FERRY_FROM_SOURCE !== '1' && existsSync(built)) {

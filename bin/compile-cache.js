@@ -1,0 +1,42 @@
+// Node's compile cache for the CLI's modules (Node 22.1 and later; Node 20 has none), so a command
+// does not compile the same bundle from its source every time. bin/ferry.js calls it before it loads
+// the CLI; its own module so that a test can check the folder it picks.
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where the cache lives: beside the render cache, in a folder only this user can write
+ * (`$XDG_CACHE_HOME/ferry/compile`, else `~/.cache/ferry/compile`). Compiled code read from a folder
+ * another user can write would be their code; a shared temp folder (Node's default) is not used.
+ *
+ * @param {NodeJS.ProcessEnv} env
+ * @param {() => string} home
+ * @returns {string}
+ */
+export function compileCacheDir(env, home = homedir) {
+  return join(env.XDG_CACHE_HOME || join(home(), '.cache'), 'ferry', 'compile');
+}
+
+/**
+ * Turns the cache on when this Node has one. Node's own switches win: NODE_COMPILE_CACHE=DIR (Node
+ * enabled it at start, in DIR) and NODE_DISABLE_COMPILE_CACHE=1. A folder that cannot be made (a
+ * read-only home) leaves the cache off; nothing else changes.
+ *
+ * @param {{ enableCompileCache?: (dir: string) => { status: number } }} nodeModule `node:module`
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {'unavailable' | 'left to node' | 'off' | 'on'}
+ */
+export function enableCompileCache(nodeModule, env) {
+  if (typeof nodeModule.enableCompileCache !== 'function') return 'unavailable';
+  if (env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return 'left to node';
+  const dir = compileCacheDir(env);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return 'off';
+  }
+  const { status } = nodeModule.enableCompileCache(dir);
+  // module.constants.compileCacheStatus: ENABLED 1, ALREADY_ENABLED 2.
+  return status === 1 || status === 2 ? 'on' : 'off';
+}
