@@ -15,6 +15,11 @@ export default defineConfig({
     // releases will need Node 22 is documented in the README, not repeated by every test process.
     // No test writes the user's render cache (~/.cache/ferry/renders); the cache's own tests give it a
     // temporary directory.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FERRY_RENDER_CACHE_DIR: 'off' },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      FERRY_RENDER_CACHE_DIR: 'off',
+      // The CLI processes tests start write no compile cache into the home folder (bin/compile-cache.js).
+      NODE_DISABLE_COMPILE_CACHE: '1',
+    },
   },
 });
