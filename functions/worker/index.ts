@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createFerryApp } from '../../src/github/ferry-app.ts';
 import { createSignal } from '../../src/signal/create-signal.ts';
+import { hideBundledDeprecations } from '../../src/signal/hide-bundled-deprecations.ts';
 import { createLogger } from '../shared/create-logger.ts';
 import { createSecretLoader } from '../shared/create-secret-loader.ts';
 import { parseAppSecret } from '../shared/ferry-secrets.ts';
@@ -10,6 +11,9 @@ import { loadFunctionConfig } from '../shared/load-function-config.ts';
 import { createHandler } from './create-handler.ts';
 import { createSignalFor } from './create-signal-for.ts';
 import { workerConfigSchema } from './worker-config.ts';
+
+// The EKS signal's Kubernetes client parses URLs with url.parse, which Node 24 flags from a bundle.
+hideBundledDeprecations();
 
 const config = loadFunctionConfig(workerConfigSchema);
 

@@ -1,5 +1,5 @@
 /** The CLI's process entry (what scripts/build-cli.mjs bundles and bin/ferry.js runs). */
-import { hideBundledDeprecations } from './hide-bundled-deprecations.ts';
+import { hideBundledDeprecations } from '../signal/hide-bundled-deprecations.ts';
 import { main } from './main.ts';
 
 hideBundledDeprecations();

@@ -121,6 +121,30 @@ describe('function bundles', () => {
     expect(worker).not.toMatch(/\(["']punycode["']\)|from ?["']punycode["']/);
   });
 
+  it("the worker bundle drops url.parse's DEP0169 (its Kubernetes client's) and no other warning", async () => {
+    const url = pathToFileURL(join(bundleDirOf('ferry-worker'), 'index.mjs')).href;
+    const script = `await import(${JSON.stringify(url)});
+      process.emitWarning('url.parse() is deprecated', 'DeprecationWarning', 'DEP0169');
+      process.emitWarning('another one', 'DeprecationWarning', 'DEP0001');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'eu-west-1',
+        FERRY_APP_SECRET_ID: APP_SECRET_ARN,
+        FERRY_BUCKET: 'ferry-claims',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toContain('DEP0001');
+    expect(stderr).not.toContain('DEP0169');
+  });
+
   it('bundles the worker with a source map, and it runs Probot on a delivery', async () => {
     const dir = bundleDirOf('ferry-worker');
     expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);

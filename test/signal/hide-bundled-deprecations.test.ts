@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hideBundledDeprecations } from '../../src/cli/hide-bundled-deprecations.ts';
+import { hideBundledDeprecations } from '../../src/signal/hide-bundled-deprecations.ts';
 
 function recorder() {
   const seen: unknown[][] = [];

@@ -1,7 +1,8 @@
 /**
- * Deprecation warnings Node gives only for code outside node_modules, which the bundle makes every
- * dependency look like (dist/cli is not node_modules). From the sources, Node says nothing; from the
- * build, each cluster command printed two lines a user can do nothing about.
+ * Deprecation warnings Node gives only for code outside node_modules, which a bundle makes every
+ * dependency look like (dist/cli, the Lambda's /var/task). From the sources, Node says nothing; from
+ * the CLI build, each cluster command printed two lines a user can do nothing about, and the worker
+ * Lambda would log them once per container. Installed by the CLI's entry and the worker function's.
  * - DEP0169 (`url.parse()`, warned from Node 24): node-fetch 2, the Kubernetes client's HTTP library,
  *   parses every request URL with it. Ferry's own code never calls `url.parse`.
  * (DEP0040, the built-in `punycode`, is not hidden: the build takes the userland package instead.)
