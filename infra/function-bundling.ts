@@ -21,9 +21,9 @@ export const ESM_BANNER = [
 ].join(' ');
 
 /**
- * Node's built-in `punycode` is deprecated (DEP0040) and, from Node 21, says so on stderr whenever it
- * is loaded. @kubernetes/client-node 1.x loads it (node-fetch 2 → whatwg-url → tr46), so every
- * cluster command printed a two-line DeprecationWarning. Bundles take the userland package of the same
+ * Node's built-in `punycode` is deprecated (DEP0040) and, from Node 21, says so on stderr when code
+ * outside node_modules loads it, which in a bundle is all code. @kubernetes/client-node 1.x loads it
+ * (node-fetch 2 → whatwg-url → tr46), so every cluster command printed a two-line DeprecationWarning. Bundles take the userland package of the same
  * API instead, as Node's notice suggests (the trailing slash names the package, not the built-in);
  * scripts/build-cli.mjs gives the CLI build the same alias.
  */
