@@ -21,17 +21,20 @@ export function compileCacheDir(env, home = homedir) {
 /**
  * Turns the cache on when this Node has one. Node's own switches win: NODE_COMPILE_CACHE=DIR (Node
  * enabled it at start, in DIR) and NODE_DISABLE_COMPILE_CACHE=1. A folder that cannot be made (a
- * read-only home) leaves the cache off; nothing else changes.
+ * read-only home, no home at all) leaves the cache off; nothing else changes.
  *
  * @param {{ enableCompileCache?: (dir: string) => { status: number } }} nodeModule `node:module`
  * @param {NodeJS.ProcessEnv} env
+ * @param {() => string} home
  * @returns {'unavailable' | 'left to node' | 'off' | 'on'}
  */
-export function enableCompileCache(nodeModule, env) {
+export function enableCompileCache(nodeModule, env, home = homedir) {
   if (typeof nodeModule.enableCompileCache !== 'function') return 'unavailable';
   if (env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return 'left to node';
-  const dir = compileCacheDir(env);
+  let dir;
   try {
+    // os.homedir() throws where the user has no home (some containers).
+    dir = compileCacheDir(env, home);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
     return 'off';

@@ -53,11 +53,15 @@ describe('the compile cache bin/ferry.js turns on', () => {
     expect(enableCompileCache({}, { XDG_CACHE_HOME: tempDir() })).toBe('unavailable');
   });
 
-  it('stays off when its folder cannot be made', () => {
+  it('stays off when its folder cannot be made, or there is no home folder to make it in', () => {
     const xdg = tempDir();
     writeFileSync(join(xdg, 'ferry'), 'a file where the folder would go');
     const node = nodeWithCache();
     expect(enableCompileCache(node, { XDG_CACHE_HOME: xdg })).toBe('off');
+    const noHome = () => {
+      throw new Error('ENOENT: no such file or directory, uv_os_homedir');
+    };
+    expect(enableCompileCache(node, {}, noHome)).toBe('off');
     expect(node.calls).toEqual([]);
   });
 
