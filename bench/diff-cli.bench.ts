@@ -103,6 +103,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
+console.log(`Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}`);
 console.log(
   'target kind  changed  case                     ferry CPU-s  floor CPU-s  ratio [range]  (ferry wall, peak RSS; medians)',
 );
