@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,6 +88,24 @@ describe('render cache', () => {
     expect(first[0]?.changes.map((c) => c.id.name)).toEqual(['prod-settings']);
     expect(second[0]?.changes[0]?.diff).toContain('+  v: "3"');
     expect(second[0]?.changes[0]?.diff).toContain('-  v: "1"');
+  });
+
+  it('keeps rendered Secrets to this user: entries 0600 in a folder made 0700', async () => {
+    const root = tree({
+      ...REPO,
+      'base/cm.yaml':
+        'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: hunter2-secret}\n',
+    });
+    const t = target({ name: 'prod', path: 'overlays/prod', namespace: 'ml' });
+    const cache = newCache();
+    await renderTargetCached({ root, target: t, cache });
+    expect(cache.stats.writes).toBe(1);
+    expect(statSync(cache.dir).mode & 0o777).toBe(0o700);
+    const entries = readdirSync(cache.dir);
+    expect(entries).toHaveLength(1);
+    const entry = join(cache.dir, entries[0] as string);
+    expect(readFileSync(entry, 'utf8')).toContain('hunter2-secret');
+    expect(statSync(entry).mode & 0o777).toBe(0o600);
   });
 
   it('gives back the resources a fresh render gives (without lazy field lines)', async () => {
