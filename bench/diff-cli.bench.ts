@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: bin/ is plain JavaScript without type declarations.
-import { v8TuningFlags } from '../bin/v8-tuning.js';
+import { V8_DEFAULT_INTERRUPT_BUDGET, v8TuningFlags } from '../bin/v8-tuning.js';
 // @ts-expect-error: a plain ESM script without type declarations.
 import { buildCli } from '../scripts/build-cli.mjs';
 import { buildFloor } from './bundle-for-node.ts';
@@ -32,8 +32,6 @@ const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
 const KINDS = (process.argv[3] ?? 'plain,kustomize,helm').split(',');
 const ROUNDS_GIVEN = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const PER_FILE = 100;
-/** Node 20's V8 default for --interrupt-budget; bin/ferry.js keeps a budget given on node's command line. */
-const V8_DEFAULT_INTERRUPT_BUDGET = 67584;
 /** Whether bin/ferry.js tunes V8 on this Node (only Node 20 has --interrupt-budget), so the third run means something. */
 const TUNED =
   v8TuningFlags({ nodeVersion: process.versions.node, execArgv: [], nodeOptions: undefined }).length > 0;

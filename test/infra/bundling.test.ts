@@ -46,16 +46,17 @@ function bundleDirOf(service: string): string {
 }
 
 /**
- * Imports the bundle in a new process, calls `handler` with each event in turn and returns the
- * results. Asynchronous, so the fake AWS in this process can answer meanwhile.
+ * Runs `script` (an ES module) in a new Node process started with `flags`, with the environment the
+ * stack sets plus `env`, and returns what it printed. Asynchronous, so the fake AWS in this process
+ * can answer meanwhile.
  */
-async function invokeBundle(dir: string, env: Record<string, string>, events: unknown[]): Promise<unknown[]> {
-  const url = pathToFileURL(join(dir, 'index.mjs')).href;
-  const script = `const { handler } = await import(${JSON.stringify(url)});
-    const results = [];
-    for (const event of ${JSON.stringify(events)}) results.push(await handler(event));
-    process.stdout.write(JSON.stringify(results));`;
-  const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+async function runNode(
+  dir: string,
+  script: string,
+  env: Record<string, string>,
+  flags: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -78,6 +79,17 @@ async function invokeBundle(dir: string, env: Record<string, string>, events: un
     stderr += c.toString();
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+/** Imports the bundle in a new process, calls `handler` with each event in turn and returns the results. */
+async function invokeBundle(dir: string, env: Record<string, string>, events: unknown[]): Promise<unknown[]> {
+  const url = pathToFileURL(join(dir, 'index.mjs')).href;
+  const script = `const { handler } = await import(${JSON.stringify(url)});
+    const results = [];
+    for (const event of ${JSON.stringify(events)}) results.push(await handler(event));
+    process.stdout.write(JSON.stringify(results));`;
+  const { code, stdout, stderr } = await runNode(dir, script, env, ['--no-warnings']);
   expect(stderr).toBe('');
   expect(code).toBe(0);
   return JSON.parse(stdout) as unknown[];
@@ -122,24 +134,17 @@ describe('function bundles', () => {
   });
 
   it("the worker bundle drops url.parse's DEP0169 (its Kubernetes client's) and no other warning", async () => {
-    const url = pathToFileURL(join(bundleDirOf('ferry-worker'), 'index.mjs')).href;
+    const dir = bundleDirOf('ferry-worker');
+    const url = pathToFileURL(join(dir, 'index.mjs')).href;
     const script = `await import(${JSON.stringify(url)});
       process.emitWarning('url.parse() is deprecated', 'DeprecationWarning', 'DEP0169');
       process.emitWarning('another one', 'DeprecationWarning', 'DEP0001');`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'eu-west-1',
-        FERRY_APP_SECRET_ID: APP_SECRET_ARN,
-        FERRY_BUCKET: 'ferry-claims',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stderr } = await runNode(
+      dir,
+      script,
+      { FERRY_APP_SECRET_ID: APP_SECRET_ARN, FERRY_BUCKET: 'ferry-claims' },
+      [],
+    );
     expect(code).toBe(0);
     expect(stderr).toContain('DEP0001');
     expect(stderr).not.toContain('DEP0169');
