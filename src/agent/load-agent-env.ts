@@ -4,7 +4,7 @@
  * Every problem is reported at once.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AgentTrust } from './admit-sync.ts';
 import type { GitHubAuth } from './agent-github.ts';
 import type { LogLevel } from './logger.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { repoPathProblem } from './repo-path.ts';
 import { RULE_DESCRIPTIONS, RULE_IDS, type RuleId } from './rule-ids.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Summary } from '../types.ts';
 
 /** What Ferry stores in a GitHub Deployment's `payload.ferry`: enough to act on its statuses later. */

@@ -5,7 +5,7 @@
  * comment's "Live" section) and `ferry preview` (which prints it). It crosses trust boundaries as
  * JSON, so `parseLiveResult` checks its shape before anything reads it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITY_RANK, type Severity } from '../types.ts';
 
 /** The three questions only the cluster can answer. */
