@@ -196,24 +196,39 @@ const COLLECTION_KEY = /[\]}][ \t]*:(?:[ \t\r]|$)/m;
  * test holds it to the expression.
  */
 function hasNullKey(chunk: string): boolean {
+  // Character codes, not a regular expression per colon: this runs over every key of every document.
   for (let i = chunk.indexOf(':'); i >= 0; i = chunk.indexOf(':', i + 1)) {
-    if (i + 1 < chunk.length && !COLON_FOLLOWER.has(chunk.charCodeAt(i + 1))) continue;
+    if (i + 1 < chunk.length && !isColonFollower(chunk.charCodeAt(i + 1))) continue;
     let k = i;
     while (k > 0 && (chunk.charCodeAt(k - 1) === 32 || chunk.charCodeAt(k - 1) === 9)) k--;
     // No null word: a space or tab before the colon is itself the separator, else the line's start or
     // a separator right before.
-    if (k < i || k === 0 || KEY_SEPARATOR.test(chunk.charAt(k - 1))) return true;
+    if (k < i || k === 0) return true;
+    const before = chunk.charCodeAt(k - 1);
+    if (isKeySeparator(before)) return true;
+    // A null word ends in `~`, `l` or `L`; any other key ends in an ordinary character.
+    if (before !== 126 && before !== 108 && before !== 76) continue;
     for (const word of NULL_WORDS) {
       const at = k - word.length;
-      if (at >= 0 && chunk.startsWith(word, at) && (at === 0 || KEY_SEPARATOR.test(chunk.charAt(at - 1))))
+      if (at >= 0 && chunk.startsWith(word, at) && (at === 0 || isKeySeparator(chunk.charCodeAt(at - 1))))
         return true;
     }
   }
   return false;
 }
 /** What may follow the colon: space, tab, or a line's end (`$` with the m flag: \n, \r, U+2028/9). */
-const COLON_FOLLOWER = new Set([32, 9, 13, 10, 0x2028, 0x2029]);
-const KEY_SEPARATOR = /^[\s[{,?-]$/;
+function isColonFollower(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10 || c === 0x2028 || c === 0x2029;
+}
+/** `[\s[{,?-]`: JavaScript's white space and line terminators, or `[ { , ? -`. */
+function isKeySeparator(c: number): boolean {
+  if (c < 128) {
+    // \t \n \v \f \r, space, [ { , ? -
+    return (c >= 9 && c <= 13) || c === 32 || c === 91 || c === 123 || c === 44 || c === 63 || c === 45;
+  }
+  return WIDE_SPACE.test(String.fromCharCode(c));
+}
+const WIDE_SPACE = /^\s$/;
 const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
 /** Content on the `---` line itself (`--- a: b` is an error to `yaml`, not to js-yaml). */
 const MARKER_WITH_CONTENT = /^---[ \t]+[^\s#]/;
