@@ -16,7 +16,11 @@ export function defaultConfig(defaultBranch?: string): FerryConfig {
 
 function defaultTarget(defaultBranch?: string): Target {
   // Parsed through the schema so the implicit target gets exactly the documented defaults.
-  return toTarget(targetSchema.parse({ name: 'default' }), defaultBranch ?? DEFAULT_BRANCH);
+  // jitless: one parse, so no generated parser (see parseConfig).
+  return toTarget(
+    targetSchema.parse({ name: 'default' }, { jitless: true }),
+    defaultBranch ?? DEFAULT_BRANCH,
+  );
 }
 
 /**

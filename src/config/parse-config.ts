@@ -80,7 +80,9 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
   }
   if (data === null || data === undefined) return fallback(warnings);
 
-  const result = ferryConfigSchema.safeParse(data, { reportInput: true });
+  // jitless: zod would otherwise generate and compile a parser per object schema (new Function), which
+  // pays off over many parses; the config is parsed once per command or event.
+  const result = ferryConfigSchema.safeParse(data, { reportInput: true, jitless: true });
   const problems = [
     ...(result.error?.issues.flatMap(formatConfigIssue) ?? []),
     ...duplicateTargetNames(data),

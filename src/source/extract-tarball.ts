@@ -6,7 +6,8 @@ import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import { Parser } from 'tar/parse';
+import type { ReadEntry } from 'tar/read-entry';
 import { InvalidArchiveError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
 import { DEFAULT_MAX_SOURCE_BYTES, type ExtractedTree, type ExtractionStats } from './source-tree.ts';
 
