@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * What the built CLI (dist/cli, made by the suite's global setup as `npm ci` makes it) carries: every
+ * command loads its chunks at start, so a dependency pulled in whole costs every run. esbuild marks
+ * each bundled module with a `// node_modules/…` comment, which is what these tests read.
+ */
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli');
+
+function bundledModules(): Set<string> {
+  const modules = new Set<string>();
+  for (const dir of [dist, join(dist, 'chunks')]) {
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.mjs')) continue;
+      for (const m of readFileSync(join(dir, name), 'utf8').matchAll(/^\/\/ (node_modules\/\S+)$/gm))
+        modules.add(m[1] as string);
+    }
+  }
+  return modules;
+}
+
+describe('the built CLI', () => {
+  const modules = bundledModules();
+
+  it('holds only the parts of zod the config schemas use (English messages, no other locales)', () => {
+    // `import { z } from 'zod'` kept the whole namespace, all 40-odd locales included (755 KB, ~50 ms
+    // of every `ferry diff`); a namespace import lets esbuild drop what is not used.
+    expect(modules.has('node_modules/zod/v4/classic/schemas.js')).toBe(true);
+    expect(modules.has('node_modules/zod/v4/locales/en.js')).toBe(true);
+    const locales = [...modules].filter((m) => m.startsWith('node_modules/zod/v4/locales/'));
+    expect(locales).toEqual(['node_modules/zod/v4/locales/en.js']);
+  });
+
+  it("holds tar's parser, not its whole index (create, extract, unpack are never used)", () => {
+    expect(modules.has('node_modules/tar/dist/esm/parse.js')).toBe(true);
+    expect([...modules].filter((m) => m.startsWith('node_modules/tar/dist/esm/index'))).toEqual([]);
+    expect(modules.has('node_modules/tar/dist/esm/unpack.js')).toBe(false);
+  });
+});
