@@ -9,7 +9,7 @@ const SINGLE_EXPRESSION =
 const token = fc.constantFrom(
   ...['a', ' ', '\t', '\n', '\r', ':', '#', '"', "'", ']', '}', '[', '{', ',', '&', '*', '!', '<', '?', '-'],
   ...['~', 'null', 'Null', 'NULL', 'key: v', ': ', ' : ', '<<: ', '- ', '? '],
-  ...['\u2028', '\u00a0', 'xnull', 'NULLx'],
+  ...['\u2028', '\u00a0', '\v', '\f', '\ufeff', '\u3000', 'xnull', 'NULLx', 'Xl', 'L'],
 );
 
 describe('isOddDocument', () => {
