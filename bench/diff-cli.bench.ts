@@ -14,7 +14,10 @@
  * V8 default and floor back to back with a fresh render cache, and the line gives the median ferry
  * and floor CPU-s and the median of the rounds' ratios, with their range.
  *
- *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds])
+ * With `one` as a fifth argument only the first resource changes, as in most pull requests: the same
+ * renders and floor, and a diff that is nearly all "unchanged".
+ *
+ *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds] [all|one])
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +33,10 @@ import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 
 const SIZES = (process.argv[2] ?? '500,5000').split(',').map(Number);
 const KINDS = (process.argv[3] ?? 'plain,kustomize,helm').split(',');
-const ROUNDS_GIVEN = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const ROUNDS_GIVEN =
+  process.argv[4] === undefined || process.argv[4] === '' ? undefined : Number(process.argv[4]);
+/** Only the first resource changes (`one`), else every resource does. */
+const ONLY_ONE = process.argv[5] === 'one';
 const PER_FILE = 100;
 /** Whether bin/ferry.js tunes V8 on this Node (only Node 20 has --interrupt-budget), so the third run means something. */
 const TUNED =
@@ -82,8 +88,11 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
   if (kind === 'helm')
     writeFileSync(join(target, 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
   let text = generateManifests(count);
-  // Every resource changes: a new owner annotation (and so a diff) on each.
-  if (head) text = text.replaceAll('ferry.dev/owner: ', 'ferry.dev/owner-next: ');
+  // Every resource changes: a new owner annotation (and so a diff) on each; with `one`, the first only.
+  if (head)
+    text = ONLY_ONE
+      ? text.replace('ferry.dev/owner: ', 'ferry.dev/owner-next: ')
+      : text.replaceAll('ferry.dev/owner: ', 'ferry.dev/owner-next: ');
   const docs = text.split(/^---\n/m);
   const files: string[] = ['crds.yaml'];
   writeFileSync(join(dir, 'crds.yaml'), KSERVE_CRD);
@@ -162,10 +171,9 @@ for (const kind of KINDS) {
         const range =
           ratios.length > 1 ? ` [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]` : '';
         const failed = samples.find((s) => s.status > 1);
+        const changed = ONLY_ONE ? `1 of ${size}` : String(size);
         console.log(
-          `${kind.padEnd(11)} ${String(size).padStart(8)}  ${label.padEnd(23)}  ${median(
-            samples.map((s) => s.cpu),
-          )
+          `${kind.padEnd(11)} ${changed.padStart(8)}  ${label.padEnd(23)}  ${median(samples.map((s) => s.cpu))
             .toFixed(2)
             .padStart(
               11,

@@ -6,6 +6,7 @@ import { stripNoise } from './normalize-object.ts';
 import { compareChanges } from './order-changes.ts';
 import { scrubText, secretValuesOf } from './redact-findings.ts';
 import { redactSecrets } from './redact-secret.ts';
+import { isSameData } from './same-data.ts';
 import { capFacts, summarizeChange } from './summarize-change.ts';
 import { autoscalerOf, diffAutoscaler } from './summary/diff-autoscaler.ts';
 
@@ -102,6 +103,19 @@ function pairResources(base: readonly Resource[], head: readonly Resource[]): Pa
 
 function diffPair(pair: Pair): Change {
   const resource = (pair.head ?? pair.base) as Resource;
+  // Most of a target is untouched by a pull request: the same data on both sides formats to the same
+  // text, so it is unchanged without formatting either side (the pair shares its identity, so
+  // withIdentity and the Secret redaction treat both sides alike).
+  if (pair.base && pair.head && isSameData(pair.base.object, pair.head.object)) {
+    return {
+      id: resource.id,
+      apiVersion: resource.apiVersion,
+      action: 'unchanged',
+      diff: '',
+      file: resource.file,
+      line: resource.line,
+    };
+  }
   const redacted = redactSecrets({ before: withIdentity(pair.base), after: withIdentity(pair.head) });
   const before = textOf(redacted.before);
   const after = textOf(redacted.after);
