@@ -1,4 +1,5 @@
 import { redactFindings } from '../diff/redact-findings.ts';
+import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { RenderLimits } from '../render/render-target.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { Finding, Resource, Severity, Target } from '../types.ts';
@@ -15,6 +16,11 @@ export interface CheckTargetOptions {
   kubernetesVersion: string;
   ruleConfig?: Record<string, Severity | 'off'>;
   limits?: Partial<RenderLimits>;
+  /**
+   * Documents the other side of a diff already read (previewTargets; ParseOptions.documents). Never
+   * sent to a validate worker: checkTargets builds its requests without it.
+   */
+  documents?: ParsedDocuments;
 }
 
 export interface CheckedTarget {
@@ -38,6 +44,7 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     target: opts.target,
     limits: opts.limits,
     kubernetesVersion,
+    ...(opts.documents ? { documents: opts.documents } : {}),
   });
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
   if (rendered.failed) {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffResources } from '../diff/diff-resources.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
+import { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import { listTargetInputs } from '../render/list-target-inputs.ts';
 import { type RenderCache, renderTargetCached } from '../render/render-cache.ts';
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
@@ -65,6 +66,9 @@ async function listAffected(opts: PreviewOptions): Promise<Target[]> {
 
 async function previewTarget(target: Target, opts: PreviewOptions): Promise<ChangeSet> {
   const baseExists = opts.baseRoot !== undefined && existsSync(join(opts.baseRoot, target.path));
+  // A document with the same text on both sides is read once and its object shared: most of a target
+  // is untouched by a change, and diffResources then sees the same object on both sides.
+  const documents = new ParsedDocuments();
   // Both sides at once: the kubectl/helm children of base and head run in parallel.
   const [head, base] = await Promise.all([
     checkTarget({
@@ -72,6 +76,7 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
       target,
       kubernetesVersion: opts.config.kubernetesVersion,
       ruleConfig: opts.config.rules,
+      documents,
     }),
     baseExists && opts.baseRoot
       ? renderTargetCached({
@@ -81,6 +86,7 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
           cache: opts.renderCache,
           // Only the head is validated: the base's field lines would never be read.
           fieldLines: false,
+          documents,
         })
       : undefined,
   ]);

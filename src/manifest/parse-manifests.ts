@@ -36,6 +36,34 @@ export interface ParseOptions extends IdentityOptions {
    * anything unusual with the `yaml` package. Default true; false reads everything with `yaml`.
    */
   fastPath?: boolean;
+  /**
+   * Documents already read by this preview (the other side of a diff): a document whose text is the
+   * same is not read again, and both sides share its (never changed) object. See ParsedDocuments.
+   */
+  documents?: ParsedDocuments;
+}
+
+/**
+ * Plain documents read on js-yaml's fast path, by their exact text (with the `---` line): the base and
+ * head of a diff are mostly the same documents, and reading them is most of a render's CPU. One per
+ * preview of a target, dropped with it. Only documents js-yaml took whole are kept (the `yaml` path,
+ * errors and odd documents are read each time), under the depth limit they were read with.
+ */
+export class ParsedDocuments {
+  readonly #values = new Map<string, unknown>();
+  #maxDepth: number | undefined;
+
+  /** The value read from `text` under `maxDepth`, or undefined when it has not been read so. */
+  get(text: string, maxDepth: number): { value: unknown } | undefined {
+    if (maxDepth !== this.#maxDepth || !this.#values.has(text)) return undefined;
+    return { value: this.#values.get(text) };
+  }
+
+  set(text: string, maxDepth: number, value: unknown): void {
+    // One depth per cache: a document read under another limit might not have been taken.
+    this.#maxDepth ??= maxDepth;
+    if (maxDepth === this.#maxDepth) this.#values.set(text, value);
+  }
 }
 
 export interface ParseResult {
@@ -268,14 +296,21 @@ function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean
     return parseStreamWithYaml(chunk, lineOffset, sink);
   }
   let value: unknown;
-  try {
-    // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
-    // a document near the limit falls through to `yaml`, which applies ours exactly.
-    const options = { schema: KUBE_JS_YAML_SCHEMA, maxDepth: sink.maxDepth } as jsYaml.LoadOptions;
-    value = jsYaml.load(chunk, options);
-  } catch {
-    // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
-    return parseStreamWithYaml(chunk, lineOffset, sink);
+  const documents = sink.identity.documents;
+  const known = documents?.get(chunk, sink.maxDepth);
+  if (known) {
+    value = known.value;
+  } else {
+    try {
+      // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
+      // a document near the limit falls through to `yaml`, which applies ours exactly.
+      const options = { schema: KUBE_JS_YAML_SCHEMA, maxDepth: sink.maxDepth } as jsYaml.LoadOptions;
+      value = jsYaml.load(chunk, options);
+    } catch {
+      // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
+      return parseStreamWithYaml(chunk, lineOffset, sink);
+    }
+    documents?.set(chunk, sink.maxDepth, value);
   }
   if (!isPlainObject(value)) return true;
   const line = lineOffset + firstContentLine(chunk) + 1;

@@ -74,6 +74,7 @@ export const helmRenderer: Renderer = {
       templates,
       defaultNamespace: req.namespace,
       maxBytes: req.limits.maxOutputBytes,
+      documents: req.documents,
     });
     if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
     return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };

@@ -129,6 +129,7 @@ async function mapOutput(opts: {
   const parsed = parseManifests(opts.stdout, kustomization, {
     defaultNamespace: req.namespace,
     maxBytes: req.limits.maxOutputBytes,
+    documents: req.documents,
   });
   if (parsed.findings.length > 0) return failedRender('kustomize', parsed.findings as Finding[]);
   // Built only for an object without an origin annotation: it parses every source file, which the

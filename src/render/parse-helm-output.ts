@@ -1,5 +1,5 @@
 import { allLinesOf } from '../manifest/line-of.ts';
-import { parseManifests } from '../manifest/parse-manifests.ts';
+import { type ParsedDocuments, parseManifests } from '../manifest/parse-manifests.ts';
 import { DocumentLines, SourceLines } from '../manifest/source-lines.ts';
 import type { Finding, Resource } from '../types.ts';
 
@@ -15,6 +15,8 @@ export interface HelmOutputOptions {
   templates: ReadonlyMap<string, string>;
   defaultNamespace?: string;
   maxBytes?: number;
+  /** Documents the other side of the diff already read (ParseOptions.documents). */
+  documents?: ParsedDocuments;
 }
 
 /** `<chart>/templates/x.yaml` (helm's name for a template) → the repo-relative file. */
@@ -56,6 +58,7 @@ export function parseHelmOutput(
     const parsed = parseManifests(doc, file, {
       defaultNamespace: opts.defaultNamespace,
       maxBytes: opts.maxBytes,
+      documents: opts.documents,
     });
     findings.push(...parsed.findings);
     for (const r of parsed.resources) {

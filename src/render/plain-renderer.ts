@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseManifests } from '../manifest/parse-manifests.ts';
+import { type ParsedDocuments, parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
@@ -24,6 +24,7 @@ export const plainRenderer: Renderer = {
       dir: req.dir,
       namespace: req.namespace,
       limits: req.limits,
+      ...(req.documents ? { documents: req.documents } : {}),
     });
   },
 };
@@ -38,6 +39,8 @@ export async function renderPlainFiles(opts: {
   files: readonly string[];
   /** Where a size finding points: the target dir or the file. */
   dir: string;
+  /** Documents the other side of the diff already read (ParseOptions.documents). */
+  documents?: ParsedDocuments;
   namespace?: string;
   limits: RenderLimits;
 }): Promise<RenderResult> {
@@ -54,6 +57,7 @@ export async function renderPlainFiles(opts: {
     const parsed = parseManifests(await readFile(file, 'utf8'), toRepoPath(opts.root, file), {
       defaultNamespace: opts.namespace,
       maxBytes: opts.limits.maxOutputBytes,
+      documents: opts.documents,
     });
     resources.push(...parsed.resources);
     findings.push(...parsed.findings);

@@ -1,4 +1,5 @@
 import { realpath } from 'node:fs/promises';
+import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Target } from '../types.ts';
 import { detectRenderer } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
@@ -33,6 +34,8 @@ export interface RenderTargetOptions {
   kubernetesVersion?: string;
   /** False: no field lines (see RenderRequest.fieldLines), for a render only diffed, never validated. */
   fieldLines?: boolean;
+  /** Documents the other side of the diff already read (ParseOptions.documents). */
+  documents?: ParsedDocuments;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     apiVersions: opts.target.helm?.apiVersions ?? [],
     limits: targetLimits(opts),
     ...(opts.fieldLines === false ? { fieldLines: false } : {}),
+    ...(opts.documents ? { documents: opts.documents } : {}),
   });
 }
 
@@ -84,6 +88,7 @@ export async function renderDirectory(opts: {
   apiVersions?: readonly string[];
   limits: RenderLimits;
   fieldLines?: boolean;
+  documents?: ParsedDocuments;
 }): Promise<RenderResult> {
   let kind: RendererKind = 'plain';
   const label = normalizeRepoPath(opts.path);
@@ -101,6 +106,7 @@ export async function renderDirectory(opts: {
         dir,
         namespace: opts.namespace,
         limits: opts.limits,
+        ...(opts.documents ? { documents: opts.documents } : {}),
       });
     }
     kind = await detectRenderer(located.real);
@@ -114,6 +120,7 @@ export async function renderDirectory(opts: {
       apiVersions: opts.apiVersions,
       limits: opts.limits,
       ...(opts.fieldLines === false ? { fieldLines: false } : {}),
+      ...(opts.documents ? { documents: opts.documents } : {}),
     });
   } catch (err) {
     if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;

@@ -1,3 +1,4 @@
+import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 
 export type RendererKind = 'plain' | 'kustomize' | 'helm';
@@ -81,6 +82,8 @@ export interface RenderRequest {
    * per-field source mapping and Helm's template alignment are skipped. Default true.
    */
   fieldLines?: boolean;
+  /** Documents the other side of the diff already read (ParseOptions.documents). */
+  documents?: ParsedDocuments;
 }
 
 /** The seam between a target's directory and its resources: plain YAML, kustomize, helm. */
