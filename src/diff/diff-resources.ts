@@ -6,9 +6,9 @@ import { stripNoise } from './normalize-object.ts';
 import { compareChanges } from './order-changes.ts';
 import { scrubText, secretValuesOf } from './redact-findings.ts';
 import { redactSecrets } from './redact-secret.ts';
-import { isSameData } from './same-data.ts';
 import { capFacts, summarizeChange } from './summarize-change.ts';
 import { autoscalerOf, diffAutoscaler } from './summary/diff-autoscaler.ts';
+import { isIndistinguishable } from './summary/read-path.ts';
 
 export interface DiffResourcesOptions {
   target: string;
@@ -106,7 +106,7 @@ function diffPair(pair: Pair): Change {
   // Most of a target is untouched by a pull request: the same data on both sides formats to the same
   // text, so it is unchanged without formatting either side (the pair shares its identity, so
   // withIdentity and the Secret redaction treat both sides alike).
-  if (pair.base && pair.head && isSameData(pair.base.object, pair.head.object)) {
+  if (pair.base && pair.head && isIndistinguishable(pair.base.object, pair.head.object)) {
     return {
       id: resource.id,
       apiVersion: resource.apiVersion,
