@@ -103,18 +103,24 @@ function pairResources(base: readonly Resource[], head: readonly Resource[]): Pa
 
 function diffPair(pair: Pair): Change {
   const resource = (pair.head ?? pair.base) as Resource;
+  const { action, diff } = compareSides(pair, resource);
+  return {
+    id: resource.id,
+    apiVersion: resource.apiVersion,
+    action,
+    diff,
+    file: resource.file,
+    line: resource.line,
+  };
+}
+
+/** How the pair's two sides differ, as text. */
+function compareSides(pair: Pair, resource: Resource): { action: Action; diff: string } {
   // Most of a target is untouched by a pull request: the same data on both sides formats to the same
   // text, so it is unchanged without formatting either side (the pair shares its identity, so
   // withIdentity and the Secret redaction treat both sides alike).
   if (pair.base && pair.head && isIndistinguishable(pair.base.object, pair.head.object)) {
-    return {
-      id: resource.id,
-      apiVersion: resource.apiVersion,
-      action: 'unchanged',
-      diff: '',
-      file: resource.file,
-      line: resource.line,
-    };
+    return { action: 'unchanged', diff: '' };
   }
   const redacted = redactSecrets({ before: withIdentity(pair.base), after: withIdentity(pair.head) });
   const before = textOf(redacted.before);
@@ -129,14 +135,7 @@ function diffPair(pair: Pair): Change {
           : 'changed';
   const diff =
     action === 'unchanged' ? '' : formatUnifiedDiff({ label: formatResourceId(resource.id), before, after });
-  return {
-    id: resource.id,
-    apiVersion: resource.apiVersion,
-    action,
-    diff,
-    file: resource.file,
-    line: resource.line,
-  };
+  return { action, diff };
 }
 
 /**

@@ -44,7 +44,7 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     target: opts.target,
     limits: opts.limits,
     kubernetesVersion,
-    ...(opts.documents ? { documents: opts.documents } : {}),
+    documents: opts.documents,
   });
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
   if (rendered.failed) {

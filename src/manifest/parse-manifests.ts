@@ -53,16 +53,15 @@ export class ParsedDocuments {
   readonly #values = new Map<string, unknown>();
   #maxDepth: number | undefined;
 
-  /** The value read from `text` under `maxDepth`, or undefined when it has not been read so. */
-  get(text: string, maxDepth: number): { value: unknown } | undefined {
-    if (maxDepth !== this.#maxDepth || !this.#values.has(text)) return undefined;
-    return { value: this.#values.get(text) };
-  }
-
-  set(text: string, maxDepth: number, value: unknown): void {
+  /** What `read` gives for `text`, read once per text; a read that throws is not kept. */
+  read(text: string, maxDepth: number, read: () => unknown): unknown {
     // One depth per cache: a document read under another limit might not have been taken.
     this.#maxDepth ??= maxDepth;
-    if (maxDepth === this.#maxDepth) this.#values.set(text, value);
+    if (maxDepth !== this.#maxDepth) return read();
+    if (this.#values.has(text)) return this.#values.get(text);
+    const value = read();
+    this.#values.set(text, value);
+    return value;
   }
 }
 
@@ -295,22 +294,17 @@ function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean
   if (isOddDocument(chunk) || MARKER_WITH_CONTENT.test(chunk)) {
     return parseStreamWithYaml(chunk, lineOffset, sink);
   }
-  let value: unknown;
+  // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
+  // a document near the limit falls through to `yaml`, which applies ours exactly.
+  const options = { schema: KUBE_JS_YAML_SCHEMA, maxDepth: sink.maxDepth } as jsYaml.LoadOptions;
+  const load = () => jsYaml.load(chunk, options);
   const documents = sink.identity.documents;
-  const known = documents?.get(chunk, sink.maxDepth);
-  if (known) {
-    value = known.value;
-  } else {
-    try {
-      // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
-      // a document near the limit falls through to `yaml`, which applies ours exactly.
-      const options = { schema: KUBE_JS_YAML_SCHEMA, maxDepth: sink.maxDepth } as jsYaml.LoadOptions;
-      value = jsYaml.load(chunk, options);
-    } catch {
-      // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
-      return parseStreamWithYaml(chunk, lineOffset, sink);
-    }
-    documents?.set(chunk, sink.maxDepth, value);
+  let value: unknown;
+  try {
+    value = documents ? documents.read(chunk, sink.maxDepth, load) : load();
+  } catch {
+    // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
+    return parseStreamWithYaml(chunk, lineOffset, sink);
   }
   if (!isPlainObject(value)) return true;
   const line = lineOffset + firstContentLine(chunk) + 1;

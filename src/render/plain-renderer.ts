@@ -24,7 +24,7 @@ export const plainRenderer: Renderer = {
       dir: req.dir,
       namespace: req.namespace,
       limits: req.limits,
-      ...(req.documents ? { documents: req.documents } : {}),
+      documents: req.documents,
     });
   },
 };

@@ -57,7 +57,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     apiVersions: opts.target.helm?.apiVersions ?? [],
     limits: targetLimits(opts),
     ...(opts.fieldLines === false ? { fieldLines: false } : {}),
-    ...(opts.documents ? { documents: opts.documents } : {}),
+    documents: opts.documents,
   });
 }
 
@@ -106,7 +106,7 @@ export async function renderDirectory(opts: {
         dir,
         namespace: opts.namespace,
         limits: opts.limits,
-        ...(opts.documents ? { documents: opts.documents } : {}),
+        documents: opts.documents,
       });
     }
     kind = await detectRenderer(located.real);
@@ -120,7 +120,7 @@ export async function renderDirectory(opts: {
       apiVersions: opts.apiVersions,
       limits: opts.limits,
       ...(opts.fieldLines === false ? { fieldLines: false } : {}),
-      ...(opts.documents ? { documents: opts.documents } : {}),
+      documents: opts.documents,
     });
   } catch (err) {
     if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;
