@@ -33,6 +33,24 @@ export function indexPodsByLabel(pods: readonly PodSpecRef[]): PodIndex {
     byKey.set(key, byValue);
     return byValue;
   };
+  /**
+   * Label key → the templates without that label whose controller may add it. A template that has the
+   * label is among `candidates` when its value can match; one with neither fails the narrowing
+   * requirement. A Service that selects no workload is then checked against these few, not against
+   * every KServe predictor of the namespace.
+   */
+  const byAddedKey = new Map<string, PodSpecRef[]>();
+  const addedCovering = (key: string): PodSpecRef[] => {
+    let list = byAddedKey.get(key);
+    if (list) return list;
+    list = withAddedLabels.filter(
+      (pod) =>
+        !Object.hasOwn(pod.labels, key) &&
+        pod.addedLabels.some((a) => a.key === key || (a.key.endsWith('/') && key.startsWith(a.key))),
+    );
+    byAddedKey.set(key, list);
+    return list;
+  };
   return {
     hasMatch(requirements, opts) {
       const matches = (pod: PodSpecRef) =>
@@ -50,7 +68,7 @@ export function indexPodsByLabel(pods: readonly PodSpecRef[]): PodIndex {
         narrow.operator === 'Exists'
           ? [...byValue.values()].flat()
           : narrow.values.flatMap((v) => byValue.get(v) ?? []);
-      return candidates.some(matches) || withAddedLabels.some(matches);
+      return candidates.some(matches) || addedCovering(narrow.key).some(matches);
     },
   };
 }

@@ -10,13 +10,16 @@ import {
 const key = fc.constantFrom('app', 'tier', 'pod-template-hash', 'serving.kserve.io/component', 'team');
 const value = fc.constantFrom('a', 'b', 'c', 'predictor-x');
 const labels = fc.dictionary(key, value, { maxKeys: 4 });
-const pod = fc.tuple(labels, fc.constantFrom(0, 0, 0, 1, 2)).map(([l, added]): PodSpecRef => {
-  const addedLabels =
-    added === 0
-      ? []
-      : added === 1
-        ? [{ key: 'serving.kserve.io/component', valuePrefixes: ['predictor'] }]
-        : [{ key: 'serving.kserve.io/' }];
+/** Added labels as list-pod-specs makes them: none, an exact key with value prefixes, key prefixes. */
+const ADDED_LABELS = [
+  [],
+  [{ key: 'serving.kserve.io/component', valuePrefixes: ['predictor'] }],
+  [{ key: 'serving.kserve.io/' }],
+  [{ key: 'serving.kserve.io/' }, { key: 'app', valuePrefixes: ['predictor', 'b'] }],
+  [{ key: 'team' }, { key: 'serving.' }],
+];
+const pod = fc.tuple(labels, fc.constantFrom(0, 0, 0, 1, 2, 3, 4)).map(([l, added]): PodSpecRef => {
+  const addedLabels = ADDED_LABELS[added] ?? [];
   return {
     spec: {},
     path: [],
@@ -46,6 +49,31 @@ describe('indexPodsByLabel', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('checks a selector that misses against the templates whose added labels could match it', () => {
+    // KServe-like predictors (added labels under serving.kserve.io/ and `app` by value prefix) and one
+    // template that may get `tier` from its controller.
+    const pods = [
+      ...Array.from(
+        { length: 500 },
+        (_, i) =>
+          ({
+            labels: { 'app.kubernetes.io/name': `isvc-${i}` },
+            addedLabels: [{ key: 'serving.kserve.io/' }, { key: 'app', valuePrefixes: [`isvc-${i}-`] }],
+          }) as unknown as PodSpecRef,
+      ),
+      { labels: { app: 'web' }, addedLabels: [{ key: 'tier' }] } as unknown as PodSpecRef,
+    ];
+    const index = indexPodsByLabel(pods);
+    const has = (key: string, values: string[]) => index.hasMatch([{ key, operator: 'In', values }], {});
+    expect(has('app.kubernetes.io/name', ['isvc-7'])).toBe(true);
+    expect(has('app.kubernetes.io/name', ['other'])).toBe(false);
+    expect(has('app', ['isvc-3-predictor'])).toBe(true);
+    expect(has('app', ['web'])).toBe(true);
+    expect(has('app', ['nothing'])).toBe(false);
+    expect(has('serving.kserve.io/inferenceservice', ['isvc-1'])).toBe(true);
+    expect(has('tier', ['gold'])).toBe(true);
   });
 
   it('finds the one matching template among many', () => {
