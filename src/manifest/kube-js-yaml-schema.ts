@@ -9,6 +9,12 @@ import jsYaml from 'js-yaml';
  */
 const { Type, FAILSAFE_SCHEMA } = jsYaml;
 
+/** A tag's forms (expression and conversion, tried in order) and the characters their matches start with. */
+interface ScalarForms {
+  starts: string;
+  forms: readonly [RegExp, (data: string) => unknown][];
+}
+
 /** A table of the ASCII characters a plain scalar of a type can start with. */
 function startTable(chars: string): Uint8Array {
   const table = new Uint8Array(128);
@@ -22,11 +28,7 @@ function startTable(chars: string): Uint8Array {
  * every plain scalar, and most (names, images, labels) are ruled out by their first character without
  * running the expression (test/manifest/kube-js-yaml-schema.test.ts generates matches of each form).
  */
-function scalar(
-  name: string,
-  starts: string,
-  forms: readonly [RegExp, (data: string) => unknown][],
-): jsYaml.Type {
+function scalar(name: string, { starts, forms }: ScalarForms): jsYaml.Type {
   // One test per plain scalar for the common case (no match): the forms joined.
   const any = new RegExp(forms.map(([test]) => `(?:${test.source})`).join('|'));
   const table = startTable(starts);
@@ -101,14 +103,14 @@ export const SCALAR_FORMS = {
       [/^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/, (s) => Number.parseFloat(s.replace(/_/g, ''))],
     ],
   },
-} satisfies Record<string, { starts: string; forms: [RegExp, (data: string) => unknown][] }>;
+} satisfies Record<string, ScalarForms>;
 
 /** The implicit types by tag name. */
 export const IMPLICIT_TYPES = {
   null: nullType,
-  bool: scalar('bool', SCALAR_FORMS.bool.starts, SCALAR_FORMS.bool.forms),
-  int: scalar('int', SCALAR_FORMS.int.starts, SCALAR_FORMS.int.forms),
-  float: scalar('float', SCALAR_FORMS.float.starts, SCALAR_FORMS.float.forms),
+  bool: scalar('bool', SCALAR_FORMS.bool),
+  int: scalar('int', SCALAR_FORMS.int),
+  float: scalar('float', SCALAR_FORMS.float),
 } as const;
 
 /** In yaml's yaml-1.1 order: null, true, false, intBin, intOct, int, intHex, floatNaN, floatExp, float. */
