@@ -1,5 +1,10 @@
 import type { PodSpecRef } from '../../manifest/list-pod-specs.ts';
-import { type LabelRequirement, type MatchOptions, matchLabelSelector } from './match-label-selector.ts';
+import {
+  addsKey,
+  type LabelRequirement,
+  type MatchOptions,
+  matchLabelSelector,
+} from './match-label-selector.ts';
 
 /** The pod templates of one namespace, indexed so a selector is checked against the few that can match. */
 export interface PodIndex {
@@ -44,9 +49,7 @@ export function indexPodsByLabel(pods: readonly PodSpecRef[]): PodIndex {
     let list = byAddedKey.get(key);
     if (list) return list;
     list = withAddedLabels.filter(
-      (pod) =>
-        !Object.hasOwn(pod.labels, key) &&
-        pod.addedLabels.some((a) => a.key === key || (a.key.endsWith('/') && key.startsWith(a.key))),
+      (pod) => !Object.hasOwn(pod.labels, key) && pod.addedLabels.some((a) => addsKey(a, key)),
     );
     byAddedKey.set(key, list);
     return list;

@@ -70,9 +70,7 @@ function matchRequirement(
   if (opts.unknowableKeys?.has(key)) return 'maybe';
   const present = Object.hasOwn(labels, key);
   if (!present) {
-    const added = opts.addedLabels?.find(
-      (a) => a.key === key || (a.key.endsWith('/') && key.startsWith(a.key)),
-    );
+    const added = opts.addedLabels?.find((a) => addsKey(a, key));
     if (added && mayHaveValue(added, operator, values)) return 'maybe';
   }
   const value = labels[key];
@@ -88,6 +86,11 @@ function matchRequirement(
     default:
       return 'maybe';
   }
+}
+
+/** Whether a controller's added label (an exact key, or a prefix ending in `/`) may be `key`. */
+export function addsKey(added: AddedLabel, key: string): boolean {
+  return added.key === key || (added.key.endsWith('/') && key.startsWith(added.key));
 }
 
 function mayHaveValue(added: AddedLabel, operator: string, values: readonly string[]): boolean {
