@@ -23,10 +23,40 @@ export function redactFindings(opts: {
 }): Finding[] {
   const values = secretValuesOf(opts.resources);
   const words = values.length > 0 ? publicWordsOf(opts.resources) : undefined;
-  return opts.findings.map((f) => {
+  return redactWith(opts.findings, values, words);
+}
+
+function redactWith(findings: readonly Finding[], values: readonly string[], words?: PublicWords): Finding[] {
+  return findings.map((f) => {
     const message = redactCredentials(values.length > 0 ? scrubText(f.message, values, words) : f.message);
     return message === f.message ? f : { ...f, message };
   });
+}
+
+/** `redactFindings` for a target seen in parts: `add` each part, then `redact` every finding. */
+export interface Redaction {
+  add(resources: readonly Resource[]): void;
+  redact(findings: readonly Finding[]): Finding[];
+}
+
+/**
+ * Keeps only the Secrets and the public words of each part, not the parts. `publicWords: false` when
+ * the target surely holds no Secret (the caller scanned its text): the words are then not gathered,
+ * and should a Secret come after all, its values are masked everywhere (never less).
+ */
+export function createRedaction(opts: { publicWords: boolean }): Redaction {
+  const secrets: KubeObject[] = [];
+  const words = { names: new Set<string>(), keys: new Set<string>() };
+  return {
+    add(resources) {
+      for (const r of resources) secrets.push(...secretsIn(r.object));
+      if (opts.publicWords) addPublicWords(words, resources);
+    },
+    redact(findings) {
+      const values = secretValuesOfObjects(secrets);
+      return redactWith(findings, values, values.length > 0 && opts.publicWords ? words : undefined);
+    },
+  };
 }
 
 /**
@@ -43,8 +73,15 @@ export interface PublicWords {
 const MAX_KEY_DEPTH = 64;
 
 export function publicWordsOf(resources: readonly Resource[]): PublicWords {
-  const names = new Set<string>();
-  const keys = new Set<string>();
+  const words = { names: new Set<string>(), keys: new Set<string>() };
+  addPublicWords(words, resources);
+  return words;
+}
+
+function addPublicWords(
+  { names, keys }: { names: Set<string>; keys: Set<string> },
+  resources: readonly Resource[],
+): void {
   const addKeys = (value: unknown, depth: number): void => {
     if (depth > MAX_KEY_DEPTH) return;
     if (Array.isArray(value)) {
@@ -62,7 +99,6 @@ export function publicWordsOf(resources: readonly Resource[]): PublicWords {
     keys.add(kind);
     addKeys(r.object, 0);
   }
-  return { names, keys };
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { Resource, Severity } from '../types.ts';
 
-/** What every rule sees: the whole rendered set of one target (some rules look across resources). */
+/**
+ * What a rule's `check` sees: the whole rendered set of one target, or, for a rule without `stream`,
+ * possibly one part of it (`createValidation` checks a large plain target file by file).
+ */
 export interface RuleContext {
   resources: readonly Resource[];
   /** e.g. "1.34": the Kubernetes version the target runs. */
@@ -27,4 +30,28 @@ export interface Rule {
   /** One sentence, shown in docs and `ferry validate --rules`. */
   description: string;
   check(ctx: RuleContext): RuleFinding[];
+  /**
+   * Required of a rule that looks across resources (duplicate-resource, selector-match): the same
+   * check, fed the target in parts. A rule without it must judge each resource on its own, since
+   * `check` may then be called on each part of a target.
+   */
+  stream?(ctx: Pick<RuleContext, 'kubernetesVersion'>): RuleStream;
+}
+
+/**
+ * A cross-resource rule fed a target in parts, in order. `add` returns the findings on the resources it
+ * is given; `finish` those that only the whole set decides, on stand-ins (`standInFor`), since the
+ * resources they name may be gone by then. Keep as little as the rule needs: the point is a small
+ * live set.
+ */
+export interface RuleStream {
+  add(resources: readonly Resource[]): RuleFinding[];
+  finish(): RuleFinding[];
+}
+
+/** A stream rule's `check`: the whole set as one part. */
+export function checkWhole(rule: Pick<Rule, 'stream'>, ctx: RuleContext): RuleFinding[] {
+  const stream = rule.stream?.(ctx);
+  if (!stream) throw new Error('checkWhole needs a rule with stream');
+  return [...stream.add(ctx.resources), ...stream.finish()];
 }

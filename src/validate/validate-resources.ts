@@ -1,10 +1,11 @@
 import { locationOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
+import { standInFor } from '../manifest/stand-in-for.ts';
 import type { Finding, Resource, Severity } from '../types.ts';
-import type { Rule, RuleContext, RuleFinding } from './rule.ts';
+import type { Rule, RuleContext, RuleFinding, RuleStream } from './rule.ts';
 import { createSchemaSet, type SchemaSet } from './schema/create-schema-set.ts';
 import { loadCrdSchemas } from './schema/load-crd-schemas.ts';
-import type { SchemaAdditions } from './schema/schema-node.ts';
+import type { KindSchema, SchemaAdditions } from './schema/schema-node.ts';
 import { SCHEMA_RULE, validateSchema } from './schema/validate-schema.ts';
 
 export interface ValidateOptions {
@@ -29,56 +30,168 @@ export interface ValidateOptions {
  * error finding and the other rules still run.
  */
 export function validateResources(resources: readonly Resource[], opts: ValidateOptions): Finding[] {
+  const validation = createValidation({ ...opts, crds: loadCrdSchemas(resources) });
+  validation.add(resources, opts.catalogue);
+  return validation.finish();
+}
+
+export interface ValidationOptions extends Omit<ValidateOptions, 'catalogue'> {
+  /** The schemas of every CRD in the target (`loadCrdSchemas`), known before its first part is added. */
+  crds: SchemaAdditions;
+}
+
+/** A target validated in parts, in order (`createValidation`). */
+export interface Validation {
+  /**
+   * Validates the next part of the target. `catalogue` holds the catalogue schemas of its kinds
+   * (`loadCatalogueSchemas(resources)`); the part's resources may be dropped once this returns.
+   */
+  add(resources: readonly Resource[], catalogue?: SchemaAdditions): void;
+  /** Every finding, as `validateResources` gives them for the whole set at once. */
+  finish(): Finding[];
+}
+
+/** A kind without a schema, found in a part: explained at finish, in its slot among the schema findings. */
+interface MissingKind {
+  slot: number;
+  resource: Resource;
+  path: readonly (string | number)[];
+  apiVersion: string;
+  kind: string;
+}
+
+interface RuleRun {
+  rule: Rule;
+  stream?: RuleStream;
+  findings: Finding[];
+  crashed: boolean;
+}
+
+/**
+ * `validateResources` fed a target in parts, so that a large one need not be held whole: each part's
+ * schemas and per-resource rules are checked as it comes, cross-resource rules keep only what they
+ * need (RuleStream), and what depends on the whole set waits for `finish`: how a kind without a
+ * schema is explained (that depends on which catalogue kinds the target uses) and the said-once
+ * "not validated" notes. Fed a set's parts in order, it gives what validating the set at once gives.
+ */
+export function createValidation(opts: ValidationOptions): Validation {
   const config = opts.ruleConfig ?? {};
   const extras = listOf(opts.extraSchemas);
-  const findings: Finding[] = [];
+  const schemaSetting = config[SCHEMA_RULE];
+  const schemaOverride = schemaSetting === 'off' ? undefined : schemaSetting;
+  const schemaSlots: (Finding | undefined)[] = [];
+  const missing: MissingKind[] = [];
+  const catalogue = new Map<string, KindSchema>();
+  const schemasNow = (): SchemaSet =>
+    createSchemaSet({
+      additions: [opts.crds, ...extras],
+      catalogue: { kinds: [...catalogue.values()], findings: [] },
+    });
+  let schemas: SchemaSet | undefined;
+  const runs: RuleRun[] = opts.rules
+    .filter((rule) => config[rule.id] !== 'off')
+    .map((rule) => ({
+      rule,
+      stream: rule.stream?.({ kubernetesVersion: opts.kubernetesVersion }),
+      findings: [],
+      crashed: false,
+    }));
+  let firstFile: string | undefined;
 
-  const schemaOverride = config[SCHEMA_RULE];
-  if (schemaOverride !== 'off') {
-    const additions = [loadCrdSchemas(resources), ...extras];
-    const schemas = createSchemaSet({ additions, catalogue: opts.catalogue });
+  if (schemaSetting !== 'off') {
     for (const additions of extras) {
       for (const f of additions.findings) {
         const severity = config[f.rule] ?? f.severity;
-        if (severity !== 'off') findings.push({ ...f, severity });
+        if (severity !== 'off') schemaSlots.push({ ...f, severity });
       }
-    }
-    for (const f of schemaFindings(resources, schemas)) {
-      findings.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
     }
   }
 
-  const ctx: RuleContext = { resources, kubernetesVersion: opts.kubernetesVersion };
-  for (const rule of opts.rules) {
-    const override = config[rule.id];
-    if (override === 'off') continue;
+  const run = (entry: RuleRun, produce: (stream?: RuleStream) => RuleFinding[]): void => {
+    if (entry.crashed) return;
+    const setting = config[entry.rule.id];
+    const override = setting === 'off' ? undefined : setting;
     try {
-      const produced = rule
-        .check(ctx)
-        .map((f) => toFinding(f, rule.id, override ?? f.severity ?? rule.severity));
-      findings.push(...produced);
-    } catch (err) {
-      findings.push(crashFinding(rule, err, resources));
-    }
-  }
-  return findings.sort(compareFindings);
-}
-
-/** Schema findings of every object; "no schema" is an info said once per apiVersion/kind, not per object. */
-function schemaFindings(resources: readonly Resource[], schemas: SchemaSet): RuleFinding[] {
-  const out: RuleFinding[] = [];
-  const said = new Set<string>();
-  for (const resource of resources) {
-    for (const f of validateSchema(resource, schemas)) {
-      if (f.message.startsWith('not validated: ')) {
-        // The message names the apiVersion and kind (explainMissing).
-        if (said.has(f.message)) continue;
-        said.add(f.message);
+      for (const f of produce(entry.stream)) {
+        entry.findings.push(toFinding(f, entry.rule.id, override ?? f.severity ?? entry.rule.severity));
       }
-      out.push(f);
+    } catch (err) {
+      // A crashed rule says only that it crashed, as when the whole set is checked at once.
+      entry.crashed = true;
+      entry.findings = [crashFinding(entry.rule, err, firstFile)];
     }
-  }
-  return out;
+  };
+
+  const checkSchemas = (resources: readonly Resource[], part?: SchemaAdditions): void => {
+    let grew = false;
+    for (const k of part?.kinds ?? []) {
+      const key = `${k.apiVersion}/${k.kind}`;
+      if (catalogue.has(key)) continue;
+      catalogue.set(key, k);
+      grew = true;
+    }
+    if (!schemas || grew) schemas = schemasNow();
+    // A missing kind is only noted here: each explainMissing call makes exactly one finding, in order.
+    const asked: { apiVersion: string; kind: string }[] = [];
+    const noting: SchemaSet = {
+      ...schemas,
+      explainMissing: (apiVersion, kind) => {
+        asked.push({ apiVersion, kind });
+        return { severity: 'info', message: '' };
+      },
+    };
+    for (const resource of resources) {
+      let next = 0;
+      for (const f of validateSchema(resource, noting)) {
+        const noted = f.message === '' ? asked[next] : undefined;
+        if (noted && f.path) {
+          next++;
+          missing.push({
+            slot: schemaSlots.length,
+            resource: standInFor(resource),
+            path: f.path,
+            ...noted,
+          });
+          schemaSlots.push(undefined);
+        } else {
+          schemaSlots.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
+        }
+      }
+      asked.length = 0;
+    }
+  };
+
+  return {
+    add(resources, part) {
+      if (resources.length === 0) return;
+      firstFile ??= resources[0]?.file;
+      if (schemaSetting !== 'off') checkSchemas(resources, part);
+      const ctx: RuleContext = { resources, kubernetesVersion: opts.kubernetesVersion };
+      for (const entry of runs)
+        run(entry, (stream) => (stream ? stream.add(resources) : entry.rule.check(ctx)));
+    },
+    finish() {
+      for (const entry of runs) if (entry.stream) run(entry, (stream) => stream?.finish() ?? []);
+      const final = missing.length > 0 ? schemasNow() : undefined;
+      const said = new Set<string>();
+      for (const m of missing) {
+        const explained = (final as SchemaSet).explainMissing(m.apiVersion, m.kind);
+        // "Not validated" is said once per apiVersion and kind (the message names both), not per object.
+        if (explained.message.startsWith('not validated: ')) {
+          if (said.has(explained.message)) continue;
+          said.add(explained.message);
+        }
+        schemaSlots[m.slot] = toFinding(
+          { resource: m.resource, path: m.path, message: explained.message },
+          SCHEMA_RULE,
+          schemaOverride ?? explained.severity,
+        );
+      }
+      const findings = schemaSlots.filter((f): f is Finding => f !== undefined);
+      for (const entry of runs) findings.push(...entry.findings);
+      return findings.sort(compareFindings);
+    },
+  };
 }
 
 function listOf(extra: ValidateOptions['extraSchemas']): readonly SchemaAdditions[] {
@@ -100,12 +213,12 @@ function toFinding(f: RuleFinding, rule: string, severity: Severity): Finding {
  * A crash has no resource; it is pinned to the first file of the set so that every consumer (check-run
  * annotations need a path) can show it.
  */
-function crashFinding(rule: Rule, err: unknown, resources: readonly Resource[]): Finding {
+function crashFinding(rule: Rule, err: unknown, firstFile: string | undefined): Finding {
   const message = err instanceof Error ? err.message : String(err);
   return {
     rule: rule.id,
     severity: 'error',
-    file: resources[0]?.file ?? '',
+    file: firstFile ?? '',
     line: 1,
     message: `rule ${rule.id} crashed: ${message}`,
   };

@@ -1,6 +1,5 @@
 import { formatResourceId, resourceKey } from '../../manifest/resource-id.ts';
-import type { Resource } from '../../types.ts';
-import type { Rule, RuleFinding } from '../rule.ts';
+import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
 
 /**
  * Two objects with one identity (group, kind, namespace, name) in a target: only one can exist in the
@@ -11,23 +10,32 @@ export const duplicateResourceRule: Rule = {
   severity: 'error',
   description: 'Each object (group, kind, namespace, name) is defined once per target.',
   check(ctx) {
-    const findings: RuleFinding[] = [];
-    const first = new Map<string, Resource>();
-    for (const resource of ctx.resources) {
-      // Objects without a name (generateName) get a fresh one from the API server: never duplicates.
-      if (resource.id.name === '') continue;
-      const key = resourceKey(resource.id);
-      const earlier = first.get(key);
-      if (!earlier) {
-        first.set(key, resource);
-        continue;
-      }
-      findings.push({
-        resource,
-        path: ['metadata', 'name'],
-        message: `${formatResourceId(resource.id)} is also defined at ${earlier.file}:${earlier.line}; only one of them can exist in the cluster`,
-      });
-    }
-    return findings;
+    return checkWhole(duplicateResourceRule, ctx);
+  },
+  stream() {
+    // Only where each first copy is: a later copy is reported when it comes.
+    const first = new Map<string, string>();
+    return {
+      add(resources) {
+        const findings: RuleFinding[] = [];
+        for (const resource of resources) {
+          // Objects without a name (generateName) get a fresh one from the API server: never duplicates.
+          if (resource.id.name === '') continue;
+          const key = resourceKey(resource.id);
+          const earlier = first.get(key);
+          if (earlier === undefined) {
+            first.set(key, `${resource.file}:${resource.line}`);
+            continue;
+          }
+          findings.push({
+            resource,
+            path: ['metadata', 'name'],
+            message: `${formatResourceId(resource.id)} is also defined at ${earlier}; only one of them can exist in the cluster`,
+          });
+        }
+        return findings;
+      },
+      finish: () => [],
+    };
   },
 };

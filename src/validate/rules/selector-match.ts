@@ -1,8 +1,9 @@
 import { asRecord, asString, type FieldPath, valueAt } from '../../manifest/as-record.ts';
-import { listPodSpecs, type PodSpecRef } from '../../manifest/list-pod-specs.ts';
+import { listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import { standInFor } from '../../manifest/stand-in-for.ts';
 import type { Resource } from '../../types.ts';
-import type { Rule, RuleFinding } from '../rule.ts';
+import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
 import { indexPodsByLabel, type PodIndex } from './index-pods-by-label.ts';
 import {
   formatLabelSelector,
@@ -56,41 +57,57 @@ export const selectorMatchRule: Rule = {
   description:
     'Workload selectors match their pod templates; Service, PodDisruptionBudget and NetworkPolicy selectors match some workload.',
   check(ctx) {
-    const findings: RuleFinding[] = [];
-    const podsByNamespace = new Map<string, PodSpecRef[]>();
+    return checkWhole(selectorMatchRule, ctx);
+  },
+  stream() {
+    // The pod templates seen so far, per namespace. A selector that matches none of them yet waits
+    // (a Service may come before its workload) and is judged at finish, against every template.
     const indexes = new Map<string, PodIndex>();
-    for (const resource of ctx.resources) {
-      const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
-      if (pods.length === 0) continue;
-      const list = podsByNamespace.get(resource.id.namespace) ?? [];
-      list.push(...pods);
-      podsByNamespace.set(resource.id.namespace, list);
-    }
-    for (const resource of ctx.resources) {
-      const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
-      if (SELECTING_WORKLOADS.has(key)) {
-        findings.push(...checkWorkload(resource, key));
-        continue;
-      }
-      const target = selectorTarget(resource, key);
-      if (!target || target.requirements.length === 0) continue;
-      const namespace = resource.id.namespace;
-      const pods = podsByNamespace.get(namespace);
-      if (!pods || pods.length === 0) continue;
-      let index = indexes.get(namespace);
-      if (!index) {
-        index = indexPodsByLabel(pods);
-        indexes.set(namespace, index);
-      }
-      if (index.hasMatch(target.requirements, { unknowableKeys: CONTROLLER_LABELS })) continue;
-      findings.push({
-        resource,
-        path: target.path,
-        severity: 'warning',
-        message: `${formatResourceId(resource.id)} selects ${formatLabelSelector(target.requirements)} but no workload in this target has those labels`,
-      });
-    }
-    return findings;
+    const waiting: { resource: Resource; requirements: LabelRequirement[]; path: FieldPath }[] = [];
+    const matchesSome = (namespace: string, requirements: readonly LabelRequirement[]): boolean =>
+      indexes.get(namespace)?.hasMatch(requirements, { unknowableKeys: CONTROLLER_LABELS }) ?? false;
+    return {
+      add(resources) {
+        for (const resource of resources) {
+          const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
+          if (pods.length === 0) continue;
+          let index = indexes.get(resource.id.namespace);
+          if (!index) {
+            index = indexPodsByLabel();
+            indexes.set(resource.id.namespace, index);
+          }
+          index.add(pods.map((pod) => ({ labels: pod.labels, addedLabels: pod.addedLabels })));
+        }
+        const findings: RuleFinding[] = [];
+        for (const resource of resources) {
+          const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
+          if (SELECTING_WORKLOADS.has(key)) {
+            findings.push(...checkWorkload(resource, key));
+            continue;
+          }
+          const target = selectorTarget(resource, key);
+          if (!target || target.requirements.length === 0) continue;
+          if (matchesSome(resource.id.namespace, target.requirements)) continue;
+          waiting.push({ ...target, resource: standInFor(resource) });
+        }
+        return findings;
+      },
+      finish() {
+        const findings: RuleFinding[] = [];
+        for (const { resource, requirements, path } of waiting) {
+          // Raised only where the namespace has a workload to compare with.
+          if (!indexes.has(resource.id.namespace)) continue;
+          if (matchesSome(resource.id.namespace, requirements)) continue;
+          findings.push({
+            resource,
+            path,
+            severity: 'warning',
+            message: `${formatResourceId(resource.id)} selects ${formatLabelSelector(requirements)} but no workload in this target has those labels`,
+          });
+        }
+        return findings;
+      },
+    };
   },
 };
 

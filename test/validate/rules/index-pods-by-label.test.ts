@@ -51,6 +51,35 @@ describe('indexPodsByLabel', () => {
     );
   });
 
+  it('answers exactly as checking every template when templates come in parts between questions', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(pod, { maxLength: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.array(requirement, { maxLength: 3 }),
+        fc.array(requirement, { maxLength: 3 }),
+        (parts, asked, reqs) => {
+          const index = indexPodsByLabel();
+          const seen: PodSpecRef[] = [];
+          for (const part of parts) {
+            index.add(part);
+            seen.push(...part);
+            // Questions between parts fill the index's per-key tables, which later parts must extend.
+            index.hasMatch(asked, { unknowableKeys: unknowable });
+            const linear = seen.some(
+              (p) =>
+                matchLabelSelector(reqs, p.labels, {
+                  addedLabels: p.addedLabels,
+                  unknowableKeys: unknowable,
+                }) !== 'no',
+            );
+            expect(index.hasMatch(reqs, { unknowableKeys: unknowable })).toBe(linear);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('checks a selector that misses against the templates whose added labels could match it', () => {
     // KServe-like predictors (added labels under serving.kserve.io/ and `app` by value prefix) and one
     // template that may get `tier` from its controller.
