@@ -1,17 +1,18 @@
 /**
  * The worker side of `checkTargets`: a worker thread that checks one target per message with the same
- * `checkTarget` the main thread runs, and answers with its findings (plain data) or the error it threw.
+ * `checkTargetFindings` the main thread runs, and answers with its findings (plain data) or the error it threw.
  * Started by `startCheckWorker`; never imported by the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { type CheckTargetOptions, checkTarget } from './check-target.ts';
+import type { CheckTargetOptions } from './check-target.ts';
+import { checkTargetFindings } from './check-target-findings.ts';
 import type { CheckWorkerReply } from './check-worker-reply.ts';
 
 const port = parentPort;
 if (!port) throw new Error('check-target-worker runs only as a worker thread');
 
 port.on('message', (request: { id: number; opts: CheckTargetOptions }) => {
-  checkTarget(request.opts).then(
+  checkTargetFindings(request.opts).then(
     (checked): void => {
       const reply: CheckWorkerReply = {
         id: request.id,

@@ -1,6 +1,6 @@
 import { redactFindings } from '../diff/redact-findings.ts';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
-import type { RenderLimits } from '../render/render-target.ts';
+import type { RenderLimits, RenderResult } from '../render/render-target.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { Finding, Resource, Severity, Target } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
@@ -47,6 +47,17 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     documents: opts.documents,
   });
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  return checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });
+}
+
+/** Validates a render, failed or not, with the target's schema files (what checkTarget does after rendering). */
+export async function checkRendered(opts: {
+  rendered: RenderResult;
+  schemas: Awaited<ReturnType<typeof loadSchemaFiles>>;
+  kubernetesVersion: string;
+  ruleConfig?: Record<string, Severity | 'off'>;
+}): Promise<CheckedTarget> {
+  const { rendered, schemas, kubernetesVersion } = opts;
   if (rendered.failed) {
     // Nothing hidden: what still parsed is validated, but a failed render applies nothing. Findings are
     // redacted there like the rest (a render failure may quote a remote URL with its token).

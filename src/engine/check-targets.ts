@@ -17,10 +17,10 @@ export class CheckWorkerError extends Error {
 }
 
 /**
- * `checkTarget` for several targets of one repository, in order. With `workers` ≥ 1 the targets are
- * checked in that many worker threads at once: each worker renders, parses and validates whole targets,
- * so every rule (duplicate-resource, selector-match, CRDs in the set, Secret redaction) still sees its
- * target's whole set, and only findings cross back. The result is the same, in the same order, as
+ * `checkTargetFindings` for several targets of one repository, in order. With `workers` ≥ 1 the targets
+ * are checked in that many worker threads at once: each worker renders, parses and validates whole
+ * targets (a plain one file by file), so every rule (duplicate-resource, selector-match, CRDs in the
+ * set, Secret redaction) still sees its target's whole set, and only findings cross back. The result is the same, in the same order, as
  * checking the targets one after another on this thread (`workers: 0`).
  *
  * A worker that runs out of its capped heap (CHECK_WORKER_LIMITS) is replaced and its target checked
@@ -55,8 +55,8 @@ export async function checkTargets(opts: {
 
 async function checkHere(request: CheckTargetOptions): Promise<TargetFindings> {
   // Loaded on first use: with workers the main thread never loads the renderers, parsers and schemas.
-  const { checkTarget } = await import('./check-target.ts');
-  const checked = await checkTarget(request);
+  const { checkTargetFindings } = await import('./check-target-findings.ts');
+  const checked = await checkTargetFindings(request);
   return {
     target: request.target.name,
     findings: checked.findings,

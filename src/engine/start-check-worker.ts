@@ -4,11 +4,13 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
  * A worker's heap cap: V8 collects a worker's garbage before its heap grows past this, which is what
  * keeps peak RSS down (on the main thread V8 let a 10,000-resource target's heap grow to ~140 MiB for
  * ~70 MiB live). A target whose live set does not fit runs out of memory in its worker and is checked
- * again on the main thread, uncapped (checkTargets).
+ * again on the main thread, uncapped (checkTargets). A plain target is checked file by file, so its
+ * documents die young: a 16 MiB young generation lets most die there (8 MiB cost ~10 % more CPU at
+ * 50,000 resources, docs/benchmarks.md).
  */
 export const CHECK_WORKER_LIMITS: ResourceLimits = {
   maxOldGenerationSizeMb: 96,
-  maxYoungGenerationSizeMb: 8,
+  maxYoungGenerationSizeMb: 16,
 };
 
 /**

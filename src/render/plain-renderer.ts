@@ -5,7 +5,7 @@ import type { Finding, Resource } from '../types.ts';
 import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { failedRender, formatBytes, renderFinding } from './render-finding.ts';
-import type { Renderer, RenderLimits, RenderRequest, RenderResult } from './renderer.ts';
+import type { Renderer, RenderLimits, RenderRequest, RenderResult, ResourceSink } from './renderer.ts';
 import { isMissing, toRepoPath } from './repo-path.ts';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -25,6 +25,7 @@ export const plainRenderer: Renderer = {
       namespace: req.namespace,
       limits: req.limits,
       documents: req.documents,
+      sink: req.sink,
     });
   },
 };
@@ -32,7 +33,7 @@ export const plainRenderer: Renderer = {
 /**
  * Parses the given files (absolute, inside the root) as one plain render. Any parse error fails the
  * render: a target missing the objects of a broken file must not be applied or pruned from; what did
- * parse is `checkable`.
+ * parse is `checkable`. With a `sink`, each file's resources go there as it is read instead.
  */
 export async function renderPlainFiles(opts: {
   root: string;
@@ -43,6 +44,7 @@ export async function renderPlainFiles(opts: {
   documents?: ParsedDocuments;
   namespace?: string;
   limits: RenderLimits;
+  sink?: ResourceSink;
 }): Promise<RenderResult> {
   let total = 0;
   for (const file of opts.files) total += (await stat(file)).size;
@@ -51,20 +53,40 @@ export async function renderPlainFiles(opts: {
       renderFinding(opts.dir, `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}`),
     ]);
   }
-  const resources: Resource[] = [];
-  const findings: Finding[] = [];
-  for (const file of opts.files) {
-    const parsed = parseManifests(await readFile(file, 'utf8'), toRepoPath(opts.root, file), {
+  const parse = (text: string, file: string) =>
+    parseManifests(text, toRepoPath(opts.root, file), {
       defaultNamespace: opts.namespace,
       maxBytes: opts.limits.maxOutputBytes,
       documents: opts.documents,
     });
-    resources.push(...parsed.resources);
-    findings.push(...parsed.findings);
+  const { sink } = opts;
+  const resources: Resource[] = [];
+  const findings: Finding[] = [];
+  if (!sink) {
+    for (const file of opts.files) {
+      const parsed = parse(await readFile(file, 'utf8'), file);
+      resources.push(...parsed.resources);
+      findings.push(...parsed.findings);
+    }
+    // The files (and documents) that parsed are still checked: a broken file hides nothing else.
+    if (findings.some((f) => f.severity === 'error')) return failedRender('plain', findings, resources);
+    return { renderer: 'plain', resources, findings, failed: false };
   }
-  // The files (and documents) that parsed are still checked: a broken file hides nothing else.
-  if (findings.some((f) => f.severity === 'error')) return failedRender('plain', findings, resources);
-  return { renderer: 'plain', resources, findings, failed: false };
+  // The files the sink wants first are parsed once, kept until their turn.
+  const early = new Map<string, ReturnType<typeof parse>>();
+  for (const file of opts.files) {
+    const bytes = await readFile(file);
+    if (sink.scan(bytes)) early.set(file, parse(bytes.toString('utf8'), file));
+  }
+  sink.first([...early.values()].flatMap((parsed) => parsed.resources));
+  for (const file of opts.files) {
+    const parsed = early.get(file) ?? parse(await readFile(file, 'utf8'), file);
+    early.delete(file);
+    findings.push(...parsed.findings);
+    await sink.part(parsed.resources);
+  }
+  const failed = findings.some((f) => f.severity === 'error');
+  return { renderer: 'plain', resources, findings, failed, streamed: true };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   RenderLimitError,
   type RenderLimits,
   type RenderResult,
+  type ResourceSink,
 } from './renderer.ts';
 import { locateInRepo, normalizeRepoPath, toRepoPath } from './repo-path.ts';
 import { BinaryNotFoundError } from './resolve-binaries.ts';
@@ -36,6 +37,8 @@ export interface RenderTargetOptions {
   fieldLines?: boolean;
   /** Documents the other side of the diff already read (ParseOptions.documents). */
   documents?: ParsedDocuments;
+  /** Where a plain target's resources go as they are read (ResourceSink; RenderResult.streamed). */
+  sink?: ResourceSink;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     limits: targetLimits(opts),
     ...(opts.fieldLines === false ? { fieldLines: false } : {}),
     documents: opts.documents,
+    sink: opts.sink,
   });
 }
 
@@ -89,6 +93,7 @@ export async function renderDirectory(opts: {
   limits: RenderLimits;
   fieldLines?: boolean;
   documents?: ParsedDocuments;
+  sink?: ResourceSink;
 }): Promise<RenderResult> {
   let kind: RendererKind = 'plain';
   const label = normalizeRepoPath(opts.path);
@@ -107,6 +112,7 @@ export async function renderDirectory(opts: {
         namespace: opts.namespace,
         limits: opts.limits,
         documents: opts.documents,
+        sink: opts.sink,
       });
     }
     kind = await detectRenderer(located.real);
@@ -121,6 +127,7 @@ export async function renderDirectory(opts: {
       limits: opts.limits,
       ...(opts.fieldLines === false ? { fieldLines: false } : {}),
       documents: opts.documents,
+      sink: opts.sink,
     });
   } catch (err) {
     if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;

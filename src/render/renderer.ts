@@ -1,3 +1,4 @@
+import type { Buffer } from 'node:buffer';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 
@@ -58,6 +59,24 @@ export interface RenderResult {
    * applied, pruned or diffed.
    */
   checkable?: Resource[];
+  /**
+   * True when a `ResourceSink` took the resources as they were read: `resources` and `checkable` are
+   * then empty, and what the sink took is what they would have held (a failed render's `checkable`).
+   */
+  streamed?: boolean;
+}
+
+/**
+ * Takes a plain target's resources file by file, so a large target need not be held whole (`ferry
+ * validate`). Only the plain renderer streams; the others return their set as usual (no `streamed`).
+ */
+export interface ResourceSink {
+  /** Sees each file's bytes before any is parsed: the files it accepts are parsed first, for `first`. */
+  scan(bytes: Buffer): boolean;
+  /** Called once, before any `part`, with the resources of the files `scan` accepted. */
+  first(resources: readonly Resource[]): void;
+  /** Each file's resources, in file order (the `first` files' again, in their place). */
+  part(resources: readonly Resource[]): Promise<void>;
 }
 
 /** One directory to render, already located inside the repository. */
@@ -84,6 +103,8 @@ export interface RenderRequest {
   fieldLines?: boolean;
   /** Documents the other side of the diff already read (ParseOptions.documents). */
   documents?: ParsedDocuments;
+  /** Where a plain target's resources go as they are read (ResourceSink). */
+  sink?: ResourceSink;
 }
 
 /** The seam between a target's directory and its resources: plain YAML, kustomize, helm. */

@@ -1,0 +1,103 @@
+import type { Buffer } from 'node:buffer';
+import { createRedaction, type Redaction } from '../diff/redact-findings.ts';
+import { renderTarget } from '../render/render-target.ts';
+import type { ResourceSink } from '../render/renderer.ts';
+import { ALL_RULES } from '../validate/rules/all-rules.ts';
+import { loadCatalogueSchemas } from '../validate/schema/load-catalogue-schemas.ts';
+import { loadCrdSchemas } from '../validate/schema/load-crd-schemas.ts';
+import { createValidation, type Validation } from '../validate/validate-resources.ts';
+import { type CheckedTarget, type CheckTargetOptions, checkRendered } from './check-target.ts';
+import { loadSchemaFiles } from './load-schema-files.ts';
+
+/**
+ * `checkTarget` for a report (`ferry validate`): the findings, without the resources. A plain target is
+ * read, validated and dropped file by file (ResourceSink, createValidation), so its live set is one
+ * part plus what the cross-resource rules keep, not the whole target; the findings are the same as
+ * checkTarget's. Other targets are rendered whole and checked as checkTarget does.
+ */
+export async function checkTargetFindings(
+  opts: Omit<CheckTargetOptions, 'documents'>,
+): Promise<Omit<CheckedTarget, 'resources'>> {
+  const kubernetesVersion = opts.target.kubernetesVersion ?? opts.kubernetesVersion;
+  const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  let redaction: Redaction | undefined;
+  let validation: Validation | undefined;
+  let checked = 0;
+  // A throw inside the sink is Ferry's bug, not the render's: kept here and thrown after the render,
+  // which would otherwise report it as a render finding.
+  let bug: { err: unknown } | undefined;
+  let secrets = false;
+  const sink: ResourceSink = {
+    scan(bytes) {
+      secrets ||= mayHoldSecret(bytes);
+      return mayDeclareCrd(bytes);
+    },
+    first(resources) {
+      try {
+        redaction = createRedaction({ publicWords: secrets });
+        validation = createValidation({
+          kubernetesVersion,
+          rules: ALL_RULES,
+          ruleConfig: opts.ruleConfig,
+          extraSchemas: schemas.files,
+          crds: loadCrdSchemas(resources),
+        });
+      } catch (err) {
+        bug ??= { err };
+      }
+    },
+    // One file at a time: its documents die young (measured: fewer collections than parts of 100
+    // or 1,000 resources).
+    async part(resources) {
+      if (bug || !validation || !redaction || resources.length === 0) return;
+      try {
+        validation.add(resources, await loadCatalogueSchemas(resources));
+        redaction.add(resources);
+        checked += resources.length;
+      } catch (err) {
+        bug = { err };
+      }
+    },
+  };
+  const rendered = await renderTarget({
+    root: opts.root,
+    target: opts.target,
+    limits: opts.limits,
+    kubernetesVersion,
+    sink,
+  });
+  if (bug) throw bug.err;
+  if (!rendered.streamed || !validation || !redaction) {
+    // Not plain, or the render stopped before reading the files: checked whole, as checkTarget does.
+    const {
+      findings,
+      failed,
+      checked: all,
+    } = await checkRendered({
+      rendered,
+      schemas,
+      kubernetesVersion,
+      ruleConfig: opts.ruleConfig,
+    });
+    return { findings, failed, checked: all };
+  }
+  const findings = [...rendered.findings, ...schemas.findings, ...validation.finish()];
+  // A message may quote a value (a validator echoing a field): Secret values never leave the engine.
+  return { findings: redaction.redact(findings), failed: rendered.failed, checked };
+}
+
+/**
+ * Whether a file may hold a CustomResourceDefinition, whose schema the files before it need. YAML and
+ * JSON can spell the kind without writing it out only through an escape (`\u0043…`, an escaped line
+ * break); a folded line break leaves a space in it. A backslash byte is only ever a backslash in UTF-8.
+ */
+function mayDeclareCrd(bytes: Buffer): boolean {
+  return bytes.includes('CustomResourceDefinition') || bytes.includes(BACKSLASH);
+}
+
+/** Whether a file may hold a Secret (isSecret reads the kind in any case), by the same reasoning. */
+function mayHoldSecret(bytes: Buffer): boolean {
+  return bytes.includes(BACKSLASH) || /secret/i.test(bytes.toString('latin1'));
+}
+
+const BACKSLASH = 0x5c;
