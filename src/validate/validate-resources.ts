@@ -60,6 +60,9 @@ interface MissingKind {
   kind: string;
 }
 
+/** What a noted missing kind's finding says until finish explains it (no real message is empty). */
+const NOTED = '';
+
 interface RuleRun {
   rule: Rule;
   stream?: RuleStream;
@@ -137,13 +140,13 @@ export function createValidation(opts: ValidationOptions): Validation {
       ...schemas,
       explainMissing: (apiVersion, kind) => {
         asked.push({ apiVersion, kind });
-        return { severity: 'info', message: '' };
+        return { severity: 'info', message: NOTED };
       },
     };
     for (const resource of resources) {
       let next = 0;
       for (const f of validateSchema(resource, noting)) {
-        const noted = f.message === '' ? asked[next] : undefined;
+        const noted = f.message === NOTED ? asked[next] : undefined;
         if (noted && f.path) {
           next++;
           missing.push({
@@ -161,6 +164,25 @@ export function createValidation(opts: ValidationOptions): Validation {
     }
   };
 
+  /** Every part's catalogue kinds are known at finish: each noted kind is explained as for the whole target. */
+  const explainMissing = (): void => {
+    const final = schemasNow();
+    const said = new Set<string>();
+    for (const m of missing) {
+      const explained = final.explainMissing(m.apiVersion, m.kind);
+      // "Not validated" is said once per apiVersion and kind (the message names both), not per object.
+      if (explained.message.startsWith('not validated: ')) {
+        if (said.has(explained.message)) continue;
+        said.add(explained.message);
+      }
+      schemaSlots[m.slot] = toFinding(
+        { resource: m.resource, path: m.path, message: explained.message },
+        SCHEMA_RULE,
+        schemaOverride ?? explained.severity,
+      );
+    }
+  };
+
   return {
     add(resources, part) {
       if (resources.length === 0) return;
@@ -172,21 +194,7 @@ export function createValidation(opts: ValidationOptions): Validation {
     },
     finish() {
       for (const entry of runs) if (entry.stream) run(entry, (stream) => stream?.finish() ?? []);
-      const final = missing.length > 0 ? schemasNow() : undefined;
-      const said = new Set<string>();
-      for (const m of missing) {
-        const explained = (final as SchemaSet).explainMissing(m.apiVersion, m.kind);
-        // "Not validated" is said once per apiVersion and kind (the message names both), not per object.
-        if (explained.message.startsWith('not validated: ')) {
-          if (said.has(explained.message)) continue;
-          said.add(explained.message);
-        }
-        schemaSlots[m.slot] = toFinding(
-          { resource: m.resource, path: m.path, message: explained.message },
-          SCHEMA_RULE,
-          schemaOverride ?? explained.severity,
-        );
-      }
+      if (missing.length > 0) explainMissing();
       const findings = schemaSlots.filter((f): f is Finding => f !== undefined);
       for (const entry of runs) findings.push(...entry.findings);
       return findings.sort(compareFindings);

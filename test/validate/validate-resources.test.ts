@@ -5,7 +5,7 @@ import { parseManifests } from '../../src/manifest/parse-manifests.ts';
 import type { Resource } from '../../src/types.ts';
 import type { Rule } from '../../src/validate/rule.ts';
 import { parseSchemaFiles } from '../../src/validate/schema/parse-schema-files.ts';
-import { validateResources } from '../../src/validate/validate-resources.ts';
+import { createValidation, validateResources } from '../../src/validate/validate-resources.ts';
 
 const FIXTURES = 'test/fixtures/validate/schema';
 
@@ -162,6 +162,39 @@ describe('validateResources', () => {
       ['no-latest', 'warning', 'image uses :latest'],
     ]);
     expect(findings[0]?.file).toBe('k8s/api.yaml');
+  });
+
+  it('fed in parts, a rule that crashes in a later part says only that, pinned to the first file', () => {
+    let calls = 0;
+    const flaky: Rule = {
+      ...rule('flaky', () => []),
+      stream: () => ({
+        add: (resources) => {
+          calls++;
+          if (calls === 2) throw new Error('boom');
+          return resources.map((r) => ({ resource: r, message: 'seen' }));
+        },
+        finish: () => [],
+      }),
+    };
+    const validation = createValidation({
+      kubernetesVersion: '1.34',
+      rules: [flaky, latestTag],
+      ruleConfig: { schema: 'off' },
+      crds: { kinds: [], findings: [] },
+    });
+    validation.add(parse(DEPLOYMENT, 'a.yaml'));
+    validation.add(parse(DEPLOYMENT, 'b.yaml'));
+    validation.add(parse(DEPLOYMENT, 'c.yaml'));
+    const findings = validation.finish();
+    expect(findings.map((f) => [f.rule, f.file, f.message])).toEqual([
+      ['flaky', 'a.yaml', 'rule flaky crashed: boom'],
+      ['no-latest', 'a.yaml', 'image uses :latest'],
+      ['no-latest', 'b.yaml', 'image uses :latest'],
+      ['no-latest', 'c.yaml', 'image uses :latest'],
+    ]);
+    // A crashed rule is not asked again.
+    expect(calls).toBe(2);
   });
 
   it('gives every rule the whole set and the Kubernetes version', () => {
