@@ -60,33 +60,29 @@ export async function renderPlainFiles(opts: {
       documents: opts.documents,
     });
   const { sink } = opts;
+  // The files a sink wants first are parsed once, kept until their turn.
+  const early = new Map<string, ReturnType<typeof parse>>();
+  if (sink) {
+    for (const file of opts.files) {
+      const bytes = await readFile(file);
+      if (sink.scan(bytes)) early.set(file, parse(bytes.toString('utf8'), file));
+    }
+    sink.first([...early.values()].flatMap((parsed) => parsed.resources));
+  }
   const resources: Resource[] = [];
   const findings: Finding[] = [];
-  if (!sink) {
-    for (const file of opts.files) {
-      const parsed = parse(await readFile(file, 'utf8'), file);
-      resources.push(...parsed.resources);
-      findings.push(...parsed.findings);
-    }
-    // The files (and documents) that parsed are still checked: a broken file hides nothing else.
-    if (findings.some((f) => f.severity === 'error')) return failedRender('plain', findings, resources);
-    return { renderer: 'plain', resources, findings, failed: false };
-  }
-  // The files the sink wants first are parsed once, kept until their turn.
-  const early = new Map<string, ReturnType<typeof parse>>();
-  for (const file of opts.files) {
-    const bytes = await readFile(file);
-    if (sink.scan(bytes)) early.set(file, parse(bytes.toString('utf8'), file));
-  }
-  sink.first([...early.values()].flatMap((parsed) => parsed.resources));
   for (const file of opts.files) {
     const parsed = early.get(file) ?? parse(await readFile(file, 'utf8'), file);
     early.delete(file);
     findings.push(...parsed.findings);
-    await sink.part(parsed.resources);
+    if (sink) await sink.part(parsed.resources);
+    else resources.push(...parsed.resources);
   }
   const failed = findings.some((f) => f.severity === 'error');
-  return { renderer: 'plain', resources, findings, failed, streamed: true };
+  if (sink) return { renderer: 'plain', resources, findings, failed, streamed: true };
+  // The files (and documents) that parsed are still checked: a broken file hides nothing else.
+  if (failed) return failedRender('plain', findings, resources);
+  return { renderer: 'plain', resources, findings, failed: false };
 }
 
 /**

@@ -60,9 +60,6 @@ interface MissingKind {
   kind: string;
 }
 
-/** What a noted missing kind's finding says until finish explains it (no real message is empty). */
-const NOTED = '';
-
 interface RuleRun {
   rule: Rule;
   stream?: RuleStream;
@@ -134,33 +131,21 @@ export function createValidation(opts: ValidationOptions): Validation {
       grew = true;
     }
     if (!schemas || grew) schemas = schemasNow();
-    // A missing kind is only noted here: each explainMissing call makes exactly one finding, in order.
-    const asked: { apiVersion: string; kind: string }[] = [];
-    const noting: SchemaSet = {
-      ...schemas,
-      explainMissing: (apiVersion, kind) => {
-        asked.push({ apiVersion, kind });
-        return { severity: 'info', message: NOTED };
-      },
-    };
     for (const resource of resources) {
-      let next = 0;
-      for (const f of validateSchema(resource, noting)) {
-        const noted = f.message === NOTED ? asked[next] : undefined;
-        if (noted && f.path) {
-          next++;
+      for (const f of validateSchema(resource, schemas)) {
+        if (f.missing) {
+          // Explained again at finish, in this slot: the explanation depends on the whole target.
           missing.push({
             slot: schemaSlots.length,
             resource: standInFor(resource),
-            path: f.path,
-            ...noted,
+            path: f.path ?? [],
+            ...f.missing,
           });
           schemaSlots.push(undefined);
         } else {
           schemaSlots.push(toFinding(f, SCHEMA_RULE, schemaOverride ?? f.severity ?? 'error'));
         }
       }
-      asked.length = 0;
     }
   };
 

@@ -6,6 +6,11 @@ import { dnsLabelProblem, nameProblem } from './name-format.ts';
 import type { KindSchema } from './schema-node.ts';
 import { type FieldPath, report, validateValue, type WalkContext } from './validate-value.ts';
 
+/** A schema finding; `missing` says the object's kind had no schema (the message is explainMissing's). */
+export interface SchemaFinding extends RuleFinding {
+  missing?: { apiVersion: string; kind: string };
+}
+
 /** The rule id of every schema finding. */
 export const SCHEMA_RULE = 'schema';
 
@@ -22,8 +27,8 @@ function isJsonObject(value: unknown): value is Json {
  * schema is a warning (never a silent pass), or an error when the API server would surely reject it.
  * Findings carry a `path` for `lineOf`; their severity is set (errors unless stated otherwise).
  */
-export function validateSchema(resource: Resource, schemas: SchemaSet): RuleFinding[] {
-  const out: RuleFinding[] = [];
+export function validateSchema(resource: Resource, schemas: SchemaSet): SchemaFinding[] {
+  const out: SchemaFinding[] = [];
   validateObject(resource.object, [], { resource, schemas, out });
   return out;
 }
@@ -31,7 +36,7 @@ export function validateSchema(resource: Resource, schemas: SchemaSet): RuleFind
 interface State {
   resource: Resource;
   schemas: SchemaSet;
-  out: RuleFinding[];
+  out: SchemaFinding[];
 }
 
 function push(state: State, path: FieldPath, message: string, severity: Severity = 'error'): void {
@@ -53,7 +58,8 @@ function validateObject(obj: Json, prefix: FieldPath, state: State): void {
   const schema = state.schemas.find(apiVersion, kind);
   if (!schema) {
     const missing = state.schemas.explainMissing(apiVersion, kind);
-    push(state, [...prefix, 'kind'], missing.message, missing.severity);
+    const path = [...prefix, 'kind'];
+    state.out.push({ resource: state.resource, path, ...missing, missing: { apiVersion, kind } });
     return;
   }
   const ctx: WalkContext = {
