@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { detachedString } from '../manifest/detached.ts';
 import type { Finding, KubeObject, Resource } from '../types.ts';
 import { redactCredentials } from './redact-credentials.ts';
 import { isSecret, REDACTED } from './redact-secret.ts';
@@ -88,15 +89,18 @@ function addPublicWords(
       for (const item of value) addKeys(item, depth + 1);
     } else if (isMap(value)) {
       for (const [key, item] of Object.entries(value)) {
-        keys.add(key);
+        // Kept until the end when a target is redacted in parts: copies, not views of the document.
+        if (!keys.has(key)) keys.add(detachedString(key));
         addKeys(item, depth + 1);
       }
     }
   };
   for (const r of resources) {
     const { kind, namespace, name } = r.id;
-    for (const n of [name, namespace, `${namespace}/${name}`, r.file]) if (n) names.add(n);
-    keys.add(kind);
+    for (const n of [name, namespace, `${namespace}/${name}`, r.file]) {
+      if (n && !names.has(n)) names.add(detachedString(n));
+    }
+    if (!keys.has(kind)) keys.add(detachedString(kind));
     addKeys(r.object, 0);
   }
 }

@@ -1,3 +1,5 @@
+import { detachedString } from '../manifest/detached.ts';
+
 /** Entries kept before a cache starts over: far more distinct strings than a target has images or keys. */
 const MAX_ENTRIES = 10_000;
 
@@ -13,7 +15,8 @@ export function memoizeByString<T>(fn: (value: string) => T): (value: string) =>
     if (hit !== undefined || cache.has(value)) return hit as T;
     const result = fn(value);
     if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(value, result);
+    // The cache outlives the document the value was read from: keep a copy, not a view of its text.
+    cache.set(detachedString(value), result);
     return result;
   };
 }

@@ -1,3 +1,4 @@
+import { detachedString } from '../../manifest/detached.ts';
 import { formatResourceId, resourceKey } from '../../manifest/resource-id.ts';
 import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
 
@@ -24,7 +25,8 @@ export const duplicateResourceRule: Rule = {
           const key = resourceKey(resource.id);
           const earlier = first.get(key);
           if (earlier === undefined) {
-            first.set(key, `${resource.file}:${resource.line}`);
+            // Kept until the end: a key that does not hold the document's text (detached.ts).
+            first.set(detachedString(key), `${resource.file}:${resource.line}`);
             continue;
           }
           findings.push({

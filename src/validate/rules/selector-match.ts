@@ -1,4 +1,5 @@
 import { asRecord, asString, type FieldPath, valueAt } from '../../manifest/as-record.ts';
+import { detachedString, detachedStringMap } from '../../manifest/detached.ts';
 import { listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import { standInFor } from '../../manifest/stand-in-for.ts';
@@ -74,9 +75,19 @@ export const selectorMatchRule: Rule = {
           let index = indexes.get(resource.id.namespace);
           if (!index) {
             index = indexPodsByLabel();
-            indexes.set(resource.id.namespace, index);
+            indexes.set(detachedString(resource.id.namespace), index);
           }
-          index.add(pods.map((pod) => ({ labels: pod.labels, addedLabels: pod.addedLabels })));
+          // Kept until the end: copies that do not hold the document's text (detached.ts).
+          index.add(
+            pods.map((pod) => ({
+              labels: detachedStringMap(pod.labels),
+              addedLabels: pod.addedLabels.map(({ key, valuePrefixes }) =>
+                valuePrefixes
+                  ? { key: detachedString(key), valuePrefixes: valuePrefixes.map(detachedString) }
+                  : { key: detachedString(key) },
+              ),
+            })),
+          );
         }
         const findings: RuleFinding[] = [];
         for (const resource of resources) {
