@@ -117,6 +117,8 @@ export interface Target {
   healthTimeoutSeconds: number;
   /** Deadline for kubectl kustomize / helm template on this target; absent: 60 (the config's default). */
   renderTimeoutSeconds?: number;
+  /** Cap on this target's rendered manifests (plain: its files' bytes), in MiB; absent: 32. */
+  maxRenderMiB?: number;
   /**
    * `live`: PR previews also ask the target's agent for a live check (server-side dry-run, drift, GPU
    * capacity). Absent: `render` (Git against Git only).

@@ -168,6 +168,16 @@ export const targetSchema = z
         description:
           'Seconds `kubectl kustomize` or `helm template` may take to render this target before the render fails.',
       }),
+    maxRenderMiB: z
+      .number()
+      .int({ error: 'must be a whole number of MiB' })
+      .min(1, { error: 'must be between 1 and 128' })
+      .max(128, { error: 'must be between 1 and 128' })
+      .default(32)
+      .meta({
+        description:
+          'MiB of rendered manifests this target may produce (a plain target: the size of its files; kustomize and helm: their output) before the render fails.',
+      }),
     preview: z.enum(['render', 'live']).default('render').meta({
       description:
         "`render`: the PR preview renders Git against Git. `live`: also ask the target's agent for a server-side dry-run, drift and GPU capacity check of each PR head (needs a `cluster`; read from the base branch, so a PR cannot switch it on for itself).",

@@ -16,6 +16,7 @@ export function toTarget(parsed: z.output<typeof targetSchema>, defaultBranch: s
     selfHeal: parsed.selfHeal,
     healthTimeoutSeconds: parsed.healthTimeoutSeconds,
     renderTimeoutSeconds: parsed.renderTimeoutSeconds,
+    maxRenderMiB: parsed.maxRenderMiB,
     preview: parsed.preview,
     livePreviewForks: parsed.livePreviewForks,
   };

@@ -24,6 +24,7 @@ targets:
     selfHeal: false
     healthTimeoutSeconds: 600
     renderTimeoutSeconds: 300
+    maxRenderMiB: 64
   - name: dev
     cluster: { provider: kubeconfig, context: kind-ml }
 `;
@@ -50,6 +51,7 @@ describe('parseConfig', () => {
           selfHeal: false,
           healthTimeoutSeconds: 600,
           renderTimeoutSeconds: 300,
+          maxRenderMiB: 64,
           preview: 'render',
           livePreviewForks: false,
         },
@@ -65,6 +67,7 @@ describe('parseConfig', () => {
           selfHeal: true,
           healthTimeoutSeconds: 300,
           renderTimeoutSeconds: 60,
+          maxRenderMiB: 32,
           preview: 'render',
           livePreviewForks: false,
         },
@@ -200,6 +203,7 @@ describe('defaultConfig', () => {
           selfHeal: true,
           healthTimeoutSeconds: 300,
           renderTimeoutSeconds: 60,
+          maxRenderMiB: 32,
           preview: 'render',
           livePreviewForks: false,
         },
