@@ -1,13 +1,14 @@
 import type { Buffer } from 'node:buffer';
-import { createRedaction, type Redaction } from '../diff/redact-findings.ts';
+import { createRedaction, type Redaction, secretValuesOf } from '../diff/redact-findings.ts';
 import { renderTarget } from '../render/render-target.ts';
-import type { ResourceSink } from '../render/renderer.ts';
+import type { RenderResult, ResourceSink } from '../render/renderer.ts';
+import type { Severity } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
 import { loadCatalogueSchemas } from '../validate/schema/load-catalogue-schemas.ts';
 import { loadCrdSchemas } from '../validate/schema/load-crd-schemas.ts';
 import { createValidation, type Validation } from '../validate/validate-resources.ts';
 import { type CheckedTarget, type CheckTargetOptions, checkRendered } from './check-target.ts';
-import { loadSchemaFiles } from './load-schema-files.ts';
+import { loadSchemaFiles, type SchemaFiles } from './load-schema-files.ts';
 
 /**
  * `checkTarget` for a report (`ferry validate`): the findings, without the resources. A plain target is
@@ -17,9 +18,33 @@ import { loadSchemaFiles } from './load-schema-files.ts';
  */
 export async function checkTargetFindings(
   opts: Omit<CheckTargetOptions, 'documents'>,
-): Promise<Omit<CheckedTarget, 'resources'>> {
+): Promise<CheckedFindings> {
   const kubernetesVersion = opts.target.kubernetesVersion ?? opts.kubernetesVersion;
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  const checking = checkInParts({ kubernetesVersion, ruleConfig: opts.ruleConfig, schemas });
+  const rendered = await renderTarget({
+    root: opts.root,
+    target: opts.target,
+    limits: opts.limits,
+    kubernetesVersion,
+    sink: checking.sink,
+  });
+  return checking.finish(rendered);
+}
+
+export type CheckedFindings = Omit<CheckedTarget, 'resources'>;
+
+/**
+ * Validation of a render as it streams: render into `sink`, then `finish` with the render's result
+ * for its findings, which are the same as checkRendered's on the whole set. A render that did not
+ * stream (kustomize, helm, or one that stopped before reading files) is checked whole there.
+ */
+export function checkInParts(opts: {
+  kubernetesVersion: string;
+  ruleConfig?: Record<string, Severity | 'off'>;
+  schemas: SchemaFiles;
+}): { sink: ResourceSink; finish(rendered: RenderResult): Promise<CheckedFindings> } {
+  const { kubernetesVersion, schemas } = opts;
   let redaction: Redaction | undefined;
   let validation: Validation | undefined;
   let checked = 0;
@@ -34,6 +59,8 @@ export async function checkTargetFindings(
     },
     first(resources) {
       try {
+        // A path rendered whole (kustomize, helm among `ferry validate PATH…`) had no bytes to scan.
+        secrets ||= secretValuesOf(resources).length > 0;
         redaction = createRedaction({ publicWords: secrets });
         validation = createValidation({
           kubernetesVersion,
@@ -59,31 +86,22 @@ export async function checkTargetFindings(
       }
     },
   };
-  const rendered = await renderTarget({
-    root: opts.root,
-    target: opts.target,
-    limits: opts.limits,
-    kubernetesVersion,
-    sink,
-  });
-  if (bug) throw bug.err;
-  if (!rendered.streamed || !validation || !redaction) {
-    // Not plain, or the render stopped before reading the files: checked whole, as checkTarget does.
-    const {
-      findings,
-      failed,
-      checked: all,
-    } = await checkRendered({
-      rendered,
-      schemas,
-      kubernetesVersion,
-      ruleConfig: opts.ruleConfig,
-    });
-    return { findings, failed, checked: all };
-  }
-  const findings = [...rendered.findings, ...schemas.findings, ...validation.finish()];
-  // A message may quote a value (a validator echoing a field): Secret values never leave the engine.
-  return { findings: redaction.redact(findings), failed: rendered.failed, checked };
+  const finish = async (rendered: RenderResult): Promise<CheckedFindings> => {
+    if (bug) throw bug.err;
+    if (!rendered.streamed || !validation || !redaction) {
+      // Not plain, or the render stopped before reading the files: checked whole, as checkTarget does.
+      const {
+        findings,
+        failed,
+        checked: all,
+      } = await checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });
+      return { findings, failed, checked: all };
+    }
+    const findings = [...rendered.findings, ...schemas.findings, ...validation.finish()];
+    // A message may quote a value (a validator echoing a field): Secret values never leave the engine.
+    return { findings: redaction.redact(findings), failed: rendered.failed, checked };
+  };
+  return { sink, finish };
 }
 
 /**

@@ -1,21 +1,23 @@
 /**
- * The worker side of `checkTargets`: a worker thread that checks one target per message with the same
- * `checkTargetFindings` the main thread runs, and answers with its findings (plain data) or the error it threw.
+ * The worker side of `checkTargets` and `checkPathsIn`: a worker thread that checks one target (or the
+ * paths of `ferry validate PATH…`) per message with the same `checkTargetFindings` (`checkPaths`) the main
+ * thread runs, and answers with its findings (plain data) or the error it threw.
  * Started by `startCheckWorker`; never imported by the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import type { CheckTargetOptions } from './check-target.ts';
+import { checkPaths } from './check-paths.ts';
 import { checkTargetFindings } from './check-target-findings.ts';
-import type { CheckWorkerReply } from './check-worker-reply.ts';
+import type { CheckRequest, CheckWorkerReply } from './check-worker-reply.ts';
 
 const port = parentPort;
 if (!port) throw new Error('check-target-worker runs only as a worker thread');
 
-port.on('message', (request: { id: number; opts: CheckTargetOptions }) => {
-  checkTargetFindings(request.opts).then(
+port.on('message', ({ id, request }: { id: number; request: CheckRequest }) => {
+  const checking = 'paths' in request ? checkPaths(request.paths) : checkTargetFindings(request.target);
+  checking.then(
     (checked): void => {
       const reply: CheckWorkerReply = {
-        id: request.id,
+        id,
         findings: checked.findings,
         checked: checked.checked,
         failed: checked.failed,
@@ -27,7 +29,7 @@ port.on('message', (request: { id: number; opts: CheckTargetOptions }) => {
         err instanceof Error
           ? { name: err.name, message: err.message, stack: err.stack }
           : { name: 'Error', message: String(err) };
-      port.postMessage({ id: request.id, error } satisfies CheckWorkerReply);
+      port.postMessage({ id, error } satisfies CheckWorkerReply);
     },
   );
 });

@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { Finding, Severity, Target } from '../types.ts';
-import type { CheckTargetOptions } from './check-target.ts';
-import type { CheckWorkerReply } from './check-worker-reply.ts';
+import type { CheckPathsOptions } from './check-paths.ts';
+import type { CheckedFindings } from './check-target-findings.ts';
+import type { CheckRequest, CheckWorkerReply } from './check-worker-reply.ts';
 import { startCheckWorker } from './start-check-worker.ts';
 
 export interface TargetFindings {
@@ -35,42 +36,75 @@ export async function checkTargets(opts: {
   /** Tests start workers that crash; the default starts check-target-worker. */
   startWorker?: () => Worker;
 }): Promise<TargetFindings[]> {
-  const requests: CheckTargetOptions[] = opts.targets.map((target) => ({
-    root: opts.root,
-    target,
-    kubernetesVersion: opts.kubernetesVersion,
-    ...(opts.ruleConfig ? { ruleConfig: opts.ruleConfig } : {}),
+  const requests: CheckRequest[] = opts.targets.map((target) => ({
+    target: {
+      root: opts.root,
+      target,
+      kubernetesVersion: opts.kubernetesVersion,
+      ...(opts.ruleConfig ? { ruleConfig: opts.ruleConfig } : {}),
+    },
   }));
-  if (opts.workers < 1 || requests.length === 0) {
-    const out: TargetFindings[] = [];
-    for (const request of requests) out.push(await checkHere(request));
+  const checked = await runChecks({ requests, workers: opts.workers, startWorker: opts.startWorker });
+  return checked.map((result, i) => ({
+    target: opts.targets[i]?.name ?? '',
+    findings: result.findings,
+    checked: result.checked,
+    failed: result.failed,
+  }));
+}
+
+/**
+ * `checkPaths` in a worker thread when `workers` ≥ 1, else on this thread; the same result either way.
+ * One worker brings no parallelism, but its capped heap keeps a large tree's peak memory down (planWorkers
+ * decides by the input's size).
+ */
+export async function checkPathsIn(
+  opts: CheckPathsOptions & { workers: number; startWorker?: () => Worker },
+): Promise<CheckedFindings> {
+  const { workers, startWorker, ...paths } = opts;
+  const [checked] = await runChecks({ requests: [{ paths }], workers, startWorker });
+  return checked as CheckedFindings;
+}
+
+/** What a request is about, in an error message. */
+function subjectOf(request: CheckRequest): string {
+  return 'target' in request ? `target '${request.target.target.name}'` : 'the paths given';
+}
+
+/** Checks each request, in `workers` worker threads at once (0: on this thread); results in order. */
+async function runChecks(opts: {
+  requests: CheckRequest[];
+  workers: number;
+  startWorker: (() => Worker) | undefined;
+}): Promise<CheckedFindings[]> {
+  if (opts.workers < 1 || opts.requests.length === 0) {
+    const out: CheckedFindings[] = [];
+    for (const request of opts.requests) out.push(await checkHere(request));
     return out;
   }
   return checkInWorkers({
-    requests,
-    size: Math.min(opts.workers, requests.length),
+    requests: opts.requests,
+    size: Math.min(opts.workers, opts.requests.length),
     startWorker: opts.startWorker ?? startCheckWorker,
   });
 }
 
-async function checkHere(request: CheckTargetOptions): Promise<TargetFindings> {
+async function checkHere(request: CheckRequest): Promise<CheckedFindings> {
   // Loaded on first use: with workers the main thread never loads the renderers, parsers and schemas.
+  if ('paths' in request) {
+    const { checkPaths } = await import('./check-paths.ts');
+    return checkPaths(request.paths);
+  }
   const { checkTargetFindings } = await import('./check-target-findings.ts');
-  const checked = await checkTargetFindings(request);
-  return {
-    target: request.target.name,
-    findings: checked.findings,
-    checked: checked.checked,
-    failed: checked.failed,
-  };
+  return checkTargetFindings(request.target);
 }
 
 async function checkInWorkers(opts: {
-  requests: CheckTargetOptions[];
+  requests: CheckRequest[];
   size: number;
   startWorker: () => Worker;
-}): Promise<TargetFindings[]> {
-  const results: TargetFindings[] = [];
+}): Promise<CheckedFindings[]> {
+  const results: CheckedFindings[] = [];
   const started: Worker[] = [];
   const exited = new WeakSet<Worker>();
   let stopped = false;
@@ -90,12 +124,10 @@ async function checkInWorkers(opts: {
   const lane = async (): Promise<void> => {
     let worker: Worker | undefined;
     for (let id = next++; id < opts.requests.length && !stopped; id = next++) {
-      const request = opts.requests[id] as CheckTargetOptions;
+      const request = opts.requests[id] as CheckRequest;
       worker ??= start();
       if (exited.has(worker)) {
-        throw new CheckWorkerError(
-          `validation worker stopped before checking target '${request.target.name}'`,
-        );
+        throw new CheckWorkerError(`validation worker stopped before checking ${subjectOf(request)}`);
       }
       const outcome = await askWorker(worker, id, request);
       if (outcome === 'out-of-memory') {
@@ -121,29 +153,29 @@ async function checkInWorkers(opts: {
 function askWorker(
   worker: Worker,
   id: number,
-  request: CheckTargetOptions,
-): Promise<TargetFindings | 'out-of-memory'> {
-  const name = request.target.name;
+  request: CheckRequest,
+): Promise<CheckedFindings | 'out-of-memory'> {
+  const subject = subjectOf(request);
   return new Promise((resolve, reject) => {
     const onMessage = (reply: CheckWorkerReply): void => {
       if (reply.id !== id) return;
       cleanup();
       if (reply.error) reject(reviveError(reply.error));
-      else resolve({ target: name, findings: reply.findings, checked: reply.checked, failed: reply.failed });
+      else resolve({ findings: reply.findings, checked: reply.checked, failed: reply.failed });
     };
     const onError = (err: Error & { code?: string }): void => {
       cleanup();
       if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') resolve('out-of-memory');
       else
         reject(
-          new CheckWorkerError(`validation worker crashed checking target '${name}': ${err.message}`, {
+          new CheckWorkerError(`validation worker crashed checking ${subject}: ${err.message}`, {
             cause: err,
           }),
         );
     };
     const onExit = (code: number): void => {
       cleanup();
-      reject(new CheckWorkerError(`validation worker exited (code ${code}) checking target '${name}'`));
+      reject(new CheckWorkerError(`validation worker exited (code ${code}) checking ${subject}`));
     };
     const cleanup = (): void => {
       worker.off('message', onMessage);
@@ -153,7 +185,7 @@ function askWorker(
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ id, opts: request });
+    worker.postMessage({ id, request });
   });
 }
 

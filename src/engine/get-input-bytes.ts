@@ -1,8 +1,8 @@
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * Bytes of the files under the targets' directories, counted until `cap` is reached (so a large
+ * Bytes of the files under the targets' directories (or of a file itself), counted until `cap` is reached (so a large
  * repository costs a few directory reads, not a full walk). Hidden entries and node_modules are skipped,
  * links are not followed, and a missing directory counts 0: this only sizes the work, the render
  * reports what is wrong.
@@ -28,6 +28,20 @@ export function getInputBytes(opts: { root: string; paths: readonly string[]; ca
       else if (entry.isFile()) total += lstatSync(path).size;
     }
   };
-  for (const path of opts.paths) walk(resolve(opts.root, path));
+  for (const path of opts.paths) {
+    const abs = resolve(opts.root, path);
+    // A file named on the command line (`ferry validate big.yaml`) counts as itself.
+    const info = statOrUndefined(abs);
+    if (info?.isFile()) total += info.size;
+    else walk(abs);
+  }
   return total;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

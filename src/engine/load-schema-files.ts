@@ -8,14 +8,17 @@ import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 const MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
 const MAX_SCHEMA_FILES = 500;
 
+/** A target's compiled `schemas:` and the problems reading them. */
+export interface SchemaFiles {
+  files: SchemaAdditions;
+  findings: Finding[];
+}
+
 /**
  * Reads a target's configured `schemas:` (CRD or JSON-schema files, or folders of them) from the
  * tree and compiles them. Paths must stay inside the repository and links are not followed.
  */
-export async function loadSchemaFiles(
-  root: string,
-  paths: readonly string[],
-): Promise<{ files: SchemaAdditions; findings: Finding[] }> {
+export async function loadSchemaFiles(root: string, paths: readonly string[]): Promise<SchemaFiles> {
   const findings: Finding[] = [];
   const files: { path: string; text: string }[] = [];
   const realRoot = await realpath(root);

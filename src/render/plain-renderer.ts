@@ -1,39 +1,33 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ParsedDocuments, parseManifests } from '../manifest/parse-manifests.ts';
+import { type ParsedDocuments, type ParseResult, parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
-import { failedRender, formatBytes, renderFinding } from './render-finding.ts';
-import type { Renderer, RenderLimits, RenderRequest, RenderResult, ResourceSink } from './renderer.ts';
+import { failedRender, outputTooLarge, renderFinding } from './render-finding.ts';
+import type { RenderLimits, RenderResult, ResourceSink } from './renderer.ts';
 import { isMissing, toRepoPath } from './repo-path.ts';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-/** Plain YAML/JSON manifests, found recursively; documents without apiVersion and kind are skipped. */
-export const plainRenderer: Renderer = {
-  kind: 'plain',
-  async render(req: RenderRequest): Promise<RenderResult> {
-    const absDir = join(req.root, req.dir);
-    const links = await listEscapingLinks({ root: req.root, absDir });
-    if (links.length > 0) return failedRender('plain', links);
-    const files = await listManifestFiles(absDir);
-    return renderPlainFiles({
-      root: req.root,
-      files,
-      dir: req.dir,
-      namespace: req.namespace,
-      limits: req.limits,
-      documents: req.documents,
-      sink: req.sink,
-    });
-  },
-};
+/**
+ * A plain directory's manifest files (YAML/JSON, found recursively; documents without apiVersion and
+ * kind are skipped when read), or its refusal when a link in it leads outside the repository.
+ */
+export async function listPlainInputs(opts: {
+  root: string;
+  absDir: string;
+}): Promise<{ files: string[] } | { refused: RenderResult }> {
+  const links = await listEscapingLinks(opts);
+  if (links.length > 0) return { refused: failedRender('plain', links) };
+  return { files: await listManifestFiles(opts.absDir) };
+}
 
 /**
  * Parses the given files (absolute, inside the root) as one plain render. Any parse error fails the
  * render: a target missing the objects of a broken file must not be applied or pruned from; what did
- * parse is `checkable`. With a `sink`, each file's resources go there as it is read instead.
+ * parse is `checkable`. With a `sink`, each file's resources go there as it is read instead
+ * (streamUnits).
  */
 export async function renderPlainFiles(opts: {
   root: string;
@@ -49,40 +43,89 @@ export async function renderPlainFiles(opts: {
   let total = 0;
   for (const file of opts.files) total += (await stat(file)).size;
   if (total > opts.limits.maxOutputBytes) {
-    return failedRender('plain', [
-      renderFinding(opts.dir, `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}`),
-    ]);
+    return failedRender('plain', [renderFinding(opts.dir, outputTooLarge(opts.limits))]);
   }
-  const parse = (text: string, file: string) =>
+  // Without a sink of the caller's, one that keeps every file's resources: one loop either way.
+  const resources: Resource[] = [];
+  const sink: ResourceSink = opts.sink ?? {
+    scan: () => false,
+    first: () => undefined,
+    part: async (part) => {
+      resources.push(...part);
+    },
+  };
+  const streamed = await streamUnits({
+    units: opts.files.map((file) => ({ file })),
+    parse: plainParser(opts),
+    sink,
+  });
+  const findings = streamed.findings.flat();
+  const failed = findings.some((f) => f.severity === 'error');
+  if (opts.sink) return { renderer: 'plain', resources, findings, failed, streamed: true };
+  // The files (and documents) that parsed are still checked: a broken file hides nothing else.
+  if (failed) return failedRender('plain', findings, resources);
+  return { renderer: 'plain', resources, findings, failed: false };
+}
+
+/** Reads one plain file (absolute, inside the root) as the plain renderer does. */
+export function plainParser(opts: {
+  root: string;
+  namespace?: string;
+  limits: RenderLimits;
+  documents?: ParsedDocuments;
+}): (text: string, file: string) => ParseResult {
+  return (text, file) =>
     parseManifests(text, toRepoPath(opts.root, file), {
       defaultNamespace: opts.namespace,
       maxBytes: opts.limits.maxOutputBytes,
       documents: opts.documents,
     });
-  const { sink } = opts;
-  // The files a sink wants first are parsed once, kept until their turn.
-  const early = new Map<string, ReturnType<typeof parse>>();
-  if (sink) {
-    for (const file of opts.files) {
-      const bytes = await readFile(file);
-      if (sink.scan(bytes)) early.set(file, parse(bytes.toString('utf8'), file));
+}
+
+/** One unit of a streamed render: a plain file to read, or a path already rendered (kustomize, helm). */
+export type StreamUnit = { file: string } | { rendered: RenderResult };
+
+/**
+ * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their bytes are parsed
+ * first and kept until their turn; `first` gets their resources and every rendered unit's, in unit
+ * order; then `part` gets each unit's resources (a failed render's `checkable`). Returns each unit's
+ * findings.
+ */
+export async function streamUnits(opts: {
+  units: readonly StreamUnit[];
+  parse: (text: string, file: string) => ParseResult;
+  sink: ResourceSink;
+}): Promise<{ findings: Finding[][] }> {
+  const { parse, sink } = opts;
+  const early = new Map<string, ParseResult>();
+  for (const unit of opts.units) {
+    if (!('file' in unit)) continue;
+    const bytes = await readFile(unit.file);
+    if (sink.scan(bytes)) early.set(unit.file, parse(bytes.toString('utf8'), unit.file));
+  }
+  sink.first(
+    opts.units.flatMap((unit) =>
+      'file' in unit ? (early.get(unit.file)?.resources ?? []) : renderedResources(unit.rendered),
+    ),
+  );
+  const findings: Finding[][] = [];
+  for (const unit of opts.units) {
+    if ('rendered' in unit) {
+      findings.push(unit.rendered.findings);
+      await sink.part(renderedResources(unit.rendered));
+      continue;
     }
-    sink.first([...early.values()].flatMap((parsed) => parsed.resources));
+    const parsed = early.get(unit.file) ?? parse(await readFile(unit.file, 'utf8'), unit.file);
+    early.delete(unit.file);
+    findings.push(parsed.findings);
+    await sink.part(parsed.resources);
   }
-  const resources: Resource[] = [];
-  const findings: Finding[] = [];
-  for (const file of opts.files) {
-    const parsed = early.get(file) ?? parse(await readFile(file, 'utf8'), file);
-    early.delete(file);
-    findings.push(...parsed.findings);
-    if (sink) await sink.part(parsed.resources);
-    else resources.push(...parsed.resources);
-  }
-  const failed = findings.some((f) => f.severity === 'error');
-  if (sink) return { renderer: 'plain', resources, findings, failed, streamed: true };
-  // The files (and documents) that parsed are still checked: a broken file hides nothing else.
-  if (failed) return failedRender('plain', findings, resources);
-  return { renderer: 'plain', resources, findings, failed: false };
+  return { findings };
+}
+
+/** What a render gives to check: its resources, or after a failure what could still be checked. */
+function renderedResources(rendered: RenderResult): readonly Resource[] {
+  return rendered.failed ? (rendered.checkable ?? []) : rendered.resources;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Finding, Resource } from '../types.ts';
-import type { RendererKind, RenderResult } from './renderer.ts';
+import type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
 
 /** A render failure: always an error, rule `render`, pointing at the target dir or the offending file. */
 export function renderFinding(file: string, message: string, line = 1, detail?: string): Finding {
@@ -29,4 +29,9 @@ export function formatBytes(bytes: number): string {
 /** Human durations for messages: `30s`, `1ms`. */
 export function formatDuration(ms: number): string {
   return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** A render past its size cap, and which setting raises the cap (RenderLimits.sizeHint). */
+export function outputTooLarge(limits: RenderLimits): string {
+  return `render output exceeded ${formatBytes(limits.maxOutputBytes)}${limits.sizeHint ? `; ${limits.sizeHint}` : ''}`;
 }

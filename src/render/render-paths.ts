@@ -1,8 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { Resource } from '../types.ts';
-import { renderDirectory } from './render-target.ts';
-import type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
+import type { Finding, Resource } from '../types.ts';
+import { plainParser, type StreamUnit, streamUnits } from './plain-renderer.ts';
+import { failedRender, renderFinding } from './render-finding.ts';
+import { openDirectory, renderDirectory } from './render-target.ts';
+import type { RendererKind, RenderLimits, RenderResult, ResourceSink } from './renderer.ts';
 import { defaultRenderLimits } from './renderer.ts';
 import { isMissing } from './repo-path.ts';
 
@@ -24,6 +26,8 @@ export interface RenderPathsOptions {
   paths: readonly string[];
   namespace?: string;
   limits?: Partial<RenderLimits>;
+  /** Where the resources go as they are read (streamPaths; the result is then `streamed`). */
+  sink?: ResourceSink;
 }
 
 export interface RenderPathsResult extends RenderResult {
@@ -38,12 +42,20 @@ export interface RenderPathsResult extends RenderResult {
  */
 export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPathsResult> {
   const root = await realpath(opts.root);
-  const limits = { ...defaultRenderLimits(), ...opts.limits };
+  const limits: RenderLimits = {
+    ...defaultRenderLimits(),
+    // A path has no settings of its own: a target does.
+    timeoutHint: 'a target in .github/ferry.yml can allow more (renderTimeoutSeconds)',
+    sizeHint: 'a target in .github/ferry.yml can allow more (maxRenderMiB)',
+    ...opts.limits,
+  };
   for (const path of opts.paths) {
     await stat(resolve(root, path)).catch((err: unknown) => {
       throw isMissing(err) ? new PathNotFoundError(path, { cause: err }) : err;
     });
   }
+  if (opts.sink)
+    return streamPaths({ root, paths: opts.paths, namespace: opts.namespace, limits }, opts.sink);
   const result: RenderPathsResult = {
     renderer: 'plain',
     resources: [],
@@ -75,4 +87,66 @@ export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPaths
     if (checkable.length > 0) result.checkable = checkable;
   }
   return result;
+}
+
+/**
+ * renderPaths into a sink, in the order given: every plain file of every path is read on its own
+ * (streamUnits: the files that may hold a CRD first), each kustomization or chart is rendered whole
+ * and is one part. No cap on the paths' total size applies, as nothing holds them whole; each file keeps
+ * its own. A file that cannot be read fails the render, pinned to its path, as renderDirectory does.
+ */
+async function streamPaths(
+  opts: { root: string; paths: readonly string[]; namespace?: string; limits: RenderLimits },
+  sink: ResourceSink,
+): Promise<RenderPathsResult> {
+  const units: StreamUnit[] = [];
+  const spans: { path: string; renderer: RendererKind; from: number; to: number }[] = [];
+  for (const path of opts.paths) {
+    const abs = resolve(opts.root, path);
+    const opened = await openDirectory({
+      root: opts.root,
+      path: abs,
+      releaseName: basename(abs),
+      namespace: opts.namespace,
+      values: [],
+      limits: opts.limits,
+    });
+    const from = units.length;
+    if ('rendered' in opened) units.push({ rendered: opened.rendered });
+    else units.push(...opened.files.map((file) => ({ file })));
+    const renderer = 'rendered' in opened ? opened.rendered.renderer : 'plain';
+    spans.push({ path, renderer, from, to: units.length });
+  }
+  let findings: Finding[][];
+  try {
+    ({ findings } = await streamUnits({ units, parse: plainParser(opts), sink }));
+  } catch (err) {
+    const file = (err as NodeJS.ErrnoException | undefined)?.path;
+    const at = spans.find((span) =>
+      units.slice(span.from, span.to).some((u) => 'file' in u && u.file === file),
+    );
+    if (file === undefined || !at) throw err;
+    const message = err instanceof Error ? err.message.replaceAll(`${opts.root}/`, '') : String(err);
+    const failed = failedRender(at.renderer, [renderFinding(at.path, `render failed: ${message}`)]);
+    return { ...failed, parts: [{ path: at.path, renderer: at.renderer, failed: true }] };
+  }
+  const parts = spans.map(({ path, renderer, from, to }) => ({
+    path,
+    renderer,
+    failed: units
+      .slice(from, to)
+      .some((unit, i) =>
+        'rendered' in unit
+          ? unit.rendered.failed
+          : (findings[from + i] ?? []).some((f) => f.severity === 'error'),
+      ),
+  }));
+  return {
+    renderer: parts[0]?.renderer ?? 'plain',
+    resources: [],
+    findings: findings.flat(),
+    failed: parts.some((part) => part.failed),
+    parts,
+    streamed: true,
+  };
 }

@@ -4,7 +4,7 @@ import type { Target } from '../types.ts';
 import { detectRenderer } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
-import { plainRenderer, renderPlainFiles } from './plain-renderer.ts';
+import { listPlainInputs, renderPlainFiles } from './plain-renderer.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import {
   defaultRenderLimits,
@@ -20,8 +20,8 @@ import { BinaryNotFoundError } from './resolve-binaries.ts';
 
 export type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
 
-export const RENDERERS: Readonly<Record<RendererKind, Renderer>> = {
-  plain: plainRenderer,
+/** The renderers that run a binary; plain files are read by renderPlainFiles (openDirectory lists them). */
+const RENDERERS: Readonly<Record<Exclude<RendererKind, 'plain'>, Renderer>> = {
   kustomize: kustomizeRenderer,
   helm: helmRenderer,
 };
@@ -66,23 +66,26 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
 }
 
 /**
- * The target's `renderTimeoutSeconds` (explicit `limits` win, as in tests), and a timeout message that
- * names the target and the setting that raises it.
+ * The target's `renderTimeoutSeconds` and `maxRenderMiB` (explicit `limits` win, as in tests), and
+ * messages that name the target and the setting that raises each limit.
  */
 function targetLimits(opts: RenderTargetOptions): RenderLimits {
   const base = defaultRenderLimits();
   const seconds = opts.target.renderTimeoutSeconds;
-  const timeoutMs = seconds === undefined ? base.timeoutMs : seconds * 1000;
+  const mib = opts.target.maxRenderMiB;
+  const raise = (key: string, value: number) =>
+    `target '${opts.target.name}': raise ${key} for it in .github/ferry.yml (default ${value})`;
   return {
     ...base,
-    timeoutMs,
-    timeoutHint: `target '${opts.target.name}': raise renderTimeoutSeconds for it in .github/ferry.yml (default ${base.timeoutMs / 1000})`,
+    timeoutMs: seconds === undefined ? base.timeoutMs : seconds * 1000,
+    maxOutputBytes: mib === undefined ? base.maxOutputBytes : mib * 1024 * 1024,
+    timeoutHint: raise('renderTimeoutSeconds', base.timeoutMs / 1000),
+    sizeHint: raise('maxRenderMiB', base.maxOutputBytes / (1024 * 1024)),
     ...opts.limits,
   };
 }
 
-/** Renders one repo-relative (or absolute) path; shared by renderTarget and renderPaths. */
-export async function renderDirectory(opts: {
+interface RenderDirectoryOptions {
   root: string;
   path: string;
   releaseName: string;
@@ -94,45 +97,92 @@ export async function renderDirectory(opts: {
   fieldLines?: boolean;
   documents?: ParsedDocuments;
   sink?: ResourceSink;
-}): Promise<RenderResult> {
-  let kind: RendererKind = 'plain';
-  const label = normalizeRepoPath(opts.path);
-  try {
-    const located = await locateInRepo(opts.root, opts.root, opts.path);
-    if (!located.ok) {
-      const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
-      return failedRender(kind, [renderFinding(label, `path ${why}`)]);
-    }
-    const dir = toRepoPath(opts.root, located.real);
-    if (!located.isDirectory) {
-      return await renderPlainFiles({
+}
+
+/** Renders one repo-relative (or absolute) path; shared by renderTarget and renderPaths. */
+export async function renderDirectory(opts: RenderDirectoryOptions): Promise<RenderResult> {
+  const opened = await openDirectory(opts);
+  if ('rendered' in opened) return opened.rendered;
+  return orFailure(
+    opts,
+    () => 'plain',
+    () =>
+      renderPlainFiles({
         root: opts.root,
-        files: [located.real],
-        dir,
+        files: opened.files,
+        dir: opened.dir,
         namespace: opts.namespace,
         limits: opts.limits,
         documents: opts.documents,
         sink: opts.sink,
-      });
-    }
-    kind = await detectRenderer(located.real);
-    return await RENDERERS[kind].render({
-      root: opts.root,
-      dir,
-      releaseName: opts.releaseName,
-      namespace: opts.namespace,
-      values: opts.values,
-      kubernetesVersion: opts.kubernetesVersion,
-      apiVersions: opts.apiVersions,
-      limits: opts.limits,
-      ...(opts.fieldLines === false ? { fieldLines: false } : {}),
-      documents: opts.documents,
-      sink: opts.sink,
-    });
+      }),
+    (failed) => failed,
+  );
+}
+
+/**
+ * A path as renderDirectory reads it, up to its plain files: a file, or a directory without a
+ * kustomization or chart, gives its manifest files (`dir` repo-relative) for the caller to read; any
+ * other directory is rendered whole here, and a path that is missing, leads outside the repository or
+ * cannot be read is its failed render. `ferry validate PATH…` streams the files of several paths.
+ */
+export async function openDirectory(
+  opts: RenderDirectoryOptions,
+): Promise<{ files: string[]; dir: string } | { rendered: RenderResult }> {
+  let kind: RendererKind = 'plain';
+  const rendered = (r: RenderResult) => ({ rendered: r });
+  return orFailure(
+    opts,
+    () => kind,
+    async () => {
+      const located = await locateInRepo(opts.root, opts.root, opts.path);
+      if (!located.ok) {
+        const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+        return rendered(failedRender(kind, [renderFinding(normalizeRepoPath(opts.path), `path ${why}`)]));
+      }
+      const dir = toRepoPath(opts.root, located.real);
+      if (!located.isDirectory) return { files: [located.real], dir };
+      kind = await detectRenderer(located.real);
+      if (kind === 'plain') {
+        const inputs = await listPlainInputs({ root: opts.root, absDir: located.real });
+        return 'refused' in inputs ? rendered(inputs.refused) : { files: inputs.files, dir };
+      }
+      return rendered(
+        await RENDERERS[kind].render({
+          root: opts.root,
+          dir,
+          releaseName: opts.releaseName,
+          namespace: opts.namespace,
+          values: opts.values,
+          kubernetesVersion: opts.kubernetesVersion,
+          apiVersions: opts.apiVersions,
+          limits: opts.limits,
+          ...(opts.fieldLines === false ? { fieldLines: false } : {}),
+          documents: opts.documents,
+        }),
+      );
+    },
+    rendered,
+  );
+}
+
+/**
+ * Runs a render step. Unreadable files and the like become the path's failed render (`wrap`ped): the
+ * repository's problem to show, not a crash. A missing binary or a bad limit still throws.
+ */
+async function orFailure<T>(
+  opts: { root: string; path: string },
+  kind: () => RendererKind,
+  step: () => Promise<T>,
+  wrap: (failed: RenderResult) => T,
+): Promise<T> {
+  try {
+    return await step();
   } catch (err) {
     if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;
-    // Unreadable files and the like: still the repository's problem to show, not a crash.
     const message = err instanceof Error ? err.message.replaceAll(`${opts.root}/`, '') : String(err);
-    return failedRender(kind, [renderFinding(label, `render failed: ${message}`)]);
+    return wrap(
+      failedRender(kind(), [renderFinding(normalizeRepoPath(opts.path), `render failed: ${message}`)]),
+    );
   }
 }

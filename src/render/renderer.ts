@@ -14,6 +14,8 @@ export interface RenderLimits {
   maxMemoryBytes: number;
   /** Said after "render timed out after …": which setting raises the limit. */
   timeoutHint?: string;
+  /** Said after "render output exceeded …": which setting raises the limit. */
+  sizeHint?: string;
 }
 
 /** The environment variable that raises (or lowers) the renderers' memory cap, in MiB. */
@@ -67,15 +69,16 @@ export interface RenderResult {
 }
 
 /**
- * Takes a plain target's resources file by file, so a large target need not be held whole (`ferry
- * validate`). Only the plain renderer streams; the others return their set as usual (no `streamed`).
+ * Takes plain files' resources file by file, so a large set need not be held whole (`ferry validate`).
+ * Only plain files stream (renderPlainFiles; streamUnits); kustomize and helm return their set as usual
+ * (no `streamed`), and among the paths of `ferry validate PATH…` each such path is one part.
  */
 export interface ResourceSink {
   /** Sees each file's bytes before any is parsed: the files it accepts are parsed first, for `first`. */
   scan(bytes: Buffer): boolean;
-  /** Called once, before any `part`, with the resources of the files `scan` accepted. */
+  /** Called once, before any `part`, with the resources of the files `scan` accepted (and of whole paths). */
   first(resources: readonly Resource[]): void;
-  /** Each file's resources, in file order (the `first` files' again, in their place). */
+  /** Each file's resources (or a whole path's), in order (the `first` ones again, in their place). */
   part(resources: readonly Resource[]): Promise<void>;
 }
 
@@ -103,8 +106,6 @@ export interface RenderRequest {
   fieldLines?: boolean;
   /** Documents the other side of the diff already read (ParseOptions.documents). */
   documents?: ParsedDocuments;
-  /** Where a plain target's resources go as they are read (ResourceSink). */
-  sink?: ResourceSink;
 }
 
 /** The seam between a target's directory and its resources: plain YAML, kustomize, helm. */

@@ -1,6 +1,6 @@
 import { createSandbox } from './create-sandbox.ts';
 import { cleanBinaryOutput, formatBinaryError } from './format-binary-error.ts';
-import { formatBytes, formatDuration } from './render-finding.ts';
+import { formatBytes, formatDuration, outputTooLarge } from './render-finding.ts';
 import { RENDER_MEMORY_ENV, type RenderLimits } from './renderer.ts';
 import { type BinaryName, resolveBinary } from './resolve-binaries.ts';
 import { runBinary } from './run-binary.ts';
@@ -39,7 +39,7 @@ export async function runSandboxed(opts: {
           message: `render timed out after ${formatDuration(opts.limits.timeoutMs)} (${opts.binary === 'helm' ? 'helm template' : 'kubectl kustomize'} was stopped)${opts.limits.timeoutHint ? `; ${opts.limits.timeoutHint}` : ''}`,
         };
       case 'too-large':
-        return { ok: false, message: `render output exceeded ${formatBytes(opts.limits.maxOutputBytes)}` };
+        return { ok: false, message: outputTooLarge(opts.limits) };
       case 'out-of-memory':
         return {
           ok: false,

@@ -33,6 +33,19 @@ describe('ferry validate in worker threads', () => {
     expect(source.stdout).toBe(onOneThread().stdout);
   });
 
+  it('checks the PATHs of ferry validate PATH… as one set in a worker, as on one thread', () => {
+    const paths = ['validate', `${FIXTURE}/apps/train/jobs.yaml`, `${FIXTURE}/apps`, '--format', 'json'];
+    const one = runFerry(paths, { env: { FERRY_WORKERS: '1' } });
+    const worker = runFerry(paths, { env: { FERRY_WORKERS: '2' } });
+    expect(worker.stderr).toBe('');
+    expect(worker.code).toBe(one.code);
+    expect(worker.stdout).toBe(one.stdout);
+    const out = JSON.parse(one.stdout) as { resources: number; findings: { rule: string; message: string }[] };
+    // jobs.yaml is named twice (on its own and inside apps): its objects are duplicates of themselves.
+    expect(out.findings.filter((f) => f.rule === 'duplicate-resource').length).toBeGreaterThan(0);
+    expect(out.findings.map((f) => f.rule)).toContain('parse');
+  });
+
   it('renders kustomize and Helm targets in workers', () => {
     const r = runFerry(['validate', '--repo', 'examples/classifier', '--format', 'json'], {
       env: { FERRY_WORKERS: '3' },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPaths } from '../../src/engine/check-paths.ts';
+import { renderPaths } from '../../src/render/render-paths.ts';
 
 /**
  * Realistic mistakes in AI-system manifests, one folder each under test/fixtures/corpus/<case>/ with
@@ -47,12 +48,11 @@ describe('the engine over the corpus of realistic mistakes', () => {
   }
 
   it('finds no errors in the bundled example targets', async () => {
-    const result = await checkPaths({
-      root: ROOT,
-      paths: ['examples/classifier/deploy/base', 'examples/classifier/deploy/crds'],
-      kubernetesVersion: '1.34',
-    });
+    const paths = ['examples/classifier/deploy/base', 'examples/classifier/deploy/crds'];
+    const result = await checkPaths({ root: ROOT, paths, kubernetesVersion: '1.34' });
     expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(result.resources.map((r) => r.id.kind).sort()).toContain('InferenceService');
+    const rendered = await renderPaths({ root: ROOT, paths });
+    expect(rendered.resources.map((r) => r.id.kind)).toContain('InferenceService');
+    expect(result.checked).toBe(rendered.resources.length);
   });
 });

@@ -11,7 +11,9 @@ describe('planWorkers', () => {
     ['3', 1, 5, 0, 3],
     ['8', 8, 3, LARGE, 3],
     [' 2 ', 8, 5, 0, 2],
-    [undefined, 8, 1, LARGE, 0],
+    [undefined, 8, 1, LARGE, 1],
+    [undefined, 8, 1, LARGE - 1, 0],
+    [undefined, 8, 0, LARGE, 0],
     [undefined, 8, 5, LARGE - 1, 0],
     [undefined, 2, 5, LARGE, 1],
     [undefined, 1, 5, LARGE, 1],
@@ -39,7 +41,7 @@ describe('planWorkers', () => {
       return LARGE;
     };
     planWorkers({ requested: '2', cores: 2, targets: 3, inputBytes });
-    planWorkers({ requested: undefined, cores: 2, targets: 1, inputBytes });
+    planWorkers({ requested: undefined, cores: 2, targets: 0, inputBytes });
     expect(sized).toBe(0);
     planWorkers({ requested: undefined, cores: 2, targets: 3, inputBytes });
     expect(sized).toBe(1);

@@ -1,4 +1,4 @@
-import { readFile, stat, symlink } from 'node:fs/promises';
+import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
@@ -287,7 +287,8 @@ describe('time and size limits', () => {
         severity: 'error',
         file: 'chart',
         line: 1,
-        message: 'render output exceeded 100 bytes',
+        message:
+          "render output exceeded 100 bytes; target 'test': raise maxRenderMiB for it in .github/ferry.yml (default 32)",
       },
     ]);
   });
@@ -299,7 +300,29 @@ describe('time and size limits', () => {
       limits: { maxOutputBytes: 100 },
     });
     expect(result.failed).toBe(true);
-    expect(result.findings[0]?.message).toBe('render output exceeded 100 bytes');
+    expect(result.findings[0]?.message).toBe(
+      "render output exceeded 100 bytes; target 'test': raise maxRenderMiB for it in .github/ferry.yml (default 32)",
+    );
+  });
+
+  it('caps a target at its own maxRenderMiB and says which target and how to raise it', async () => {
+    // A ConfigMap of 1.5 MiB: over a 1 MiB cap, under a 2 MiB one.
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: weights-index}\ndata:\n  index: "${'x'.repeat(1.5 * 1024 * 1024)}"\n`;
+    await writeFile(join(scratch.root, 'deploy', 'big.yaml'), big);
+    const capped = await renderTarget({
+      root: scratch.root,
+      target: target({ name: 'big', path: 'deploy', maxRenderMiB: 1 }),
+    });
+    expect(capped.failed).toBe(true);
+    expect(capped.findings.map((f) => f.message)).toEqual([
+      "render output exceeded 1 MiB; target 'big': raise maxRenderMiB for it in .github/ferry.yml (default 32)",
+    ]);
+    const raised = await renderTarget({
+      root: scratch.root,
+      target: target({ name: 'big', path: 'deploy', maxRenderMiB: 2 }),
+    });
+    expect(raised.failed).toBe(false);
+    expect(raised.resources.map((r) => r.id.name)).toContain('weights-index');
   });
 
   it("stops a render at the target's renderTimeoutSeconds and says which target and how to raise it", async () => {

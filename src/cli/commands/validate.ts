@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../../config/load-config.ts';
-import { checkTargets } from '../../engine/check-targets.ts';
+import { checkPathsIn, checkTargets } from '../../engine/check-targets.ts';
 import { getInputBytes } from '../../engine/get-input-bytes.ts';
 import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
 import { mergeFindings } from '../../report/merge-findings.ts';
-import type { Finding, Target } from '../../types.ts';
+import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
 import { resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
@@ -17,8 +17,9 @@ Renders and validates Kubernetes manifests. With no PATH, every target of the re
 directories (kustomize dirs, Helm charts and plain YAML/JSON are detected). PATHs are read
 inside --repo when it is given; otherwise any path works and its git root is the repository.
 
-Large repositories with several targets are checked in worker threads, one target each;
-FERRY_WORKERS=1 keeps everything on one thread, FERRY_WORKERS=N asks for N workers.
+Large inputs are checked in worker threads, one target each (the PATHs are one set), whose
+capped heaps keep memory down; FERRY_WORKERS=1 keeps everything on one thread, FERRY_WORKERS=N
+asks for N workers.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.`;
 
@@ -50,12 +51,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   // Per target, so identical findings of several targets (one base file in staging and prod) merge.
   const sets: { target: string; findings: Finding[] }[] = [{ target: '', findings: [...configFindings] }];
   if (located) {
-    const { checkPaths } = await import('../../engine/check-paths.ts');
-    const result = await checkPaths({
+    const result = await checkPathsIn({
       root,
       paths: located.paths,
       kubernetesVersion: config.kubernetesVersion,
       ruleConfig: config.rules,
+      // The paths are one set: one worker at most, for its capped heap.
+      workers: workersFor({ root, paths: located.paths, sets: 1 }),
     });
     resources += result.checked;
     sets.push({ target: '', findings: result.findings });
@@ -75,7 +77,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
       targets,
       kubernetesVersion: config.kubernetesVersion,
       ruleConfig: config.rules,
-      workers: workersFor({ root, targets }),
+      workers: workersFor({ root, paths: targets.map((t) => t.path), sets: targets.length }),
     });
     for (const result of checked) {
       resources += result.checked;
@@ -101,14 +103,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   return merged.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-/** Worker threads for these targets: FERRY_WORKERS, else by cores and input size (planWorkers). */
-function workersFor(opts: { root: string; targets: readonly Target[] }): number {
+/** Worker threads for `sets` sets read from these paths: FERRY_WORKERS, else by cores and input size (planWorkers). */
+function workersFor(opts: { root: string; paths: readonly string[]; sets: number }): number {
   const plan = planWorkers({
     requested: process.env.FERRY_WORKERS,
     cores: availableParallelism(),
-    targets: opts.targets.length,
-    inputBytes: () =>
-      getInputBytes({ root: opts.root, paths: opts.targets.map((t) => t.path), cap: WORKER_MIN_INPUT_BYTES }),
+    targets: opts.sets,
+    inputBytes: () => getInputBytes({ root: opts.root, paths: opts.paths, cap: WORKER_MIN_INPUT_BYTES }),
   });
   if ('problem' in plan) throw new UsageError(plan.problem);
   return plan.workers;

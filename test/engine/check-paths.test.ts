@@ -1,0 +1,164 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPaths } from '../../src/engine/check-paths.ts';
+import { checkRendered } from '../../src/engine/check-target.ts';
+import { loadSchemaFiles } from '../../src/engine/load-schema-files.ts';
+import { renderPaths } from '../../src/render/render-paths.ts';
+import type { Resource } from '../../src/types.ts';
+import { fileNameOf, filesOf, NAMES, textOf } from './dependent-documents.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A repository whose files are spread over the paths given to `ferry validate`: group 0 files are
+ * named on their own, group g ≥ 1 files sit in the plain directory `p<g>`, and `kustomized` files
+ * in a kustomization `k`. `order` says in which order the paths are given.
+ */
+function layout(
+  files: readonly (readonly string[])[],
+  groups: readonly number[],
+  kustomized: readonly boolean[],
+  order: readonly number[],
+): { root: string; paths: string[] } {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-paths-'));
+  made.push(root);
+  const paths: string[] = [];
+  const kustomization: string[] = [];
+  files.forEach((docs, i) => {
+    const name = fileNameOf(i, docs);
+    if (kustomized[i % kustomized.length]) {
+      mkdirSync(join(root, 'k'), { recursive: true });
+      writeFileSync(join(root, 'k', name), textOf(docs));
+      kustomization.push(name);
+      return;
+    }
+    const group = groups[i % groups.length] ?? 0;
+    const dir = group === 0 ? 'files' : `p${group}`;
+    mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, dir, name), textOf(docs));
+    const path = group === 0 ? `files/${name}` : dir;
+    if (!paths.includes(path)) paths.push(path);
+  });
+  if (kustomization.length > 0) {
+    writeFileSync(
+      join(root, 'k', 'kustomization.yaml'),
+      `resources:\n${kustomization.map((f) => `  - ${f}`).join('\n')}\n`,
+    );
+    paths.push('k');
+  }
+  // The paths in the asked order: each takes the place its rank says.
+  const ranked = paths.map((path, i) => ({ path, rank: order[i % order.length] ?? 0, i }));
+  ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
+  return { root, paths: ranked.map((r) => r.path) };
+}
+
+/** checkPaths (streamed) beside the whole set: renderPaths without a sink, then checkRendered. */
+async function both(root: string, paths: string[]) {
+  const rendered = await renderPaths({ root, paths });
+  const whole = await checkRendered({
+    rendered,
+    schemas: await loadSchemaFiles(root, []),
+    kubernetesVersion: '1.34',
+  });
+  const streamed = await checkPaths({ root, paths, kubernetesVersion: '1.34' });
+  return { whole: { findings: whole.findings, failed: whole.failed, checked: whole.checked }, streamed };
+}
+
+describe('checkPaths', () => {
+  it('checks several paths as one set: a CRD in a later path, a Service before its workload in another', async () => {
+    const { root, paths } = layout(
+      [
+        ['widget', 'badWidget'],
+        ['service', 'lonelyService'],
+        ['deploy'],
+        ['crd'],
+        ['secret', 'quotesSecret'],
+      ],
+      [1, 2, 0, 3, 2],
+      [false],
+      [0],
+    );
+    expect(paths).toEqual(['p1', 'p2', 'files/f002.yaml', 'p3']);
+    const { whole, streamed } = await both(root, paths);
+    expect(streamed).toEqual(whole);
+    const messages = whole.findings.map((f) => f.message).join('\n');
+    expect(messages).toContain('spec.size');
+    expect(messages).not.toContain('no schema for example.com/v1 Widget');
+    expect(messages).toContain('Service ml/lonely selects');
+    expect(messages).not.toContain('Service ml/api selects');
+    expect(messages).not.toContain('s3cr3t-t0ken!');
+    expect(whole.checked).toBe(8);
+  });
+
+  it('gives the findings of the whole set for any paths, order and split, a kustomization among them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([...NAMES, 'broken'], { minLength: 1 }),
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 5 }),
+        async (docs, sizes, groups, kustomized, order) => {
+          const { root, paths } = layout(filesOf(docs, sizes), groups, kustomized, order);
+          const { whole, streamed } = await both(root, paths);
+          expect(streamed).toEqual(whole);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('reads plain paths file by file, with no cap on their total size (each file keeps its own)', async () => {
+    const { root, paths } = layout([['deploy'], ['service'], ['crd']], [1], [false], [0]);
+    const limits = { maxOutputBytes: 700 };
+    const whole = await renderPaths({ root, paths, limits });
+    expect(whole.failed).toBe(true);
+    expect(whole.findings.map((f) => f.message)).toEqual([
+      'render output exceeded 700 bytes; a target in .github/ferry.yml can allow more (maxRenderMiB)',
+    ]);
+
+    const parts: string[][] = [];
+    let first: Resource[] = [];
+    const streamed = await renderPaths({
+      root,
+      paths,
+      limits,
+      sink: {
+        scan: (bytes) => bytes.includes('CustomResourceDefinition'),
+        first: (resources) => {
+          first = [...resources];
+        },
+        part: async (resources) => {
+          parts.push(resources.map((r) => r.id.kind));
+        },
+      },
+    });
+    expect(streamed).toMatchObject({ failed: false, streamed: true, resources: [], findings: [] });
+    expect(first.map((r) => r.id.kind)).toEqual(['CustomResourceDefinition']);
+    expect(parts).toEqual([['Deployment'], ['Service'], ['CustomResourceDefinition']]);
+    expect(streamed.parts).toEqual([{ path: 'p1', renderer: 'plain', failed: false }]);
+
+    // Each file still has its cap.
+    const tight = await renderPaths({
+      root,
+      paths,
+      limits: { maxOutputBytes: 100 },
+      sink: {
+        scan: () => false,
+        first: () => undefined,
+        part: async () => undefined,
+      },
+    });
+    expect(tight.failed).toBe(true);
+    expect(tight.parts).toEqual([{ path: 'p1', renderer: 'plain', failed: true }]);
+    expect(tight.findings.map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/^file is \d+ bytes, over the 100-byte limit/),
+    );
+  });
+});
