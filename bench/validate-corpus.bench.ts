@@ -7,6 +7,8 @@
  *                     it: worker threads as planWorkers chooses, one per core but one)
  *   - ferry, 1 thread: the same with FERRY_WORKERS=1 (everything on the main thread)
  *   - ferry, 2 workers: the same with FERRY_WORKERS=2 (wall time with both cores checking targets)
+ *   - ferry PATH:     node bin/ferry.js validate DIR/deploy --format json: all 50,000 as one set, as a
+ *                     user checks a folder (kubeconform-style; no total size cap, one capped worker)
  *   - js-yaml floor:  read every file and js-yaml loadAll it (the parser Ferry's fast path uses)
  *   - yaml floor:     read every file and `yaml` parseAllDocuments + toJS it (Ferry's parser until now)
  *
@@ -95,6 +97,7 @@ try {
     ferry: [] as Usage[],
     oneThread: [] as Usage[],
     twoWorkers: [] as Usage[],
+    path: [] as Usage[],
     jsYaml: [] as Usage[],
     yaml: [] as Usage[],
   };
@@ -103,6 +106,7 @@ try {
     runs.ferry.push(measure(validate));
     runs.oneThread.push(measure(validate, { FERRY_WORKERS: '1' }));
     runs.twoWorkers.push(measure(validate, { FERRY_WORKERS: '2' }));
+    runs.path.push(measure([join('bin', 'ferry.js'), 'validate', join(dir, 'deploy'), '--format', 'json']));
     runs.jsYaml.push(measure([parseFloor, dir, 'js-yaml']));
     runs.yaml.push(measure([parseFloor, dir, 'yaml']));
   }
@@ -117,11 +121,16 @@ try {
     if (other.stdout !== ferry.stdout)
       throw new Error(`${name} reported other findings than the default run`);
   }
+  const path = best(runs.path);
+  const pathReport = JSON.parse(path.stdout) as { resources: number };
+  if (pathReport.resources !== report.resources)
+    throw new Error(`ferry validate DIR checked ${pathReport.resources} resources, not ${report.resources}`);
   const jsYaml = best(runs.jsYaml);
   const rows: [string, Usage][] = [
     ['ferry validate', ferry],
     ['ferry, 1 thread', oneThread],
     ['ferry, 2 workers', twoWorkers],
+    ['ferry validate DIR', path],
     ['floor: js-yaml parse', jsYaml],
     ['floor: yaml parse', best(runs.yaml)],
   ];
@@ -150,6 +159,9 @@ try {
       twoWorkersCpuS: twoWorkers.cpu,
       twoWorkersWallS: twoWorkers.wall,
       twoWorkersRssMiB: Math.round(twoWorkers.rssMiB),
+      pathCpuS: path.cpu,
+      pathWallS: path.wall,
+      pathRssMiB: Math.round(path.rssMiB),
       jsYamlFloorCpuS: jsYaml.cpu,
       jsYamlFloorWallS: jsYaml.wall,
       jsYamlFloorRssMiB: Math.round(jsYaml.rssMiB),

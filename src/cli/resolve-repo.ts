@@ -67,18 +67,34 @@ export function resolvePaths(
 }
 
 function defaultRoot(paths: string[], cwd: string): string {
-  const first = resolve(cwd, paths[0] ?? '.');
+  const all = paths.map((p) => resolve(cwd, p));
+  const first = all[0] ?? cwd;
   const git = gitRootOf(first);
   if (git) return git;
-  const fromCwd = relative(cwd, first);
-  if (!fromCwd.startsWith('..') && !isAbsolute(fromCwd)) return cwd;
-  try {
-    return statSync(first).isDirectory() ? first : dirname(first);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UsageError(`${paths[0]}: no such file or directory`);
-    throw err;
-  }
+  if (all.every((abs) => isWithin(cwd, abs))) return cwd;
+  // Outside any repository and the current folder (kubeconform takes any paths): the folder holding them all.
+  const dirs = all.map((abs, i) => {
+    try {
+      return statSync(abs).isDirectory() ? abs : dirname(abs);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new UsageError(`${paths[i]}: no such file or directory`);
+      throw err;
+    }
+  });
+  return dirs.reduce(commonFolder);
+}
+
+function isWithin(folder: string, abs: string): boolean {
+  const rel = relative(folder, abs);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** The deepest folder holding both (absolute) folders. */
+function commonFolder(a: string, b: string): string {
+  let folder = a;
+  while (!isWithin(folder, b)) folder = dirname(folder);
+  return folder;
 }
 
 /** The path with symlinks resolved (git reports real paths), or as given when it does not exist. */

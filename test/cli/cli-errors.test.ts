@@ -202,6 +202,26 @@ describe('paths and repositories', () => {
     expect(JSON.parse(r.stdout).resources).toBe(1);
   });
 
+  it('takes paths outside any repository and the current folder together, from the folder holding them', () => {
+    const loose = join(dir, 'loose');
+    mkdirSync(join(loose, 'a'), { recursive: true });
+    mkdirSync(join(loose, 'b'), { recursive: true });
+    const cm = (name: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ml}\n`;
+    writeFileSync(join(loose, 'a', 'one.yaml'), cm('one'));
+    writeFileSync(join(loose, 'b', 'two.yaml'), cm('two'));
+    const r = runFerry(['validate', join(loose, 'a'), join(loose, 'b', 'two.yaml'), '--format', 'json'], {
+      cwd: repo,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).resources).toBe(2);
+    expectOneLine(
+      runFerry(['validate', join(loose, 'a'), join(loose, 'nowhere')], { cwd: repo }),
+      /^ferry validate: .*nowhere: no such file or directory/,
+    );
+  });
+
   it('says in words that a diff affects no target', () => {
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
