@@ -171,8 +171,8 @@ export const targetSchema = z
     maxRenderMiB: z
       .number()
       .int({ error: 'must be a whole number of MiB' })
-      .min(1, { error: 'must be between 1 and 128' })
-      .max(128, { error: 'must be between 1 and 128' })
+      .min(1, { error: 'must be between 1 and 64' })
+      .max(64, { error: 'must be between 1 and 64' })
       .default(32)
       .meta({
         description:

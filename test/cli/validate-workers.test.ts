@@ -40,7 +40,10 @@ describe('ferry validate in worker threads', () => {
     expect(worker.stderr).toBe('');
     expect(worker.code).toBe(one.code);
     expect(worker.stdout).toBe(one.stdout);
-    const out = JSON.parse(one.stdout) as { resources: number; findings: { rule: string; message: string }[] };
+    const out = JSON.parse(one.stdout) as {
+      resources: number;
+      findings: { rule: string; message: string }[];
+    };
     // jobs.yaml is named twice (on its own and inside apps): its objects are duplicates of themselves.
     expect(out.findings.filter((f) => f.rule === 'duplicate-resource').length).toBeGreaterThan(0);
     expect(out.findings.map((f) => f.rule)).toContain('parse');
