@@ -110,7 +110,7 @@ describe('checkPaths', () => {
           expect(streamed).toEqual(whole);
         },
       ),
-      { numRuns: 20 },
+      { numRuns: 12 },
     );
   });
 
