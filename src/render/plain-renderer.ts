@@ -48,7 +48,6 @@ export async function renderPlainFiles(opts: {
   // Without a sink of the caller's, one that keeps every file's resources: one loop either way.
   const resources: Resource[] = [];
   const sink: ResourceSink = opts.sink ?? {
-    scan: () => false,
     first: () => undefined,
     part: async (part) => {
       resources.push(...part);
@@ -87,7 +86,7 @@ export type StreamUnit = { file: string } | { rendered: RenderResult };
 
 /**
  * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their bytes are parsed
- * first and kept until their turn; `first` gets their resources and every rendered unit's, in unit
+ * first and kept until their turn (a sink without `scan` has every file read once, in its turn); `first` gets their resources and every rendered unit's, in unit
  * order; then `part` gets each unit's resources (a failed render's `checkable`). Returns each unit's
  * findings.
  */
@@ -98,10 +97,10 @@ export async function streamUnits(opts: {
 }): Promise<{ findings: Finding[][] }> {
   const { parse, sink } = opts;
   const early = new Map<string, ParseResult>();
-  for (const unit of opts.units) {
+  for (const unit of sink.scan ? opts.units : []) {
     if (!('file' in unit)) continue;
     const bytes = await readFile(unit.file);
-    if (sink.scan(bytes)) early.set(unit.file, parse(bytes.toString('utf8'), unit.file));
+    if (sink.scan?.(bytes)) early.set(unit.file, parse(bytes.toString('utf8'), unit.file));
   }
   sink.first(
     opts.units.flatMap((unit) =>

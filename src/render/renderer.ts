@@ -75,7 +75,7 @@ export interface RenderResult {
  */
 export interface ResourceSink {
   /** Sees each file's bytes before any is parsed: the files it accepts are parsed first, for `first`. */
-  scan(bytes: Buffer): boolean;
+  scan?(bytes: Buffer): boolean;
   /** Called once, before any `part`, with the resources of the files `scan` accepted (and of whole paths). */
   first(resources: readonly Resource[]): void;
   /** Each file's resources (or a whole path's), in order (the `first` ones again, in their place). */
