@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { describeCliError } from '../../src/cli/describe-cli-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { CheckWorkerError, checkTargets } from '../../src/engine/check-targets.ts';
+import { CheckWorkerError, checkPathsIn, checkTargets } from '../../src/engine/check-targets.ts';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'engine', 'workers');
 
@@ -74,5 +74,24 @@ describe('checkTargets', () => {
       message: 'kubectl not found: not on PATH',
       internal: false,
     });
+  });
+
+  it('checks the paths of ferry validate PATH… in a worker, on this thread after it runs out of heap, and names them when it dies', async () => {
+    const paths = { root: ROOT, paths: ['apps/api', 'apps/train'], kubernetesVersion: '1.34' };
+    const here = await checkPathsIn({ ...paths, workers: 0 });
+    expect(here.checked).toBeGreaterThan(0);
+    expect(here.findings.map((f) => f.rule)).toContain('duplicate-resource');
+    const greedy = (): Worker =>
+      new Worker('const kept = []; for (;;) kept.push(new Array(100000).fill(kept.length));', {
+        eval: true,
+        resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+      });
+    expect(await checkPathsIn({ ...paths, workers: 1, startWorker: greedy })).toEqual(here);
+    const err = await checkPathsIn({
+      ...paths,
+      workers: 1,
+      startWorker: dyingWorker('process.exit(3)'),
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('validation worker exited (code 3) checking the paths given');
   });
 });
