@@ -25,6 +25,8 @@ import { splitJsonStream } from './split-json-stream.ts';
 export interface ParseOptions extends IdentityOptions {
   /** Largest input accepted, in UTF-8 bytes. Default 16 MiB. */
   maxBytes?: number;
+  /** Said after "file is … over the …-byte limit": which setting raises the limit. */
+  maxBytesHint?: string;
   /** Most alias expansions per document (alias-bomb guard), see yaml's `maxAliasCount`. Default 100. */
   maxAliasCount?: number;
   /** Deepest nesting accepted in a document (the root object is depth 1). Default 128. */
@@ -106,7 +108,7 @@ export function parseManifests(text: string, file: string, opts: ParseOptions = 
     sink.report(
       'error',
       1 + (opts.lineOffset ?? 0),
-      `file is ${bytes} bytes, over the ${maxBytes}-byte limit`,
+      `file is ${bytes} bytes, over the ${maxBytes}-byte limit${opts.maxBytesHint ? `; ${opts.maxBytesHint}` : ''}`,
     );
     return sink.result();
   }

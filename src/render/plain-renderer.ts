@@ -77,6 +77,7 @@ export function plainParser(opts: {
     parseManifests(text, toRepoPath(opts.root, file), {
       defaultNamespace: opts.namespace,
       maxBytes: opts.limits.maxOutputBytes,
+      maxBytesHint: opts.limits.sizeHint,
       documents: opts.documents,
     });
 }
