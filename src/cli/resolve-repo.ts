@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isInside } from '../render/repo-path.ts';
 import { UsageError } from './usage-error.ts';
 
 /** `--repo DIR` (default: the working directory), checked to be a directory. */
@@ -71,7 +72,7 @@ function defaultRoot(paths: string[], cwd: string): string {
   const first = all[0] ?? cwd;
   const git = gitRootOf(first);
   if (git) return git;
-  if (all.every((abs) => isWithin(cwd, abs))) return cwd;
+  if (all.every((abs) => isInside(cwd, abs))) return cwd;
   // Outside any repository and the current folder (kubeconform takes any paths): the folder holding them all.
   const dirs = all.map((abs, i) => {
     try {
@@ -85,15 +86,10 @@ function defaultRoot(paths: string[], cwd: string): string {
   return dirs.reduce(commonFolder);
 }
 
-function isWithin(folder: string, abs: string): boolean {
-  const rel = relative(folder, abs);
-  return !rel.startsWith('..') && !isAbsolute(rel);
-}
-
 /** The deepest folder holding both (absolute) folders. */
 function commonFolder(a: string, b: string): string {
   let folder = a;
-  while (!isWithin(folder, b)) folder = dirname(folder);
+  while (!isInside(folder, b)) folder = dirname(folder);
   return folder;
 }
 

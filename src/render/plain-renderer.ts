@@ -87,9 +87,9 @@ export type StreamUnit = { file: string } | { rendered: RenderResult };
 
 /**
  * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their bytes are parsed
- * first and kept until their turn (a sink without `scan` has every file read once, in its turn); `first` gets their resources and every rendered unit's, in unit
- * order; then `part` gets each unit's resources (a failed render's `checkable`). Returns each unit's
- * findings.
+ * first and kept until their turn (a sink without `scan` has every file read once, in its turn);
+ * `first` gets their resources and every rendered unit's, in unit order; then `part` gets each unit's
+ * resources (a failed render's `checkable`). Returns each unit's findings.
  */
 export async function streamUnits(opts: {
   units: readonly StreamUnit[];

@@ -1,5 +1,6 @@
 import type { Finding, Resource } from '../types.ts';
-import type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
+import { type RendererKind, RenderLimitError, type RenderLimits, type RenderResult } from './renderer.ts';
+import { BinaryNotFoundError } from './resolve-binaries.ts';
 
 /** A render failure: always an error, rule `render`, pointing at the target dir or the offending file. */
 export function renderFinding(file: string, message: string, line = 1, detail?: string): Finding {
@@ -34,4 +35,17 @@ export function formatDuration(ms: number): string {
 /** A render past its size cap, and which setting raises the cap (RenderLimits.sizeHint). */
 export function outputTooLarge(limits: RenderLimits): string {
   return `render output exceeded ${formatBytes(limits.maxOutputBytes)}${limits.sizeHint ? `; ${limits.sizeHint}` : ''}`;
+}
+
+/**
+ * The failed render of `label` when a render step threw (an unreadable file and the like): the
+ * repository's problem to show, not a crash. A missing binary or a bad limit is not, and is thrown on.
+ */
+export function renderThrew(
+  err: unknown,
+  at: { root: string; label: string; renderer: RendererKind },
+): RenderResult {
+  if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;
+  const message = err instanceof Error ? err.message.replaceAll(`${at.root}/`, '') : String(err);
+  return failedRender(at.renderer, [renderFinding(at.label, `render failed: ${message}`)]);
 }

@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Finding, Resource } from '../types.ts';
 import { plainParser, type StreamUnit, streamUnits } from './plain-renderer.ts';
-import { failedRender, renderFinding } from './render-finding.ts';
+import { renderThrew } from './render-finding.ts';
 import { openDirectory, renderDirectory } from './render-target.ts';
 import type { RendererKind, RenderLimits, RenderResult, ResourceSink } from './renderer.ts';
 import { defaultRenderLimits } from './renderer.ts';
@@ -126,8 +126,7 @@ async function streamPaths(
       units.slice(span.from, span.to).some((u) => 'file' in u && u.file === file),
     );
     if (file === undefined || !at) throw err;
-    const message = err instanceof Error ? err.message.replaceAll(`${opts.root}/`, '') : String(err);
-    const failed = failedRender(at.renderer, [renderFinding(at.path, `render failed: ${message}`)]);
+    const failed = renderThrew(err, { root: opts.root, label: at.path, renderer: at.renderer });
     return { ...failed, parts: [{ path: at.path, renderer: at.renderer, failed: true }] };
   }
   const parts = spans.map(({ path, renderer, from, to }) => ({

@@ -5,18 +5,16 @@ import { detectRenderer } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
 import { listPlainInputs, renderPlainFiles } from './plain-renderer.ts';
-import { failedRender, renderFinding } from './render-finding.ts';
+import { failedRender, renderFinding, renderThrew } from './render-finding.ts';
 import {
   defaultRenderLimits,
   type Renderer,
   type RendererKind,
-  RenderLimitError,
   type RenderLimits,
   type RenderResult,
   type ResourceSink,
 } from './renderer.ts';
 import { locateInRepo, normalizeRepoPath, toRepoPath } from './repo-path.ts';
-import { BinaryNotFoundError } from './resolve-binaries.ts';
 
 export type { RendererKind, RenderLimits, RenderResult } from './renderer.ts';
 
@@ -103,21 +101,19 @@ interface RenderDirectoryOptions {
 export async function renderDirectory(opts: RenderDirectoryOptions): Promise<RenderResult> {
   const opened = await openDirectory(opts);
   if ('rendered' in opened) return opened.rendered;
-  return orFailure(
-    opts,
-    () => 'plain',
-    () =>
-      renderPlainFiles({
-        root: opts.root,
-        files: opened.files,
-        dir: opened.dir,
-        namespace: opts.namespace,
-        limits: opts.limits,
-        documents: opts.documents,
-        sink: opts.sink,
-      }),
-    (failed) => failed,
-  );
+  try {
+    return await renderPlainFiles({
+      root: opts.root,
+      files: opened.files,
+      dir: opened.dir,
+      namespace: opts.namespace,
+      limits: opts.limits,
+      documents: opts.documents,
+      sink: opts.sink,
+    });
+  } catch (err) {
+    return renderThrew(err, { root: opts.root, label: normalizeRepoPath(opts.path), renderer: 'plain' });
+  }
 }
 
 /**
@@ -130,59 +126,34 @@ export async function openDirectory(
   opts: RenderDirectoryOptions,
 ): Promise<{ files: string[]; dir: string } | { rendered: RenderResult }> {
   let kind: RendererKind = 'plain';
-  const rendered = (r: RenderResult) => ({ rendered: r });
-  return orFailure(
-    opts,
-    () => kind,
-    async () => {
-      const located = await locateInRepo(opts.root, opts.root, opts.path);
-      if (!located.ok) {
-        const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
-        return rendered(failedRender(kind, [renderFinding(normalizeRepoPath(opts.path), `path ${why}`)]));
-      }
-      const dir = toRepoPath(opts.root, located.real);
-      if (!located.isDirectory) return { files: [located.real], dir };
-      kind = await detectRenderer(located.real);
-      if (kind === 'plain') {
-        const inputs = await listPlainInputs({ root: opts.root, absDir: located.real });
-        return 'refused' in inputs ? rendered(inputs.refused) : { files: inputs.files, dir };
-      }
-      return rendered(
-        await RENDERERS[kind].render({
-          root: opts.root,
-          dir,
-          releaseName: opts.releaseName,
-          namespace: opts.namespace,
-          values: opts.values,
-          kubernetesVersion: opts.kubernetesVersion,
-          apiVersions: opts.apiVersions,
-          limits: opts.limits,
-          ...(opts.fieldLines === false ? { fieldLines: false } : {}),
-          documents: opts.documents,
-        }),
-      );
-    },
-    rendered,
-  );
-}
-
-/**
- * Runs a render step. Unreadable files and the like become the path's failed render (`wrap`ped): the
- * repository's problem to show, not a crash. A missing binary or a bad limit still throws.
- */
-async function orFailure<T>(
-  opts: { root: string; path: string },
-  kind: () => RendererKind,
-  step: () => Promise<T>,
-  wrap: (failed: RenderResult) => T,
-): Promise<T> {
+  const label = normalizeRepoPath(opts.path);
   try {
-    return await step();
+    const located = await locateInRepo(opts.root, opts.root, opts.path);
+    if (!located.ok) {
+      const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+      return { rendered: failedRender(kind, [renderFinding(label, `path ${why}`)]) };
+    }
+    const dir = toRepoPath(opts.root, located.real);
+    if (!located.isDirectory) return { files: [located.real], dir };
+    kind = await detectRenderer(located.real);
+    if (kind === 'plain') {
+      const inputs = await listPlainInputs({ root: opts.root, absDir: located.real });
+      return 'refused' in inputs ? { rendered: inputs.refused } : { files: inputs.files, dir };
+    }
+    const rendered = await RENDERERS[kind].render({
+      root: opts.root,
+      dir,
+      releaseName: opts.releaseName,
+      namespace: opts.namespace,
+      values: opts.values,
+      kubernetesVersion: opts.kubernetesVersion,
+      apiVersions: opts.apiVersions,
+      limits: opts.limits,
+      ...(opts.fieldLines === false ? { fieldLines: false } : {}),
+      documents: opts.documents,
+    });
+    return { rendered };
   } catch (err) {
-    if (err instanceof BinaryNotFoundError || err instanceof RenderLimitError) throw err;
-    const message = err instanceof Error ? err.message.replaceAll(`${opts.root}/`, '') : String(err);
-    return wrap(
-      failedRender(kind(), [renderFinding(normalizeRepoPath(opts.path), `render failed: ${message}`)]),
-    );
+    return { rendered: renderThrew(err, { root: opts.root, label, renderer: kind }) };
   }
 }
