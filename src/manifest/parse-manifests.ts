@@ -14,6 +14,7 @@ import { closestMatch } from './closest-match.ts';
 import { describeMisspeltIdentity } from './describe-misspelt-identity.ts';
 import { describeYamlError } from './describe-yaml-error.ts';
 import { expandAliases } from './expand-aliases.ts';
+import { hasOddLines } from './has-odd-lines.ts';
 import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
@@ -54,6 +55,11 @@ export interface ParseOptions extends IdentityOptions {
 export class ParsedDocuments {
   readonly #values = new Map<string, unknown>();
   #maxDepth: number | undefined;
+
+  /** Whether `text` was read under `maxDepth` and kept (js-yaml took it, so it is not odd). */
+  has(text: string, maxDepth: number): boolean {
+    return maxDepth === this.#maxDepth && this.#values.has(text);
+  }
 
   /** What `read` gives for `text`, read once per text; a read that throws is not kept. */
   read(text: string, maxDepth: number, read: () => unknown): unknown {
@@ -210,16 +216,18 @@ export function isOddDocument(chunk: string): boolean {
     chunk.includes('<<') ||
     (chunk.includes('?') && COMPLEX_KEY.test(chunk)) ||
     ((chunk.includes(']') || chunk.includes('}')) && COLLECTION_KEY.test(chunk)) ||
-    hasNullKey(chunk)
+    hasNullKey(chunk) ||
+    hasOddLines(chunk)
   );
 }
 const TAB_INDENT = /^[ \t]*\t/m;
-const GLUED_COMMENT = /["'\]}]#/;
+const GLUED_COMMENT = /["'[\]{},]#/;
 const ANCHOR_ALIAS_TAG = /(?:^|[\s[{,])(?:[&*]\S|!)/m;
 const COMPLEX_KEY = /(?:^|[\s[{,])\?(?:[ \t\r]|$)/m;
-const COLLECTION_KEY = /[\]}][ \t]*:(?:[ \t\r]|$)/m;
+/** After a collection, `:` is an indicator whatever follows (a JSON-like key, YAML 1.2 §7.4.1). */
+const COLLECTION_KEY = /[\]}][ \t]*:/;
 /**
- * Whether `chunk` matches `/(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?=[ \t\r]|$)/m` (a null or
+ * Whether `chunk` matches `/(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?=[ \t\r,[\]{}]|$)/m` (a null or
  * empty key, or a space before a key's colon), decided from each `:` instead of trying the expression
  * at every offset: most colons end a key and are rejected by the character before them. A property
  * test holds it to the expression.
@@ -245,9 +253,24 @@ function hasNullKey(chunk: string): boolean {
   }
   return false;
 }
-/** What may follow the colon: space, tab, or a line's end (`$` with the m flag: \n, \r, U+2028/9). */
+/**
+ * What may follow the colon: space, tab, or a line's end (`$` with the m flag: \n, \r, U+2028/9), or
+ * a flow indicator (`[:{a: b}]` has a null key; in block context `a:,` is text, a false alarm).
+ */
 function isColonFollower(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 10 || c === 0x2028 || c === 0x2029;
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 13 ||
+    c === 10 ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x2c ||
+    c === 0x5b ||
+    c === 0x5d ||
+    c === 0x7b ||
+    c === 0x7d
+  );
 }
 /** `[\s[{,?-]`: JavaScript's white space and line terminators, or `[ { , ? -`. */
 function isKeySeparator(c: number): boolean {
@@ -293,14 +316,16 @@ function parseStream(source: string, lineOffset: number, sink: ParseSink): void 
  * False when the document is not valid YAML (the caller re-reads the stream).
  */
 function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean {
-  if (isOddDocument(chunk) || MARKER_WITH_CONTENT.test(chunk)) {
+  const documents = sink.identity.documents;
+  // A document the other side kept was plain: the same text need not be looked at again.
+  const kept = documents?.has(chunk, sink.maxDepth) === true;
+  if (!kept && (isOddDocument(chunk) || MARKER_WITH_CONTENT.test(chunk))) {
     return parseStreamWithYaml(chunk, lineOffset, sink);
   }
   // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
   // a document near the limit falls through to `yaml`, which applies ours exactly.
   const options = { schema: KUBE_JS_YAML_SCHEMA, maxDepth: sink.maxDepth } as jsYaml.LoadOptions;
   const load = () => jsYaml.load(chunk, options);
-  const documents = sink.identity.documents;
   let value: unknown;
   try {
     value = documents ? documents.read(chunk, sink.maxDepth, load) : load();
@@ -308,7 +333,10 @@ function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean
     // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
     return parseStreamWithYaml(chunk, lineOffset, sink);
   }
-  if (!isPlainObject(value)) return true;
+  if (value === null || value === undefined) return true;
+  // A document that is a scalar or a list: never a resource, and js-yaml reads some the yaml package
+  // refuses (a block scalar at the root, a list whose later items are less indented).
+  if (!isPlainObject(value)) return parseStreamWithYaml(chunk, lineOffset, sink);
   const line = lineOffset + firstContentLine(chunk) + 1;
   const maxDepth = sink.maxDepth;
   const lines = new SourceLines(DocumentLines.lazy(() => pointersOf(chunk, lineOffset, maxDepth)));

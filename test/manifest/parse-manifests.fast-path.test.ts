@@ -131,6 +131,36 @@ describe('parseManifests fast path', () => {
     );
   });
 
+  it('reports what js-yaml reads leniently exactly where the yaml package does', () => {
+    for (const text of [
+      // Found by the token soup below: flow collections and quoted scalars past their line, less
+      // indented than the block around them; an empty item before a less indented `-`; blank lines
+      // longer than a block scalar's indentation; comments glued to `{`, `[` or `,`; root block scalars.
+      '- [\nkind: List]',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [\n  b]\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n  y"\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "b\nc"\n',
+      'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1,\n  kind: Pod}\n',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  args:\n    -\n  - b\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: |\n\n      \n #\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x,#\n}\n',
+      '\n  - \n- ',
+      '|\n    \n#',
+      // Found by the edits to written manifests: collections as keys of a flow map, or before `:,`.
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels, {"a": "b"}}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  d: [a, {b: c}:, "d"]\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  d: [:{b: c}, "d"]\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  d: [a, {b: c}:"d"]\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  b:\n#-\n    folded\n    text\n  c: d\n',
+    ]) {
+      expectSame(text);
+    }
+    // Written well, the same shapes are plain YAML to both.
+    expectSame(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [\n    b\n  ]\n  c: "d\n    e"\n',
+    );
+  });
+
   it('agrees with the yaml package on YAML-like token soup (errors included)', () => {
     const token = fc.constantFrom(
       '\n',
@@ -177,6 +207,86 @@ describe('parseManifests fast path', () => {
     fc.assert(
       fc.property(fc.array(token, { maxLength: 60 }), (tokens) => expectSame(tokens.join(''))),
       { numRuns: 3000 },
+    );
+  });
+});
+
+/** Manifests as people write them, for small random edits (what a typo or a bad merge leaves). */
+const WRITTEN = [
+  `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: server
+  labels: {app: server, "tier": 'web'}
+  annotations:
+    ferry.dev/owner: "team-ml"
+spec:
+  template:
+    spec:
+      containers:
+        - name: server
+          image: registry.example.com/server:v1
+          args: ["--port=8080", "--workers=2"]
+          resources:
+            requests: { cpu: 500m, memory: 2Gi }
+          env:
+          - name: A
+            value: "1"
+`,
+  `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+data:
+  a.json: |
+    {
+      "a": [1, 2],
+      "b": "x"
+    }
+  b: >-
+    folded
+    text
+  c: 'it''s'
+  d: [a, {b: c}, "d"]
+`,
+  `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p}
+  spec:
+    containers:
+    - name: c
+      command:
+      - sh
+      - -c
+      - |
+        echo "hi"
+`,
+];
+
+describe('parseManifests fast path on edited manifests', () => {
+  it('agrees with the yaml package after random edits to written manifests (errors included)', () => {
+    const insert = fc.constantFrom(
+      ...['\n', '\n ', '\n  ', '\n    ', '\n\n', ' ', '  ', '\t', '\\', 'x', '- ', '-', '#', ' #', '\n#'],
+      ...['"', "'", '[', ']', '{', '}', ',', ':', ': ', '|', '>', '|2', '&a ', '*a', '!t ', '? ', '~'],
+    );
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), text: insert });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...WRITTEN),
+        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        (doc, edits) => {
+          let text = doc;
+          for (const e of edits) {
+            const at = e.at % (text.length + 1);
+            text = text.slice(0, at) + e.text + text.slice(at + e.cut);
+          }
+          expectSame(text);
+        },
+      ),
+      { numRuns: 1500 },
     );
   });
 });

@@ -1,0 +1,314 @@
+/**
+ * Whether a document has lines js-yaml reads where the `yaml` package (the reference, ADR 0002) reports
+ * an error, decided line by line outside block scalars:
+ *
+ * - a quoted scalar or flow collection that runs past its line: js-yaml takes the later lines at any
+ *   indentation, `yaml` (and YAML 1.2 §7) wants them indented past the block collection around them
+ *   (`a: [\nb]`, `x:\n  y: "a\n  b"`);
+ * - an empty block sequence item (`-` alone): js-yaml takes a less indented `-` after it as its sibling
+ *   (`x:\n  y:\n    -\n  - b`);
+ * - a block scalar at the document's root, which `yaml` reads to the end of the stream and js-yaml does not.
+ *
+ * Found by the differential fuzz of the fast path. It must never say false where such a line is there;
+ * saying true of a plain document only sends it the `yaml` way (slower, same result). So whatever this
+ * scanner does not read exactly (an explicit indentation indicator, a root scalar, text after a closed
+ * quote or collection) is counted as odd. Anchors, tags, complex and collection keys, tabs in
+ * indentation and glued comments are odd before this runs (`isOddDocument`).
+ */
+export function hasOddLines(chunk: string): boolean {
+  // Only lines with a quote, bracket, block scalar indicator, reserved character or trailing `-` can be
+  // odd: each is read whole, and a block scalar's lines are skipped (its text is not YAML structure).
+  const candidates = new RegExp(CANDIDATE.source, 'gm');
+  for (let m = candidates.exec(chunk); m !== null; m = candidates.exec(chunk)) {
+    const lineStart = chunk.lastIndexOf('\n', m.index - 1) + 1;
+    let end = chunk.indexOf('\n', m.index);
+    if (end < 0) end = chunk.length;
+    let i = lineStart;
+    while (i < end && chunk.charCodeAt(i) === SPACE) i++;
+    if (chunk.charCodeAt(i) === HASH) {
+      if (isPlainAfterComment(chunk, end + 1, i - lineStart)) return true;
+      candidates.lastIndex = end + 1;
+      continue;
+    }
+    const verdict = readLine(chunk, i, end, lineStart);
+    if (verdict === ODD) return true;
+    const next = verdict >= 0 ? endOfBlockScalar(chunk, end + 1, verdict) : end + 1;
+    if (next < 0) return true;
+    candidates.lastIndex = next;
+  }
+  return false;
+}
+
+/**
+ * Where to look: a quote, bracket or brace, `|`, `>`, a reserved character, a `-` ending its line, or
+ * a comment line.
+ */
+const CANDIDATE = /["'[{|>%@`]|-[ \t\r]*(?:#|$)|^ *#/;
+
+/**
+ * Whether the first line from `from` that is not blank or a comment is more indented than the comment
+ * before it (at `commentIndent`) and a plain scalar: a key's value on its own line after a less
+ * indented comment, which the `yaml` package may refuse ("Implicit keys need to be on a single line"
+ * for `b:\n#a\n    x\nc: 1`) and js-yaml reads.
+ */
+function isPlainAfterComment(chunk: string, from: number, commentIndent: number): boolean {
+  let at = from;
+  while (at < chunk.length) {
+    let end = chunk.indexOf('\n', at);
+    if (end < 0) end = chunk.length;
+    let i = at;
+    while (i < end && chunk.charCodeAt(i) === SPACE) i++;
+    const blank = i === end || (chunk.charCodeAt(i) === CR && i + 1 === end);
+    if (!blank && chunk.charCodeAt(i) !== HASH) {
+      if (i - at <= commentIndent) return false;
+      const c = chunk.charCodeAt(i);
+      if (isFlowStart(c) || c === 0x7c || c === 0x3e || isNodeProperty(c)) return false;
+      if (c === DASH && isSpaceOrEnd(chunk, i + 1, end)) return false;
+      return afterPlainKey(chunk, i, end) < 0;
+    }
+    at = end + 1;
+  }
+  return false;
+}
+
+/**
+ * The start of the first line after the block scalar whose content starts at `from` (its parent at
+ * column `parent`): its lines are blank or indented as its first non-blank line, which is past `parent`.
+ * -1 when a blank line before that first line is longer than its indentation: the `yaml` package wants
+ * an explicit indentation indicator there and js-yaml reads on (it may take the line for a comment).
+ */
+function endOfBlockScalar(chunk: string, from: number, parent: number): number {
+  let contentIndent = -1;
+  let longestBlank = 0;
+  let at = from;
+  while (at < chunk.length) {
+    let end = chunk.indexOf('\n', at);
+    if (end < 0) end = chunk.length;
+    let i = at;
+    while (i < end && chunk.charCodeAt(i) === SPACE) i++;
+    const indent = i - at;
+    const blank = i === end || (chunk.charCodeAt(i) === CR && i + 1 === end);
+    if (blank) {
+      if (contentIndent < 0 && indent > longestBlank) longestBlank = indent;
+    } else if (contentIndent < 0) {
+      if (indent <= parent) return at;
+      if (longestBlank > indent) return -1;
+      contentIndent = indent;
+    } else if (indent < contentIndent) return at;
+    at = end + 1;
+  }
+  return chunk.length;
+}
+
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+/** readLine: nothing runs past the line. */
+const CLOSED = -1;
+/** readLine: the document goes the `yaml` way. */
+const ODD = -2;
+
+/**
+ * One line from its first non-space `i` to `end`: CLOSED, ODD, or the parent column of the block scalar
+ * its header opens.
+ */
+function readLine(chunk: string, i: number, end: number, lineStart: number): number {
+  const c = chunk.charCodeAt(i);
+  if (c === HASH) return CLOSED;
+  // `---` alone or before a comment (content after it is odd already: MARKER_WITH_CONTENT).
+  if (i === lineStart && chunk.startsWith('---', i)) return CLOSED;
+  let p = i;
+  let parent = -1;
+  // Block sequence items, `- - x`: the node starts after the last dash.
+  while (chunk.charCodeAt(p) === DASH && isSpaceOrEnd(chunk, p + 1, end)) {
+    parent = p - lineStart;
+    p = skipSpaces(chunk, p + 1, end);
+    // An empty item (js-yaml takes a less indented `-` after it as a sibling).
+    if (isTrivia(chunk, p, end)) return ODD;
+  }
+  const q = chunk.charCodeAt(p);
+  if (isFlowStart(q)) {
+    const after = skipFlowNode(chunk, p, end);
+    if (after < 0) return ODD;
+    const k = skipSpaces(chunk, after, end);
+    if (isTrivia(chunk, k, end)) return CLOSED;
+    // A quoted key: its value follows.
+    if (chunk.charCodeAt(k) === COLON && isSpaceOrEnd(chunk, k + 1, end)) {
+      return readValue(chunk, skipSpaces(chunk, k + 1, end), end, p - lineStart);
+    }
+    return ODD;
+  }
+  if (q === 0x7c || q === 0x3e) return parent >= 0 && isBlockHeader(chunk, p, end) ? parent : ODD;
+  if (isNodeProperty(q)) return ODD;
+  const value = afterPlainKey(chunk, p, end);
+  return value < 0 ? CLOSED : readValue(chunk, skipSpaces(chunk, value, end), end, p - lineStart);
+}
+
+/**
+ * The index after the `:` that ends a plain key starting at `p`, or -1 when the line (up to a ` #`
+ * comment) is a plain scalar.
+ */
+function afterPlainKey(chunk: string, p: number, end: number): number {
+  for (let k = p; k < end; k++) {
+    const ch = chunk.charCodeAt(k);
+    if (ch === COLON && isSpaceOrEnd(chunk, k + 1, end)) return k + 1;
+    if (ch === HASH && isSpace(chunk.charCodeAt(k - 1))) return -1;
+  }
+  return -1;
+}
+
+/** The index after the quoted scalar or flow collection at `p`, or -1 (see skipQuoted, skipFlow). */
+function skipFlowNode(chunk: string, p: number, end: number): number {
+  const c = chunk.charCodeAt(p);
+  return c === 0x5b || c === 0x7b ? skipFlow(chunk, p, end) : skipQuoted(chunk, p, end);
+}
+
+/** A key's value from `v`; `keyColumn` is the parent of a block scalar there. */
+function readValue(chunk: string, v: number, end: number, keyColumn: number): number {
+  if (isTrivia(chunk, v, end)) return CLOSED;
+  const c = chunk.charCodeAt(v);
+  if (c === 0x7c || c === 0x3e) return isBlockHeader(chunk, v, end) ? keyColumn : ODD;
+  if (isFlowStart(c)) {
+    const after = skipFlowNode(chunk, v, end);
+    return after >= 0 && isTrivia(chunk, skipSpaces(chunk, after, end), end) ? CLOSED : ODD;
+  }
+  // A block sequence or a second key on a key's line is an error: exactly reported the `yaml` way.
+  if (isNodeProperty(c) || (c === DASH && isSpaceOrEnd(chunk, v + 1, end))) return ODD;
+  return afterPlainKey(chunk, v, end) < 0 ? CLOSED : ODD;
+}
+
+/**
+ * A block scalar header with auto-detected indentation (`|`, `>-`, `|+ # c`). An explicit indentation
+ * indicator is not read here (false: odd).
+ */
+function isBlockHeader(chunk: string, p: number, end: number): boolean {
+  let k = p + 1;
+  const c = chunk.charCodeAt(k);
+  if (k < end && (c === 0x2d || c === 0x2b)) k++;
+  if (k < end && !isSpace(chunk.charCodeAt(k))) return false;
+  return isTrivia(chunk, skipSpaces(chunk, k, end), end);
+}
+
+/** The index after the quoted scalar at `p`, or -1 when it does not close on this line. */
+function skipQuoted(chunk: string, p: number, end: number): number {
+  const quote = chunk.charCodeAt(p);
+  for (let k = p + 1; k < end; k++) {
+    const c = chunk.charCodeAt(k);
+    if (quote === 0x22 && c === 0x5c) k++;
+    else if (c === quote) {
+      // '' is a quote inside a single-quoted scalar.
+      if (quote === 0x27 && chunk.charCodeAt(k + 1) === 0x27 && k + 1 < end) k++;
+      else return k + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The index after the flow collection at `p`, or -1 when it does not close on this line or has a
+ * collection as a key of a flow map (`{a, {b: c}}`: js-yaml makes it the key "[object Object]"). Quotes
+ * start a scalar only where a token starts (after `[`, `{`, `,` or a `:` indicator); inside a plain
+ * scalar they are text, as YAML 1.2 §7.3.3 reads them.
+ */
+function skipFlow(chunk: string, p: number, end: number): number {
+  const scan = new FlowScan();
+  for (let k = p; k < end; k++) {
+    const c = chunk.charCodeAt(k);
+    if ((c === 0x22 || c === 0x27) && scan.atToken()) {
+      // Past the closing quote (the loop steps onto the character after it); -2 when it does not close.
+      k = skipQuoted(chunk, k, end) - 1;
+      if (k < 0) return -1;
+      scan.state = AFTER_NODE;
+    } else if (isSpace(c)) {
+      if (chunk.charCodeAt(k + 1) === HASH) return -1;
+    } else if (c === COLON) {
+      scan.colon(isSpaceOrEnd(chunk, k + 1, end) || isFlowIndicator(chunk.charCodeAt(k + 1)));
+    } else if (c === 0x5b || c === 0x7b) {
+      if (!scan.open(c === 0x7b)) return -1;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (scan.close()) return k + 1;
+    } else if (c === 0x2c) scan.comma();
+    else scan.state = IN_PLAIN;
+  }
+  return -1;
+}
+
+/** Where skipFlow is: the open collections and what the next character can start. */
+class FlowScan {
+  depth = 0;
+  /** Bit d: the collection at depth d is a map. */
+  maps = 0;
+  state = IN_PLAIN;
+
+  atToken(): boolean {
+    return this.state === AT_TOKEN || this.state === AT_KEY;
+  }
+
+  /** False for a collection as a flow map's key, or nesting past 30. */
+  open(map: boolean): boolean {
+    if (this.state === AT_KEY || this.depth >= 30) return false;
+    this.depth++;
+    this.maps = map ? this.maps | (1 << this.depth) : this.maps & ~(1 << this.depth);
+    this.state = map ? AT_KEY : AT_TOKEN;
+    return true;
+  }
+
+  /** True when the outermost collection closes. */
+  close(): boolean {
+    this.depth--;
+    this.state = AFTER_NODE;
+    return this.depth === 0;
+  }
+
+  comma(): void {
+    this.state = (this.maps & (1 << this.depth)) !== 0 ? AT_KEY : AT_TOKEN;
+  }
+
+  /**
+   * `:` is an indicator before a space, a flow indicator or the end (`beforeBreak`), or right after a
+   * JSON-like node; else it is text.
+   */
+  colon(beforeBreak: boolean): void {
+    this.state = beforeBreak || this.state === AFTER_NODE ? AT_TOKEN : IN_PLAIN;
+  }
+}
+
+/** skipFlow: inside a plain scalar (quotes are text). */
+const IN_PLAIN = 0;
+/** skipFlow: where a token starts (after `[`, `,` in a list, or a `:` indicator). */
+const AT_TOKEN = 1;
+/** skipFlow: where a flow map's key starts (after `{` or `,` in a map). */
+const AT_KEY = 2;
+/** skipFlow: after a quoted scalar or a collection (a JSON-like node: `:` right after it is an indicator). */
+const AFTER_NODE = 3;
+
+/** `"`, `'`, `[`, `{`. */
+function isFlowStart(c: number): boolean {
+  return c === 0x22 || c === 0x27 || c === 0x5b || c === 0x7b;
+}
+/** `,`, `[`, `]`, `{`, `}`. */
+function isFlowIndicator(c: number): boolean {
+  return c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
+}
+/** Anchors, aliases, tags, complex keys, directives and reserved indicators: read the `yaml` way. */
+function isNodeProperty(c: number): boolean {
+  return c === 0x26 || c === 0x2a || c === 0x21 || c === 0x3f || c === 0x25 || c === 0x40 || c === 0x60;
+}
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR;
+}
+function isSpaceOrEnd(chunk: string, k: number, end: number): boolean {
+  return k >= end || isSpace(chunk.charCodeAt(k));
+}
+function skipSpaces(chunk: string, k: number, end: number): number {
+  let j = k;
+  while (j < end && isSpace(chunk.charCodeAt(j))) j++;
+  return j;
+}
+/** The line ends at `k`, or a comment starts there. */
+function isTrivia(chunk: string, k: number, end: number): boolean {
+  return k >= end || chunk.charCodeAt(k) === HASH;
+}
