@@ -163,7 +163,7 @@ function afterPlainKey(chunk: string, p: number, end: number): number {
 /** The index after the quoted scalar or flow collection at `p`, or -1 (see skipQuoted, skipFlow). */
 function skipFlowNode(chunk: string, p: number, end: number): number {
   const c = chunk.charCodeAt(p);
-  return c === 0x5b || c === 0x7b ? skipFlow(chunk, p, end) : skipQuoted(chunk, p, end);
+  return isOpener(c) ? skipFlow(chunk, p, end) : skipQuoted(chunk, p, end);
 }
 
 /** A key's value from `v`; `keyColumn` is the parent of a block scalar there. */
@@ -217,7 +217,7 @@ function skipFlow(chunk: string, p: number, end: number): number {
   const scan = new FlowScan();
   for (let k = p; k < end; k++) {
     const c = chunk.charCodeAt(k);
-    if ((c === 0x22 || c === 0x27) && scan.atToken()) {
+    if (isQuote(c) && scan.atToken()) {
       // Past the closing quote (the loop steps onto the character after it); -2 when it does not close.
       k = skipQuoted(chunk, k, end) - 1;
       if (k < 0) return -1;
@@ -226,9 +226,9 @@ function skipFlow(chunk: string, p: number, end: number): number {
       if (chunk.charCodeAt(k + 1) === HASH) return -1;
     } else if (c === COLON) {
       scan.colon(isSpaceOrEnd(chunk, k + 1, end) || isFlowIndicator(chunk.charCodeAt(k + 1)));
-    } else if (c === 0x5b || c === 0x7b) {
+    } else if (isOpener(c)) {
       if (!scan.open(c === 0x7b)) return -1;
-    } else if (c === 0x5d || c === 0x7d) {
+    } else if (isCloser(c)) {
       if (scan.close()) return k + 1;
     } else if (c === 0x2c) scan.comma();
     else scan.state = IN_PLAIN;
@@ -285,6 +285,17 @@ const AT_KEY = 2;
 /** skipFlow: after a quoted scalar or a collection (a JSON-like node: `:` right after it is an indicator). */
 const AFTER_NODE = 3;
 
+function isQuote(c: number): boolean {
+  return c === 0x22 || c === 0x27;
+}
+/** `[` or `{`. */
+function isOpener(c: number): boolean {
+  return c === 0x5b || c === 0x7b;
+}
+/** `]` or `}`. */
+function isCloser(c: number): boolean {
+  return c === 0x5d || c === 0x7d;
+}
 /** `"`, `'`, `[`, `{`. */
 function isFlowStart(c: number): boolean {
   return c === 0x22 || c === 0x27 || c === 0x5b || c === 0x7b;
