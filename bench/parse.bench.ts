@@ -1,8 +1,11 @@
 /**
- * parseManifests against its floor: yaml's own parseAllDocuments + toJS on the same 10,000-resource stream.
- * The difference is what Ferry adds: line pointers, kubectl's YAML 1.1 scalars, identity, limits.
+ * parseManifests against its floors on the same 10,000-resource stream: yaml's own parseAllDocuments +
+ * toJS (the reference reader), and js-yaml's loadAll (what the fast path reads plain documents with).
+ * The difference is what Ferry adds: the odd-document checks, kubectl's YAML 1.1 scalars, identity,
+ * limits, lazy line pointers.
  *   npx tsx bench/parse.bench.ts [count] [rounds]
  */
+import jsYaml from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { parseManifests } from '../src/manifest/parse-manifests.ts';
 import { generateManifests } from './generate-manifests.ts';
@@ -21,6 +24,12 @@ function floor(): number {
   return n;
 }
 
+function jsYamlFloor(): number {
+  let n = 0;
+  for (const doc of jsYaml.loadAll(text)) if (doc) n++;
+  return n;
+}
+
 function ferry(): number {
   return parseManifests(text, 'bench.yaml').resources.length;
 }
@@ -30,9 +39,9 @@ function ferry(): number {
  * load. The best run is the steadier figure on a shared machine; the median is printed too.
  * Run with `node --expose-gc --import tsx` to collect garbage between runs.
  */
-function measure(): { floor: number[]; ferry: number[] } {
-  const times = { floor: [] as number[], ferry: [] as number[] };
-  if (floor() !== count || ferry() !== count)
+function measure(): { floor: number[]; jsYaml: number[]; ferry: number[] } {
+  const times = { floor: [] as number[], jsYaml: [] as number[], ferry: [] as number[] };
+  if (floor() !== count || jsYamlFloor() !== count || ferry() !== count)
     throw new Error('benchmark input did not parse to every resource');
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < rounds; i++) {
@@ -40,6 +49,10 @@ function measure(): { floor: number[]; ferry: number[] } {
     let start = performance.now();
     floor();
     times.floor.push(performance.now() - start);
+    gc?.();
+    start = performance.now();
+    jsYamlFloor();
+    times.jsYaml.push(performance.now() - start);
     gc?.();
     start = performance.now();
     ferry();
@@ -63,7 +76,14 @@ console.log(
 console.log(
   `parseManifests:              best ${ferryMs.toFixed(0)} ms (${perSecond(ferryMs)} resources/s), median ${median(times.ferry).toFixed(0)} ms`,
 );
+const jsYamlMs = best(times.jsYaml);
+const jsYamlRatio = Number((ferryMs / jsYamlMs).toFixed(3));
+const jsYamlMedianRatio = Number((median(times.ferry) / median(times.jsYaml)).toFixed(3));
+console.log(
+  `js-yaml loadAll:             best ${jsYamlMs.toFixed(0)} ms (${perSecond(jsYamlMs)} resources/s), median ${median(times.jsYaml).toFixed(0)} ms`,
+);
 console.log(`ratio parseManifests/floor:  ${ratio} (best), ${medianRatio} (median)`);
+console.log(`ratio parseManifests/js-yaml: ${jsYamlRatio} (best), ${jsYamlMedianRatio} (median)`);
 console.log(
   JSON.stringify({
     bench: 'parse',
@@ -75,5 +95,8 @@ console.log(
     parseManifestsResourcesPerSecond: perSecond(ferryMs),
     ratio,
     medianRatio,
+    jsYamlMs: Math.round(jsYamlMs),
+    jsYamlRatio,
+    jsYamlMedianRatio,
   }),
 );

@@ -203,6 +203,17 @@ describe('parseManifests fast path', () => {
       'b: c',
       '\n  ',
       '\n    ',
+      // Added after CI met `- [\nkind: List]`: odd indentation, escapes, indicators, lesser comments.
+      '\n ',
+      '\n   ',
+      '"a',
+      "'a",
+      '\\',
+      '|2',
+      'x: |\n',
+      '  y: [\n',
+      ', ',
+      '\n#a',
     );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 60 }), (tokens) => expectSame(tokens.join(''))),
