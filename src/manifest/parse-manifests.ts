@@ -114,7 +114,7 @@ export function parseManifests(text: string, file: string, opts: ParseOptions = 
     sink.report(
       'error',
       1 + (opts.lineOffset ?? 0),
-      `file is ${bytes} bytes, over the ${maxBytes}-byte limit${opts.maxBytesHint ? `; ${opts.maxBytesHint}` : ''}`,
+      `file is ${formatFileSize(bytes)}, over the ${formatSizeLimit(maxBytes)} limit${opts.maxBytesHint ? `; ${opts.maxBytesHint}` : ''}`,
     );
     return sink.result();
   }
@@ -631,6 +631,18 @@ function utf8LengthOver(text: string, max: number): number | undefined {
     } else bytes += 3;
   }
   return bytes > max ? bytes : undefined;
+}
+
+const MIB = 1024 * 1024;
+
+/** `34603095 bytes (33.0 MiB)`: exact, and in the unit the setting (`maxRenderMiB`) is written in. */
+function formatFileSize(bytes: number): string {
+  return bytes >= MIB ? `${bytes} bytes (${(bytes / MIB).toFixed(1)} MiB)` : `${bytes} bytes`;
+}
+
+/** `32 MiB` for a whole number of MiB (every limit a user sets), else `100-byte`. */
+function formatSizeLimit(bytes: number): string {
+  return bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes}-byte`;
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -276,6 +276,17 @@ describe('parseManifests: safety limits', () => {
     expect(parseManifests(text, 'big.yaml', { maxBytes: Buffer.byteLength(text) }).findings).toEqual([]);
   });
 
+  it('says a size over a limit of whole MiB in MiB too, as maxRenderMiB is written', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\ndata: {a: "${'x'.repeat(1.5 * 1024 * 1024)}"}\n`;
+    const [finding] = parseManifests(text, 'big.yaml', {
+      maxBytes: 1024 * 1024,
+      maxBytesHint: 'raise it',
+    }).findings;
+    expect(finding?.message).toBe(
+      `file is ${Buffer.byteLength(text)} bytes (1.5 MiB), over the 1 MiB limit; raise it`,
+    );
+  });
+
   it('refuses nesting deeper than maxDepth, in block and flow style', () => {
     const flow = `apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(200)}${']'.repeat(200)}\n`;
     const block = `apiVersion: v1\nkind: ConfigMap\n${Array.from({ length: 20 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`;
