@@ -24,10 +24,8 @@ export function hasOddLines(chunk: string): boolean {
   while (candidates.test(chunk)) {
     const last = candidates.lastIndex - 1;
     const lineStart = chunk.lastIndexOf('\n', last - 1) + 1;
-    let end = chunk.indexOf('\n', last);
-    if (end < 0) end = chunk.length;
-    let i = lineStart;
-    while (i < end && chunk.charCodeAt(i) === SPACE) i++;
+    const end = lineEnd(chunk, last);
+    const i = skipIndent(chunk, lineStart, end);
     if (chunk.charCodeAt(i) === HASH) {
       if (isPlainAfterComment(chunk, end + 1, i - lineStart)) return true;
       candidates.lastIndex = end + 1;
@@ -58,12 +56,9 @@ const CANDIDATE = /["'[{|>%@`#]|-[ \t\r]*$/gm;
 function isPlainAfterComment(chunk: string, from: number, commentIndent: number): boolean {
   let at = from;
   while (at < chunk.length) {
-    let end = chunk.indexOf('\n', at);
-    if (end < 0) end = chunk.length;
-    let i = at;
-    while (i < end && chunk.charCodeAt(i) === SPACE) i++;
-    const blank = i === end || (chunk.charCodeAt(i) === CR && i + 1 === end);
-    if (!blank && chunk.charCodeAt(i) !== HASH) {
+    const end = lineEnd(chunk, at);
+    const i = skipIndent(chunk, at, end);
+    if (!isBlankFrom(chunk, i, end) && chunk.charCodeAt(i) !== HASH) {
       if (i - at <= commentIndent) return false;
       const c = chunk.charCodeAt(i);
       if (isFlowStart(c) || c === 0x7c || c === 0x3e || isNodeProperty(c)) return false;
@@ -86,13 +81,9 @@ function endOfBlockScalar(chunk: string, from: number, parent: number): number {
   let longestBlank = 0;
   let at = from;
   while (at < chunk.length) {
-    let end = chunk.indexOf('\n', at);
-    if (end < 0) end = chunk.length;
-    let i = at;
-    while (i < end && chunk.charCodeAt(i) === SPACE) i++;
-    const indent = i - at;
-    const blank = i === end || (chunk.charCodeAt(i) === CR && i + 1 === end);
-    if (blank) {
+    const end = lineEnd(chunk, at);
+    const indent = skipIndent(chunk, at, end) - at;
+    if (isBlankFrom(chunk, at + indent, end)) {
       if (contentIndent < 0 && indent > longestBlank) longestBlank = indent;
     } else if (contentIndent < 0) {
       if (indent <= parent) return at;
@@ -102,6 +93,22 @@ function endOfBlockScalar(chunk: string, from: number, parent: number): number {
     at = end + 1;
   }
   return chunk.length;
+}
+
+/** The index of the `\n` ending the line that `at` is on, or the chunk's length. */
+function lineEnd(chunk: string, at: number): number {
+  const end = chunk.indexOf('\n', at);
+  return end < 0 ? chunk.length : end;
+}
+/** The first index from `at` that is not a space (indentation is spaces: tabs are odd before this). */
+function skipIndent(chunk: string, at: number, end: number): number {
+  let i = at;
+  while (i < end && chunk.charCodeAt(i) === SPACE) i++;
+  return i;
+}
+/** Nothing but a CR from `i` to the line's end. */
+function isBlankFrom(chunk: string, i: number, end: number): boolean {
+  return i === end || (chunk.charCodeAt(i) === CR && i + 1 === end);
 }
 
 const SPACE = 32;
