@@ -300,7 +300,10 @@ function parseStream(source: string, lineOffset: number, sink: ParseSink): void 
     const start = starts[i] ?? 0;
     const end = starts[i + 1] ?? source.length;
     const chunk = source.slice(start, end);
-    if (!parseChunk(chunk, line, sink)) {
+    // The yaml package reads a document's last lines by what follows them (`a:\n\t\n` is valid alone and
+    // an error before `---`): a document it reads gets the next one's marker, as in the stream.
+    const next = i + 1 < starts.length ? '---' : '';
+    if (!parseChunk(chunk, { lineOffset: line, next }, sink)) {
       // A broken document: the `yaml` package reads the whole stream again, so that errors (an unclosed
       // quote runs past a `---`) are reported exactly where it reports them. Only broken files pay.
       sink.restore(mark);
@@ -315,12 +318,14 @@ function parseStream(source: string, lineOffset: number, sink: ParseSink): void 
  * One document (with its `---` line): js-yaml when it is plain and js-yaml takes it, else `yaml`.
  * False when the document is not valid YAML (the caller re-reads the stream).
  */
-function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean {
+function parseChunk(chunk: string, at: { lineOffset: number; next: string }, sink: ParseSink): boolean {
+  const { lineOffset } = at;
+  const withYaml = () => parseStreamWithYaml(chunk + at.next, lineOffset, sink);
   const documents = sink.identity.documents;
   // A document the other side kept was plain: the same text need not be looked at again.
   const kept = documents?.has(chunk, sink.maxDepth) === true;
   if (!kept && (isOddDocument(chunk) || MARKER_WITH_CONTENT.test(chunk))) {
-    return parseStreamWithYaml(chunk, lineOffset, sink);
+    return withYaml();
   }
   // maxDepth (js-yaml ≥ 4.3, not in its type definitions) counts scalars too: stricter than ours, so
   // a document near the limit falls through to `yaml`, which applies ours exactly.
@@ -331,12 +336,12 @@ function parseChunk(chunk: string, lineOffset: number, sink: ParseSink): boolean
     value = documents ? documents.read(chunk, sink.maxDepth, load) : load();
   } catch {
     // Whatever js-yaml refuses (bad YAML, duplicate keys, depth) the `yaml` package reports exactly.
-    return parseStreamWithYaml(chunk, lineOffset, sink);
+    return withYaml();
   }
   if (value === null || value === undefined) return true;
   // A document that is a scalar or a list: never a resource, and js-yaml reads some the yaml package
   // refuses (a block scalar at the root, a list whose later items are less indented).
-  if (!isPlainObject(value)) return parseStreamWithYaml(chunk, lineOffset, sink);
+  if (!isPlainObject(value)) return withYaml();
   const line = lineOffset + firstContentLine(chunk) + 1;
   const maxDepth = sink.maxDepth;
   const lines = new SourceLines(DocumentLines.lazy(() => pointersOf(chunk, lineOffset, maxDepth)));

@@ -152,6 +152,9 @@ describe('parseManifests fast path', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  d: [:{b: c}, "d"]\n',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  d: [a, {b: c}:"d"]\n',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  b:\n#-\n    folded\n    text\n  c: d\n',
+      // A document the yaml package reads alone ends as in the stream: before the next `---`.
+      'metadata:\n\t\n---',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n\t\n---\napiVersion: v1\nkind: Pod\n',
     ]) {
       expectSame(text);
     }
