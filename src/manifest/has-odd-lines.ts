@@ -1,3 +1,5 @@
+import { quotedEnd } from './quoted-end.ts';
+
 /**
  * Whether a document has lines js-yaml reads where the `yaml` package (the reference, ADR 0002) reports
  * an error, decided line by line outside block scalars:
@@ -61,7 +63,7 @@ function isPlainAfterComment(chunk: string, from: number, commentIndent: number)
     if (!isBlankFrom(chunk, i, end) && chunk.charCodeAt(i) !== HASH) {
       if (i - at <= commentIndent) return false;
       const c = chunk.charCodeAt(i);
-      if (isFlowStart(c) || c === 0x7c || c === 0x3e || isNodeProperty(c)) return false;
+      if (isFlowStart(c) || isBlockIndicator(c) || isNodeProperty(c)) return false;
       if (c === DASH && isSpaceOrEnd(chunk, i + 1, end)) return false;
       return afterPlainKey(chunk, i, end) < 0;
     }
@@ -123,12 +125,10 @@ const CLOSED = -1;
 const ODD = -2;
 
 /**
- * One line from its first non-space `i` to `end`: CLOSED, ODD, or the parent column of the block scalar
- * its header opens.
+ * One line that is not a comment, from its first non-space `i` to `end`: CLOSED, ODD, or the parent
+ * column of the block scalar its header opens.
  */
 function readLine(chunk: string, i: number, end: number, lineStart: number): number {
-  const c = chunk.charCodeAt(i);
-  if (c === HASH) return CLOSED;
   // `---` alone or before a comment (content after it is odd already: MARKER_WITH_CONTENT).
   if (i === lineStart && chunk.startsWith('---', i)) return CLOSED;
   let p = i;
@@ -152,7 +152,7 @@ function readLine(chunk: string, i: number, end: number, lineStart: number): num
     }
     return ODD;
   }
-  if (q === 0x7c || q === 0x3e) return parent >= 0 && isBlockHeader(chunk, p, end) ? parent : ODD;
+  if (isBlockIndicator(q)) return parent >= 0 && isBlockHeader(chunk, p, end) ? parent : ODD;
   if (isNodeProperty(q)) return ODD;
   const value = afterPlainKey(chunk, p, end);
   return value < 0 ? CLOSED : readValue(chunk, skipSpaces(chunk, value, end), end, p - lineStart);
@@ -171,17 +171,17 @@ function afterPlainKey(chunk: string, p: number, end: number): number {
   return -1;
 }
 
-/** The index after the quoted scalar or flow collection at `p`, or -1 (see skipQuoted, skipFlow). */
+/** The index after the quoted scalar or flow collection at `p`, or -1 (see quotedEnd, skipFlow). */
 function skipFlowNode(chunk: string, p: number, end: number): number {
   const c = chunk.charCodeAt(p);
-  return isOpener(c) ? skipFlow(chunk, p, end) : skipQuoted(chunk, p, end);
+  return isOpener(c) ? skipFlow(chunk, p, end) : quotedEnd(chunk, p, end);
 }
 
 /** A key's value from `v`; `keyColumn` is the parent of a block scalar there. */
 function readValue(chunk: string, v: number, end: number, keyColumn: number): number {
   if (isTrivia(chunk, v, end)) return CLOSED;
   const c = chunk.charCodeAt(v);
-  if (c === 0x7c || c === 0x3e) return isBlockHeader(chunk, v, end) ? keyColumn : ODD;
+  if (isBlockIndicator(c)) return isBlockHeader(chunk, v, end) ? keyColumn : ODD;
   if (isFlowStart(c)) {
     const after = skipFlowNode(chunk, v, end);
     return after >= 0 && isTrivia(chunk, skipSpaces(chunk, after, end), end) ? CLOSED : ODD;
@@ -203,21 +203,6 @@ function isBlockHeader(chunk: string, p: number, end: number): boolean {
   return isTrivia(chunk, skipSpaces(chunk, k, end), end);
 }
 
-/** The index after the quoted scalar at `p`, or -1 when it does not close on this line. */
-function skipQuoted(chunk: string, p: number, end: number): number {
-  const quote = chunk.charCodeAt(p);
-  for (let k = p + 1; k < end; k++) {
-    const c = chunk.charCodeAt(k);
-    if (quote === 0x22 && c === 0x5c) k++;
-    else if (c === quote) {
-      // '' is a quote inside a single-quoted scalar.
-      if (quote === 0x27 && chunk.charCodeAt(k + 1) === 0x27 && k + 1 < end) k++;
-      else return k + 1;
-    }
-  }
-  return -1;
-}
-
 /**
  * The index after the flow collection at `p`, or -1 when it does not close on this line or has a
  * collection as a key of a flow map (`{a, {b: c}}`: js-yaml makes it the key "[object Object]"). Quotes
@@ -230,7 +215,7 @@ function skipFlow(chunk: string, p: number, end: number): number {
     const c = chunk.charCodeAt(k);
     if (isQuote(c) && scan.atToken()) {
       // Past the closing quote (the loop steps onto the character after it); -2 when it does not close.
-      k = skipQuoted(chunk, k, end) - 1;
+      k = quotedEnd(chunk, k, end) - 1;
       if (k < 0) return -1;
       scan.state = AFTER_NODE;
     } else if (isSpace(c)) {
@@ -309,7 +294,11 @@ function isCloser(c: number): boolean {
 }
 /** `"`, `'`, `[`, `{`. */
 function isFlowStart(c: number): boolean {
-  return c === 0x22 || c === 0x27 || c === 0x5b || c === 0x7b;
+  return isQuote(c) || isOpener(c);
+}
+/** `|` or `>`. */
+function isBlockIndicator(c: number): boolean {
+  return c === 0x7c || c === 0x3e;
 }
 /** `,`, `[`, `]`, `{`, `}`. */
 function isFlowIndicator(c: number): boolean {

@@ -14,6 +14,7 @@ import { closestMatch } from './closest-match.ts';
 import { describeMisspeltIdentity } from './describe-misspelt-identity.ts';
 import { describeYamlError } from './describe-yaml-error.ts';
 import { expandAliases } from './expand-aliases.ts';
+import { formatBytes, MIB } from './format-bytes.ts';
 import { hasOddLines } from './has-odd-lines.ts';
 import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
@@ -638,8 +639,6 @@ function utf8LengthOver(text: string, max: number): number | undefined {
   return bytes > max ? bytes : undefined;
 }
 
-const MIB = 1024 * 1024;
-
 /** `34603095 bytes (33.0 MiB)`: exact, and in the unit the setting (`maxRenderMiB`) is written in. */
 function formatFileSize(bytes: number): string {
   return bytes >= MIB ? `${bytes} bytes (${(bytes / MIB).toFixed(1)} MiB)` : `${bytes} bytes`;
@@ -647,7 +646,7 @@ function formatFileSize(bytes: number): string {
 
 /** `32 MiB` for a whole number of MiB (every limit a user sets), else `100-byte`. */
 function formatSizeLimit(bytes: number): string {
-  return bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes}-byte`;
+  return bytes % MIB === 0 ? formatBytes(bytes) : `${bytes}-byte`;
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -1,3 +1,5 @@
+import { quotedEnd } from './quoted-end.ts';
+
 /**
  * The field lines of a plain block-style document (what the fast path of parseManifests reads), found by
  * scanning its lines instead of composing it with the `yaml` package: JSON pointer → 1-based line of
@@ -228,20 +230,6 @@ function keyOf(content: string): Key | null | undefined {
   // A flow collection or quoted scalar followed by `:` is a key the value's scan refuses.
   if (/^["'{[]/.test(content)) return undefined;
   return content.includes(':') ? null : undefined;
-}
-
-/** The index after the quoted scalar starting at `pos`, or -1 when it does not end on this line. */
-function quotedEnd(text: string, pos: number): number {
-  const quote = text[pos];
-  for (let i = pos + 1; i < text.length; i++) {
-    const c = text[i];
-    if (quote === '"' && c === '\\') i++;
-    else if (c === quote) {
-      if (quote === "'" && text[i + 1] === "'") i++;
-      else return i + 1;
-    }
-  }
-  return -1;
 }
 
 function skipSpaces(text: string, pos: number): number {

@@ -1,3 +1,4 @@
+import { formatBytes } from '../manifest/format-bytes.ts';
 import type { Finding, Resource } from '../types.ts';
 import { type RendererKind, RenderLimitError, type RenderLimits, type RenderResult } from './renderer.ts';
 import { BinaryNotFoundError } from './resolve-binaries.ts';
@@ -18,13 +19,6 @@ export function failedRender(
   const result: RenderResult = { renderer, resources: [], findings, failed: true };
   if (checkable && checkable.length > 0) result.checkable = checkable;
   return result;
-}
-
-/** Human sizes for messages: `32 MiB`, `100 bytes`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} bytes`;
 }
 
 /** Human durations for messages: `30s`, `1ms`. */

@@ -1,6 +1,7 @@
+import { formatBytes } from '../manifest/format-bytes.ts';
 import { createSandbox } from './create-sandbox.ts';
 import { cleanBinaryOutput, formatBinaryError } from './format-binary-error.ts';
-import { formatBytes, formatDuration, outputTooLarge } from './render-finding.ts';
+import { formatDuration, outputTooLarge } from './render-finding.ts';
 import { RENDER_MEMORY_ENV, type RenderLimits } from './renderer.ts';
 import { type BinaryName, resolveBinary } from './resolve-binaries.ts';
 import { runBinary } from './run-binary.ts';

@@ -1,0 +1,20 @@
+/**
+ * The index after the quoted scalar that starts at `pos` in `text` (a `"…"` with backslash escapes, or
+ * a `'…'` where `''` is a quote), or -1 when it does not close before `end`.
+ */
+export function quotedEnd(text: string, pos: number, end = text.length): number {
+  const quote = text.charCodeAt(pos);
+  for (let k = pos + 1; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (quote === DOUBLE && c === BACKSLASH) k++;
+    else if (c === quote) {
+      if (quote === SINGLE && k + 1 < end && text.charCodeAt(k + 1) === SINGLE) k++;
+      else return k + 1;
+    }
+  }
+  return -1;
+}
+
+const DOUBLE = 0x22;
+const SINGLE = 0x27;
+const BACKSLASH = 0x5c;
