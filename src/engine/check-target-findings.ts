@@ -53,9 +53,9 @@ export function checkInParts(opts: {
   let bug: { err: unknown } | undefined;
   let secrets = false;
   const sink: ResourceSink = {
-    scan(bytes) {
-      secrets ||= mayHoldSecret(bytes);
-      return mayDeclareCrd(bytes);
+    scan(text) {
+      secrets ||= mayHoldSecret(text);
+      return mayDeclareCrd(text);
     },
     first(resources) {
       try {
@@ -107,15 +107,13 @@ export function checkInParts(opts: {
 /**
  * Whether a file may hold a CustomResourceDefinition, whose schema the files before it need. YAML and
  * JSON can spell the kind without writing it out only through an escape (`\u0043…`, an escaped line
- * break); a folded line break leaves a space in it. A backslash byte is only ever a backslash in UTF-8.
+ * break); a folded line break leaves a space in it.
  */
-function mayDeclareCrd(bytes: Buffer): boolean {
-  return bytes.includes('CustomResourceDefinition') || bytes.includes(BACKSLASH);
+function mayDeclareCrd(text: string): boolean {
+  return text.includes('CustomResourceDefinition') || text.includes('\\');
 }
 
 /** Whether a file may hold a Secret (isSecret reads the kind in any case), by the same reasoning. */
-function mayHoldSecret(bytes: Buffer): boolean {
-  return bytes.includes(BACKSLASH) || /secret/i.test(bytes.toString('latin1'));
+function mayHoldSecret(text: string): boolean {
+  return text.includes('\\') || /secret/i.test(text);
 }
-
-const BACKSLASH = 0x5c;

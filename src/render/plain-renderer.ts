@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ParsedDocuments, type ParseResult, parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
@@ -41,7 +42,7 @@ export async function renderPlainFiles(opts: {
   sink?: ResourceSink;
 }): Promise<RenderResult> {
   let total = 0;
-  for (const file of opts.files) total += (await stat(file)).size;
+  for (const file of opts.files) total += statSync(file).size;
   if (total > opts.limits.maxOutputBytes) {
     return failedRender('plain', [renderFinding(opts.dir, outputTooLarge(opts.limits))]);
   }
@@ -82,6 +83,13 @@ export function plainParser(opts: {
     });
 }
 
+/**
+ * How much file text (in UTF-16 code units, 1 or 2 bytes each) streamUnits keeps between its scan and
+ * each file's turn: a set within it is read once, a larger one reads the rest again in turn, so what it
+ * holds stays bounded (ferry validate PATH… has no cap on the total).
+ */
+const KEPT_TEXT_CHARS = 8 * 1024 * 1024;
+
 /** One unit of a streamed render: a plain file to read, or a path already rendered (kustomize, helm). */
 export type StreamUnit = { file: string } | { rendered: RenderResult };
 
@@ -98,10 +106,17 @@ export async function streamUnits(opts: {
 }): Promise<{ findings: Finding[][] }> {
   const { parse, sink } = opts;
   const early = new Map<string, ParseResult>();
+  // The texts the scan read, kept up to KEPT_TEXT_CHARS in all so that their turn need not read them again.
+  const kept = new Map<string, string>();
+  let keptChars = 0;
   for (const unit of sink.scan ? opts.units : []) {
     if (!('file' in unit)) continue;
-    const bytes = await readFile(unit.file);
-    if (sink.scan?.(bytes)) early.set(unit.file, parse(bytes.toString('utf8'), unit.file));
+    const text = readFileSync(unit.file, 'utf8');
+    if (sink.scan?.(text)) early.set(unit.file, parse(text, unit.file));
+    else if (keptChars + text.length <= KEPT_TEXT_CHARS) {
+      kept.set(unit.file, text);
+      keptChars += text.length;
+    }
   }
   sink.first(
     opts.units.flatMap((unit) =>
@@ -115,8 +130,10 @@ export async function streamUnits(opts: {
       await sink.part(renderedResources(unit.rendered));
       continue;
     }
-    const parsed = early.get(unit.file) ?? parse(await readFile(unit.file, 'utf8'), unit.file);
+    const parsed =
+      early.get(unit.file) ?? parse(kept.get(unit.file) ?? readFileSync(unit.file, 'utf8'), unit.file);
     early.delete(unit.file);
+    kept.delete(unit.file);
     findings.push(parsed.findings);
     await sink.part(parsed.resources);
   }

@@ -74,8 +74,8 @@ export interface RenderResult {
  * (no `streamed`), and among the paths of `ferry validate PATH…` each such path is one part.
  */
 export interface ResourceSink {
-  /** Sees each file's bytes before any is parsed: the files it accepts are parsed first, for `first`. */
-  scan?(bytes: Buffer): boolean;
+  /** Sees each file's text before any is parsed: the files it accepts are parsed first, for `first`. */
+  scan?(text: string): boolean;
   /** Called once, before any `part`, with the resources of the files `scan` accepted (and of whole paths). */
   first(resources: readonly Resource[]): void;
   /** Each file's resources (or a whole path's), in order (the `first` ones again, in their place). */
