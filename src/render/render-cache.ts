@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
   mkdir,
   readdir,
@@ -139,13 +139,13 @@ async function hashPath(
   }
   if (info.isDirectory()) {
     hash.update(`dir ${rel}\n`);
-    const names = (await readdir(abs)).sort();
+    const names = readdirSync(abs).sort();
     for (const name of names) {
       if (!(await hashPath(hash, root, rel === '.' ? name : `${rel}/${name}`, depth + 1))) return false;
     }
     return true;
   }
-  const content = await readFile(abs);
+  const content = readFileSync(abs);
   hash.update(`file ${rel} ${content.length}\n`);
   hash.update(content);
   return true;

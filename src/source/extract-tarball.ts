@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, Readable, Transform, Writable } from 'node:stream';
@@ -169,22 +169,23 @@ class TreeWriter {
     entry.once('end', () => {
       if (this.failure) return;
       const path = join(this.opts.root, rel);
-      this.track(
-        this.ensureDirectory(dirname(path)).then(() => writeFile(path, Buffer.concat(chunks), { mode })),
-      );
+      // Written at once: a small file's write through the thread pool costs several times this.
+      try {
+        this.ensureDirectory(dirname(path));
+        writeFileSync(path, Buffer.concat(chunks), { mode });
+      } catch (err) {
+        this.abort(err);
+      }
     });
   }
 
-  private readonly directories = new Map<string, Promise<void>>();
+  private readonly directories = new Set<string>();
 
   /** We create every directory ourselves and never a link, so no path component can redirect a write. */
-  private ensureDirectory(dir: string): Promise<void> {
-    let made = this.directories.get(dir);
-    if (!made) {
-      made = mkdir(dir, { recursive: true, mode: 0o755 }).then(() => undefined);
-      this.directories.set(dir, made);
-    }
-    return made;
+  private ensureDirectory(dir: string): void {
+    if (this.directories.has(dir)) return;
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    this.directories.add(dir);
   }
 
   /** Where a regular file entry goes, or undefined when the entry is skipped (or stops everything). */
@@ -198,7 +199,11 @@ class TreeWriter {
     switch (entry.type) {
       case 'Directory':
       case 'GNUDumpDir':
-        if (rel !== '') this.track(this.ensureDirectory(join(this.opts.root, rel)));
+        try {
+          if (rel !== '') this.ensureDirectory(join(this.opts.root, rel));
+        } catch (err) {
+          this.abort(err);
+        }
         return undefined;
       case 'File':
       case 'OldFile':
@@ -241,7 +246,7 @@ class TreeWriter {
 
   private async writeFile(entry: ReadEntry, rel: string): Promise<void> {
     const path = join(this.opts.root, rel);
-    await this.ensureDirectory(dirname(path));
+    this.ensureDirectory(dirname(path));
     if (this.failure) {
       entry.resume();
       return;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HiddenByAttributesError, SourceTooLargeError, TreeListingTruncatedError } from './source-errors.ts';
 import type { ExtractedTree } from './source-tree.ts';
@@ -34,7 +35,8 @@ export const MAX_RESTORED_BLOBS = 20;
  * "removed", the agent deploys the old one). Every regular file of the commit's real tree whose
  * extracted bytes are missing or differ from its blob is written from the blobs API; past
  * `maxRestored` files the revision is refused with `HiddenByAttributesError`, naming the first.
- * Returns the repo-relative paths restored. The CLI lists the tree with `git` (restoreRealTree).
+ * Returns the repo-relative paths restored. The CLI needs none of this: it reads the blobs themselves
+ * (openGitRevision).
  */
 export async function restoreFromGitTree(opts: {
   tree: ExtractedTree;
@@ -52,7 +54,7 @@ export async function restoreFromGitTree(opts: {
     if (entry.type !== 'blob' || (entry.mode !== '100644' && entry.mode !== '100755')) continue;
     if (!entry.path || !entry.sha || !isSafePath(entry.path)) continue;
     const abs = join(tree.root, entry.path);
-    if ((await blobIdOf(abs, entry.sha.length === 64 ? 'sha256' : 'sha1')) === entry.sha) continue;
+    if (blobIdOf(abs, entry.sha.length === 64 ? 'sha256' : 'sha1') === entry.sha) continue;
     hidden.push({ path: entry.path, sha: entry.sha, size: entry.size ?? 0 });
   }
   const first = hidden[0];
@@ -76,10 +78,14 @@ function isSafePath(path: string): boolean {
   return !path.startsWith('/') && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 }
 
-/** git's object id of a file's bytes, or undefined when it is not a regular file of the tree. */
-async function blobIdOf(abs: string, algorithm: 'sha1' | 'sha256'): Promise<string | undefined> {
-  const stats = await lstat(abs).catch(() => undefined);
+/**
+ * git's object id of a file's bytes, or undefined when it is not a regular file of the tree. Read
+ * synchronously: every file of the revision is hashed, and a small file's read through the thread pool
+ * costs several times its synchronous read.
+ */
+function blobIdOf(abs: string, algorithm: 'sha1' | 'sha256'): string | undefined {
+  const stats = lstatSync(abs, { throwIfNoEntry: false });
   if (!stats?.isFile()) return undefined;
-  const content = await readFile(abs);
+  const content = readFileSync(abs);
   return createHash(algorithm).update(`blob ${content.length}\0`).update(content).digest('hex');
 }
