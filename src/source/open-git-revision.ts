@@ -1,72 +1,204 @@
 import { spawn } from 'node:child_process';
-import { DEFAULT_MAX_SOURCE_BYTES, extractTarball } from './extract-tarball.ts';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_FILES } from './extract-tarball.ts';
 import { resolveGitRevision } from './resolve-git-revision.ts';
-import { restoreRealTree } from './restore-real-tree.ts';
-import { gitEnv } from './run-git.ts';
-import { GitCommandError } from './source-errors.ts';
-import type { ExtractedTree } from './source-tree.ts';
+import { gitEnv, runGit } from './run-git.ts';
+import { GitCommandError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
+import type { ExtractedTree, ExtractionStats } from './source-tree.ts';
 
 export interface OpenGitRevisionOptions {
   repoDir: string;
   /** Any ref git understands; the tree's `revision` is its full SHA. */
   revision: string;
+  /** Cap on the revision's files' bytes in all. Default 200 MiB. */
   maxBytes?: number;
+  /** Cap on its regular files. Default 20,000. */
   maxFiles?: number;
+}
+
+/** One regular file of a revision's tree, as `git ls-tree -l` lists it. */
+interface TreeFile {
+  path: string;
+  blob: string;
+  mode: number;
 }
 
 /**
  * A revision of a local git repository as a temp tree, without touching the repository's working
- * tree or index: `git archive` streamed through the same safe extraction as a GitHub tarball (so the
- * tree has no links either), then made equal to the revision's real tree (restoreRealTree): what
- * `export-ignore` and `export-subst` in its .gitattributes hid or rewrote is put back.
+ * tree or index: its real tree, as committed. `git ls-tree` lists it and `git cat-file --batch` gives
+ * each file's blob, written here; nothing passes through `.gitattributes` (no `export-ignore`,
+ * `export-subst`, line-ending or filter rewriting, which `git archive` would apply). As with a GitHub
+ * tarball the tree has no links (skipped and counted), modes are 0644 or 0755, and the size caps are
+ * checked on the listing before anything is written.
  */
 export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<ExtractedTree> {
   const sha = await resolveGitRevision(opts.repoDir, opts.revision);
-  const args = ['archive', '--format=tar', sha];
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES;
+  const maxFiles = opts.maxFiles ?? DEFAULT_MAX_SOURCE_FILES;
+  const stats: ExtractionStats = { files: 0, skippedLinks: 0, skippedSpecial: 0, bytes: 0 };
+  const { files, submodules } = await listTree(opts.repoDir, sha, stats);
+  if (files.length > maxFiles) throw new SourceTooLargeError(sha, { kind: 'files', max: maxFiles });
+  if (stats.bytes > maxBytes) throw new SourceTooLargeError(sha, { kind: 'bytes', max: maxBytes });
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'ferry-src-')));
+  try {
+    // A submodule is an empty directory, as in an archive.
+    for (const path of submodules) mkdirSync(join(root, path), { recursive: true, mode: 0o755 });
+    await writeBlobs({ repoDir: opts.repoDir, root, files });
+  } catch (err) {
+    await rm(root, { recursive: true, force: true });
+    throw err;
+  }
+  stats.files = files.length;
+  let disposed = false;
+  return {
+    root,
+    revision: sha,
+    stats,
+    // At once, as the files were written: `ferry diff` removes its trees as it ends, and removing each
+    // file through the thread pool costs over twice as much.
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The revision's regular files and submodule paths; links and anything else are counted in `stats`. */
+async function listTree(
+  repoDir: string,
+  sha: string,
+  stats: ExtractionStats,
+): Promise<{ files: TreeFile[]; submodules: string[] }> {
+  const args = ['ls-tree', '-r', '-z', '-l', '--full-tree', sha];
+  const listed = await runGit(repoDir, args);
+  if (listed.code !== 0) throw new GitCommandError(args, listed.stderr);
+  const files: TreeFile[] = [];
+  const submodules: string[] = [];
+  for (const entry of listed.stdout.split('\0')) {
+    if (entry === '') continue;
+    // `<mode> <type> <object> <size>\t<path>`; the size is `BAD` for a blob the repository lacks, which
+    // cat-file then reports as missing.
+    const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-|BAD)\t(.+)$/s.exec(entry);
+    if (!m) throw new GitCommandError(args, `unexpected line ${JSON.stringify(entry.slice(0, 200))}`);
+    const [, mode, type, blob, size, path] = m as unknown as [string, string, string, string, string, string];
+    // git never stores such a path; refuse it anyway rather than write outside the root.
+    if (path.startsWith('/') || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+      throw new UnsafeArchiveError(sha, path, 'unsafe path');
+    }
+    if (type === 'blob' && (mode === '100644' || mode === '100755')) {
+      const bytes = size === 'BAD' ? 0 : Number(size);
+      files.push({ path, blob, mode: mode === '100755' ? 0o755 : 0o644 });
+      stats.bytes += bytes;
+    } else if (mode === '120000') stats.skippedLinks++;
+    else if (type === 'commit') submodules.push(path);
+    else stats.skippedSpecial++;
+  }
+  return { files, submodules };
+}
+
+/**
+ * Writes each file's blob under `root`, read from one `git cat-file --batch` (`<object> blob <size>\n`,
+ * the bytes, `\n` per request). Files are written at once as they arrive: a small file's write through
+ * the thread pool costs several times its synchronous write.
+ */
+async function writeBlobs(opts: {
+  repoDir: string;
+  root: string;
+  files: readonly TreeFile[];
+}): Promise<void> {
+  const { root, files } = opts;
+  if (files.length === 0) return;
+  const args = ['cat-file', '--batch'];
   const child = spawn('git', ['-C', opts.repoDir, ...args], {
     env: gitEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stderr: Buffer[] = [];
   child.stderr.on('data', (c: Buffer) => stderr.push(c));
+  child.stdin.on('error', () => {
+    // git stopped reading (it failed): its exit code and stderr say why.
+  });
+  child.stdin.end(files.map((f) => `${f.blob}\n`).join(''));
+  const directories = new Set<string>();
+  const reader = new BatchReader((content, index) => {
+    const file = files[index];
+    if (!file) throw new GitCommandError(args, 'more objects than asked for');
+    const abs = join(root, file.path);
+    const dir = dirname(abs);
+    if (!directories.has(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      directories.add(dir);
+    }
+    writeFileSync(abs, content, { mode: file.mode });
+  });
   const exited = new Promise<number>((resolve, reject) => {
     child.once('error', (e) => reject(new GitCommandError(args, '', { cause: e })));
     child.once('close', (code) => resolve(code ?? 1));
   });
-  let tree: ExtractedTree;
   try {
-    tree = await extractTarball({
-      stream: child.stdout,
-      revision: sha,
-      strip: 0,
-      maxBytes: opts.maxBytes,
-      maxFiles: opts.maxFiles,
-    });
+    for await (const chunk of child.stdout) reader.push(chunk as Buffer);
   } catch (err) {
     child.kill('SIGKILL');
     await exited.catch(() => {
-      // The extraction error is the one worth reporting; git's exit after our kill says nothing more.
+      // The write's or the reader's error is the one worth reporting.
     });
     throw err;
   }
-  const code = await exited.catch(async (err: unknown) => {
-    await tree.dispose();
-    throw err;
-  });
-  if (code !== 0) {
-    await tree.dispose();
-    throw new GitCommandError(args, Buffer.concat(stderr).toString('utf8'));
+  const code = await exited;
+  if (code !== 0) throw new GitCommandError(args, Buffer.concat(stderr).toString('utf8'));
+  if (reader.count !== files.length || reader.pending) {
+    throw new GitCommandError(args, `git gave ${reader.count} of ${files.length} objects`);
   }
-  try {
-    await restoreRealTree({
-      repoDir: opts.repoDir,
-      sha,
-      tree,
-      maxBytes: opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES,
-    });
-  } catch (err) {
-    await tree.dispose();
-    throw err;
+}
+
+/** Splits `git cat-file --batch` output into objects, handing each to `onObject` with its index. */
+class BatchReader {
+  count = 0;
+  /** Bytes read and not yet handed out, in arrival order (joined only once an object is complete). */
+  private parts: Buffer[] = [];
+  private length = 0;
+  /** The size of the object whose bytes are being read, once its header is read. */
+  private size: number | undefined;
+
+  constructor(private readonly onObject: (content: Buffer, index: number) => void) {}
+
+  get pending(): boolean {
+    return this.length > 0 || this.size !== undefined;
   }
-  return tree;
+
+  push(chunk: Buffer): void {
+    this.parts.push(chunk);
+    this.length += chunk.length;
+    for (;;) {
+      if (this.size === undefined) {
+        const buffered = this.joined();
+        const eol = buffered.indexOf(0x0a);
+        if (eol < 0) return;
+        const header = buffered.subarray(0, eol).toString('utf8');
+        // `<object> missing` (or anything else) for an object git cannot give: the tree is incomplete.
+        const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+        if (!m) throw new GitCommandError(['cat-file', '--batch'], header);
+        this.size = Number(m[1]);
+        this.parts = [buffered.subarray(eol + 1)];
+        this.length -= eol + 1;
+      }
+      // The object's bytes and the newline after them.
+      if (this.length < this.size + 1) return;
+      const buffered = this.joined();
+      const content = buffered.subarray(0, this.size);
+      this.parts = [buffered.subarray(this.size + 1)];
+      this.length -= this.size + 1;
+      this.size = undefined;
+      this.onObject(content, this.count++);
+    }
+  }
+
+  private joined(): Buffer {
+    if (this.parts.length !== 1) this.parts = [Buffer.concat(this.parts, this.length)];
+    return this.parts[0] as Buffer;
+  }
 }

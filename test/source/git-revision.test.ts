@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('openGitRevision', () => {
     expect(await readFile(join(repo, 'deploy/app.yaml'), 'utf8')).toBe('replicas: 99 # local edit\n');
   });
 
-  it('reads every byte of git archive each time, however fast git exits', async () => {
+  it('reads every object git gives each time, however fast git exits', async () => {
     // Regression: Node discards a child's stdout left unread when the child exits.
     for (let i = 0; i < 25; i++) {
       const tree = await openGitRevision({ repoDir: repo, revision: first });
@@ -130,10 +130,18 @@ describe('openGitRevision', () => {
     }
   });
 
-  it('applies the size caps to git archives too', async () => {
+  it('applies the size caps to a local revision too, before writing anything', async () => {
+    const before = await ferryTempDirs();
     await expect(openGitRevision({ repoDir: repo, revision: 'main', maxFiles: 2 })).rejects.toThrow(
       /more than 2 files/,
     );
+    // main's files hold 12 + 14 + 5 + 6 bytes.
+    await expect(openGitRevision({ repoDir: repo, revision: 'main', maxBytes: 36 })).rejects.toThrow(
+      /exceeds 36 uncompressed bytes/,
+    );
+    const tree = await openGitRevision({ repoDir: repo, revision: 'main', maxBytes: 37, maxFiles: 4 });
+    await tree.dispose();
+    expect(await ferryTempDirs()).toEqual(before);
   });
 
   it('throws RevisionNotFoundError for an unknown revision', async () => {
@@ -183,6 +191,125 @@ describe('outside a repository', () => {
       expect((err as Error).message).toContain('not a git repository');
     } finally {
       await rm(notRepo, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The `ferry-src-` temp trees that exist now. */
+async function ferryTempDirs(): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((n) => n.startsWith('ferry-src-')).sort();
+}
+
+describe('openGitRevision of what .gitattributes would rewrite', () => {
+  let attrRepo: string;
+  const run = (...args: string[]) =>
+    execFileSync('git', ['-C', attrRepo, ...args], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 'Test',
+        GIT_AUTHOR_EMAIL: 'test@example.com',
+        GIT_COMMITTER_NAME: 'Test',
+        GIT_COMMITTER_EMAIL: 'test@example.com',
+      },
+    }).trim();
+  // Bytes that span many pipe reads, every byte value, and text that looks like cat-file's own headers.
+  const big = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7919) % 256));
+  const tricky = `${'0'.repeat(40)} blob 12\nnot a header\n\n`;
+
+  beforeAll(async () => {
+    attrRepo = await mkdtemp(join(tmpdir(), 'ferry-test-git-attr-'));
+    run('init', '--quiet', '--initial-branch=main');
+    const put = async (rel: string, content: string | Buffer) => {
+      await mkdir(join(attrRepo, rel, '..'), { recursive: true });
+      await writeFile(join(attrRepo, rel), content);
+    };
+    await put(
+      '.gitattributes',
+      [
+        'hidden.yaml export-ignore',
+        'subst.yaml export-subst',
+        'crlf.yaml text eol=crlf',
+        'filtered.yaml filter=upper',
+        '',
+      ].join('\n'),
+    );
+    await put('hidden.yaml', 'kind: Secret\n');
+    await put('subst.yaml', 'image: app:$Format:%H$\n');
+    await put('crlf.yaml', 'a: 1\nb: 2\n');
+    await put('filtered.yaml', 'kind: configmap\n');
+    await put('deep/er/big.bin', big);
+    await put('tricky.txt', tricky);
+    await put('empty.yaml', '');
+    await put('run.sh', '#!/bin/sh\n');
+    await chmod(join(attrRepo, 'run.sh'), 0o755);
+    run('-c', 'core.safecrlf=false', 'add', '-A');
+    // A submodule entry (a gitlink), as `git submodule add` records it.
+    run('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},vendor/lib`);
+    run('commit', '--quiet', '-m', 'attributes');
+    // A filter that rewrites what git archive writes out (smudge), configured in the repository.
+    run('config', 'filter.upper.smudge', 'tr a-z A-Z');
+  });
+
+  afterAll(async () => {
+    await rm(attrRepo, { recursive: true, force: true });
+  });
+
+  it('writes the committed bytes where git archive would hide, substitute, convert or filter them', async () => {
+    // What git archive itself writes, to show the attributes are in force here.
+    const archived = execFileSync('git', ['-C', attrRepo, 'archive', '--format=tar', 'HEAD'], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString('latin1');
+    expect(archived).not.toContain('kind: Secret');
+    expect(archived).toContain('a: 1\r\n');
+    expect(archived).toContain('KIND: CONFIGMAP');
+
+    const tree = await openGitRevision({ repoDir: attrRepo, revision: 'main' });
+    try {
+      const read = (rel: string) => readFile(join(tree.root, rel), 'utf8');
+      expect(await read('hidden.yaml')).toBe('kind: Secret\n');
+      expect(await read('subst.yaml')).toBe('image: app:$Format:%H$\n');
+      expect(await read('crlf.yaml')).toBe('a: 1\nb: 2\n');
+      expect(await read('filtered.yaml')).toBe('kind: configmap\n');
+      expect(await read('tricky.txt')).toBe(tricky);
+      expect(await read('empty.yaml')).toBe('');
+      expect((await readFile(join(tree.root, 'deep/er/big.bin'))).equals(big)).toBe(true);
+      expect((await stat(join(tree.root, 'run.sh'))).mode & 0o777).toBe(0o755);
+      expect((await stat(join(tree.root, 'crlf.yaml'))).mode & 0o777).toBe(0o644);
+      // The submodule is an empty directory, as in an archive; its commit is not in this repository.
+      expect(await readdir(join(tree.root, 'vendor/lib'))).toEqual([]);
+      expect(tree.stats).toMatchObject({ files: 9, skippedLinks: 0 });
+    } finally {
+      await tree.dispose();
+    }
+  });
+
+  it("fails with git's words and leaves no tree when an object is missing from the repository", async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'ferry-test-git-broken-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', '--no-local', attrRepo, broken]);
+      // Unpack, then delete one blob: the tree lists a file git can no longer give.
+      const blob = execFileSync('git', ['-C', broken, 'rev-parse', 'HEAD:crlf.yaml'], {
+        encoding: 'utf8',
+      }).trim();
+      const packs = (await readdir(join(broken, '.git/objects/pack'))).filter((n) => n.endsWith('.pack'));
+      for (const pack of packs) {
+        const packPath = join(broken, '.git/objects/pack', pack);
+        const data = await readFile(packPath);
+        await rm(packPath);
+        await rm(packPath.replace(/\.pack$/, '.idx'));
+        execFileSync('git', ['-C', broken, 'unpack-objects', '-q'], { input: data });
+      }
+      await rm(join(broken, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+      const before = await ferryTempDirs();
+      const err = await openGitRevision({ repoDir: broken, revision: 'HEAD' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GitCommandError);
+      expect((err as Error).message).toContain(`${blob} missing`);
+      expect(await ferryTempDirs()).toEqual(before);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
     }
   });
 });
