@@ -17,7 +17,10 @@
  * With `one` as a fifth argument only the first resource changes, as in most pull requests: the same
  * renders and floor, and a diff that is nearly all "unchanged".
  *
- *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds] [all|one])
+ * A sixth argument sets how many resources each file holds (default 100; 1: a file per resource, where
+ * writing and reading the files of both revisions is most of the floor).
+ *
+ *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds] [all|one] [per-file])
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +40,8 @@ const ROUNDS_GIVEN =
   process.argv[4] === undefined || process.argv[4] === '' ? undefined : Number(process.argv[4]);
 /** Only the first resource changes (`one`), else every resource does. */
 const ONLY_ONE = process.argv[5] === 'one';
-const PER_FILE = 100;
+/** Resources per file: 100 by default; 1 for one resource per file (sixth argument). */
+const PER_FILE = Number(process.argv[6] || 100);
 /** Whether bin/ferry.js tunes V8 on this Node (only Node 20 has --interrupt-budget), so the third run means something. */
 const TUNED =
   v8TuningFlags({ nodeVersion: process.versions.node, execArgv: [], nodeOptions: undefined }).length > 0;
@@ -97,7 +101,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
   const files: string[] = ['crds.yaml'];
   writeFileSync(join(dir, 'crds.yaml'), KSERVE_CRD);
   for (let i = 0; i < docs.length; i += PER_FILE) {
-    const name = `part-${String(i / PER_FILE).padStart(4, '0')}.yaml`;
+    const name = `part-${String(i / PER_FILE).padStart(6, '0')}.yaml`;
     files.push(name);
     writeFileSync(join(dir, name), docs.slice(i, i + PER_FILE).join('---\n'));
   }
@@ -110,7 +114,9 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
-console.log(`Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}`);
+console.log(
+  `Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}; ${PER_FILE} resource(s) per file`,
+);
 console.log(
   'target kind  changed  case                     ferry CPU-s  floor CPU-s  ratio [range]  (ferry wall, peak RSS; medians)',
 );
