@@ -137,6 +137,19 @@ describe('CLI errors say what to fix in one line', () => {
     );
   });
 
+  it('diff outside a git repository says so, and how to name one', () => {
+    const plain = join(dir, 'not-a-repo');
+    mkdirSync(plain, { recursive: true });
+    expectOneLine(
+      runFerry(['diff', '--base', 'main', '--head', 'HEAD'], { cwd: plain }),
+      /^ferry diff: .*not-a-repo is not in a git repository; run ferry diff inside one, or pass --repo DIR \(see 'ferry diff --help'\)$/,
+    );
+    expectOneLine(
+      runFerry(['diff', '--base', 'main', '--head', 'HEAD', '--repo', plain]),
+      /^ferry diff: .*not-a-repo is not in a git repository/,
+    );
+  });
+
   it('diff without --base says it is missing', () => {
     expectOneLine(runFerry(['diff', '--head', 'HEAD', '--repo', repo]), /^ferry diff: missing --base \(/);
   });

@@ -7,9 +7,11 @@ import { renderComment } from '../../report/render-comment.ts';
 import { listChangedFiles } from '../../source/list-changed-files.ts';
 import { openGitRevision } from '../../source/open-git-revision.ts';
 import { resolveGitRevision } from '../../source/resolve-git-revision.ts';
+import { GitCommandError } from '../../source/source-errors.ts';
 import type { SourceTree } from '../../source/source-tree.ts';
 import { oneOf, parseArgs, requireOption } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
+import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry diff --base REF --head REF [--repo DIR] [--format text|markdown|json] [--all] [--color|--no-color]
 
@@ -41,7 +43,15 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const head = requireOption('head', values.head, 'the revision with the change, e.g. HEAD or a branch');
   const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
   const repoDir = resolveRepoDir(values.repo);
-  const baseSha = await resolveGitRevision(repoDir, base);
+  const baseSha = await resolveGitRevision(repoDir, base).catch((err: unknown) => {
+    // git runs with LC_ALL=C (gitEnv), so its words are these.
+    if (err instanceof GitCommandError && /not a git repository/.test(err.stderr)) {
+      throw new UsageError(
+        `${values.repo ?? repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`,
+      );
+    }
+    throw err;
+  });
   const headSha = await resolveGitRevision(repoDir, head);
 
   const trees: SourceTree[] = [];
