@@ -1,4 +1,3 @@
-import type { Buffer } from 'node:buffer';
 import { createRedaction, type Redaction, secretValuesOf } from '../diff/redact-findings.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { RenderResult, ResourceSink } from '../render/renderer.ts';

@@ -1,10 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ParsedDocuments, type ParseResult, parseManifests } from '../manifest/parse-manifests.ts';
+import type { ManifestText } from '../manifest/decode-manifest-bytes.ts';
+import { type ParsedDocuments, type ParseResult, parseManifestText } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
+import { readManifestFile } from './read-manifest-file.ts';
 import { failedRender, outputTooLarge, renderFinding } from './render-finding.ts';
 import type { RenderLimits, RenderResult, ResourceSink } from './renderer.ts';
 import { isMissing, toRepoPath } from './repo-path.ts';
@@ -73,9 +75,9 @@ export function plainParser(opts: {
   namespace?: string;
   limits: RenderLimits;
   documents?: ParsedDocuments;
-}): (text: string, file: string) => ParseResult {
+}): (text: ManifestText, file: string) => ParseResult {
   return (text, file) =>
-    parseManifests(text, toRepoPath(opts.root, file), {
+    parseManifestText(text, toRepoPath(opts.root, file), {
       defaultNamespace: opts.namespace,
       maxBytes: opts.limits.maxOutputBytes,
       maxBytesHint: opts.limits.sizeHint,
@@ -101,21 +103,22 @@ export type StreamUnit = { file: string } | { rendered: RenderResult };
  */
 export async function streamUnits(opts: {
   units: readonly StreamUnit[];
-  parse: (text: string, file: string) => ParseResult;
+  parse: (text: ManifestText, file: string) => ParseResult;
   sink: ResourceSink;
 }): Promise<{ findings: Finding[][] }> {
   const { parse, sink } = opts;
   const early = new Map<string, ParseResult>();
   // The texts the scan read, kept up to KEPT_TEXT_CHARS in all so that their turn need not read them again.
-  const kept = new Map<string, string>();
+  const kept = new Map<string, ManifestText>();
   let keptChars = 0;
   for (const unit of sink.scan ? opts.units : []) {
     if (!('file' in unit)) continue;
-    const text = readFileSync(unit.file, 'utf8');
-    if (sink.scan?.(text)) early.set(unit.file, parse(text, unit.file));
-    else if (keptChars + text.length <= KEPT_TEXT_CHARS) {
-      kept.set(unit.file, text);
-      keptChars += text.length;
+    const read = readManifestFile(unit.file);
+    // A file kubectl would refuse is only its finding: parsed now, it costs nothing to keep.
+    if (!('text' in read) || sink.scan?.(read.text)) early.set(unit.file, parse(read, unit.file));
+    else if (keptChars + read.text.length <= KEPT_TEXT_CHARS) {
+      kept.set(unit.file, read);
+      keptChars += read.text.length;
     }
   }
   sink.first(
@@ -131,7 +134,7 @@ export async function streamUnits(opts: {
       continue;
     }
     const parsed =
-      early.get(unit.file) ?? parse(kept.get(unit.file) ?? readFileSync(unit.file, 'utf8'), unit.file);
+      early.get(unit.file) ?? parse(kept.get(unit.file) ?? readManifestFile(unit.file), unit.file);
     early.delete(unit.file);
     kept.delete(unit.file);
     findings.push(parsed.findings);

@@ -1,4 +1,3 @@
-import type { Buffer } from 'node:buffer';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 

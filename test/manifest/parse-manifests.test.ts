@@ -313,3 +313,47 @@ describe('parseManifests: safety limits', () => {
     expect(findings[50]?.message).toBe('30 more parse problems in this file not shown');
   });
 });
+
+describe('parseManifests: characters YAML does not allow', () => {
+  const cm = (name: string, data: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: ${data}\n`;
+
+  it.each([
+    ['a NUL', '\u0000', 'U+0000'],
+    ['a bell', '\u0007', 'U+0007'],
+    ['an escape (a terminal sequence)', '\u001b[31m', 'U+001B'],
+    ['DEL', '\u007f', 'U+007F'],
+    ['a C1 control', '\u009b', 'U+009B'],
+    ['a non-character', '\uFFFE', 'U+FFFE'],
+  ])(
+    'refuses %s as kubectl does: an error at its line, and no resource from its document',
+    (_name, ch, code) => {
+      const text = `${cm('before', '"1"')}---\n${cm('bad', `x${ch}y`)}---\n${cm('after', '"2"')}`;
+      const { resources, findings } = parseManifests(text, 'cm.yaml');
+      expect(resources.map((r) => r.id.name)).toEqual(['before', 'after']);
+      expect(findings).toEqual([
+        {
+          rule: 'parse',
+          severity: 'error',
+          file: 'cm.yaml',
+          line: 13,
+          message: `line 13 holds the character ${code}, which YAML does not allow (kubectl refuses the document); remove it, or write it as "\\u${code.slice(2)}" in a double-quoted string`,
+        },
+      ]);
+    },
+  );
+
+  it('refuses one in a comment or in a quoted string too, and after the last document', () => {
+    expect(parseManifests(`# note\u0007\n${cm('a', '"1"')}`, 'f.yaml').findings[0]?.line).toBe(1);
+    expect(parseManifests(cm('a', '"x\u0001y"'), 'f.yaml').findings[0]?.line).toBe(6);
+    const trailing = parseManifests(`${cm('a', '"1"')}# end\u0002\n`, 'f.yaml');
+    expect(trailing.findings.map((f) => f.line)).toEqual([7]);
+  });
+
+  it('takes tab, line breaks, NEL and the escapes that write control characters', () => {
+    const text = `${cm('a', '"x\\u0007y\\ty"')}\t\n# next line\u0085\r\n`;
+    const { resources, findings } = parseManifests(text, 'f.yaml');
+    expect(findings).toEqual([]);
+    expect(resources[0]?.object.data).toEqual({ a: 'x\u0007y\ty' });
+  });
+});

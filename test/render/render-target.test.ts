@@ -1,9 +1,11 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { locationOf } from '../../src/manifest/line-of.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import type { Resource } from '../../src/types.ts';
 import { lineAt } from '../helpers/lines-at.ts';
-import { fixture, target } from './helpers.ts';
+import { copyFixture, fixture, target } from './helpers.ts';
 
 function summary(resources: Resource[]): string[] {
   return resources.map((r) => `${r.id.kind} ${r.id.namespace}/${r.id.name} ${r.file}:${r.line}`);
@@ -38,6 +40,56 @@ describe('renderTarget: plain', () => {
     expect(result.resources).toEqual([]);
     expect(result.findings).toHaveLength(1);
     expect(result.findings[0]).toMatchObject({ rule: 'parse', severity: 'error', file: 'bad.yaml' });
+  });
+
+  it('reads a file saved as UTF-16 as kubectl does, not as no objects (which a deploy would prune)', async () => {
+    const { root, cleanup } = await copyFixture('plain');
+    try {
+      const before = await renderTarget({ root, target: target({ path: 'deploy' }) });
+      const file = join(root, 'deploy', 'deployment.yaml');
+      const text = await readFile(file, 'utf8');
+      // What an editor on Windows writes for "Unicode": a byte-order mark, then UTF-16LE.
+      await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      const after = await renderTarget({ root, target: target({ path: 'deploy' }) });
+      expect(after.failed).toBe(false);
+      expect(summary(after.resources)).toEqual(summary(before.resources));
+      expect(
+        lineAt(
+          after.resources.find((r) => r.id.kind === 'Deployment'),
+          '/spec/template/spec/containers/0/image',
+        ),
+      ).toBe(18);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('fails the render at the line of a byte that is not UTF-8, as kubectl refuses the file', async () => {
+    const { root, cleanup } = await copyFixture('plain');
+    try {
+      const file = join(root, 'deploy', 'deployment.yaml');
+      const text = await readFile(file, 'utf8');
+      // Latin-1 from an old editor: 0xE9 for é.
+      await writeFile(
+        file,
+        Buffer.from(text.replace('name: classifier', 'name: classifier # café'), 'latin1'),
+      );
+      const result = await renderTarget({ root, target: target({ path: 'deploy' }) });
+      expect(result.failed).toBe(true);
+      expect(result.resources).toEqual([]);
+      const line = text.split('\n').findIndex((l) => l.includes('name: classifier')) + 1;
+      expect(result.findings).toEqual([
+        {
+          rule: 'parse',
+          severity: 'error',
+          file: 'deploy/deployment.yaml',
+          line,
+          message: `line ${line} is not UTF-8 (byte 0xE9); kubectl refuses the file: save it as UTF-8`,
+        },
+      ]);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('reports a target path that does not exist', async () => {
