@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { detachedString } from '../manifest/detached.ts';
 import type { Finding, KubeObject, Resource } from '../types.ts';
+import { ValueFinder } from './find-values.ts';
 import { redactCredentials } from './redact-credentials.ts';
 import { isSecret, REDACTED } from './redact-secret.ts';
 
@@ -130,16 +131,15 @@ function structuralSpans(text: string, words: PublicWords): [number, number][] {
  * except where an occurrence lies wholly inside a field path or name made of `words`.
  */
 export function scrubText(text: string, values: readonly string[], words?: PublicWords): string {
+  const occurrences = finderOf(values).find(text);
+  if (occurrences.length === 0) return text;
   const keep = words ? structuralSpans(text, words) : [];
   const taken: [number, number][] = [];
-  for (const value of values) {
-    if (value === '') continue;
-    for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) {
-      const end = i + value.length;
-      if (keep.some(([s, e]) => s <= i && end <= e)) continue;
-      if (taken.some(([s, e]) => i < e && s < end)) continue;
-      taken.push([i, end]);
-    }
+  for (const [index, i] of occurrences) {
+    const end = i + (values[index] as string).length;
+    if (keep.some(([s, e]) => s <= i && end <= e)) continue;
+    if (taken.some(([s, e]) => i < e && s < end)) continue;
+    taken.push([i, end]);
   }
   if (taken.length === 0) return text;
   taken.sort((a, b) => a[0] - b[0]);
@@ -150,6 +150,18 @@ export function scrubText(text: string, values: readonly string[], words?: Publi
     at = e;
   }
   return out + text.slice(at);
+}
+
+/** One ValueFinder per list of values: a report scrubs every text with the same list. */
+const finders = new WeakMap<readonly string[], ValueFinder>();
+
+function finderOf(values: readonly string[]): ValueFinder {
+  let finder = finders.get(values);
+  if (!finder) {
+    finder = new ValueFinder(values);
+    finders.set(values, finder);
+  }
+  return finder;
 }
 
 /**
