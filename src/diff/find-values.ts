@@ -11,7 +11,7 @@ export class ValueFinder {
   /** Value → its index in `values`. */
   private readonly index = new Map<string, number>();
 
-  constructor(private readonly values: readonly string[]) {
+  constructor(values: readonly string[]) {
     let shortest = Number.POSITIVE_INFINITY;
     for (const v of values) if (v !== '') shortest = Math.min(shortest, v.length);
     this.width = Math.min(shortest, MAX_WIDTH);
