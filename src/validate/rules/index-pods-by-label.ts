@@ -6,6 +6,12 @@ import {
   matchLabelSelector,
 } from './match-label-selector.ts';
 
+/** The templates with one label key, by its value, and how many they are. */
+interface KeyIndex {
+  byValue: Map<string, PodLabels[]>;
+  count: number;
+}
+
 /** What the index reads of a pod template (a rule fed a target in parts keeps only this). */
 export type PodLabels = Pick<PodSpecRef, 'labels' | 'addedLabels'>;
 
@@ -28,22 +34,23 @@ export interface PodIndex {
 export function indexPodsByLabel(initial: readonly PodLabels[] = []): PodIndex {
   const pods: PodLabels[] = [];
   const withAddedLabels: PodLabels[] = [];
-  /** Label key → its value → the templates with that label, for the keys asked about so far. */
-  const byKey = new Map<string, Map<string, PodLabels[]>>();
-  const file = (byValue: Map<string, PodLabels[]>, key: string, pod: PodLabels): void => {
+  /** Label key → its value → the templates with that label (and how many), for the keys asked about so far. */
+  const byKey = new Map<string, KeyIndex>();
+  const file = (index: KeyIndex, key: string, pod: PodLabels): void => {
     if (!Object.hasOwn(pod.labels, key)) return;
     const value = pod.labels[key] as string;
-    const list = byValue.get(value);
+    const list = index.byValue.get(value);
     if (list) list.push(pod);
-    else byValue.set(value, [pod]);
+    else index.byValue.set(value, [pod]);
+    index.count++;
   };
-  const valuesOf = (key: string): Map<string, PodLabels[]> => {
-    let byValue = byKey.get(key);
-    if (byValue) return byValue;
-    byValue = new Map();
-    for (const pod of pods) file(byValue, key, pod);
-    byKey.set(key, byValue);
-    return byValue;
+  const valuesOf = (key: string): KeyIndex => {
+    let index = byKey.get(key);
+    if (index) return index;
+    index = { byValue: new Map(), count: 0 };
+    for (const pod of pods) file(index, key, pod);
+    byKey.set(key, index);
+    return index;
   };
   /**
    * Label key → the templates without that label whose controller may add it. A template that has the
@@ -68,12 +75,25 @@ export function indexPodsByLabel(initial: readonly PodLabels[] = []): PodIndex {
           addedLabels: pod.addedLabels,
           unknowableKeys: opts.unknowableKeys,
         }) !== 'no';
-      const narrow = requirements.find(
-        (r) => (r.operator === 'In' || r.operator === 'Exists') && !opts.unknowableKeys?.has(r.key),
-      );
+      // Templates without added labels fail an `In` or `Exists` requirement unless they carry its label:
+      // only those, and those whose controller may add it, can match. Any such requirement would do;
+      // the one with the fewest such templates is checked (`tier: web` may hold every template of the
+      // namespace, `app: x` one).
+      let narrow: LabelRequirement | undefined;
+      let fewest = Number.POSITIVE_INFINITY;
+      for (const r of requirements) {
+        if ((r.operator !== 'In' && r.operator !== 'Exists') || opts.unknowableKeys?.has(r.key)) continue;
+        const { byValue, count } = valuesOf(r.key);
+        const labelled =
+          r.operator === 'Exists' ? count : r.values.reduce((n, v) => n + (byValue.get(v)?.length ?? 0), 0);
+        const size = labelled + addedCovering(r.key).length;
+        if (size < fewest) {
+          narrow = r;
+          fewest = size;
+        }
+      }
       if (!narrow) return pods.some(matches);
-      // Templates without added labels fail `narrow` unless they carry the label: only those can match.
-      const byValue = valuesOf(narrow.key);
+      const { byValue } = valuesOf(narrow.key);
       const candidates =
         narrow.operator === 'Exists'
           ? [...byValue.values()].flat()
@@ -83,7 +103,7 @@ export function indexPodsByLabel(initial: readonly PodLabels[] = []): PodIndex {
     add(more) {
       for (const pod of more) {
         pods.push(pod);
-        for (const [key, byValue] of byKey) file(byValue, key, pod);
+        for (const [key, keyIndex] of byKey) file(keyIndex, key, pod);
         if (pod.addedLabels.length === 0) continue;
         withAddedLabels.push(pod);
         for (const [key, list] of byAddedKey) if (covers(pod, key)) list.push(pod);

@@ -105,6 +105,40 @@ describe('indexPodsByLabel', () => {
     expect(has('tier', ['gold'])).toBe(true);
   });
 
+  it('checks the templates of the requirement that allows fewest, whichever comes first', () => {
+    // Every template has `tier: web`; `app` tells them apart. Reads of a template's labels are counted.
+    const touched = new Set<number>();
+    const pods = Array.from({ length: 2000 }, (_, i) => {
+      const labels = new Proxy(
+        { tier: 'web', app: `api-${i}` },
+        {
+          getOwnPropertyDescriptor(target, p) {
+            touched.add(i);
+            return Reflect.getOwnPropertyDescriptor(target, p);
+          },
+          get(target, p) {
+            touched.add(i);
+            return Reflect.get(target, p);
+          },
+        },
+      );
+      return { labels, addedLabels: [] } as unknown as PodSpecRef;
+    });
+    const index = indexPodsByLabel(pods);
+    const selector = (app: string): LabelRequirement[] => [
+      { key: 'tier', operator: 'In', values: ['web'] },
+      { key: 'app', operator: 'In', values: [app] },
+    ];
+    // The first questions index both keys, reading every template once.
+    index.hasMatch(selector('api-0'), {});
+    touched.clear();
+    expect(index.hasMatch(selector('api-7'), {})).toBe(true);
+    expect([...touched]).toEqual([7]);
+    touched.clear();
+    expect(index.hasMatch(selector('api-x'), {})).toBe(false);
+    expect(touched.size).toBe(0);
+  });
+
   it('finds the one matching template among many', () => {
     const pods = Array.from(
       { length: 1000 },
