@@ -96,8 +96,11 @@ const KEPT_TEXT_CHARS = 8 * 1024 * 1024;
 export type StreamUnit = { file: string } | { rendered: RenderResult };
 
 /**
- * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their bytes are parsed
- * first and kept until their turn (a sink without `scan` has every file read once, in its turn);
+ * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their text (and those
+ * kubectl would refuse) are parsed first and kept until their turn; the others' texts are kept up to
+ * KEPT_TEXT_CHARS, the rest read again in turn (a sink without `scan` has every file read once, in its
+ * turn). Files are read synchronously (readManifestFile): through the thread pool a small file's read
+ * cost several times as much, and a set of one resource per file is mostly reads;
  * `first` gets their resources and every rendered unit's, in unit order; then `part` gets each unit's
  * resources (a failed render's `checkable`). Returns each unit's findings.
  */
