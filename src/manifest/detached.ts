@@ -11,10 +11,3 @@ export function detachedString(s: string): string {
   // Flattening the concatenation copies the characters; the slice of that copy is at most one longer.
   return s.length < SLICE_MIN_LENGTH ? s : ` ${s}`.slice(1);
 }
-
-/** A copy of a string map with every key and value detached. */
-export function detachedStringMap(map: Readonly<Record<string, string>>): Record<string, string> {
-  const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map)) copy[detachedString(key)] = detachedString(value);
-  return copy;
-}

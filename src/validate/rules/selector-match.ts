@@ -1,11 +1,11 @@
 import { asRecord, asString, type FieldPath, valueAt } from '../../manifest/as-record.ts';
-import { detachedString, detachedStringMap } from '../../manifest/detached.ts';
-import { listPodSpecs } from '../../manifest/list-pod-specs.ts';
+import { detachedString } from '../../manifest/detached.ts';
+import { type AddedLabel, listPodSpecs } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import { standInFor } from '../../manifest/stand-in-for.ts';
 import type { Resource } from '../../types.ts';
 import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
-import { indexPodsByLabel, type PodIndex } from './index-pods-by-label.ts';
+import { indexPodsByLabel, type PodIndex, type PodLabels } from './index-pods-by-label.ts';
 import {
   formatLabelSelector,
   type LabelRequirement,
@@ -52,6 +52,39 @@ const CONTROLLER_LABELS: ReadonlySet<string> = new Set([
  * NetworkPolicy whose selector matches no pod template in the same namespace of the target is accepted
  * but does nothing: a warning, raised only when the namespace has at least one workload to compare with.
  */
+/**
+ * What the index keeps of a pod template until the end of a set read in parts: copies that do not hold
+ * the document's text (detached.ts), with each label key kept once, and an added label without values
+ * (`serving.kserve.io/`, every KServe template has four) one object for all. At 50,000 resources in one
+ * set (`ferry validate DIR`) fresh copies of each were most of a capped worker's heap.
+ */
+function keptPodLabels(): (pod: PodLabels) => PodLabels {
+  const words = new Map<string, string>();
+  const word = (s: string): string => {
+    let kept = words.get(s);
+    if (kept === undefined) {
+      kept = detachedString(s);
+      words.set(kept, kept);
+    }
+    return kept;
+  };
+  const prefixOnly = new Map<string, AddedLabel>();
+  const added = ({ key, valuePrefixes }: AddedLabel): AddedLabel => {
+    if (valuePrefixes) return { key: word(key), valuePrefixes: valuePrefixes.map(detachedString) };
+    let shared = prefixOnly.get(key);
+    if (!shared) {
+      shared = { key: word(key) };
+      prefixOnly.set(shared.key, shared);
+    }
+    return shared;
+  };
+  return (pod) => {
+    const labels: Record<string, string> = {};
+    for (const [key, value] of Object.entries(pod.labels)) labels[word(key)] = detachedString(value);
+    return { labels, addedLabels: pod.addedLabels.map(added) };
+  };
+}
+
 export const selectorMatchRule: Rule = {
   id: 'selector-match',
   severity: 'error',
@@ -65,6 +98,7 @@ export const selectorMatchRule: Rule = {
     // (a Service may come before its workload) and is judged at finish, against every template.
     const indexes = new Map<string, PodIndex>();
     const waiting: { resource: Resource; requirements: LabelRequirement[]; path: FieldPath }[] = [];
+    const kept = keptPodLabels();
     const matchesSome = (namespace: string, requirements: readonly LabelRequirement[]): boolean =>
       indexes.get(namespace)?.hasMatch(requirements, { unknowableKeys: CONTROLLER_LABELS }) ?? false;
     return {
@@ -77,17 +111,7 @@ export const selectorMatchRule: Rule = {
             index = indexPodsByLabel();
             indexes.set(detachedString(resource.id.namespace), index);
           }
-          // Kept until the end: copies that do not hold the document's text (detached.ts).
-          index.add(
-            pods.map((pod) => ({
-              labels: detachedStringMap(pod.labels),
-              addedLabels: pod.addedLabels.map(({ key, valuePrefixes }) =>
-                valuePrefixes
-                  ? { key: detachedString(key), valuePrefixes: valuePrefixes.map(detachedString) }
-                  : { key: detachedString(key) },
-              ),
-            })),
-          );
+          index.add(pods.map(kept));
         }
         const findings: RuleFinding[] = [];
         for (const resource of resources) {
