@@ -14,13 +14,15 @@
  * V8 default and floor back to back with a fresh render cache, and the line gives the median ferry
  * and floor CPU-s and the median of the rounds' ratios, with their range.
  *
- * With `one` as a fifth argument only the first resource changes, as in most pull requests: the same
+ * With `one` as a fourth argument only the first resource changes, as in most pull requests: the same
  * renders and floor, and a diff that is nearly all "unchanged".
  *
- * A sixth argument sets how many resources each file holds (default 100; 1: a file per resource, where
+ * A fifth argument sets how many resources each file holds (default 100; 1: a file per resource, where
  * writing and reading the files of both revisions is most of the floor).
  *
- *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds] [all|one] [per-file])
+ * A sixth argument `mix` puts Secrets and ConfigMaps among the workloads (generateManifests).
+ *
+ *   npm run bench -- diff-cli     (or: node --import tsx bench/diff-cli.bench.ts [sizes=500,5000] [kinds=plain,kustomize,helm] [rounds] [all|one] [per-file] [mix])
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,8 +42,10 @@ const ROUNDS_GIVEN =
   process.argv[4] === undefined || process.argv[4] === '' ? undefined : Number(process.argv[4]);
 /** Only the first resource changes (`one`), else every resource does. */
 const ONLY_ONE = process.argv[5] === 'one';
-/** Resources per file: 100 by default; 1 for one resource per file (sixth argument). */
+/** Resources per file: 100 by default; 1 for one resource per file (fifth argument). */
 const PER_FILE = Number(process.argv[6] || 100);
+/** `mix` (sixth argument): Secrets and ConfigMaps among the workloads (generateManifests). */
+const MIX = process.argv[7] === 'mix';
 /** Whether bin/ferry.js tunes V8 on this Node (only Node 20 has --interrupt-budget), so the third run means something. */
 const TUNED =
   v8TuningFlags({ nodeVersion: process.versions.node, execArgv: [], nodeOptions: undefined }).length > 0;
@@ -91,7 +95,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
   mkdirSync(dir, { recursive: true });
   if (kind === 'helm')
     writeFileSync(join(target, 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
-  let text = generateManifests(count);
+  let text = generateManifests(count, { mix: MIX });
   // Every resource changes: a new owner annotation (and so a diff) on each; with `one`, the first only.
   if (head)
     text = ONLY_ONE
@@ -115,7 +119,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
 console.log(
-  `Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}; ${PER_FILE} resource(s) per file`,
+  `Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}; ${PER_FILE} resource(s) per file${MIX ? ', mix' : ''}`,
 );
 console.log(
   'target kind  changed  case                     ferry CPU-s  floor CPU-s  ratio [range]  (ferry wall, peak RSS; medians)',

@@ -3,13 +3,50 @@
  * InferenceServices, about 40 lines each), for benchmarks. Same `count` → same text, no randomness.
  * With KSERVE_CRD the set is valid except one Deployment in 300, whose image is `:latest` (a finding).
  */
-export function generateManifests(count: number): string {
+export function generateManifests(count: number, opts: { mix?: boolean } = {}): string {
   const docs: string[] = [];
   for (let i = 0; i < count; i++) {
     const kind = i % 3;
-    docs.push(kind === 0 ? deployment(i) : kind === 1 ? service(i) : inferenceService(i));
+    if (opts.mix && i % 10 === 9) docs.push(i % 20 === 9 ? secret(i) : configMap(i));
+    else docs.push(kind === 0 ? deployment(i, opts) : kind === 1 ? service(i, opts) : inferenceService(i));
   }
   return docs.join('---\n');
+}
+
+/**
+ * With `mix`, one resource in ten is a Secret (two plaintext values: an error finding each) or a
+ * ConfigMap, and Services select `app.kubernetes.io/part-of` (which every workload of the namespace
+ * has) before the workload's name, as many charts write them.
+ */
+function secret(i: number): string {
+  return `apiVersion: v1
+kind: Secret
+metadata:
+  name: model-credentials-${i}
+  namespace: ${team(i)}
+  annotations:
+    ferry.dev/owner: "team-${team(i)}"
+type: Opaque
+stringData:
+  token: tok-${i.toString(36)}-${((i * 2654435761) >>> 0).toString(16)}
+  endpoint: https://models.example.com/${team(i)}/${i}
+`;
+}
+
+function configMap(i: number): string {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: model-config-${i}
+  namespace: ${team(i)}
+  annotations:
+    ferry.dev/owner: "team-${team(i)}"
+data:
+  MODEL_NAME: classifier-${i}
+  BATCH_SIZE: "${8 << (i % 4)}"
+  config.json: |
+    {"layers": ${12 + (i % 12)}, "heads": 12, "dropout": 0.1}
+`;
 }
 
 const TEAMS = ['vision', 'search', 'ranking', 'speech', 'nlp'] as const;
@@ -18,7 +55,7 @@ function team(i: number): string {
   return TEAMS[i % TEAMS.length] ?? 'ml';
 }
 
-function deployment(i: number): string {
+function deployment(i: number, opts: { mix?: boolean }): string {
   return `# Model server ${i}
 apiVersion: apps/v1
 kind: Deployment
@@ -38,7 +75,7 @@ spec:
   template:
     metadata:
       labels:
-        app.kubernetes.io/name: model-server-${i}
+        app.kubernetes.io/name: model-server-${i}${opts.mix ? `\n        app.kubernetes.io/part-of: ${team(i)}` : ''}
     spec:
       containers:
         - name: server
@@ -63,7 +100,7 @@ spec:
 `;
 }
 
-function service(i: number): string {
+function service(i: number, opts: { mix?: boolean }): string {
   return `apiVersion: v1
 kind: Service
 metadata:
@@ -77,7 +114,7 @@ metadata:
     ferry.dev/owner: "team-${team(i - 1)}"
 spec:
   type: ClusterIP
-  selector:
+  selector:${opts.mix ? `\n    app.kubernetes.io/part-of: ${team(i - 1)}` : ''}
     app.kubernetes.io/name: model-server-${i - 1}
   ports:
     - name: http

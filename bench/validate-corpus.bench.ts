@@ -19,7 +19,10 @@
  * With a third argument of 1 every resource is a file of its own (a common repository layout, where
  * reading files costs more than parsing them).
  *
- *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds] [per-file])
+ * With `mix` as a fourth argument one resource in ten is a Secret or a ConfigMap and Services select a
+ * label every workload has before the workload's own (generateManifests).
+ *
+ *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds] [per-file] [mix])
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +37,9 @@ import { generateManifests, KSERVE_CRD } from './generate-manifests.ts';
 const TOTAL = Number(process.argv[2] ?? 50_000);
 const ROUNDS = Number(process.argv[3] ?? 1);
 /** Documents per file: 100 by default; 1 for a repository of one resource per file. */
-const PER_FILE = Number(process.argv[4] ?? 100);
+const PER_FILE = Number(process.argv[4] || 100);
+/** `mix` (fifth argument): Secrets and ConfigMaps among the workloads, Services selecting a shared label first. */
+const MIX = process.argv[5] === 'mix';
 const TARGETS = 5;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,7 +91,7 @@ try {
     `targets:\n${targets.map((t, i) => `  - name: t${i}\n    path: ${t}\n`).join('')}`,
   );
   for (const t of targets) writeFileSync(join(dir, t, 'crds.yaml'), KSERVE_CRD);
-  const docs = generateManifests(TOTAL - TARGETS).split(/^---\n/m);
+  const docs = generateManifests(TOTAL - TARGETS, { mix: MIX }).split(/^---\n/m);
   let bytes = 0;
   for (let i = 0; i < docs.length; i += PER_FILE) {
     const text = docs.slice(i, i + PER_FILE).join('---\n');
@@ -95,7 +100,7 @@ try {
     writeFileSync(join(dir, target, `part-${String(i / PER_FILE).padStart(6, '0')}.yaml`), text);
   }
   console.log(
-    `corpus: ${TOTAL} resources (${PER_FILE} per file) in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
+    `corpus: ${TOTAL} resources (${PER_FILE} per file${MIX ? ', mix' : ''}) in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
   );
   const runs = {
     ferry: [] as Usage[],
@@ -154,6 +159,7 @@ try {
       bench: 'validate-corpus',
       resources: TOTAL,
       perFile: PER_FILE,
+      mix: MIX,
       ferryCpuS: ferry.cpu,
       ferryWallS: ferry.wall,
       ferryRssMiB: Math.round(ferry.rssMiB),
