@@ -38,6 +38,8 @@ export interface FieldLines {
    * patch that set the field), like `pointerFiles`, for lines mapped lazily.
    */
   fileOf?(pointer: string): string | undefined;
+  /** The same lines, keeping no view of the file's text, for what outlives the file (standInFor). */
+  detached?(): FieldLines;
 }
 
 /** One rendered object with where it came from (the best source file/line available). */

@@ -14,6 +14,7 @@ import { closestMatch } from './closest-match.ts';
 import type { ManifestText } from './decode-manifest-bytes.ts';
 import { describeMisspeltIdentity } from './describe-misspelt-identity.ts';
 import { describeYamlError } from './describe-yaml-error.ts';
+import { detachedString } from './detached.ts';
 import { expandAliases } from './expand-aliases.ts';
 import { formatBytes, MIB } from './format-bytes.ts';
 import { hasOddLines } from './has-odd-lines.ts';
@@ -186,8 +187,15 @@ class ParseSink {
       if (SEVERITY_RANK[severity] > SEVERITY_RANK[this.droppedSeverity]) this.droppedSeverity = severity;
       return;
     }
-    const finding: Finding = { rule: 'parse', severity, file: this.file, line, message };
-    if (resource !== undefined) finding.resource = resource;
+    // Copies: a finding outlives its file, and a quoted word is a view of the file's text (detached.ts).
+    const finding: Finding = {
+      rule: 'parse',
+      severity,
+      file: this.file,
+      line,
+      message: detachedString(message),
+    };
+    if (resource !== undefined) finding.resource = detachedString(resource);
     this.findings.push(finding);
   }
 
@@ -359,9 +367,18 @@ function parseChunk(chunk: string, at: { lineOffset: number; next: string }, sin
   if (!isPlainObject(value)) return withYaml();
   const line = lineOffset + firstContentLine(chunk) + 1;
   const maxDepth = sink.maxDepth;
-  const lines = new SourceLines(DocumentLines.lazy(() => pointersOf(chunk, lineOffset, maxDepth)));
+  const lines = new SourceLines(lazyPointers(chunk, lineOffset, maxDepth));
   emitObject({ object: value, lines, line, sink });
   return true;
+}
+
+/**
+ * pointersOf on the first lookup. Made here, not in parseChunk: a closure keeps its whole scope (one V8
+ * context), and parseChunk's holds the file's ParseSink, so one resource kept past its file (a
+ * Service waiting for its workload, a finding's stand-in) kept every resource of the file alive.
+ */
+function lazyPointers(chunk: string, lineOffset: number, maxDepth: number): DocumentLines {
+  return DocumentLines.fromText(chunk, (text) => pointersOf(text, lineOffset, maxDepth));
 }
 
 /**

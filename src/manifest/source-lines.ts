@@ -1,3 +1,5 @@
+import { detachedString } from './detached.ts';
+
 /**
  * Lines of a resource's fields, looked up by JSON pointer (`/spec/template/spec/containers/0/image`).
  *
@@ -36,6 +38,12 @@ export class SourceLines {
   within(pointer: string): SourceLines {
     return new SourceLines(this.#document, this.#prefix + pointer);
   }
+
+  /** The same lines for what outlives its file (standInFor): see DocumentLines.detached. */
+  detached(): SourceLines {
+    const document = this.#document.detached();
+    return document === this.#document ? this : new SourceLines(document, this.#prefix);
+  }
 }
 
 /** Pointer → line for one YAML document, given or computed on first use. */
@@ -60,6 +68,26 @@ export class DocumentLines {
     return new DocumentLines(undefined, compute);
   }
 
+  /** Lines computed from the document's `text` on the first lookup (it must not throw). */
+  static fromText(text: string, compute: (text: string) => Readonly<Record<string, number>>): DocumentLines {
+    const lines = new DocumentLines(undefined, () => compute(text));
+    lines.#text = { text, compute };
+    return lines;
+  }
+
+  /** The text fromText computes from, until it has. */
+  #text: { text: string; compute: (text: string) => Readonly<Record<string, number>> } | undefined;
+
+  /**
+   * The same lines, holding a copy of the document's text instead of the text itself, which is a view of
+   * its whole file's (V8 keeps a substring's string alive): a resource kept past its file would
+   * otherwise keep the file (detached.ts). Already computed lines hold no text.
+   */
+  detached(): DocumentLines {
+    if (this.#pointers !== undefined || this.#text === undefined) return this;
+    return DocumentLines.fromText(detachedString(this.#text.text), this.#text.compute);
+  }
+
   lineOf(pointer: string): number | undefined {
     return this.all()[pointer];
   }
@@ -68,6 +96,7 @@ export class DocumentLines {
     if (this.#pointers === undefined) {
       this.#pointers = this.#compute?.() ?? {};
       this.#compute = undefined;
+      this.#text = undefined;
     }
     return this.#pointers;
   }

@@ -65,7 +65,7 @@ export function parseHelmOutput(
       // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
       const { pointers: _pointers, lines: _lines, ...rest } = r;
       const resource: Resource = { ...rest, line: 1 };
-      rendered.set(resource, () => allLinesOf(r));
+      rendered.set(resource, linesLater(r));
       resources.push(resource);
     }
   }
@@ -76,9 +76,25 @@ export function parseHelmOutput(
     // Aligned on the first lookup: most objects never have a finding (and a diff's base none at all).
     const outputLines = rendered.get(r) ?? (() => ({}));
     const kindLine = r.line;
-    r.lines = new SourceLines(DocumentLines.lazy(() => alignTemplateLines(outputLines(), text, kindLine)));
+    r.lines = new SourceLines(templateLinesLater(outputLines, text, kindLine));
   }
   return { resources, findings };
+}
+
+/*
+ * The closures a resource keeps are made in these functions, not in the loops above: a closure keeps
+ * its whole scope (a V8 context), and parseHelmOutput's holds every resource of the render.
+ */
+function linesLater(r: Resource): () => Readonly<Record<string, number>> {
+  return () => allLinesOf(r);
+}
+
+function templateLinesLater(
+  outputLines: () => Readonly<Record<string, number>>,
+  text: string,
+  kindLine: number,
+): DocumentLines {
+  return DocumentLines.lazy(() => alignTemplateLines(outputLines(), text, kindLine));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { detachedString } from '../manifest/detached.ts';
 import { locationOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import { standInFor } from '../manifest/stand-in-for.ts';
@@ -192,13 +193,19 @@ function listOf(extra: ValidateOptions['extraSchemas']): readonly SchemaAddition
   return 'kinds' in extra ? [extra] : extra;
 }
 
+/**
+ * A finding is kept until the set is done: its words are copies (detachedString), since a name or value
+ * quoted from a document is a view of the document's text, and the document a view of its file's: a
+ * few findings per file kept every file of a 50,000-resource set in memory.
+ */
 function toFinding(f: RuleFinding, rule: string, severity: Severity): Finding {
+  const id = f.resource.id.name ? f.resource.id : { ...f.resource.id, name: '(no name)' };
   return {
     rule,
     severity,
-    resource: formatResourceId(f.resource.id.name ? f.resource.id : { ...f.resource.id, name: '(no name)' }),
+    resource: detachedString(formatResourceId(id)),
     ...locationOf(f.resource, f.path ?? []),
-    message: f.message,
+    message: detachedString(f.message),
   };
 }
 

@@ -59,6 +59,15 @@ spec:
 ${'# padding\n'.repeat(2000)}`;
 }
 
+/** A Deployment with a finding quoting its image, a Service selecting nothing, and the marker in a third document. */
+function fileWithFindings(marker: Buffer): string {
+  return [
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: model-server-with-a-long-name\n  namespace: inference-serving\nspec:\n  selector:\n    matchLabels: {app: model-server-with-a-long-name}\n  template:\n    metadata:\n      labels: {app: model-server-with-a-long-name}\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/ml/model-server:latest\n',
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: selects-no-workload-at-all\n  namespace: inference-serving\nspec:\n  selector:\n    app: nothing-has-this-label-value\n  ports: [{port: 80}]\n',
+    `# ${marker.toString('utf8')}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n${'# padding\n'.repeat(2000)}`,
+  ].join('---\n');
+}
+
 describe('state kept across the parts of a target', () => {
   it('detachedString keeps the characters and not the string they were cut from', () => {
     const viewed = newMarker();
@@ -92,5 +101,30 @@ describe('state kept across the parts of a target', () => {
     expect(heapHolds(marker)).toBe(false);
     expect(validation.finish()).toEqual([]);
     expect(redaction.redact([])).toEqual([]);
+  });
+
+  it('nor of a file by its findings, or by a Service that waits for a workload to the end', async () => {
+    const marker = newMarker();
+    // A finding quoting a value (the image), a Service selecting nothing (judged at finish), and the
+    // marker in a third document of the same file: only a view of the file's text could hold it.
+
+    const validation = createValidation({
+      kubernetesVersion: '1.34',
+      rules: ALL_RULES,
+      crds: loadCrdSchemas([]),
+    });
+    await (async () => {
+      const { resources } = parseManifests(fileWithFindings(marker), 'deploy/app.yaml');
+      validation.add(resources, await loadCatalogueSchemas(resources));
+    })();
+    // V8 keeps the subject of the last regular expression run (RegExp.input): one string, not one a file.
+    /x/.test('x');
+    expect(heapHolds(marker)).toBe(false);
+    const findings = validation.finish();
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([
+      ['image-pinned', 15],
+      ['selector-match', 23],
+    ]);
+    expect(findings[0]?.message).toContain('registry.example.com/ml/model-server:latest');
   });
 });
