@@ -14,7 +14,12 @@ let second: string;
 let feature: string;
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-C', repo, ...args], {
+  return gitIn(repo, ...args);
+}
+
+/** git in `dir`, with no user or system config and a fixed author. */
+function gitIn(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', dir, ...args], {
     encoding: 'utf8',
     env: {
       ...process.env,
@@ -131,17 +136,19 @@ describe('openGitRevision', () => {
   });
 
   it('applies the size caps to a local revision too, before writing anything', async () => {
-    const before = await ferryTempDirs();
-    await expect(openGitRevision({ repoDir: repo, revision: 'main', maxFiles: 2 })).rejects.toThrow(
-      /more than 2 files/,
-    );
-    // main's files hold 12 + 14 + 5 + 6 bytes.
-    await expect(openGitRevision({ repoDir: repo, revision: 'main', maxBytes: 36 })).rejects.toThrow(
-      /exceeds 36 uncompressed bytes/,
-    );
-    const tree = await openGitRevision({ repoDir: repo, revision: 'main', maxBytes: 37, maxFiles: 4 });
-    await tree.dispose();
-    expect(await ferryTempDirs()).toEqual(before);
+    const left = await leftInTemp(async () => {
+      await expect(openGitRevision({ repoDir: repo, revision: 'main', maxFiles: 2 })).rejects.toThrow(
+        /more than 2 files/,
+      );
+      // main's files hold 12 + 14 + 5 + 6 bytes.
+      await expect(openGitRevision({ repoDir: repo, revision: 'main', maxBytes: 36 })).rejects.toThrow(
+        /exceeds 36 uncompressed bytes/,
+      );
+      const tree = await openGitRevision({ repoDir: repo, revision: 'main', maxBytes: 37, maxFiles: 4 });
+      expect(tree.root).toContain('ferry-test-own-tmp-');
+      await tree.dispose();
+    });
+    expect(left).toEqual([]);
   });
 
   it('throws RevisionNotFoundError for an unknown revision', async () => {
@@ -195,26 +202,27 @@ describe('outside a repository', () => {
   });
 });
 
-/** The `ferry-src-` temp trees that exist now. */
-async function ferryTempDirs(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((n) => n.startsWith('ferry-src-')).sort();
+/**
+ * What `run` leaves in the temp folder: it runs with a private one (TMPDIR, which os.tmpdir() reads),
+ * since other test files create and remove their own trees in the shared one meanwhile.
+ */
+async function leftInTemp(run: () => Promise<void>): Promise<string[]> {
+  const saved = process.env.TMPDIR;
+  const own = await mkdtemp(join(tmpdir(), 'ferry-test-own-tmp-'));
+  process.env.TMPDIR = own;
+  try {
+    await run();
+    return await readdir(own);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    await rm(own, { recursive: true, force: true });
+  }
 }
 
 describe('openGitRevision of what .gitattributes would rewrite', () => {
   let attrRepo: string;
-  const run = (...args: string[]) =>
-    execFileSync('git', ['-C', attrRepo, ...args], {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_AUTHOR_NAME: 'Test',
-        GIT_AUTHOR_EMAIL: 'test@example.com',
-        GIT_COMMITTER_NAME: 'Test',
-        GIT_COMMITTER_EMAIL: 'test@example.com',
-      },
-    }).trim();
+  const run = (...args: string[]) => gitIn(attrRepo, ...args);
   // Bytes that span many pipe reads, every byte value, and text that looks like cat-file's own headers.
   const big = Buffer.from(Array.from({ length: 512 * 1024 }, (_, i) => (i * 7919) % 256));
   const tricky = `${'0'.repeat(40)} blob 12\nnot a header\n\n`;
@@ -301,11 +309,13 @@ describe('openGitRevision of what .gitattributes would rewrite', () => {
       // A new commit's objects are loose: delete one blob, and the tree lists a file git cannot give.
       const blob = inBroken('rev-parse', 'HEAD:b.yaml');
       await rm(join(broken, '.git/objects', blob.slice(0, 2), blob.slice(2)));
-      const before = await ferryTempDirs();
-      const err = await openGitRevision({ repoDir: broken, revision: 'HEAD' }).catch((e: unknown) => e);
+      let err: unknown;
+      const left = await leftInTemp(async () => {
+        err = await openGitRevision({ repoDir: broken, revision: 'HEAD' }).catch((e: unknown) => e);
+      });
       expect(err).toBeInstanceOf(GitCommandError);
       expect((err as Error).message).toContain(`${blob} missing`);
-      expect(await ferryTempDirs()).toEqual(before);
+      expect(left).toEqual([]);
     } finally {
       await rm(broken, { recursive: true, force: true });
     }
