@@ -115,13 +115,12 @@ export function parseManifests(text: string, file: string, opts: ParseOptions = 
 
 /** parseManifests of a file as readManifestFile read it: bytes kubectl refuses are one error finding. */
 export function parseManifestText(input: ManifestText, file: string, opts: ParseOptions = {}): ParseResult {
+  const sink = new ParseSink(file, opts);
   if ('unreadable' in input) {
-    const sink = new ParseSink(file, opts);
     sink.report('error', input.unreadable.line + (opts.lineOffset ?? 0), input.unreadable.message);
     return sink.result();
   }
   const { text } = input;
-  const sink = new ParseSink(file, opts);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const bytes = utf8LengthOver(text, maxBytes);
   if (bytes !== undefined) {

@@ -50,6 +50,8 @@ export class SourceLines {
 export class DocumentLines {
   #pointers: Readonly<Record<string, number>> | undefined;
   #compute: (() => Readonly<Record<string, number>>) | undefined;
+  /** The text fromText computes from, until it has. */
+  #text: { text: string; compute: (text: string) => Readonly<Record<string, number>> } | undefined;
 
   private constructor(
     pointers: Readonly<Record<string, number>> | undefined,
@@ -70,13 +72,10 @@ export class DocumentLines {
 
   /** Lines computed from the document's `text` on the first lookup (it must not throw). */
   static fromText(text: string, compute: (text: string) => Readonly<Record<string, number>>): DocumentLines {
-    const lines = new DocumentLines(undefined, () => compute(text));
+    const lines = new DocumentLines(undefined, undefined);
     lines.#text = { text, compute };
     return lines;
   }
-
-  /** The text fromText computes from, until it has. */
-  #text: { text: string; compute: (text: string) => Readonly<Record<string, number>> } | undefined;
 
   /**
    * The same lines, holding a copy of the document's text instead of the text itself, which is a view of
@@ -94,7 +93,7 @@ export class DocumentLines {
 
   all(): Readonly<Record<string, number>> {
     if (this.#pointers === undefined) {
-      this.#pointers = this.#compute?.() ?? {};
+      this.#pointers = this.#compute?.() ?? this.#text?.compute(this.#text.text) ?? {};
       this.#compute = undefined;
       this.#text = undefined;
     }

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import { Parser } from 'tar/parse';
 import type { ReadEntry } from 'tar/read-entry';
+import { directoryMaker } from './directory-maker.ts';
 import { InvalidArchiveError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
 import { DEFAULT_MAX_SOURCE_BYTES, type ExtractedTree, type ExtractionStats } from './source-tree.ts';
 
@@ -179,14 +180,7 @@ class TreeWriter {
     });
   }
 
-  private readonly directories = new Set<string>();
-
-  /** We create every directory ourselves and never a link, so no path component can redirect a write. */
-  private ensureDirectory(dir: string): void {
-    if (this.directories.has(dir)) return;
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-    this.directories.add(dir);
-  }
+  private readonly ensureDirectory = directoryMaker();
 
   /** Where a regular file entry goes, or undefined when the entry is skipped (or stops everything). */
   private place(entry: ReadEntry): string | undefined {

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { directoryMaker } from './directory-maker.ts';
 import { DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_FILES } from './extract-tarball.ts';
 import { resolveGitRevision } from './resolve-git-revision.ts';
+import { isSafePath } from './restore-from-git-tree.ts';
 import { gitEnv, runGit } from './run-git.ts';
 import { GitCommandError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
 import type { ExtractedTree, ExtractionStats } from './source-tree.ts';
@@ -44,9 +46,10 @@ export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<Ext
   if (stats.bytes > maxBytes) throw new SourceTooLargeError(sha, { kind: 'bytes', max: maxBytes });
   const root = await realpath(await mkdtemp(join(tmpdir(), 'ferry-src-')));
   try {
+    const ensureDirectory = directoryMaker();
     // A submodule is an empty directory, as in an archive.
-    for (const path of submodules) mkdirSync(join(root, path), { recursive: true, mode: 0o755 });
-    await writeBlobs({ repoDir: opts.repoDir, root, files });
+    for (const path of submodules) ensureDirectory(join(root, path));
+    await writeBlobs({ repoDir: opts.repoDir, root, files, ensureDirectory });
   } catch (err) {
     await rm(root, { recursive: true, force: true });
     throw err;
@@ -85,10 +88,7 @@ async function listTree(
     const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-|BAD)\t(.+)$/s.exec(entry);
     if (!m) throw new GitCommandError(args, `unexpected line ${JSON.stringify(entry.slice(0, 200))}`);
     const [, mode, type, blob, size, path] = m as unknown as [string, string, string, string, string, string];
-    // git never stores such a path; refuse it anyway rather than write outside the root.
-    if (path.startsWith('/') || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-      throw new UnsafeArchiveError(sha, path, 'unsafe path');
-    }
+    if (!isSafePath(path)) throw new UnsafeArchiveError(sha, path, 'unsafe path');
     if (type === 'blob' && (mode === '100644' || mode === '100755')) {
       const bytes = size === 'BAD' ? 0 : Number(size);
       files.push({ path, blob, mode: mode === '100755' ? 0o755 : 0o644 });
@@ -109,8 +109,9 @@ async function writeBlobs(opts: {
   repoDir: string;
   root: string;
   files: readonly TreeFile[];
+  ensureDirectory: (dir: string) => void;
 }): Promise<void> {
-  const { root, files } = opts;
+  const { root, files, ensureDirectory } = opts;
   if (files.length === 0) return;
   const args = ['cat-file', '--batch'];
   const child = spawn('git', ['-C', opts.repoDir, ...args], {
@@ -123,16 +124,11 @@ async function writeBlobs(opts: {
     // git stopped reading (it failed): its exit code and stderr say why.
   });
   child.stdin.end(files.map((f) => `${f.blob}\n`).join(''));
-  const directories = new Set<string>();
   const reader = new BatchReader((content, index) => {
     const file = files[index];
     if (!file) throw new GitCommandError(args, 'more objects than asked for');
     const abs = join(root, file.path);
-    const dir = dirname(abs);
-    if (!directories.has(dir)) {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-      directories.add(dir);
-    }
+    ensureDirectory(dirname(abs));
     writeFileSync(abs, content, { mode: file.mode });
   });
   const exited = new Promise<number>((resolve, reject) => {

@@ -74,7 +74,7 @@ export async function restoreFromGitTree(opts: {
 }
 
 /** Git never stores `..`, `.` or absolute paths; refuse them anyway rather than write outside the root. */
-function isSafePath(path: string): boolean {
+export function isSafePath(path: string): boolean {
   return !path.startsWith('/') && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 }
 

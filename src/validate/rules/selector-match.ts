@@ -4,6 +4,7 @@ import { type AddedLabel, listPodSpecs } from '../../manifest/list-pod-specs.ts'
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import { standInFor } from '../../manifest/stand-in-for.ts';
 import type { Resource } from '../../types.ts';
+import { memoizeByString } from '../memoize-by-string.ts';
 import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
 import { indexPodsByLabel, type PodIndex, type PodLabels } from './index-pods-by-label.ts';
 import {
@@ -47,37 +48,16 @@ const CONTROLLER_LABELS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Selectors that select nothing. A workload whose selector misses its own pod template is rejected by
- * the API server ("selector does not match template labels"). A Service, PodDisruptionBudget or
- * NetworkPolicy whose selector matches no pod template in the same namespace of the target is accepted
- * but does nothing: a warning, raised only when the namespace has at least one workload to compare with.
- */
-/**
  * What the index keeps of a pod template until the end of a set read in parts: copies that do not hold
  * the document's text (detached.ts), with each label key kept once, and an added label without values
  * (`serving.kserve.io/`, every KServe template has four) one object for all. At 50,000 resources in one
  * set (`ferry validate DIR`) fresh copies of each were most of a capped worker's heap.
  */
 function keptPodLabels(): (pod: PodLabels) => PodLabels {
-  const words = new Map<string, string>();
-  const word = (s: string): string => {
-    let kept = words.get(s);
-    if (kept === undefined) {
-      kept = detachedString(s);
-      words.set(kept, kept);
-    }
-    return kept;
-  };
-  const prefixOnly = new Map<string, AddedLabel>();
-  const added = ({ key, valuePrefixes }: AddedLabel): AddedLabel => {
-    if (valuePrefixes) return { key: word(key), valuePrefixes: valuePrefixes.map(detachedString) };
-    let shared = prefixOnly.get(key);
-    if (!shared) {
-      shared = { key: word(key) };
-      prefixOnly.set(shared.key, shared);
-    }
-    return shared;
-  };
+  const word = memoizeByString(detachedString);
+  const prefixOnly = memoizeByString((key): AddedLabel => ({ key: word(key) }));
+  const added = ({ key, valuePrefixes }: AddedLabel): AddedLabel =>
+    valuePrefixes ? { key: word(key), valuePrefixes: valuePrefixes.map(detachedString) } : prefixOnly(key);
   return (pod) => {
     const labels: Record<string, string> = {};
     for (const [key, value] of Object.entries(pod.labels)) labels[word(key)] = detachedString(value);
@@ -85,6 +65,12 @@ function keptPodLabels(): (pod: PodLabels) => PodLabels {
   };
 }
 
+/**
+ * Selectors that select nothing. A workload whose selector misses its own pod template is rejected by
+ * the API server ("selector does not match template labels"). A Service, PodDisruptionBudget or
+ * NetworkPolicy whose selector matches no pod template in the same namespace of the target is accepted
+ * but does nothing: a warning, raised only when the namespace has at least one workload to compare with.
+ */
 export const selectorMatchRule: Rule = {
   id: 'selector-match',
   severity: 'error',
