@@ -611,7 +611,30 @@ function emitObject(args: EmitArgs): void {
   const kind = typeof object.kind === 'string' ? object.kind : '';
   const id = resourceIdOf({ ...object, apiVersion, kind }, sink.identity);
   const resource = formatResourceId(id);
-  if (!hasApiVersion && kind === '') {
+  reportIdentity({ ...args, what, resource, apiVersion, kind });
+  sink.resources.push({
+    id,
+    apiVersion,
+    // Kept as written when both are strings (the schema then reports what the user wrote). Every reader
+    // downstream takes kind and apiVersion as strings (KubeObject): one missing or of another type, which
+    // is reported above and which kubectl cannot even decode, is kept as '' rather than as written.
+    object: (object.apiVersion === apiVersion && object.kind === kind
+      ? object
+      : { ...object, apiVersion, kind }) as KubeObject,
+    file: sink.file,
+    line,
+    lines,
+  });
+}
+
+/** The findings on a kind or apiVersion that is missing, empty or not a string. */
+function reportIdentity(
+  args: EmitArgs & { what: string; resource: string; apiVersion: string; kind: string },
+): void {
+  const { object, lines, line, sink, what, resource, apiVersion, kind } = args;
+  const hasApiVersion = Object.hasOwn(object, 'apiVersion');
+  const hasKind = Object.hasOwn(object, 'kind');
+  if (!hasApiVersion && (object.kind === null || object.kind === '')) {
     sink.report(
       'error',
       lines.lineOf('/kind') ?? line,
@@ -639,15 +662,6 @@ function emitObject(args: EmitArgs): void {
     // Without apiVersion, an empty kind was reported above already.
     if (hasApiVersion || !empty) sink.report('error', lines.lineOf('/kind') ?? line, message, resource);
   }
-  sink.resources.push({
-    id,
-    apiVersion,
-    // Kept as written (a missing apiVersion stays missing) so schema validation reports what the user wrote.
-    object: object as KubeObject,
-    file: sink.file,
-    line,
-    lines,
-  });
 }
 
 /** ` (is "apiVerison" a misspelling?)` when a key of `object` is close to the missing `key`. */

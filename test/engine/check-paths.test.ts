@@ -114,6 +114,25 @@ describe('checkPaths', () => {
     );
   });
 
+  it("reports a document without a string kind as the user's mistake beside a Secret, not as a crash", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-paths-'));
+    made.push(root);
+    writeFileSync(
+      join(root, 'secret.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: abcdefghijkl}\n',
+    );
+    writeFileSync(join(root, 'a.yaml'), 'apiVersion: v1\nmetadata: {name: a}\n---\nkind: [x]\n');
+    const { findings, failed } = await checkPaths({ root, paths: ['.'], kubernetesVersion: '1.34' });
+    expect(failed).toBe(true);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`)).toEqual(
+      expect.arrayContaining([
+        'a.yaml:1 parse document has apiVersion but no kind',
+        'a.yaml:4 parse document has kind but no apiVersion',
+        'a.yaml:4 parse kind must be a non-empty string',
+      ]),
+    );
+  });
+
   it('reads plain paths file by file, with no cap on their total size (each file keeps its own)', async () => {
     const { root, paths } = layout([['deploy'], ['service'], ['crd']], [1], [false], [0]);
     const limits = { maxOutputBytes: 700 };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateManifests } from '../../bench/generate-manifests.ts';
 import { lineOf } from '../../src/manifest/line-of.ts';
@@ -190,17 +191,45 @@ describe('parseManifests: documents that are not quite Kubernetes', () => {
     expect(resources[0]?.id).toEqual({ group: '', kind: 'ConfigMap', namespace: '', name: '' });
   });
 
-  it('reports a non-string apiVersion or kind but keeps the resource', () => {
+  it('reports a non-string apiVersion or kind but keeps the resource, with strings in their place', () => {
     const { resources, findings } = parseManifests(
       'apiVersion: 1\nkind: [Pod]\nmetadata: {name: x}\n',
       'odd.yaml',
     );
     expect(resources).toHaveLength(1);
     expect(resources[0]?.apiVersion).toBe('');
+    expect(resources[0]?.object).toMatchObject({ apiVersion: '', kind: '', metadata: { name: 'x' } });
     expect(findings.map((f) => [f.line, f.message])).toEqual([
       [1, 'apiVersion must be a non-empty string'],
       [2, 'kind must be a non-empty string'],
     ]);
+  });
+
+  it('gives every resource a string kind and apiVersion, whatever the document holds there', () => {
+    // Every reader downstream (the redaction's Secret search, List flattening, rules) calls string
+    // methods on them: `kind: [x]`, an empty kind or a missing one crashed `ferry validate` and
+    // `ferry diff` as an internal error.
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom('', 'null', '~', '5', '[Pod]', '{a: b}', 'true', 'Pod', 'v1', '"x"'),
+    );
+    fc.assert(
+      fc.property(value, value, fc.boolean(), (apiVersion, kind, inList) => {
+        const fields = [
+          apiVersion === undefined ? '' : `apiVersion: ${apiVersion}\n`,
+          kind === undefined ? '' : `kind: ${kind}\n`,
+          'metadata: {name: a}\n',
+        ].join('');
+        const text = inList
+          ? `apiVersion: v1\nkind: List\nitems:\n${fields.replace(/^/gm, '  ').replace(/^ {2}/, '- ')}`
+          : fields;
+        for (const r of parseManifests(text, 'x.yaml').resources) {
+          expect(typeof r.object.apiVersion).toBe('string');
+          expect(typeof r.object.kind).toBe('string');
+          expect(r.object.apiVersion).toBe(r.apiVersion);
+        }
+      }),
+    );
   });
 
   it('skips scalars, sequences and empty documents silently', () => {
