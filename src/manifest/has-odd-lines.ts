@@ -1,4 +1,4 @@
-import { quotedEnd } from './quoted-end.ts';
+import { quoteCloseFrom, quotedEnd } from './quoted-end.ts';
 
 /**
  * Whether a document has lines js-yaml reads where the `yaml` package (the reference, ADR 0002) reports
@@ -70,6 +70,243 @@ function isPlainAfterComment(chunk: string, from: number, commentIndent: number)
     at = end + 1;
   }
   return false;
+}
+
+/**
+ * Whether a document that isOddDocument's quick expressions flagged (a `&`, `*`, `!`, `?`, `<<`, `#` or
+ * `:` somewhere) has a construct js-yaml reads differently from the `yaml` package, decided by reading
+ * every line: the expressions look at the whole text, so a CRD whose descriptions say "in *any*
+ * namespace", a CEL rule `'has(self.a) ? 1 : 0'` or a shell command `a && b` went the `yaml` way (about
+ * five times slower) though none of it is YAML structure. Here those characters count only where a node
+ * or a key starts; quoted, block and plain scalars (over several lines too) and comments are text.
+ *
+ * As hasOddLines, it must never say false where such a construct is there; whatever it does not read
+ * exactly is odd: a key that is empty, a null word, `<<`, ends in a space or an indicator; a node
+ * property or reserved indicator where a node starts; a flow collection over several lines or with a
+ * property, a null, merge or collection key inside; a quoted or plain scalar whose later lines are not
+ * indented past its key or item, or that a comment or `: ` cuts; a double-quoted line break escaped.
+ */
+export function hasOddStructure(chunk: string): boolean {
+  const state = new LineState();
+  let at = 0;
+  while (at < chunk.length) {
+    const end = lineEnd(chunk, at);
+    const i = skipIndent(chunk, at, end);
+    if (isBlankFrom(chunk, i, end)) {
+      at = end + 1;
+      continue;
+    }
+    const indent = i - at;
+    let next = end + 1;
+    if (state.mode === QUOTED) {
+      if (indent <= state.owner || !readQuotedLine(chunk, i, end, state)) return true;
+    } else if (state.mode === PLAIN && indent > state.owner) {
+      // A later line of a plain scalar: text, unless it could be read as structure.
+      if (state.cut || plainTail(chunk, i, end) !== 0 || isIndicatorAt(chunk, i, end)) return true;
+    } else {
+      const verdict = readStructureLine(chunk, i, end, at, state);
+      if (verdict === ODD) return true;
+      if (verdict >= 0) {
+        next = endOfBlockScalar(chunk, end + 1, verdict);
+        if (next < 0) return true;
+      }
+    }
+    at = next;
+  }
+  return state.mode === QUOTED;
+}
+
+/** hasOddStructure: the line is structure. */
+const NONE = 0;
+/** hasOddStructure: inside a quoted scalar that runs past its line. */
+const QUOTED = 1;
+/** hasOddStructure: after a plain scalar, whose later lines are indented past `owner`. */
+const PLAIN = 2;
+
+/** What hasOddStructure carries from one line to the next. */
+class LineState {
+  mode = NONE;
+  /** QUOTED, PLAIN: the column of the key or `-` whose value the scalar is; later lines go past it. */
+  owner = -1;
+  /** QUOTED: the quote's character code. */
+  quote = 0;
+  /** PLAIN: a comment ended the scalar's line (a later line would be an error). */
+  cut = false;
+  /** The column of a key whose value starts on a later line (`key:` and nothing else), or -1. */
+  openKey = -1;
+  /** A comment line came after that key (a plain value after it: see isPlainAfterComment). */
+  commentAfterKey = false;
+}
+
+/** A later line of a quoted scalar, from its first non-space `i`: false when odd. */
+function readQuotedLine(chunk: string, i: number, end: number, state: LineState): boolean {
+  const close = quoteCloseFrom(chunk, i, end, state.quote);
+  if (close < 0) return !escapesLineBreak(chunk, i, end, state.quote);
+  state.mode = NONE;
+  return isClosedNode(chunk, close, end);
+}
+
+/**
+ * One line outside any scalar, from its first non-space `i`: ODD, CLOSED, or the parent column of the
+ * block scalar its header opens; `state` says what the next lines continue.
+ */
+function readStructureLine(
+  chunk: string,
+  i: number,
+  end: number,
+  lineStart: number,
+  state: LineState,
+): number {
+  const openKey = state.openKey;
+  const commentAfterKey = state.commentAfterKey;
+  state.mode = NONE;
+  if (chunk.charCodeAt(i) === HASH) {
+    // A comment keeps the key before it open (its value may follow).
+    state.commentAfterKey = openKey >= 0;
+    return CLOSED;
+  }
+  state.openKey = -1;
+  state.commentAfterKey = false;
+  if (i === lineStart && chunk.startsWith('---', i)) return CLOSED;
+  let p = i;
+  let dash = -1;
+  while (chunk.charCodeAt(p) === DASH && isSpaceOrEnd(chunk, p + 1, end)) {
+    dash = p - lineStart;
+    p = skipSpaces(chunk, p + 1, end);
+    // An empty item (js-yaml takes a less indented `-` after it as a sibling).
+    if (isTrivia(chunk, p, end)) return ODD;
+  }
+  // The column a value starting here belongs to: the item's `-`, or a key on the line before.
+  const owner = dash >= 0 ? dash : openKey >= 0 && i - lineStart > openKey ? openKey : -1;
+  const c = chunk.charCodeAt(p);
+  if (isQuote(c) || isOpener(c)) return readFlowStart(chunk, { p, end, lineStart, owner }, state);
+  if (isBlockIndicator(c)) return dash >= 0 && isBlockHeader(chunk, p, end) ? dash : ODD;
+  if (isNodeProperty(c)) return ODD;
+  const value = afterPlainKey(chunk, p, end);
+  if (value < 0) {
+    // A plain scalar: an item, or the value of the key on the line before (not after a comment).
+    if (owner < 0 || (dash < 0 && commentAfterKey)) return ODD;
+    return startPlain(chunk, p, end, owner, state);
+  }
+  if (isOddKey(chunk, p, value - 1)) return ODD;
+  return readStructureValue(chunk, skipSpaces(chunk, value, end), end, p - lineStart, state);
+}
+
+/**
+ * A line whose node starts with a quote or bracket at `p`: a value (of its item or of the key on the
+ * line before, `owner`), or a quoted key.
+ */
+function readFlowStart(
+  chunk: string,
+  at: { p: number; end: number; lineStart: number; owner: number },
+  state: LineState,
+): number {
+  const { p, end, owner } = at;
+  const quoted = isQuote(chunk.charCodeAt(p));
+  const after = quoted ? quotedEnd(chunk, p, end) : skipFlow(chunk, p, end, true);
+  if (after < 0) return quoted && owner >= 0 ? startQuoted(chunk, p, end, owner, state) : ODD;
+  const k = skipSpaces(chunk, after, end);
+  if (isTrivia(chunk, k, end)) return owner >= 0 && isClosedNode(chunk, after, end) ? CLOSED : ODD;
+  // A quoted key (a collection as a key is odd).
+  if (!quoted || k !== after || chunk.charCodeAt(k) !== COLON || !isSpaceOrEnd(chunk, k + 1, end)) return ODD;
+  if (chunk.startsWith('<<', p + 1)) return ODD;
+  return readStructureValue(chunk, skipSpaces(chunk, k + 1, end), end, p - at.lineStart, state);
+}
+
+/** A key's value from `v` (its key at `keyColumn`): ODD, CLOSED or a block scalar's parent column. */
+function readStructureValue(
+  chunk: string,
+  v: number,
+  end: number,
+  keyColumn: number,
+  state: LineState,
+): number {
+  if (isTrivia(chunk, v, end)) {
+    state.openKey = keyColumn;
+    return CLOSED;
+  }
+  const c = chunk.charCodeAt(v);
+  if (isBlockIndicator(c)) return isBlockHeader(chunk, v, end) ? keyColumn : ODD;
+  if (isQuote(c) || isOpener(c)) {
+    const after = isQuote(c) ? quotedEnd(chunk, v, end) : skipFlow(chunk, v, end, true);
+    if (after >= 0) return isClosedNode(chunk, after, end) ? CLOSED : ODD;
+    return isQuote(c) ? startQuoted(chunk, v, end, keyColumn, state) : ODD;
+  }
+  if (isNodeProperty(c) || (c === DASH && isSpaceOrEnd(chunk, v + 1, end))) return ODD;
+  return startPlain(chunk, v, end, keyColumn, state);
+}
+
+/** A quoted scalar opened at `p` that does not close on its line. */
+function startQuoted(chunk: string, p: number, end: number, owner: number, state: LineState): number {
+  const quote = chunk.charCodeAt(p);
+  if (escapesLineBreak(chunk, p + 1, end, quote)) return ODD;
+  state.mode = QUOTED;
+  state.owner = owner;
+  state.quote = quote;
+  return CLOSED;
+}
+
+/** A plain scalar from `p` (not a key): ODD when `: ` cuts it, else it may go on below `owner`. */
+function startPlain(chunk: string, p: number, end: number, owner: number, state: LineState): number {
+  const tail = plainTail(chunk, p, end);
+  if (tail < 0) return ODD;
+  state.mode = PLAIN;
+  state.owner = owner;
+  state.cut = tail > 0;
+  return CLOSED;
+}
+
+/** After a closed quoted scalar or flow collection at `after`: only spaces and a comment after a space. */
+function isClosedNode(chunk: string, after: number, end: number): boolean {
+  const k = skipSpaces(chunk, after, end);
+  return isTrivia(chunk, k, end) && (k === end || k > after);
+}
+
+/** In a plain scalar from `p`: -1 at a `: ` (a key's indicator), 1 at a ` #` comment, else 0. */
+function plainTail(chunk: string, p: number, end: number): number {
+  for (let k = p; k < end; k++) {
+    const ch = chunk.charCodeAt(k);
+    if (ch === COLON && isSpaceOrEnd(chunk, k + 1, end)) return -1;
+    if (ch === HASH && k > p && isSpace(chunk.charCodeAt(k - 1))) return 1;
+  }
+  return 0;
+}
+
+/**
+ * A later line of a plain scalar starting with `- `, `? `, `: ` or `#`: odd. Any other character is text
+ * there (YAML 1.2 ns-plain-char; js-yaml reads on alike), quotes, brackets and `*` too.
+ */
+function isIndicatorAt(chunk: string, i: number, end: number): boolean {
+  const c = chunk.charCodeAt(i);
+  if (c === DASH || c === 0x3f || c === COLON) return isSpaceOrEnd(chunk, i + 1, end);
+  return c === HASH;
+}
+
+/**
+ * A plain key from `p` to its `:` at `colon` that the two parsers may read apart: empty, a null word,
+ * the merge key, or ending in a space or an indicator.
+ */
+function isOddKey(chunk: string, p: number, colon: number): boolean {
+  if (colon === p) return true;
+  const last = chunk.charCodeAt(colon - 1);
+  if (isSpace(last) || last === 0x2c || last === 0x3f || last === DASH || isOpener(last) || isCloser(last)) {
+    return true;
+  }
+  const length = colon - p;
+  if (length > 4) return false;
+  const key = chunk.slice(p, colon);
+  return key === '<<' || key === '~' || key === 'null' || key === 'Null' || key === 'NULL';
+}
+
+/** A double-quoted line from `from` ending in an odd run of backslashes (an escaped line break). */
+function escapesLineBreak(chunk: string, from: number, end: number, quote: number): boolean {
+  if (quote !== 0x22) return false;
+  let k = end;
+  if (k > from && chunk.charCodeAt(k - 1) === CR) k--;
+  while (k > from && isSpace(chunk.charCodeAt(k - 1))) k--;
+  let run = 0;
+  while (k - run > from && chunk.charCodeAt(k - run - 1) === 0x5c) run++;
+  return run % 2 === 1;
 }
 
 /**
@@ -207,9 +444,12 @@ function isBlockHeader(chunk: string, p: number, end: number): boolean {
  * The index after the flow collection at `p`, or -1 when it does not close on this line or has a
  * collection as a key of a flow map (`{a, {b: c}}`: js-yaml makes it the key "[object Object]"). Quotes
  * start a scalar only where a token starts (after `[`, `{`, `,` or a `:` indicator); inside a plain
- * scalar they are text, as YAML 1.2 §7.3.3 reads them.
+ * scalar they are text, as YAML 1.2 §7.3.3 reads them. `strict` (hasOddStructure) also says -1 for what
+ * isOddDocument's expressions find in a collection: a node property or reserved indicator where a token
+ * starts, a `#` glued to a quote, bracket or comma, and a key that is empty, a null word, `<<`, a
+ * collection or followed by a space before its `:`.
  */
-function skipFlow(chunk: string, p: number, end: number): number {
+function skipFlow(chunk: string, p: number, end: number, strict = false): number {
   const scan = new FlowScan();
   for (let k = p; k < end; k++) {
     const c = chunk.charCodeAt(k);
@@ -218,18 +458,51 @@ function skipFlow(chunk: string, p: number, end: number): number {
       k = quotedEnd(chunk, k, end) - 1;
       if (k < 0) return -1;
       scan.state = AFTER_NODE;
-    } else if (isSpace(c)) {
-      if (chunk.charCodeAt(k + 1) === HASH) return -1;
+      scan.collection = false;
     } else if (c === COLON) {
-      scan.colon(isSpaceOrEnd(chunk, k + 1, end) || isFlowIndicator(chunk.charCodeAt(k + 1)));
+      if (!flowColon(chunk, k, end, scan, strict)) return -1;
     } else if (isOpener(c)) {
       if (!scan.open(c === 0x7b)) return -1;
     } else if (isCloser(c)) {
       if (scan.close()) return k + 1;
     } else if (c === 0x2c) scan.comma();
-    else scan.state = IN_PLAIN;
+    else if (!isSpace(c) && !flowText(chunk, k, end, scan, strict)) return -1;
   }
   return -1;
+}
+
+/** skipFlow at a `:`: false when strict and it ends an odd key. */
+function flowColon(chunk: string, k: number, end: number, scan: FlowScan, strict: boolean): boolean {
+  const indicator = isSpaceOrEnd(chunk, k + 1, end) || isFlowIndicator(chunk.charCodeAt(k + 1));
+  if (strict && (indicator || scan.state === AFTER_NODE) && isOddFlowKey(chunk, k, scan)) return false;
+  scan.colon(indicator);
+  return true;
+}
+
+/**
+ * skipFlow at a character of a plain token: false at a comment (` #`: the collection runs past its
+ * line), and when strict and it starts a token oddly.
+ */
+function flowText(chunk: string, k: number, end: number, scan: FlowScan, strict: boolean): boolean {
+  if (chunk.charCodeAt(k) === HASH && isSpace(chunk.charCodeAt(k - 1))) return false;
+  if (strict && (scan.atToken() || scan.state === AFTER_NODE) && isOddTokenStart(chunk, k, end)) return false;
+  if (scan.state !== IN_PLAIN) scan.tokenStart = k;
+  scan.state = IN_PLAIN;
+  return true;
+}
+
+/** skipFlow, strict: a `:` indicator at `k` after an empty, null, merge or collection key, or a space. */
+function isOddFlowKey(chunk: string, k: number, scan: FlowScan): boolean {
+  if (scan.atToken() || isSpace(chunk.charCodeAt(k - 1))) return true;
+  if (scan.state === AFTER_NODE) return scan.collection;
+  return isOddKey(chunk, scan.tokenStart, k);
+}
+
+/** skipFlow, strict: a token starting at `k` with a node property, a reserved indicator or a `#`. */
+function isOddTokenStart(chunk: string, k: number, end: number): boolean {
+  const c = chunk.charCodeAt(k);
+  if (c === 0x3f) return isSpaceOrEnd(chunk, k + 1, end) || isFlowIndicator(chunk.charCodeAt(k + 1));
+  return c === HASH || isBlockIndicator(c) || isNodeProperty(c);
 }
 
 /** Where skipFlow is: the open collections and what the next character can start. */
@@ -238,6 +511,10 @@ class FlowScan {
   /** Bit d: the collection at depth d is a map. */
   maps = 0;
   state = IN_PLAIN;
+  /** Where the last plain token started. */
+  tokenStart = 0;
+  /** The last node closed was a collection (not a quoted scalar). */
+  collection = false;
 
   atToken(): boolean {
     return this.state === AT_TOKEN || this.state === AT_KEY;
@@ -256,6 +533,7 @@ class FlowScan {
   close(): boolean {
     this.depth--;
     this.state = AFTER_NODE;
+    this.collection = true;
     return this.depth === 0;
   }
 

@@ -17,7 +17,7 @@ import { describeYamlError } from './describe-yaml-error.ts';
 import { detachedString } from './detached.ts';
 import { expandAliases } from './expand-aliases.ts';
 import { formatBytes, MIB } from './format-bytes.ts';
-import { hasOddLines } from './has-odd-lines.ts';
+import { hasOddLines, hasOddStructure } from './has-odd-lines.ts';
 import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
@@ -224,21 +224,23 @@ const STREAM_ODD = /^(?:%|\.\.\.|---[^ \t\r\n])/m;
 /**
  * What js-yaml would read differently from the `yaml` package as configured (or what needs its limits):
  * anchors, aliases and tags (`&a`, `*a`, `!x` after a separator), merge keys, complex (`? `), null
- * (`~:`, `null:`, `: x`) and collection (`]:`, `}:`) keys, tabs in indentation, `#` glued to a quote or bracket. False alarms only cost speed.
+ * (`~:`, `null:`, `: x`) and collection (`]:`, `}:`) keys, tabs in indentation, `#` glued to a quote or
+ * bracket. Expressions over the whole text find where those characters are at all; a document they
+ * flag is read line by line (hasOddStructure), since in most such documents the characters are text
+ * (a CRD's descriptions and CEL rules, a shell command in an argument). False alarms only cost speed.
  */
 export function isOddDocument(chunk: string): boolean {
+  if (chunk.includes('\t') && TAB_INDENT.test(chunk)) return true;
   // One alternation tried at every offset cost ~5% of `validate`; each part is gated on a character it
   // needs, and the null-key part is one forward expression (same documents as the single expression).
-  return (
-    (chunk.includes('\t') && TAB_INDENT.test(chunk)) ||
+  const flagged =
     (chunk.includes('#') && GLUED_COMMENT.test(chunk)) ||
     ((chunk.includes('&') || chunk.includes('*') || chunk.includes('!')) && ANCHOR_ALIAS_TAG.test(chunk)) ||
     chunk.includes('<<') ||
     (chunk.includes('?') && COMPLEX_KEY.test(chunk)) ||
     ((chunk.includes(']') || chunk.includes('}')) && COLLECTION_KEY.test(chunk)) ||
-    hasNullKey(chunk) ||
-    hasOddLines(chunk)
-  );
+    hasNullKey(chunk);
+  return flagged ? hasOddStructure(chunk) : hasOddLines(chunk);
 }
 const TAB_INDENT = /^[ \t]*\t/m;
 const GLUED_COMMENT = /["'[\]{},]#/;

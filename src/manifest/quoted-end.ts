@@ -3,8 +3,15 @@
  * a `'…'` where `''` is a quote), or -1 when it does not close before `end`.
  */
 export function quotedEnd(text: string, pos: number, end = text.length): number {
-  const quote = text.charCodeAt(pos);
-  for (let k = pos + 1; k < end; k++) {
+  return quoteCloseFrom(text, pos + 1, end, text.charCodeAt(pos));
+}
+
+/**
+ * The index after the `quote` (a character code) that closes a quoted scalar whose text goes on at
+ * `from` (a later line of a multi-line one), or -1 when it does not close before `end`.
+ */
+export function quoteCloseFrom(text: string, from: number, end: number, quote: number): number {
+  for (let k = from; k < end; k++) {
     const c = text.charCodeAt(k);
     if (quote === DOUBLE && c === BACKSLASH) k++;
     else if (c === quote) {

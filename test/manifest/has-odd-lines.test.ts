@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasOddLines } from '../../src/manifest/has-odd-lines.ts';
+import { hasOddLines, hasOddStructure } from '../../src/manifest/has-odd-lines.ts';
 
 describe('hasOddLines', () => {
   it('lets plain manifests through: one-line quotes and flow collections, block scalars of any text', () => {
@@ -56,6 +56,70 @@ describe('hasOddLines', () => {
       'b:\n#a\n    x\nc: 1',
     ]) {
       expect(hasOddLines(odd), JSON.stringify(odd)).toBe(true);
+    }
+  });
+});
+
+describe('hasOddStructure', () => {
+  it('reads as text what only looks like structure: in descriptions, CEL rules, commands, patterns', () => {
+    for (const plain of [
+      // A CRD's description quoted over several lines, with `: `, `#` and `*` in it.
+      "spec:\n  versions:\n    - schema:\n        description: 'APIVersion defines: the schema.\n          More info: https://x.io/a#resources, in *any* namespace'\n        type: object\n",
+      // A plain description over several lines, lines starting with a quote, a bracket or `*`.
+      'd:\n  description: ContainerStatuses in .Spec.Container[*].Image\n    *any* namespace\n    `^IST[0-9]{4}$` and "1"\n    [Kubernetes API\nnext: x\n',
+      "x-kubernetes-validations:\n  - rule: '(has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) <= 1'\n    message: must not contain '#'\n",
+      'rule: self.all(m, !has(m.weight)) || !has(self.x)\npattern: ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$\n',
+      'command: ["sh", "-c", "a && b || !c"]\nargs: [\'--glob\', \'*.txt\']\nlabels: {a: b, "c": d}\n',
+      'jsonPath: .status.addresses[*].url\nschedule: "*/5 * * * *"\nvalue: a*b & c!\n',
+      'key:\n  value on the next line\n  and the next\nother:\n  "quoted on the next line"\n',
+      "- 'item quoted\n  over two lines'\n- b\n",
+      'script: |\n  if [ ! -f x ]; then echo a && b; fi\n  ? : ~: <<: &a *b\nafter: x\n',
+      'a: "double quoted\n  over lines with \\"escapes\\""\nb: c\n',
+    ]) {
+      expect(hasOddStructure(plain), plain).toBe(false);
+    }
+  });
+
+  it('finds each construct where a node or key starts, and what it does not read exactly', () => {
+    for (const odd of [
+      'a: &x 1',
+      'a: *x',
+      'a: !!str 1',
+      '&a b: c',
+      '- *x',
+      '? k\n: v',
+      'k: [&a b]',
+      'k: {a: *b}',
+      'k: [? a]',
+      '~: v',
+      'null: v',
+      '<<: {a: b}',
+      'k: {<<: {a: b}}',
+      'limits :\n  cpu: 1',
+      'k: {a : b}',
+      'k: {: b}',
+      '[a]: b',
+      'k: [[a]: b]',
+      "'q'# c",
+      'k: [a,#c]',
+      'k:\n  : v',
+      // A quoted scalar's later line not indented past its key, or unterminated.
+      "x:\n  y: 'a\n  b'",
+      "x: 'a\nb'",
+      'x: "a',
+      // A double-quoted line break escaped.
+      'x: "a\\\n  b"',
+      // A plain scalar cut by `: `, by a comment, or going on with an indicator.
+      'x: a\n  b: c',
+      'x: a # c\n  b',
+      'x: a\n  - b',
+      'x: a\n  # c',
+      // A plain value after a lesser comment, a root scalar, a flow collection over lines.
+      'b:\n#a\n    x\nc: 1',
+      'just text',
+      'a: [\n  b]',
+    ]) {
+      expect(hasOddStructure(`apiVersion: v1\n${odd}\n`), odd).toBe(true);
     }
   });
 });

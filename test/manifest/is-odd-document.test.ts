@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasOddLines } from '../../src/manifest/has-odd-lines.ts';
+import { hasOddLines, hasOddStructure } from '../../src/manifest/has-odd-lines.ts';
 import { isOddDocument } from '../../src/manifest/parse-manifests.ts';
 
 /**
- * The single expression the gated checks replaced (what sends a document to the `yaml` package), with
- * comments glued to `[`, `{` and `,` since; the lines hasOddLines reads are on top of it.
+ * The single expression the gated checks replaced (where the characters of an odd construct are at
+ * all), with comments glued to `[`, `{` and `,` since. A document it flags is read line by line
+ * (hasOddStructure); one it does not, only where hasOddLines looks. Tabs in indentation are always odd.
  */
+const TAB_INDENT = /^[ \t]*\t/m;
 const SINGLE_EXPRESSION =
-  /^[ \t]*\t|["'[\]{},]#|(?:^|[\s[{,])(?:[&*]\S|!)|<<|(?:^|[\s[{,])\?(?:[ \t\r]|$)|(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?:[ \t\r,[\]{}]|$)|[\]}][ \t]*:/m;
+  /["'[\]{},]#|(?:^|[\s[{,])(?:[&*]\S|!)|<<|(?:^|[\s[{,])\?(?:[ \t\r]|$)|(?:^|[\s[{,?-])(?:~|null|Null|NULL)?[ \t]*:(?:[ \t\r,[\]{}]|$)|[\]}][ \t]*:/m;
 
 const token = fc.constantFrom(
   ...['a', ' ', '\t', '\n', '\r', ':', '#', '"', "'", ']', '}', '[', '{', ',', '&', '*', '!', '<', '?', '-'],
@@ -17,11 +19,13 @@ const token = fc.constantFrom(
 );
 
 describe('isOddDocument', () => {
-  it('decides as the single expression and hasOddLines do, for any text', () => {
+  it('decides as the single expression, then hasOddStructure or hasOddLines do, for any text', () => {
     fc.assert(
       fc.property(fc.array(token, { maxLength: 14 }), (parts) => {
         const text = parts.join('');
-        expect(isOddDocument(text)).toBe(SINGLE_EXPRESSION.test(text) || hasOddLines(text));
+        const odd =
+          TAB_INDENT.test(text) || (SINGLE_EXPRESSION.test(text) ? hasOddStructure(text) : hasOddLines(text));
+        expect(isOddDocument(text)).toBe(odd);
       }),
       { numRuns: 20_000 },
     );

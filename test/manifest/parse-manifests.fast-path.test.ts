@@ -227,6 +227,50 @@ describe('parseManifests fast path', () => {
 
 /** Manifests as people write them, for small random edits (what a typo or a bad merge leaves). */
 const WRITTEN = [
+  // What a CRD and an ML workload hold: quoted and plain descriptions over several lines, CEL rules,
+  // shell commands and JSON paths with `*`, `!`, `&`, `?`, `:` and `#` that are text, not structure.
+  `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: runtimes.serving.example.com
+spec:
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .spec.supportedModelFormats[*].name
+          name: Formats
+      schema:
+        openAPIV3Schema:
+          description: 'APIVersion defines the versioned schema: servers convert it.
+            More info: https://git.k8s.io/api-conventions.md#resources, in *any* namespace'
+          properties:
+            spec:
+              description: ContainerStatuses is a slice of images present in .Spec.Container[*].Image
+                and *not* in \`^IST[0-9]{4}$\` "quoted" [Kubernetes API
+                conventions](https://x.io)
+              pattern: ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$
+              x-kubernetes-validations:
+                - rule: '(has(self.selector) ? 1 : 0) + (has(self.targetRef) ? 1 : 0) <= 1'
+                  message: must not contain '#' when type is 'Exact'
+                - rule: self.all(m, !has(m.weight)) || !has(self.x)
+`,
+  `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: s3-init
+spec:
+  template:
+    spec:
+      containers:
+        - name: init
+          command: ["sh", "-c", "mkdir -p /data && cp -r /model/. /data || exit 1"]
+          args:
+            - if [ ! -f /data/ok ]; then echo "*" && exit 0; fi
+          env:
+            - name: PATTERNS
+              value: "*.msgpack,*.h5,flax_model*"
+            - name: SCHEDULE
+              value: "*/5 * * * *"
+`,
   `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -281,6 +325,28 @@ items:
 ];
 
 describe('parseManifests fast path on edited manifests', () => {
+  it('reads CRD descriptions, CEL rules and shell commands as the yaml package does', () => {
+    for (const doc of WRITTEN) expectSame(doc);
+    const [crd, job] = WRITTEN.map((doc) => parseManifests(doc, 'x.yaml'));
+    expect(crd?.findings).toEqual([]);
+    expect(crd?.resources[0]?.object).toMatchObject({
+      spec: {
+        versions: [
+          {
+            schema: {
+              openAPIV3Schema: { description: expect.stringMatching(/^APIVersion .* in \*any\* namespace$/) },
+            },
+          },
+        ],
+      },
+    });
+    expect(job?.resources[0]?.object).toMatchObject({
+      spec: {
+        template: { spec: { containers: [{ args: ['if [ ! -f /data/ok ]; then echo "*" && exit 0; fi'] }] } },
+      },
+    });
+  });
+
   it('agrees with the yaml package after random edits to written manifests (errors included)', () => {
     const insert = fc.constantFrom(
       ...['\n', '\n ', '\n  ', '\n    ', '\n\n', ' ', '  ', '\t', '\\', 'x', '- ', '-', '#', ' #', '\n#'],
