@@ -127,4 +127,53 @@ describe('state kept across the parts of a target', () => {
     ]);
     expect(findings[0]?.message).toContain('registry.example.com/ml/model-server:latest');
   });
+
+  it("nor of a CRD's file by the schemas compiled from it (names, required keys, enums, patterns)", () => {
+    const marker = newMarker();
+    // The text is made and dropped inside the closure; every string a compiled schema keeps is 13
+    // characters or more (a view) and cut from it.
+    const crds = (() => loadCrdSchemas(parseManifests(markedCrd(marker), 'crds/pipeline.yaml').resources))();
+    /x/.test('x');
+    expect(heapHolds(marker)).toBe(false);
+    const [kind] = crds.kinds;
+    expect(kind).toMatchObject({
+      apiVersion: 'serving.example.com/v1alpha1-preview-release',
+      kind: 'InferencePipelineDefinition',
+      source: 'CustomResourceDefinition inferencepipelines.serving.example.com',
+    });
+    const spec = kind?.root.properties?.get('spec');
+    expect(spec?.required).toEqual(['modelReferenceName']);
+    expect(spec?.properties?.get('acceleratorClassName')?.enum).toEqual([
+      'nvidia-h100-80gb-hbm3',
+      'nvidia-a100-80gb',
+    ]);
+    expect(spec?.properties?.get('modelReferenceName')?.pattern?.test('llama-3-8b-or-longer')).toBe(true);
+  });
 });
+
+function markedCrd(marker: Buffer): string {
+  return `# ${marker.toString('utf8')}
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: inferencepipelines.serving.example.com
+spec:
+  group: serving.example.com
+  scope: Namespaced
+  names: {kind: InferencePipelineDefinition, plural: inferencepipelines}
+  versions:
+    - name: v1alpha1-preview-release
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [modelReferenceName]
+              properties:
+                modelReferenceName: {type: string, pattern: '^[a-z][a-z0-9-]{0,62}-or-longer$'}
+                acceleratorClassName: {type: string, enum: [nvidia-h100-80gb-hbm3, nvidia-a100-80gb]}
+${'# padding\n'.repeat(2000)}`;
+}

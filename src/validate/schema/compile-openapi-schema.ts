@@ -1,3 +1,4 @@
+import { detachedString } from '../../manifest/detached.ts';
 import type { NodeType, SchemaNode } from './schema-node.ts';
 
 export interface CompileOptions {
@@ -64,7 +65,7 @@ export function compileOpenApiSchema(schema: unknown, options: CompileOptions): 
 
   const fill = (node: SchemaNode, s: Json): void => {
     if (s.nullable === true || (Array.isArray(s.type) && s.type.includes('null'))) node.nullable = true;
-    if (Array.isArray(s.enum)) node.enum = s.enum;
+    if (Array.isArray(s.enum)) node.enum = s.enum.map(detachedValue);
     if (node.type === 'object') {
       fillObject(node, s);
     } else if (node.type === 'array') {
@@ -79,9 +80,13 @@ export function compileOpenApiSchema(schema: unknown, options: CompileOptions): 
   const fillObject = (node: SchemaNode, s: Json): void => {
     const properties = new Map<string, SchemaNode>();
     if (isJsonObject(s.properties)) {
-      for (const [name, sub] of Object.entries(s.properties)) properties.set(name, compile(sub));
+      for (const [name, sub] of Object.entries(s.properties)) {
+        properties.set(detachedString(name), compile(sub));
+      }
     }
-    const required = Array.isArray(s.required) ? s.required.filter((r) => typeof r === 'string') : [];
+    const required = Array.isArray(s.required)
+      ? s.required.filter((r) => typeof r === 'string').map(detachedString)
+      : [];
     if (s['x-kubernetes-embedded-resource'] === true) {
       // The API server requires apiVersion and kind of embedded objects and validates their ObjectMeta.
       properties.set('apiVersion', STRING);
@@ -97,6 +102,11 @@ export function compileOpenApiSchema(schema: unknown, options: CompileOptions): 
   };
 
   return compile(schema);
+}
+
+/** A string copied out of its document (see detachedString); any other value as it is. */
+function detachedValue(value: unknown): unknown {
+  return typeof value === 'string' ? detachedString(value) : value;
 }
 
 function typeOf(s: Json): NodeType {
@@ -146,7 +156,7 @@ function fillString(node: SchemaNode, s: Json): void {
 function compilePattern(source: string): RegExp | undefined {
   for (const flags of ['u', '']) {
     try {
-      return new RegExp(source, flags);
+      return new RegExp(detachedString(source), flags);
     } catch (err) {
       // Not valid with these flags (e.g. `\p{L}` needs 'u', `[\w-.]` fails with it): try the next.
       void err;

@@ -1,3 +1,4 @@
+import { detachedString } from '../../manifest/detached.ts';
 import type { Resource } from '../../types.ts';
 import { compileOpenApiSchema } from './compile-openapi-schema.ts';
 import { getBuiltinSchemas } from './get-builtin-schemas.ts';
@@ -37,7 +38,8 @@ export function crdKindSchemas(obj: Json, origin = ''): KindSchema[] {
   if (typeof group !== 'string' || typeof kind !== 'string' || group === '' || kind === '') return [];
   const metadata = isJsonObject(obj.metadata) ? obj.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : `${String(names.plural)}.${group}`;
-  const source = `CustomResourceDefinition ${name}${origin ? ` (${origin})` : ''}`;
+  // A schema outlives its CRD's file: it keeps copies, not views of the file's text (detachedString).
+  const source = detachedString(`CustomResourceDefinition ${name}${origin ? ` (${origin})` : ''}`);
   // apiextensions.k8s.io/v1beta1 (removed in 1.22) kept unknown fields unless told otherwise.
   const isV1beta1 = obj.apiVersion === 'apiextensions.k8s.io/v1beta1';
   const preserveRoot =
@@ -49,8 +51,8 @@ export function crdKindSchemas(obj: Json, origin = ''): KindSchema[] {
   for (const version of servedVersions(spec)) {
     const schema = isJsonObject(version.schema) ? version.schema.openAPIV3Schema : sharedSchema;
     out.push({
-      apiVersion: `${group}/${version.name}`,
-      kind,
+      apiVersion: detachedString(`${group}/${version.name}`),
+      kind: detachedString(kind),
       root: customRoot(schema === undefined ? undefined : compileOpenApiSchema(schema, { objectMeta }), {
         objectMeta,
         preserveUnknown: preserveRoot || schema === undefined,
