@@ -29,8 +29,9 @@ export function hasOddLines(chunk: string): boolean {
     const end = lineEnd(chunk, last);
     const i = skipIndent(chunk, lineStart, end);
     if (chunk.charCodeAt(i) === HASH) {
-      if (isPlainAfterComment(chunk, end + 1, i - lineStart)) return true;
-      candidates.lastIndex = end + 1;
+      const next = afterComments(chunk, end + 1, i - lineStart);
+      if (next < 0) return true;
+      candidates.lastIndex = next;
       continue;
     }
     const verdict = readLine(chunk, i, end, lineStart);
@@ -50,26 +51,40 @@ export function hasOddLines(chunk: string): boolean {
 const CANDIDATE = /["'[{|>%@`#]|-[ \t\r]*$/gm;
 
 /**
- * Whether the first line from `from` that is not blank or a comment is more indented than the comment
- * before it (at `commentIndent`) and a plain scalar: a key's value on its own line after a less
- * indented comment, which the `yaml` package may refuse ("Implicit keys need to be on a single line"
- * for `b:\n#a\n    x\nc: 1`) and js-yaml reads.
+ * Past a comment (at `commentIndent`) and the blank and comment lines after it: the start of the next
+ * line with content, or -1 when that line is more indented than the least indented of those comments
+ * and a plain scalar: a key's value on its own line after a less indented comment, which the `yaml`
+ * package may refuse ("Implicit keys need to be on a single line" for `b:\n#a\n    x\nc: 1`) and
+ * js-yaml reads. A run of comments is read once (one call per comment line made a long commented-out
+ * block quadratic: 200,000 comment lines ran for minutes).
  */
-function isPlainAfterComment(chunk: string, from: number, commentIndent: number): boolean {
+function afterComments(chunk: string, from: number, commentIndent: number): number {
+  let least = commentIndent;
   let at = from;
   while (at < chunk.length) {
     const end = lineEnd(chunk, at);
     const i = skipIndent(chunk, at, end);
-    if (!isBlankFrom(chunk, i, end) && chunk.charCodeAt(i) !== HASH) {
-      if (i - at <= commentIndent) return false;
-      const c = chunk.charCodeAt(i);
-      if (isFlowStart(c) || isBlockIndicator(c) || isNodeProperty(c)) return false;
-      if (c === DASH && isSpaceOrEnd(chunk, i + 1, end)) return false;
-      return afterPlainKey(chunk, i, end) < 0;
+    if (isBlankFrom(chunk, i, end)) {
+      at = end + 1;
+      continue;
     }
-    at = end + 1;
+    if (chunk.charCodeAt(i) === HASH) {
+      least = Math.min(least, i - at);
+      at = end + 1;
+      continue;
+    }
+    return isPlainValueLine(chunk, i, end, i - at > least) ? -1 : at;
   }
-  return false;
+  return chunk.length;
+}
+
+/** A line (content from `i`) more indented than a comment before it that is a plain scalar. */
+function isPlainValueLine(chunk: string, i: number, end: number, deeper: boolean): boolean {
+  if (!deeper) return false;
+  const c = chunk.charCodeAt(i);
+  if (isFlowStart(c) || isBlockIndicator(c) || isNodeProperty(c)) return false;
+  if (c === DASH && isSpaceOrEnd(chunk, i + 1, end)) return false;
+  return afterPlainKey(chunk, i, end) < 0;
 }
 
 /**

@@ -60,6 +60,18 @@ describe('hasOddLines', () => {
   });
 });
 
+describe('hasOddLines on long comment runs', () => {
+  it('reads a run of comment lines once (a commented-out block of 60,000 lines took ~40 s)', () => {
+    // Each comment line looked ahead past all the comments after it (quadratic: 40,000 took 17 s,
+    // 200,000 minutes). Without the fix this test outlasts vitest's timeout; it asserts the verdicts.
+    const block = '# a line of a commented-out block\n'.repeat(60_000);
+    expect(hasOddLines(`apiVersion: v1\nkind: ConfigMap\n${block}data:\n  a: b\n`)).toBe(false);
+    // The least indented comment of the run decides: a value on its own line deeper than it is odd.
+    expect(hasOddLines(`b:\n  # deeper\n${block}    x\nc: 1\n`)).toBe(true);
+    expect(hasOddLines(`b:\n${block.replaceAll('#', '      #')}    x\nc: 1\n`)).toBe(false);
+  });
+});
+
 describe('hasOddStructure', () => {
   it('reads as text what only looks like structure: in descriptions, CEL rules, commands, patterns', () => {
     for (const plain of [
