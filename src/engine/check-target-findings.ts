@@ -1,10 +1,11 @@
-import { createRedaction, type Redaction, secretValuesOf } from '../diff/redact-findings.ts';
+import { createRedaction, type Redaction, secretValuesOfObjects } from '../diff/redact-findings.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { RenderResult, ResourceSink } from '../render/renderer.ts';
 import type { Severity } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
 import { loadCatalogueSchemas } from '../validate/schema/load-catalogue-schemas.ts';
-import { loadCrdSchemas } from '../validate/schema/load-crd-schemas.ts';
+import { crdKindSchemas } from '../validate/schema/load-crd-schemas.ts';
+import type { KindSchema } from '../validate/schema/schema-node.ts';
 import { createValidation, type Validation } from '../validate/validate-resources.ts';
 import { type CheckedTarget, type CheckTargetOptions, checkRendered } from './check-target.ts';
 import { loadSchemaFiles, type SchemaFiles } from './load-schema-files.ts';
@@ -58,15 +59,20 @@ export function checkInParts(opts: {
     },
     first(resources) {
       try {
-        // A path rendered whole (kustomize, helm among `ferry validate PATH…`) had no bytes to scan.
-        secrets ||= secretValuesOf(resources).length > 0;
+        // One pass, keeping only what each resource gives: the schemas of a CRD, whether a Secret has values.
+        const kinds: KindSchema[] = [];
+        for (const r of resources) {
+          kinds.push(...crdKindSchemas(r.object));
+          // A path rendered whole (kustomize, helm among `ferry validate PATH…`) had no bytes to scan.
+          secrets ||= secretValuesOfObjects([r.object]).length > 0;
+        }
         redaction = createRedaction({ publicWords: secrets });
         validation = createValidation({
           kubernetesVersion,
           rules: ALL_RULES,
           ruleConfig: opts.ruleConfig,
           extraSchemas: schemas.files,
-          crds: loadCrdSchemas(resources),
+          crds: { kinds, findings: [] },
         });
       } catch (err) {
         bug ??= { err };

@@ -96,13 +96,22 @@ const KEPT_TEXT_CHARS = 8 * 1024 * 1024;
 export type StreamUnit = { file: string } | { rendered: RenderResult };
 
 /**
+ * How much text of the files `sink.scan` accepts (CRDs) streamUnits keeps parsed between `first` and
+ * their turn. A CRD's parse holds about three times its text (kserve's and kubeflow's 26 MB of CRDs
+ * held 77 MiB, past a check worker's heap cap): the files past this are parsed again in their turn.
+ */
+const KEPT_PARSED_CHARS = 8 * 1024 * 1024;
+
+/**
  * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their text (and those
- * kubectl would refuse) are parsed first and kept until their turn; the others' texts are kept up to
- * KEPT_TEXT_CHARS, the rest read again in turn (a sink without `scan` has every file read once, in its
- * turn). Files are read synchronously (readManifestFile): through the thread pool a small file's read
- * cost several times as much, and a set of one resource per file is mostly reads;
- * `first` gets their resources and every rendered unit's, in unit order; then `part` gets each unit's
- * resources (a failed render's `checkable`). Returns each unit's findings.
+ * kubectl would refuse) are parsed first, for `first`, and kept parsed until their turn up to
+ * KEPT_PARSED_CHARS; the others' texts are kept up to KEPT_TEXT_CHARS; the rest are read (and parsed)
+ * again in turn (a sink without `scan` has every file read once, in its turn). Files are read
+ * synchronously (readManifestFile): through the thread pool a small file's read cost several times as
+ * much, and a set of one resource per file is mostly reads. `first` iterates the accepted files'
+ * resources and every rendered unit's, in unit order, each file parsed as it comes (so only what is
+ * kept is alive at once); then `part` gets each unit's resources (a failed render's `checkable`).
+ * Returns each unit's findings.
  */
 export async function streamUnits(opts: {
   units: readonly StreamUnit[];
@@ -110,25 +119,25 @@ export async function streamUnits(opts: {
   sink: ResourceSink;
 }): Promise<{ findings: Finding[][] }> {
   const { parse, sink } = opts;
-  const early = new Map<string, ParseResult>();
+  const early = new Set<string>();
+  const parsed = new Map<string, ParseResult>();
   // The texts the scan read, kept up to KEPT_TEXT_CHARS in all so that their turn need not read them again.
   const kept = new Map<string, ManifestText>();
   let keptChars = 0;
   for (const unit of sink.scan ? opts.units : []) {
     if (!('file' in unit)) continue;
     const read = readManifestFile(unit.file);
-    // A file kubectl would refuse is only its finding: parsed now, it costs nothing to keep.
-    if (!('text' in read) || sink.scan?.(read.text)) early.set(unit.file, parse(read, unit.file));
-    else if (keptChars + read.text.length <= KEPT_TEXT_CHARS) {
-      kept.set(unit.file, read);
-      keptChars += read.text.length;
+    if (!('text' in read)) {
+      // A file kubectl would refuse is only its finding: parsed now, it costs nothing to keep.
+      parsed.set(unit.file, parse(read, unit.file));
+      continue;
     }
+    if (sink.scan?.(read.text)) early.add(unit.file);
+    else if (keptChars + read.text.length > KEPT_TEXT_CHARS) continue;
+    else keptChars += read.text.length;
+    kept.set(unit.file, read);
   }
-  sink.first(
-    opts.units.flatMap((unit) =>
-      'file' in unit ? (early.get(unit.file)?.resources ?? []) : renderedResources(unit.rendered),
-    ),
-  );
+  sink.first(firstResources(opts.units, { early, parsed, kept, parse }));
   const findings: Finding[][] = [];
   for (const unit of opts.units) {
     if ('rendered' in unit) {
@@ -136,14 +145,45 @@ export async function streamUnits(opts: {
       await sink.part(renderedResources(unit.rendered));
       continue;
     }
-    const parsed =
-      early.get(unit.file) ?? parse(kept.get(unit.file) ?? readManifestFile(unit.file), unit.file);
-    early.delete(unit.file);
+    const result =
+      parsed.get(unit.file) ?? parse(kept.get(unit.file) ?? readManifestFile(unit.file), unit.file);
+    parsed.delete(unit.file);
     kept.delete(unit.file);
-    findings.push(parsed.findings);
-    await sink.part(parsed.resources);
+    findings.push(result.findings);
+    await sink.part(result.resources);
   }
   return { findings };
+}
+
+/**
+ * What `first` iterates: each accepted file's resources (parsed here, and kept parsed for its turn up
+ * to KEPT_PARSED_CHARS, else dropped with its text) and each rendered unit's, in unit order.
+ */
+function* firstResources(
+  units: readonly StreamUnit[],
+  files: {
+    early: ReadonlySet<string>;
+    parsed: Map<string, ParseResult>;
+    kept: Map<string, ManifestText>;
+    parse: (text: ManifestText, file: string) => ParseResult;
+  },
+): Generator<Resource> {
+  let parsedChars = 0;
+  for (const unit of units) {
+    if ('rendered' in unit) {
+      yield* renderedResources(unit.rendered);
+      continue;
+    }
+    const text = files.early.has(unit.file) ? files.kept.get(unit.file) : undefined;
+    const result = files.parsed.get(unit.file) ?? (text ? files.parse(text, unit.file) : undefined);
+    if (!result) continue;
+    if (text && 'text' in text) {
+      files.kept.delete(unit.file);
+      parsedChars += text.text.length;
+      if (parsedChars <= KEPT_PARSED_CHARS) files.parsed.set(unit.file, result);
+    }
+    yield* result.resources;
+  }
 }
 
 /** What a render gives to check: its resources, or after a failure what could still be checked. */

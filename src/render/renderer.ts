@@ -75,8 +75,12 @@ export interface RenderResult {
 export interface ResourceSink {
   /** Sees each file's text before any is parsed: the files it accepts are parsed first, for `first`. */
   scan?(text: string): boolean;
-  /** Called once, before any `part`, with the resources of the files `scan` accepted (and of whole paths). */
-  first(resources: readonly Resource[]): void;
+  /**
+   * Called once, before any `part`, with the resources of the files `scan` accepted (and of whole
+   * paths), to iterate once: each file is parsed as the iteration reaches it, so what is not kept of
+   * one is garbage before the next is read.
+   */
+  first(resources: Iterable<Resource>): void;
   /** Each file's resources (or a whole path's), in order (the `first` ones again, in their place). */
   part(resources: readonly Resource[]): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { checkRendered } from '../../src/engine/check-target.ts';
 import { loadSchemaFiles } from '../../src/engine/load-schema-files.ts';
 import { renderPaths } from '../../src/render/render-paths.ts';
 import type { Resource } from '../../src/types.ts';
+import { heapHolds, newMarker } from '../helpers/heap-holds.ts';
 import { fileNameOf, filesOf, NAMES, textOf } from './dependent-documents.ts';
 
 const made: string[] = [];
@@ -112,6 +113,54 @@ describe('checkPaths', () => {
       ),
       { numRuns: 12 },
     );
+  });
+
+  it('parses CRD files for their schemas one at a time, and keeps a budget of them parsed for their turn', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-paths-'));
+    made.push(root);
+    const marker = newMarker();
+    // Past KEPT_PARSED_CHARS (8 Mi) on its own: parsed for `first`, dropped, parsed again in its turn.
+    // Written from a closure, so the test holds no string with the marker.
+    (() => {
+      const crd = (kind: string) =>
+        `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${kind.toLowerCase()}s.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: ${kind}, plural: ${kind.toLowerCase()}s}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: {type: object, properties: {replicas: {type: integer}}}\n`;
+      const padding = `# ${marker.toString('utf8')}\n${'# a long description of the model server\n'.repeat(215_000)}`;
+      writeFileSync(join(root, 'a-big-crd.yaml'), `${crd('ModelServer')}${padding}`);
+      writeFileSync(join(root, 'b-crd.yaml'), crd('Pipeline'));
+      writeFileSync(
+        join(root, 'c-uses.yaml'),
+        'apiVersion: example.com/v1\nkind: ModelServer\nmetadata: {name: m}\nspec: {replicas: two}\n',
+      );
+    })();
+    let heldAtSecond: boolean | undefined;
+    const parts: string[][] = [];
+    await renderPaths({
+      root,
+      paths: ['.'],
+      sink: {
+        scan: (text) => text.includes('CustomResourceDefinition'),
+        first: (resources) => {
+          let seen = 0;
+          for (const r of resources) {
+            seen++;
+            // The big file's parse and text are garbage once the iteration has moved past it.
+            if (r.object.metadata && seen === 2) {
+              /x/.test('x');
+              heldAtSecond = heapHolds(marker);
+            }
+          }
+        },
+        part: async (resources) => {
+          parts.push(resources.map((r) => r.id.kind));
+        },
+      },
+    });
+    expect(heldAtSecond).toBe(false);
+    expect(parts).toEqual([['CustomResourceDefinition'], ['CustomResourceDefinition'], ['ModelServer']]);
+    // The same findings as the whole set: the ModelServer is checked against the big file's schema.
+    const { whole, streamed } = await both(root, ['.']);
+    expect(streamed).toEqual(whole);
+    expect(streamed.findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toContain('c-uses.yaml:4 schema');
   });
 
   it("reports a document without a string kind as the user's mistake beside a Secret, not as a crash", async () => {

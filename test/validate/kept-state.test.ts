@@ -1,8 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { createRedaction } from '../../src/diff/redact-findings.ts';
 import { detachedString } from '../../src/manifest/detached.ts';
@@ -11,24 +6,7 @@ import { ALL_RULES } from '../../src/validate/rules/all-rules.ts';
 import { loadCatalogueSchemas } from '../../src/validate/schema/load-catalogue-schemas.ts';
 import { loadCrdSchemas } from '../../src/validate/schema/load-crd-schemas.ts';
 import { createValidation, validateResources } from '../../src/validate/validate-resources.ts';
-
-/**
- * What a check keeps across the files of a target must not keep their text: V8 makes a substring a
- * view of the string it was cut from, so one kept label value would hold its whole document (at
- * 50,000 resources that was ~60 MiB of document texts). The heap is searched for a marker written
- * only in the text; the marker itself is held as bytes, never as a string.
- */
-function heapHolds(marker: Buffer): boolean {
-  const file = join(tmpdir(), `ferry-kept-state-${process.pid}-${randomUUID()}.heapsnapshot`);
-  writeHeapSnapshot(file); // collects garbage first
-  try {
-    return readFileSync(file).includes(marker);
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
-
-const newMarker = (): Buffer => Buffer.from(`ferry-marker-${randomUUID()}`);
+import { heapHolds, newMarker } from '../helpers/heap-holds.ts';
 
 /** A Deployment without findings, its text marked by a comment, with label values long enough to be views. */
 function markedDeployment(marker: Buffer): string {
@@ -68,6 +46,12 @@ function fileWithFindings(marker: Buffer): string {
   ].join('---\n');
 }
 
+/**
+ * What a check keeps across the files of a target must not keep their text: V8 makes a substring a
+ * view of the string it was cut from, so one kept label value would hold its whole document (at
+ * 50,000 resources that was ~60 MiB of document texts). The heap is searched for a marker written
+ * only in the text; the marker itself is held as bytes, never as a string.
+ */
 describe('state kept across the parts of a target', () => {
   it('detachedString keeps the characters and not the string they were cut from', () => {
     const viewed = newMarker();
