@@ -63,6 +63,12 @@ export interface Resource {
   pointerFiles?: Readonly<Record<string, string>>;
   /** The same, looked up lazily (what parseManifests gives); `pointers` wins when both are set. */
   lines?: FieldLines;
+  /**
+   * Parsed from a source file of a kustomize build that failed, not rendered: its name, namespace and
+   * labels may all differ from what the build gives (namePrefix, namespace, labels). Checked on its
+   * own, never against other resources (duplicate-resource, selector-match), never applied.
+   */
+  unrendered?: true;
 }
 
 /**

@@ -175,8 +175,12 @@ export function createValidation(opts: ValidationOptions): Validation {
       firstFile ??= resources[0]?.file;
       if (schemaSetting !== 'off') checkSchemas(resources, part);
       const ctx: RuleContext = { resources, kubernetesVersion: opts.kubernetesVersion };
+      // A failed build's sources are not what the cluster gets: judged on their own only (Resource.unrendered).
+      const rendered = resources.some((r) => r.unrendered)
+        ? resources.filter((r) => !r.unrendered)
+        : resources;
       for (const entry of runs)
-        run(entry, (stream) => (stream ? stream.add(resources) : entry.rule.check(ctx)));
+        run(entry, (stream) => (stream ? stream.add(rendered) : entry.rule.check(ctx)));
     },
     finish() {
       for (const entry of runs) if (entry.stream) run(entry, (stream) => stream?.finish() ?? []);

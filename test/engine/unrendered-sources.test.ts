@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkTarget } from '../../src/engine/check-target.ts';
+import { target } from '../render/helpers.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Two bases whose sources share names (each kustomization prefixes them) and a remote base that fails the build. */
+function platform(): string {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-unrendered-'));
+  made.push(root);
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  for (const app of ['notebooks', 'pipelines']) {
+    write(
+      `apps/${app}/kustomization.yaml`,
+      `namePrefix: ${app}-\nnamespace: kubeflow\nlabels:\n  - pairs: {app: ${app}}\n    includeSelectors: true\nresources: [deployment.yaml, service.yaml]\n`,
+    );
+    write(
+      `apps/${app}/deployment.yaml`,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deployment\nspec:\n  selector:\n    matchLabels: {component: server}\n  template:\n    metadata:\n      labels: {component: server}\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/server:latest\n',
+    );
+    write(
+      `apps/${app}/service.yaml`,
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: service\nspec:\n  selector: {component: server, app: set-by-kustomize}\n  ports: [{port: 80}]\n',
+    );
+  }
+  write(
+    'platform/kustomization.yaml',
+    'resources:\n  - ../apps/notebooks\n  - ../apps/pipelines\n  - https://github.com/example/remote/manifests?ref=v1\n',
+  );
+  return root;
+}
+
+describe('a failed kustomize build checks its sources on their own', () => {
+  it('reports what each source says, not duplicates or selectors that the build would have changed', async () => {
+    const root = platform();
+    const checked = await checkTarget({
+      root,
+      target: target({ path: 'platform' }),
+      kubernetesVersion: '1.34',
+    });
+    expect(checked.failed).toBe(true);
+    const said = checked.findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+    // The build's failure, and each source's own problem (an unpinned image), still reported.
+    expect(said).toContain('platform/kustomization.yaml:4 render');
+    expect(said).toContain('apps/notebooks/deployment.yaml:14 image-pinned');
+    expect(said).toContain('apps/pipelines/deployment.yaml:14 image-pinned');
+    // Before namePrefix the two Deployments share a name, and before `labels` no pod has `app`:
+    // neither is what the build gives, so neither is said.
+    expect(checked.findings.filter((f) => f.rule === 'duplicate-resource')).toEqual([]);
+    expect(checked.findings.filter((f) => f.rule === 'selector-match')).toEqual([]);
+  });
+});
