@@ -3,11 +3,12 @@
  * InferenceServices, about 40 lines each), for benchmarks. Same `count` → same text, no randomness.
  * With KSERVE_CRD the set is valid except one Deployment in 300, whose image is `:latest` (a finding).
  */
-export function generateManifests(count: number, opts: { mix?: boolean } = {}): string {
+export function generateManifests(count: number, opts: { mix?: boolean; crds?: boolean } = {}): string {
   const docs: string[] = [];
   for (let i = 0; i < count; i++) {
     const kind = i % 3;
-    if (opts.mix && i % 10 === 9) docs.push(i % 20 === 9 ? secret(i) : configMap(i));
+    if (opts.crds && i % 50 === 49) docs.push(generatedCrd(i));
+    else if (opts.mix && i % 10 === 9) docs.push(i % 20 === 9 ? secret(i) : configMap(i));
     else docs.push(kind === 0 ? deployment(i, opts) : kind === 1 ? service(i, opts) : inferenceService(i));
   }
   return docs.join('---\n');
@@ -181,6 +182,116 @@ spec:
         resources:
           requests: { cpu: 500m, memory: 1Gi }
 `;
+}
+
+/**
+ * With `crds`, one resource in 50 is a CustomResourceDefinition as controller-gen writes them (~14 KB):
+ * descriptions quoted or plain over several lines that hold `: `, `#`, `*`, backquotes and brackets,
+ * CEL rules with `?`, `:` and `!`, JSON paths with `[*]`, patterns and enums. In kserve's, kubeflow's
+ * and kubernetes/examples' trees CRDs are 85 % of the bytes; here a sixth.
+ */
+function generatedCrd(i: number): string {
+  const fields = Array.from({ length: 24 }, (_, k) => crdField(i, k)).join('');
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  annotations:
+    controller-gen.kubebuilder.io/version: v0.19.0
+  name: widgets${i}.ml.example.com
+spec:
+  group: ml.example.com
+  names:
+    kind: Widget${i}
+    listKind: Widget${i}List
+    plural: widgets${i}
+    singular: widget${i}
+  scope: Namespaced
+  versions:
+  - additionalPrinterColumns:
+    - jsonPath: .status.addresses[*].url
+      name: URL
+      type: string
+    - jsonPath: .spec.supportedModelFormats[*].name
+      name: Formats
+      type: string
+    name: v1alpha1
+    schema:
+      openAPIV3Schema:
+        description: Widget${i} is the Schema for the widgets${i} API.
+        properties:
+          apiVersion:
+            description: 'APIVersion defines the versioned schema of this representation
+              of an object. Servers should convert recognized schemas to the latest
+              internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources'
+            type: string
+          kind:
+            description: 'Kind is a string value representing the REST resource this
+              object represents. Servers may infer this from the endpoint the client
+              submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'
+            type: string
+          metadata:
+            type: object
+          spec:
+            description: Widget${i}Spec defines the desired state of a widget, in *any*
+              namespace. See \`^IST[0-9]{4}$\` and "quoted" words, [the API
+              conventions](https://x.example.com/a#b) for more.
+            properties:
+${fields}            type: object
+            x-kubernetes-validations:
+            - message: only one of selector and targetRef may be set
+              rule: '(has(self.selector) ? 1 : 0) + (has(self.targetRef) ? 1 : 0) <= 1'
+            - message: must not contain '#' when type is 'Exact'
+              rule: self.type != 'Exact' || !self.value.contains('#')
+          status:
+            type: object
+            x-kubernetes-preserve-unknown-fields: true
+        type: object
+    served: true
+    storage: true
+    subresources:
+      status: {}
+`;
+}
+
+function crdField(i: number, k: number): string {
+  const name = `field${k}`;
+  switch (k % 4) {
+    case 0:
+      return `              ${name}:
+                description: 'The ${name} of widget ${i}: how many replicas serve it,
+                  at least one. More info: https://example.com/docs#${name} (see *notes*)'
+                format: int32
+                minimum: 0
+                type: integer
+`;
+    case 1:
+      return `              ${name}:
+                description: The ${name} names the model format, e.g. sklearn or
+                  onnx; it must match \`^[a-z][a-z0-9-]*$\` and is *not* case sensitive
+                  [Kubernetes API conventions].
+                pattern: ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$
+                type: string
+`;
+    case 2:
+      return `              ${name}:
+                description: "Accelerator class for ${name} of widget ${i}: one of the
+                  listed values. Defaults to \\"none\\"."
+                enum:
+                - none
+                - nvidia-a100-80gb
+                - nvidia-h100-80gb-hbm3
+                type: string
+`;
+    default:
+      return `              ${name}:
+                description: Arguments to the entrypoint, as a shell takes them ("a && b" or
+                  "!c") are passed as they are.
+                items:
+                  type: string
+                type: array
+                x-kubernetes-list-type: atomic
+`;
+  }
 }
 
 /** The KServe InferenceService CRD (a reduced schema), so the generated InferenceServices validate. */

@@ -20,9 +20,10 @@
  * reading files costs more than parsing them).
  *
  * With `mix` as a fourth argument one resource in ten is a Secret or a ConfigMap and Services select a
- * label every workload has before the workload's own (generateManifests).
+ * label every workload has before the workload's own (generateManifests); with `crds` one in 50 is a
+ * CRD as controller-gen writes it, a sixth of the bytes (descriptions over several lines, CEL rules).
  *
- *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds] [per-file] [mix])
+ *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds] [per-file] [mix|crds])
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ const ROUNDS = Number(process.argv[3] ?? 1);
 const PER_FILE = Number(process.argv[4] || 100);
 /** `mix` (fifth argument): Secrets and ConfigMaps among the workloads, Services selecting a shared label first. */
 const MIX = process.argv[5] === 'mix';
+/** `crds` (fifth argument): one resource in 50 a CRD as controller-gen writes it (descriptions, CEL rules). */
+const CRDS = process.argv[5] === 'crds';
 const TARGETS = 5;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -91,7 +94,7 @@ try {
     `targets:\n${targets.map((t, i) => `  - name: t${i}\n    path: ${t}\n`).join('')}`,
   );
   for (const t of targets) writeFileSync(join(dir, t, 'crds.yaml'), KSERVE_CRD);
-  const docs = generateManifests(TOTAL - TARGETS, { mix: MIX }).split(/^---\n/m);
+  const docs = generateManifests(TOTAL - TARGETS, { mix: MIX, crds: CRDS }).split(/^---\n/m);
   let bytes = 0;
   for (let i = 0; i < docs.length; i += PER_FILE) {
     const text = docs.slice(i, i + PER_FILE).join('---\n');
@@ -100,7 +103,7 @@ try {
     writeFileSync(join(dir, target, `part-${String(i / PER_FILE).padStart(6, '0')}.yaml`), text);
   }
   console.log(
-    `corpus: ${TOTAL} resources (${PER_FILE} per file${MIX ? ', mix' : ''}) in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
+    `corpus: ${TOTAL} resources (${PER_FILE} per file${MIX ? ', mix' : ''}${CRDS ? ', crds' : ''}) in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
   );
   const runs = {
     ferry: [] as Usage[],
@@ -160,6 +163,7 @@ try {
       resources: TOTAL,
       perFile: PER_FILE,
       mix: MIX,
+      crds: CRDS,
       ferryCpuS: ferry.cpu,
       ferryWallS: ferry.wall,
       ferryRssMiB: Math.round(ferry.rssMiB),

@@ -148,6 +148,26 @@ export function parseManifestText(input: ManifestText, file: string, opts: Parse
   return sink.result();
 }
 
+/**
+ * The documents of a YAML stream that `take` accepts, as one stream, for a reader that needs only some
+ * of a file before its turn (streamUnits: the CRDs among a file's workloads); undefined when every
+ * document is taken, or when the stream is read whole (a JSON stream, directives, `...`, a marker
+ * glued to text). Each document is parsed alone anyway, so the taken ones read as in the whole file.
+ */
+export function documentsTaken(text: string, take: (document: string) => boolean): string | undefined {
+  if (STREAM_ODD.test(text) || splitJsonStream(text)) return undefined;
+  const starts = [0];
+  for (const m of text.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  let taken = '';
+  let all = true;
+  for (let i = 0; i < starts.length; i++) {
+    const document = text.slice(starts[i], starts[i + 1] ?? text.length);
+    if (take(document)) taken += document;
+    else all = false;
+  }
+  return all ? undefined : taken;
+}
+
 /** Collects resources and findings for one file, with the per-file finding cap. */
 class ParseSink {
   readonly resources: Resource[] = [];

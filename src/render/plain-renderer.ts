@@ -2,7 +2,12 @@ import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestText } from '../manifest/decode-manifest-bytes.ts';
-import { type ParsedDocuments, type ParseResult, parseManifestText } from '../manifest/parse-manifests.ts';
+import {
+  documentsTaken,
+  type ParsedDocuments,
+  type ParseResult,
+  parseManifestText,
+} from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
@@ -105,7 +110,8 @@ const KEPT_PARSED_CHARS = 8 * 1024 * 1024;
 /**
  * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their text (and those
  * kubectl would refuse) are parsed first, for `first`, and kept parsed until their turn up to
- * KEPT_PARSED_CHARS; the others' texts are kept up to KEPT_TEXT_CHARS; the rest are read (and parsed)
+ * KEPT_PARSED_CHARS; of a file where `scan` accepts only some documents (a CRD among workloads), only
+ * those are parsed for `first`, and the file is parsed whole in its turn as any other; the others' texts are kept up to KEPT_TEXT_CHARS; the rest are read (and parsed)
  * again in turn (a sink without `scan` has every file read once, in its turn). Files are read
  * synchronously (readManifestFile): through the thread pool a small file's read cost several times as
  * much, and a set of one resource per file is mostly reads. `first` iterates the accepted files'
@@ -120,6 +126,8 @@ export async function streamUnits(opts: {
 }): Promise<{ findings: Finding[][] }> {
   const { parse, sink } = opts;
   const early = new Set<string>();
+  // The accepted documents of a file that also has others: read for `first` only.
+  const partial = new Map<string, ManifestText>();
   const parsed = new Map<string, ParseResult>();
   // The texts the scan read, kept up to KEPT_TEXT_CHARS in all so that their turn need not read them again.
   const kept = new Map<string, ManifestText>();
@@ -132,12 +140,22 @@ export async function streamUnits(opts: {
       parsed.set(unit.file, parse(read, unit.file));
       continue;
     }
-    if (sink.scan?.(read.text)) early.add(unit.file);
-    else if (keptChars + read.text.length > KEPT_TEXT_CHARS) continue;
-    else keptChars += read.text.length;
+    if (sink.scan?.(read.text)) {
+      // Of a file that mixes them, only the accepted documents (a CRD among workloads) are read for
+      // `first`; the file is parsed whole in its turn, as any other.
+      const only = documentsTaken(read.text, (document) => sink.scan?.(document) === true);
+      if (only === undefined) {
+        early.add(unit.file);
+        kept.set(unit.file, read);
+        continue;
+      }
+      partial.set(unit.file, { text: only });
+    }
+    if (keptChars + read.text.length > KEPT_TEXT_CHARS) continue;
+    keptChars += read.text.length;
     kept.set(unit.file, read);
   }
-  sink.first(firstResources(opts.units, { early, parsed, kept, parse }));
+  sink.first(firstResources(opts.units, { early, partial, parsed, kept, parse }));
   const findings: Finding[][] = [];
   for (const unit of opts.units) {
     if ('rendered' in unit) {
@@ -163,6 +181,7 @@ function* firstResources(
   units: readonly StreamUnit[],
   files: {
     early: ReadonlySet<string>;
+    partial: ReadonlyMap<string, ManifestText>;
     parsed: Map<string, ParseResult>;
     kept: Map<string, ManifestText>;
     parse: (text: ManifestText, file: string) => ParseResult;
@@ -172,6 +191,12 @@ function* firstResources(
   for (const unit of units) {
     if ('rendered' in unit) {
       yield* renderedResources(unit.rendered);
+      continue;
+    }
+    const only = files.partial.get(unit.file);
+    if (only) {
+      // Resources for `first` only (their lines are not the file's): the whole file is parsed in its turn.
+      yield* files.parse(only, unit.file).resources;
       continue;
     }
     const text = files.early.has(unit.file) ? files.kept.get(unit.file) : undefined;

@@ -163,6 +163,38 @@ describe('checkPaths', () => {
     expect(streamed.findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toContain('c-uses.yaml:4 schema');
   });
 
+  it('reads only the CRDs of a file that mixes them with other documents before its turn', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-paths-'));
+    made.push(root);
+    const crd =
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: {type: object, properties: {size: {type: integer}}}\n';
+    mkdirSync(join(root, 'p'));
+    writeFileSync(
+      join(root, 'p', 'a.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before}\n---\n${crd}---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n`,
+    );
+    const first: string[] = [];
+    const parts: string[][] = [];
+    await renderPaths({
+      root,
+      paths: ['p'],
+      sink: {
+        scan: (text) => text.includes('CustomResourceDefinition'),
+        first: (resources) => {
+          for (const r of resources) first.push(r.id.kind);
+        },
+        part: async (resources) => {
+          parts.push(resources.map((r) => r.id.kind));
+        },
+      },
+    });
+    expect(first).toEqual(['CustomResourceDefinition']);
+    expect(parts).toEqual([['ConfigMap', 'CustomResourceDefinition', 'Widget']]);
+    const { whole, streamed } = await both(root, ['p']);
+    expect(streamed).toEqual(whole);
+    expect(streamed.findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toContain('p/a.yaml:26 schema');
+  });
+
   it("reports a document without a string kind as the user's mistake beside a Secret, not as a crash", async () => {
     const root = mkdtempSync(join(tmpdir(), 'ferry-paths-'));
     made.push(root);

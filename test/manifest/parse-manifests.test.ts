@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateManifests } from '../../bench/generate-manifests.ts';
 import { lineOf } from '../../src/manifest/line-of.ts';
-import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+import { documentsTaken, parseManifests } from '../../src/manifest/parse-manifests.ts';
 import { lineAt, linesAt } from '../helpers/lines-at.ts';
 
 const deployment = `apiVersion: apps/v1
@@ -230,6 +230,27 @@ describe('parseManifests: documents that are not quite Kubernetes', () => {
         }
       }),
     );
+  });
+
+  it('gives the documents a reader takes, as one stream, and nothing when it takes all or the stream is read whole', () => {
+    const take = (doc: string) => doc.includes('kind: CustomResourceDefinition');
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a}\n';
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n';
+    expect(documentsTaken(`${cm}---\n${crd}---\n${cm}`, take)).toBe(`---\n${crd}`);
+    expect(documentsTaken(`${crd}---\n${cm}`, take)).toBe(crd);
+    expect(documentsTaken(`${crd}---\n${crd}`, take)).toBeUndefined();
+    expect(documentsTaken(crd, take)).toBeUndefined();
+    // Read whole: a directive, a document end marker, a JSON stream.
+    expect(documentsTaken(`%YAML 1.1\n---\n${crd}---\n${cm}`, take)).toBeUndefined();
+    expect(documentsTaken(`${crd}...\n---\n${cm}`, take)).toBeUndefined();
+    expect(
+      documentsTaken('{"kind": "CustomResourceDefinition"}\n{"kind": "ConfigMap"}\n', take),
+    ).toBeUndefined();
+    // What it gives parses to the taken documents' objects.
+    const taken = documentsTaken(`${cm}---\n${crd}---\n${cm}`, take) ?? '';
+    expect(parseManifests(taken, 'x.yaml').resources.map((r) => r.id.kind)).toEqual([
+      'CustomResourceDefinition',
+    ]);
   });
 
   it('skips scalars, sequences and empty documents silently', () => {
