@@ -110,14 +110,15 @@ const KEPT_PARSED_CHARS = 8 * 1024 * 1024;
 /**
  * Hands `units` to a ResourceSink in order. The files `sink.scan` accepts by their text (and those
  * kubectl would refuse) are parsed first, for `first`, and kept parsed until their turn up to
- * KEPT_PARSED_CHARS; of a file where `scan` accepts only some documents (a CRD among workloads), only
- * those are parsed for `first`, and the file is parsed whole in its turn as any other; the others' texts are kept up to KEPT_TEXT_CHARS; the rest are read (and parsed)
- * again in turn (a sink without `scan` has every file read once, in its turn). Files are read
- * synchronously (readManifestFile): through the thread pool a small file's read cost several times as
- * much, and a set of one resource per file is mostly reads. `first` iterates the accepted files'
- * resources and every rendered unit's, in unit order, each file parsed as it comes (so only what is
- * kept is alive at once); then `part` gets each unit's resources (a failed render's `checkable`).
- * Returns each unit's findings.
+ * KEPT_PARSED_CHARS. Of a file where `scan` accepts only some documents (a CRD among workloads), only
+ * those are parsed for `first`, and the file is parsed whole in its turn as any other. The other
+ * files' texts are kept up to KEPT_TEXT_CHARS; the rest are read (and parsed) again in their turn (a
+ * sink without `scan` has every file read once, in its turn). Files are read synchronously
+ * (readManifestFile): through the thread pool a small file's read cost several times as much, and a
+ * set of one resource per file is mostly reads. `first` iterates the accepted files' resources and
+ * every rendered unit's, in unit order, each file parsed as it comes (so only what is kept is alive at
+ * once); then `part` gets each unit's resources (a failed render's `checkable`). Returns each unit's
+ * findings.
  */
 export async function streamUnits(opts: {
   units: readonly StreamUnit[];
