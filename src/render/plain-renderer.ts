@@ -220,15 +220,19 @@ function renderedResources(rendered: RenderResult): readonly Resource[] {
 /**
  * Manifest files under `absDir`, sorted. Hidden entries and node_modules are skipped, and so are
  * subdirectories that are render units of their own (a kustomization or a chart: their files are
- * patches and templates, not manifests). Symlinked files are read; symlinked directories are not
- * entered (the caller has already refused links leading outside the repository).
+ * patches and templates, not manifests; `units` collects their absolute paths). Symlinked files are
+ * read; symlinked directories are not entered (the caller has already refused links leading outside
+ * the repository).
  */
-export async function listManifestFiles(absDir: string): Promise<string[]> {
+export async function listManifestFiles(absDir: string, units?: string[]): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string, top: boolean): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
     const names = new Set(entries.map((e) => e.name));
-    if (!top && (names.has('Chart.yaml') || KUSTOMIZATION_FILES.some((f) => names.has(f)))) return;
+    if (!top && (names.has('Chart.yaml') || KUSTOMIZATION_FILES.some((f) => names.has(f)))) {
+      units?.push(dir);
+      return;
+    }
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFerry } from '../helpers/run-ferry.ts';
 
@@ -74,5 +77,29 @@ describe('ferry validate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says which kustomizations and charts the root target without .github/ferry.yml leaves out', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-units-'));
+    try {
+      for (const dir of ['apps/a/base', 'apps/b/overlays/prod']) {
+        mkdirSync(join(repo, dir), { recursive: true });
+        writeFileSync(join(repo, dir, 'kustomization.yaml'), 'resources: []\n');
+      }
+      writeFileSync(join(repo, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
+      const r = runFerry(['validate', '--repo', repo, '--format', 'json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).resources).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        'note: no .github/ferry.yml, so the repository root is one plain target and 2 folders with a kustomization or a chart below it (apps/a/base, apps/b/overlays/prod) were not rendered, as they are targets of their own: name one (ferry validate apps/a/base) or list them as targets in .github/ferry.yml (docs/config.md)',
+      ]);
+      // With a configuration, or with PATHs, the targets are the user's: nothing to say.
+      expect(runFerry(['validate', '--repo', repo, '.']).stderr).toBe('');
+      mkdirSync(join(repo, '.github'));
+      writeFileSync(join(repo, '.github', 'ferry.yml'), 'targets:\n  - name: root\n    path: .\n');
+      expect(runFerry(['validate', '--repo', repo]).stderr).toBe('');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,12 @@
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { relative, sep } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { checkPathsIn, checkTargets } from '../../engine/check-targets.ts';
 import { getInputBytes } from '../../engine/get-input-bytes.ts';
 import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
+import { KUSTOMIZATION_FILES } from '../../render/detect-renderer.ts';
+import { listManifestFiles } from '../../render/plain-renderer.ts';
 import { mergeFindings } from '../../report/merge-findings.ts';
 import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
@@ -45,7 +49,8 @@ export async function validateCommand(argv: string[]): Promise<number> {
     throw new UsageError('give either PATHs or --target, not both');
   const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
   const root = located?.root ?? resolveRepoDir(values.repo);
-  const { config, findings: configFindings } = await loadConfig(root);
+  const { config, findings: configFindings, file: configFile } = await loadConfig(root);
+  if (!located && !configFile) await noteUnrenderedUnits(root);
 
   let resources = 0;
   // Per target, so identical findings of several targets (one base file in staging and prod) merge.
@@ -101,6 +106,25 @@ export async function validateCommand(argv: string[]): Promise<number> {
     console.log(formatFindings(shown, { color: Boolean(color), resources }));
   }
   return merged.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * Without `.github/ferry.yml` the repository root is one plain target, which leaves out every folder
+ * below it that is a kustomization or a chart: in a repository of kustomizations (kubeflow/manifests:
+ * 212 of them) that is nearly everything, so say so on stderr, with how to check them.
+ */
+async function noteUnrenderedUnits(root: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  if (names.includes('Chart.yaml') || KUSTOMIZATION_FILES.some((f) => names.includes(f))) return;
+  const units: string[] = [];
+  await listManifestFiles(root, units).catch(() => undefined);
+  if (units.length === 0) return;
+  const shown = units.sort().map((dir) => relative(root, dir).split(sep).join('/'));
+  const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
+  const them = shown.length === 1 ? 'it is' : 'they are';
+  console.error(
+    `note: no .github/ferry.yml, so the repository root is one plain target and ${shown.length} ${shown.length === 1 ? 'folder' : 'folders'} with a kustomization or a chart below it (${some}) ${shown.length === 1 ? 'was' : 'were'} not rendered, as ${them} targets of ${shown.length === 1 ? 'its' : 'their'} own: name one (ferry validate ${shown[0]}) or list them as targets in .github/ferry.yml (docs/config.md)`,
+  );
 }
 
 /** Worker threads for `sets` sets read from these paths: FERRY_WORKERS, else by cores and input size (planWorkers). */
