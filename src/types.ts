@@ -66,7 +66,8 @@ export interface Resource {
   /**
    * Parsed from a source file of a kustomize build that failed, not rendered: its name, namespace and
    * labels may all differ from what the build gives (namePrefix, namespace, labels). Checked on its
-   * own, never against other resources (duplicate-resource, selector-match), never applied.
+   * own, never against other resources (duplicate-resource, selector-match), with no "required field
+   * missing" (the build may add it), never applied.
    */
   unrendered?: true;
 }

@@ -25,7 +25,8 @@ function platform(): string {
     );
     write(
       `apps/${app}/deployment.yaml`,
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deployment\nspec:\n  selector:\n    matchLabels: {component: server}\n  template:\n    metadata:\n      labels: {component: server}\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/server:latest\n',
+      // No selector: the kustomization's `labels` (includeSelectors) adds it.
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deployment\nspec:\n  template:\n    metadata:\n      labels: {component: server}\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/server:latest\n      restartPolicy: Sometimes\n',
     );
     write(
       `apps/${app}/service.yaml`,
@@ -51,8 +52,11 @@ describe('a failed kustomize build checks its sources on their own', () => {
     const said = checked.findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
     // The build's failure, and each source's own problem (an unpinned image), still reported.
     expect(said).toContain('platform/kustomization.yaml:4 render');
-    expect(said).toContain('apps/notebooks/deployment.yaml:14 image-pinned');
-    expect(said).toContain('apps/pipelines/deployment.yaml:14 image-pinned');
+    expect(said).toContain('apps/notebooks/deployment.yaml:12 image-pinned');
+    expect(said).toContain('apps/pipelines/deployment.yaml:12 image-pinned');
+    // A value no build changes is still wrong; a field the build adds is not missing.
+    expect(said).toContain('apps/notebooks/deployment.yaml:13 schema');
+    expect(checked.findings.filter((f) => f.message.endsWith('required field missing'))).toEqual([]);
     // Before namePrefix the two Deployments share a name, and before `labels` no pod has `app`:
     // neither is what the build gives, so neither is said.
     expect(checked.findings.filter((f) => f.rule === 'duplicate-resource')).toEqual([]);
