@@ -183,14 +183,9 @@ function readStructureLine(
   state.openKey = -1;
   state.commentAfterKey = false;
   if (i === lineStart && chunk.startsWith('---', i)) return CLOSED;
-  let p = i;
-  let dash = -1;
-  while (chunk.charCodeAt(p) === DASH && isSpaceOrEnd(chunk, p + 1, end)) {
-    dash = p - lineStart;
-    p = skipSpaces(chunk, p + 1, end);
-    // An empty item (js-yaml takes a less indented `-` after it as a sibling).
-    if (isTrivia(chunk, p, end)) return ODD;
-  }
+  const item = skipDashes(chunk, i, end, lineStart);
+  if (!item) return ODD;
+  const { p, dash } = item;
   // The column a value starting here belongs to: the item's `-`, or a key on the line before.
   const owner = dash >= 0 ? dash : openKey >= 0 && i - lineStart > openKey ? openKey : -1;
   const c = chunk.charCodeAt(p);
@@ -383,15 +378,9 @@ const ODD = -2;
 function readLine(chunk: string, i: number, end: number, lineStart: number): number {
   // `---` alone or before a comment (content after it is odd already: MARKER_WITH_CONTENT).
   if (i === lineStart && chunk.startsWith('---', i)) return CLOSED;
-  let p = i;
-  let parent = -1;
-  // Block sequence items, `- - x`: the node starts after the last dash.
-  while (chunk.charCodeAt(p) === DASH && isSpaceOrEnd(chunk, p + 1, end)) {
-    parent = p - lineStart;
-    p = skipSpaces(chunk, p + 1, end);
-    // An empty item (js-yaml takes a less indented `-` after it as a sibling).
-    if (isTrivia(chunk, p, end)) return ODD;
-  }
+  const item = skipDashes(chunk, i, end, lineStart);
+  if (!item) return ODD;
+  const { p, dash: parent } = item;
   const q = chunk.charCodeAt(p);
   if (isFlowStart(q)) {
     const after = skipFlowNode(chunk, p, end);
@@ -408,6 +397,27 @@ function readLine(chunk: string, i: number, end: number, lineStart: number): num
   if (isNodeProperty(q)) return ODD;
   const value = afterPlainKey(chunk, p, end);
   return value < 0 ? CLOSED : readValue(chunk, skipSpaces(chunk, value, end), end, p - lineStart);
+}
+
+/**
+ * Past the block sequence indicators from `i` (`- - x`: the node starts after the last dash): where the
+ * node starts and the last dash's column (-1 for none); undefined for an empty item (js-yaml takes a
+ * less indented `-` after it as a sibling).
+ */
+function skipDashes(
+  chunk: string,
+  i: number,
+  end: number,
+  lineStart: number,
+): { p: number; dash: number } | undefined {
+  let p = i;
+  let dash = -1;
+  while (chunk.charCodeAt(p) === DASH && isSpaceOrEnd(chunk, p + 1, end)) {
+    dash = p - lineStart;
+    p = skipSpaces(chunk, p + 1, end);
+    if (isTrivia(chunk, p, end)) return undefined;
+  }
+  return { p, dash };
 }
 
 /**
