@@ -8,6 +8,7 @@ import {
   parseAllDocuments,
   visit,
   type YAMLError,
+  type YAMLWarning,
 } from 'yaml';
 import { type Finding, type KubeObject, type Resource, SEVERITY_RANK, type Severity } from '../types.ts';
 import { closestMatch } from './closest-match.ts';
@@ -490,8 +491,6 @@ function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: Parse
     reportErrors(doc.errors, { doc, lineAt, sink });
     return;
   }
-  for (const warning of doc.warnings)
-    sink.report('warning', lineAt(warning.pos[0]), `YAML: ${warning.message}`);
   const contents = doc.contents;
   // Empty and comment-only documents, scalars and sequences are not Kubernetes objects.
   if (!isMap(contents)) return;
@@ -515,9 +514,22 @@ function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: Parse
     if (value === undefined) return;
   }
   if (isPlainObject(value)) {
+    // Only a manifest's: other YAML beside manifests (an mkdocs.yml's `!!python/name:` tags) is skipped.
+    if (Object.hasOwn(value, 'apiVersion') || Object.hasOwn(value, 'kind')) {
+      for (const warning of doc.warnings)
+        sink.report('warning', lineAt(warning.pos[0]), describeWarning(warning));
+    }
     const lines = new SourceLines(DocumentLines.of(parsed.pointers));
     emitObject({ object: value, lines, line, sink });
   }
+}
+
+/** A YAML warning in words: an unknown tag by the name it is written with, and what to do. */
+function describeWarning(warning: YAMLWarning): string {
+  const tag = /^Unresolved tag: (.+)$/.exec(warning.message)?.[1];
+  if (warning.code !== 'TAG_RESOLVE_FAILED' || tag === undefined) return `YAML: ${warning.message}`;
+  const written = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+  return `unknown tag ${written}: its value is read as if untagged; remove the tag (Kubernetes objects are JSON, which has no tags)`;
 }
 
 /**

@@ -253,6 +253,24 @@ describe('parseManifests: documents that are not quite Kubernetes', () => {
     ]);
   });
 
+  it("says an unknown tag in a manifest by its written name, and nothing of other YAML's tags", () => {
+    // An mkdocs.yml beside the manifests: not a Kubernetes object, so not Ferry's to judge.
+    const mkdocs =
+      'site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:materialx.emoji.twemoji\n';
+    expect(parseManifests(mkdocs, 'mkdocs.yml')).toMatchObject({ resources: [], findings: [] });
+    const { resources, findings } = parseManifests(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  a: !custom b\n  c: !!python/name:x y\n',
+      'cm.yaml',
+    );
+    expect(resources[0]?.object).toMatchObject({ data: { a: 'b', c: 'y' } });
+    const fix =
+      'its value is read as if untagged; remove the tag (Kubernetes objects are JSON, which has no tags)';
+    expect(findings.map((f) => [f.line, f.severity, f.message])).toEqual([
+      [5, 'warning', `unknown tag !custom: ${fix}`],
+      [6, 'warning', `unknown tag !!python/name:x: ${fix}`],
+    ]);
+  });
+
   it('skips scalars, sequences and empty documents silently', () => {
     const { resources, findings } = parseManifests(
       'just text\n---\n- a\n- b\n---\n---\n# nothing\n',
