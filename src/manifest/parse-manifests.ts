@@ -450,7 +450,8 @@ function parseStreamWithYaml(source: string, lineOffset: number, sink: ParseSink
       continue;
     }
     if (doc.errors.length > 0) valid = false;
-    parseDocument({ doc, lineAt, sink });
+    const braces = source.indexOf('{{', doc.range[0]);
+    parseDocument({ doc, lineAt, sink, templated: braces >= 0 && braces < doc.range[2] });
   }
   const trailing = nonPrintableIn(source, from, source.length);
   if (trailing >= 0) {
@@ -485,10 +486,17 @@ function reportNonPrintable(source: string, at: number, lineAt: LineAt, sink: Pa
   );
 }
 
-function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink }): void {
+function parseDocument(args: {
+  doc: Document.Parsed;
+  lineAt: LineAt;
+  sink: ParseSink;
+  /** The document holds `{{`: its errors say that a template is not YAML. */
+  templated: boolean;
+}): void {
   const { doc, lineAt, sink } = args;
+  const hint = args.templated ? TEMPLATE_HINT : '';
   if (doc.errors.length > 0) {
-    reportErrors(doc.errors, { doc, lineAt, sink });
+    reportErrors(doc.errors, { doc, lineAt, sink, hint });
     return;
   }
   const contents = doc.contents;
@@ -504,7 +512,7 @@ function parseDocument(args: { doc: Document.Parsed; lineAt: LineAt; sink: Parse
     sink.report(
       'error',
       parsed.collectionKeyLine,
-      'a map or list is used as a key here; Kubernetes objects are JSON, whose keys are strings, and kubectl refuses this document: write the key as a plain string',
+      `a map or list is used as a key here; Kubernetes objects are JSON, whose keys are strings, and kubectl refuses this document: write the key as a plain string${hint}`,
     );
     return;
   }
@@ -538,16 +546,23 @@ function describeWarning(warning: YAMLWarning): string {
  */
 function reportErrors(
   errors: readonly YAMLError[],
-  ctx: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink },
+  ctx: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink; hint: string },
 ) {
   let first = true;
   for (const err of errors) {
     if (!first && err.code !== 'DUPLICATE_KEY') continue;
-    first = false;
     const line = ctx.lineAt(err.pos[0]);
-    ctx.sink.report('error', line, formatYamlError(err, ctx.doc, line));
+    ctx.sink.report('error', line, `${formatYamlError(err, ctx.doc, line)}${first ? ctx.hint : ''}`);
+    first = false;
   }
 }
+
+/**
+ * After the first error of a document that holds `{{`: a Go template (Helm's, a script's) in a plain
+ * file is not YAML, and what YAML makes of it (a map as a key, an unclosed collection) does not say so.
+ */
+const TEMPLATE_HINT =
+  ' ({{…}} is template syntax, not YAML: render the file first, as a Helm chart with a Chart.yaml, or keep it out of the target)';
 
 function formatYamlError(err: YAMLError, doc: Document.Parsed, line: number): string {
   switch (err.code) {

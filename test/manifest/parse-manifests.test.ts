@@ -271,6 +271,28 @@ describe('parseManifests: documents that are not quite Kubernetes', () => {
     ]);
   });
 
+  it('says that {{…}} is a template when a plain file holds one, after what YAML makes of it', () => {
+    const hint =
+      ' ({{…}} is template syntax, not YAML: render the file first, as a Helm chart with a Chart.yaml, or keep it out of the target)';
+    const messages = (text: string) =>
+      parseManifests(text, 'x.yaml').findings.map((f) => [f.line, f.message]);
+    expect(messages('apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: {{.Name}}\n')).toEqual([
+      [
+        4,
+        `a map or list is used as a key here; Kubernetes objects are JSON, whose keys are strings, and kubectl refuses this document: write the key as a plain string${hint}`,
+      ],
+    ]);
+    const [[line, message] = []] = messages(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n{{- if .Values.x }}\ndata:\n  a: b\n{{- end }}\n',
+    );
+    expect(line).toBe(5);
+    expect(message).toMatch(/^line 5 is not valid YAML: .*\(\{\{…\}\} is template syntax, not YAML: /);
+    // No braces, no hint; and only the document that holds them gets it.
+    expect(
+      messages('apiVersion: v1\nkind: ConfigMap\ndata:\n  k: "x" y\n---\na: {{b}}\n')[0]?.[1],
+    ).not.toContain('template');
+  });
+
   it('skips scalars, sequences and empty documents silently', () => {
     const { resources, findings } = parseManifests(
       'just text\n---\n- a\n- b\n---\n---\n# nothing\n',
