@@ -305,7 +305,7 @@ function isOddKey(chunk: string, p: number, colon: number): boolean {
   const length = colon - p;
   if (length > 4) return false;
   const key = chunk.slice(p, colon);
-  return key === '<<' || key === '~' || key === 'null' || key === 'Null' || key === 'NULL';
+  return key === '<<' || NULL_WORDS.includes(key);
 }
 
 /** A double-quoted line from `from` ending in an odd run of backslashes (an escaped line break). */
@@ -359,6 +359,9 @@ function skipIndent(chunk: string, at: number, end: number): number {
 function isBlankFrom(chunk: string, i: number, end: number): boolean {
   return i === end || (chunk.charCodeAt(i) === CR && i + 1 === end);
 }
+
+/** The words YAML reads as null where a key could be (`~:`, `null:`): js-yaml and `yaml` key them apart. */
+export const NULL_WORDS: readonly string[] = ['~', 'null', 'Null', 'NULL'];
 
 const SPACE = 32;
 const TAB = 9;

@@ -18,7 +18,7 @@ import { describeYamlError } from './describe-yaml-error.ts';
 import { detachedString } from './detached.ts';
 import { expandAliases } from './expand-aliases.ts';
 import { formatBytes, MIB } from './format-bytes.ts';
-import { hasOddLines, hasOddStructure } from './has-odd-lines.ts';
+import { hasOddLines, hasOddStructure, NULL_WORDS } from './has-odd-lines.ts';
 import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
@@ -157,8 +157,7 @@ export function parseManifestText(input: ManifestText, file: string, opts: Parse
  */
 export function documentsTaken(text: string, take: (document: string) => boolean): string | undefined {
   if (STREAM_ODD.test(text) || splitJsonStream(text)) return undefined;
-  const starts = [0];
-  for (const m of text.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  const starts = documentStarts(text);
   let taken = '';
   let all = true;
   for (let i = 0; i < starts.length; i++) {
@@ -324,11 +323,17 @@ function isKeySeparator(c: number): boolean {
   return WIDE_SPACE.test(String.fromCharCode(c));
 }
 const WIDE_SPACE = /^\s$/;
-const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
 /** Content on the `---` line itself (`--- a: b` is an error to `yaml`, not to js-yaml). */
 const MARKER_WITH_CONTENT = /^---[ \t]+[^\s#]/;
 /** A document start marker line: `---` alone or followed by a space. */
 const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+
+/** Where each document of a YAML stream starts: 0, then each `---` marker line after it. */
+function documentStarts(text: string): number[] {
+  const starts = [0];
+  for (const m of text.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  return starts;
+}
 
 function parseStream(source: string, lineOffset: number, sink: ParseSink): void {
   // js-yaml checks scalars for characters YAML does not allow, but not comments: a text holding one
@@ -337,8 +342,7 @@ function parseStream(source: string, lineOffset: number, sink: ParseSink): void 
     parseStreamWithYaml(source, lineOffset, sink);
     return;
   }
-  const starts = [0];
-  for (const m of source.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  const starts = documentStarts(source);
   const mark = sink.mark();
   let line = lineOffset;
   for (let i = 0; i < starts.length; i++) {

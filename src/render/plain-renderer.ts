@@ -126,9 +126,8 @@ export async function streamUnits(opts: {
   sink: ResourceSink;
 }): Promise<{ findings: Finding[][] }> {
   const { parse, sink } = opts;
-  const early = new Set<string>();
-  // The accepted documents of a file that also has others: read for `first` only.
-  const partial = new Map<string, ManifestText>();
+  // What `first` reads of the files `scan` accepts: the whole text, or only the accepted documents.
+  const early = new Map<string, { text: ManifestText; whole: boolean }>();
   const parsed = new Map<string, ParseResult>();
   // The texts the scan read, kept up to KEPT_TEXT_CHARS in all so that their turn need not read them again.
   const kept = new Map<string, ManifestText>();
@@ -137,7 +136,7 @@ export async function streamUnits(opts: {
     if (!('file' in unit)) continue;
     const read = readManifestFile(unit.file);
     if (!('text' in read)) {
-      // A file kubectl would refuse is only its finding: parsed now, it costs nothing to keep.
+      // A file kubectl would refuse is only its finding (no resources): parsed now, it costs nothing to keep.
       parsed.set(unit.file, parse(read, unit.file));
       continue;
     }
@@ -145,18 +144,17 @@ export async function streamUnits(opts: {
       // Of a file that mixes them, only the accepted documents (a CRD among workloads) are read for
       // `first`; the file is parsed whole in its turn, as any other.
       const only = documentsTaken(read.text, (document) => sink.scan?.(document) === true);
-      if (only === undefined) {
-        early.add(unit.file);
-        kept.set(unit.file, read);
-        continue;
-      }
-      partial.set(unit.file, { text: only });
+      early.set(
+        unit.file,
+        only === undefined ? { text: read, whole: true } : { text: { text: only }, whole: false },
+      );
+      if (only === undefined) continue;
     }
     if (keptChars + read.text.length > KEPT_TEXT_CHARS) continue;
     keptChars += read.text.length;
     kept.set(unit.file, read);
   }
-  sink.first(firstResources(opts.units, { early, partial, parsed, kept, parse }));
+  sink.first(firstResources(opts.units, { early, parsed, parse }));
   const findings: Finding[][] = [];
   for (const unit of opts.units) {
     if ('rendered' in unit) {
@@ -175,16 +173,15 @@ export async function streamUnits(opts: {
 }
 
 /**
- * What `first` iterates: each accepted file's resources (parsed here, and kept parsed for its turn up
- * to KEPT_PARSED_CHARS, else dropped with its text) and each rendered unit's, in unit order.
+ * What `first` iterates, in unit order: each rendered unit's resources, and each accepted file's, parsed
+ * here (its text then dropped). A whole file's parse is kept for its turn up to KEPT_PARSED_CHARS; a
+ * file read only in part is parsed whole in its turn (these resources' lines are not the file's).
  */
 function* firstResources(
   units: readonly StreamUnit[],
   files: {
-    early: ReadonlySet<string>;
-    partial: ReadonlyMap<string, ManifestText>;
+    early: Map<string, { text: ManifestText; whole: boolean }>;
     parsed: Map<string, ParseResult>;
-    kept: Map<string, ManifestText>;
     parse: (text: ManifestText, file: string) => ParseResult;
   },
 ): Generator<Resource> {
@@ -194,18 +191,12 @@ function* firstResources(
       yield* renderedResources(unit.rendered);
       continue;
     }
-    const only = files.partial.get(unit.file);
-    if (only) {
-      // Resources for `first` only (their lines are not the file's): the whole file is parsed in its turn.
-      yield* files.parse(only, unit.file).resources;
-      continue;
-    }
-    const text = files.early.has(unit.file) ? files.kept.get(unit.file) : undefined;
-    const result = files.parsed.get(unit.file) ?? (text ? files.parse(text, unit.file) : undefined);
-    if (!result) continue;
-    if (text && 'text' in text) {
-      files.kept.delete(unit.file);
-      parsedChars += text.text.length;
+    const entry = files.early.get(unit.file);
+    if (!entry) continue;
+    files.early.delete(unit.file);
+    const result = files.parse(entry.text, unit.file);
+    if (entry.whole && 'text' in entry.text) {
+      parsedChars += entry.text.text.length;
       if (parsedChars <= KEPT_PARSED_CHARS) files.parsed.set(unit.file, result);
     }
     yield* result.resources;

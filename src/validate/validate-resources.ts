@@ -8,6 +8,7 @@ import { createSchemaSet, type SchemaSet } from './schema/create-schema-set.ts';
 import { loadCrdSchemas } from './schema/load-crd-schemas.ts';
 import type { KindSchema, SchemaAdditions } from './schema/schema-node.ts';
 import { SCHEMA_RULE, validateSchema } from './schema/validate-schema.ts';
+import { REQUIRED_FIELD_MISSING } from './schema/validate-value.ts';
 
 export interface ValidateOptions {
   /** The target's Kubernetes version, e.g. "1.34" (rules such as deprecations read it). */
@@ -135,7 +136,7 @@ export function createValidation(opts: ValidationOptions): Validation {
     for (const resource of resources) {
       for (const f of validateSchema(resource, schemas)) {
         // A failed build's source may lack what its kustomization adds (a selector from `labels`).
-        if (resource.unrendered && f.message.endsWith('required field missing')) continue;
+        if (resource.unrendered && f.message.endsWith(REQUIRED_FIELD_MISSING)) continue;
         if (f.missing) {
           // Explained again at finish, in this slot: the explanation depends on the whole target.
           missing.push({

@@ -1,11 +1,10 @@
-import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { checkPathsIn, checkTargets } from '../../engine/check-targets.ts';
 import { getInputBytes } from '../../engine/get-input-bytes.ts';
 import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
-import { KUSTOMIZATION_FILES } from '../../render/detect-renderer.ts';
+import { detectRenderer } from '../../render/detect-renderer.ts';
 import { listManifestFiles } from '../../render/plain-renderer.ts';
 import { mergeFindings } from '../../report/merge-findings.ts';
 import type { Finding } from '../../types.ts';
@@ -114,16 +113,16 @@ export async function validateCommand(argv: string[]): Promise<number> {
  * 212 of them) that is nearly everything, so say so on stderr, with how to check them.
  */
 async function noteUnrenderedUnits(root: string): Promise<void> {
-  const names = await readdir(root).catch(() => [] as string[]);
-  if (names.includes('Chart.yaml') || KUSTOMIZATION_FILES.some((f) => names.includes(f))) return;
+  if ((await detectRenderer(root).catch(() => undefined)) !== 'plain') return;
   const units: string[] = [];
   await listManifestFiles(root, units).catch(() => undefined);
   if (units.length === 0) return;
   const shown = units.sort().map((dir) => relative(root, dir).split(sep).join('/'));
   const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
-  const them = shown.length === 1 ? 'it is' : 'they are';
+  const [folders, were, they, their] =
+    shown.length === 1 ? ['folder', 'was', 'it is', 'its'] : ['folders', 'were', 'they are', 'their'];
   console.error(
-    `note: no .github/ferry.yml, so the repository root is one plain target and ${shown.length} ${shown.length === 1 ? 'folder' : 'folders'} with a kustomization or a chart below it (${some}) ${shown.length === 1 ? 'was' : 'were'} not rendered, as ${them} targets of ${shown.length === 1 ? 'its' : 'their'} own: name one (ferry validate ${shown[0]}) or list them as targets in .github/ferry.yml (docs/config.md)`,
+    `note: no .github/ferry.yml, so the repository root is one plain target and ${shown.length} ${folders} with a kustomization or a chart below it (${some}) ${were} not rendered, as ${they} targets of ${their} own: name one (ferry validate ${shown[0]}) or list them as targets in .github/ferry.yml (docs/config.md)`,
   );
 }
 

@@ -4,7 +4,13 @@ import type { SchemaSet } from './create-schema-set.ts';
 import { formatFieldPath } from './format-field-path.ts';
 import { dnsLabelProblem, nameProblem } from './name-format.ts';
 import type { KindSchema } from './schema-node.ts';
-import { type FieldPath, report, validateValue, type WalkContext } from './validate-value.ts';
+import {
+  type FieldPath,
+  REQUIRED_FIELD_MISSING,
+  report,
+  validateValue,
+  type WalkContext,
+} from './validate-value.ts';
 
 /** A schema finding; `missing` says the object's kind had no schema (the message is explainMissing's). */
 export interface SchemaFinding extends RuleFinding {
@@ -47,7 +53,7 @@ function validateObject(obj: Json, prefix: FieldPath, state: State): void {
   const { apiVersion, kind } = obj;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
     const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
-    push(state, [...prefix, missing], `${formatFieldPath([...prefix, missing])}: required field missing`);
+    push(state, [...prefix, missing], `${formatFieldPath([...prefix, missing])}: ${REQUIRED_FIELD_MISSING}`);
     return;
   }
   // kubectl applies any `*List` (v1 List, DeploymentList...) item by item, each as its own kind.
@@ -124,7 +130,7 @@ function checkIdentity(obj: Json, schema: KindSchema, ctx: WalkContext): void {
         'warning',
       );
     } else {
-      report(ctx, 'required field missing', 'name');
+      report(ctx, REQUIRED_FIELD_MISSING, 'name');
     }
   } else if (typeof name === 'string') {
     const problem = nameProblem(schema.nameFormat, name);

@@ -35,6 +35,9 @@ const YAML11_BOOL = /^(?:y|yes|n|no|on|off)$/i;
 const MAX_ENUM_LISTED = 8;
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
+/** What a missing required field is reported as, after its path (a failed build's sources skip it). */
+export const REQUIRED_FIELD_MISSING = 'required field missing';
+
 export function report(ctx: WalkContext, message: string, key?: string | number, severity?: Severity): void {
   const path = key === undefined ? ctx.path.slice() : [...ctx.path, key];
   const where = formatFieldPath(path);
@@ -167,7 +170,7 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, ctx: Walk
       const name = required[i] as string;
       const v = value[name];
       if (v === undefined || (v === null && !properties?.get(name)?.nullable)) {
-        report(ctx, 'required field missing', name);
+        report(ctx, REQUIRED_FIELD_MISSING, name);
       }
     }
   }
