@@ -8,6 +8,7 @@ import { listEscapingLinks } from './list-escaping-links.ts';
 import { type KustomizationTree, loadKustomizationTree } from './load-kustomization-tree.ts';
 import { loadKustomizeSourceLocator } from './locate-kustomize-sources.ts';
 import { loadKustomizeLineMapper, takeOrigin } from './map-kustomize-lines.ts';
+import { applyImageOverrides } from './kustomize-images.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
 import { runSandboxed } from './run-sandboxed.ts';
@@ -80,7 +81,11 @@ async function failedWithSources(
       defaultNamespace: req.namespace,
       maxBytes: req.limits.maxOutputBytes,
     });
-    for (const r of parsed.resources) checkable.push({ ...r, unrendered: true });
+    for (const r of parsed.resources) {
+      // As the build would have set them: an image its `images:` pin is not reported as unpinned.
+      const object = applyImageOverrides(r.object, tree.images[file] ?? []) as Resource['object'];
+      checkable.push({ ...r, object, unrendered: true });
+    }
     // A file the render finding already names is not reported twice.
     if (!named.has(file)) all.push(...parsed.findings);
   }

@@ -13,6 +13,7 @@ import {
 import { closestMatch } from '../manifest/closest-match.ts';
 import type { Finding } from '../types.ts';
 import { findKustomizationFile } from './detect-renderer.ts';
+import type { ImageOverride } from './kustomize-images.ts';
 import { renderFinding } from './render-finding.ts';
 import { isInside, locateInRepo, toRepoPath } from './repo-path.ts';
 
@@ -53,6 +54,12 @@ export interface KustomizationTree {
   patches: PatchSource[];
   namePrefixes: string[];
   nameSuffixes: string[];
+  /**
+   * For each file of `resourceFiles` below a kustomization with `images:`, the entries kustomize
+   * applies to its objects, in order: those of the kustomization that lists it, then of each one
+   * above it up to the root (applyImageOverrides).
+   */
+  images: Record<string, ImageOverride[]>;
   /**
    * Some file lies outside the directory of the kustomization that loads it (a shared patch in
    * `../common`): kustomize's default load restrictor would refuse it, so the render needs
@@ -117,6 +124,7 @@ class KustomizationWalker {
   private readonly patches: PatchSource[] = [];
   private readonly namePrefixes = new Set<string>();
   private readonly nameSuffixes = new Set<string>();
+  private readonly images: Record<string, ImageOverride[]> = {};
   private readonly findings: Finding[] = [];
   private needsNone = false;
   private refused = false;
@@ -135,6 +143,7 @@ class KustomizationWalker {
       patches: this.patches,
       namePrefixes: [...this.namePrefixes],
       nameSuffixes: [...this.nameSuffixes],
+      images: this.images,
       needsLoadRestrictionsNone: this.needsNone,
       onlyMissing: !this.refused,
       findings: this.findings.sort((a, b) =>
@@ -144,7 +153,8 @@ class KustomizationWalker {
   }
 
   /** `dir` is absolute and already proved inside the repository. */
-  async visitDirectory(dir: string): Promise<void> {
+  /** `images`: the `images:` entries of the kustomizations above, nearest first. */
+  async visitDirectory(dir: string, images: ImageOverride[] = []): Promise<void> {
     if (this.visited.has(dir)) return;
     this.visited.add(dir);
     this.inputs.add(toRepoPath(this.root, dir));
@@ -161,10 +171,15 @@ class KustomizationWalker {
       return;
     }
     this.kustomizations.push(file);
-    await this.visitKustomization({ dir, file, text: await readFile(located.real, 'utf8') });
+    await this.visitKustomization({ dir, file, text: await readFile(located.real, 'utf8'), images });
   }
 
-  private async visitKustomization(k: { dir: string; file: string; text: string }): Promise<void> {
+  private async visitKustomization(k: {
+    dir: string;
+    file: string;
+    text: string;
+    images: ImageOverride[];
+  }): Promise<void> {
     const lineCounter = new LineCounter();
     const doc = parseDocument(k.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
     const lineOf = (node: unknown) => {
@@ -279,6 +294,27 @@ class KustomizationWalker {
             ),
           );
           break;
+        case 'images': {
+          const overrides: ImageOverride[] = [];
+          eachItem(value, (item) => {
+            // kustomize refuses a number (`newTag: 1.10`): such an entry's build fails anyway.
+            const text = (name: string) => {
+              const node = field(item, name);
+              return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+            };
+            const name = text('name');
+            if (name)
+              overrides.push({
+                name,
+                newName: text('newName'),
+                newTag: text('newTag'),
+                digest: text('digest'),
+              });
+          });
+          // Applied before those of the kustomizations above.
+          k.images = [...overrides, ...k.images];
+          break;
+        }
         case 'namePrefix':
         case 'nameSuffix':
           if (isScalar(value) && typeof value.value === 'string' && value.value !== '') {
@@ -349,7 +385,7 @@ class KustomizationWalker {
     }
   }
 
-  private async follow(ref: Ref, k: { dir: string; file: string }): Promise<void> {
+  private async follow(ref: Ref, k: { dir: string; file: string; images: ImageOverride[] }): Promise<void> {
     const quoted = JSON.stringify(ref.value);
     const where = ref.file ?? k.file;
     if (isRemoteReference(ref.value)) {
@@ -379,13 +415,17 @@ class KustomizationWalker {
     }
     const followsKustomization = ref.role === 'kustomization' || ref.role === 'plugin';
     if (located.isDirectory && followsKustomization) {
-      await this.visitDirectory(located.real);
+      await this.visitDirectory(located.real, k.images);
       return;
     }
     this.inputs.add(toRepoPath(this.root, located.real));
     if (!isInside(k.dir, located.real)) this.needsNone = true;
     if (located.isDirectory) return;
-    if (ref.role === 'kustomization') this.resourceFiles.add(toRepoPath(this.root, located.real));
+    if (ref.role === 'kustomization') {
+      const file = toRepoPath(this.root, located.real);
+      if (k.images.length > 0 && !this.resourceFiles.has(file)) this.images[file] = k.images;
+      this.resourceFiles.add(file);
+    }
     if (ref.patch) {
       const file = toRepoPath(this.root, located.real);
       this.patches.push({ file, lineOffset: 0, kustomization: k.file, ...ref.patch });

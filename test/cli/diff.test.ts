@@ -147,4 +147,31 @@ describe('ferry diff', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing --base (the revision to compare against');
   });
+
+  it('says which kustomizations the root target without .github/ferry.yml leaves out of the diff', () => {
+    repo = createTestRepo();
+    repo.write({
+      'apps/a/base/kustomization.yaml': 'resources: []\n',
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: one}\n',
+    });
+    repo.commit('base');
+    repo.write({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: two}\n' });
+    repo.commit('head');
+    const r = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'HEAD~1',
+      '--head',
+      'HEAD',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).targets[0].changes).toHaveLength(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'note: no .github/ferry.yml at the head revision, so the repository root is one plain target and 1 folder with a kustomization or a chart below it (apps/a/base) was not rendered, as it is a target of its own: list it as a target in .github/ferry.yml to diff it (docs/config.md)',
+    ]);
+  });
 });

@@ -9,6 +9,7 @@ import { openGitRevision } from '../../source/open-git-revision.ts';
 import { resolveGitRevision } from '../../source/resolve-git-revision.ts';
 import { GitCommandError } from '../../source/source-errors.ts';
 import type { SourceTree } from '../../source/source-tree.ts';
+import { noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs, requireOption } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
@@ -64,7 +65,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
     for (const o of opened) if (o.status === 'fulfilled') trees.push(o.value);
     for (const o of opened) if (o.status === 'rejected') throw o.reason;
     const [baseTree, headTree] = trees as [SourceTree, SourceTree];
-    const { config, findings: configFindings } = await loadConfig(headTree.root);
+    const { config, findings: configFindings, file: configFile } = await loadConfig(headTree.root);
+    if (!configFile) await noteUnrenderedUnits(headTree.root, 'diff');
     const changedFiles = values.all
       ? 'all'
       : await listChangedFiles({ repoDir, base: baseSha, head: headSha });

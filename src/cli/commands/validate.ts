@@ -1,14 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { relative, sep } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { checkPathsIn, checkTargets } from '../../engine/check-targets.ts';
 import { getInputBytes } from '../../engine/get-input-bytes.ts';
 import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
-import { detectRenderer } from '../../render/detect-renderer.ts';
-import { listManifestFiles } from '../../render/plain-renderer.ts';
 import { mergeFindings } from '../../report/merge-findings.ts';
 import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
+import { noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
 import { resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
@@ -49,7 +47,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
   const root = located?.root ?? resolveRepoDir(values.repo);
   const { config, findings: configFindings, file: configFile } = await loadConfig(root);
-  if (!located && !configFile) await noteUnrenderedUnits(root);
+  if (!located && !configFile) await noteUnrenderedUnits(root, 'validate');
 
   let resources = 0;
   // Per target, so identical findings of several targets (one base file in staging and prod) merge.
@@ -105,25 +103,6 @@ export async function validateCommand(argv: string[]): Promise<number> {
     console.log(formatFindings(shown, { color: Boolean(color), resources }));
   }
   return merged.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
-/**
- * Without `.github/ferry.yml` the repository root is one plain target, which leaves out every folder
- * below it that is a kustomization or a chart: in a repository of kustomizations (kubeflow/manifests:
- * 212 of them) that is nearly everything, so say so on stderr, with how to check them.
- */
-async function noteUnrenderedUnits(root: string): Promise<void> {
-  if ((await detectRenderer(root).catch(() => undefined)) !== 'plain') return;
-  const units: string[] = [];
-  await listManifestFiles(root, units).catch(() => undefined);
-  if (units.length === 0) return;
-  const shown = units.sort().map((dir) => relative(root, dir).split(sep).join('/'));
-  const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
-  const [folders, were, they, their] =
-    shown.length === 1 ? ['folder', 'was', 'it is', 'its'] : ['folders', 'were', 'they are', 'their'];
-  console.error(
-    `note: no .github/ferry.yml, so the repository root is one plain target and ${shown.length} ${folders} with a kustomization or a chart below it (${some}) ${were} not rendered, as ${they} targets of ${their} own: name one (ferry validate ${shown[0]}) or list them as targets in .github/ferry.yml (docs/config.md)`,
-  );
 }
 
 /** Worker threads for `sets` sets read from these paths: FERRY_WORKERS, else by cores and input size (planWorkers). */
