@@ -1,8 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/** Test folders whose files may share a process (see `isolate` below). */
+const SHARED = ['manifest', 'validate', 'diff', 'report', 'config', 'infra'].map(
+  (dir) => `test/${dir}/**/*.test.ts`,
+);
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: SHARED,
+          // These files only compute, or synthesise the CDK stack (no mocks, environment or other
+          // process-wide state), so one process may run several of them instead of importing the
+          // sources (and aws-cdk-lib, ~5 s) again for each file.
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED } },
+    ],
     globalSetup: ['test/global-setup.ts'],
     // Tests spawn real kubectl/helm and local HTTP servers: give them room on a 2-core machine.
     testTimeout: 30_000,

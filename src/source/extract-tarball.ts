@@ -10,7 +10,12 @@ import { Parser } from 'tar/parse';
 import type { ReadEntry } from 'tar/read-entry';
 import { directoryMaker } from './directory-maker.ts';
 import { InvalidArchiveError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
-import { DEFAULT_MAX_SOURCE_BYTES, type ExtractedTree, type ExtractionStats } from './source-tree.ts';
+import {
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_MAX_SOURCE_FILES,
+  type ExtractedTree,
+  type ExtractionStats,
+} from './source-tree.ts';
 
 export interface ExtractTarballOptions {
   /** A tar stream, gzip-compressed or not (sniffed from the magic bytes). */
@@ -23,9 +28,6 @@ export interface ExtractTarballOptions {
   /** Leading path segments to drop: 1 for GitHub's `owner-repo-sha/` top directory (default), 0 for `git archive`. */
   strip?: number;
 }
-
-export { DEFAULT_MAX_SOURCE_BYTES } from './source-tree.ts';
-export const DEFAULT_MAX_SOURCE_FILES = 20_000;
 
 /** Files up to this size are read into memory whole and written in the background. */
 const SMALL_FILE_BYTES = 256 * 1024;

@@ -4,12 +4,16 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { directoryMaker } from './directory-maker.ts';
-import { DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_FILES } from './extract-tarball.ts';
 import { resolveGitRevision } from './resolve-git-revision.ts';
 import { isSafePath } from './restore-from-git-tree.ts';
 import { gitEnv, runGit } from './run-git.ts';
 import { GitCommandError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
-import type { ExtractedTree, ExtractionStats } from './source-tree.ts';
+import {
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_MAX_SOURCE_FILES,
+  type ExtractedTree,
+  type ExtractionStats,
+} from './source-tree.ts';
 
 export interface OpenGitRevisionOptions {
   repoDir: string;

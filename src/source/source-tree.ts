@@ -14,6 +14,9 @@ export interface SourceTree {
 /** Cap on one revision's uncompressed source, archive and files restored from the tree. */
 export const DEFAULT_MAX_SOURCE_BYTES = 200 * 1024 * 1024;
 
+/** Cap on one revision's regular files. */
+export const DEFAULT_MAX_SOURCE_FILES = 20_000;
+
 /** What a safe extraction left out: the tree never holds links or special files. */
 export interface ExtractionStats {
   /** Regular files written. */
