@@ -63,6 +63,20 @@ function isSopsCiphertext(value: unknown): boolean {
   return typeof value === 'string' && /^ENC\[[A-Z0-9_]+,.*\]$/s.test(value);
 }
 
+/**
+ * A value that stands for a credential kept elsewhere instead of holding one: a Kubernetes reference
+ * to another variable (`$(DB_PASSWORD)`), a shell or envsubst variable (`$HF_TOKEN`, `${HF_TOKEN}`,
+ * `${{ secrets.HF_TOKEN }}`), a template left unrendered (`{{ .Values.token }}`) or a documentation
+ * placeholder (`<your-hf-token>`). Nothing secret is in Git; a default (`${TOKEN:-…}`) may be, so it
+ * does not count.
+ */
+const PLACEHOLDER =
+  /^\s*(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$?\{\{[^{}]*\}\}|<[^<>\n]+>)\s*$/;
+
+function isPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && PLACEHOLDER.test(value);
+}
+
 function checkSecret(resource: Resource): RuleFinding[] {
   const sops = asRecord(resource.object.sops) !== undefined;
   const keys: string[] = [];
@@ -73,6 +87,8 @@ function checkSecret(resource: Resource): RuleFinding[] {
     for (const [key, value] of Object.entries(values)) {
       if (value === null || value === undefined || value === '') continue;
       if (sops && isSopsCiphertext(value)) continue;
+      // `data` is base64, which no placeholder is.
+      if (field === 'stringData' && isPlaceholder(value)) continue;
       if (!keys.includes(key)) keys.push(key);
       path ??= [field];
     }
@@ -114,6 +130,7 @@ function checkEnv(resource: Resource): RuleFinding[] {
       const name = asString(env?.name);
       const value = env?.value;
       if (!name || value === undefined || value === null || value === '' || !isSecretName(name)) return;
+      if (isPlaceholder(value)) return;
       findings.push({
         resource,
         path: [...ref.path, 'env', i, 'value'],

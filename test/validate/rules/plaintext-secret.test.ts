@@ -121,6 +121,45 @@ spec:
     ]);
   });
 
+  it('says nothing of a value that only stands for a credential kept elsewhere', () => {
+    const placeholders = [
+      '$(DB_PASSWORD)',
+      '$HF_TOKEN',
+      '${HF_TOKEN}',
+      '${{ secrets.HF_TOKEN }}',
+      '{{ .Values.token }}',
+      '<your-hf-token>',
+    ];
+    const env = placeholders.map((v, i) => `            - {name: TOKEN_${i}, value: ${JSON.stringify(v)}}`);
+    const pod = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      containers:
+        - name: server
+          env:
+${env.join('\n')}
+            - {name: HF_TOKEN, value: "\${HF_TOKEN:-hf_abc}"}
+            - {name: API_KEY, value: "hf_$HF"}
+            - {name: DB_PASSWORD, value: "<a>b<c>"}`;
+    // A default, or a value with more than the reference, may hold the secret itself.
+    expect(messagesOf(plaintextSecretRule, pod).map((m) => m.split(' sets ')[1]?.split(' ')[0])).toEqual([
+      'HF_TOKEN',
+      'API_KEY',
+      'DB_PASSWORD',
+    ]);
+    const secret = `apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData:
+${placeholders.map((v, i) => `  k${i}: ${JSON.stringify(v)}`).join('\n')}`;
+    expect(messagesOf(plaintextSecretRule, secret)).toEqual([]);
+    // In data, base64, the same words are values like any other.
+    expect(messagesOf(plaintextSecretRule, secret.replace('stringData', 'data'))).toHaveLength(1);
+  });
+
   it('never puts a Secret or env value in a message, whatever the values are', () => {
     const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,12}$/);
     // A marker no key name, resource name or message template contains: if it shows up, a value leaked.
