@@ -2,6 +2,7 @@ import { renderPaths } from '../render/render-paths.ts';
 import type { Severity } from '../types.ts';
 import { type CheckedFindings, checkInParts } from './check-target-findings.ts';
 import { loadSchemaFiles } from './load-schema-files.ts';
+import { pointAtRepoCrds } from './point-at-repo-crds.ts';
 
 export interface CheckPathsOptions {
   /** Repository root; the paths are relative to it (or absolute inside it). */
@@ -32,5 +33,9 @@ export async function checkPaths(opts: CheckPathsOptions): Promise<CheckedFindin
     namespace: opts.namespace,
     sink: checking.sink,
   });
-  return checking.finish(rendered);
+  const checked = await checking.finish(rendered);
+  return {
+    ...checked,
+    findings: await pointAtRepoCrds(checked.findings, { root: opts.root, scope: 'paths' }),
+  };
 }

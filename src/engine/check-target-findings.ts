@@ -9,6 +9,7 @@ import type { KindSchema } from '../validate/schema/schema-node.ts';
 import { createValidation, type Validation } from '../validate/validate-resources.ts';
 import { type CheckedTarget, type CheckTargetOptions, checkRendered } from './check-target.ts';
 import { loadSchemaFiles, type SchemaFiles } from './load-schema-files.ts';
+import { pointAtRepoCrds } from './point-at-repo-crds.ts';
 
 /**
  * `checkTarget` for a report (`ferry validate`): the findings, without the resources. A plain target is
@@ -29,7 +30,11 @@ export async function checkTargetFindings(
     kubernetesVersion,
     sink: checking.sink,
   });
-  return checking.finish(rendered);
+  const checked = await checking.finish(rendered);
+  return {
+    ...checked,
+    findings: await pointAtRepoCrds(checked.findings, { root: opts.root, scope: 'target' }),
+  };
 }
 
 export type CheckedFindings = Omit<CheckedTarget, 'resources'>;

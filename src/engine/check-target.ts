@@ -8,6 +8,7 @@ import { loadCatalogueSchemas } from '../validate/schema/load-catalogue-schemas.
 import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 import { validateResources } from '../validate/validate-resources.ts';
 import { loadSchemaFiles } from './load-schema-files.ts';
+import { pointAtRepoCrds } from './point-at-repo-crds.ts';
 
 export interface CheckTargetOptions {
   /** Repository root (a checkout, an extracted tarball). */
@@ -47,7 +48,11 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     documents: opts.documents,
   });
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
-  return checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });
+  const checked = await checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });
+  return {
+    ...checked,
+    findings: await pointAtRepoCrds(checked.findings, { root: opts.root, scope: 'target' }),
+  };
 }
 
 /** Validates a render, failed or not, with the target's schema files (what checkTarget does after rendering). */

@@ -24,35 +24,28 @@ export function applyImageOverrides(object: unknown, overrides: readonly ImageOv
 
 function rewrite(value: unknown, overrides: readonly ImageOverride[]): unknown {
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const next = rewrite(item, overrides);
-      if (next !== item) (copy ??= [...value])[i] = next;
-    });
-    return copy ?? value;
+    const out = value.map((item) => rewrite(item, overrides));
+    return out.some((item, i) => item !== value[i]) ? out : value;
   }
   if (value === null || typeof value !== 'object') return value;
-  let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    let next = rewrite(item, overrides);
-    if ((key === 'containers' || key === 'initContainers') && Array.isArray(next)) {
-      next = withImages(next, overrides);
-    }
-    if (next !== item) (copy ??= { ...value })[key] = next;
-  }
-  return copy ?? value;
+  const entries = Object.entries(value);
+  const out = entries.map(([key, item]): [string, unknown] => {
+    const next = rewrite(item, overrides);
+    const isList = (key === 'containers' || key === 'initContainers') && Array.isArray(next);
+    return [key, isList ? withImages(next, overrides) : next];
+  });
+  // fromEntries defines each key as its own property, `__proto__` included.
+  return out.some(([, item], i) => item !== entries[i]?.[1]) ? Object.fromEntries(out) : value;
 }
 
 function withImages(containers: unknown[], overrides: readonly ImageOverride[]): unknown[] {
-  let copy: unknown[] | undefined;
-  containers.forEach((c, i) => {
-    if (c === null || typeof c !== 'object' || Array.isArray(c)) return;
-    const image = (c as { image?: unknown }).image;
-    if (typeof image !== 'string') return;
+  const out = containers.map((c) => {
+    const image = (c as { image?: unknown } | null)?.image;
+    if (typeof c !== 'object' || Array.isArray(c) || typeof image !== 'string') return c;
     const next = overrides.reduce(overrideImage, image);
-    if (next !== image) (copy ??= [...containers])[i] = { ...c, image: next };
+    return next === image ? c : { ...c, image: next };
   });
-  return copy ?? containers;
+  return out.some((c, i) => c !== containers[i]) ? out : containers;
 }
 
 function overrideImage(image: string, o: ImageOverride): string {

@@ -27,14 +27,15 @@ function repo(files: Record<string, string>): string {
 function imagesOf(objects: unknown[]): string[] {
   const out: string[] = [];
   const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}/${i}`));
-    else if (v !== null && typeof v === 'object')
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, `${path}/${i}`);
+    } else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
         if (k === 'image') out.push(`${path}/image=${JSON.stringify(x)}`);
         walk(x, `${path}/${k}`);
       }
   };
-  objects.forEach((o, i) => walk(o, String(i)));
+  for (const [i, o] of objects.entries()) walk(o, String(i));
   return out.sort();
 }
 

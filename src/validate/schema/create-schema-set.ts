@@ -5,6 +5,9 @@ import { CATALOGUE_INDEX } from './load-catalogue-schemas.ts';
 import type { KindSchema, SchemaAdditions, SchemaNode } from './schema-node.ts';
 import { suggestName } from './suggest-name.ts';
 
+/** What to do about a kind with no schema, in its message. */
+const ADD_ITS_CRD = 'add its CRD to the repo or to schemas:';
+
 export interface SchemaSetOptions {
   /** Schemas for custom kinds (`loadCrdSchemas`, `parseSchemaFiles`). Earlier ones win; all win over built-ins. */
   additions?: readonly SchemaAdditions[];
@@ -154,8 +157,7 @@ function explain(
       .map((k) => k.apiVersion)
       .join(', ');
     // The catalogue pins one release: a cluster running another one may serve other versions.
-    const otherRelease =
-      crd.origin === 'catalogue' ? '; for another release, add its CRD to the repo or to schemas:' : '';
+    const otherRelease = crd.origin === 'catalogue' ? `; for another release, ${ADD_ITS_CRD}` : '';
     return {
       severity: 'error',
       message: `${apiVersion} ${kind} is not served by ${crd.source} (served: ${served}${otherRelease})`,
@@ -207,13 +209,22 @@ function explain(
   if (near && near !== kind) {
     return {
       severity: 'warning',
-      message: `not validated: no schema for ${apiVersion} ${kind} (did you mean "${near}"? otherwise add its CRD to the repo or to schemas:)`,
+      message: noSchemaMessage(apiVersion, kind, `did you mean "${near}"? otherwise ${ADD_ITS_CRD}`),
     };
   }
   // Said once per kind (validateResources keeps the first), not per object: a kind Ferry cannot
   // check is worth knowing, not a reason to mark a clean change.
-  return {
-    severity: 'info',
-    message: `not validated: no schema for ${apiVersion} ${kind} (add its CRD to the repo or to schemas:)`,
-  };
+  return { severity: 'info', message: noSchemaMessage(apiVersion, kind) };
+}
+
+/** The message of a kind with no schema and no likely other name. */
+export function noSchemaMessage(apiVersion: string, kind: string, hint = ADD_ITS_CRD): string {
+  return `not validated: no schema for ${apiVersion} ${kind} (${hint})`;
+}
+
+/** The kind a noSchemaMessage (with its default hint) is about, else undefined. */
+export function kindWithNoSchema(message: string): { apiVersion: string; kind: string } | undefined {
+  const m = /^not validated: no schema for (\S+) (\S+) \((.*)\)$/s.exec(message);
+  if (!m || m[3] !== ADD_ITS_CRD) return undefined;
+  return { apiVersion: m[1] as string, kind: m[2] as string };
 }

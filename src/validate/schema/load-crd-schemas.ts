@@ -67,7 +67,7 @@ export function crdKindSchemas(obj: Json, origin = ''): KindSchema[] {
   return out;
 }
 
-function servedVersions(spec: Json): { name: string; schema?: unknown }[] {
+export function servedVersions(spec: Json): { name: string; schema?: unknown }[] {
   if (Array.isArray(spec.versions) && spec.versions.length > 0) {
     return spec.versions.filter(
       (v): v is { name: string; schema?: unknown } =>

@@ -125,7 +125,9 @@ spec:
     const placeholders = [
       '$(DB_PASSWORD)',
       '$HF_TOKEN',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the value a user writes.
       '${HF_TOKEN}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the value a user writes.
       '${{ secrets.HF_TOKEN }}',
       '{{ .Values.token }}',
       '<your-hf-token>',

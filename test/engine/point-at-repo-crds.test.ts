@@ -1,0 +1,99 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPaths } from '../../src/engine/check-paths.ts';
+import { checkTarget } from '../../src/engine/check-target.ts';
+import { checkTargetFindings } from '../../src/engine/check-target-findings.ts';
+import { target } from '../render/helpers.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: things.x.example.com}
+spec:
+  group: x.example.com
+  scope: Namespaced
+  names: {kind: Thing, plural: things}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+`;
+
+/** An operator's layout: CRDs in config/crd/bases, samples in config/samples. */
+function operatorRepo(): string {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-repo-crds-'));
+  made.push(root);
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  write('config/crd/bases/x.example.com_things.yaml', CRD);
+  write(
+    'config/samples/thing.yaml',
+    'apiVersion: x.example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {size: 3}\n',
+  );
+  // No CRD anywhere for this one, and none serving this version of Thing.
+  write('config/samples/gadget.yaml', 'apiVersion: y.example.com/v1\nkind: Gadget\nmetadata: {name: g}\n');
+  write('config/samples/old.yaml', 'apiVersion: x.example.com/v1beta1\nkind: Thing\nmetadata: {name: o}\n');
+  return root;
+}
+
+const messages = (findings: { rule: string; message: string }[]) =>
+  findings.filter((f) => f.rule === 'schema').map((f) => f.message);
+
+describe('a kind whose CRD is in the repository but was not checked', () => {
+  it('names the CRD file, and for PATHs says to add it to them', async () => {
+    const root = operatorRepo();
+    const checked = await checkPaths({ root, paths: ['config/samples'], kubernetesVersion: '1.34' });
+    expect(messages(checked.findings).sort()).toEqual([
+      'not validated: no schema for x.example.com/v1 Thing (its CRD is in config/crd/bases/x.example.com_things.yaml, which was not checked with it: add it to the paths checked)',
+      'not validated: no schema for x.example.com/v1beta1 Thing (add its CRD to the repo or to schemas:)',
+      'not validated: no schema for y.example.com/v1 Gadget (add its CRD to the repo or to schemas:)',
+    ]);
+    // Following the advice validates the object.
+    const both = await checkPaths({
+      root,
+      paths: ['config/samples', 'config/crd/bases'],
+      kubernetesVersion: '1.34',
+    });
+    expect(messages(both.findings).some((m) => m.includes('x.example.com/v1 Thing'))).toBe(false);
+  });
+
+  it("for a target, says to list it under the target's schemas:, in the CLI's and the App's checks", async () => {
+    const root = operatorRepo();
+    const samples = target({ path: 'config/samples' });
+    const hint =
+      "not validated: no schema for x.example.com/v1 Thing (its CRD is in config/crd/bases/x.example.com_things.yaml, which was not checked with it: list it under the target's schemas: in .github/ferry.yml)";
+    const cli = await checkTargetFindings({ root, target: samples, kubernetesVersion: '1.34' });
+    expect(messages(cli.findings)).toContain(hint);
+    const app = await checkTarget({ root, target: samples, kubernetesVersion: '1.34' });
+    expect(messages(app.findings)).toContain(hint);
+    // With the file under schemas:, the Thing is validated: a wrong type is an error at its field.
+    writeFileSync(
+      join(root, 'config/samples/thing.yaml'),
+      'apiVersion: x.example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {size: three}\n',
+    );
+    const withSchemas = await checkTargetFindings({
+      root,
+      target: target({ path: 'config/samples', schemas: ['config/crd/bases'] }),
+      kubernetesVersion: '1.34',
+    });
+    const said = withSchemas.findings.map((f) => `${f.file}:${f.line} ${f.severity}`);
+    expect(said).toContain('config/samples/thing.yaml:4 error');
+    expect(messages(withSchemas.findings).some((m) => m.includes('x.example.com/v1 Thing'))).toBe(false);
+  });
+});
