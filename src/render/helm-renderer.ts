@@ -1,7 +1,9 @@
+import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../types.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
-import { loadChart } from './load-chart.ts';
+import { type ChartInfo, loadChart } from './load-chart.ts';
 import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
 import { readTemplateFile } from './read-template-file.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
@@ -20,8 +22,6 @@ export const helmRenderer: Renderer = {
     const absDir = join(req.root, req.dir);
     const chartFile = req.dir === '.' ? 'Chart.yaml' : `${req.dir}/Chart.yaml`;
     const findings: Finding[] = await listEscapingLinks({ root: req.root, absDir });
-    const { chart, findings: chartFindings } = await loadChart({ absDir, file: chartFile });
-    findings.push(...chartFindings);
     const values: string[] = [];
     for (const v of req.values) {
       const path = normalizeRepoPath(v);
@@ -33,50 +33,93 @@ export const helmRenderer: Renderer = {
         findings.push(renderFinding(path, `values file ${why}`));
       }
     }
-    if (findings.length > 0 || !chart) return failedRender('helm', findings);
-
-    const args = ['template', req.releaseName, absDir, '--include-crds', '--skip-tests'];
-    if (req.namespace) args.push('--namespace', req.namespace);
-    // The target's cluster version and APIs, as Argo CD passes its cluster's: charts that branch on
-    // `.Capabilities` render what that cluster would get, not what helm's own client-go knows.
-    if (req.kubernetesVersion) args.push('--kube-version', req.kubernetesVersion);
-    for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
-    for (const v of values) args.push('--values', v);
-    const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
-    const where = { chartName: chart.name, chartDir: req.dir };
-    if (!run.ok) {
-      const located = locateHelmError(run.message, where);
-      return failedRender('helm', [
-        renderFinding(
-          located.file ?? req.dir,
-          located.message,
-          located.line,
-          run.detail && locateHelmError(run.detail, where).message,
-        ),
-      ]);
-    }
-
-    const templates = new Map<string, string>();
-    // Without field lines (a diff's base) no template is read: objects keep helm's output lines.
-    for (const file of req.fieldLines === false ? [] : listHelmSources(run.stdout, where)) {
-      // The path comes from the chart's output: confined to the chart's regular files, or not read.
-      // A template inside a vendored .tgz has no file of its own either: no line to find.
-      const text = await readTemplateFile({
-        root: req.root,
-        chartDir: req.dir,
-        file,
-        maxBytes: req.limits.maxOutputBytes,
-      });
-      if (text !== undefined) templates.set(file, text);
-    }
-    const parsed = parseHelmOutput(run.stdout, {
-      ...where,
-      templates,
-      defaultNamespace: req.namespace,
-      maxBytes: req.limits.maxOutputBytes,
-      documents: req.documents,
+    const { chart, findings: chartFindings } = await loadChart({
+      absDir,
+      file: chartFile,
+      valuesFiles: values,
     });
-    if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
-    return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };
+    findings.push(...chartFindings);
+    if (findings.length > 0 || !chart) return failedRender('helm', findings);
+    // Dependencies the values disable may be missing: rendered from a copy whose Chart.yaml omits them.
+    const copy = chart.withoutDisabled && (await copyChart(absDir, chart.withoutDisabled.text));
+    try {
+      return await renderChart(req, { absDir: copy?.dir ?? absDir, chart, values });
+    } finally {
+      await copy?.dispose();
+    }
   },
 };
+
+async function renderChart(
+  req: RenderRequest,
+  opts: { absDir: string; chart: ChartInfo; values: readonly string[] },
+): Promise<RenderResult> {
+  const { absDir, chart, values } = opts;
+  const args = ['template', req.releaseName, absDir, '--include-crds', '--skip-tests'];
+  if (req.namespace) args.push('--namespace', req.namespace);
+  // The target's cluster version and APIs, as Argo CD passes its cluster's: charts that branch on
+  // `.Capabilities` render what that cluster would get, not what helm's own client-go knows.
+  if (req.kubernetesVersion) args.push('--kube-version', req.kubernetesVersion);
+  for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
+  for (const v of values) args.push('--values', v);
+  const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
+  const where = { chartName: chart.name, chartDir: req.dir };
+  if (!run.ok) {
+    const located = locateHelmError(run.message, where);
+    return failedRender('helm', [
+      renderFinding(
+        located.file ?? req.dir,
+        located.message,
+        located.line,
+        run.detail && locateHelmError(run.detail, where).message,
+      ),
+    ]);
+  }
+
+  const templates = new Map<string, string>();
+  // Without field lines (a diff's base) no template is read: objects keep helm's output lines.
+  for (const file of req.fieldLines === false ? [] : listHelmSources(run.stdout, where)) {
+    // The path comes from the chart's output: confined to the chart's regular files, or not read.
+    // A template inside a vendored .tgz has no file of its own either: no line to find.
+    const text = await readTemplateFile({
+      root: req.root,
+      chartDir: req.dir,
+      file,
+      maxBytes: req.limits.maxOutputBytes,
+    });
+    if (text !== undefined) templates.set(file, text);
+  }
+  const parsed = parseHelmOutput(run.stdout, {
+    ...where,
+    templates,
+    defaultNamespace: req.namespace,
+    maxBytes: req.limits.maxOutputBytes,
+    documents: req.documents,
+  });
+  if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
+  return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };
+}
+
+/**
+ * The chart's folder with `chartYaml` as its Chart.yaml, in a fresh temp dir: every other entry is a
+ * link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
+ * so nothing is copied.
+ */
+async function copyChart(
+  absDir: string,
+  chartYaml: string,
+): Promise<{ dir: string; dispose(): Promise<void> }> {
+  const base = await mkdtemp(join(await realpath(tmpdir()), 'ferry-chart-'));
+  const dir = join(base, 'chart');
+  try {
+    await mkdir(dir);
+    for (const name of await readdir(absDir)) {
+      if (name !== 'Chart.yaml') await symlink(join(absDir, name), join(dir, name));
+    }
+    await writeFile(join(dir, 'Chart.yaml'), chartYaml);
+  } catch (err) {
+    await rm(base, { recursive: true, force: true });
+    throw err;
+  }
+  return { dir, dispose: () => rm(base, { recursive: true, force: true }) };
+}

@@ -1,6 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import type { Finding } from '../types.ts';
 import { renderFinding } from './render-finding.ts';
 import { isMissing } from './repo-path.ts';
@@ -9,17 +18,27 @@ export interface ChartInfo {
   name: string;
   /** Repo-relative Chart.yaml. */
   file: string;
+  /**
+   * Set when dependencies that are not vendored are disabled by the values (their `condition` or
+   * `tags`): the Chart.yaml to render with instead, without them. helm refuses a chart whose listed
+   * dependency is missing even when it renders nothing of it; Argo CD fetches it first, which Ferry,
+   * with no network, cannot. The output is the same, as a disabled dependency renders nothing.
+   */
+  withoutDisabled?: { text: string; names: string[] };
 }
 
 /**
- * Reads a chart's Chart.yaml and checks that every dependency is vendored under charts/ (as a
- * directory or a .tgz): `helm template` would otherwise fail, and `helm dependency build` needs the
- * network, which an untrusted render never gets.
+ * Reads a chart's Chart.yaml and checks that every dependency the values enable is vendored under
+ * charts/ (as a directory or a .tgz): `helm template` would otherwise fail, and `helm dependency build`
+ * needs the network, which an untrusted render never gets. Disabled ones may be missing
+ * (ChartInfo.withoutDisabled).
  */
 export async function loadChart(opts: {
   absDir: string;
   /** Repo-relative Chart.yaml, for findings. */
   file: string;
+  /** The target's values files (absolute, checked to be in the repository), lowest precedence first. */
+  valuesFiles?: readonly string[];
 }): Promise<{ chart?: ChartInfo; findings: Finding[] }> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(await readFile(join(opts.absDir, 'Chart.yaml'), 'utf8'), {
@@ -42,21 +61,98 @@ export async function loadChart(opts: {
   const vendored = await listVendoredCharts(join(opts.absDir, 'charts'));
   const findings: Finding[] = [];
   const dependencies = doc.contents.get('dependencies', true);
-  if (isSeq(dependencies)) {
-    for (const dep of dependencies.items) {
-      const depName = isMap(dep) ? dep.get('name', true) : undefined;
-      if (!isScalar(depName) || typeof depName.value !== 'string') continue;
-      if (vendored.has(depName.value)) continue;
-      findings.push(
-        renderFinding(
-          opts.file,
-          `dependency ${depName.value} is not vendored; run \`helm dependency build\` and commit charts/`,
-          lineOf(depName),
-        ),
-      );
+  const missing = isSeq(dependencies)
+    ? dependencies.items.filter((dep) => {
+        const depName = isMap(dep) ? dep.get('name', true) : undefined;
+        return isScalar(depName) && typeof depName.value === 'string' && !vendored.has(depName.value);
+      })
+    : [];
+  let values: unknown[] | undefined;
+  const disabled: string[] = [];
+  for (const dep of missing) {
+    const depName = (dep as YAMLMap).get('name', true) as Scalar<string>;
+    values ??= await readValues(opts.absDir, opts.valuesFiles ?? []);
+    if (!isEnabled(dep as YAMLMap, values)) {
+      disabled.push(depName.value);
+      continue;
     }
+    findings.push(
+      renderFinding(
+        opts.file,
+        `dependency ${depName.value} is not vendored; run \`helm dependency build\` and commit charts/`,
+        lineOf(depName),
+      ),
+    );
   }
-  return { chart: { name: name.value, file: opts.file }, findings };
+  const chart: ChartInfo = { name: name.value, file: opts.file };
+  if (disabled.length > 0 && isSeq(dependencies)) {
+    dependencies.items = dependencies.items.filter(
+      (dep) => !missing.includes(dep) || !isDisabledIn(dep, disabled),
+    );
+    chart.withoutDisabled = { text: String(doc), names: disabled };
+  }
+  return { chart, findings };
+}
+
+function isDisabledIn(dep: unknown, names: readonly string[]): boolean {
+  const depName = isMap(dep) ? dep.get('name') : undefined;
+  return typeof depName === 'string' && names.includes(depName);
+}
+
+/** The chart's values.yaml and the values files, highest precedence first; unreadable ones are left out. */
+async function readValues(absDir: string, files: readonly string[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const file of [join(absDir, 'values.yaml'), ...files]) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    // A broken values file is helm's to report, when it renders.
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length === 0) out.unshift(doc.toJS({ maxAliasCount: 100 }));
+  }
+  return out;
+}
+
+/**
+ * Whether helm renders a dependency, as its chartutil decides: every dependency starts enabled; its
+ * `tags` (values `tags.<tag>`) disable it when one is false and none is true; then the first path of its
+ * `condition` (comma-separated) that holds a boolean decides.
+ */
+function isEnabled(dep: YAMLMap, values: readonly unknown[]): boolean {
+  let enabled = true;
+  const tags = dep.get('tags', true);
+  if (isSeq(tags)) {
+    const set = tags.items
+      .map((t) => (isScalar(t) ? valueAtPath(values, ['tags', String(t.value)]) : undefined))
+      .filter((v): v is boolean => typeof v === 'boolean');
+    if (set.includes(true)) enabled = true;
+    else if (set.includes(false)) enabled = false;
+  }
+  const condition = dep.get('condition');
+  for (const path of typeof condition === 'string' ? condition.split(',') : []) {
+    if (path.trim() === '') continue;
+    const value = valueAtPath(values, path.trim().split('.'));
+    if (typeof value === 'boolean') return value;
+  }
+  return enabled;
+}
+
+/**
+ * The value at `path` of the values merged as helm merges them (a higher source's map merges with a
+ * lower one's; its scalar or null replaces it): the first source that defines the path, or undefined
+ * when one ends it early with a scalar or null.
+ */
+function valueAtPath(sources: readonly unknown[], path: readonly string[]): unknown {
+  for (const source of sources) {
+    let at: unknown = source;
+    let i = 0;
+    for (; i < path.length; i++) {
+      if (at === null || typeof at !== 'object' || Array.isArray(at)) return undefined;
+      if (!Object.hasOwn(at, path[i] as string)) break;
+      at = (at as Record<string, unknown>)[path[i] as string];
+    }
+    if (i === path.length) return at === null ? undefined : at;
+  }
+  return undefined;
 }
 
 /** Names of the charts under charts/: a directory's Chart.yaml name, or `<name>-<version>.tgz`. */

@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import jsYaml from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderTarget } from '../../src/render/render-target.ts';
+import { resolveBinary } from '../../src/render/resolve-binaries.ts';
+import { target } from './helpers.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A chart with two optional dependencies, as many AI charts have (monitoring, a cache): `cache` is
+ * vendored, `metrics` is not. `vendorAll` adds `metrics` too, for helm's own render to compare with.
+ */
+function chartRepo(opts: { values: string; extra?: Record<string, string>; vendorAll?: boolean }): string {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-helm-deps-'));
+  made.push(root);
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  write(
+    'chart/Chart.yaml',
+    [
+      'apiVersion: v2',
+      'name: app',
+      'version: 0.1.0',
+      'dependencies:',
+      '  - name: cache',
+      '    version: 1.0.0',
+      '    condition: cache.enabled',
+      '  - name: metrics',
+      '    version: 2.0.0',
+      '    repository: oci://example.com/charts',
+      '    condition: metrics.mode,metrics.enabled',
+      '    tags: [monitoring]',
+      '',
+    ].join('\n'),
+  );
+  write('chart/values.yaml', opts.values);
+  write(
+    'chart/templates/cm.yaml',
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: v\n',
+  );
+  const sub = (name: string) => {
+    write(`chart/charts/${name}/Chart.yaml`, `apiVersion: v2\nname: ${name}\nversion: 1.0.0\n`);
+    write(
+      `chart/charts/${name}/templates/cm.yaml`,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`,
+    );
+  };
+  sub('cache');
+  if (opts.vendorAll) sub('metrics');
+  for (const [file, text] of Object.entries(opts.extra ?? {})) write(file, text);
+  return root;
+}
+
+const names = (resources: { id: { kind: string; name: string } }[]) =>
+  resources.map((r) => `${r.id.kind} ${r.id.name}`).sort();
+
+describe('helm: dependencies that are not vendored', () => {
+  it('renders without those the values disable, as helm renders with them vendored', async () => {
+    const values = 'cache:\n  enabled: true\nmetrics:\n  mode: fast\n  enabled: false\n';
+    const root = chartRepo({ values });
+    const result = await renderTarget({ root, target: target({ name: 'r', path: 'chart' }) });
+    expect(result.findings).toEqual([]);
+    expect(result.failed).toBe(false);
+    // helm itself, on the same chart with the dependency vendored.
+    const vendored = chartRepo({ values, vendorAll: true });
+    const helm = execFileSync(resolveBinary('helm').path, ['template', 'r', join(vendored, 'chart')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const theirs = jsYaml.loadAll(helm).filter(Boolean) as { kind: string; metadata: { name: string } }[];
+    expect(names(result.resources)).toEqual(theirs.map((o) => `${o.kind} ${o.metadata.name}`).sort());
+    expect(names(result.resources)).toEqual(['ConfigMap app', 'ConfigMap cache']);
+    // The chart in the repository is untouched.
+    expect(readFileSync(join(root, 'chart/Chart.yaml'), 'utf8')).toContain('name: metrics');
+  });
+
+  it.each([
+    ['the condition is true', 'metrics:\n  enabled: true\n', undefined],
+    ['no condition or tag decides', 'cache:\n  enabled: false\n', undefined],
+    [
+      "a values file's null removes the default",
+      'metrics:\n  enabled: false\n',
+      'metrics:\n  enabled: null\n',
+    ],
+    ['a tag is true and no condition decides', 'tags:\n  monitoring: true\n', undefined],
+    [
+      'the condition overrides a false tag',
+      'tags:\n  monitoring: false\nmetrics:\n  enabled: true\n',
+      undefined,
+    ],
+  ])('still says to vendor one the values enable: %s', async (_, values, prod) => {
+    const root = chartRepo({ values, extra: prod ? { 'values/prod.yaml': prod } : {} });
+    const result = await renderTarget({
+      root,
+      target: target({ path: 'chart', helm: { values: prod ? ['values/prod.yaml'] : [] } }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      'chart/Chart.yaml:8 dependency metrics is not vendored; run `helm dependency build` and commit charts/',
+    ]);
+  });
+
+  it.each([
+    ['a false tag', 'tags:\n  monitoring: false\n', undefined],
+    ['the values file over the chart', 'metrics:\n  enabled: true\n', 'metrics:\n  enabled: false\n'],
+  ])('renders when %s disables it', async (_, values, prod) => {
+    const root = chartRepo({ values, extra: prod ? { 'values/prod.yaml': prod } : {} });
+    const result = await renderTarget({
+      root,
+      target: target({ path: 'chart', helm: { values: prod ? ['values/prod.yaml'] : [] } }),
+    });
+    expect(result.findings).toEqual([]);
+    expect(names(result.resources)).toEqual(['ConfigMap app', 'ConfigMap cache']);
+  });
+});
