@@ -20,7 +20,7 @@ Previews what merging HEAD into BASE would do: renders the affected targets at b
 a local git repository (without touching its working tree), validates the head and diffs them.
   --format text      coloured terminal diff (default)
   --format markdown  exactly the comment body the GitHub App posts
-  --format json      {"targets": [{"name", "changes", "summary", "findings"}]}
+  --format json      {"targets": [{"name", "changes", "summary"}], "findings": [{…, "targets"}]}
   --all              render every target, not only those whose inputs changed
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.`;

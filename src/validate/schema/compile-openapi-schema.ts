@@ -84,8 +84,14 @@ export function compileOpenApiSchema(schema: unknown, options: CompileOptions): 
         properties.set(detachedString(name), compile(sub));
       }
     }
+    // A field with a `default` is never missing: the API server fills it in before it validates
+    // (structural defaulting; a null is pruned first), as DisaggregatedSet's `rolloutStrategy.type`.
+    const defaulted = (name: string) => {
+      const sub = isJsonObject(s.properties) ? s.properties[name] : undefined;
+      return isJsonObject(sub) && Object.hasOwn(sub, 'default');
+    };
     const required = Array.isArray(s.required)
-      ? s.required.filter((r) => typeof r === 'string').map(detachedString)
+      ? s.required.filter((r) => typeof r === 'string' && !defaulted(r)).map(detachedString)
       : [];
     if (s['x-kubernetes-embedded-resource'] === true) {
       // The API server requires apiVersion and kind of embedded objects and validates their ObjectMeta.

@@ -85,6 +85,23 @@ describe('compileOpenApiSchema', () => {
     expect(problems(schema, { a: null, b: null })).toEqual(['b: required field missing']);
   });
 
+  it('does not miss a required field that has a default, which the API server fills in first', () => {
+    const schema = {
+      type: 'object',
+      required: ['type', 'name'],
+      properties: {
+        type: { type: 'string', default: 'RollingUpdate', enum: ['RollingUpdate'] },
+        name: { type: 'string' },
+      },
+    };
+    expect(problems(schema, {})).toEqual(['name: required field missing']);
+    expect(problems(schema, { type: null, name: 'x' })).toEqual([]);
+    // The default does not excuse a wrong value.
+    expect(problems(schema, { type: 'Recreate', name: 'x' })).toEqual([
+      'type: unsupported value "Recreate" (expected one of "RollingUpdate")',
+    ]);
+  });
+
   it('requires apiVersion and kind of an embedded resource and validates its metadata', () => {
     const schema = {
       type: 'object',
