@@ -2,7 +2,13 @@
 const MAX_MESSAGE = 400;
 
 /** Lines kubectl and helm print that say nothing about the cause. */
-const NOISE = [/^Use --debug flag to render out invalid YAML/, /^walk\.go:\d+: /, /^WARNING: /];
+const NOISE = [
+  /^Use --debug flag to render out invalid YAML/,
+  // helm 3 and helm 4 on a linked file in a chart (a chart rendered without its disabled dependencies).
+  /^walk\.go:\d+: /,
+  /^level=INFO msg="found symbolic link in path/,
+  /^WARNING: /,
+];
 
 /**
  * A failed binary's stderr → one clean line: noise dropped, the `Error:` line and its indented

@@ -55,6 +55,7 @@ async function renderChart(
   opts: { absDir: string; chart: ChartInfo; values: readonly string[] },
 ): Promise<RenderResult> {
   const { absDir, chart, values } = opts;
+  const original = join(req.root, req.dir);
   const args = ['template', req.releaseName, absDir, '--include-crds', '--skip-tests'];
   if (req.namespace) args.push('--namespace', req.namespace);
   // The target's cluster version and APIs, as Argo CD passes its cluster's: charts that branch on
@@ -65,13 +66,15 @@ async function renderChart(
   const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
   const where = { chartName: chart.name, chartDir: req.dir };
   if (!run.ok) {
-    const located = locateHelmError(run.message, where);
+    // A path into the temp copy (withoutDisabled) is said as the chart's own folder.
+    const shown = (text: string) => (absDir === original ? text : text.replaceAll(absDir, req.dir));
+    const located = locateHelmError(shown(run.message), where);
     return failedRender('helm', [
       renderFinding(
         located.file ?? req.dir,
         located.message,
         located.line,
-        run.detail && locateHelmError(run.detail, where).message,
+        run.detail && locateHelmError(shown(run.detail), where).message,
       ),
     ]);
   }

@@ -121,4 +121,20 @@ describe('helm: dependencies that are not vendored', () => {
     expect(result.findings).toEqual([]);
     expect(names(result.resources)).toEqual(['ConfigMap app', 'ConfigMap cache']);
   });
+
+  it("reports a template error at the chart's own file, with nothing of the temp copy", async () => {
+    const root = chartRepo({
+      values: 'metrics:\n  enabled: false\n',
+      extra: {
+        'chart/templates/bad.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required "name is required" .Values.name }}\n',
+      },
+    });
+    const result = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(result.failed).toBe(true);
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      'chart/templates/bad.yaml:4 execution error at (chart/templates/bad.yaml:4:11): name is required',
+    ]);
+    expect(result.findings[0]?.detail ?? '').not.toMatch(/ferry-chart-|symbolic link/);
+  });
 });
