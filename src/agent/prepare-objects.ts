@@ -1,4 +1,4 @@
-import { isClusterScoped } from '../manifest/resource-id.ts';
+import { APPLIED_DEFAULT_NAMESPACE, isClusterScoped } from '../manifest/resource-id.ts';
 import type { InventoryEntry } from '../signal/sync-object.ts';
 import type { KubeObject, Resource } from '../types.ts';
 import { REVISION_ANNOTATION, TARGET_LABEL } from './labels.ts';
@@ -85,7 +85,8 @@ export function prepareObjects(opts: {
       );
     }
     if (namespaced)
-      metadata.namespace = (metadata.namespace as string | undefined) || opts.defaultNamespace || 'default';
+      metadata.namespace =
+        (metadata.namespace as string | undefined) || opts.defaultNamespace || APPLIED_DEFAULT_NAMESPACE;
     else delete metadata.namespace;
     metadata.labels = {
       ...((metadata.labels ?? {}) as Record<string, string>),

@@ -82,6 +82,21 @@ export function formatResourceId(id: ResourceId): string {
   return id.namespace ? `${kind} ${id.namespace}/${name}` : `${kind} ${name}`;
 }
 
+/**
+ * Where an object that names no namespace, in a target that sets none, is applied: the agent puts it
+ * there (prepareObjects), as kubectl does in a context without a namespace.
+ */
+export const APPLIED_DEFAULT_NAMESPACE = 'default';
+
+/**
+ * The namespace an object ends up in, for rules that compare objects: `Deployment api` and `Service
+ * default/api` meet in `default`. Cluster-scoped kinds have '' throughout, so every object of such a
+ * kind maps alike.
+ */
+export function appliedNamespace(id: ResourceId): string {
+  return id.namespace || APPLIED_DEFAULT_NAMESPACE;
+}
+
 /** A stable map key for an identity. */
 export function resourceKey(id: ResourceId): string {
   return `${id.group}|${id.kind}|${id.namespace}|${id.name}`;

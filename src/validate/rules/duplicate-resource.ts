@@ -1,5 +1,5 @@
 import { detachedString } from '../../manifest/detached.ts';
-import { formatResourceId, resourceKey } from '../../manifest/resource-id.ts';
+import { appliedNamespace, formatResourceId, resourceKey } from '../../manifest/resource-id.ts';
 import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
 
 /**
@@ -22,7 +22,8 @@ export const duplicateResourceRule: Rule = {
         for (const resource of resources) {
           // Objects without a name (generateName) get a fresh one from the API server: never duplicates.
           if (resource.id.name === '') continue;
-          const key = resourceKey(resource.id);
+          // `Deployment api` and `Deployment default/api` are one object once applied.
+          const key = resourceKey({ ...resource.id, namespace: appliedNamespace(resource.id) });
           const earlier = first.get(key);
           if (earlier === undefined) {
             // Kept until the end: a key that does not hold the document's text (detached.ts).

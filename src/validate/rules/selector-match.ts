@@ -1,7 +1,7 @@
 import { asRecord, asString, type FieldPath, valueAt } from '../../manifest/as-record.ts';
 import { detachedString } from '../../manifest/detached.ts';
 import { type AddedLabel, listPodSpecs } from '../../manifest/list-pod-specs.ts';
-import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import { appliedNamespace, formatResourceId, groupOf } from '../../manifest/resource-id.ts';
 import { standInFor } from '../../manifest/stand-in-for.ts';
 import type { Resource } from '../../types.ts';
 import { memoizeByString } from '../memoize-by-string.ts';
@@ -92,10 +92,12 @@ export const selectorMatchRule: Rule = {
         for (const resource of resources) {
           const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
           if (pods.length === 0) continue;
-          let index = indexes.get(resource.id.namespace);
+          // Namespaces as applied: a Service in `default` selects a Deployment that names none.
+          const namespace = appliedNamespace(resource.id);
+          let index = indexes.get(namespace);
           if (!index) {
             index = indexPodsByLabel();
-            indexes.set(detachedString(resource.id.namespace), index);
+            indexes.set(detachedString(namespace), index);
           }
           index.add(pods.map(kept));
         }
@@ -108,7 +110,7 @@ export const selectorMatchRule: Rule = {
           }
           const target = selectorTarget(resource, key);
           if (!target || target.requirements.length === 0) continue;
-          if (matchesSome(resource.id.namespace, target.requirements)) continue;
+          if (matchesSome(appliedNamespace(resource.id), target.requirements)) continue;
           waiting.push({ ...target, resource: standInFor(resource) });
         }
         return findings;
@@ -117,8 +119,8 @@ export const selectorMatchRule: Rule = {
         const findings: RuleFinding[] = [];
         for (const { resource, requirements, path } of waiting) {
           // Raised only where the namespace has a workload to compare with.
-          if (!indexes.has(resource.id.namespace)) continue;
-          if (matchesSome(resource.id.namespace, requirements)) continue;
+          if (!indexes.has(appliedNamespace(resource.id))) continue;
+          if (matchesSome(appliedNamespace(resource.id), requirements)) continue;
           findings.push({
             resource,
             path,

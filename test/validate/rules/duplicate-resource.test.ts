@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../../src/manifest/parse-manifests.ts';
 import { duplicateResourceRule } from '../../../src/validate/rules/duplicate-resource.ts';
 import { resourcesOf, runRule } from './run-rule.ts';
 
@@ -50,6 +51,15 @@ describe('duplicate-resource', () => {
     );
     expect(found.map((f) => f.message)).toEqual([
       'ConfigMap ml/a is also defined at test.yaml:1; only one of them can exist in the cluster',
+    ]);
+  });
+
+  it('without a target namespace, puts an object that names none in default, where the agent applies it', () => {
+    const docs =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: other}';
+    const { resources } = parseManifests(docs, 'cm.yaml');
+    expect(runRule(duplicateResourceRule, resources).map((f) => f.message)).toEqual([
+      'ConfigMap default/a is also defined at cm.yaml:1; only one of them can exist in the cluster',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../../src/manifest/parse-manifests.ts';
 import { selectorMatchRule } from '../../../src/validate/rules/selector-match.ts';
 import { messagesOf, runRule } from './run-rule.ts';
 
@@ -176,6 +177,41 @@ spec:
         'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: x}}',
       ),
     ).toEqual([]);
+  });
+
+  it('without a target namespace, matches a Service in default with a workload that names no namespace', () => {
+    // aibrix's samples: the Deployment names no namespace, its Service says `namespace: default`.
+    const docs = (serviceNamespace: string) =>
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llama}
+spec:
+  selector: {matchLabels: {model: llama}}
+  template:
+    metadata: {labels: {model: llama}}
+    spec: {containers: [{name: c, image: "vllm:1"}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: llama, namespace: ${serviceNamespace}}
+spec:
+  selector: {model: llama}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: other, namespace: ${serviceNamespace}}
+spec:
+  selector: {matchLabels: {app: other}}
+  template:
+    metadata: {labels: {app: other}}
+    spec: {containers: [{name: c, image: "x:1"}]}`;
+    const seen = (yaml: string) =>
+      runRule(selectorMatchRule, parseManifests(yaml, 'samples.yaml').resources).map((f) => f.message);
+    expect(seen(docs('default'))).toEqual([]);
+    expect(seen(docs('serving'))).toEqual([
+      'Service serving/llama selects model=llama but no workload in this target has those labels',
+    ]);
   });
 
   it('warns about a PodDisruptionBudget and a NetworkPolicy that select nothing', () => {
