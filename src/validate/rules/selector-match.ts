@@ -85,13 +85,21 @@ export const selectorMatchRule: Rule = {
     const indexes = new Map<string, PodIndex>();
     const waiting: { resource: Resource; requirements: LabelRequirement[]; path: FieldPath }[] = [];
     const kept = keptPodLabels();
+    // Pod templates inside custom resources Ferry has no finder for, per namespace (customTemplates).
+    const custom = new Map<string, Record<string, string>[]>();
     const matchesSome = (namespace: string, requirements: readonly LabelRequirement[]): boolean =>
       indexes.get(namespace)?.hasMatch(requirements, { unknowableKeys: CONTROLLER_LABELS }) ?? false;
     return {
       add(resources) {
         for (const resource of resources) {
           const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
-          if (pods.length === 0) continue;
+          if (pods.length === 0) {
+            const templates = customTemplates(resource);
+            const namespace = appliedNamespace(resource.id);
+            if (templates.length > 0 && !custom.has(namespace)) custom.set(detachedString(namespace), []);
+            custom.get(namespace)?.push(...templates);
+            continue;
+          }
           // Namespaces as applied: a Service in `default` selects a Deployment that names none.
           const namespace = appliedNamespace(resource.id);
           let index = indexes.get(namespace);
@@ -121,6 +129,8 @@ export const selectorMatchRule: Rule = {
           // Raised only where the namespace has a workload to compare with.
           if (!indexes.has(appliedNamespace(resource.id))) continue;
           if (matchesSome(appliedNamespace(resource.id), requirements)) continue;
+          if (custom.get(appliedNamespace(resource.id))?.some((labels) => mayMatch(requirements, labels)))
+            continue;
           findings.push({
             resource,
             path,
@@ -189,4 +199,48 @@ function checkWorkload(resource: Resource, key: string): RuleFinding[] {
       message: `${formatResourceId(resource.id)} selector ${formatLabelSelector(requirements)} does not match its pod template labels (${labels || 'none'}); the API server rejects it ("selector does not match template labels")`,
     },
   ];
+}
+
+/** Groups whose kinds Ferry knows: none of their objects hides a pod template it has no finder for. */
+const KNOWN_GROUPS: ReadonlySet<string> = new Set(['', 'apiextensions.k8s.io', 'rbac.authorization.k8s.io']);
+
+/**
+ * The labels of the pod templates inside a custom resource of a kind Ferry has no finder for (AIBrix's
+ * RayClusterFleet, an operator's own workload): any object at any depth whose `spec.containers` is a
+ * list, with its `metadata.labels`. Its operator makes the pods, and may add labels of its own.
+ */
+function customTemplates(resource: Resource): Record<string, string>[] {
+  if (KNOWN_GROUPS.has(groupOf(resource.apiVersion))) return [];
+  const found: Record<string, string>[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 16 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, depth + 1);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (Array.isArray(asRecord(record.spec)?.containers)) {
+      const labels: Record<string, string> = {};
+      for (const [key, value] of Object.entries(asRecord(asRecord(record.metadata)?.labels) ?? {})) {
+        if (typeof value === 'string') labels[detachedString(key)] = detachedString(value);
+      }
+      found.push(labels);
+    }
+    for (const value of Object.values(record)) walk(value, depth + 1);
+  };
+  walk(resource.object, 0);
+  return found;
+}
+
+/**
+ * Whether an operator's pods from a template with `labels` may be selected: some key of the selector is
+ * among the labels, and no label the template sets contradicts it (keys it lacks the operator may add).
+ */
+function mayMatch(
+  requirements: readonly LabelRequirement[],
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  if (!requirements.some((r) => Object.hasOwn(labels, r.key))) return false;
+  const absent = new Set(requirements.filter((r) => !Object.hasOwn(labels, r.key)).map((r) => r.key));
+  return matchLabelSelector(requirements, labels, { unknowableKeys: absent }) !== 'no';
 }

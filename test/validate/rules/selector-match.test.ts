@@ -214,6 +214,47 @@ spec:
     ]);
   });
 
+  it("takes the pod templates inside an operator's custom resource as possibly selected", () => {
+    // vllm-project/aibrix: a RayClusterFleet's RayCluster template holds the pods; KubeRay adds
+    // ray.io/node-type, and the operator may add labels of its own.
+    const fleet = `apiVersion: orchestration.aibrix.ai/v1alpha1
+kind: RayClusterFleet
+metadata: {name: qwen, namespace: default}
+spec:
+  template:
+    metadata: {labels: {model.aibrix.ai/name: qwen}}
+    spec:
+      rayClusterSpec:
+        headGroupSpec:
+          template:
+            metadata: {labels: {model.aibrix.ai/name: qwen, tier: db}}
+            spec: {containers: [{name: ray-head, image: "vllm:1"}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gateway, namespace: default}
+spec:
+  selector: {matchLabels: {app: gateway}}
+  template:
+    metadata: {labels: {app: gateway}}
+    spec: {containers: [{name: c, image: "gw:1"}]}
+`;
+    const service = (selector: string) =>
+      `---\napiVersion: v1\nkind: Service\nmetadata: {name: qwen, namespace: default}\nspec:\n  selector: ${selector}\n  ports: [{port: 80}]\n`;
+    const seen = (selector: string) => messagesOf(selectorMatchRule, fleet + service(selector));
+    expect(seen('{model.aibrix.ai/name: qwen, ray.io/node-type: head}')).toEqual([]);
+    expect(seen('{model.aibrix.ai/name: llama}')).toEqual([
+      'Service default/qwen selects model.aibrix.ai/name=llama but no workload in this target has those labels',
+    ]);
+    // A label the template sets to another value is not the operator's to change.
+    expect(seen('{model.aibrix.ai/name: qwen, tier: web}')).toEqual([
+      'Service default/qwen selects model.aibrix.ai/name=qwen,tier=web but no workload in this target has those labels',
+    ]);
+    expect(seen('{tier: web}')).toEqual([
+      'Service default/qwen selects tier=web but no workload in this target has those labels',
+    ]);
+  });
+
   it('warns about a PodDisruptionBudget and a NetworkPolicy that select nothing', () => {
     const found = runRule(
       selectorMatchRule,
