@@ -14,7 +14,11 @@ function sharedOutdir(): string {
   if (!outdir) {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-cdk-'));
     outdir = dir;
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // The next file run in this process (vitest.config.ts shares them) stages its own.
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true });
+      outdir = undefined;
+    });
   }
   return outdir;
 }
