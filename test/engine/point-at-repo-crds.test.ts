@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,5 +96,21 @@ describe('a kind whose CRD is in the repository but was not checked', () => {
     const said = withSchemas.findings.map((f) => `${f.file}:${f.line} ${f.severity}`);
     expect(said).toContain('config/samples/thing.yaml:4 error');
     expect(messages(withSchemas.findings).some((m) => m.includes('x.example.com/v1 Thing'))).toBe(false);
+  });
+
+  it('reads no link and no special file: a CRD outside the repository is never named', async () => {
+    const root = operatorRepo();
+    rmSync(join(root, 'config/crd'), { recursive: true });
+    const outside = mkdtempSync(join(tmpdir(), 'ferry-outside-'));
+    made.push(outside);
+    writeFileSync(join(outside, 'things.yaml'), CRD);
+    mkdirSync(join(root, 'links'));
+    symlinkSync(join(outside, 'things.yaml'), join(root, 'links/things.yaml'));
+    symlinkSync(outside, join(root, 'links/dir'));
+    execFileSync('mkfifo', [join(root, 'links/pipe.yaml')]);
+    const checked = await checkPaths({ root, paths: ['config/samples'], kubernetesVersion: '1.34' });
+    expect(messages(checked.findings)).toContain(
+      'not validated: no schema for x.example.com/v1 Thing (add its CRD to the repo or to schemas:)',
+    );
   });
 });
