@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { checkPaths } from '../../src/engine/check-paths.ts';
 import { checkTarget } from '../../src/engine/check-target.ts';
 import { checkTargetFindings } from '../../src/engine/check-target-findings.ts';
+import { tempTrees } from '../helpers/temp-trees.ts';
 import { target } from '../render/helpers.ts';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tree = tempTrees('ferry-repo-crds-');
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -36,21 +33,14 @@ spec:
 
 /** An operator's layout: CRDs in config/crd/bases, samples in config/samples. */
 function operatorRepo(): string {
-  const root = mkdtempSync(join(tmpdir(), 'ferry-repo-crds-'));
-  made.push(root);
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  };
-  write('config/crd/bases/x.example.com_things.yaml', CRD);
-  write(
-    'config/samples/thing.yaml',
-    'apiVersion: x.example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {size: 3}\n',
-  );
-  // No CRD anywhere for this one, and none serving this version of Thing.
-  write('config/samples/gadget.yaml', 'apiVersion: y.example.com/v1\nkind: Gadget\nmetadata: {name: g}\n');
-  write('config/samples/old.yaml', 'apiVersion: x.example.com/v1beta1\nkind: Thing\nmetadata: {name: o}\n');
-  return root;
+  return tree({
+    'config/crd/bases/x.example.com_things.yaml': CRD,
+    'config/samples/thing.yaml':
+      'apiVersion: x.example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {size: 3}\n',
+    // No CRD anywhere for this one, and none serving this version of Thing.
+    'config/samples/gadget.yaml': 'apiVersion: y.example.com/v1\nkind: Gadget\nmetadata: {name: g}\n',
+    'config/samples/old.yaml': 'apiVersion: x.example.com/v1beta1\nkind: Thing\nmetadata: {name: o}\n',
+  });
 }
 
 const messages = (findings: { rule: string; message: string }[]) =>
@@ -101,9 +91,7 @@ describe('a kind whose CRD is in the repository but was not checked', () => {
   it('reads no link and no special file: a CRD outside the repository is never named', async () => {
     const root = operatorRepo();
     rmSync(join(root, 'config/crd'), { recursive: true });
-    const outside = mkdtempSync(join(tmpdir(), 'ferry-outside-'));
-    made.push(outside);
-    writeFileSync(join(outside, 'things.yaml'), CRD);
+    const outside = tree({ 'things.yaml': CRD });
     mkdirSync(join(root, 'links'));
     symlinkSync(join(outside, 'things.yaml'), join(root, 'links/things.yaml'));
     symlinkSync(outside, join(root, 'links/dir'));

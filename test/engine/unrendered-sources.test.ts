@@ -1,23 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkTarget } from '../../src/engine/check-target.ts';
+import { tempTrees, writeTree } from '../helpers/temp-trees.ts';
 import { target } from '../render/helpers.ts';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tree = tempTrees('ferry-unrendered-');
 
 /** Two bases whose sources share names (each kustomization prefixes them) and a remote base that fails the build. */
 function platform(): string {
-  const root = mkdtempSync(join(tmpdir(), 'ferry-unrendered-'));
-  made.push(root);
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  };
+  const root = tree();
+  const write = (file: string, text: string) => writeTree(root, { [file]: text });
   for (const app of ['notebooks', 'pipelines']) {
     write(
       `apps/${app}/kustomization.yaml`,

@@ -1,29 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jsYaml from 'js-yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { resolveBinary } from '../../src/render/resolve-binaries.ts';
+import { tempTrees, writeTree } from '../helpers/temp-trees.ts';
 import { target } from './helpers.ts';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tree = tempTrees('ferry-helm-deps-');
 
 /**
  * A chart with two optional dependencies, as many AI charts have (monitoring, a cache): `cache` is
  * vendored, `metrics` is not. `vendorAll` adds `metrics` too, for helm's own render to compare with.
  */
 function chartRepo(opts: { values: string; extra?: Record<string, string>; vendorAll?: boolean }): string {
-  const root = mkdtempSync(join(tmpdir(), 'ferry-helm-deps-'));
-  made.push(root);
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  };
+  const root = tree();
+  const write = (file: string, text: string) => writeTree(root, { [file]: text });
   write(
     'chart/Chart.yaml',
     [

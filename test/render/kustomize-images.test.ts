@@ -1,27 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jsYaml from 'js-yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyImageOverrides } from '../../src/render/kustomize-images.ts';
 import { loadKustomizationTree } from '../../src/render/load-kustomization-tree.ts';
 import { resolveBinary } from '../../src/render/resolve-binaries.ts';
+import { tempTrees } from '../helpers/temp-trees.ts';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ferry-images-'));
-  made.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  return root;
-}
+const repo = tempTrees('ferry-images-');
 
 /** Every `image` field of the objects with where it is, sorted (kustomize sorts keys). */
 function imagesOf(objects: unknown[]): string[] {
