@@ -294,27 +294,10 @@ class KustomizationWalker {
             ),
           );
           break;
-        case 'images': {
-          const overrides: ImageOverride[] = [];
-          eachItem(value, (item) => {
-            // kustomize refuses a number (`newTag: 1.10`): such an entry's build fails anyway.
-            const text = (name: string) => {
-              const node = field(item, name);
-              return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
-            };
-            const name = text('name');
-            if (name)
-              overrides.push({
-                name,
-                newName: text('newName'),
-                newTag: text('newTag'),
-                digest: text('digest'),
-              });
-          });
+        case 'images':
           // Applied before those of the kustomizations above.
-          k.images = [...overrides, ...k.images];
+          k.images = [...imageOverrides(value), ...k.images];
           break;
-        }
         case 'namePrefix':
         case 'nameSuffix':
           if (isScalar(value) && typeof value.value === 'string' && value.value !== '') {
@@ -325,7 +308,26 @@ class KustomizationWalker {
           break;
       }
     }
+    // A component's transformers act on the resources of the kustomization that includes it, before
+    // that kustomization's own: its `images:` come first in this one's list.
+    const fromComponents: ImageOverride[] = [];
+    for (const ref of refs) {
+      if (ref.key === 'components') fromComponents.push(...(await this.componentImages(k.dir, ref.value)));
+    }
+    if (fromComponents.length > 0) k.images = [...fromComponents, ...k.images];
     for (const ref of refs) await this.follow(ref, k);
+  }
+
+  /** The `images:` of the component at `value` (relative to `dir`), read ahead of its visit; [] when none can be read. */
+  private async componentImages(dir: string, value: string): Promise<ImageOverride[]> {
+    if (isRemoteReference(value)) return [];
+    const located = await locateInRepo(this.root, dir, value);
+    if (!located.ok || !located.isDirectory) return [];
+    const name = await findKustomizationFile(located.real);
+    const text = name && (await readFile(join(located.real, name), 'utf8').catch(() => undefined));
+    if (!text) return [];
+    const doc = parseDocument(text, { prettyErrors: false });
+    return isMap(doc.contents) ? imageOverrides(doc.contents.get('images', true)) : [];
   }
 
   private collectGenerator(opts: {
@@ -441,6 +443,21 @@ class KustomizationWalker {
 }
 
 /** The entry of `value`'s folder closest to its name, as `value` would be written with it instead. */
+/** A kustomization's `images:` list; kustomize refuses a number (`newTag: 1.10`), so only strings count. */
+function imageOverrides(node: unknown): ImageOverride[] {
+  const overrides: ImageOverride[] = [];
+  for (const item of isSeq(node) ? node.items : []) {
+    const text = (name: string) => {
+      const value = isMap(item) ? item.get(name, true) : undefined;
+      return isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+    };
+    const name = text('name');
+    if (name)
+      overrides.push({ name, newName: text('newName'), newTag: text('newTag'), digest: text('digest') });
+  }
+  return overrides;
+}
+
 async function nearestSibling(dir: string, value: string): Promise<string | undefined> {
   const slash = value.lastIndexOf('/');
   const folder = slash < 0 ? '' : value.slice(0, slash + 1);

@@ -94,6 +94,26 @@ describe('applyImageOverrides', () => {
     expect(imagesOf(sources)).toEqual(imagesOf(jsYaml.loadAll(PODS)));
   });
 
+  it("applies a component's images to the resources of the kustomization that includes it", async () => {
+    const root = repo({
+      'base/pods.yaml': PODS,
+      'base/kustomization.yaml': 'resources: [pods.yaml]\nimages:\n- {name: nginx, newTag: "1.10"}\n',
+      // The component's entries act after the base's and before the overlay's own.
+      'pin/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n- {name: nginx, newTag: "1.20"}\n- {name: busybox, digest: "sha256:cccc"}\n- {name: foo, newName: comp/foo}\n',
+      'overlay/kustomization.yaml':
+        'resources: [../base]\ncomponents: [../pin]\nimages:\n- {name: comp/foo, newTag: "3"}\n',
+    });
+    const built = execFileSync(resolveBinary('kubectl').path, ['kustomize', join(root, 'overlay')], {
+      encoding: 'utf8',
+    });
+    const tree = await loadKustomizationTree({ root, absDir: join(root, 'overlay') });
+    const sources = jsYaml.loadAll(readFileSync(join(root, 'base/pods.yaml'), 'utf8'));
+    const ours = sources.map((o) => applyImageOverrides(o, tree.images['base/pods.yaml'] ?? []));
+    expect(imagesOf(ours)).toEqual(imagesOf(jsYaml.loadAll(built)));
+    expect(imagesOf(ours).join('\n')).toMatch(/nginx:1\.20.*[\s\S]*comp\/foo:3/);
+  });
+
   it('returns the object itself when no entry applies', () => {
     const pod = { spec: { containers: [{ name: 'a', image: 'nginx' }] } };
     expect(applyImageOverrides(pod, [{ name: 'redis', newTag: '7' }])).toBe(pod);
