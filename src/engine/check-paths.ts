@@ -33,9 +33,5 @@ export async function checkPaths(opts: CheckPathsOptions): Promise<CheckedFindin
     namespace: opts.namespace,
     sink: checking.sink,
   });
-  const checked = await checking.finish(rendered);
-  return {
-    ...checked,
-    findings: await pointAtRepoCrds(checked.findings, { root: opts.root, scope: 'paths' }),
-  };
+  return pointAtRepoCrds(await checking.finish(rendered), { root: opts.root, scope: 'paths' });
 }

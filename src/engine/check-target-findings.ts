@@ -30,11 +30,7 @@ export async function checkTargetFindings(
     kubernetesVersion,
     sink: checking.sink,
   });
-  const checked = await checking.finish(rendered);
-  return {
-    ...checked,
-    findings: await pointAtRepoCrds(checked.findings, { root: opts.root, scope: 'target' }),
-  };
+  return pointAtRepoCrds(await checking.finish(rendered), { root: opts.root, scope: 'target' });
 }
 
 export type CheckedFindings = Omit<CheckedTarget, 'resources'>;

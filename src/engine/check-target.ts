@@ -49,10 +49,7 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
   });
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
   const checked = await checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });
-  return {
-    ...checked,
-    findings: await pointAtRepoCrds(checked.findings, { root: opts.root, scope: 'target' }),
-  };
+  return pointAtRepoCrds(checked, { root: opts.root, scope: 'target' });
 }
 
 /** Validates a render, failed or not, with the target's schema files (what checkTarget does after rendering). */

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asRecord, asString } from '../manifest/as-record.ts';
 import { documentsTaken, parseManifests } from '../manifest/parse-manifests.ts';
+import { isManifestName } from '../render/plain-renderer.ts';
 import type { Finding } from '../types.ts';
 import { kindWithNoSchema, noSchemaMessage } from '../validate/schema/create-schema-set.ts';
 import { servedVersions } from '../validate/schema/load-crd-schemas.ts';
@@ -23,19 +24,20 @@ const MAX_CHARS = 16 * 1024 * 1024;
  * `ferry validate` (which take it as one more path). The repository is searched only when such a
  * finding exists, once per call, skipping `.git`, `node_modules` and links.
  */
-export async function pointAtRepoCrds(
-  findings: Finding[],
+export async function pointAtRepoCrds<T extends { findings: Finding[] }>(
+  checked: T,
   opts: { root: string; scope: 'target' | 'paths' },
-): Promise<Finding[]> {
+): Promise<T> {
+  const { findings } = checked;
   const wanted = new Set<string>();
   for (const f of findings) {
     const k = f.rule === 'schema' ? kindWithNoSchema(f.message) : undefined;
     if (k) wanted.add(`${k.apiVersion} ${k.kind}`);
   }
-  if (wanted.size === 0) return findings;
+  if (wanted.size === 0) return checked;
   const found = await findCrdFiles(opts.root, wanted);
-  if (found.size === 0) return findings;
-  return findings.map((f) => {
+  if (found.size === 0) return checked;
+  const pointed = findings.map((f) => {
     const k = f.rule === 'schema' ? kindWithNoSchema(f.message) : undefined;
     const file = k && found.get(`${k.apiVersion} ${k.kind}`);
     if (!k || !file) return f;
@@ -46,6 +48,7 @@ export async function pointAtRepoCrds(
     const hint = `its CRD is in ${file}, which was not checked with it: ${how}`;
     return { ...f, message: noSchemaMessage(k.apiVersion, k.kind, hint) };
   });
+  return { ...checked, findings: pointed };
 }
 
 /**
@@ -100,7 +103,7 @@ async function listYamlFiles(root: string): Promise<string[]> {
       if (files.length >= MAX_FILES) return;
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') await walk(path);
-      else if (entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name)) files.push(path);
+      else if (entry.isFile() && isManifestName(entry.name)) files.push(path);
     }
   };
   await walk('');

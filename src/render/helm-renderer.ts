@@ -40,12 +40,14 @@ export const helmRenderer: Renderer = {
     });
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);
-    // Dependencies the values disable may be missing: rendered from a copy whose Chart.yaml omits them.
-    const copy = chart.withoutDisabled && (await copyChart(absDir, chart.withoutDisabled.text));
+    // Dependencies the values disable may be missing: rendered from links to the chart's files beside a
+    // Chart.yaml that omits them.
+    const linked =
+      chart.withoutDisabled === undefined ? undefined : await linkedChart(absDir, chart.withoutDisabled);
     try {
-      return await renderChart(req, { absDir: copy?.dir ?? absDir, chart, values });
+      return await renderChart(req, { absDir: linked?.dir ?? absDir, chart, values });
     } finally {
-      await copy?.dispose();
+      await linked?.dispose();
     }
   },
 };
@@ -66,7 +68,7 @@ async function renderChart(
   const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
   const where = { chartName: chart.name, chartDir: req.dir };
   if (!run.ok) {
-    // A path into the temp copy (withoutDisabled) is said as the chart's own folder.
+    // A path into the linked folder (withoutDisabled) is said as the chart's own folder.
     const shown = (text: string) => (absDir === original ? text : text.replaceAll(absDir, req.dir));
     const located = locateHelmError(shown(run.message), where);
     return failedRender('helm', [
@@ -108,7 +110,7 @@ async function renderChart(
  * link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
  * so nothing is copied.
  */
-async function copyChart(
+async function linkedChart(
   absDir: string,
   chartYaml: string,
 ): Promise<{ dir: string; dispose(): Promise<void> }> {

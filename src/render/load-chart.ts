@@ -1,15 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { Finding } from '../types.ts';
 import { renderFinding } from './render-finding.ts';
 import { isMissing } from './repo-path.ts';
@@ -24,7 +15,7 @@ export interface ChartInfo {
    * dependency is missing even when it renders nothing of it; Argo CD fetches it first, which Ferry,
    * with no network, cannot. The output is the same, as a disabled dependency renders nothing.
    */
-  withoutDisabled?: { text: string; names: string[] };
+  withoutDisabled?: string;
 }
 
 /**
@@ -61,19 +52,14 @@ export async function loadChart(opts: {
   const vendored = await listVendoredCharts(join(opts.absDir, 'charts'));
   const findings: Finding[] = [];
   const dependencies = doc.contents.get('dependencies', true);
-  const missing = isSeq(dependencies)
-    ? dependencies.items.filter((dep) => {
-        const depName = isMap(dep) ? dep.get('name', true) : undefined;
-        return isScalar(depName) && typeof depName.value === 'string' && !vendored.has(depName.value);
-      })
-    : [];
   let values: unknown[] | undefined;
-  const disabled: string[] = [];
-  for (const dep of missing) {
-    const depName = (dep as YAMLMap).get('name', true) as Scalar<string>;
+  const disabled = new Set<unknown>();
+  for (const dep of isSeq(dependencies) ? dependencies.items : []) {
+    const depName = isMap(dep) ? dep.get('name', true) : undefined;
+    if (!isScalar(depName) || typeof depName.value !== 'string' || vendored.has(depName.value)) continue;
     values ??= await readValues(opts.absDir, opts.valuesFiles ?? []);
     if (!isEnabled(dep as YAMLMap, values)) {
-      disabled.push(depName.value);
+      disabled.add(dep);
       continue;
     }
     findings.push(
@@ -85,18 +71,11 @@ export async function loadChart(opts: {
     );
   }
   const chart: ChartInfo = { name: name.value, file: opts.file };
-  if (disabled.length > 0 && isSeq(dependencies)) {
-    dependencies.items = dependencies.items.filter(
-      (dep) => !missing.includes(dep) || !isDisabledIn(dep, disabled),
-    );
-    chart.withoutDisabled = { text: String(doc), names: disabled };
+  if (disabled.size > 0 && isSeq(dependencies)) {
+    dependencies.items = dependencies.items.filter((dep) => !disabled.has(dep));
+    chart.withoutDisabled = String(doc);
   }
   return { chart, findings };
-}
-
-function isDisabledIn(dep: unknown, names: readonly string[]): boolean {
-  const depName = isMap(dep) ? dep.get('name') : undefined;
-  return typeof depName === 'string' && names.includes(depName);
 }
 
 /** The chart's values.yaml and the values files, highest precedence first; unreadable ones are left out. */
@@ -118,15 +97,11 @@ async function readValues(absDir: string, files: readonly string[]): Promise<unk
  * `condition` (comma-separated) that holds a boolean decides.
  */
 function isEnabled(dep: YAMLMap, values: readonly unknown[]): boolean {
-  let enabled = true;
   const tags = dep.get('tags', true);
-  if (isSeq(tags)) {
-    const set = tags.items
-      .map((t) => (isScalar(t) ? valueAtPath(values, ['tags', String(t.value)]) : undefined))
-      .filter((v): v is boolean => typeof v === 'boolean');
-    if (set.includes(true)) enabled = true;
-    else if (set.includes(false)) enabled = false;
-  }
+  const set = (isSeq(tags) ? tags.items : []).map((t) =>
+    isScalar(t) ? valueAtPath(values, ['tags', String(t.value)]) : undefined,
+  );
+  const enabled = set.includes(true) || !set.includes(false);
   const condition = dep.get('condition');
   for (const path of typeof condition === 'string' ? condition.split(',') : []) {
     if (path.trim() === '') continue;

@@ -57,7 +57,7 @@ export interface KustomizationTree {
   /**
    * For each file of `resourceFiles` below a kustomization with `images:`, the entries kustomize
    * applies to its objects, in order: those of the kustomization that lists it, then of each one
-   * above it up to the root (applyImageOverrides).
+   * above it up to the root, each kustomization's components' before its own (applyImageOverrides).
    */
   images: Record<string, ImageOverride[]>;
   /**
@@ -152,8 +152,10 @@ class KustomizationWalker {
     };
   }
 
-  /** `dir` is absolute and already proved inside the repository. */
-  /** `images`: the `images:` entries of the kustomizations above, nearest first. */
+  /**
+   * `dir` is absolute and already proved inside the repository; `images` are the `images:` entries of
+   * the kustomizations above it (and of their components), nearest first.
+   */
   async visitDirectory(dir: string, images: ImageOverride[] = []): Promise<void> {
     if (this.visited.has(dir)) return;
     this.visited.add(dir);
@@ -442,7 +444,6 @@ class KustomizationWalker {
   }
 }
 
-/** The entry of `value`'s folder closest to its name, as `value` would be written with it instead. */
 /** A kustomization's `images:` list; kustomize refuses a number (`newTag: 1.10`), so only strings count. */
 function imageOverrides(node: unknown): ImageOverride[] {
   const overrides: ImageOverride[] = [];
@@ -458,6 +459,7 @@ function imageOverrides(node: unknown): ImageOverride[] {
   return overrides;
 }
 
+/** The entry of `value`'s folder closest to its name, as `value` would be written with it instead. */
 async function nearestSibling(dir: string, value: string): Promise<string | undefined> {
   const slash = value.lastIndexOf('/');
   const folder = slash < 0 ? '' : value.slice(0, slash + 1);

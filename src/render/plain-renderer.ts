@@ -240,7 +240,8 @@ export async function listManifestFiles(absDir: string, units?: string[]): Promi
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function isManifestName(name: string): boolean {
+/** Whether a file name is a YAML or JSON manifest's (`.yaml`, `.yml`, `.json`, any case). */
+export function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }

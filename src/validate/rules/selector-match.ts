@@ -92,14 +92,17 @@ export const selectorMatchRule: Rule = {
     return {
       add(resources) {
         for (const resource of resources) {
-          const pods = listPodSpecs(resource.object).filter((pod) => pod.runsPods);
-          if (pods.length === 0) {
+          const specs = listPodSpecs(resource.object);
+          // A kind Ferry has no finder for may still hold an operator's pod templates.
+          if (specs.length === 0) {
             const templates = customTemplates(resource);
             const namespace = appliedNamespace(resource.id);
             if (templates.length > 0 && !custom.has(namespace)) custom.set(detachedString(namespace), []);
             custom.get(namespace)?.push(...templates);
             continue;
           }
+          const pods = specs.filter((pod) => pod.runsPods);
+          if (pods.length === 0) continue;
           // Namespaces as applied: a Service in `default` selects a Deployment that names none.
           const namespace = appliedNamespace(resource.id);
           let index = indexes.get(namespace);
@@ -126,11 +129,10 @@ export const selectorMatchRule: Rule = {
       finish() {
         const findings: RuleFinding[] = [];
         for (const { resource, requirements, path } of waiting) {
+          const namespace = appliedNamespace(resource.id);
           // Raised only where the namespace has a workload to compare with.
-          if (!indexes.has(appliedNamespace(resource.id))) continue;
-          if (matchesSome(appliedNamespace(resource.id), requirements)) continue;
-          if (custom.get(appliedNamespace(resource.id))?.some((labels) => mayMatch(requirements, labels)))
-            continue;
+          if (!indexes.has(namespace) || matchesSome(namespace, requirements)) continue;
+          if (custom.get(namespace)?.some((labels) => mayMatch(requirements, labels))) continue;
           findings.push({
             resource,
             path,
