@@ -1,6 +1,6 @@
 import { redactFindings } from '../diff/redact-findings.ts';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
-import type { RenderLimits, RenderResult } from '../render/render-target.ts';
+import type { RendererKind, RenderLimits, RenderResult } from '../render/render-target.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { Finding, Resource, Severity, Target } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
@@ -31,6 +31,8 @@ export interface CheckedTarget {
   failed: boolean;
   /** How many objects were validated (after a failed render: those that could still be checked). */
   checked: number;
+  /** Which renderer made the resources (set by checkTarget and checkRendered). */
+  renderer?: RendererKind;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function checkRendered(opts: {
   }
   // Only the catalogue kinds this target uses are read and compiled.
   const catalogue = await loadCatalogueSchemas(rendered.resources);
-  return validateRendered({
+  const checked = validateRendered({
     resources: rendered.resources,
     findings: [...rendered.findings, ...schemas.findings],
     kubernetesVersion,
@@ -84,6 +86,7 @@ export async function checkRendered(opts: {
     extraSchemas: schemas.files,
     catalogue,
   });
+  return { ...checked, renderer: rendered.renderer };
 }
 
 /** Validates a successful render (schemas and every rule) and redacts Secret values from all findings. */

@@ -4,7 +4,7 @@ import { diffResources } from '../diff/diff-resources.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import { listTargetInputs } from '../render/list-target-inputs.ts';
-import { type RenderCache, renderTargetCached } from '../render/render-cache.ts';
+import { type RenderCache, renderTargetCached, storeRender } from '../render/render-cache.ts';
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
 import type { ChangeSet, FerryConfig, Finding, Target } from '../types.ts';
 import { checkTarget } from './check-target.ts';
@@ -19,7 +19,10 @@ export interface PreviewOptions {
   changedFiles: string[] | 'all';
   /** Problems with `.github/ferry.yml` itself: reported as their own change set, first. */
   configFindings?: Finding[];
-  /** Keeps base renders between runs (openRenderCache); the base of the next push is then not rendered. */
+  /**
+   * Keeps renders between runs (openRenderCache): the base of the next push is then not rendered, nor
+   * the base of a later change whose inputs equal this head's (the next pull request after a merge).
+   */
   renderCache?: RenderCache;
 }
 
@@ -90,6 +93,15 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
         })
       : undefined,
   ]);
+  if (!head.failed && head.renderer) {
+    await storeRender({
+      root: opts.headRoot,
+      target,
+      kubernetesVersion: opts.config.kubernetesVersion,
+      cache: opts.renderCache,
+      result: { renderer: head.renderer, resources: head.resources },
+    });
+  }
   // A base that no longer renders (or a head that fails) gives no trustworthy diff: say so, don't guess.
   const baseFailed = base?.failed ?? false;
   const renderFailed = head.failed || baseFailed;

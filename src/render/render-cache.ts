@@ -75,6 +75,36 @@ export async function renderTargetCached(
   return result;
 }
 
+/**
+ * Keeps a render made for validation (the diff's head) under the key a base render of the same inputs
+ * looks up. After a pull request merges, the next one's base has the merged head's inputs, so its
+ * render is found instead of made again; the same goes for diffing commits one after another. Field
+ * lines and pointers are dropped, as a base render without them would hold none. An entry already
+ * there is only marked as used.
+ */
+export async function storeRender(
+  opts: RenderTargetOptions & {
+    cache: RenderCache | undefined;
+    result: Pick<RenderResult, 'renderer' | 'resources'>;
+  },
+): Promise<void> {
+  const { cache, result, ...renderOpts } = opts;
+  if (!cache) return;
+  const key = await renderCacheKey({ ...renderOpts, fieldLines: false }).catch(() => undefined);
+  if (!key) return;
+  const file = join(cache.dir, `${key}.json`);
+  const now = new Date();
+  if (
+    await utimes(file, now, now).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  const resources = result.resources.map(({ lines: _l, pointers: _p, pointerFiles: _f, ...rest }) => rest);
+  await writeEntry(cache, key, { renderer: result.renderer, resources, findings: [], failed: false });
+}
+
 /** The content address of a target's render; undefined when an input cannot be pinned down. */
 export async function renderCacheKey(opts: RenderTargetOptions): Promise<string | undefined> {
   const root = await realpath(opts.root);

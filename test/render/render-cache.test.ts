@@ -9,6 +9,7 @@ import {
   type RenderCache,
   renderCacheKey,
   renderTargetCached,
+  storeRender,
 } from '../../src/render/render-cache.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { resolveBinary } from '../../src/render/resolve-binaries.ts';
@@ -81,13 +82,86 @@ describe('render cache', () => {
 
     const first = await preview(head1);
     expect(kubectlRuns()).toBe(2); // base and head
-    expect(cache.stats).toEqual({ hits: 0, misses: 1, writes: 1 });
+    expect(cache.stats).toEqual({ hits: 0, misses: 1, writes: 2 }); // the base's render and the head's
     const second = await preview(head2);
     expect(kubectlRuns()).toBe(3); // the next push: head only
     expect(cache.stats.hits).toBe(1);
     expect(first[0]?.changes.map((c) => c.id.name)).toEqual(['prod-settings']);
     expect(second[0]?.changes[0]?.diff).toContain('+  v: "3"');
     expect(second[0]?.changes[0]?.diff).toContain('-  v: "1"');
+  });
+
+  it("after a merge, the next pull request's base is the merged head's render, not rendered again", async () => {
+    const main = tree(REPO);
+    const merged = tree({ ...REPO, 'base/cm.yaml': cm('settings', '2') });
+    const next = tree({ ...REPO, 'base/cm.yaml': cm('settings', '3') });
+    const { config } = parseConfig(REPO['.github/ferry.yml'], {});
+    const cache = newCache();
+    const preview = (baseRoot: string, headRoot: string) =>
+      previewTargets({ baseRoot, headRoot, config, changedFiles: ['base/cm.yaml'], renderCache: cache });
+
+    await preview(main, merged); // the first pull request
+    expect(kubectlRuns()).toBe(2);
+    const after = await preview(merged, next); // the next one, based on the merge
+    expect(kubectlRuns()).toBe(3); // its head only
+    expect(cache.stats.hits).toBe(1);
+    expect(after[0]?.changes[0]?.diff).toContain('-  v: "2"');
+    expect(after[0]?.changes[0]?.diff).toContain('+  v: "3"');
+  });
+
+  it("a head's stored render is what a base render of the same inputs gives, for every renderer", async () => {
+    const root = tree({
+      ...REPO,
+      'plain/cm.yaml': `${cm('a', '1')}---\n${cm('b', '2')}`,
+      'chart/templates/deploy.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: web}',
+        'spec:',
+        '  selector: {matchLabels: {app: web}}',
+        '  template:',
+        '    metadata: {labels: {app: web}}',
+        '    spec:',
+        '      containers:',
+        '        - name: web',
+        '          image: {{ .Values.image | default "nginx:1.27" }}',
+        '',
+      ].join('\n'),
+    });
+    const targets = [
+      target({ name: 'prod', path: 'overlays/prod', namespace: 'ml' }),
+      target({ name: 'c', path: 'chart', helm: { values: ['values/prod.yaml'], apiVersions: [] } }),
+      target({ name: 'p', path: 'plain' }),
+    ];
+    for (const t of targets) {
+      // What the head's check renders: with field lines, as validation reads them.
+      const head = await renderTarget({ root, target: t, kubernetesVersion: '1.33' });
+      const cache = newCache();
+      await storeRender({ root, target: t, kubernetesVersion: '1.33', cache, result: head });
+      const base = await renderTargetCached({
+        root,
+        target: t,
+        kubernetesVersion: '1.33',
+        cache,
+        fieldLines: false,
+      });
+      expect(cache.stats, t.name).toEqual({ hits: 1, misses: 0, writes: 1 });
+      const own = await renderTarget({ root, target: t, kubernetesVersion: '1.33', fieldLines: false });
+      // The same objects in the same order as the base's own render, with the head's file and line,
+      // which are as exact or more (a helm template's file and line, where a base render without
+      // field lines keeps Chart.yaml and helm's output line); only a deleted resource's entry shows them.
+      const objects = (rs: typeof own.resources) =>
+        rs.map(({ id, apiVersion, object }) => ({ id, apiVersion, object }));
+      expect(objects(base.resources), t.name).toEqual(objects(own.resources));
+      expect(
+        base.resources.map(({ file, line }) => ({ file, line })),
+        t.name,
+      ).toEqual(head.resources.map(({ file, line }) => ({ file, line })));
+      expect(
+        base.resources.every((r) => !('pointers' in r) && !('pointerFiles' in r) && !('lines' in r)),
+      ).toBe(true);
+      expect(base.renderer, t.name).toBe(own.renderer);
+    }
   });
 
   it('keeps rendered Secrets to this user: entries 0600 in a folder made 0700', async () => {
