@@ -2,6 +2,7 @@ import type { Rule } from '../rule.ts';
 import { deprecatedApiRule } from './deprecated-api.ts';
 import { duplicateContainerRule } from './duplicate-container.ts';
 import { duplicateResourceRule } from './duplicate-resource.ts';
+import { envReferenceRule } from './env-reference.ts';
 import { gpuLimitsRule } from './gpu-limits.ts';
 import { imagePinnedRule } from './image-pinned.ts';
 import { modelPinnedRule } from './model-pinned.ts';
@@ -18,6 +19,7 @@ export const ALL_RULES: readonly Rule[] = [
   modelPinnedRule,
   modelRequestsRule,
   plaintextSecretRule,
+  envReferenceRule,
   duplicateResourceRule,
   duplicateContainerRule,
   deprecatedApiRule,
