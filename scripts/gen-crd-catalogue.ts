@@ -5,6 +5,13 @@
  *
  *   npm run gen:crd-catalogue                          # reads raw.githubusercontent.com/<repo>/<commit>/<file>
  *   npm run gen:crd-catalogue -- --git-mirrors DIR     # reads `git show <commit>:<file>` from DIR/<owner>+<name>
+ *   npm run gen:crd-catalogue -- --only "KAITO,AIBrix" # regenerates only these projects (names as in the JSON)
+ *
+ * `--only` (with either way of reading) regenerates the named sources' kinds and keeps every other kind's
+ * file and index entry as committed; `index.json` and `SOURCES.md` are rewritten from the merged index,
+ * and a kind a regenerated source no longer has (or that moved to another file) is removed. It is for
+ * adding or bumping a project without fetching all the others: a run over every source, or over some
+ * with `--only`, writes the same bytes for the same pins.
  *
  * Validation never needs the network: the output is committed. It is one compact JSON file per kind
  * (`<group>_<Kind>.json`, every served version of the kind) plus `index.json` (group/Kind → file,
@@ -41,6 +48,9 @@ interface IndexEntry {
 
 type Json = Record<string, unknown>;
 
+/** How the index names a source: `KServe v0.20.0`. */
+const sourceOf = (s: Source): string => `${s.project} ${s.tag}`;
+
 const isJsonObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys the schema compiler (src/validate/schema/compile-openapi-schema.ts) reads. */
@@ -68,12 +78,26 @@ const KEEP = new Set([
 /** Subtrees at least this long (as JSON) are shared when they occur twice or more. */
 const MIN_SHARED = 64;
 
-function parseArgs(argv: string[]): { mirrors?: string } {
-  const at = argv.indexOf('--git-mirrors');
-  if (at < 0) return {};
-  const dir = argv[at + 1];
-  if (!dir) throw new Error('--git-mirrors needs a folder');
-  return { mirrors: dir };
+interface Args {
+  mirrors?: string;
+  /** Projects to regenerate (`--only`); every source when absent. */
+  only?: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const flagValue = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    if (at < 0) return undefined;
+    const value = argv[at + 1];
+    if (!value || value.startsWith('--')) throw new Error(`${flag} needs a value`);
+    return value;
+  };
+  const mirrors = flagValue('--git-mirrors');
+  const only = flagValue('--only')
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return { ...(mirrors && { mirrors }), ...(only && { only }) };
 }
 
 async function readSourceFile(source: Source, file: string, mirrors?: string): Promise<string> {
@@ -216,7 +240,7 @@ function draftsOf(text: string, source: Source, file: string): KindDraft[] {
       group: spec.group as string,
       kind: names.kind as string,
       scope: spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
-      source: `${source.project} ${source.tag}`,
+      source: sourceOf(source),
       versions,
     });
   }
@@ -236,7 +260,7 @@ function sourcesMarkdown(sources: Source[], index: Record<string, IndexEntry>): 
   ];
   for (const s of sources) {
     const kinds = Object.entries(index)
-      .filter(([, e]) => e.source === `${s.project} ${s.tag}`)
+      .filter(([, e]) => e.source === sourceOf(s))
       .map(([key, e]) => `${key.slice(key.indexOf('/') + 1)} (${e.versions.join(', ')})`);
     lines.push(
       `| ${s.project} | [${s.repository}](https://github.com/${s.repository}) | ${s.tag} | \`${s.commit.slice(0, 12)}\` | ${s.licence} | ${kinds.join(', ')} |`,
@@ -245,16 +269,42 @@ function sourcesMarkdown(sources: Source[], index: Record<string, IndexEntry>): 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The sources to regenerate and the committed index entries to keep. Without `only`: every source and
+ * nothing kept. With it: the named sources, and the entries of every other source at its pinned tag (an
+ * entry of a regenerated source, or of a project no longer listed, is dropped).
+ */
+function planRun(
+  sources: Source[],
+  only?: string[],
+): { selected: Source[]; kept: Record<string, IndexEntry> } {
+  if (!only) return { selected: sources, kept: {} };
+  const unknown = only.filter((name) => !sources.some((s) => s.project === name));
+  if (unknown.length > 0) {
+    throw new Error(`--only: no source named ${unknown.map((n) => JSON.stringify(n)).join(', ')}`);
+  }
+  const selected = sources.filter((s) => only.includes(s.project));
+  const others = new Set(sources.filter((s) => !selected.includes(s)).map(sourceOf));
+  const committed = JSON.parse(readFileSync(join(OUT, 'index.json'), 'utf8')) as Record<string, IndexEntry>;
+  const kept = Object.fromEntries(Object.entries(committed).filter(([, e]) => others.has(e.source)));
+  for (const source of others) {
+    if (!Object.values(kept).some((e) => e.source === source)) {
+      throw new Error(`the committed catalogue has no kind of ${source}: regenerate it too (--only)`);
+    }
+  }
+  return { selected, kept };
+}
+
 async function main(): Promise<void> {
-  const { mirrors } = parseArgs(process.argv.slice(2));
+  const { mirrors, only } = parseArgs(process.argv.slice(2));
   const { sources } = JSON.parse(readFileSync(join(ROOT, 'scripts/crd-catalogue-sources.json'), 'utf8')) as {
     sources: Source[];
   };
-  rmSync(OUT, { recursive: true, force: true });
+  const { selected, kept } = planRun(sources, only);
   mkdirSync(OUT, { recursive: true });
-  const index: Record<string, IndexEntry> = {};
+  const index: Record<string, IndexEntry> = { ...kept };
   let bytes = 0;
-  for (const source of sources) {
+  for (const source of selected) {
     for (const file of source.files) {
       const text = await readSourceFile(source, file, mirrors);
       for (const draft of draftsOf(text, source, file)) {
@@ -269,13 +319,17 @@ async function main(): Promise<void> {
       }
     }
   }
+  // Kind files the merged index no longer names (a kind that vanished or moved) go.
+  const files = new Set(Object.values(index).map((e) => `${e.file}.json`));
+  const stale = readdirSync(OUT).filter((f) => f.endsWith('.json') && f !== 'index.json' && !files.has(f));
+  for (const f of stale) rmSync(join(OUT, f));
   const sorted = Object.fromEntries(Object.entries(index).sort(([a], [b]) => (a < b ? -1 : 1)));
   const lines = Object.entries(sorted).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
   writeFileSync(join(OUT, 'index.json'), `{\n${lines.join(',\n')}\n}\n`);
   writeFileSync(join(OUT, 'SOURCES.md'), sourcesMarkdown(sources, sorted));
-  const files = readdirSync(OUT).length;
+  const regenerated = lines.length - Object.keys(kept).length;
   console.log(
-    `wrote ${files} files to src/validate/schemas/crds: ${lines.length} kinds, ${bytes} bytes of schemas`,
+    `wrote src/validate/schemas/crds: ${lines.length} kinds (${regenerated} regenerated from ${selected.length} sources, ${bytes} bytes of schemas; ${Object.keys(kept).length} kept), ${stale.length} stale files removed`,
   );
 }
 

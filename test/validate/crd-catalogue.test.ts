@@ -97,6 +97,30 @@ describe('the built-in CRD catalogue', () => {
       'argoproj.io/Application',
       'argoproj.io/ApplicationSet',
       'argoproj.io/AppProject',
+      'inference.networking.k8s.io/InferencePool',
+      'inference.networking.x-k8s.io/InferenceObjective',
+      'gateway.envoyproxy.io/EnvoyProxy',
+      'gateway.envoyproxy.io/BackendTrafficPolicy',
+      'gateway.envoyproxy.io/ClientTrafficPolicy',
+      'gateway.envoyproxy.io/SecurityPolicy',
+      'gateway.envoyproxy.io/Backend',
+      'gateway.envoyproxy.io/EnvoyExtensionPolicy',
+      'gateway.envoyproxy.io/EnvoyPatchPolicy',
+      'gateway.envoyproxy.io/HTTPRouteFilter',
+      'aigateway.envoyproxy.io/AIGatewayRoute',
+      'aigateway.envoyproxy.io/AIServiceBackend',
+      'aigateway.envoyproxy.io/BackendSecurityPolicy',
+      'aigateway.envoyproxy.io/MCPRoute',
+      'kaito.sh/Workspace',
+      'kaito.sh/InferenceSet',
+      'kaito.sh/RAGEngine',
+      'model.aibrix.ai/ModelAdapter',
+      'orchestration.aibrix.ai/RayClusterFleet',
+      'orchestration.aibrix.ai/StormService',
+      'orchestration.aibrix.ai/KVCache',
+      'autoscaling.aibrix.ai/PodAutoscaler',
+      'nvidia.com/ClusterPolicy',
+      'nvidia.com/NVIDIADriver',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -124,6 +148,32 @@ describe('the built-in CRD catalogue', () => {
     expect(custom.every((r) => catalogueKindsOf([r]).length === 1)).toBe(true);
     const findings = await validateWithCatalogue(resources);
     expect(findings.map(brief)).toEqual([]);
+  });
+
+  // One copy of an upstream sample per project with a single planted mistake (broken/README.md).
+  it.each([
+    [
+      'gie-inferencepool.yaml',
+      '11:error:spec.targetPorts[0].number: expected integer, got string (write 3000 without quotes)',
+    ],
+    [
+      'envoy-gateway-backendtrafficpolicy.yaml',
+      '18:error:spec.admissionControl.minSucessRate: unknown field (did you mean "minSuccessRate"?)',
+    ],
+    ['ai-gateway-basic.yaml', '51:error:spec.parentRef: unknown field (did you mean "parentRefs"?)'],
+    ['kaito-workspace.yaml', '6:error:resource.instanceTypes: unknown field (did you mean "instanceType"?)'],
+    [
+      'aibrix-podautoscaler.yaml',
+      '14:error:spec.scalingStrategy: unsupported value "APX" (did you mean "APA"?)',
+    ],
+    [
+      'gpu-operator-clusterpolicy.yaml',
+      '21:error:spec.mig.strategy: unsupported value "singel" (did you mean "single"?)',
+    ],
+  ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
+    const file = `broken/${name}`;
+    const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
+    expect(findings.map(brief)).toEqual([`${file}:${expected}`]);
   });
 
   it('catches planted mistakes in a KServe InferenceService on their lines', async () => {
