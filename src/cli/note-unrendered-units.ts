@@ -1,4 +1,5 @@
-import { relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { detectRenderer } from '../render/detect-renderer.ts';
 import { listManifestFiles } from '../render/plain-renderer.ts';
 
@@ -9,22 +10,48 @@ import { listManifestFiles } from '../render/plain-renderer.ts';
  * name one as a PATH; `diff` has no PATHs, so it points at the configuration only.
  */
 export async function noteUnrenderedUnits(root: string, command: 'validate' | 'diff'): Promise<void> {
-  if ((await detectRenderer(root).catch(() => undefined)) !== 'plain') return;
-  const units: string[] = [];
-  await listManifestFiles(root, units).catch(() => undefined);
-  if (units.length === 0) return;
-  const shown = units.sort().map((dir) => relative(root, dir).split(sep).join('/'));
-  const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
-  const [folders, were, targets, their, them] =
-    shown.length === 1
-      ? ['folder', 'was', 'it is a target', 'its', 'it as a target']
-      : ['folders', 'were', 'they are targets', 'their', 'them as targets'];
+  const shown = await listUnitsBelow(root, '');
+  if (shown.length === 0) return;
+  const one = shown.length === 1;
   const where = command === 'diff' ? ' at the head revision' : '';
+  const them = one ? 'it as a target' : 'them as targets';
   const how =
     command === 'diff'
-      ? `list ${them} in .github/ferry.yml to diff ${shown.length === 1 ? 'it' : 'them'} (docs/config.md)`
-      : `name ${shown.length === 1 ? 'it' : 'one'} (ferry validate ${shown[0]}) or list ${them} in .github/ferry.yml (docs/config.md)`;
+      ? `list ${them} in .github/ferry.yml to diff ${one ? 'it' : 'them'} (docs/config.md)`
+      : `name ${one ? 'it' : 'one'} (ferry validate ${shown[0]}) or list ${them} in .github/ferry.yml (docs/config.md)`;
   console.error(
-    `note: no .github/ferry.yml${where}, so the repository root is one plain target and ${shown.length} ${folders} with a kustomization or a chart below it (${some}) ${were} not rendered, as ${targets} of ${their} own: ${how}`,
+    `note: no .github/ferry.yml${where}, so the repository root is one plain target and ${describeUnits(shown)}: ${how}`,
   );
+}
+
+/**
+ * The same for a folder named as a PATH to `ferry validate` (`ferry validate config`, where config/
+ * holds kustomizations only): its plain files are checked and the kustomizations and charts below it
+ * are not, which would otherwise pass as "0 resources". Each is shown as the user would name it: the
+ * PATH as given, then the folder below it.
+ */
+export async function notePathUnits(opts: { root: string; path: string; given: string }): Promise<void> {
+  const dir = join(opts.root, opts.path);
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) return;
+  const prefix = opts.given === '.' || opts.given === './' ? '' : `${opts.given.replace(/\/+$/, '')}/`;
+  const shown = await listUnitsBelow(dir, prefix);
+  if (shown.length === 0) return;
+  console.error(
+    `note: ${opts.given} is read as plain manifests, and ${describeUnits(shown)}: name ${shown.length === 1 ? 'it' : 'one'} in its place (ferry validate ${shown[0]}) or list ${shown.length === 1 ? 'it as a target' : 'them as targets'} in .github/ferry.yml (docs/config.md)`,
+  );
+}
+
+/** The kustomization and chart folders below a plain folder (none when the folder is a unit itself). */
+async function listUnitsBelow(dir: string, prefix: string): Promise<string[]> {
+  if ((await detectRenderer(dir).catch(() => undefined)) !== 'plain') return [];
+  const units: string[] = [];
+  await listManifestFiles(dir, units).catch(() => undefined);
+  return units.sort().map((unit) => prefix + relative(dir, unit).split(sep).join('/'));
+}
+
+function describeUnits(shown: string[]): string {
+  const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
+  return shown.length === 1
+    ? `1 folder with a kustomization or a chart below it (${some}) was not rendered, as it is a target of its own`
+    : `${shown.length} folders with a kustomization or a chart below it (${some}) were not rendered, as they are targets of their own`;
 }

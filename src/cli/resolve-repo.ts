@@ -49,7 +49,13 @@ export function resolvePaths(
   paths: string[],
   repo: string | undefined,
   cwd = process.cwd(),
-): { root: string; paths: string[] } {
+): {
+  root: string;
+  /** Repository-relative, each once. */
+  paths: string[];
+  /** How the user named each of `paths` (the first spelling of a path named twice). */
+  given: string[];
+} {
   const root = real(repo !== undefined ? resolveRepoDir(repo, cwd) : defaultRoot(paths, cwd));
   const base = repo !== undefined ? root : cwd;
   const rel = paths.map((p) => {
@@ -64,7 +70,12 @@ export function resolvePaths(
     }
     return r.split('\\').join('/') || '.';
   });
-  return { root, paths: rel };
+  // A path named twice (`samples ./samples/`) is read once: twice, its objects would be duplicates.
+  const named = new Map<string, string>();
+  rel.forEach((r, i) => {
+    if (!named.has(r)) named.set(r, paths[i] ?? r);
+  });
+  return { root, paths: [...named.keys()], given: [...named.values()] };
 }
 
 function defaultRoot(paths: string[], cwd: string): string {

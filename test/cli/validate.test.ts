@@ -93,11 +93,47 @@ describe('ferry validate', () => {
       expect(r.stderr.trim().split('\n')).toEqual([
         'note: no .github/ferry.yml, so the repository root is one plain target and 2 folders with a kustomization or a chart below it (apps/a/base, apps/b/overlays/prod) were not rendered, as they are targets of their own: name one (ferry validate apps/a/base) or list them as targets in .github/ferry.yml (docs/config.md)',
       ]);
-      // With a configuration, or with PATHs, the targets are the user's: nothing to say.
-      expect(runFerry(['validate', '--repo', repo, '.']).stderr).toBe('');
+      // With a configuration the targets are the user's: nothing to say.
       mkdirSync(join(repo, '.github'));
       writeFileSync(join(repo, '.github', 'ferry.yml'), 'targets:\n  - name: root\n    path: .\n');
       expect(runFerry(['validate', '--repo', repo]).stderr).toBe('');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('says which kustomizations and charts below a PATH it leaves out, named as the user named the PATH', () => {
+    // gpu-operator's config/: nine kustomizations and no manifest of its own passed as "0 resources".
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-units-'));
+    try {
+      for (const dir of ['config/crd', 'config/default', 'config/samples']) {
+        mkdirSync(join(repo, dir), { recursive: true });
+        writeFileSync(join(repo, dir, 'kustomization.yaml'), 'resources: []\n');
+      }
+      const r = runFerry(['validate', '--repo', repo, 'config/', '--format', 'json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).resources).toBe(0);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        'note: config/ is read as plain manifests, and 3 folders with a kustomization or a chart below it (config/crd, config/default, config/samples) were not rendered, as they are targets of their own: name one in its place (ferry validate config/crd) or list them as targets in .github/ferry.yml (docs/config.md)',
+      ]);
+      // A PATH that is a kustomization is rendered: nothing to say.
+      expect(runFerry(['validate', '--repo', repo, 'config/samples']).stderr).toBe('');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a PATH named twice once, so its objects are not duplicates of themselves', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-twice-'));
+    try {
+      mkdirSync(join(repo, 'deploy'));
+      writeFileSync(
+        join(repo, 'deploy', 'cm.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+      );
+      const r = runFerry(['validate', '--repo', repo, 'deploy', './deploy/', '--format', 'json']);
+      expect(JSON.parse(r.stdout)).toEqual({ resources: 1, findings: [] });
+      expect(r.code).toBe(0);
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.t
 import { mergeFindings } from '../../report/merge-findings.ts';
 import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
-import { noteUnrenderedUnits } from '../note-unrendered-units.ts';
+import { notePathUnits, noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
 import { resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
@@ -48,6 +48,9 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const root = located?.root ?? resolveRepoDir(values.repo);
   const { config, findings: configFindings, file: configFile } = await loadConfig(root);
   if (!located && !configFile) await noteUnrenderedUnits(root, 'validate');
+  for (const [i, path] of (located?.paths ?? []).entries()) {
+    await notePathUnits({ root, path, given: located?.given[i] ?? path });
+  }
 
   let resources = 0;
   // Per target, so identical findings of several targets (one base file in staging and prod) merge.

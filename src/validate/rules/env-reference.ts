@@ -15,7 +15,7 @@ function referencedName(value: unknown): string | undefined {
 }
 
 /** The program a container's `command` runs, by its base name; undefined without a command. */
-function programOf(command: unknown[]): string | undefined {
+function programOf(command: readonly unknown[]): string | undefined {
   const first = asString(command[0]);
   return first === undefined ? undefined : first.slice(first.lastIndexOf('/') + 1);
 }
