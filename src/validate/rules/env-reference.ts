@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the text this rule is about.
 import { asArray, asRecord, asString } from '../../manifest/as-record.ts';
 import { listContainers } from '../../manifest/list-pod-specs.ts';
 import { formatResourceId } from '../../manifest/resource-id.ts';

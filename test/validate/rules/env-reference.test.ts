@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests are about ${NAME} written as text.
 import { describe, expect, it } from 'vitest';
 import { envReferenceRule } from '../../../src/validate/rules/env-reference.ts';
 import { messagesOf, runRule } from './run-rule.ts';
