@@ -99,6 +99,7 @@ describe('the built-in CRD catalogue', () => {
       'argoproj.io/AppProject',
       'inference.networking.k8s.io/InferencePool',
       'inference.networking.x-k8s.io/InferenceObjective',
+      'llm-d.ai/InferenceObjective',
       'gateway.envoyproxy.io/EnvoyProxy',
       'gateway.envoyproxy.io/BackendTrafficPolicy',
       'gateway.envoyproxy.io/ClientTrafficPolicy',
