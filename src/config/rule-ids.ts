@@ -14,6 +14,9 @@ export const RULE_DESCRIPTIONS = {
   'model-requests': 'Model servers set CPU and memory requests.',
   'plaintext-secret':
     'No Secret committed with plaintext values, and no credential-like env var with a literal value.',
+  'env-reference':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the text the rule is about.
+    'No env value or non-shell argument written $NAME or ${NAME}, which the container would get as that text.',
   'duplicate-resource': 'No two resources share the same identity in one target.',
   'duplicate-container':
     'Container names are unique within a pod (containers, init and ephemeral containers).',
