@@ -8,6 +8,7 @@ import {
   type FieldPath,
   REQUIRED_FIELD_MISSING,
   report,
+  substitutionHint,
   validateValue,
   type WalkContext,
 } from './validate-value.ts';
@@ -134,12 +135,18 @@ function checkIdentity(obj: Json, schema: KindSchema, ctx: WalkContext): void {
     }
   } else if (typeof name === 'string') {
     const problem = nameProblem(schema.nameFormat, name);
-    if (problem) report(ctx, `invalid name ${JSON.stringify(name)}: ${problem}`, 'name');
+    if (problem)
+      report(ctx, `invalid name ${JSON.stringify(name)}: ${problem}${substitutionHint(name)}`, 'name');
   }
   const namespace = metadata?.namespace;
   if (typeof namespace === 'string' && namespace !== '') {
     const problem = dnsLabelProblem(namespace);
-    if (problem) report(ctx, `invalid namespace ${JSON.stringify(namespace)}: ${problem}`, 'namespace');
+    if (problem)
+      report(
+        ctx,
+        `invalid namespace ${JSON.stringify(namespace)}: ${problem}${substitutionHint(namespace)}`,
+        'namespace',
+      );
   }
   ctx.path.length = base;
 }

@@ -35,6 +35,21 @@ const YAML11_BOOL = /^(?:y|yes|n|no|on|off)$/i;
 const MAX_ENUM_LISTED = 8;
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
+/**
+ * `${NAME}` anywhere in a value (with Flux's `${NAME:=default}` forms), or a whole `$NAME`: envsubst's
+ * and Flux postBuild's syntax. Ferry checks and applies the render as it is, so such a value reaches
+ * the API server unreplaced, and what it breaks (an integer field, a name's format) says nothing of why.
+ */
+const SUBSTITUTION = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}]*)?\}|^\$[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The hint after a finding about `value` when it holds a substitution variable; '' otherwise. */
+export function substitutionHint(value: unknown): string {
+  return typeof value === 'string' && SUBSTITUTION.test(value)
+    ? // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the syntax the hint names.
+      ' (a $VAR or ${VAR} substitution variable, which nothing replaces: Ferry applies what the target renders, with no envsubst or Flux postBuild substitution; write the value in, or set it per cluster with a kustomize overlay or Helm values)'
+    : '';
+}
+
 /** What a missing required field is reported as, after its path (a failed build's sources skip it). */
 export const REQUIRED_FIELD_MISSING = 'required field missing';
 
@@ -103,7 +118,10 @@ function checkQuantity(value: unknown, ctx: WalkContext): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'string') return false;
   if (!QUANTITY.test(value))
-    report(ctx, `invalid quantity ${quote(value, ctx)} (use e.g. 500m, 2, 512Mi, 1Gi)`);
+    report(
+      ctx,
+      `invalid quantity ${quote(value, ctx)}${substitutionHint(value) || ' (use e.g. 500m, 2, 512Mi, 1Gi)'}`,
+    );
   return true;
 }
 
@@ -200,7 +218,8 @@ function checkLabels(labels: unknown, field: string, ctx: WalkContext): void {
     const v = labels[key];
     if (typeof v !== 'string') continue;
     const valueProblem = labelValueProblem(v);
-    if (valueProblem) report(ctx, `invalid value ${quote(v, ctx)}: ${valueProblem}`, key);
+    if (valueProblem)
+      report(ctx, `invalid value ${quote(v, ctx)}: ${valueProblem}${substitutionHint(v)}`, key);
   }
   ctx.path.pop();
 }
@@ -219,7 +238,10 @@ function checkString(node: SchemaNode, value: string, ctx: WalkContext): void {
     report(ctx, `must be at most ${node.maxLength} characters long`);
   }
   if (node.pattern && !node.pattern.test(value)) {
-    report(ctx, `${quote(value, ctx)} does not match the pattern ${node.pattern.source}`);
+    report(
+      ctx,
+      `${quote(value, ctx)} does not match the pattern ${node.pattern.source}${substitutionHint(value)}`,
+    );
   }
 }
 
@@ -250,7 +272,10 @@ function unsupportedValue(allowed: readonly unknown[], value: unknown, ctx: Walk
   }
   const listed = allowed.slice(0, MAX_ENUM_LISTED).map((a) => JSON.stringify(a));
   const more = allowed.length > MAX_ENUM_LISTED ? `, … ${allowed.length - MAX_ENUM_LISTED} more` : '';
-  report(ctx, `unsupported value ${quote(value, ctx)} (expected one of ${listed.join(', ')}${more})`);
+  report(
+    ctx,
+    `unsupported value ${quote(value, ctx)}${substitutionHint(value) || ` (expected one of ${listed.join(', ')}${more})`}`,
+  );
 }
 
 function typeMismatch(node: SchemaNode, value: unknown, ctx: WalkContext): void {
@@ -266,6 +291,8 @@ function typeMismatch(node: SchemaNode, value: unknown, ctx: WalkContext): void 
     NUMERIC.test(value)
   ) {
     hint = ctx.redact ? ' (remove the quotes)' : ` (write ${value.trim()} without quotes)`;
+  } else {
+    hint = substitutionHint(value);
   }
   report(ctx, `expected ${expectedName(node)}, got ${actual}${hint}`);
 }

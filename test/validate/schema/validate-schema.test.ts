@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} written as text is what some of these tests are about.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resourceIdOf } from '../../../src/manifest/resource-id.ts';
@@ -43,6 +44,59 @@ describe('validateSchema', () => {
         severity: 'error',
         message: 'spec.replicas: expected integer, got string',
       }),
+    ]);
+  });
+
+  it('says a value is an unreplaced ${VAR} substitution variable wherever it breaks a field', () => {
+    // A Flux postBuild or envsubst template checked as it is: Ferry replaces nothing before the apply.
+    const withValues = (v: {
+      name: string;
+      ns?: string;
+      env?: string;
+      replicas: unknown;
+      pull: string;
+      cpu: string;
+    }) => {
+      const obj = deployment();
+      const spec = obj.spec as {
+        replicas: unknown;
+        template: { spec: { containers: Record<string, unknown>[] } };
+      };
+      obj.metadata = {
+        name: v.name,
+        ...(v.ns && { namespace: v.ns }),
+        ...(v.env && { labels: { env: v.env } }),
+      };
+      spec.replicas = v.replicas;
+      Object.assign(spec.template.spec.containers[0] ?? {}, {
+        imagePullPolicy: v.pull,
+        resources: { requests: { cpu: v.cpu } },
+      });
+      return validateSchema(resource(obj), schemas).map((f) => f.message);
+    };
+    const hint =
+      ' (a $VAR or ${VAR} substitution variable, which nothing replaces: Ferry applies what the target renders, with no envsubst or Flux postBuild substitution; write the value in, or set it per cluster with a kustomize overlay or Helm values)';
+    const templated = withValues({
+      name: '${APP}-web',
+      ns: '${NS}',
+      env: '${ENV:=dev}',
+      replicas: '${REPLICAS}',
+      pull: '$PULL_POLICY',
+      cpu: '${CPU}',
+    });
+    expect(templated.map((m) => m.replace(hint, ' [hint]')).sort()).toEqual([
+      expect.stringMatching(/^metadata\.labels\.env: invalid value "\$\{ENV:=dev\}": .* \[hint\]$/),
+      expect.stringMatching(/^metadata\.name: invalid name "\$\{APP\}-web": .* \[hint\]$/),
+      expect.stringMatching(/^metadata\.namespace: invalid namespace "\$\{NS\}": .* \[hint\]$/),
+      'spec.replicas: expected integer, got string [hint]',
+      'spec.template.spec.containers[0].imagePullPolicy: unsupported value "$PULL_POLICY" [hint]',
+      'spec.template.spec.containers[0].resources.requests.cpu: invalid quantity "${CPU}" [hint]',
+    ]);
+    // Not for what only looks alike: a quoted number keeps its own hint, a plain wrong value none.
+    expect(withValues({ name: 'web', replicas: '3', pull: 'Sometimes', cpu: 'a$CPU' })).toEqual([
+      'spec.replicas: expected integer, got string (write 3 without quotes)',
+      'spec.template.spec.containers[0].imagePullPolicy: unsupported value "Sometimes" (expected one of "Always", "IfNotPresent", "Never")',
+      'spec.template.spec.containers[0].resources.requests.cpu: invalid quantity "a$CPU" (use e.g. 500m, 2, 512Mi, 1Gi)',
     ]);
   });
 
