@@ -122,6 +122,11 @@ describe('the built-in CRD catalogue', () => {
       'autoscaling.aibrix.ai/PodAutoscaler',
       'nvidia.com/ClusterPolicy',
       'nvidia.com/NVIDIADriver',
+      'apps.nvidia.com/NIMService',
+      'apps.nvidia.com/NIMCache',
+      'kubeai.org/Model',
+      'llmaz.io/OpenModel',
+      'inference.llmaz.io/Playground',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -171,6 +176,8 @@ describe('the built-in CRD catalogue', () => {
       'gpu-operator-clusterpolicy.yaml',
       '21:error:spec.mig.strategy: unsupported value "singel" (did you mean "single"?)',
     ],
+    ['nim-operator-nimservice.yaml', '43:error:spec.replica: unknown field (did you mean "replicas"?)'],
+    ['kubeai-model.yaml', '9:error:spec.engine: unsupported value "Ollama" (did you mean "OLlama"?)'],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
     const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
