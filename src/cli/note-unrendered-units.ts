@@ -45,7 +45,7 @@ export async function notePathUnits(opts: { root: string; path: string; given: s
 async function listUnitsBelow(dir: string, prefix: string): Promise<string[]> {
   if ((await detectRenderer(dir).catch(() => undefined)) !== 'plain') return [];
   const units: string[] = [];
-  await listManifestFiles(dir, units).catch(() => undefined);
+  await listManifestFiles(dir, { units }).catch(() => undefined);
   return units.sort().map((unit) => prefix + relative(dir, unit).split(sep).join('/'));
 }
 

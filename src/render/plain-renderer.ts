@@ -25,10 +25,34 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 export async function listPlainInputs(opts: {
   root: string;
   absDir: string;
-}): Promise<{ files: string[] } | { refused: RenderResult }> {
+}): Promise<{ files: string[]; notes: Finding[] } | { refused: RenderResult }> {
   const links = await listEscapingLinks(opts);
   if (links.length > 0) return { refused: failedRender('plain', links) };
-  return { files: await listManifestFiles(opts.absDir) };
+  const jsonnet: string[] = [];
+  const files = await listManifestFiles(opts.absDir, { jsonnet });
+  return { files, notes: files.length === 0 ? unrenderedJsonnet(opts.root, jsonnet) : [] };
+}
+
+/**
+ * A plain folder with Jsonnet programs and no manifest gives no object, which would pass as "0
+ * resources": Argo CD renders Jsonnet, Ferry does not, so say so (a warning at the first program).
+ * Beside committed YAML (Jsonnet kept as the source of the output) nothing is said.
+ */
+function unrenderedJsonnet(root: string, programs: readonly string[]): Finding[] {
+  const shown = programs.map((file) => toRepoPath(root, file));
+  const [first] = shown;
+  if (first === undefined) return [];
+  const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
+  const count = shown.length === 1 ? 'a Jsonnet program' : `${shown.length} Jsonnet programs`;
+  return [
+    {
+      rule: 'render',
+      severity: 'warning',
+      file: first,
+      line: 1,
+      message: `this folder holds ${count} (${some}) and no YAML or JSON manifest: Ferry does not run Jsonnet, so nothing here is checked or deployed; commit its output as YAML (jsonnet -y, or your CI) and point the target at it`,
+    },
+  ];
 }
 
 /**
@@ -47,6 +71,8 @@ export async function renderPlainFiles(opts: {
   namespace?: string;
   limits: RenderLimits;
   sink?: ResourceSink;
+  /** Findings about the folder itself (listPlainInputs), reported with the files'. */
+  notes?: readonly Finding[];
 }): Promise<RenderResult> {
   let total = 0;
   for (const file of opts.files) total += statSync(file).size;
@@ -66,7 +92,7 @@ export async function renderPlainFiles(opts: {
     parse: plainParser(opts),
     sink,
   });
-  const findings = streamed.findings.flat();
+  const findings = [...(opts.notes ?? []), ...streamed.findings.flat()];
   const failed = findings.some((f) => f.severity === 'error');
   if (opts.sink) return { renderer: 'plain', resources, findings, failed, streamed: true };
   // The files (and documents) that parsed are still checked: a broken file hides nothing else.
@@ -213,9 +239,13 @@ function renderedResources(rendered: RenderResult): readonly Resource[] {
  * subdirectories that are render units of their own (a kustomization or a chart: their files are
  * patches and templates, not manifests; `units` collects their absolute paths). Symlinked files are
  * read; symlinked directories are not entered (the caller has already refused links leading outside
- * the repository).
+ * the repository). `jsonnet` collects the Jsonnet programs (`.jsonnet`) it passes.
  */
-export async function listManifestFiles(absDir: string, units?: string[]): Promise<string[]> {
+export async function listManifestFiles(
+  absDir: string,
+  found: { units?: string[]; jsonnet?: string[] } = {},
+): Promise<string[]> {
+  const { units, jsonnet } = found;
   const out: string[] = [];
   const walk = async (dir: string, top: boolean): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -233,10 +263,13 @@ export async function listManifestFiles(absDir: string, units?: string[]): Promi
         (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))
       ) {
         out.push(path);
+      } else if (jsonnet && entry.name.endsWith('.jsonnet')) {
+        jsonnet.push(path);
       }
     }
   };
   await walk(absDir, true);
+  jsonnet?.sort();
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

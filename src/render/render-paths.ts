@@ -100,6 +100,7 @@ async function streamPaths(
   sink: ResourceSink,
 ): Promise<RenderPathsResult> {
   const units: StreamUnit[] = [];
+  const notes: Finding[] = [];
   const spans: { path: string; renderer: RendererKind; from: number; to: number }[] = [];
   for (const path of opts.paths) {
     const abs = resolve(opts.root, path);
@@ -113,7 +114,10 @@ async function streamPaths(
     });
     const from = units.length;
     if ('rendered' in opened) units.push({ rendered: opened.rendered });
-    else units.push(...opened.files.map((file) => ({ file })));
+    else {
+      units.push(...opened.files.map((file) => ({ file })));
+      notes.push(...opened.notes);
+    }
     const renderer = 'rendered' in opened ? opened.rendered.renderer : 'plain';
     spans.push({ path, renderer, from, to: units.length });
   }
@@ -143,7 +147,7 @@ async function streamPaths(
   return {
     renderer: parts[0]?.renderer ?? 'plain',
     resources: [],
-    findings: findings.flat(),
+    findings: [...notes, ...findings.flat()],
     failed: parts.some((part) => part.failed),
     parts,
     streamed: true,

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
-import type { Target } from '../types.ts';
+import type { Finding, Target } from '../types.ts';
 import { detectRenderer } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
@@ -106,6 +106,7 @@ export async function renderDirectory(opts: RenderDirectoryOptions): Promise<Ren
       root: opts.root,
       files: opened.files,
       dir: opened.dir,
+      notes: opened.notes,
       namespace: opts.namespace,
       limits: opts.limits,
       documents: opts.documents,
@@ -124,7 +125,7 @@ export async function renderDirectory(opts: RenderDirectoryOptions): Promise<Ren
  */
 export async function openDirectory(
   opts: RenderDirectoryOptions,
-): Promise<{ files: string[]; dir: string } | { rendered: RenderResult }> {
+): Promise<{ files: string[]; dir: string; notes: Finding[] } | { rendered: RenderResult }> {
   let kind: RendererKind = 'plain';
   const label = normalizeRepoPath(opts.path);
   try {
@@ -134,11 +135,13 @@ export async function openDirectory(
       return { rendered: failedRender(kind, [renderFinding(label, `path ${why}`)]) };
     }
     const dir = toRepoPath(opts.root, located.real);
-    if (!located.isDirectory) return { files: [located.real], dir };
+    if (!located.isDirectory) return { files: [located.real], dir, notes: [] };
     kind = await detectRenderer(located.real);
     if (kind === 'plain') {
       const inputs = await listPlainInputs({ root: opts.root, absDir: located.real });
-      return 'refused' in inputs ? { rendered: inputs.refused } : { files: inputs.files, dir };
+      return 'refused' in inputs
+        ? { rendered: inputs.refused }
+        : { files: inputs.files, dir, notes: inputs.notes };
     }
     const rendered = await RENDERERS[kind].render({
       root: opts.root,

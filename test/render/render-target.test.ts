@@ -2,14 +2,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { locationOf } from '../../src/manifest/line-of.ts';
+import { renderPaths } from '../../src/render/render-paths.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import type { Resource } from '../../src/types.ts';
 import { lineAt } from '../helpers/lines-at.ts';
+import { tempTrees } from '../helpers/temp-trees.ts';
 import { copyFixture, fixture, target } from './helpers.ts';
 
 function summary(resources: Resource[]): string[] {
   return resources.map((r) => `${r.id.kind} ${r.id.namespace}/${r.id.name} ${r.file}:${r.line}`);
 }
+
+const trees = tempTrees('ferry-render-target-');
 
 describe('renderTarget: plain', () => {
   it('finds YAML and JSON manifests recursively, skipping hidden dirs, non-Kubernetes YAML and nested charts', async () => {
@@ -90,6 +94,32 @@ describe('renderTarget: plain', () => {
     } finally {
       await cleanup();
     }
+  });
+
+  it('warns that a folder of Jsonnet programs and no manifest gives nothing to check or deploy (Argo CD renders Jsonnet)', async () => {
+    const root = trees({
+      'jsonnet/guestbook-ui.jsonnet': '{ apiVersion: "v1", kind: "Service" }\n',
+      'jsonnet/lib/params.libsonnet': '{}\n',
+      'jsonnet/lib/other.jsonnet': '{}\n',
+      // Jsonnet kept beside its committed output: the output is checked, nothing to say.
+      'both/src/app.jsonnet': '{}\n',
+      'both/out.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    });
+    const warning = {
+      rule: 'render',
+      severity: 'warning',
+      file: 'jsonnet/guestbook-ui.jsonnet',
+      line: 1,
+      message:
+        'this folder holds 2 Jsonnet programs (jsonnet/guestbook-ui.jsonnet, jsonnet/lib/other.jsonnet) and no YAML or JSON manifest: Ferry does not run Jsonnet, so nothing here is checked or deployed; commit its output as YAML (jsonnet -y, or your CI) and point the target at it',
+    };
+    const jsonnet = await renderTarget({ root, target: target({ path: 'jsonnet' }) });
+    expect(jsonnet).toEqual({ renderer: 'plain', resources: [], findings: [warning], failed: false });
+    // The same for `ferry validate PATH` (renderPaths streams the files of its paths).
+    expect((await renderPaths({ root, paths: ['jsonnet'] })).findings).toEqual([warning]);
+    const both = await renderTarget({ root, target: target({ path: 'both' }) });
+    expect(both.findings).toEqual([]);
+    expect(both.resources).toHaveLength(1);
   });
 
   it('reports a target path that does not exist', async () => {
