@@ -226,6 +226,20 @@ describe('the built-in CRD catalogue', () => {
     expect(tls.map((f) => f.severity)).toEqual(['warning']);
   });
 
+  it("names the catalogue's release on an unknown field with no near name: another release may have it", async () => {
+    // llmaz's Envoy AI Gateway examples were written for an older AI Gateway, whose AIGatewayRoute had
+    // spec.schema; a misspelling still gets its did-you-mean alone.
+    const findings = await validateWithCatalogue(
+      parseText(
+        'apiVersion: aigateway.envoyproxy.io/v1alpha1\nkind: AIGatewayRoute\nmetadata: {name: r, namespace: ai}\nspec:\n  schema: {name: OpenAI}\n  rules: []\n  parentRefz: []\n',
+      ),
+    );
+    expect(findings.map(brief)).toEqual([
+      "k8s/x.yaml:5:error:spec.schema: unknown field (not in Envoy AI Gateway v1.1.0 CRD, the release Ferry's catalogue holds: if your cluster runs another release, add its CRD to the repo or to schemas:)",
+      'k8s/x.yaml:7:error:spec.parentRefz: unknown field (did you mean "parentRefs"?)',
+    ]);
+  });
+
   it('lets a CRD in the repo override the catalogue for that kind, at every version', async () => {
     const resources = [
       ...parseFile(join(FIXTURES, 'repo-crd/crd.yaml'), 'repo-crd/crd.yaml'),

@@ -76,6 +76,7 @@ function validateObject(obj: Json, prefix: FieldPath, state: State): void {
     labelSelector: state.schemas.labelSelector,
     redact: kind.toLowerCase() === 'secret' && apiVersion === 'v1',
   };
+  if (schema.origin === 'catalogue') ctx.release = schema.source;
   validateValue(schema.root, obj, ctx);
   checkIdentity(obj, schema, ctx);
   for (const p of ctx.problems) push(state, p.path, p.message, p.severity);

@@ -23,6 +23,11 @@ export interface WalkContext {
   labelSelector: SchemaNode;
   /** Never quote values in messages (a Secret's values must not reach a comment). */
   redact: boolean;
+  /**
+   * The release a catalogue schema comes from (`KServe v0.20.0 CRD`): a field it lacks may be one of
+   * another release the cluster runs, which an unknown field with no near name then says.
+   */
+  release?: string;
 }
 
 const INT32_MAX = 2_147_483_647;
@@ -179,7 +184,15 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, ctx: Walk
       validateChild(additional, key, value[key], ctx);
     } else if (!node.preserveUnknown) {
       const suggestion = properties ? suggestName(key, properties.keys()) : undefined;
-      report(ctx, suggestion ? `unknown field (did you mean "${suggestion}"?)` : 'unknown field', key);
+      report(
+        ctx,
+        suggestion
+          ? `unknown field (did you mean "${suggestion}"?)`
+          : ctx.release
+            ? `unknown field (not in ${ctx.release}, the release Ferry's catalogue holds: if your cluster runs another release, add its CRD to the repo or to schemas:)`
+            : 'unknown field',
+        key,
+      );
     }
   }
   const required = node.required;
