@@ -171,6 +171,16 @@ function validateChild(node: SchemaNode, key: string | number, value: unknown, c
   ctx.path.pop();
 }
 
+/** A near name when there is one (a misspelling); else, in a catalogue kind, the release it lacks it in. */
+function unknownField(key: string, properties: SchemaNode['properties'], ctx: WalkContext): string {
+  const suggestion = properties ? suggestName(key, properties.keys()) : undefined;
+  if (suggestion) return `unknown field (did you mean "${suggestion}"?)`;
+  if (ctx.release) {
+    return `unknown field (not in ${ctx.release}, the release Ferry's catalogue holds: if your cluster runs another release, add its CRD to the repo or to schemas:)`;
+  }
+  return 'unknown field';
+}
+
 function checkObject(node: SchemaNode, value: Record<string, unknown>, ctx: WalkContext): void {
   const properties = node.properties;
   const additional = node.additional;
@@ -183,16 +193,7 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, ctx: Walk
       if (additional === true) continue;
       validateChild(additional, key, value[key], ctx);
     } else if (!node.preserveUnknown) {
-      const suggestion = properties ? suggestName(key, properties.keys()) : undefined;
-      report(
-        ctx,
-        suggestion
-          ? `unknown field (did you mean "${suggestion}"?)`
-          : ctx.release
-            ? `unknown field (not in ${ctx.release}, the release Ferry's catalogue holds: if your cluster runs another release, add its CRD to the repo or to schemas:)`
-            : 'unknown field',
-        key,
-      );
+      report(ctx, unknownField(key, properties, ctx), key);
     }
   }
   const required = node.required;
