@@ -7,6 +7,8 @@ export const ARGO_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const HELM_HOOK = 'helm.sh/hook';
 export const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
 export const HELM_HOOK_DELETE_POLICY = 'helm.sh/hook-delete-policy';
+export const ARGO_HOOK = 'argocd.argoproj.io/hook';
+export const ARGO_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
 /** What a deploy is to Helm: the first one of a target installs, later ones upgrade. */
 export type HookEvent = 'install' | 'upgrade';
@@ -57,6 +59,63 @@ function integerOf(o: DesiredObject, key: string, value: string | undefined): nu
   return Number(value.trim());
 }
 
+/** Argo CD's delete policies, by their Helm names (the same three). */
+const ARGO_POLICIES: Readonly<Record<string, HookDeletePolicy>> = {
+  BeforeHookCreation: 'before-hook-creation',
+  HookSucceeded: 'hook-succeeded',
+  HookFailed: 'hook-failed',
+};
+
+/**
+ * An object's hook as Helm would read it. Argo CD's `argocd.argoproj.io/hook` wins over `helm.sh/hook`
+ * (as in Argo CD, which maps Helm's only when its own is absent): `PreSync` is a pre-hook of every
+ * deploy, `PostSync` a post-hook, each ordered by its sync wave, with Argo CD's delete policies;
+ * `Sync` is an object of its wave; `SyncFail`, `PostDelete` and `Skip` are never applied.
+ */
+function readHook(
+  o: DesiredObject,
+  a: Record<string, string>,
+): { helm: string[]; weight: number; policies: string[]; label: string } | { skip: string } | undefined {
+  const argo = listOf(a[ARGO_HOOK]);
+  if (argo.length === 0) {
+    const helm = listOf(a[HELM_HOOK]);
+    if (helm.length === 0) return undefined;
+    return {
+      helm,
+      weight: integerOf(o, HELM_HOOK_WEIGHT, a[HELM_HOOK_WEIGHT]),
+      policies: listOf(a[HELM_HOOK_DELETE_POLICY]),
+      label: 'a Helm hook',
+    };
+  }
+  const helm: string[] = [];
+  for (const hook of argo) {
+    if (hook === 'PreSync') helm.push('pre-install', 'pre-upgrade');
+    else if (hook === 'PostSync') helm.push('post-install', 'post-upgrade');
+    else if (hook === 'Sync') return undefined;
+    else if (hook === 'Skip') return { skip: `${ARGO_HOOK}: Skip` };
+    else if (hook === 'SyncFail' || hook === 'PostDelete')
+      return { skip: `an Argo CD ${hook} hook: Ferry runs hooks before and after a deploy only` };
+    else
+      throw new WaveError(
+        `${describe(o)}: annotation ${ARGO_HOOK}: unknown hook "${hook}" (use PreSync, Sync, PostSync, SyncFail, PostDelete or Skip)`,
+      );
+  }
+  const policies = listOf(a[ARGO_HOOK_DELETE_POLICY]).map((p) => {
+    const policy = ARGO_POLICIES[p];
+    if (!policy)
+      throw new WaveError(
+        `${describe(o)}: annotation ${ARGO_HOOK_DELETE_POLICY}: unknown policy "${p}" (use ${Object.keys(ARGO_POLICIES).join(', ')})`,
+      );
+    return policy;
+  });
+  return {
+    helm,
+    weight: integerOf(o, ARGO_WAVE_ANNOTATION, a[ARGO_WAVE_ANNOTATION]),
+    policies,
+    label: `an Argo CD ${argo.join(', ')} hook`,
+  };
+}
+
 const listOf = (value: string | undefined): string[] =>
   (value ?? '')
     .split(',')
@@ -93,13 +152,18 @@ export function planWaves(opts: {
   const skipped: WavePlan['skipped'] = [];
   for (const o of opts.objects) {
     const a = annotationsOf(o);
-    const hooks = listOf(a[HELM_HOOK]);
-    if (hooks.length === 0) {
+    const hook = readHook(o, a);
+    if (hook === undefined) {
       const key = a[WAVE_ANNOTATION] !== undefined ? WAVE_ANNOTATION : ARGO_WAVE_ANNOTATION;
       waves.push({ order: integerOf(o, key, a[key]), object: o });
       continue;
     }
     hookKeys.add(objectKey(o));
+    if ('skip' in hook) {
+      skipped.push({ object: describe(o), reason: hook.skip });
+      continue;
+    }
+    const hooks = hook.helm;
     if (hooks.includes('test') || hooks.includes('test-success')) {
       skipped.push({
         object: describe(o),
@@ -107,19 +171,19 @@ export function planWaves(opts: {
       });
       continue;
     }
-    const weight = integerOf(o, HELM_HOOK_WEIGHT, a[HELM_HOOK_WEIGHT]);
+    const weight = hook.weight;
     const isPre = opts.event !== undefined && hooks.includes(`pre-${opts.event}`);
     const isPost = opts.event !== undefined && hooks.includes(`post-${opts.event}`);
     if (!isPre && !isPost) {
       skipped.push({
         object: describe(o),
         reason: opts.event
-          ? `a Helm hook for ${hooks.join(', ')}, not for ${opts.event}`
-          : 'a Helm hook (hooks run only when a new revision is deployed)',
+          ? `${hook.label} for ${hooks.join(', ')}, not for ${opts.event}`
+          : `${hook.label} (hooks run only when a new revision is deployed)`,
       });
       continue;
     }
-    const policies = listOf(a[HELM_HOOK_DELETE_POLICY]);
+    const policies = hook.policies;
     const unknown = policies.filter((p) => !POLICIES.includes(p as HookDeletePolicy));
     if (unknown.length > 0)
       throw new WaveError(

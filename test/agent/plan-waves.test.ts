@@ -65,6 +65,57 @@ describe('planWaves', () => {
     expect(order(objects, undefined)).toEqual(['wave:0:server']);
   });
 
+  it("runs Argo CD's PreSync and PostSync hooks around every deploy, by sync wave, with their delete policies", () => {
+    // argoproj/argocd-example-apps' pre-post-sync: a repository moving from Argo CD keeps its hooks.
+    const argo = (hook: string, more: Record<string, string> = {}) => ({
+      'argocd.argoproj.io/hook': hook,
+      ...more,
+    });
+    const objects = [
+      obj('Deployment', 'server'),
+      obj('Job', 'before', argo('PreSync', { 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' })),
+      obj('Job', 'schema', argo('PreSync', { 'argocd.argoproj.io/sync-wave': '-1' })),
+      obj('Job', 'after', argo('PostSync')),
+      obj('Job', 'migrate', argo('Sync', { 'argocd.argoproj.io/sync-wave': '2' })),
+      obj('Job', 'page', argo('SyncFail')),
+      obj('ConfigMap', 'skipped', argo('Skip')),
+      // Argo CD's own annotation wins over Helm's, as Argo CD reads them.
+      obj('Job', 'both', { ...argo('PostSync'), 'helm.sh/hook': 'pre-install,pre-upgrade' }),
+    ];
+    for (const event of ['install', 'upgrade'] as const) {
+      expect(order(objects, event)).toEqual([
+        'pre-hook:-1:schema',
+        'pre-hook:0:before',
+        'wave:0:server',
+        'wave:2:migrate',
+        'post-hook:0:after,both',
+      ]);
+    }
+    const plan = planWaves({ objects, event: 'upgrade' });
+    expect(plan.hookPolicies.get('batch|Job|ml|before')).toEqual(new Set(['hook-succeeded']));
+    expect(plan.hookPolicies.get('batch|Job|ml|after')).toEqual(new Set(['before-hook-creation']));
+    expect(plan.skipped).toEqual([
+      {
+        object: 'Job ml/page',
+        reason: 'an Argo CD SyncFail hook: Ferry runs hooks before and after a deploy only',
+      },
+      { object: 'ConfigMap ml/skipped', reason: 'argocd.argoproj.io/hook: Skip' },
+    ]);
+    // A resync of the applied revision runs no hook, as for Helm's.
+    expect(order(objects, undefined)).toEqual(['wave:0:server', 'wave:2:migrate']);
+    expect(() => planWaves({ objects: [obj('Job', 'x', argo('PreSnyc'))], event: 'install' })).toThrow(
+      'Job ml/x: annotation argocd.argoproj.io/hook: unknown hook "PreSnyc" (use PreSync, Sync, PostSync, SyncFail, PostDelete or Skip)',
+    );
+    expect(() =>
+      planWaves({
+        objects: [obj('Job', 'x', argo('PreSync', { 'argocd.argoproj.io/hook-delete-policy': 'Always' }))],
+        event: 'install',
+      }),
+    ).toThrow(
+      /argocd.argoproj.io\/hook-delete-policy: unknown policy "Always" \(use BeforeHookCreation, HookSucceeded, HookFailed\)/,
+    );
+  });
+
   it('defaults the delete policy to before-hook-creation and reads the listed ones', () => {
     const plan = planWaves({
       objects: [
