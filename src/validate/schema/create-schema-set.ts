@@ -111,7 +111,11 @@ export function createSchemaSet(options: SchemaSetOptions = {}): SchemaSet {
 }
 
 interface KindIndex {
-  /** apiVersion → kinds it serves */
+  /**
+   * apiVersion → the kinds it serves, for the apiVersions whose kinds Ferry knows all of: Kubernetes'
+   * own and those of CRDs the target has or names. Not the catalogue's: it holds a few kinds of each
+   * project at one release (Volcano's Job, not its CronJob), so a kind it lacks may well be served.
+   */
   byApiVersion: Map<string, Set<string>>;
   /** kind → schemas of it under any apiVersion */
   byKind: Map<string, KindSchema[]>;
@@ -124,9 +128,11 @@ function indexKinds(all: readonly KindSchema[]): KindIndex {
   const builtinKinds = new Set<string>();
   for (const k of all) {
     if (k.origin === 'built-in') builtinKinds.add(k.kind);
-    const kinds = byApiVersion.get(k.apiVersion) ?? new Set<string>();
-    kinds.add(k.kind);
-    byApiVersion.set(k.apiVersion, kinds);
+    if (k.origin !== 'catalogue') {
+      const kinds = byApiVersion.get(k.apiVersion) ?? new Set<string>();
+      kinds.add(k.kind);
+      byApiVersion.set(k.apiVersion, kinds);
+    }
     const schemas = byKind.get(k.kind) ?? [];
     schemas.push(k);
     byKind.set(k.kind, schemas);
