@@ -1,9 +1,11 @@
 import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding } from '../types.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { type ChartInfo, loadChart } from './load-chart.ts';
+import { callsGenerators, generatedFieldFindings, markGeneratedFields } from './mark-generated-fields.ts';
 import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
 import { readTemplateFile } from './read-template-file.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
@@ -102,7 +104,25 @@ async function renderChart(
     documents: req.documents,
   });
   if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
-  return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };
+  // A chart that generates values (a random password, a webhook certificate) renders them anew each
+  // time: a second render with the same inputs says which fields those are. Only for charts whose
+  // templates call such a function, so other charts cost one render as before.
+  if (await callsGenerators(original)) {
+    const again = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
+    if (again.ok) {
+      const second = parseManifests(again.stdout, chart.name, {
+        defaultNamespace: req.namespace,
+        maxBytes: req.limits.maxOutputBytes,
+      });
+      markGeneratedFields(parsed.resources, second.resources);
+    }
+  }
+  return {
+    renderer: 'helm',
+    resources: parsed.resources,
+    findings: generatedFieldFindings(parsed.resources),
+    failed: false,
+  };
 }
 
 /**
