@@ -76,7 +76,7 @@ async function renderChart(
     return failedRender('helm', [
       renderFinding(
         located.file ?? req.dir,
-        located.message,
+        located.message + namespaceHint(req, located.message),
         located.line,
         run.detail && locateHelmError(shown(run.detail), where).message,
       ),
@@ -123,6 +123,15 @@ async function renderChart(
     findings: generatedFieldFindings(parsed.resources),
     failed: false,
   };
+}
+
+/**
+ * For a chart that refuses to render without a namespace (NVIDIA's k8s-device-plugin: "Running in the
+ * 'default' namespace is not recommended … use --namespace"): where Ferry's --namespace comes from.
+ */
+function namespaceHint(req: RenderRequest, message: string): string {
+  if (req.namespace || !/--namespace\b|'default' namespace/i.test(message)) return '';
+  return " (Ferry renders with the target's namespace as --namespace: set namespace: on the target in .github/ferry.yml)";
 }
 
 /**
