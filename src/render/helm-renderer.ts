@@ -12,6 +12,7 @@ import { failedRender, renderFinding } from './render-finding.ts';
 import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
 import { locateInRepo, normalizeRepoPath } from './repo-path.ts';
 import { runSandboxed } from './run-sandboxed.ts';
+import { listServedApiVersions } from './served-api-versions.ts';
 
 /**
  * `helm template`, with dependencies vendored (no `helm dependency build`, no repositories), values
@@ -65,6 +66,8 @@ async function renderChart(
   // The target's cluster version and APIs, as Argo CD passes its cluster's: charts that branch on
   // `.Capabilities` render what that cluster would get, not what helm's own client-go knows.
   if (req.kubernetesVersion) args.push('--kube-version', req.kubernetesVersion);
+  // What the cluster's discovery adds to helm's built-in list, in one flag (helm splits it at commas).
+  args.push('--api-versions', listServedApiVersions(req.kubernetesVersion).join(','));
   for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
   for (const v of values) args.push('--values', v);
   const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
