@@ -70,6 +70,13 @@ export interface Resource {
    * missing" (the build may add it), never applied.
    */
   unrendered?: true;
+  /**
+   * JSON pointers of the fields a Helm chart generates anew on every render (randAlphaNum, genCA…):
+   * two renders of the same revision differ there (src/render/mark-generated-fields.ts). The diff
+   * leaves a field out when both sides generate it; plaintext-secret does not count such a value as
+   * committed.
+   */
+  generated?: readonly string[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parsePointer } from '../manifest/line-of.ts';
 import { formatResourceId, resourceKey } from '../manifest/resource-id.ts';
 import type { Action, Change, KubeObject, Resource, Summary } from '../types.ts';
 import { formatUnifiedDiff } from './format-unified-diff.ts';
@@ -95,10 +96,52 @@ function pairResources(base: readonly Resource[], head: readonly Resource[]): Pa
   for (const r of head) {
     const key = resourceKey(r.id);
     const pair = pairs.get(key);
-    if (pair) pair.head = r;
+    if (pair) pair.head = pair.base ? withBaseGenerated(pair.base, r) : r;
     else pairs.set(key, { key, head: r });
   }
   return [...pairs.values()];
+}
+
+/**
+ * The head with the base's values in the fields both sides generate anew on every render (a chart's
+ * randAlphaNum password): they differ between any two renders, so the difference says nothing about
+ * the change, and the next deploy replaces them anyway (the render finding says so).
+ */
+function withBaseGenerated(base: Resource, head: Resource): Resource {
+  if (!base.generated || !head.generated) return head;
+  const inBase = new Set(base.generated);
+  const shared = head.generated.filter((p) => inBase.has(p));
+  if (shared.length === 0) return head;
+  let object: unknown = head.object;
+  for (const pointer of shared) {
+    const path = parsePointer(pointer);
+    const value = valueAt(base.object, path);
+    if (value.found) object = withValueAt(object, path, value.value);
+  }
+  return { ...head, object: object as KubeObject };
+}
+
+function valueAt(object: unknown, path: readonly string[]): { found: boolean; value?: unknown } {
+  let at = object;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, key)) return { found: false };
+    at = (at as Record<string, unknown>)[key];
+  }
+  return { found: true, value: at };
+}
+
+/** A copy of `object` with `value` at `path`, sharing what it does not change; unchanged when a step is missing. */
+function withValueAt(object: unknown, path: readonly string[], value: unknown): unknown {
+  const [key, ...rest] = path;
+  if (key === undefined) return value;
+  if (typeof object !== 'object' || object === null || !Object.hasOwn(object, key)) return object;
+  const child = withValueAt((object as Record<string, unknown>)[key], rest, value);
+  if (Array.isArray(object)) {
+    const copy = [...object];
+    copy[Number(key)] = child;
+    return copy;
+  }
+  return { ...(object as Record<string, unknown>), [key]: child };
 }
 
 function diffPair(pair: Pair): Change {

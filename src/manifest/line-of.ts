@@ -5,6 +5,14 @@ export function formatPointer(path: readonly (string | number)[]): string {
   return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
+/** A JSON pointer's keys, unescaped (formatPointer's inverse, with array indexes as strings). */
+export function parsePointer(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
 /**
  * The line of `path` inside a resource: the deepest ancestor whose line is known,
  * else the document's first line. Findings point at the field, not the file. The first lookup in a

@@ -705,7 +705,7 @@ function reportIdentity(
     );
   }
   if (!hasKind) {
-    const message = `${what} has apiVersion but no kind${misspeltHint(object, 'kind')}`;
+    const message = `${what} has apiVersion but no kind${misspeltHint(object, 'kind') || notAManifestHint(object)}`;
     sink.report('error', lines.lineOf('/apiVersion') ?? line, message, resource);
   } else if (kind === '') {
     const empty = object.kind === null || object.kind === '';
@@ -715,6 +715,25 @@ function reportIdentity(
     // Without apiVersion, an empty kind was reported above already.
     if (hasApiVersion || !empty) sink.report('error', lines.lineOf('/kind') ?? line, message, resource);
   }
+}
+
+/**
+ * What a well-known file with an apiVersion but no kind is, when it is one: a Helm repository index
+ * (`helm repo index` writes `apiVersion: v1`, `entries:` and `generated:`; chart repositories publish
+ * it from docs/) or a chart's Chart.yaml. Argo CD skips such files in a directory app; kubectl apply
+ * refuses them.
+ */
+function notAManifestHint(object: Record<string, unknown>): string {
+  const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const what =
+    isMap(object.entries) && Object.hasOwn(object, 'generated')
+      ? 'a Helm repository index'
+      : typeof object.name === 'string' &&
+          Object.hasOwn(object, 'version') &&
+          !Object.hasOwn(object, 'metadata')
+        ? "a Helm chart's Chart.yaml"
+        : undefined;
+  return what ? ` (this is ${what}, not a Kubernetes manifest: keep it out of the target's path)` : '';
 }
 
 /** ` (is "apiVerison" a misspelling?)` when a key of `object` is close to the missing `key`. */

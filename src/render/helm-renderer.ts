@@ -1,15 +1,18 @@
 import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding } from '../types.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { type ChartInfo, loadChart } from './load-chart.ts';
+import { callsGenerators, generatedFieldFindings, markGeneratedFields } from './mark-generated-fields.ts';
 import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
 import { readTemplateFile } from './read-template-file.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
 import { locateInRepo, normalizeRepoPath } from './repo-path.ts';
 import { runSandboxed } from './run-sandboxed.ts';
+import { listServedApiVersions } from './served-api-versions.ts';
 
 /**
  * `helm template`, with dependencies vendored (no `helm dependency build`, no repositories), values
@@ -63,6 +66,8 @@ async function renderChart(
   // The target's cluster version and APIs, as Argo CD passes its cluster's: charts that branch on
   // `.Capabilities` render what that cluster would get, not what helm's own client-go knows.
   if (req.kubernetesVersion) args.push('--kube-version', req.kubernetesVersion);
+  // What the cluster's discovery adds to helm's built-in list, in one flag (helm splits it at commas).
+  args.push('--api-versions', listServedApiVersions(req.kubernetesVersion).join(','));
   for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
   for (const v of values) args.push('--values', v);
   const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
@@ -74,7 +79,7 @@ async function renderChart(
     return failedRender('helm', [
       renderFinding(
         located.file ?? req.dir,
-        located.message,
+        located.message + namespaceHint(req, located.message),
         located.line,
         run.detail && locateHelmError(shown(run.detail), where).message,
       ),
@@ -102,7 +107,34 @@ async function renderChart(
     documents: req.documents,
   });
   if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
-  return { renderer: 'helm', resources: parsed.resources, findings: [], failed: false };
+  // A chart that generates values (a random password, a webhook certificate) renders them anew each
+  // time: a second render with the same inputs says which fields those are. Only for charts whose
+  // templates call such a function, so other charts cost one render as before.
+  if (await callsGenerators(original)) {
+    const again = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
+    if (again.ok) {
+      const second = parseManifests(again.stdout, chart.name, {
+        defaultNamespace: req.namespace,
+        maxBytes: req.limits.maxOutputBytes,
+      });
+      markGeneratedFields(parsed.resources, second.resources);
+    }
+  }
+  return {
+    renderer: 'helm',
+    resources: parsed.resources,
+    findings: generatedFieldFindings(parsed.resources),
+    failed: false,
+  };
+}
+
+/**
+ * For a chart that refuses to render without a namespace (NVIDIA's k8s-device-plugin: "Running in the
+ * 'default' namespace is not recommended … use --namespace"): where Ferry's --namespace comes from.
+ */
+function namespaceHint(req: RenderRequest, message: string): string {
+  if (req.namespace || !/--namespace\b|'default' namespace/i.test(message)) return '';
+  return " (Ferry renders with the target's namespace as --namespace: set namespace: on the target in .github/ferry.yml)";
 }
 
 /**

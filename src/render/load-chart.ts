@@ -62,10 +62,11 @@ export async function loadChart(opts: {
       disabled.add(dep);
       continue;
     }
+    const off = switchOff(dep as YAMLMap, values);
     findings.push(
       renderFinding(
         opts.file,
-        `dependency ${depName.value} is not vendored; run \`helm dependency build\` and commit charts/`,
+        `dependency ${depName.value} is not vendored; run \`helm dependency build\` and commit charts/${off ? `, or, if this target does without it, set ${off}: false in one of its values files` : ''}`,
         lineOf(depName),
       ),
     );
@@ -109,6 +110,25 @@ function isEnabled(dep: YAMLMap, values: readonly unknown[]): boolean {
     if (typeof value === 'boolean') return value;
   }
   return enabled;
+}
+
+/**
+ * The value that turns a dependency off, as `isEnabled` reads it: the path of its `condition` that
+ * decides now (the first holding a boolean), else the first the values leave unset (a path holding
+ * something else is skipped by helm, and setting it would change what else reads it), else its first
+ * tag (`tags.<tag>`). Undefined for a dependency with neither, which only vendoring fixes.
+ */
+function switchOff(dep: YAMLMap, values: readonly unknown[]): string | undefined {
+  const condition = dep.get('condition');
+  const paths = (typeof condition === 'string' ? condition.split(',') : [])
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const at = (path: string) => valueAtPath(values, path.split('.'));
+  const off = paths.find((p) => typeof at(p) === 'boolean') ?? paths.find((p) => at(p) === undefined);
+  if (off) return off;
+  const tags = dep.get('tags', true);
+  const tag = isSeq(tags) ? tags.items.find(isScalar) : undefined;
+  return tag ? `tags.${String(tag.value)}` : undefined;
 }
 
 /**

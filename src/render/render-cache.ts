@@ -24,7 +24,7 @@ export const RENDER_CACHE_ENV = 'FERRY_RENDER_CACHE_DIR';
 /** Past this many bytes the oldest entries (by last use) are deleted. */
 export const DEFAULT_RENDER_CACHE_BYTES = 200 * 1024 * 1024;
 /** Bumped whenever what a renderer returns for the same inputs changes shape or content. */
-const FORMAT = 1;
+const FORMAT = 3;
 
 export interface RenderCache {
   dir: string;

@@ -213,6 +213,36 @@ describe('diffResources identity matching', () => {
   });
 });
 
+describe('diffResources on fields a chart generates on every render', () => {
+  const generated = (data: Record<string, string>, pointers?: string[]): Resource => ({
+    ...resource(configMap('hub', data)),
+    ...(pointers ? { generated: pointers } : {}),
+  });
+
+  it('leaves out a field both sides generate, keeping the rest of the change', () => {
+    const base = generated({ token: 'a1', 'k/v': 'p', mode: 'x' }, ['/data/token', '/data/k~1v']);
+    const head = generated({ token: 'b2', 'k/v': 'q', mode: 'z' }, ['/data/token', '/data/k~1v']);
+    const [change] = diffResources({ target: 't', base: [base], head: [head] }).changes;
+    expect(change?.action).toBe('changed');
+    expect(change?.diff).toContain('+  mode: z');
+    // Shown as the base has them, as context at most.
+    expect(change?.diff).not.toMatch(/^[-+] +(token|k\/v):/m);
+    const same = generated({ token: 'c3', 'k/v': 'r', mode: 'x' }, ['/data/token', '/data/k~1v']);
+    expect(diffResources({ target: 't', base: [base], head: [same] }).changes[0]?.action).toBe('unchanged');
+  });
+
+  it('shows a field only one side generates: from the values to random, or back', () => {
+    const fixed = generated({ token: 'a1' });
+    const random = generated({ token: 'b2' }, ['/data/token']);
+    for (const [base, head] of [
+      [fixed, random],
+      [random, fixed],
+    ] as const) {
+      expect(diffResources({ target: 't', base: [base], head: [head] }).changes[0]?.diff).toContain('token');
+    }
+  });
+});
+
 describe('diffResources invariants', () => {
   const configMaps = fc.uniqueArray(
     fc.record({

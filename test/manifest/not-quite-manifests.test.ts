@@ -17,6 +17,21 @@ describe('documents that look like Kubernetes objects but are not quite', () => 
     expect(messages('name: chart\nversion: 0.1.0\nknd: x\n')).toEqual([]);
   });
 
+  it('says what a Helm repository index or a Chart.yaml with an apiVersion and no kind is', () => {
+    // kedacore/charts' docs/index.yaml, as `helm repo index` writes it.
+    const index =
+      'apiVersion: v1\nentries:\n  keda:\n    - name: keda\n      version: 2.17.0\ngenerated: "2025-06-01T00:00:00Z"\n';
+    const chart = 'apiVersion: v2\nname: kubeai\nversion: 0.21.0\n';
+    const notAManifest = (what: string) =>
+      `1 document has apiVersion but no kind (this is ${what}, not a Kubernetes manifest: keep it out of the target's path)`;
+    expect(messages(index)).toEqual([notAManifest('a Helm repository index')]);
+    expect(messages(chart)).toEqual([notAManifest("a Helm chart's Chart.yaml")]);
+    // Anything else with no kind says only that.
+    expect(messages('apiVersion: v1\nmetadata:\n  name: a\n')).toEqual([
+      '1 document has apiVersion but no kind',
+    ]);
+  });
+
   it('says an empty kind is empty, not "has kind but no apiVersion … (no kind)"', () => {
     expect(messages('kind:\nmetadata:\n  name: a\n')).toEqual([
       '1 document has an empty kind and no apiVersion: set both (for example apiVersion: apps/v1, kind: Deployment)',

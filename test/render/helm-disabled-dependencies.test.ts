@@ -76,21 +76,24 @@ describe('helm: dependencies that are not vendored', () => {
     expect(readFileSync(join(root, 'chart/Chart.yaml'), 'utf8')).toContain('name: metrics');
   });
 
+  // The value named to turn it off: the condition path that decides, else the first one unset.
   it.each([
-    ['the condition is true', 'metrics:\n  enabled: true\n', undefined],
-    ['no condition or tag decides', 'cache:\n  enabled: false\n', undefined],
+    ['the condition is true', 'metrics:\n  enabled: true\n', undefined, 'enabled'],
+    ['no condition or tag decides', 'cache:\n  enabled: false\n', undefined, 'mode'],
     [
       "a values file's null removes the default",
       'metrics:\n  enabled: false\n',
       'metrics:\n  enabled: null\n',
+      'mode',
     ],
-    ['a tag is true and no condition decides', 'tags:\n  monitoring: true\n', undefined],
+    ['a tag is true and no condition decides', 'tags:\n  monitoring: true\n', undefined, 'mode'],
     [
       'the condition overrides a false tag',
       'tags:\n  monitoring: false\nmetrics:\n  enabled: true\n',
       undefined,
+      'enabled',
     ],
-  ])('still says to vendor one the values enable: %s', async (_, values, prod) => {
+  ])('still says to vendor one the values enable: %s', async (_, values, prod, off) => {
     const root = chartRepo({ values, extra: prod ? { 'values/prod.yaml': prod } : {} });
     const result = await renderTarget({
       root,
@@ -98,7 +101,38 @@ describe('helm: dependencies that are not vendored', () => {
     });
     expect(result.failed).toBe(true);
     expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
-      'chart/Chart.yaml:8 dependency metrics is not vendored; run `helm dependency build` and commit charts/',
+      `chart/Chart.yaml:8 dependency metrics is not vendored; run \`helm dependency build\` and commit charts/, or, if this target does without it, set metrics.${off}: false in one of its values files`,
+    ]);
+  });
+
+  it.each([
+    [
+      'the first condition path the values leave unset',
+      'metrics.enabled,metrics.on',
+      'tags: [monitoring]',
+      'metrics.enabled',
+    ],
+    ['not a path that holds something else (helm skips it)', 'metrics.mode,metrics.on', '', 'metrics.on'],
+    ['its tag when no condition path can', 'metrics.mode', 'tags: [monitoring]', 'tags.monitoring'],
+  ])('names the value that turns an unvendored dependency off: %s', async (_, condition, tags, off) => {
+    const root = tree({
+      'chart/Chart.yaml': `apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: metrics\n    version: 2.0.0\n    condition: ${condition}\n    ${tags}\n`,
+      'chart/values.yaml': 'metrics:\n  mode: fast\n',
+    });
+    const result = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(result.findings.map((f) => f.message)).toEqual([
+      `dependency metrics is not vendored; run \`helm dependency build\` and commit charts/, or, if this target does without it, set ${off}: false in one of its values files`,
+    ]);
+  });
+
+  it('says only to vendor a dependency the values cannot turn off', async () => {
+    const root = tree({
+      'chart/Chart.yaml':
+        'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: metrics\n    version: 2.0.0\n',
+    });
+    const result = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(result.findings.map((f) => f.message)).toEqual([
+      'dependency metrics is not vendored; run `helm dependency build` and commit charts/',
     ]);
   });
 

@@ -9,6 +9,8 @@ import { lineAt } from '../helpers/lines-at.ts';
 import { tempTrees } from '../helpers/temp-trees.ts';
 import { copyFixture, fixture, target } from './helpers.ts';
 
+const tree = tempTrees('ferry-render-target-');
+
 function summary(resources: Resource[]): string[] {
   return resources.map((r) => `${r.id.kind} ${r.id.namespace}/${r.id.name} ${r.file}:${r.line}`);
 }
@@ -323,6 +325,23 @@ describe('renderTarget: helm', () => {
         detail: 'Error: execution error at (chart/templates/deployment.yaml:10:20): imageTag is required',
       },
     ]);
+  });
+
+  it("says where helm's --namespace comes from when a chart refuses to render without one", async () => {
+    // NVIDIA/k8s-device-plugin's templates/validation.yml, shortened.
+    const check =
+      '{{- if and (eq .Release.Namespace "default") (not .Values.allowDefaultNamespace) }}\n{{- fail "Running in the \'default\' namespace is not recommended. Otherwise, use --namespace" }}\n{{- end }}\n';
+    const root = tree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: nvidia-device-plugin\nversion: 0.17.0\n',
+      'chart/templates/validation.yml': check,
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+    });
+    const without = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(without.findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      "chart/templates/validation.yml:2 execution error at (chart/templates/validation.yml:2:4): Running in the 'default' namespace is not recommended. Otherwise, use --namespace (Ferry renders with the target's namespace as --namespace: set namespace: on the target in .github/ferry.yml)",
+    ]);
+    const inNamespace = await renderTarget({ root, target: target({ path: 'chart', namespace: 'gpu' }) });
+    expect(inNamespace.failed).toBe(false);
   });
 
   it('refuses a values file that does not exist', async () => {

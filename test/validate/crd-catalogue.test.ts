@@ -299,6 +299,40 @@ describe('the built-in CRD catalogue', () => {
     ]);
   });
 
+  it('does not reject a kind the catalogue lacks in a catalogue apiVersion (it holds a few kinds of each project)', async () => {
+    // volcano-sh/volcano's example/cronjob: batch.volcano.sh/v1alpha1 serves CronJob since v1.13, but the
+    // catalogue holds only its Job; neither "use batch/v1" nor a did-you-mean of another kind is right.
+    const findings = await validateWithCatalogue(
+      parseText(
+        [
+          'apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: j}\nspec: {tasks: [{name: t, replicas: 1}]}\n',
+          'apiVersion: batch.volcano.sh/v1alpha1\nkind: CronJob\nmetadata: {name: c}\nspec: {schedule: "*/5 * * * *"}\n',
+        ].join('---\n'),
+      ),
+    );
+    expect(findings.map((f) => `${f.severity}:${f.message}`)).toEqual([
+      'info:not validated: no schema for batch.volcano.sh/v1alpha1 CronJob (add its CRD to the repo or to schemas:)',
+    ]);
+  });
+
+  it('says a document in an undotted API group no cluster serves is not a Kubernetes object', async () => {
+    // substratusai/kubeai's skaffold.yaml files; a CRD cannot add such a group, so "add its CRD" is wrong.
+    const findings = await validateWithCatalogue(
+      parseText(
+        [
+          'apiVersion: skaffold/v4beta11\nkind: Config\nmetadata: {name: kubeai}\n',
+          'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n',
+          'apiVersion: apps/v9\nkind: Gadget\nmetadata: {name: g}\n',
+        ].join('---\n'),
+      ),
+    );
+    expect(findings.map((f) => `${f.severity}:${f.message}`)).toEqual([
+      "error:skaffold/v4beta11 Config is not a Kubernetes object: no cluster serves the API group skaffold (a custom resource's group has a dot, such as example.com), so kubectl apply refuses it; if it is another tool's file, keep it out of the target",
+      'info:not validated: no schema for example.com/v1 Widget (add its CRD to the repo or to schemas:)',
+      'info:not validated: no schema for apps/v9 Gadget (add its CRD to the repo or to schemas:)',
+    ]);
+  });
+
   it('reports unserved versions of built-in groups as errors naming the served versions', async () => {
     const text = [
       'apiVersion: apps/v1beta3\nkind: Deployment\nmetadata: {name: a}\n',

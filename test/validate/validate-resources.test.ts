@@ -113,6 +113,19 @@ describe('validateResources', () => {
     ]);
   });
 
+  it('leaves a document without kind or apiVersion to the parser, which says so once', () => {
+    // kedacore/charts' docs/index.yaml, a Helm repository index: apiVersion: v1 and no kind.
+    const parsed = parseManifests(
+      'apiVersion: v1\nentries: {keda: []}\n---\nkind: ConfigMap\nmetadata: {name: b}\n',
+      'docs/index.yaml',
+    );
+    expect(parsed.findings.map((f) => `${f.line}:${f.message}`)).toEqual([
+      '1:document has apiVersion but no kind',
+      '4:document has kind but no apiVersion',
+    ]);
+    expect(validateResources(parsed.resources, { kubernetesVersion: '1.34', rules: [] })).toEqual([]);
+  });
+
   it('takes the configured severity over the finding’s, and the finding’s over the rule’s', () => {
     const perFinding = rule('removed-api', ({ resources }) =>
       resources.map((r) => ({ resource: r, message: 'removed', severity: 'error' as const })),

@@ -111,27 +111,39 @@ export function createSchemaSet(options: SchemaSetOptions = {}): SchemaSet {
 }
 
 interface KindIndex {
-  /** apiVersion → kinds it serves */
+  /**
+   * apiVersion → the kinds it serves, for the apiVersions whose kinds Ferry knows all of: Kubernetes'
+   * own and those of CRDs the target has or names. Not the catalogue's: it holds a few kinds of each
+   * project at one release (Volcano's Job, not its CronJob), so a kind it lacks may well be served.
+   */
   byApiVersion: Map<string, Set<string>>;
   /** kind → schemas of it under any apiVersion */
   byKind: Map<string, KindSchema[]>;
   builtinKinds: Set<string>;
+  /** The API groups of Kubernetes' own kinds ('' for the core group). */
+  builtinGroups: Set<string>;
 }
 
 function indexKinds(all: readonly KindSchema[]): KindIndex {
   const byApiVersion = new Map<string, Set<string>>();
   const byKind = new Map<string, KindSchema[]>();
   const builtinKinds = new Set<string>();
+  const builtinGroups = new Set<string>();
   for (const k of all) {
-    if (k.origin === 'built-in') builtinKinds.add(k.kind);
-    const kinds = byApiVersion.get(k.apiVersion) ?? new Set<string>();
-    kinds.add(k.kind);
-    byApiVersion.set(k.apiVersion, kinds);
+    if (k.origin === 'built-in') {
+      builtinKinds.add(k.kind);
+      builtinGroups.add(groupOf(k.apiVersion));
+    }
+    if (k.origin !== 'catalogue') {
+      const kinds = byApiVersion.get(k.apiVersion) ?? new Set<string>();
+      kinds.add(k.kind);
+      byApiVersion.set(k.apiVersion, kinds);
+    }
     const schemas = byKind.get(k.kind) ?? [];
     schemas.push(k);
     byKind.set(k.kind, schemas);
   }
-  return { byApiVersion, byKind, builtinKinds };
+  return { byApiVersion, byKind, builtinKinds, builtinGroups };
 }
 
 /** Built-in apiVersions serving `kind`, GA ones only when there are any (betas are mostly removed). */
@@ -179,6 +191,15 @@ function explain(
     return {
       severity: 'error',
       message: `${apiVersion} ${kind} is not served by Kubernetes ${kubernetesVersion} (served: ${served.join(', ')})`,
+    };
+  }
+  // Custom resources need a dotted group (the API server refuses a CRD whose group has no dot), and
+  // Kubernetes' own undotted groups (apps, batch, policy…) are known: any other undotted group is no
+  // cluster's. Such a document is another tool's file (Skaffold's skaffold/v4beta11 Config).
+  if (group !== '' && !group.includes('.') && !index.builtinGroups.has(group)) {
+    return {
+      severity: 'error',
+      message: `${apiVersion} ${kind} is not a Kubernetes object: no cluster serves the API group ${group} (a custom resource's group has a dot, such as example.com), so kubectl apply refuses it; if it is another tool's file, keep it out of the target`,
     };
   }
   const servedKinds = index.byApiVersion.get(apiVersion);

@@ -5,7 +5,7 @@ const MIN_PREFIX = 3;
 
 /**
  * The candidate the user most likely meant by `input`: a case-insensitive match first, then the closest
- * within edit distance 2, then a field `input` is a prefix of (or that is a prefix of `input`).
+ * within edit distance 2, then the nearest field `input` is a prefix of (or that is a prefix of `input`).
  * Undefined when nothing is close enough to be a useful hint.
  */
 export function suggestName(input: string, candidates: Iterable<string>): string | undefined {
@@ -23,7 +23,9 @@ export function suggestName(input: string, candidates: Iterable<string>): string
         Math.min(input.length, candidate.length) >= MIN_PREFIX &&
         (candidateLower.startsWith(lower) || lower.startsWith(candidateLower))
       )
-        score = 3;
+        // Their edit distance, past 2: of two prefix matches the nearer wins (`priorityClass` is a pod
+        // spec's priorityClassName, four letters on, not its priority, five letters back).
+        score = Math.abs(candidate.length - input.length);
       else continue;
     }
     if (score < bestScore) {

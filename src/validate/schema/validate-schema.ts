@@ -53,6 +53,9 @@ function push(state: State, path: FieldPath, message: string, severity: Severity
 function validateObject(obj: Json, prefix: FieldPath, state: State): void {
   const { apiVersion, kind } = obj;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
+    // A document's own apiVersion or kind: parseManifests has said so already, in words that say what
+    // to do ("document has apiVersion but no kind"); a second error for it only repeats that.
+    if (prefix.length === 0) return;
     const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
     push(state, [...prefix, missing], `${formatFieldPath([...prefix, missing])}: ${REQUIRED_FIELD_MISSING}`);
     return;

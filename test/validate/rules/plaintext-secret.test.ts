@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { isSecretName, plaintextSecretRule } from '../../../src/validate/rules/plaintext-secret.ts';
-import { messagesOf, runRule } from './run-rule.ts';
+import { messagesOf, resourcesOf, runRule } from './run-rule.ts';
 
 describe('plaintext-secret', () => {
   it('reports a Secret with data, naming its keys and nothing else', () => {
@@ -28,6 +28,20 @@ stringData:
         message:
           'Secret ml/db has 2 plaintext values (keys: password, user); use SealedSecret, External Secrets or SOPS',
       },
+    ]);
+  });
+
+  it('does not count a value the chart generates on every render (randAlphaNum) as committed', () => {
+    // open-webui/helm-charts' terminals chart: api-key is `.Values.apiKey | default (randAlphaNum 32)`.
+    const [secret] = resourcesOf(
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: terminals-api-key}\nstringData:\n  api-key: 3kQm9\n  a/b: x\n  mode: shared\n',
+    );
+    const generated = {
+      ...(secret as NonNullable<typeof secret>),
+      generated: ['/stringData/api-key', '/stringData/a~1b'],
+    };
+    expect(messagesOf(plaintextSecretRule, [generated])).toEqual([
+      'Secret ml/terminals-api-key has 1 plaintext value (key: mode); use SealedSecret, External Secrets or SOPS',
     ]);
   });
 

@@ -53,6 +53,12 @@ describe('suggestName', () => {
     expect(suggestName('knid', fields)).toBe('kind');
   });
 
+  it('takes the nearest of two fields the input is a prefix of, or that are prefixes of it', () => {
+    // volcano-sh/volcano's elastic-job example: a pod spec's priorityClass, schema order priority first.
+    expect(suggestName('priorityClass', ['priority', 'priorityClassName'])).toBe('priorityClassName');
+    expect(suggestName('imagePull', ['imagePullPolicy', 'imagePullSecrets'])).toBe('imagePullPolicy');
+  });
+
   it('stays quiet when nothing is close', () => {
     expect(suggestName('replicas', fields)).toBeUndefined();
     expect(suggestName('ab', ['xy'])).toBeUndefined();
