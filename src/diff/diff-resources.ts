@@ -105,12 +105,13 @@ function pairResources(base: readonly Resource[], head: readonly Resource[]): Pa
 /**
  * The head with the base's values in the fields both sides generate anew on every render (a chart's
  * randAlphaNum password): they differ between any two renders, so the difference says nothing about
- * the change, and the next deploy replaces them anyway (the render finding says so).
+ * the change, and the next deploy replaces them anyway (the render finding says so). Only where a
+ * hidden difference can carry nothing else (maskableGenerated).
  */
 function withBaseGenerated(base: Resource, head: Resource): Resource {
   if (!base.generated || !head.generated) return head;
   const inBase = new Set(base.generated);
-  const shared = head.generated.filter((p) => inBase.has(p));
+  const shared = head.generated.filter((p) => inBase.has(p) && isMaskableGenerated(head, p));
   if (shared.length === 0) return head;
   let object: unknown = head.object;
   for (const pointer of shared) {
@@ -119,6 +120,20 @@ function withBaseGenerated(base: Resource, head: Resource): Resource {
     if (value.found) object = withValueAt(object, path, value.value);
   }
   return { ...head, object: object as KubeObject };
+}
+
+/**
+ * A generated field whose change the diff may leave out: a Secret's value (shown redacted anyway) or a
+ * `checksum…` annotation (a hash that only rolls the pods). Elsewhere a field holding a random part
+ * could carry a real change beside it (an image `evil:{{ randAlphaNum 4 }}` in place of `app:…`), so
+ * it stays in the diff, noisy rather than hidden.
+ */
+function isMaskableGenerated(head: Resource, pointer: string): boolean {
+  const path = parsePointer(pointer);
+  const isSecret = head.id.kind === 'Secret' && head.id.group === '';
+  if (isSecret && path.length === 2 && (path[0] === 'data' || path[0] === 'stringData')) return true;
+  const key = path[path.length - 1] ?? '';
+  return path[path.length - 2] === 'annotations' && /checksum/i.test(key);
 }
 
 function valueAt(object: unknown, path: readonly string[]): { found: boolean; value?: unknown } {

@@ -219,16 +219,38 @@ describe('diffResources on fields a chart generates on every render', () => {
     ...(pointers ? { generated: pointers } : {}),
   });
 
-  it('leaves out a field both sides generate, keeping the rest of the change', () => {
-    const base = generated({ token: 'a1', 'k/v': 'p', mode: 'x' }, ['/data/token', '/data/k~1v']);
-    const head = generated({ token: 'b2', 'k/v': 'q', mode: 'z' }, ['/data/token', '/data/k~1v']);
+  it('leaves out a Secret value and a checksum annotation both sides generate, keeping the rest of the change', () => {
+    const secret = (data: Record<string, string>, checksum: string, pointers: string[]): Resource => {
+      const obj: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'hub', annotations: { 'checksum/config': checksum } },
+        stringData: data,
+      };
+      return { ...resource(obj), generated: pointers };
+    };
+    const pointers = ['/stringData/token', '/stringData/k~1v', '/metadata/annotations/checksum~1config'];
+    const base = secret({ token: 'a1', 'k/v': 'p', mode: 'x' }, 'c1', pointers);
+    const head = secret({ token: 'b2', 'k/v': 'q', mode: 'z' }, 'c2', pointers);
     const [change] = diffResources({ target: 't', base: [base], head: [head] }).changes;
     expect(change?.action).toBe('changed');
-    expect(change?.diff).toContain('+  mode: z');
+    expect(change?.diff).toMatch(/^[-+] +mode:/m);
     // Shown as the base has them, as context at most.
-    expect(change?.diff).not.toMatch(/^[-+] +(token|k\/v):/m);
-    const same = generated({ token: 'c3', 'k/v': 'r', mode: 'x' }, ['/data/token', '/data/k~1v']);
+    expect(change?.diff).not.toMatch(/^[-+] +(token|k\/v|checksum\/config):/m);
+    const same = secret({ token: 'c3', 'k/v': 'r', mode: 'x' }, 'c3', pointers);
     expect(diffResources({ target: 't', base: [base], head: [same] }).changes[0]?.action).toBe('unchanged');
+  });
+
+  it('shows a generated field that could carry a change beside its random part (an image, a ConfigMap value)', () => {
+    // A PR could turn `app:{{ randAlphaNum 4 }}` into `evil:{{ randAlphaNum 4 }}`: never hidden.
+    const base = generated({ image: 'app:x1y2', config: 'token=a1' }, ['/data/image', '/data/config']);
+    const head = generated({ image: 'evil:q9w8', config: 'token=b2\nadmin=true' }, [
+      '/data/image',
+      '/data/config',
+    ]);
+    const [change] = diffResources({ target: 't', base: [base], head: [head] }).changes;
+    expect(change?.diff).toContain('evil:q9w8');
+    expect(change?.diff).toContain('admin=true');
   });
 
   it('shows a field only one side generates: from the values to random, or back', () => {
