@@ -202,12 +202,20 @@ function secretEntries(secret: KubeObject): ['data' | 'stringData', unknown][] {
   return entries;
 }
 
-/** The value as written, decoded or encoded, and line by line. */
+/**
+ * A line of a multi-line value that can hold no secret: a bare key (`command:`), or a key or list item
+ * whose value is empty, null or a boolean (`annotations: {}`, `- enabled: false`). A chart that keeps
+ * its whole values file in a Secret (z2jh's hub) would otherwise have every `command:` and `args:` of
+ * its Deployments masked.
+ */
+const VALUELESS_LINE = /^\s*(?:- +)?(?:[\w./"'-]+ *: *(?:\{\}|\[\]|null|~|true|false|""|'')?|-)\s*$/;
+
+/** The value as written, decoded or encoded, and line by line (but for lines that hold no value). */
 function formsOf(field: 'data' | 'stringData', raw: unknown): string[] {
   const text = raw === null || raw === undefined ? '' : String(raw);
   const plain = field === 'data' ? Buffer.from(text, 'base64').toString('utf8') : text;
   const encoded = field === 'data' ? text : Buffer.from(text, 'utf8').toString('base64');
-  const lines = plain.split('\n');
+  const lines = plain.split('\n').filter((l) => !VALUELESS_LINE.test(l));
   // A message may quote the value JSON-escaped (`"a\"b"`), as schema validators do.
   const escaped = JSON.stringify(plain).slice(1, -1);
   return [plain, encoded, escaped, ...lines, ...lines.map((l) => l.trim())];

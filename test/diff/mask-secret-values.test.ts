@@ -94,4 +94,48 @@ apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {enabled: "true"}\n`
     const cm = diffOf('', text).changes.find((c) => c.id.kind === 'ConfigMap');
     expect(cm?.diff).toContain('enabled: "true"');
   });
+
+  it('keeps a Secret holding a values file from masking the lines of it that hold no value, and masks those that do', () => {
+    // z2jh keeps its whole values.yaml in the hub's Secret: its bare `command:` and `args:` lines must
+    // not blank out every Deployment's command, while a line holding a value stays masked.
+    const values = [
+      'hub:',
+      '  command:',
+      '  extraConfig: {}',
+      '  db:',
+      `    password: ${PASSWORD}`,
+      '  enabled: true',
+      '  -',
+    ].join('\n');
+    const text = `apiVersion: v1
+kind: Secret
+metadata: {name: hub}
+stringData:
+  values.yaml: ${JSON.stringify(values)}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy}
+spec:
+  template:
+    spec:
+      containers:
+        - name: chp
+          image: chp:4
+          command:
+            - configurable-http-proxy
+          env:
+            - {name: DB, value: "    password: ${PASSWORD}"}
+            - {name: CONF, value: "  extraConfig: {}"}
+`;
+    const outs = allFormats(diffOf('', text));
+    for (const out of outs) expect(out).not.toContain(PASSWORD);
+    // The formats that show the Deployment's body (the comment summarises an added object).
+    const bodies = outs.filter((out) => out.includes('configurable-http-proxy'));
+    expect(bodies.length).toBeGreaterThanOrEqual(3);
+    for (const out of bodies) {
+      expect(out).toContain('command:');
+      expect(out).toContain('extraConfig: {}');
+    }
+  });
 });
