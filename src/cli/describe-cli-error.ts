@@ -106,6 +106,12 @@ export function describeCliError(err: unknown, command: string): CliErrorDescrip
       internal: false,
     };
   }
+  // Credentials a kubeconfig could not give, however deep client-node and discovery wrapped them.
+  for (const e of chain(err)) {
+    if (e.name === 'KubeCredentialError' && typeof e.line === 'string') {
+      return { message: oneLine(e.line), internal: false };
+    }
+  }
   const status = (err as { code?: unknown }).code;
   if (err.name === 'KubeApiError' && (status === 401 || status === 403)) {
     return {

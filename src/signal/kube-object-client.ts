@@ -14,6 +14,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '../types.ts';
+import { credentialsOf } from './kube-credentials.ts';
 
 export interface ObjectRef {
   apiVersion: string;
@@ -191,7 +192,8 @@ export class KubeObjectClient {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kubeConfig },
+      // Credentials that cannot be had (an exec plugin not installed or failing) say so in one line.
+      authMethods: { default: credentialsOf(kubeConfig) },
       promiseMiddleware: [
         {
           // Discovery requests are built inside client-node: give them the same deadline.

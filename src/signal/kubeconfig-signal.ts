@@ -50,6 +50,23 @@ export function loadKubeConfig(
       `kubeconfig ${where} has no current cluster; pass --context NAME or set current-context in the file`,
     );
   }
+  return allowPlainHttp(kc);
+}
+
+/**
+ * kubectl talks plain HTTP to an `http://` server (`kubectl proxy`, a local test cluster); client-node
+ * refuses one unless the cluster also says `insecure-skip-tls-verify`, which changes nothing there is
+ * no TLS to verify. So an `http://` cluster gets it, and Ferry reaches what kubectl reaches.
+ */
+function allowPlainHttp(kc: KubeConfig): KubeConfig {
+  const plain = (server: string) => /^http:\/\//i.test(server);
+  if (!kc.clusters.some((c) => plain(c.server) && !c.skipTLSVerify)) return kc;
+  kc.loadFromOptions({
+    clusters: kc.clusters.map((c) => (plain(c.server) ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
   return kc;
 }
 

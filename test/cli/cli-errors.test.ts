@@ -88,6 +88,69 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(r, /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused/);
   });
 
+  /** A kubeconfig whose user gets a token from `command` (as 'aws eks update-kubeconfig' writes). */
+  function execKubeconfig(name: string, command: string): string {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+        'contexts: [{name: x, context: {cluster: c, user: eks}}]',
+        'current-context: x',
+        'users:',
+        '- name: eks',
+        '  user:',
+        '    exec:',
+        '      apiVersion: client.authentication.k8s.io/v1beta1',
+        `      command: ${JSON.stringify(command)}`,
+        '      args: [--region, eu-west-1, eks, get-token, --cluster-name, ml]',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('a kubeconfig whose credential command is not installed', () => {
+    const kc = execKubeconfig('no-aws.kubeconfig', 'ferry-test-no-such-aws');
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', kc], { cwd: repo });
+    expectOneLine(
+      r,
+      /^ferry sync: kubeconfig user 'eks' gets its credentials by running 'ferry-test-no-such-aws', which is not installed here .*install it/,
+    );
+  });
+
+  it('a kubeconfig whose credential command fails (an expired SSO session)', () => {
+    const script = join(dir, 'expired-aws.sh');
+    writeFileSync(
+      script,
+      '#!/bin/sh\necho "" >&2\necho "Error when retrieving token from sso: Token has expired and refresh failed" >&2\nexit 255\n',
+      { mode: 0o755 },
+    );
+    const r = runFerry(
+      ['sync', 'prod', '--revision', SHA, '--kubeconfig', execKubeconfig('expired.kubeconfig', script)],
+      {
+        cwd: repo,
+      },
+    );
+    expectOneLine(
+      r,
+      /^ferry sync: kubeconfig user 'eks': its credential command '.*expired-aws\.sh --region eu-west-1 eks get-token.*' failed: Error when retrieving token from sso: Token has expired and refresh failed; run it yourself/,
+    );
+  });
+
+  it('a kubeconfig whose credential command prints no credential', () => {
+    const r = runFerry(
+      ['preview', 'prod', '--revision', SHA, '--kubeconfig', execKubeconfig('echo.kubeconfig', 'echo')],
+      { cwd: repo },
+    );
+    expectOneLine(
+      r,
+      /^ferry preview: kubeconfig user 'eks': its credential command 'echo --region .*' printed no ExecCredential JSON/,
+    );
+  });
+
   it('an empty kubeconfig', () => {
     const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'empty.kubeconfig')], {
       cwd: repo,

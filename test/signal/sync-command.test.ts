@@ -85,6 +85,26 @@ describe('ferry sync', () => {
     expect(lines.at(-1)).toBe(`Sync prod: ${SHA_A.slice(0, 7)} was already requested`);
   });
 
+  it('reaches a plain-http server as kubectl does (kubectl proxy), without insecure-skip-tls-verify', async () => {
+    const config = JSON.parse(server.kubeconfig()) as { clusters: { cluster: Record<string, unknown> }[] };
+    for (const c of config.clusters) {
+      expect(c.cluster.server).toMatch(/^http:\/\//);
+      delete c.cluster['insecure-skip-tls-verify'];
+    }
+    await writeFile(kubeconfig, JSON.stringify(config));
+    const code = await run([
+      'prod',
+      '--revision',
+      SHA_A,
+      '--repo',
+      'acme/models',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    expect(code).toBe(0);
+    expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)}`]);
+  });
+
   it('sends rollback, deployment id and the mass-prune override when asked', async () => {
     let sent: SyncRequest | undefined;
     let cluster: ClusterRef | undefined;
