@@ -58,6 +58,8 @@ export function describeCredentialFailure(kubeConfig: KubeConfig, err: unknown):
   const exec = (user?.exec ?? (user?.authProvider?.config as { exec?: unknown } | undefined)?.exec) as
     | ExecConfig
     | undefined;
+  const unreadable = unreadableFile(kubeConfig, who, err);
+  if (unreadable) return unreadable;
   if (!exec) {
     // A token file that cannot be read, an auth provider that fails: still the kubeconfig's.
     if ((err as NodeJS.ErrnoException)?.code || /token|auth|credential/i.test(message)) {
@@ -92,6 +94,29 @@ export function describeCredentialFailure(kubeConfig: KubeConfig, err: unknown):
   const said = firstLine(message);
   return new KubeCredentialError(
     `${who}: its credential command '${command}' failed${said ? `: ${said}` : ' without saying why'}; run it yourself to fix it (e.g. 'aws sso login' for an expired session)`,
+    { cause: err },
+  );
+}
+
+/** A certificate, key or token file the kubeconfig names, missing or unreadable; else undefined. */
+function unreadableFile(kubeConfig: KubeConfig, who: string, err: unknown): KubeCredentialError | undefined {
+  const errno = err as NodeJS.ErrnoException;
+  // A command that cannot be spawned has a `path` too: that is the exec plugin's case.
+  if (typeof errno?.path !== 'string' || !errno.code || errno.syscall?.startsWith('spawn')) return undefined;
+  const cluster = kubeConfig.getCurrentCluster();
+  const user = kubeConfig.getCurrentUser();
+  const field =
+    errno.path === cluster?.caFile
+      ? `cluster '${cluster.name}' certificate-authority`
+      : errno.path === user?.certFile
+        ? `${who} client-certificate`
+        : errno.path === user?.keyFile
+          ? `${who} client-key`
+          : 'the kubeconfig';
+  const why =
+    errno.code === 'ENOENT' ? 'no such file' : errno.code === 'EACCES' ? 'permission denied' : errno.code;
+  return new KubeCredentialError(
+    `${field} names ${errno.path}, which cannot be read (${why}): fix the path in the kubeconfig, or pass --kubeconfig PATH to a working one`,
     { cause: err },
   );
 }

@@ -151,6 +151,28 @@ describe('CLI errors say what to fix in one line', () => {
     );
   });
 
+  it('a kubeconfig naming a certificate file that is not there', () => {
+    const kc = join(dir, 'ca-file.kubeconfig');
+    writeFileSync(
+      kc,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: prod-eks, cluster: {server: "https://127.0.0.1:1", certificate-authority: certs/ca.crt}}]',
+        'users: [{name: u, user: {token: not-a-real-token}}]',
+        'contexts: [{name: x, context: {cluster: prod-eks, user: u}}]',
+        'current-context: x',
+        '',
+      ].join('\n'),
+    );
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', kc], { cwd: repo });
+    // A relative path is the kubeconfig's folder's, as kubectl reads it.
+    expectOneLine(
+      r,
+      /^ferry sync: cluster 'prod-eks' certificate-authority names \S*certs\/ca\.crt, which cannot be read \(no such file\): fix the path/,
+    );
+  });
+
   it('an empty kubeconfig', () => {
     const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'empty.kubeconfig')], {
       cwd: repo,
