@@ -28,7 +28,14 @@ export async function startAgentServer(opts: {
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   });
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
+  // A port in use is an error for the caller to say (describeCliError), not an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

@@ -90,6 +90,24 @@ function networkProblem(err: unknown): string | undefined {
   return undefined;
 }
 
+/** A server that cannot listen: a port in use or reserved, an address not on this machine. */
+function listenProblem(err: Error, command: string): string | undefined {
+  const e = err as NodeJS.ErrnoException & { port?: unknown; address?: unknown };
+  if (e.syscall !== 'listen') return undefined;
+  const port = typeof e.port === 'number' ? e.port : '?';
+  const other =
+    command === 'agent'
+      ? 'pass --metrics-port with a free port (0 turns /metrics and /healthz off)'
+      : 'set PORT to a free port';
+  if (e.code === 'EADDRINUSE')
+    return `port ${port} is already in use by another process: stop it, or ${other}`;
+  if (e.code === 'EACCES') return `port ${port} needs privileges this user lacks: ${other} (above 1023)`;
+  if (e.code === 'EADDRNOTAVAIL') {
+    return `address ${String(e.address)} is not on this machine: ${command === 'serve' ? 'set HOST to one of its addresses' : 'use one of its addresses'}`;
+  }
+  return undefined;
+}
+
 export function describeCliError(err: unknown, command: string): CliErrorDescription {
   if (!(err instanceof Error)) return { message: String(err), internal: true };
   if (err instanceof UsageError) {
@@ -119,6 +137,8 @@ export function describeCliError(err: unknown, command: string): CliErrorDescrip
       internal: false,
     };
   }
+  const listen = listenProblem(err, command);
+  if (listen) return { message: listen, internal: false };
   const network = networkProblem(err);
   if (network) {
     const hint =

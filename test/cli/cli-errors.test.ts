@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +173,55 @@ describe('CLI errors say what to fix in one line', () => {
       r,
       /^ferry sync: cluster 'prod-eks' certificate-authority names \S*certs\/ca\.crt, which cannot be read \(no such file\): fix the path/,
     );
+  });
+
+  /** Runs `fn` with a port this process listens on, so the command finds it taken. */
+  async function withTakenPort<T>(fn: (port: number) => T): Promise<T> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    try {
+      return fn((server.address() as AddressInfo).port);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('serve on a port another process holds', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    await withTakenPort((port) => {
+      const r = runFerry(['serve'], {
+        cwd: dir,
+        env: { APP_ID: '1', WEBHOOK_SECRET: 'x', PRIVATE_KEY: privateKey, PORT: String(port), HOST: '' },
+        timeoutMs: 20_000,
+      });
+      expectOneLine(
+        r,
+        new RegExp(
+          `^ferry serve: port ${port} is already in use by another process: stop it, or set PORT to a free port$`,
+        ),
+      );
+    });
+  });
+
+  it('an agent whose metrics port another process holds stops before it starts', async () => {
+    await withTakenPort((port) => {
+      const r = runFerry(
+        ['agent', '--kubeconfig', join(dir, 'closed.kubeconfig'), '--metrics-port', String(port)],
+        {
+          env: { FERRY_REPOSITORIES: 'acme/models', GITHUB_TOKEN: 'x' },
+          timeoutMs: 20_000,
+        },
+      );
+      expectOneLine(
+        r,
+        new RegExp(`^ferry agent: port ${port} is already in use by another process: .*--metrics-port`),
+      );
+      expect(r.stdout).not.toContain('ferry agent started');
+    });
   });
 
   it('an empty kubeconfig', () => {

@@ -188,6 +188,15 @@ async function serveAgent(opts: {
   let agent: RunningAgent | undefined;
   let lost = false;
   let stopWaiting: () => void = () => undefined;
+  // First, so a port in use stops the agent before it takes the Lease or starts a loop.
+  const server =
+    metricsPort > 0
+      ? await startAgentServer({
+          port: metricsPort,
+          metrics: deps.metrics,
+          healthy: () => (agent ? agent.healthy() : !lost),
+        })
+      : undefined;
   const election = leaderElect
     ? startLeaderElection({
         client: deps.client,
@@ -208,14 +217,6 @@ async function serveAgent(opts: {
       })
     : undefined;
   if (!election) agent = startAgent({ deps, resyncMs, pollMs });
-  const server =
-    metricsPort > 0
-      ? await startAgentServer({
-          port: metricsPort,
-          metrics: deps.metrics,
-          healthy: () => (agent ? agent.healthy() : !lost),
-        })
-      : undefined;
   log.info('ferry agent started', {
     namespace: deps.namespace,
     server: kubeConfig.getCurrentCluster()?.server,
