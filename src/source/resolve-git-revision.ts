@@ -23,7 +23,26 @@ export async function resolveGitRevision(repoDir: string, ref: string): Promise<
   }
   // --quiet silences "unknown revision"; anything git still says is about the repository itself.
   if (result.stderr.trim() !== '') throw new GitCommandError(args, result.stderr);
-  throw new RevisionNotFoundError(repoDir, ref);
+  throw new RevisionNotFoundError(repoDir, ref, { hint: await whereToFind(repoDir, ref) });
+}
+
+/**
+ * Where a revision the clone lacks could come from: a shallow clone (CI checkouts fetch one commit by
+ * default) lacks the history, a remote-tracking name was never fetched (CI checkouts fetch one branch).
+ */
+async function whereToFind(repoDir: string, ref: string): Promise<string | undefined> {
+  const remote = /^([\w.-]+)\/([\w./-]+)$/.exec(ref);
+  if (remote) {
+    const remotes = await runGit(repoDir, ['remote']);
+    if (remotes.code === 0 && remotes.stdout.split('\n').includes(remote[1] as string)) {
+      return `fetch it first (git fetch ${remote[1]} ${remote[2]})`;
+    }
+  }
+  const shallow = await runGit(repoDir, ['rev-parse', '--is-shallow-repository']);
+  if (shallow.code === 0 && shallow.stdout.trim() === 'true') {
+    return 'it is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)';
+  }
+  return undefined;
 }
 
 function rememberCommit(repoDir: string, sha: string): void {

@@ -31,9 +31,9 @@ export class RevisionNotFoundError extends Error {
   constructor(
     readonly repoDir: string,
     readonly ref: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { hint?: string },
   ) {
-    super(`revision '${ref}' not found in ${repoDir}`, options);
+    super(`revision '${ref}' not found in ${repoDir}${options?.hint ? `; ${options.hint}` : ''}`, options);
   }
 }
 

@@ -87,6 +87,27 @@ describe('resolveGitRevision', () => {
     expect((err as Error).message).toContain("'no-such-branch'");
   });
 
+  it('says how to get a revision a CI checkout lacks: the history of a shallow clone, an unfetched branch', async () => {
+    const clone = await mkdtemp(join(tmpdir(), 'ferry-test-shallow-'));
+    try {
+      gitIn(tmpdir(), 'clone', '--quiet', '--depth', '1', '--branch', 'main', `file://${repo}`, clone);
+      const older = await resolveGitRevision(clone, 'HEAD~1').catch((e: unknown) => e);
+      expect(older).toBeInstanceOf(RevisionNotFoundError);
+      expect((older as Error).message).toBe(
+        `revision 'HEAD~1' not found in ${clone}; it is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)`,
+      );
+      const branch = await resolveGitRevision(clone, 'origin/feature').catch((e: unknown) => e);
+      expect((branch as Error).message).toBe(
+        `revision 'origin/feature' not found in ${clone}; fetch it first (git fetch origin feature)`,
+      );
+      // A full clone has the history: no hint to give for a name that is not there.
+      const plain = await resolveGitRevision(repo, 'HEAD~9').catch((e: unknown) => e);
+      expect((plain as Error).message).toBe(`revision 'HEAD~9' not found in ${repo}`);
+    } finally {
+      await rm(clone, { recursive: true, force: true });
+    }
+  });
+
   it('treats a ref that looks like an option as a ref', async () => {
     await expect(resolveGitRevision(repo, '--output=/tmp/ferry-pwned')).rejects.toBeInstanceOf(
       RevisionNotFoundError,
