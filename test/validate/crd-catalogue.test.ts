@@ -127,6 +127,9 @@ describe('the built-in CRD catalogue', () => {
       'kubeai.org/Model',
       'llmaz.io/OpenModel',
       'inference.llmaz.io/Playground',
+      'karpenter.sh/NodePool',
+      'karpenter.sh/NodeClaim',
+      'karpenter.k8s.aws/EC2NodeClass',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -178,6 +181,10 @@ describe('the built-in CRD catalogue', () => {
     ],
     ['nim-operator-nimservice.yaml', '43:error:spec.replica: unknown field (did you mean "replicas"?)'],
     ['kubeai-model.yaml', '9:error:spec.engine: unsupported value "Ollama" (did you mean "OLlama"?)'],
+    [
+      'karpenter-general-purpose.yaml',
+      '42:error:spec.subnetSelectorTerms[0].tag: unknown field (did you mean "tags"?)',
+    ],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
     const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
