@@ -37,6 +37,11 @@ interface Source {
   commit: string;
   licence: string;
   files: string[];
+  /**
+   * Kind → required fields the project's mutating webhook fills in (`spec.failurePolicy.rules[].name`):
+   * the API server checks the schema after mutating admission, so leaving them out is valid.
+   */
+  webhookDefaults?: Record<string, string[]>;
 }
 
 interface IndexEntry {
@@ -225,6 +230,25 @@ interface KindDraft {
   versions: Json;
 }
 
+/** Drops a required field (`spec.rules[].name`) of a stripped schema; throws when it is not one. */
+function unrequire(root: unknown, path: string, where: string): void {
+  const steps = path.split('.');
+  const field = steps.pop();
+  let node = root;
+  for (const step of steps) {
+    const name = step.replace(/\[\]$/, '');
+    node = isJsonObject(node) && isJsonObject(node.properties) ? node.properties[name] : undefined;
+    if (step.endsWith('[]')) node = isJsonObject(node) ? node.items : undefined;
+  }
+  const required = isJsonObject(node) && Array.isArray(node.required) ? node.required : [];
+  if (!isJsonObject(node) || field === undefined || !required.includes(field)) {
+    throw new Error(`${where}: webhookDefaults ${path} is not a required field`);
+  }
+  const rest = required.filter((name) => name !== field);
+  if (rest.length > 0) node.required = rest;
+  else delete node.required;
+}
+
 function draftsOf(text: string, source: Source, file: string): KindDraft[] {
   const out: KindDraft[] = [];
   for (const doc of parseAllDocuments(text)) {
@@ -240,6 +264,9 @@ function draftsOf(text: string, source: Source, file: string): KindDraft[] {
       const schema = (v.schema as Json | undefined)?.openAPIV3Schema;
       versions[v.name as string] =
         schema === undefined ? { 'x-kubernetes-preserve-unknown-fields': true } : strip(schema, true);
+    }
+    for (const path of source.webhookDefaults?.[names.kind as string] ?? []) {
+      for (const root of Object.values(versions)) unrequire(root, path, `${source.repository}/${file}`);
     }
     out.push({
       group: spec.group as string,

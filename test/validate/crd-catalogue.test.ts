@@ -130,6 +130,7 @@ describe('the built-in CRD catalogue', () => {
       'karpenter.sh/NodePool',
       'karpenter.sh/NodeClaim',
       'karpenter.k8s.aws/EC2NodeClass',
+      'jobset.x-k8s.io/JobSet',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -185,6 +186,10 @@ describe('the built-in CRD catalogue', () => {
       'karpenter-general-purpose.yaml',
       '42:error:spec.subnetSelectorTerms[0].tag: unknown field (did you mean "tags"?)',
     ],
+    [
+      'jobset-pytorch-resnet.yaml',
+      '12:error:spec.replicatedJobs[0].template.spec.parallelism: expected integer, got string (write 4 without quotes)',
+    ],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
     const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
@@ -231,6 +236,19 @@ describe('the built-in CRD catalogue', () => {
       ),
     );
     expect(tls.map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it("accepts a JobSet failure policy rule without a name, as JobSet's webhook names it before the schema is checked", async () => {
+    // kubernetes-sigs/jobset v0.12.0 pkg/webhooks/jobset_webhook.go defaults it to failurePolicyRuleN;
+    // the CRD lists name as required, and the API server validates after mutating admission.
+    const jobSet = (rule: string) =>
+      parseText(
+        `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata: {name: j}\nspec:\n  failurePolicy:\n    rules:\n    - ${rule}\n  replicatedJobs: []\n`,
+      );
+    expect(await validateWithCatalogue(jobSet('{action: FailJobSet}'))).toEqual([]);
+    expect((await validateWithCatalogue(jobSet('{name: r}'))).map(brief)).toEqual([
+      'k8s/x.yaml:7:error:spec.failurePolicy.rules[0].action: required field missing',
+    ]);
   });
 
   it("names the catalogue's release on an unknown field with no near name: another release may have it", async () => {
