@@ -131,6 +131,7 @@ describe('the built-in CRD catalogue', () => {
       'karpenter.sh/NodeClaim',
       'karpenter.k8s.aws/EC2NodeClass',
       'jobset.x-k8s.io/JobSet',
+      'kubeflow.org/MPIJob',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -190,6 +191,7 @@ describe('the built-in CRD catalogue', () => {
       'jobset-pytorch-resnet.yaml',
       '12:error:spec.replicatedJobs[0].template.spec.parallelism: expected integer, got string (write 4 without quotes)',
     ],
+    ['mpi-operator-pi.yaml', '6:error:spec.slotPerWorker: unknown field (did you mean "slotsPerWorker"?)'],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
     const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
@@ -236,6 +238,38 @@ describe('the built-in CRD catalogue', () => {
       ),
     );
     expect(tls.map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('checks each MPIJob version against the release that serves it: v1 the Training Operator, v2beta1 the MPI Operator', async () => {
+    // A cluster installs one mpijobs.kubeflow.org CRD or the other; the catalogue holds both releases.
+    expect(CATALOGUE_INDEX['kubeflow.org/MPIJob']).toEqual({
+      file: 'kubeflow.org_MPIJob',
+      versions: ['v1', 'v2beta1'],
+      scope: 'Namespaced',
+      source: 'Kubeflow Training Operator v1 v1.9.0',
+      sources: { v2beta1: 'MPI Operator v0.8.0' },
+    });
+    const mpiJob = (version: string, spec: string) =>
+      `apiVersion: kubeflow.org/${version}\nkind: MPIJob\nmetadata: {name: m}\nspec:\n${spec}`;
+    const findings = await validateWithCatalogue(
+      parseText(
+        [
+          // launcherCreationPolicy and sshAuthMountPath are v2beta1's; v1 has neither.
+          mpiJob(
+            'v2beta1',
+            '  launcherCreationPolicy: WaitForWorkersReady\n  sshAuthMountPath: /home/mpiuser/.ssh\n  mpiReplicaSpecs: {}\n',
+          ),
+          mpiJob('v1', '  sshAuthMountPath: /root/.ssh\n  mpiReplicaSpecs: {}\n'),
+          mpiJob('v2beta1', '  mpiImplementation: OpenMP\n  mpiReplicaSpecs: {}\n'),
+          mpiJob('v1alpha2', '  mpiReplicaSpecs: {}\n'),
+        ].join('---\n'),
+      ),
+    );
+    expect(findings.map(brief)).toEqual([
+      "k8s/x.yaml:13:error:spec.sshAuthMountPath: unknown field (not in Kubeflow Training Operator v1 v1.9.0 CRD, the release Ferry's catalogue holds: if your cluster runs another release, add its CRD to the repo or to schemas:)",
+      'k8s/x.yaml:20:error:spec.mpiImplementation: unsupported value "OpenMP" (did you mean "OpenMPI"?)',
+      "k8s/x.yaml:24:warning:kubeflow.org/v1alpha2 MPIJob is not served by Kubeflow Training Operator v1 v1.9.0 CRD or MPI Operator v0.8.0 CRD (served: kubeflow.org/v1, kubeflow.org/v2beta1), the release Ferry's catalogue holds, so it is not validated; if your cluster runs a release that serves it, add its CRD to the repo or to schemas:",
+    ]);
   });
 
   it("accepts a JobSet failure policy rule without a name, as JobSet's webhook names it before the schema is checked", async () => {
