@@ -132,6 +132,8 @@ describe('the built-in CRD catalogue', () => {
       'karpenter.k8s.aws/EC2NodeClass',
       'jobset.x-k8s.io/JobSet',
       'kubeflow.org/MPIJob',
+      'elbv2.k8s.aws/TargetGroupBinding',
+      'elbv2.k8s.aws/IngressClassParams',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -192,6 +194,10 @@ describe('the built-in CRD catalogue', () => {
       '12:error:spec.replicatedJobs[0].template.spec.parallelism: expected integer, got string (write 4 without quotes)',
     ],
     ['mpi-operator-pi.yaml', '6:error:spec.slotPerWorker: unknown field (did you mean "slotsPerWorker"?)'],
+    [
+      'alb-targetgroupbinding.yaml',
+      '16:error:spec.networking.ingress[0].ports[0].protocol: unsupported value "TPC" (did you mean "TCP"?)',
+    ],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
     const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
