@@ -37,6 +37,11 @@ interface Source {
   commit: string;
   licence: string;
   files: string[];
+  /**
+   * Kind → required fields the project's mutating webhook fills in (`spec.failurePolicy.rules[].name`):
+   * the API server checks the schema after mutating admission, so leaving them out is valid.
+   */
+  webhookDefaults?: Record<string, string[]>;
 }
 
 interface IndexEntry {
@@ -44,12 +49,17 @@ interface IndexEntry {
   versions: string[];
   scope: 'Namespaced' | 'Cluster';
   source: string;
+  /** Versions another source supplies (`{"v2beta1": "MPI Operator v0.8.0"}`); the rest are `source`'s. */
+  sources?: Record<string, string>;
 }
 
 type Json = Record<string, unknown>;
 
 /** How the index names a source: `KServe v0.20.0`. */
 const sourceOf = (s: Source): string => `${s.project} ${s.tag}`;
+
+/** The source of one version of an indexed kind. */
+const sourceOfVersion = (e: IndexEntry, version: string): string => e.sources?.[version] ?? e.source;
 
 const isJsonObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -220,6 +230,25 @@ interface KindDraft {
   versions: Json;
 }
 
+/** Drops a required field (`spec.rules[].name`) of a stripped schema; throws when it is not one. */
+function unrequire(root: unknown, path: string, where: string): void {
+  const steps = path.split('.');
+  const field = steps.pop();
+  let node = root;
+  for (const step of steps) {
+    const name = step.replace(/\[\]$/, '');
+    node = isJsonObject(node) && isJsonObject(node.properties) ? node.properties[name] : undefined;
+    if (step.endsWith('[]')) node = isJsonObject(node) ? node.items : undefined;
+  }
+  const required = isJsonObject(node) && Array.isArray(node.required) ? node.required : [];
+  if (!isJsonObject(node) || field === undefined || !required.includes(field)) {
+    throw new Error(`${where}: webhookDefaults ${path} is not a required field`);
+  }
+  const rest = required.filter((name) => name !== field);
+  if (rest.length > 0) node.required = rest;
+  else delete node.required;
+}
+
 function draftsOf(text: string, source: Source, file: string): KindDraft[] {
   const out: KindDraft[] = [];
   for (const doc of parseAllDocuments(text)) {
@@ -235,6 +264,9 @@ function draftsOf(text: string, source: Source, file: string): KindDraft[] {
       const schema = (v.schema as Json | undefined)?.openAPIV3Schema;
       versions[v.name as string] =
         schema === undefined ? { 'x-kubernetes-preserve-unknown-fields': true } : strip(schema, true);
+    }
+    for (const path of source.webhookDefaults?.[names.kind as string] ?? []) {
+      for (const root of Object.values(versions)) unrequire(root, path, `${source.repository}/${file}`);
     }
     out.push({
       group: spec.group as string,
@@ -260,8 +292,9 @@ function sourcesMarkdown(sources: Source[], index: Record<string, IndexEntry>): 
   ];
   for (const s of sources) {
     const kinds = Object.entries(index)
-      .filter(([, e]) => e.source === sourceOf(s))
-      .map(([key, e]) => `${key.slice(key.indexOf('/') + 1)} (${e.versions.join(', ')})`);
+      .map(([key, e]) => [key, e.versions.filter((v) => sourceOfVersion(e, v) === sourceOf(s))] as const)
+      .filter(([, versions]) => versions.length > 0)
+      .map(([key, versions]) => `${key.slice(key.indexOf('/') + 1)} (${versions.join(', ')})`);
     lines.push(
       `| ${s.project} | [${s.repository}](https://github.com/${s.repository}) | ${s.tag} | \`${s.commit.slice(0, 12)}\` | ${s.licence} | ${kinds.join(', ')} |`,
     );
@@ -271,14 +304,15 @@ function sourcesMarkdown(sources: Source[], index: Record<string, IndexEntry>): 
 
 /**
  * The sources to regenerate and the committed index entries to keep. Without `only`: every source and
- * nothing kept. With it: the named sources, and the entries of every other source at its pinned tag (an
- * entry of a regenerated source, or of a project no longer listed, is dropped).
+ * nothing kept. With it: the named sources, and the versions of every other source at its pinned tag (a
+ * version of a regenerated source, or of a project no longer listed, is dropped). `partial` names the
+ * kept kinds that lost a version that way: their file is rewritten from the versions kept.
  */
 function planRun(
   sources: Source[],
   only?: string[],
-): { selected: Source[]; kept: Record<string, IndexEntry> } {
-  if (!only) return { selected: sources, kept: {} };
+): { selected: Source[]; kept: Record<string, IndexEntry>; partial: Set<string> } {
+  if (!only) return { selected: sources, kept: {}, partial: new Set() };
   const unknown = only.filter((name) => !sources.some((s) => s.project === name));
   if (unknown.length > 0) {
     throw new Error(`--only: no source named ${unknown.map((n) => JSON.stringify(n)).join(', ')}`);
@@ -286,13 +320,97 @@ function planRun(
   const selected = sources.filter((s) => only.includes(s.project));
   const others = new Set(sources.filter((s) => !selected.includes(s)).map(sourceOf));
   const committed = JSON.parse(readFileSync(join(OUT, 'index.json'), 'utf8')) as Record<string, IndexEntry>;
-  const kept = Object.fromEntries(Object.entries(committed).filter(([, e]) => others.has(e.source)));
+  const kept: Record<string, IndexEntry> = {};
+  const partial = new Set<string>();
+  for (const [key, entry] of Object.entries(committed)) {
+    const versions = entry.versions.filter((v) => others.has(sourceOfVersion(entry, v)));
+    if (versions.length === 0) continue;
+    kept[key] = versions.length === entry.versions.length ? entry : { ...entry, versions };
+    if (versions.length < entry.versions.length) partial.add(key);
+  }
   for (const source of others) {
-    if (!Object.values(kept).some((e) => e.source === source)) {
+    if (!Object.values(kept).some((e) => e.versions.some((v) => sourceOfVersion(e, v) === source))) {
       throw new Error(`the committed catalogue has no kind of ${source}: regenerate it too (--only)`);
     }
   }
-  return { selected, kept };
+  return { selected, kept, partial };
+}
+
+/** The inverse of `share`: a committed kind file's version with every `$ref` replaced by its subtree. */
+function unshare(value: unknown, defs: unknown[]): unknown {
+  if (!isJsonObject(value)) return value;
+  if (typeof value.$ref === 'string') {
+    const id = /^#\/d\/(\d+)$/.exec(value.$ref)?.[1];
+    if (id === undefined) throw new Error(`unexpected $ref ${value.$ref}`);
+    return unshare(defs[Number(id)], defs);
+  }
+  const out: Json = {};
+  for (const [k, x] of Object.entries(value)) {
+    if (k === 'properties' && isJsonObject(x)) {
+      out[k] = Object.fromEntries(Object.entries(x).map(([name, sub]) => [name, unshare(sub, defs)]));
+    } else if (k === 'items' || k === 'additionalProperties') {
+      out[k] = unshare(x, defs);
+    } else {
+      out[k] = x;
+    }
+  }
+  return out;
+}
+
+/** A kept kind's versions read back from its committed file, one draft per source. */
+function keptDrafts(key: string, entry: IndexEntry): KindDraft[] {
+  const file = JSON.parse(readFileSync(join(OUT, `${entry.file}.json`), 'utf8')) as {
+    versions: Json;
+    d: unknown[];
+  };
+  const bySource = new Map<string, KindDraft>();
+  for (const version of entry.versions) {
+    const source = sourceOfVersion(entry, version);
+    let draft = bySource.get(source);
+    if (!draft) {
+      const slash = key.indexOf('/');
+      draft = {
+        group: key.slice(0, slash),
+        kind: key.slice(slash + 1),
+        scope: entry.scope,
+        source,
+        versions: {},
+      };
+      bySource.set(source, draft);
+    }
+    draft.versions[version] = unshare(file.versions[version], file.d);
+  }
+  return [...bySource.values()];
+}
+
+/**
+ * One kind from its drafts, in the order of the sources: a kind two projects define at different
+ * versions (kubeflow.org MPIJob: v1 from the Training Operator, v2beta1 from the MPI Operator) is one
+ * file with every version, and the index names the source of each version after the first's.
+ */
+function mergeDrafts(
+  key: string,
+  drafts: KindDraft[],
+): { draft: KindDraft; sources: Record<string, string> } {
+  const [first, ...rest] = drafts;
+  if (!first) throw new Error(`${key}: no source`);
+  const versions: Json = { ...first.versions };
+  const sources: Record<string, string> = {};
+  for (const draft of rest) {
+    if (draft.source === first.source || draft.scope !== first.scope) {
+      throw new Error(`${key} is listed twice (${first.source}, ${draft.source})`);
+    }
+    for (const [version, schema] of Object.entries(draft.versions)) {
+      if (version in versions) {
+        throw new Error(
+          `${key} ${version} is listed twice (${sources[version] ?? first.source}, ${draft.source})`,
+        );
+      }
+      versions[version] = schema;
+      sources[version] = draft.source;
+    }
+  }
+  return { draft: { ...first, versions }, sources };
 }
 
 async function main(): Promise<void> {
@@ -300,24 +418,41 @@ async function main(): Promise<void> {
   const { sources } = JSON.parse(readFileSync(join(ROOT, 'scripts/crd-catalogue-sources.json'), 'utf8')) as {
     sources: Source[];
   };
-  const { selected, kept } = planRun(sources, only);
+  const { selected, kept, partial } = planRun(sources, only);
+  const order = new Map(sources.map((s, i) => [sourceOf(s), i]));
   mkdirSync(OUT, { recursive: true });
-  const index: Record<string, IndexEntry> = { ...kept };
-  let bytes = 0;
+  const drafts = new Map<string, KindDraft[]>();
   for (const source of selected) {
     for (const file of source.files) {
       const text = await readSourceFile(source, file, mirrors);
       for (const draft of draftsOf(text, source, file)) {
         const key = `${draft.group}/${draft.kind}`;
-        if (index[key]) throw new Error(`${key} is listed twice (${index[key].source}, ${draft.source})`);
-        const name = `${draft.group}_${draft.kind}`;
-        const { roots, defs } = share(draft.versions);
-        const body = JSON.stringify({ versions: roots, d: defs });
-        writeFileSync(join(OUT, `${name}.json`), `${body}\n`);
-        bytes += body.length;
-        index[key] = { file: name, versions: Object.keys(roots), scope: draft.scope, source: draft.source };
+        drafts.set(key, [...(drafts.get(key) ?? []), draft]);
       }
     }
+  }
+  const index: Record<string, IndexEntry> = { ...kept };
+  let bytes = 0;
+  let regenerated = 0;
+  for (const key of new Set([...drafts.keys(), ...partial])) {
+    const keptEntry = Object.hasOwn(kept, key) ? kept[key] : undefined;
+    const parts = [...(keptEntry ? keptDrafts(key, keptEntry) : []), ...(drafts.get(key) ?? [])].sort(
+      (a, b) => (order.get(a.source) ?? 0) - (order.get(b.source) ?? 0),
+    );
+    const { draft, sources: versionSources } = mergeDrafts(key, parts);
+    const name = `${draft.group}_${draft.kind}`;
+    const { roots, defs } = share(draft.versions);
+    const body = JSON.stringify({ versions: roots, d: defs });
+    writeFileSync(join(OUT, `${name}.json`), `${body}\n`);
+    bytes += body.length;
+    regenerated += 1;
+    index[key] = {
+      file: name,
+      versions: Object.keys(roots),
+      scope: draft.scope,
+      source: draft.source,
+      ...(Object.keys(versionSources).length > 0 && { sources: versionSources }),
+    };
   }
   // Kind files the merged index no longer names (a kind that vanished or moved) go.
   const files = new Set(Object.values(index).map((e) => `${e.file}.json`));
@@ -327,9 +462,8 @@ async function main(): Promise<void> {
   const lines = Object.entries(sorted).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
   writeFileSync(join(OUT, 'index.json'), `{\n${lines.join(',\n')}\n}\n`);
   writeFileSync(join(OUT, 'SOURCES.md'), sourcesMarkdown(sources, sorted));
-  const regenerated = lines.length - Object.keys(kept).length;
   console.log(
-    `wrote src/validate/schemas/crds: ${lines.length} kinds (${regenerated} regenerated from ${selected.length} sources, ${bytes} bytes of schemas; ${Object.keys(kept).length} kept), ${stale.length} stale files removed`,
+    `wrote src/validate/schemas/crds: ${lines.length} kinds (${regenerated} regenerated from ${selected.length} sources, ${bytes} bytes of schemas; ${lines.length - regenerated} kept), ${stale.length} stale files removed`,
   );
 }
 

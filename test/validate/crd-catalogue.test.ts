@@ -127,6 +127,13 @@ describe('the built-in CRD catalogue', () => {
       'kubeai.org/Model',
       'llmaz.io/OpenModel',
       'inference.llmaz.io/Playground',
+      'karpenter.sh/NodePool',
+      'karpenter.sh/NodeClaim',
+      'karpenter.k8s.aws/EC2NodeClass',
+      'jobset.x-k8s.io/JobSet',
+      'kubeflow.org/MPIJob',
+      'elbv2.k8s.aws/TargetGroupBinding',
+      'elbv2.k8s.aws/IngressClassParams',
     ]) {
       expect(CATALOGUE_INDEX[key], key).toBeDefined();
       expect(CATALOGUE_INDEX[key]?.source, key).toMatch(/ v?\d+\.\d+\.\d+$|knative-v\d/);
@@ -178,6 +185,19 @@ describe('the built-in CRD catalogue', () => {
     ],
     ['nim-operator-nimservice.yaml', '43:error:spec.replica: unknown field (did you mean "replicas"?)'],
     ['kubeai-model.yaml', '9:error:spec.engine: unsupported value "Ollama" (did you mean "OLlama"?)'],
+    [
+      'karpenter-general-purpose.yaml',
+      '42:error:spec.subnetSelectorTerms[0].tag: unknown field (did you mean "tags"?)',
+    ],
+    [
+      'jobset-pytorch-resnet.yaml',
+      '12:error:spec.replicatedJobs[0].template.spec.parallelism: expected integer, got string (write 4 without quotes)',
+    ],
+    ['mpi-operator-pi.yaml', '6:error:spec.slotPerWorker: unknown field (did you mean "slotsPerWorker"?)'],
+    [
+      'alb-targetgroupbinding.yaml',
+      '16:error:spec.networking.ingress[0].ports[0].protocol: unsupported value "TPC" (did you mean "TCP"?)',
+    ],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
     const findings = await validateWithCatalogue(parseFile(join(FIXTURES, file), file));
@@ -224,6 +244,51 @@ describe('the built-in CRD catalogue', () => {
       ),
     );
     expect(tls.map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('checks each MPIJob version against the release that serves it: v1 the Training Operator, v2beta1 the MPI Operator', async () => {
+    // A cluster installs one mpijobs.kubeflow.org CRD or the other; the catalogue holds both releases.
+    expect(CATALOGUE_INDEX['kubeflow.org/MPIJob']).toEqual({
+      file: 'kubeflow.org_MPIJob',
+      versions: ['v1', 'v2beta1'],
+      scope: 'Namespaced',
+      source: 'Kubeflow Training Operator v1 v1.9.0',
+      sources: { v2beta1: 'MPI Operator v0.8.0' },
+    });
+    const mpiJob = (version: string, spec: string) =>
+      `apiVersion: kubeflow.org/${version}\nkind: MPIJob\nmetadata: {name: m}\nspec:\n${spec}`;
+    const findings = await validateWithCatalogue(
+      parseText(
+        [
+          // launcherCreationPolicy and sshAuthMountPath are v2beta1's; v1 has neither.
+          mpiJob(
+            'v2beta1',
+            '  launcherCreationPolicy: WaitForWorkersReady\n  sshAuthMountPath: /home/mpiuser/.ssh\n  mpiReplicaSpecs: {}\n',
+          ),
+          mpiJob('v1', '  sshAuthMountPath: /root/.ssh\n  mpiReplicaSpecs: {}\n'),
+          mpiJob('v2beta1', '  mpiImplementation: OpenMP\n  mpiReplicaSpecs: {}\n'),
+          mpiJob('v1alpha2', '  mpiReplicaSpecs: {}\n'),
+        ].join('---\n'),
+      ),
+    );
+    expect(findings.map(brief)).toEqual([
+      "k8s/x.yaml:13:error:spec.sshAuthMountPath: unknown field (not in Kubeflow Training Operator v1 v1.9.0 CRD, the release Ferry's catalogue holds: if your cluster runs another release, add its CRD to the repo or to schemas:)",
+      'k8s/x.yaml:20:error:spec.mpiImplementation: unsupported value "OpenMP" (did you mean "OpenMPI"?)',
+      "k8s/x.yaml:24:warning:kubeflow.org/v1alpha2 MPIJob is not served by Kubeflow Training Operator v1 v1.9.0 CRD or MPI Operator v0.8.0 CRD (served: kubeflow.org/v1, kubeflow.org/v2beta1), the release Ferry's catalogue holds, so it is not validated; if your cluster runs a release that serves it, add its CRD to the repo or to schemas:",
+    ]);
+  });
+
+  it("accepts a JobSet failure policy rule without a name, as JobSet's webhook names it before the schema is checked", async () => {
+    // kubernetes-sigs/jobset v0.12.0 pkg/webhooks/jobset_webhook.go defaults it to failurePolicyRuleN;
+    // the CRD lists name as required, and the API server validates after mutating admission.
+    const jobSet = (rule: string) =>
+      parseText(
+        `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata: {name: j}\nspec:\n  failurePolicy:\n    rules:\n    - ${rule}\n  replicatedJobs: []\n`,
+      );
+    expect(await validateWithCatalogue(jobSet('{action: FailJobSet}'))).toEqual([]);
+    expect((await validateWithCatalogue(jobSet('{name: r}'))).map(brief)).toEqual([
+      'k8s/x.yaml:7:error:spec.failurePolicy.rules[0].action: required field missing',
+    ]);
   });
 
   it("names the catalogue's release on an unknown field with no near name: another release may have it", async () => {

@@ -168,18 +168,23 @@ function explain(
       .filter((k) => k.origin === crd.origin)
       .map((k) => k.apiVersion)
       .join(', ');
+    // A catalogue kind can have versions from two releases (MPIJob: Training Operator v1, MPI Operator
+    // v2beta1): each is named.
+    const source = [...new Set(sameGroup.filter((k) => k.origin === crd.origin).map((k) => k.source))].join(
+      ' or ',
+    );
     if (crd.origin === 'catalogue') {
       // The catalogue pins one release, and a cluster may run another that serves this version (an
       // older one, or Gateway API's experimental channel, which Envoy Gateway installs and whose
       // v1alpha3 BackendTLSPolicy Envoy AI Gateway's examples use): likely wrong, not known to be.
       return {
         severity: 'warning',
-        message: `${apiVersion} ${kind} is not served by ${crd.source} (served: ${served}), the release Ferry's catalogue holds, so it is not validated; if your cluster runs a release that serves it, ${ADD_ITS_CRD}`,
+        message: `${apiVersion} ${kind} is not served by ${source} (served: ${served}), the release Ferry's catalogue holds, so it is not validated; if your cluster runs a release that serves it, ${ADD_ITS_CRD}`,
       };
     }
     return {
       severity: 'error',
-      message: `${apiVersion} ${kind} is not served by ${crd.source} (served: ${served})`,
+      message: `${apiVersion} ${kind} is not served by ${source} (served: ${served})`,
     };
   }
   // A built-in kind at a version Kubernetes does not serve: the API server answers "no matches for

@@ -14,6 +14,12 @@ export interface CatalogueEntry {
   scope: 'Namespaced' | 'Cluster';
   /** Project and release, e.g. `KServe v0.20.0`. */
   source: string;
+  /**
+   * Versions another project's release supplies, e.g. `{"v2beta1": "MPI Operator v0.8.0"}` beside the
+   * Training Operator's v1 MPIJob: a cluster installs one or the other CRD, so each version is
+   * checked against (and named after) the release that serves it.
+   */
+  sources?: Record<string, string>;
 }
 
 /** A kind file: each served version's reduced openAPIV3Schema, shared subtrees under `d`. */
@@ -108,6 +114,6 @@ async function compileEntry(key: string): Promise<KindSchema[]> {
     // apiextensions-apiserver validates custom resource names with NameIsDNSSubdomain.
     nameFormat: 'dns-subdomain',
     origin: 'catalogue',
-    source: `${entry.source} CRD`,
+    source: `${entry.sources?.[version] ?? entry.source} CRD`,
   }));
 }
