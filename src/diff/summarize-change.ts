@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.ts';
 import { diffSecretKeys, isSecret } from './redact-secret.ts';
+import { diffCapacity, isCapacityObject } from './summary/diff-capacity.ts';
 import { diffGpus, diffGpuTotals } from './summary/diff-gpus.ts';
 import { diffImages } from './summary/diff-images.ts';
 import { diffModel } from './summary/diff-model.ts';
@@ -20,7 +21,8 @@ export const MAX_FACTS = 8;
 /**
  * The facts a reviewer needs about one resource, computed from the objects (never from diff text):
  * model artifact, image, GPU count and type, tolerations, replicas and autoscaling bounds, traffic
- * (canary percent, rollout steps, route weights), and Secret keys (names only). `before` absent: the
+ * (canary percent, rollout steps, route weights), GPU capacity (Karpenter NodePool limits and
+ * machines, Kueue ClusterQueue quotas), and Secret keys (names only). `before` absent: the
  * resource is new (`new`, then what it runs); `after` absent: `removed`. [] when nothing a reviewer
  * of an AI system cares about changed, or the kind is not one the summary covers.
  */
@@ -29,6 +31,10 @@ export function summarizeChange(pair: { before?: KubeObject; after?: KubeObject 
   const obj = after ?? before;
   if (!obj) return [];
   if (isSecret(obj)) return before && after ? secretFacts(before, after) : [];
+  if (isCapacityObject(obj)) {
+    if (!after) return ['removed'];
+    return capFacts(before ? diffCapacity(before, after) : ['new', ...diffCapacity(undefined, after)]);
+  }
   const b = after ? podSpecsOf(after) : [];
   // Most changes touch metadata only (a label, an annotation). Where there are pod specs to read, before's
   // are then after's, read once: `podFacts` sees the very same views on both sides, and traffic and
