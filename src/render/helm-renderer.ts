@@ -32,7 +32,10 @@ export const helmRenderer: Renderer = {
       if (located.ok && !located.isDirectory) values.push(located.real);
       else if (located.ok) findings.push(renderFinding(path, 'values file is a directory'));
       else {
-        const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+        const why =
+          located.problem === 'missing'
+            ? "does not exist in this revision: fix the target's values in .github/ferry.yml, or add the file"
+            : 'leads outside the repository';
         findings.push(renderFinding(path, `values file ${why}`));
       }
     }

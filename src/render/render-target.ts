@@ -131,7 +131,10 @@ export async function openDirectory(
   try {
     const located = await locateInRepo(opts.root, opts.root, opts.path);
     if (!located.ok) {
-      const why = located.problem === 'missing' ? 'does not exist' : 'leads outside the repository';
+      const why =
+        located.problem === 'missing'
+          ? "does not exist in this revision: fix the target's path in .github/ferry.yml, or add the folder"
+          : 'leads outside the repository';
       return { rendered: failedRender(kind, [renderFinding(label, `path ${why}`)]) };
     }
     const dir = toRepoPath(opts.root, located.real);

@@ -131,7 +131,14 @@ describe('renderTarget: plain', () => {
       resources: [],
       failed: true,
       findings: [
-        { rule: 'render', severity: 'error', file: 'nowhere', line: 1, message: 'path does not exist' },
+        {
+          rule: 'render',
+          severity: 'error',
+          file: 'nowhere',
+          line: 1,
+          message:
+            "path does not exist in this revision: fix the target's path in .github/ferry.yml, or add the folder",
+        },
       ],
     });
   });
@@ -356,7 +363,8 @@ describe('renderTarget: helm', () => {
         severity: 'error',
         file: 'values/staging.yaml',
         line: 1,
-        message: 'values file does not exist',
+        message:
+          "values file does not exist in this revision: fix the target's values in .github/ferry.yml, or add the file",
       },
     ]);
   });
