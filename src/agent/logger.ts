@@ -30,8 +30,10 @@ export function formatError(err: unknown): string {
   const parts: string[] = [];
   let cur: unknown = err;
   for (let depth = 0; cur && depth < 4; depth++) {
-    parts.push(cur instanceof Error ? cur.message : String(cur));
+    const text = cur instanceof Error ? cur.message : String(cur);
+    // A wrapper usually quotes its cause (client-node's discovery does): said once.
+    if (!parts.some((p) => p.includes(text))) parts.push(text);
     cur = cur instanceof Error ? cur.cause : undefined;
   }
-  return [...new Set(parts)].join(': caused by: ');
+  return parts.join(': caused by: ');
 }
