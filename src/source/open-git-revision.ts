@@ -127,6 +127,7 @@ async function addLinkCopies(opts: {
   await readBlobs({
     repoDir: opts.repoDir,
     blobs: opts.links.map((l) => l.blob),
+    pathOf: (index) => opts.links[index]?.path,
     onBlob: (content, index) => {
       const link = opts.links[index];
       if (link) targets.push({ path: link.path, target: content.toString('utf8') });
@@ -158,6 +159,7 @@ async function writeBlobs(opts: {
   await readBlobs({
     repoDir: opts.repoDir,
     blobs: files.map((f) => f.blob),
+    pathOf: (index) => files[index]?.path,
     onBlob: (content, index) => {
       const file = files[index];
       if (!file) throw new GitCommandError(['cat-file', '--batch'], 'more objects than asked for');
@@ -172,6 +174,8 @@ async function writeBlobs(opts: {
 async function readBlobs(opts: {
   repoDir: string;
   blobs: readonly string[];
+  /** The file a blob is of, named when git lacks it. */
+  pathOf: (index: number) => string | undefined;
   onBlob: (content: Buffer, index: number) => void;
 }): Promise<void> {
   const { blobs } = opts;
@@ -187,7 +191,7 @@ async function readBlobs(opts: {
     // git stopped reading (it failed): its exit code and stderr say why.
   });
   child.stdin.end(blobs.map((b) => `${b}\n`).join(''));
-  const reader = new BatchReader(opts.onBlob);
+  const reader = new BatchReader(opts.onBlob, opts.pathOf);
   const exited = new Promise<number>((resolve, reject) => {
     child.once('error', (e) => reject(new GitCommandError(args, '', { cause: e })));
     child.once('close', (code) => resolve(code ?? 1));
@@ -217,7 +221,10 @@ class BatchReader {
   /** The size of the object whose bytes are being read, once its header is read. */
   private size: number | undefined;
 
-  constructor(private readonly onObject: (content: Buffer, index: number) => void) {}
+  constructor(
+    private readonly onObject: (content: Buffer, index: number) => void,
+    private readonly pathOf: (index: number) => string | undefined = () => undefined,
+  ) {}
 
   get pending(): boolean {
     return this.length > 0 || this.size !== undefined;
@@ -234,7 +241,7 @@ class BatchReader {
         const header = buffered.subarray(0, eol).toString('utf8');
         // `<object> missing` (or anything else) for an object git cannot give: the tree is incomplete.
         const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-        if (!m) throw new GitCommandError(['cat-file', '--batch'], header);
+        if (!m) throw new GitCommandError(['cat-file', '--batch'], this.describe(header));
         this.size = Number(m[1]);
         this.parts = [buffered.subarray(eol + 1)];
         this.length -= eol + 1;
@@ -248,6 +255,17 @@ class BatchReader {
       this.size = undefined;
       this.onObject(content, this.count++);
     }
+  }
+
+  /**
+   * git's header for an object it cannot give, with the file it is of and what to do: a blob missing
+   * from the repository is a partial clone's (`--filter`) or a damaged one's (data-on-eks' mirror lacked
+   * its largest images, and the whole diff failed naming only a hash).
+   */
+  private describe(header: string): string {
+    const path = this.pathOf(this.count);
+    if (path === undefined || !/ missing$/.test(header)) return header;
+    return `${header}: the repository lacks the content of ${path} at this revision (a partial or damaged clone); fetch it (git fetch --refetch) or run on a complete clone`;
   }
 
   private joined(): Buffer {

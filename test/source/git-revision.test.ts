@@ -356,6 +356,9 @@ describe('openGitRevision of what .gitattributes would rewrite', () => {
       });
       expect(err).toBeInstanceOf(GitCommandError);
       expect((err as Error).message).toContain(`${blob} missing`);
+      // Which file, and what to do: a partial clone lacks blobs, and a hash alone says neither.
+      expect((err as Error).message).toContain('lacks the content of b.yaml at this revision');
+      expect((err as Error).message).not.toContain('\n');
       expect(left).toEqual([]);
     } finally {
       await rm(broken, { recursive: true, force: true });
