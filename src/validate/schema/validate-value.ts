@@ -320,10 +320,19 @@ function typeMismatch(node: SchemaNode, value: unknown, ctx: WalkContext): void 
     NUMERIC.test(value)
   ) {
     hint = ctx.redact ? ' (remove the quotes)' : ` (write ${value.trim()} without quotes)`;
+  } else if (node.type === 'int-or-string' && typeof value === 'number' && isQuantityField(ctx)) {
+    // A CRD's quantity is int-or-string: `cpu: 0.5` is refused, where a built-in kind takes it.
+    hint = `${ctx.redact ? ' (quote the value' : ` (quote it: "${value}"`}: a custom resource's quantity is a string or a whole number)`;
   } else {
     hint = substitutionHint(value);
   }
   report(ctx, `expected ${expectedName(node)}, got ${actual}${hint}`);
+}
+
+/** A quantity under `requests` or `limits` (kubeflow's XGBoostJob sample: `requests: {cpu: 0.5}`). */
+function isQuantityField(ctx: WalkContext): boolean {
+  const parent = ctx.path[ctx.path.length - 2];
+  return parent === 'requests' || parent === 'limits';
 }
 
 function expectedName(node: SchemaNode): string {
