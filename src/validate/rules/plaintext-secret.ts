@@ -174,6 +174,14 @@ function judgeSecretName(name: string): boolean {
   return words.some((w, i) => SECRET_PAIRS.has(`${w}_${words[i + 1] ?? ''}`));
 }
 
+/**
+ * A switch, not a credential: `MYSQL_ALLOW_EMPTY_PASSWORD: "true"` (kubeflow/pipelines' MySQL) names a
+ * password and holds a yes or no about it.
+ */
+function isSwitch(value: unknown): boolean {
+  return typeof value === 'string' && /^\s*(?:true|false|yes|no|on|off|0|1)\s*$/i.test(value);
+}
+
 function checkEnv(resource: Resource): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const ref of listContainers(resource.object)) {
@@ -182,7 +190,7 @@ function checkEnv(resource: Resource): RuleFinding[] {
       const name = asString(env?.name);
       const value = env?.value;
       if (!name || value === undefined || value === null || value === '' || !isSecretName(name)) return;
-      if (isPlaceholder(value)) return;
+      if (isPlaceholder(value) || isSwitch(value)) return;
       findings.push({
         resource,
         path: [...ref.path, 'env', i, 'value'],

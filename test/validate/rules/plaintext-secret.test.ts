@@ -75,6 +75,15 @@ stringData:
     ]);
   });
 
+  // kubeflow/pipelines@7b70c7b manifests/kustomize/third-party/mysql/base/mysql-deployment.yaml.
+  it('says nothing of a credential-named env var that holds a switch', () => {
+    const pod = (value: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: mysql}\nspec:\n  containers:\n    - name: mysql\n      image: mysql:8.0.3\n      env:\n        - {name: MYSQL_ALLOW_EMPTY_PASSWORD, value: "${value}"}\n`;
+    expect(messagesOf(plaintextSecretRule, pod('true'))).toEqual([]);
+    expect(messagesOf(plaintextSecretRule, pod('no'))).toEqual([]);
+    expect(messagesOf(plaintextSecretRule, pod('truelove'))).toHaveLength(1);
+  });
+
   it('says value, singular, for one key and shortens long key lists', () => {
     expect(
       messagesOf(
