@@ -180,6 +180,12 @@ export interface ChangeSet {
   changes: Change[];
   summary: Summary[];
   findings: Finding[];
-  /** True when either side failed to render: nothing should be applied or pruned from it. */
+  /** True when the head failed to render: nothing should be applied or pruned from it. */
   renderFailed: boolean;
+  /**
+   * The base did not render and the head did: there is no diff to show (`changes` is empty), but the
+   * head is what a merge deploys, so this is neither a failure nor "no changes" (a PR that fixes a
+   * broken target, or adds a target and its values file together).
+   */
+  baseFailed?: boolean;
 }

@@ -3,6 +3,7 @@ import { formatResourceId, resourceKey } from '../manifest/resource-id.ts';
 import type { Action, Change, KubeObject, Resource, Summary } from '../types.ts';
 import { formatUnifiedDiff } from './format-unified-diff.ts';
 import { formatYaml } from './format-yaml.ts';
+import { isMaskableGenerated } from './is-maskable-generated.ts';
 import { stripNoise } from './normalize-object.ts';
 import { compareChanges } from './order-changes.ts';
 import { scrubText, secretValuesOf } from './redact-findings.ts';
@@ -111,7 +112,7 @@ function pairResources(base: readonly Resource[], head: readonly Resource[]): Pa
 function withBaseGenerated(base: Resource, head: Resource): Resource {
   if (!base.generated || !head.generated) return head;
   const inBase = new Set(base.generated);
-  const shared = head.generated.filter((p) => inBase.has(p) && isMaskableGenerated(head, p));
+  const shared = head.generated.filter((p) => inBase.has(p) && isMaskableGenerated(head.id, p));
   if (shared.length === 0) return head;
   let object: unknown = head.object;
   for (const pointer of shared) {
@@ -120,20 +121,6 @@ function withBaseGenerated(base: Resource, head: Resource): Resource {
     if (value.found) object = withValueAt(object, path, value.value);
   }
   return { ...head, object: object as KubeObject };
-}
-
-/**
- * A generated field whose change the diff may leave out: a Secret's value (shown redacted anyway) or a
- * `checksum…` annotation (a hash that only rolls the pods). Elsewhere a field holding a random part
- * could carry a real change beside it (an image `evil:{{ randAlphaNum 4 }}` in place of `app:…`), so
- * it stays in the diff, noisy rather than hidden.
- */
-function isMaskableGenerated(head: Resource, pointer: string): boolean {
-  const path = parsePointer(pointer);
-  const isSecret = head.id.kind === 'Secret' && head.id.group === '';
-  if (isSecret && path.length === 2 && (path[0] === 'data' || path[0] === 'stringData')) return true;
-  const key = path[path.length - 1] ?? '';
-  return path[path.length - 2] === 'annotations' && /checksum/i.test(key);
 }
 
 function valueAt(object: unknown, path: readonly string[]): { found: boolean; value?: unknown } {

@@ -109,10 +109,13 @@ function addPublicWords(
 /**
  * Spans of `text` that are structure, not values: whitespace-separated tokens (quotes and punctuation
  * around them stripped) that are a public name, or a path of two or more public keys joined by `.`
- * or `/` with `[n]` indexes.
+ * or `/` with `[n]` indexes; or a single public key, which keeps only a value shorter than itself
+ * (`strict`): `username` and `root_password` stay whole beside the values `user` and `password`
+ * (kubeflow/pipelines' Secrets read "keys: <redacted>name" and "root_<redacted>"), while a key that is
+ * itself a value (`pool` beside `pool`) may be that value quoted, and is masked.
  */
-function structuralSpans(text: string, words: PublicWords): [number, number][] {
-  const spans: [number, number][] = [];
+function structuralSpans(text: string, words: PublicWords): [number, number, boolean][] {
+  const spans: [number, number, boolean][] = [];
   for (const m of text.matchAll(/\S+/g)) {
     const raw = m[0];
     const lead = /^["'`(<{[]*/.exec(raw)?.[0].length ?? 0;
@@ -121,7 +124,8 @@ function structuralSpans(text: string, words: PublicWords): [number, number][] {
     const start = (m.index ?? 0) + lead;
     const segments = token.split(/[./]|\[\d+\]/).filter((s) => s !== '');
     const isPath = segments.length >= 2 && segments.every((s) => words.keys.has(s) || words.names.has(s));
-    if (words.names.has(token) || isPath) spans.push([start, start + token.length]);
+    if (words.names.has(token) || isPath) spans.push([start, start + token.length, false]);
+    else if (words.keys.has(token)) spans.push([start, start + token.length, true]);
   }
   return spans;
 }
@@ -137,7 +141,7 @@ export function scrubText(text: string, values: readonly string[], words?: Publi
   const taken: [number, number][] = [];
   for (const [index, i] of occurrences) {
     const end = i + (values[index] as string).length;
-    if (keep.some(([s, e]) => s <= i && end <= e)) continue;
+    if (keep.some(([s, e, strict]) => s <= i && end <= e && !(strict && s === i && end === e))) continue;
     if (taken.some(([s, e]) => i < e && s < end)) continue;
     taken.push([i, end]);
   }

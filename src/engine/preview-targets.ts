@@ -103,11 +103,13 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
     });
   }
   // A base that no longer renders (or a head that fails) gives no trustworthy diff: say so, don't guess.
+  // Only the head's failure is a failed render: the head is what a merge applies, so a change that
+  // fixes a broken base passes and deploys.
   const baseFailed = base?.failed ?? false;
-  const renderFailed = head.failed || baseFailed;
-  const { changes, summary } = renderFailed
-    ? { changes: [], summary: [] }
-    : diffResources({ target: target.name, base: base?.resources ?? [], head: head.resources });
+  const { changes, summary } =
+    head.failed || baseFailed
+      ? { changes: [], summary: [] }
+      : diffResources({ target: target.name, base: base?.resources ?? [], head: head.resources });
   const findings = baseFailed
     ? [
         ...head.findings,
@@ -119,5 +121,12 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
         })),
       ]
     : head.findings;
-  return { target: target.name, changes, summary, findings, renderFailed };
+  return {
+    target: target.name,
+    changes,
+    summary,
+    findings,
+    renderFailed: head.failed,
+    ...(baseFailed && !head.failed ? { baseFailed: true } : {}),
+  };
 }

@@ -179,9 +179,14 @@ async function deployTarget(
   return outcome.error ? { note, error: outcome.error } : { note };
 }
 
-/** A change set worth deploying: something changes, or the head failed to render (reported, not applied). */
+/**
+ * A change set worth deploying: something changes, the base did not render (so nothing says what
+ * changed, and the head, which renders, may be the fix), or the head failed to render (reported, not
+ * applied).
+ */
 function isDeployable(changeSet: ChangeSet): boolean {
-  return changeSet.renderFailed || changeSet.changes.some((c) => c.action !== 'unchanged');
+  if (changeSet.renderFailed || changeSet.baseFailed === true) return true;
+  return changeSet.changes.some((c) => c.action !== 'unchanged');
 }
 
 async function upsertPullComment(flow: FlowContext, opts: { pull: number; report: Report }): Promise<void> {

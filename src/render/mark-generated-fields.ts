@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isMaskableGenerated } from '../diff/is-maskable-generated.ts';
 import { formatPointer, locationOf, parsePointer } from '../manifest/line-of.ts';
 import { formatResourceId, resourceKey } from '../manifest/resource-id.ts';
 import type { Finding, Resource } from '../types.ts';
@@ -106,7 +107,7 @@ export function generatedFieldFindings(resources: readonly Resource[]): Finding[
     out.push({
       ...renderFinding(
         at.file,
-        `${fields}${more} of ${formatResourceId(r.id)} ${is} generated anew by every render (the chart calls randAlphaNum, genCA or the like), so every deploy changes ${it}: set ${it} in the target's values files, or use an existing Secret. Diffs leave ${it} out`,
+        `${fields}${more} of ${formatResourceId(r.id)} ${is} generated anew by every render (the chart calls randAlphaNum, genCA, htpasswd or the like), so every deploy changes ${it}: set ${it} in the target's values files, or use an existing Secret. ${inDiffs(r)}`,
         at.line,
       ),
       severity: 'warning',
@@ -114,6 +115,22 @@ export function generatedFieldFindings(resources: readonly Resource[]): Finding[
     });
   }
   return out;
+}
+
+/**
+ * What diffs do with a resource's generated fields (diffResources): leave out those that can carry
+ * nothing else (isMaskableGenerated); show the others changing on every render, as hiding them could
+ * hide a change beside the random part.
+ */
+function inDiffs(r: Resource): string {
+  const generated = r.generated ?? [];
+  const hidden = generated.filter((p) => isMaskableGenerated(r.id, p)).length;
+  if (hidden === generated.length) return hidden === 1 ? 'Diffs leave it out' : 'Diffs leave them out';
+  if (hidden === 0)
+    return generated.length === 1
+      ? 'Diffs show it as changed in every PR'
+      : 'Diffs show them as changed in every PR';
+  return 'Diffs leave out the Secret values and checksums among them, and show the others as changed in every PR';
 }
 
 /** `data.api-key`; a key with a dot in it is quoted: `data["hub.config.x"]`, an index `[0]`. */

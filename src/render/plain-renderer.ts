@@ -81,10 +81,19 @@ export async function renderPlainFiles(opts: {
   }
   // Without a sink of the caller's, one that keeps every file's resources: one loop either way.
   const resources: Resource[] = [];
-  const sink: ResourceSink = opts.sink ?? {
+  const inner: ResourceSink = opts.sink ?? {
     first: () => undefined,
     part: async (part) => {
       resources.push(...part);
+    },
+  };
+  let count = 0;
+  const sink: ResourceSink = {
+    ...(inner.scan ? { scan: (text: string) => inner.scan?.(text) === true } : {}),
+    first: (first) => inner.first(first),
+    part: (part) => {
+      count += part.length;
+      return inner.part(part);
     },
   };
   const streamed = await streamUnits({
@@ -93,11 +102,38 @@ export async function renderPlainFiles(opts: {
     sink,
   });
   const findings = [...(opts.notes ?? []), ...streamed.findings.flat()];
+  if (count === 0 && !findings.some((f) => f.severity === 'error')) {
+    findings.push(...noObjectIn(opts.root, opts.files));
+  }
   const failed = findings.some((f) => f.severity === 'error');
   if (opts.sink) return { renderer: 'plain', resources, findings, failed, streamed: true };
   // The files (and documents) that parsed are still checked: a broken file hides nothing else.
   if (failed) return failedRender('plain', findings, resources);
   return { renderer: 'plain', resources, findings, failed: false };
+}
+
+/**
+ * A plain folder whose YAML and JSON files hold no Kubernetes object (no document has an apiVersion and
+ * a kind: Helm values files, a tool's config) renders nothing, which would pass as "0 resources"
+ * (triton-inference-server's helm-values folders, ai-on-eks' `helm-values/`): a warning at the first
+ * file says so. A target pointed at the wrong folder deploys nothing, and Argo CD refuses such files.
+ */
+function noObjectIn(root: string, files: readonly string[]): Finding[] {
+  const [first] = files;
+  if (first === undefined) return [];
+  const none =
+    files.length === 1
+      ? 'its one YAML or JSON file holds no Kubernetes object'
+      : `none of its ${files.length} YAML or JSON files holds a Kubernetes object`;
+  return [
+    {
+      rule: 'render',
+      severity: 'warning',
+      file: toRepoPath(root, first),
+      line: 1,
+      message: `this target renders nothing: ${none} (a document with apiVersion and kind), so nothing here is checked or deployed; point the target at manifests, a kustomization or a chart (Helm values files belong under helm.values)`,
+    },
+  ];
 }
 
 /** Reads one plain file (absolute, inside the root) as the plain renderer does. */

@@ -24,6 +24,8 @@ export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { col
     out.push(c.bold(`━━ ${clean(cs.target)} ━━ ${describeCounts(summarizeChangeSet(cs))}`));
     if (cs.renderFailed)
       out.push(c.red('  render failed: nothing will be applied or pruned from this target'));
+    else if (cs.baseFailed)
+      out.push(c.yellow('  the base revision does not render, so no diff is shown; the head renders'));
     out.push(...formatOverview(cs, c));
     if (!several) out.push(...formatFindingLines(sortedFindings([cs]), c, false));
     for (const ch of cs.changes) {

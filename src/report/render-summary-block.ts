@@ -112,12 +112,14 @@ export function commitUrl(report: Report, sha: string): string | undefined {
 }
 
 function renderFailures(sets: readonly ChangeSet[]): string[] {
-  return sets
-    .filter((cs) => cs.renderFailed)
-    .map(
-      (cs) =>
-        `❌ **${escapeMarkdown(cs.target)}** failed to render: nothing will be applied or pruned from it.`,
-    );
+  return sets.flatMap((cs) => {
+    const name = escapeMarkdown(cs.target);
+    if (cs.renderFailed)
+      return [`❌ **${name}** failed to render: nothing will be applied or pruned from it.`];
+    if (cs.baseFailed)
+      return [`⚠️ **${name}**: the base revision does not render, so no diff is shown; the head renders.`];
+    return [];
+  });
 }
 
 function renderTable(sets: readonly ChangeSet[]): string {

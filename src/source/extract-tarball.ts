@@ -1,4 +1,4 @@
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { Parser } from 'tar/parse';
 import type { ReadEntry } from 'tar/read-entry';
 import { directoryMaker } from './directory-maker.ts';
+import { planLinkCopies, type TreeLink } from './plan-link-copies.ts';
 import { InvalidArchiveError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
 import {
   DEFAULT_MAX_SOURCE_BYTES,
@@ -38,8 +39,9 @@ const MAX_IN_FLIGHT = 64;
 /**
  * Streams a tar (GitHub's tarball endpoint, `git archive`) into a fresh `ferry-` temp dir.
  *
- * The archive is untrusted (a fork's PR): only regular files and directories are written, links and
- * special files are skipped (counted in `stats`), absolute paths and `..` segments refuse the whole
+ * The archive is untrusted (a fork's PR): only regular files and directories are written; a symbolic
+ * link inside the repository is written as copies of what it points to (planLinkCopies, as a checkout
+ * reads through it), other links and special files are skipped (counted in `stats`), absolute paths and `..` segments refuse the whole
  * archive, modes are reduced to 0644/0755, and the uncompressed size and file count are capped.
  * On any failure the temp dir is removed before the error is thrown.
  */
@@ -66,6 +68,8 @@ export async function extractTarball(opts: ExtractTarballOptions): Promise<Extra
       writer.sink(),
     ]);
     await writer.settled();
+    if (writer.links.length > 0)
+      writeLinkCopies({ root, links: writer.links, stats, maxBytes, maxFiles, revision: opts.revision });
   } catch (err) {
     writer.abort(err);
     await writer.settled();
@@ -87,6 +91,48 @@ export async function extractTarball(opts: ExtractTarballOptions): Promise<Extra
   };
 }
 
+/**
+ * Writes the copies that stand for the archive's links inside the repository (planLinkCopies), from the
+ * files already written; the other links are counted as skipped. The copies count towards the caps.
+ */
+function writeLinkCopies(opts: {
+  root: string;
+  links: readonly TreeLink[];
+  stats: ExtractionStats;
+  maxBytes: number;
+  maxFiles: number;
+  revision: string;
+}): void {
+  const { root, stats } = opts;
+  const files = listFiles(root, '');
+  const { copies, skipped } = planLinkCopies(opts.links, files);
+  stats.skippedLinks += skipped;
+  const ensureDirectory = directoryMaker();
+  for (const copy of copies) {
+    const from = join(root, copy.from);
+    stats.files++;
+    stats.bytes += statSync(from).size;
+    if (stats.files > opts.maxFiles)
+      throw new SourceTooLargeError(opts.revision, { kind: 'files', max: opts.maxFiles });
+    if (stats.bytes > opts.maxBytes)
+      throw new SourceTooLargeError(opts.revision, { kind: 'bytes', max: opts.maxBytes });
+    const to = join(root, copy.to);
+    ensureDirectory(dirname(to));
+    copyFileSync(from, to);
+  }
+}
+
+/** The regular files below `dir` of `root`, repo-relative (the tree holds no links). */
+function listFiles(root: string, dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...listFiles(root, rel));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out;
+}
+
 interface TreeWriterOptions {
   root: string;
   revision: string;
@@ -99,6 +145,8 @@ interface TreeWriterOptions {
 /** Turns parsed tar entries into files under `root`; the first problem stops it (see `failure`). */
 class TreeWriter {
   failure: Error | undefined;
+  /** The archive's symbolic links, repo-relative, for writeLinkCopies. */
+  readonly links: TreeLink[] = [];
   private declaredBytes = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly open = new Set<NodeJS.WritableStream & { destroy(): void }>();
@@ -217,8 +265,13 @@ class TreeWriter {
         }
         return rel === '' ? undefined : rel;
       case 'SymbolicLink':
+        // The tree must hold no links (a link is how an archive reaches outside its root): one that
+        // stays inside becomes copies once every file is written (writeLinkCopies).
+        if (rel !== '' && typeof entry.linkpath === 'string')
+          this.links.push({ path: rel, target: entry.linkpath });
+        else stats.skippedLinks++;
+        return undefined;
       case 'Link':
-        // The tree must hold no links: a link is how an archive reaches outside its root.
         stats.skippedLinks++;
         return undefined;
       default:

@@ -7,7 +7,7 @@ import type { Rule, RuleContext, RuleFinding, RuleStream } from './rule.ts';
 import { createSchemaSet, type SchemaSet } from './schema/create-schema-set.ts';
 import { loadCrdSchemas } from './schema/load-crd-schemas.ts';
 import type { KindSchema, SchemaAdditions } from './schema/schema-node.ts';
-import { SCHEMA_RULE, validateSchema } from './schema/validate-schema.ts';
+import { SCHEMA_RULE, type SchemaFinding, validateSchema } from './schema/validate-schema.ts';
 import { REQUIRED_FIELD_MISSING } from './schema/validate-value.ts';
 
 export interface ValidateOptions {
@@ -135,8 +135,7 @@ export function createValidation(opts: ValidationOptions): Validation {
     if (!schemas || grew) schemas = schemasNow();
     for (const resource of resources) {
       for (const f of validateSchema(resource, schemas)) {
-        // A failed build's source may lack what its kustomization adds (a selector from `labels`).
-        if (resource.unrendered && f.message.endsWith(REQUIRED_FIELD_MISSING)) continue;
+        if (resource.unrendered && isTheBuildsToSet(resource, f)) continue;
         if (f.missing) {
           // Explained again at finish, in this slot: the explanation depends on the whole target.
           missing.push({
@@ -193,6 +192,30 @@ export function createValidation(opts: ValidationOptions): Validation {
       return findings.sort(compareFindings);
     },
   };
+}
+
+/**
+ * A schema finding on a failed build's source that the build would have made moot: a field missing that
+ * its kustomization adds (a selector from `labels`), or a value it substitutes, a kustomize var `$(name)`
+ * (kubeflow/pipelines names its cluster-scoped Namespace `$(kfp-cluster-scoped-namespace)`, which its
+ * `replacements` rewrite).
+ */
+function isTheBuildsToSet(resource: Resource, f: SchemaFinding): boolean {
+  return f.message.endsWith(REQUIRED_FIELD_MISSING) || holdsKustomizeVar(resource.object, f.path);
+}
+
+/** A kustomize var reference, `$(name)`, as `vars` and kubeflow's `replacements` placeholders write it. */
+const KUSTOMIZE_VAR = /\$\([\w.-]+\)/;
+
+/** Whether the value at `path` in `object` is a string holding a kustomize var reference. */
+function holdsKustomizeVar(object: unknown, path: readonly (string | number)[] | undefined): boolean {
+  if (path === undefined) return false;
+  let at = object;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return false;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return typeof at === 'string' && KUSTOMIZE_VAR.test(at);
 }
 
 function listOf(extra: ValidateOptions['extraSchemas']): readonly SchemaAdditions[] {

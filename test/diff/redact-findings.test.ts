@@ -54,6 +54,33 @@ describe('redactFindings', () => {
     expect(scrubText('x abcdefgh y abcd', values)).toBe('x <redacted> y <redacted>');
   });
 
+  // kubeflow/pipelines@7b70c7b manifests/kustomize/base/installs/generic/postgres/postgres-secret-extended.yaml
+  // (username: user, password: "password") and third-party/postgresql/base/pg-secret.yaml (root_password).
+  it('keeps a key whole that holds a value inside it, and masks a key that is a value', () => {
+    const secrets = [
+      resource({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'postgres-secret-extended' },
+        stringData: { username: 'user', password: 'password' },
+      }),
+      resource({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'pg' },
+        data: { root_password: 'password' },
+      }),
+    ];
+    const findings = [
+      finding('Secret postgres-secret-extended has 2 plaintext values (keys: username, password)'),
+      finding('Secret pg has 1 plaintext value (key: root_password); the login is user, the value password'),
+    ];
+    expect(redactFindings({ findings, resources: secrets }).map((f) => f.message)).toEqual([
+      'Secret postgres-secret-extended has 2 plaintext values (keys: username, <redacted>)',
+      'Secret pg has 1 plaintext value (key: root_password); the login is <redacted>, the value <redacted>',
+    ]);
+  });
+
   it('masks values, not words: field paths, resource names and files that contain a value stay as written', () => {
     const named = (object: KubeObject, file: string): Resource => ({
       ...resource(object),

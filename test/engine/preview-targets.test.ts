@@ -99,6 +99,34 @@ describe('previewTargets', () => {
     expect(set?.findings.length).toBeGreaterThan(0);
     expect(set?.findings.every((f) => f.severity === 'warning')).toBe(true);
     expect(set?.findings[0]?.message).toContain('base revision does not render');
+    // The head renders: it is what a merge applies, so the change set is not a failed render.
+    expect(set?.renderFailed).toBe(false);
+    expect(set?.baseFailed).toBe(true);
+  });
+
+  // NVIDIA/dcgm-exporter: a PR that adds a target whose values file it also adds (the chart, deployment/,
+  // is older): the base cannot render the target, the head can. The PR passes and says why there is no diff.
+  it('passes a change that adds a target together with a values file its base lacks', async () => {
+    const chart = tree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/values.yaml': 'v: "1"\n',
+      'chart/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {v: {{ .Values.v | quote }}}\n',
+    });
+    const headRoot = tree({ 'values/tls.yaml': 'v: "2"\n' }, chart);
+    const config = parseConfig(
+      'targets:\n  - name: tls\n    path: chart\n    namespace: ml\n    helm: {values: [values/tls.yaml]}\n',
+      {},
+    ).config;
+    const [set] = await previewTargets({ baseRoot: chart, headRoot, config, changedFiles: 'all' });
+    expect(set?.renderFailed).toBe(false);
+    expect(set?.baseFailed).toBe(true);
+    expect(set?.findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringContaining('values file does not exist'),
+      }),
+    ]);
   });
 
   it('reports config problems as their own change set first', async () => {

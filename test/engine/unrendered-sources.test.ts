@@ -56,4 +56,38 @@ describe('a failed kustomize build checks its sources on their own', () => {
     expect(checked.findings.filter((f) => f.rule === 'duplicate-resource')).toEqual([]);
     expect(checked.findings.filter((f) => f.rule === 'selector-match')).toEqual([]);
   });
+
+  // kubeflow/pipelines@7b70c7b manifests/kustomize/cluster-scoped-resources: a Namespace named by a
+  // kustomize var that the kustomization's `replacements` rewrite, beside a remote base that fails the build.
+  it('does not judge a value the build would substitute, a kustomize var $(name)', async () => {
+    const root = tree();
+    writeTree(root, {
+      'cluster/kustomization.yaml': [
+        'resources:',
+        '  - namespace.yaml',
+        '  - https://github.com/argoproj/argo-workflows/manifests/base/crds/minimal?ref=v4.0.8',
+        'configMapGenerator:',
+        '  - name: params',
+        '    literals: [namespace=kubeflow]',
+        'replacements:',
+        '  - source: {kind: ConfigMap, name: params, fieldPath: data.namespace}',
+        '    targets:',
+        '      - select: {kind: Namespace}',
+        '        fieldPaths: [metadata.name]',
+        '',
+      ].join('\n'),
+      'cluster/namespace.yaml':
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: $(kfp-cluster-scoped-namespace)\n  labels: {team: Bad_Label!}\n',
+    });
+    const checked = await checkTarget({
+      root,
+      target: target({ path: 'cluster' }),
+      kubernetesVersion: '1.34',
+    });
+    expect(checked.failed).toBe(true);
+    const said = checked.findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+    expect(said).toContain('cluster/kustomization.yaml:3 render');
+    // The label is wrong whatever the build does; the name is the build's to set.
+    expect(said).toEqual(['cluster/kustomization.yaml:3 render', 'cluster/namespace.yaml:5 schema']);
+  });
 });

@@ -189,4 +189,17 @@ describe('merge to a tracked branch', () => {
       ['error', 'production failed to render at this commit; not deployed'],
     ]);
   });
+
+  test('a merge that fixes a target its base could not render is signalled', async () => {
+    const signal = await harness();
+    setupMerge(h.gh, {
+      base: { ...BASE_FILES, 'deploy/production/model.yaml': 'kind: ConfigMap\nmetadata: [\n' },
+    });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests).toHaveLength(1);
+    expect(signal.requests[0]?.revision).toBe(SHAS.merge);
+    expect(h.gh.statuses.map((s) => s.state)).toEqual(['queued']);
+  });
 });

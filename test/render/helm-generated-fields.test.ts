@@ -63,9 +63,39 @@ describe('helm: fields a chart generates anew on every render', () => {
       Deployment: ['/spec/template/metadata/annotations/checksum~1secret'],
     });
     expect(result.findings.map((f) => `${f.file}:${f.line}:${f.severity}:${f.rule}:${f.message}`)).toEqual([
-      "chart/templates/secret.yaml:6:warning:render:stringData.api-key of Secret ml/terminals-api-key is generated anew by every render (the chart calls randAlphaNum, genCA or the like), so every deploy changes it: set it in the target's values files, or use an existing Secret. Diffs leave it out",
-      `chart/templates/deployment.yaml:12:warning:render:spec.template.metadata.annotations["checksum/secret"] of Deployment ml/terminals is generated anew by every render (the chart calls randAlphaNum, genCA or the like), so every deploy changes it: set it in the target's values files, or use an existing Secret. Diffs leave it out`,
+      "chart/templates/secret.yaml:6:warning:render:stringData.api-key of Secret ml/terminals-api-key is generated anew by every render (the chart calls randAlphaNum, genCA, htpasswd or the like), so every deploy changes it: set it in the target's values files, or use an existing Secret. Diffs leave it out",
+      `chart/templates/deployment.yaml:12:warning:render:spec.template.metadata.annotations["checksum/secret"] of Deployment ml/terminals is generated anew by every render (the chart calls randAlphaNum, genCA, htpasswd or the like), so every deploy changes it: set it in the target's values files, or use an existing Secret. Diffs leave it out`,
     ]);
+  });
+
+  // NVIDIA/dcgm-exporter@d5e5f51 deployment/templates/web-config-configmap.yaml: basic-auth users from the
+  // values, hashed with htpasswd (bcrypt, salted anew on every call) into a ConfigMap. The diff shows a
+  // ConfigMap's generated value (it could hide a change beside it): the warning must not say otherwise.
+  it('says a generated ConfigMap value stays in diffs, and names salted hashes among the causes', async () => {
+    const root = tree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: dcgm-exporter\nversion: 4.8.2\n',
+      'chart/values.yaml': 'basicAuth:\n  users:\n    alice: secret\n',
+      'chart/templates/web-config-configmap.yaml': [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: web-config',
+        'data:',
+        '  web-config.yaml: |',
+        '    basic_auth_users:',
+        '      {{- range $user, $password := .Values.basicAuth.users }}',
+        '      {{ $user }}: {{ (split ":" (htpasswd $user $password))._1 }}',
+        '      {{- end }}',
+        '',
+      ].join('\n'),
+    });
+    const result = await render(root);
+    expect(result.findings.map((f) => `${f.file}:${f.line}:${f.message}`)).toEqual([
+      `chart/templates/web-config-configmap.yaml:6:data["web-config.yaml"] of ConfigMap ml/web-config is generated anew by every render (the chart calls randAlphaNum, genCA, htpasswd or the like), so every deploy changes it: set it in the target's values files, or use an existing Secret. Diffs show it as changed in every PR`,
+    ]);
+    const again = await render(root);
+    const { changes } = diffResources({ target: 't', base: result.resources, head: again.resources });
+    expect(changes.map((c) => `${c.id.kind} ${c.action}`)).toEqual(['ConfigMap changed']);
   });
 
   it('marks nothing when the values set the value (the same chart then renders the same output)', async () => {

@@ -124,6 +124,41 @@ describe('renderTarget: plain', () => {
     expect(both.resources).toHaveLength(1);
   });
 
+  // triton-inference-server/server@e1db8a6 and awslabs/ai-on-eks@41a979e keep Helm values files in
+  // folders of their own (infra/nvidia-triton-server/helm-values): a target pointed there passed as
+  // "0 resources" and would deploy nothing.
+  it('warns that a target whose YAML files hold no Kubernetes object renders nothing', async () => {
+    const root = trees({
+      'helm-values/nim-llm.yaml': 'image:\n  repository: nvcr.io/nim/meta/llama3-8b-instruct\n',
+      'helm-values/prometheus.yaml': 'prometheus:\n  enabled: true\n---\n# only a comment\n',
+      'one/values.yaml': 'replicas: 2\n',
+      'mixed/mkdocs.yml': 'site_name: docs\n',
+      'mixed/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    });
+    const values = await renderTarget({ root, target: target({ path: 'helm-values' }) });
+    expect(values).toEqual({
+      renderer: 'plain',
+      resources: [],
+      failed: false,
+      findings: [
+        {
+          rule: 'render',
+          severity: 'warning',
+          file: 'helm-values/nim-llm.yaml',
+          line: 1,
+          message:
+            'this target renders nothing: none of its 2 YAML or JSON files holds a Kubernetes object (a document with apiVersion and kind), so nothing here is checked or deployed; point the target at manifests, a kustomization or a chart (Helm values files belong under helm.values)',
+        },
+      ],
+    });
+    const one = await renderTarget({ root, target: target({ path: 'one' }) });
+    expect(one.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('its one YAML or JSON file holds no Kubernetes object'),
+    ]);
+    // Other YAML beside manifests is not judged.
+    expect((await renderTarget({ root, target: target({ path: 'mixed' }) })).findings).toEqual([]);
+  });
+
   it('reports a target path that does not exist', async () => {
     const result = await renderTarget({ root: fixture('plain'), target: target({ path: 'nowhere' }) });
     expect(result).toEqual({

@@ -114,6 +114,29 @@ describe('extractTarball', () => {
     }
   });
 
+  // kubernetes-sigs/kueue@ff69552: `examples` is a link to site/static/examples, as GitHub's tarball
+  // carries it; a target at `examples` must read those files, as Argo CD's checkout does.
+  it('writes a link inside the repository as copies of what it points to, and stays within the caps', async () => {
+    const archive = buildTarGz(
+      github([
+        { path: 'site/static/examples/jobs/job.yaml', body: 'kind: Job\n' },
+        { path: 'examples', type: 'SymbolicLink', linkpath: 'site/static/examples' },
+        { path: 'current.yaml', type: 'SymbolicLink', linkpath: 'site/static/examples/jobs/job.yaml' },
+      ]),
+    );
+    const tree = await extractTarball({ stream: chunked(archive), revision: SHA });
+    try {
+      expect(await readFile(join(tree.root, 'examples/jobs/job.yaml'), 'utf8')).toBe('kind: Job\n');
+      expect((await lstat(join(tree.root, 'current.yaml'))).isFile()).toBe(true);
+      expect(tree.stats).toMatchObject({ files: 3, skippedLinks: 0 });
+    } finally {
+      await tree.dispose();
+    }
+    await expect(
+      extractTarball({ stream: chunked(archive), revision: SHA, maxFiles: 2 }),
+    ).rejects.toBeInstanceOf(SourceTooLargeError);
+  });
+
   it('skips devices and FIFOs', async () => {
     const archive = buildTarGz(
       github([

@@ -1,5 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +140,36 @@ describe('openGitRevision', () => {
       await tree.dispose();
     }
     await expect(stat(tree.root)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  // kubernetes-sigs/kueue@ff69552 commits `examples` as a link to site/static/examples: a target at
+  // `examples` rendered in the working tree, and was "path does not exist" in ferry diff and the App.
+  it('writes a link inside the repository as copies of what it points to, and skips the others', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-test-git-links-'));
+    try {
+      const run = (...args: string[]) =>
+        execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+      run('init', '--quiet', '--initial-branch=main');
+      await mkdir(join(dir, 'site/static/examples/jobs'), { recursive: true });
+      await writeFile(join(dir, 'site/static/examples/jobs/job.yaml'), 'kind: Job\n');
+      await symlink('site/static/examples', join(dir, 'examples'));
+      await symlink('/etc/passwd', join(dir, 'passwd'));
+      await symlink('../outside', join(dir, 'up'));
+      run('add', '-A');
+      run('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'links');
+      const tree = await openGitRevision({ repoDir: dir, revision: 'HEAD' });
+      try {
+        const copy = join(tree.root, 'examples/jobs/job.yaml');
+        expect(await readFile(copy, 'utf8')).toBe('kind: Job\n');
+        expect((await lstat(join(tree.root, 'examples'))).isDirectory()).toBe(true);
+        expect((await readdir(tree.root)).sort()).toEqual(['examples', 'site']);
+        expect(tree.stats.skippedLinks).toBe(2);
+      } finally {
+        await tree.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the committed content, not the working tree, and leaves working tree and index untouched', async () => {
@@ -336,6 +377,9 @@ describe('openGitRevision of what .gitattributes would rewrite', () => {
       });
       expect(err).toBeInstanceOf(GitCommandError);
       expect((err as Error).message).toContain(`${blob} missing`);
+      // Which file, and what to do: a partial clone lacks blobs, and a hash alone says neither.
+      expect((err as Error).message).toContain('lacks the content of b.yaml at this revision');
+      expect((err as Error).message).not.toContain('\n');
       expect(left).toEqual([]);
     } finally {
       await rm(broken, { recursive: true, force: true });

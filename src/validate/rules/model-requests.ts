@@ -57,19 +57,23 @@ export const modelRequestsRule: Rule = {
       const isvc = key === 'serving.kserve.io/InferenceService';
       if (!isvc && !SERVING_WORKLOADS.has(key)) continue;
       const containers = listContainers(resource.object).filter((ref) => !ref.init);
-      const servingPods = new Set<PodSpecRef>();
+      // Each serving pod, with what makes it one in words: a model server, or a pod holding accelerators.
+      const servingPods = new Map<PodSpecRef, string>();
       for (const ref of containers) {
-        if (isvc || isServingPod(resource, ref.pod, containers)) servingPods.add(ref.pod);
+        if (servingPods.has(ref.pod)) continue;
+        const why = isvc ? 'serves a model' : whyServing(resource, ref.pod, containers);
+        if (why) servingPods.set(ref.pod, why);
       }
       for (const ref of containers) {
-        if (!servingPods.has(ref.pod)) continue;
+        const why = servingPods.get(ref.pod);
+        if (!why) continue;
         const missing = missingRequests(ref);
         if (missing.length === 0) continue;
         const hasResources = asRecord(ref.container.resources) !== undefined;
         findings.push({
           resource,
           path: hasResources ? [...ref.path, 'resources'] : ref.path,
-          message: `${ref.name} in ${formatResourceId(resource.id)} serves a model but declares no ${missing.join(' or ')} request; set resources.requests.${missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ')} so the scheduler does not overpack GPU nodes`,
+          message: `${ref.name} in ${formatResourceId(resource.id)} ${why} but declares no ${missing.join(' or ')} request; set resources.requests.${missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ')} so the scheduler does not overpack GPU nodes`,
         });
       }
     }
@@ -88,22 +92,37 @@ function missingRequests(ref: ContainerRef): ('CPU' | 'memory')[] {
   return missing;
 }
 
-function isServingPod(resource: Resource, pod: PodSpecRef, containers: readonly ContainerRef[]): boolean {
+/**
+ * Why a pod counts as model serving, in the words of the finding: a serving component or a model server's
+ * image "serves a model"; a pod that is neither but holds an accelerator "uses nvidia.com/gpu" (a GPU
+ * smoke test running nvidia-smi, as ai-on-eks' verify-gpu, serves nothing, yet overpacks the node alike).
+ */
+function whyServing(
+  resource: Resource,
+  pod: PodSpecRef,
+  containers: readonly ContainerRef[],
+): string | undefined {
   const metadata = asRecord(resource.object.metadata);
   const component = [
     pod.labels[COMPONENT_LABEL],
     pod.annotations[COMPONENT_LABEL],
     asStringMap(metadata?.labels)[COMPONENT_LABEL],
   ];
-  if (component.some((c) => c !== undefined && SERVING_COMPONENTS.has(c))) return true;
-  return containers.some((ref) => ref.pod === pod && (usesExtendedResources(ref) || isServerImage(ref)));
+  if (component.some((c) => c !== undefined && SERVING_COMPONENTS.has(c))) return 'serves a model';
+  const own = containers.filter((ref) => ref.pod === pod);
+  if (own.some(isServerImage)) return 'serves a model';
+  const accelerator = own.map(extendedResourceOf).find((r) => r !== undefined);
+  return accelerator === undefined ? undefined : `uses ${accelerator}`;
 }
 
-function usesExtendedResources(ref: ContainerRef): boolean {
+/** The first extended resource (a GPU, an accelerator) a container requests or limits. */
+function extendedResourceOf(ref: ContainerRef): string | undefined {
   const resources = asRecord(ref.container.resources);
-  return [resources?.requests, resources?.limits].some((values) =>
-    Object.keys(asRecord(values) ?? {}).some(isExtendedResource),
-  );
+  for (const values of [resources?.limits, resources?.requests]) {
+    const found = Object.keys(asRecord(values) ?? {}).find(isExtendedResource);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Whether an image names a known model server (`nvcr.io/nvidia/tritonserver`, `vllm/vllm-openai`, …). */

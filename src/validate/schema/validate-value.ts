@@ -238,12 +238,27 @@ function checkLabels(labels: unknown, field: string, ctx: WalkContext): void {
   ctx.path.pop();
 }
 
+/**
+ * What to do about a value that is not base64 (the value itself is never shown: it may be a Secret's).
+ * A Secret's `data.<key>` (the only `data` whose values are bytes) can move to `stringData`, which takes
+ * text; a `$VAR` left for a substitution nothing runs gets that hint instead (ai-on-eks' blueprints
+ * commit `hf-token: $HUGGING_FACE_HUB_TOKEN` for envsubst).
+ */
+function base64Advice(value: string, ctx: WalkContext): string {
+  const substitution = substitutionHint(value);
+  if (substitution) return substitution;
+  if (ctx.path.length === 2 && ctx.path[0] === 'data') {
+    return ': data holds base64-encoded values; encode it (base64 -w0), or move it to stringData, which takes plain text';
+  }
+  return ': this field holds bytes written in base64; encode the value';
+}
+
 function checkString(node: SchemaNode, value: string, ctx: WalkContext): void {
   // needsNoCheck skips a string leaf by hasStringChecks: a new check here belongs there too.
   if (node.format === 'byte') {
     // Go's base64 decoder (encoding/json []byte) skips \r and \n.
     const compact = value.includes('\n') || value.includes('\r') ? value.replace(/[\r\n]/g, '') : value;
-    if (!BASE64.test(compact)) report(ctx, 'invalid base64 data');
+    if (!BASE64.test(compact)) report(ctx, `invalid base64 data${base64Advice(value, ctx)}`);
   }
   if (node.minLength !== undefined && value.length < node.minLength) {
     report(ctx, `must be at least ${node.minLength} characters long`);
@@ -305,10 +320,19 @@ function typeMismatch(node: SchemaNode, value: unknown, ctx: WalkContext): void 
     NUMERIC.test(value)
   ) {
     hint = ctx.redact ? ' (remove the quotes)' : ` (write ${value.trim()} without quotes)`;
+  } else if (node.type === 'int-or-string' && typeof value === 'number' && isQuantityField(ctx)) {
+    // A CRD's quantity is int-or-string: `cpu: 0.5` is refused, where a built-in kind takes it.
+    hint = `${ctx.redact ? ' (quote the value' : ` (quote it: "${value}"`}: a custom resource's quantity is a string or a whole number)`;
   } else {
     hint = substitutionHint(value);
   }
   report(ctx, `expected ${expectedName(node)}, got ${actual}${hint}`);
+}
+
+/** A quantity under `requests` or `limits` (kubeflow's XGBoostJob sample: `requests: {cpu: 0.5}`). */
+function isQuantityField(ctx: WalkContext): boolean {
+  const parent = ctx.path[ctx.path.length - 2];
+  return parent === 'requests' || parent === 'limits';
 }
 
 function expectedName(node: SchemaNode): string {

@@ -50,7 +50,7 @@ describe('model-requests', () => {
         file: 'test.yaml',
         line: 12,
         message:
-          'container server in Deployment ml/llm serves a model but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack GPU nodes',
+          'container server in Deployment ml/llm uses nvidia.com/gpu but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack GPU nodes',
       },
     ]);
   });
@@ -68,6 +68,22 @@ describe('model-requests', () => {
     'ollama/ollama:0.3.0',
   ])('recognises %s as a model server', (image) => {
     expect(messagesOf(modelRequestsRule, workload({ image }))).toHaveLength(1);
+  });
+
+  // awslabs/ai-on-eks@41a979e infra/jupyterhub/examples/test-pods/verify-gpu-access.yaml: an nvidia-smi
+  // Deployment holds a GPU and serves nothing; a model server's image still "serves a model".
+  it('says a GPU pod that runs no model server uses its GPU, not that it serves a model', () => {
+    expect(
+      messagesOf(
+        modelRequestsRule,
+        workload({ image: 'nvidia/cuda:12.4.1-base-ubuntu22.04', resources: GPU_ONLY }),
+      ),
+    ).toEqual([
+      'container server in Deployment ml/llm uses nvidia.com/gpu but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack GPU nodes',
+    ]);
+    expect(
+      messagesOf(modelRequestsRule, workload({ image: 'vllm/vllm-openai:v0.6.0', resources: GPU_ONLY }))[0],
+    ).toContain('serves a model');
   });
 
   it('does not mistake tgi inside another word for a model server', () => {
@@ -90,7 +106,7 @@ describe('model-requests', () => {
         workload({ resources: `${GPU_ONLY}\n            requests: {cpu: 2}`, kind: 'StatefulSet' }),
       ),
     ).toEqual([
-      'container server in StatefulSet ml/llm serves a model but declares no memory request; set resources.requests.memory so the scheduler does not overpack GPU nodes',
+      'container server in StatefulSet ml/llm uses nvidia.com/gpu but declares no memory request; set resources.requests.memory so the scheduler does not overpack GPU nodes',
     ]);
   });
 

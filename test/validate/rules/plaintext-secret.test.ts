@@ -45,6 +45,45 @@ stringData:
     ]);
   });
 
+  // awslabs/data-on-eks@a546a19 infra/terraform/manifests/argocd/quay-io-repo.yaml: an Argo CD declarative
+  // repository Secret for a public registry, committed as Argo CD documents it, holds no credential.
+  it('passes the keys of an Argo CD repository or cluster Secret that hold no credential', () => {
+    const argo = (stringData: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: quay-io\n  namespace: argocd\n  labels: {argocd.argoproj.io/secret-type: repository}\nstringData:\n${stringData}`;
+    expect(
+      messagesOf(
+        plaintextSecretRule,
+        argo('  enableOCI: "true"\n  name: "quay.io"\n  type: helm\n  url: quay.io\n'),
+      ),
+    ).toEqual([]);
+    expect(
+      messagesOf(
+        plaintextSecretRule,
+        argo('  url: https://bot:hunter2@git.example.com/ml.git\n  type: git\n  password: hunter2\n'),
+      ),
+    ).toEqual([
+      'Secret argocd/quay-io has 2 plaintext values (keys: url, password); use SealedSecret, External Secrets or SOPS',
+    ]);
+    // Without Argo CD's label, the same keys are any Secret's values.
+    expect(
+      messagesOf(
+        plaintextSecretRule,
+        'apiVersion: v1\nkind: Secret\nmetadata: {name: repo}\nstringData: {url: quay.io}\n',
+      ),
+    ).toEqual([
+      'Secret ml/repo has 1 plaintext value (key: url); use SealedSecret, External Secrets or SOPS',
+    ]);
+  });
+
+  // kubeflow/pipelines@7b70c7b manifests/kustomize/third-party/mysql/base/mysql-deployment.yaml.
+  it('says nothing of a credential-named env var that holds a switch', () => {
+    const pod = (value: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: mysql}\nspec:\n  containers:\n    - name: mysql\n      image: mysql:8.0.3\n      env:\n        - {name: MYSQL_ALLOW_EMPTY_PASSWORD, value: "${value}"}\n`;
+    expect(messagesOf(plaintextSecretRule, pod('true'))).toEqual([]);
+    expect(messagesOf(plaintextSecretRule, pod('no'))).toEqual([]);
+    expect(messagesOf(plaintextSecretRule, pod('truelove'))).toHaveLength(1);
+  });
+
   it('says value, singular, for one key and shortens long key lists', () => {
     expect(
       messagesOf(
