@@ -81,19 +81,10 @@ export async function renderPlainFiles(opts: {
   }
   // Without a sink of the caller's, one that keeps every file's resources: one loop either way.
   const resources: Resource[] = [];
-  const inner: ResourceSink = opts.sink ?? {
+  const sink: ResourceSink = opts.sink ?? {
     first: () => undefined,
     part: async (part) => {
       resources.push(...part);
-    },
-  };
-  let count = 0;
-  const sink: ResourceSink = {
-    ...(inner.scan ? { scan: (text: string) => inner.scan?.(text) === true } : {}),
-    first: (first) => inner.first(first),
-    part: (part) => {
-      count += part.length;
-      return inner.part(part);
     },
   };
   const streamed = await streamUnits({
@@ -102,7 +93,7 @@ export async function renderPlainFiles(opts: {
     sink,
   });
   const findings = [...(opts.notes ?? []), ...streamed.findings.flat()];
-  if (count === 0 && !findings.some((f) => f.severity === 'error')) {
+  if (streamed.resources === 0 && !findings.some((f) => f.severity === 'error')) {
     findings.push(...noObjectIn(opts.root, opts.files));
   }
   const failed = findings.some((f) => f.severity === 'error');
@@ -180,13 +171,13 @@ const KEPT_PARSED_CHARS = 8 * 1024 * 1024;
  * set of one resource per file is mostly reads. `first` iterates the accepted files' resources and
  * every rendered unit's, in unit order, each file parsed as it comes (so only what is kept is alive at
  * once); then `part` gets each unit's resources (a failed render's `checkable`). Returns each unit's
- * findings.
+ * findings, and how many resources the parts held.
  */
 export async function streamUnits(opts: {
   units: readonly StreamUnit[];
   parse: (text: ManifestText, file: string) => ParseResult;
   sink: ResourceSink;
-}): Promise<{ findings: Finding[][] }> {
+}): Promise<{ findings: Finding[][]; resources: number }> {
   const { parse, sink } = opts;
   // What `first` reads of the files `scan` accepts: the whole text, or only the accepted documents.
   const early = new Map<string, { text: ManifestText; whole: boolean }>();
@@ -218,10 +209,13 @@ export async function streamUnits(opts: {
   }
   sink.first(firstResources(opts.units, { early, parsed, parse }));
   const findings: Finding[][] = [];
+  let resources = 0;
   for (const unit of opts.units) {
     if ('rendered' in unit) {
       findings.push(unit.rendered.findings);
-      await sink.part(renderedResources(unit.rendered));
+      const part = renderedResources(unit.rendered);
+      resources += part.length;
+      await sink.part(part);
       continue;
     }
     const result =
@@ -229,9 +223,10 @@ export async function streamUnits(opts: {
     parsed.delete(unit.file);
     kept.delete(unit.file);
     findings.push(result.findings);
+    resources += result.resources.length;
     await sink.part(result.resources);
   }
-  return { findings };
+  return { findings, resources };
 }
 
 /**

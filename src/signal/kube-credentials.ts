@@ -50,7 +50,7 @@ function firstLine(text: string): string {
 }
 
 /** The failure as one line naming the kubeconfig user and, for an exec plugin, its command. */
-export function describeCredentialFailure(kubeConfig: KubeConfig, err: unknown): Error {
+function describeCredentialFailure(kubeConfig: KubeConfig, err: unknown): Error {
   if (err instanceof KubeCredentialError) return err;
   const user = kubeConfig.getCurrentUser();
   const who = `kubeconfig user '${user?.name ?? '(none)'}'`;

@@ -1,4 +1,4 @@
-import { copyFileSync, createWriteStream, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, writeFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,7 +69,15 @@ export async function extractTarball(opts: ExtractTarballOptions): Promise<Extra
     ]);
     await writer.settled();
     if (writer.links.length > 0)
-      writeLinkCopies({ root, links: writer.links, stats, maxBytes, maxFiles, revision: opts.revision });
+      writeLinkCopies({
+        root,
+        links: writer.links,
+        files: writer.files,
+        stats,
+        maxBytes,
+        maxFiles,
+        revision: opts.revision,
+      });
   } catch (err) {
     writer.abort(err);
     await writer.settled();
@@ -98,20 +106,21 @@ export async function extractTarball(opts: ExtractTarballOptions): Promise<Extra
 function writeLinkCopies(opts: {
   root: string;
   links: readonly TreeLink[];
+  /** The files written, repo-relative, with their sizes. */
+  files: ReadonlyMap<string, number>;
   stats: ExtractionStats;
   maxBytes: number;
   maxFiles: number;
   revision: string;
 }): void {
   const { root, stats } = opts;
-  const files = listFiles(root, '');
-  const { copies, skipped } = planLinkCopies(opts.links, files);
+  const { copies, skipped } = planLinkCopies(opts.links, [...opts.files.keys()]);
   stats.skippedLinks += skipped;
   const ensureDirectory = directoryMaker();
   for (const copy of copies) {
     const from = join(root, copy.from);
     stats.files++;
-    stats.bytes += statSync(from).size;
+    stats.bytes += opts.files.get(copy.from) ?? 0;
     if (stats.files > opts.maxFiles)
       throw new SourceTooLargeError(opts.revision, { kind: 'files', max: opts.maxFiles });
     if (stats.bytes > opts.maxBytes)
@@ -120,17 +129,6 @@ function writeLinkCopies(opts: {
     ensureDirectory(dirname(to));
     copyFileSync(from, to);
   }
-}
-
-/** The regular files below `dir` of `root`, repo-relative (the tree holds no links). */
-function listFiles(root: string, dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-    const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...listFiles(root, rel));
-    else if (entry.isFile()) out.push(rel);
-  }
-  return out;
 }
 
 interface TreeWriterOptions {
@@ -147,6 +145,8 @@ class TreeWriter {
   failure: Error | undefined;
   /** The archive's symbolic links, repo-relative, for writeLinkCopies. */
   readonly links: TreeLink[] = [];
+  /** The regular files written, repo-relative, with their sizes, for writeLinkCopies. */
+  readonly files = new Map<string, number>();
   private declaredBytes = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly open = new Set<NodeJS.WritableStream & { destroy(): void }>();
@@ -263,7 +263,9 @@ class TreeWriter {
           this.abort(new SourceTooLargeError(revision, { kind: 'bytes', max: maxBytes }));
           return undefined;
         }
-        return rel === '' ? undefined : rel;
+        if (rel === '') return undefined;
+        this.files.set(rel, entry.size);
+        return rel;
       case 'SymbolicLink':
         // The tree must hold no links (a link is how an archive reaches outside its root): one that
         // stays inside becomes copies once every file is written (writeLinkCopies).

@@ -43,7 +43,7 @@ export function planLinkCopies(
       copies.push({ from: real, to: link.path });
       continue;
     }
-    const prefix = real === '' ? '' : `${real}/`;
+    const prefix = `${real}/`;
     const below = filesBelow(sorted, prefix);
     if (below.length === 0) {
       skipped++;
@@ -73,9 +73,8 @@ function resolveInTree(path: string, targets: ReadonlyMap<string, string>, hops:
   return path;
 }
 
-/** The files of `sorted` that start with `prefix` (all of them for `''`). */
+/** The files of `sorted` that start with `prefix`. */
 function filesBelow(sorted: readonly string[], prefix: string): string[] {
-  if (prefix === '') return [...sorted];
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,3 +1,4 @@
+import { type FieldPath, valueAt } from '../manifest/as-record.ts';
 import { detachedString } from '../manifest/detached.ts';
 import { locationOf } from '../manifest/line-of.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
@@ -208,13 +209,9 @@ function isTheBuildsToSet(resource: Resource, f: SchemaFinding): boolean {
 const KUSTOMIZE_VAR = /\$\([\w.-]+\)/;
 
 /** Whether the value at `path` in `object` is a string holding a kustomize var reference. */
-function holdsKustomizeVar(object: unknown, path: readonly (string | number)[] | undefined): boolean {
+function holdsKustomizeVar(object: unknown, path: FieldPath | undefined): boolean {
   if (path === undefined) return false;
-  let at = object;
-  for (const key of path) {
-    if (typeof at !== 'object' || at === null) return false;
-    at = (at as Record<string | number, unknown>)[key];
-  }
+  const at = valueAt(object, path);
   return typeof at === 'string' && KUSTOMIZE_VAR.test(at);
 }
 
