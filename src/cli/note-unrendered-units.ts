@@ -28,17 +28,18 @@ export async function noteUnrenderedUnits(root: string, command: 'validate' | 'd
  * The same for a folder named as a PATH to `ferry validate` (`ferry validate config`, where config/
  * holds kustomizations only): its plain files are checked and the kustomizations and charts below it
  * are not, which would otherwise pass as "0 resources". Each is shown as the user would name it: the
- * PATH as given, then the folder below it.
+ * PATH as given, then the folder below it. True when there was something to say.
  */
-export async function notePathUnits(opts: { root: string; path: string; given: string }): Promise<void> {
+export async function notePathUnits(opts: { root: string; path: string; given: string }): Promise<boolean> {
   const dir = join(opts.root, opts.path);
-  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) return;
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) return false;
   const prefix = opts.given === '.' || opts.given === './' ? '' : `${opts.given.replace(/\/+$/, '')}/`;
   const shown = await listUnitsBelow(dir, prefix);
-  if (shown.length === 0) return;
+  if (shown.length === 0) return false;
   console.error(
     `note: ${opts.given} is read as plain manifests, and ${describeUnits(shown)}: name ${shown.length === 1 ? 'it' : 'one'} in its place (ferry validate ${shown[0]}) or list ${shown.length === 1 ? 'it as a target' : 'them as targets'} in .github/ferry.yml (docs/config.md)`,
   );
+  return true;
 }
 
 /** The kustomization and chart folders below a plain folder (none when the folder is a unit itself). */

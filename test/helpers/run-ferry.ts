@@ -6,11 +6,13 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 /** Runs the real `ferry` bin (as `npx ferry` would) and returns its exit code and output. */
 export function runFerry(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
 ) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? join(import.meta.dirname, '..', '..'),
     encoding: 'utf8',
+    // Standard input: what is piped in, else nothing (spawnSync's default is an empty pipe).
+    ...(opts.input === undefined ? {} : { input: opts.input }),
     // A command that should have stopped at once but serves on is killed (and its code is null).
     ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs }),
     env: { ...process.env, NO_COLOR: '1', ...opts.env },

@@ -8,7 +8,8 @@ import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
 import { notePathUnits, noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
-import { resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
+import { gitRootOf, resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
+import { isStreamPath, readStreamPaths, type StreamFiles } from '../stream-paths.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry validate [PATH...] [--repo DIR] [--target NAME] [--format text|json] [--color|--no-color]
@@ -17,6 +18,10 @@ Renders and validates Kubernetes manifests. With no PATH, every target of the re
 .github/ferry.yml (or the repo root when there is none); with PATHs, those files and
 directories (kustomize dirs, Helm charts and plain YAML/JSON are detected). PATHs are read
 inside --repo when it is given; otherwise any path works and its git root is the repository.
+PATH - reads standard input (helm template . | ferry validate -), as does a pipe named by
+path (ferry validate <(kustomize build overlays/prod)); such streams are plain YAML, checked
+with the settings of --repo (default: the working directory's repository), and are given
+without other PATHs.
 
 Large inputs are checked in worker threads, one target each (the PATHs are one set), whose
 capped heaps keep memory down; FERRY_WORKERS=1 keeps everything on one thread, FERRY_WORKERS=N
@@ -44,12 +49,26 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
   if (positionals.length > 0 && values.target)
     throw new UsageError('give either PATHs or --target, not both');
+  const streams = positionals.filter((p) => isStreamPath(p));
+  if (streams.length > 0) {
+    if (streams.length < positionals.length)
+      throw new UsageError(
+        `${streams[0] === '-' ? 'standard input (-)' : streams[0]} is a stream: validate it in a run of its own, without other PATHs`,
+      );
+    const files = await readStreamPaths(streams);
+    try {
+      return await validateStreams({ files, repo: values.repo, format, color: colorOf(values) });
+    } finally {
+      await files.dispose();
+    }
+  }
   const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
   const root = located?.root ?? resolveRepoDir(values.repo);
   const { config, findings: configFindings, file: configFile } = await loadConfig(root);
   if (!located && !configFile) await noteUnrenderedUnits(root, 'validate');
+  let noted = false;
   for (const [i, path] of (located?.paths ?? []).entries()) {
-    await notePathUnits({ root, path, given: located?.given[i] ?? path });
+    if (await notePathUnits({ root, path, given: located?.given[i] ?? path })) noted = true;
   }
 
   let resources = 0;
@@ -66,6 +85,9 @@ export async function validateCommand(argv: string[]): Promise<number> {
     });
     resources += result.checked;
     sets.push({ target: '', findings: result.findings });
+    // Unless the folders left out were named already: those are what to validate instead.
+    if (result.checked === 0 && result.findings.length === 0 && !noted)
+      noteNothingValidated(located.given, false);
   } else {
     const wanted = values.target ?? config.targets.map((t) => t.name);
     const targets = wanted.map((name) => {
@@ -96,16 +118,69 @@ export async function validateCommand(argv: string[]): Promise<number> {
   // Naming the target only helps when there are several.
   const named = sets.filter((set) => set.target !== '').length > 1;
 
-  if (format === 'json') {
-    console.log(JSON.stringify({ resources, findings: merged }, null, 2));
-  } else {
-    const color = values['no-color']
-      ? false
-      : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
-    const shown = named ? merged : merged.map((f) => ({ ...f, targets: [] }));
-    console.log(formatFindings(shown, { color: Boolean(color), resources }));
-  }
-  return merged.some((f) => f.severity === 'error') ? 1 : 0;
+  const shown = named ? merged : merged.map((f) => ({ ...f, targets: [] }));
+  return report({ findings: shown, resources, format, color: colorOf(values) });
+}
+
+/**
+ * On stderr, when the PATHs held no resource: a mistyped folder, or a producer piped in that failed
+ * (`helm template … | ferry validate -` without pipefail), would otherwise pass as "0 resources".
+ */
+function noteNothingValidated(given: readonly string[], streams: boolean): void {
+  const named = given.map((p) => (p === '-' ? 'standard input' : p)).join(', ');
+  console.error(
+    streams
+      ? `note: no Kubernetes resources in ${named}: nothing was validated; if a command feeds it, set -o pipefail so that its failure fails the job`
+      : `note: no Kubernetes resources in ${named}: nothing was validated (a folder's .yaml, .yml and .json files are read)`,
+  );
+}
+
+/** Whether text output is coloured: --color/--no-color, else a terminal without NO_COLOR. */
+function colorOf(values: { color?: boolean; 'no-color'?: boolean }): boolean {
+  if (values['no-color']) return false;
+  return Boolean(values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
+}
+
+/** Prints the findings as text or JSON; the exit status: 1 when any is an error. */
+function report(opts: {
+  findings: (Finding & { targets: string[] })[];
+  resources: number;
+  format: 'text' | 'json';
+  color: boolean;
+}): number {
+  const { findings, resources } = opts;
+  if (opts.format === 'json') console.log(JSON.stringify({ resources, findings }, null, 2));
+  else console.log(formatFindings(findings, { color: opts.color, resources }));
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * Streams (stdin, pipes) written to files: checked as plain YAML with the repository's settings
+ * (kubernetesVersion, rules) from --repo, else from the working directory's git root.
+ */
+async function validateStreams(opts: {
+  files: StreamFiles;
+  repo: string | undefined;
+  format: 'text' | 'json';
+  color: boolean;
+}): Promise<number> {
+  const { files } = opts;
+  const settingsRoot =
+    opts.repo !== undefined ? resolveRepoDir(opts.repo) : (gitRootOf(process.cwd()) ?? process.cwd());
+  const { config, findings: configFindings } = await loadConfig(settingsRoot);
+  const result = await checkPathsIn({
+    root: files.root,
+    paths: files.paths,
+    kubernetesVersion: config.kubernetesVersion,
+    ruleConfig: config.rules,
+    workers: workersFor({ root: files.root, paths: files.paths, sets: 1 }),
+  });
+  const findings = mergeFindings([
+    { target: '', findings: configFindings },
+    { target: '', findings: files.rename(result.findings) },
+  ]).map(({ finding }) => ({ ...finding, targets: [] }));
+  if (result.checked === 0 && result.findings.length === 0) noteNothingValidated(files.given, true);
+  return report({ findings, resources: result.checked, format: opts.format, color: opts.color });
 }
 
 /** Worker threads for `sets` sets read from these paths: FERRY_WORKERS, else by cores and input size (planWorkers). */
