@@ -1,11 +1,13 @@
 import { createColors } from 'picocolors';
+import { quoteUnsafe } from '../manifest/quote-unsafe.ts';
 import { type Finding, SEVERITY_RANK } from '../types.ts';
-import { toTerminal } from './to-terminal.ts';
+import { toTerminalLine } from './to-terminal.ts';
 
 /**
  * Findings for people: grouped by file, errors first within a line, a one-line tally at the end. A
  * finding several targets share is one line ending in the targets (`[staging, prod]`).
- * File names and messages come from the repository: they pass through toTerminal before colour.
+ * File names and messages come from the repository: they pass through toTerminalLine (and a file name
+ * through quoteUnsafe) before colour.
  */
 export function formatFindings(
   findings: readonly (Finding & { targets?: readonly string[] })[],
@@ -20,7 +22,7 @@ export function formatFindings(
   }
   const out: string[] = [];
   for (const file of [...byFile.keys()].sort()) {
-    out.push(c.underline(toTerminal(file)));
+    out.push(c.underline(toTerminalLine(quoteUnsafe(file))));
     const list = (byFile.get(file) ?? []).sort(
       (a, b) => a.line - b.line || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
     );
@@ -32,14 +34,14 @@ export function formatFindings(
             ? c.yellow('warning')
             : c.blue('info   ');
       const where = c.dim(`${String(f.line).padStart(4)}`);
-      const resource = f.resource ? c.dim(`  (${toTerminal(f.resource)})`) : '';
+      const resource = f.resource ? c.dim(`  (${toTerminalLine(f.resource)})`) : '';
       const targets =
-        f.targets && f.targets.length > 0 ? c.dim(`  [${toTerminal(f.targets.join(', '))}]`) : '';
+        f.targets && f.targets.length > 0 ? c.dim(`  [${toTerminalLine(f.targets.join(', '))}]`) : '';
       out.push(
-        `${where}  ${sev}  ${toTerminal(f.message)}  ${c.dim(toTerminal(f.rule))}${resource}${targets}`,
+        `${where}  ${sev}  ${toTerminalLine(f.message)}  ${c.dim(toTerminalLine(f.rule))}${resource}${targets}`,
       );
       // The tool's own message in full, indented under the finding.
-      if (f.detail) for (const l of f.detail.split('\n')) out.push(c.dim(`        │ ${toTerminal(l)}`));
+      if (f.detail) for (const l of f.detail.split('\n')) out.push(c.dim(`        │ ${toTerminalLine(l)}`));
     }
     out.push('');
   }

@@ -1,4 +1,5 @@
 import type { KubeObject, ResourceId } from '../types.ts';
+import { quoteUnsafe } from './quote-unsafe.ts';
 
 /** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → '' (core). */
 export function groupOf(apiVersion: string): string {
@@ -74,12 +75,15 @@ export function resourceIdOf(obj: KubeObject, opts: IdentityOptions = {}): Resou
 
 /**
  * `Deployment ml/api` for namespaced, `ClusterRole admin` for cluster-scoped objects. A missing kind or
- * name (which validation reports) shows as `(no kind)` / `(no name)` so messages stay readable.
+ * name (which validation reports) shows as `(no kind)` / `(no name)` so messages stay readable. A part
+ * holding a line break or another control character is shown quoted, escaped (quoteUnsafe): the
+ * identity heads diffs, lists and log lines, and a name such as `a\n@@ -1 +1 @@\n+image: trusted`
+ * written raw forged lines of the PR comment's diff.
  */
 export function formatResourceId(id: ResourceId): string {
-  const kind = id.kind || '(no kind)';
-  const name = id.name || '(no name)';
-  return id.namespace ? `${kind} ${id.namespace}/${name}` : `${kind} ${name}`;
+  const kind = quoteUnsafe(id.kind) || '(no kind)';
+  const name = quoteUnsafe(id.name) || '(no name)';
+  return id.namespace ? `${kind} ${quoteUnsafe(id.namespace)}/${name}` : `${kind} ${name}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LiveResult } from '../live/live-result.ts';
-import { replaceControlCharacters } from './replace-control-characters.ts';
+import { quoteUnsafe } from '../manifest/quote-unsafe.ts';
+import { replaceLineBreaks } from './replace-control-characters.ts';
 import { summarizeLive } from './summarize-live.ts';
 
 /** What `ferry preview` learned from a Preview's status. */
@@ -18,10 +19,10 @@ const MARK = { success: '✓', failure: '✗', neutral: '!' } as const;
 /**
  * A live answer as terminal lines: the headline, then every finding (severity, check, resource,
  * file:line, message) and each GPU demand. Everything from the cluster or the repository goes through
- * replaceControlCharacters, so a resource name cannot drive the terminal.
+ * replaceLineBreaks, so a resource name cannot drive the terminal nor a value print a line of its own.
  */
 export function formatLiveText(answer: LiveAnswer): string[] {
-  const clean = replaceControlCharacters;
+  const clean = replaceLineBreaks;
   const sha = answer.revision.slice(0, 7);
   if (!answer.result) {
     const why = answer.message ? `: ${clean(answer.message)}` : '';
@@ -31,7 +32,7 @@ export function formatLiveText(answer: LiveAnswer): string[] {
   const summary = summarizeLive(result, { top: 0 });
   const lines = [`${MARK[summary.conclusion]} ${clean(answer.target)} @ ${sha}: ${clean(summary.headline)}`];
   for (const f of result.findings) {
-    const where = f.file ? ` (${clean(f.file)}${f.line ? `:${f.line}` : ''})` : '';
+    const where = f.file ? ` (${clean(quoteUnsafe(f.file))}${f.line ? `:${f.line}` : ''})` : '';
     lines.push(
       `  ${f.severity.padEnd(7)} ${f.check.padEnd(8)} ${clean(f.resource)}${where}: ${clean(f.message)}`,
     );

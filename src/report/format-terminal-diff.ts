@@ -1,18 +1,19 @@
 import { createColors } from 'picocolors';
 import { riskNoteOf } from '../diff/order-changes.ts';
+import { quoteUnsafe } from '../manifest/quote-unsafe.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { ChangeSet, Severity } from '../types.ts';
 import type { MergedFinding } from './merge-findings.ts';
 import { redactChangeSets } from './redact-change-sets.ts';
 import { describeCounts, sortedFindings } from './render-summary-block.ts';
-import { replaceControlCharacters } from './replace-control-characters.ts';
+import { replaceLineBreaks } from './replace-control-characters.ts';
 import { summarizeChangeSet } from './summarize-change-set.ts';
 
 /**
  * `ferry diff --format text`: per target a header with counts, the AI summary, what merging deletes,
  * findings, then the unified diffs, coloured when `color` (the caller decides: TTY, NO_COLOR…).
- * Control characters from manifests are replaced (replaceControlCharacters), so a resource name
- * cannot drive the terminal; credentials in URLs are scrubbed (redactChangeSets).
+ * Control characters from manifests are replaced and line breaks in a field shown as ⏎
+ * (replaceLineBreaks), so a resource name cannot drive the terminal nor a value forge a line; credentials in URLs are scrubbed (redactChangeSets).
  */
 export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { color: boolean }): string {
   const c = createColors(opts.color);
@@ -53,7 +54,7 @@ function formatFindingLines(findings: readonly MergedFinding[], c: Colors, named
   const out: string[] = [];
   if (findings.length > 0) out.push('  findings:');
   for (const { finding: f, targets } of findings) {
-    const where = f.file ? `${clean(f.file)}:${f.line} ` : '';
+    const where = f.file ? `${clean(quoteUnsafe(f.file))}:${f.line} ` : '';
     const who = named ? c.dim(` (${clean(targets.join(', '))})`) : '';
     out.push(
       `    ${where}${severityColor[f.severity](f.severity)} ${c.dim(clean(f.rule))} ${clean(f.message)}${who}`,
@@ -91,7 +92,10 @@ function colorLine(line: string, c: Colors): string {
   return line;
 }
 
-/** Repository text for the terminal (credentials were scrubbed by redactChangeSets already). */
+/**
+ * Repository text for the terminal, one line of it (credentials were scrubbed by redactChangeSets
+ * already; the diffs are split into lines before this).
+ */
 function clean(text: string): string {
-  return replaceControlCharacters(text);
+  return replaceLineBreaks(text);
 }

@@ -14,6 +14,7 @@ import {
   type LiveResult,
   sortLiveFindings,
 } from '../live/live-result.ts';
+import { quoteUnsafe } from '../manifest/quote-unsafe.ts';
 import type { Severity } from '../types.ts';
 import { fitText } from './fit-text.ts';
 import { codeBlock, codeSpan, escapeMarkdown, formatCount, plural, shortSha } from './markdown.ts';
@@ -73,7 +74,8 @@ function describeState(state: { state: string; note?: string }): string {
 
 function where(f: LiveFinding): string {
   if (!f.file) return '';
-  return ` (${codeSpan(f.line ? `${f.file}:${f.line}` : f.file)})`;
+  const file = quoteUnsafe(f.file);
+  return ` (${codeSpan(f.line ? `${file}:${f.line}` : file)})`;
 }
 
 function findingLine(f: LiveFinding): string {

@@ -1,5 +1,6 @@
 import { riskNoteOf } from '../diff/order-changes.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
+import { quoteUnsafe } from '../manifest/quote-unsafe.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import type { ChangeSet, Finding, Severity } from '../types.ts';
 import {
@@ -186,7 +187,7 @@ export function sortedFindings(sets: readonly ChangeSet[]): MergedFinding[] {
 
 /** `` `file:line` — severity — `rule` — message ``. */
 export function renderFinding(f: Finding): string {
-  const where = f.file ? `${codeSpan(`${f.file}:${f.line}`)} — ` : '';
+  const where = f.file ? `${codeSpan(`${quoteUnsafe(f.file)}:${f.line}`)} — ` : '';
   const line = `${where}${SEVERITY_LABEL[f.severity]} — ${codeSpan(f.rule)} — ${escapeMarkdown(f.message)}`;
   if (!f.detail) return line;
   // The tool's own message, in full, as a code block inside the list item (indented to stay in it).

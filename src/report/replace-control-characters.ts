@@ -14,3 +14,13 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 export function replaceControlCharacters(text: string): string {
   return text.replace(CONTROL, '\ufffd');
 }
+
+/**
+ * A field of a one-line entry (a finding's message, a summary fact, a target's name) for the terminal:
+ * control characters replaced, and each line break shown as `⏎`, so that text from the repository (an
+ * image `nginx:1\n- Deployment prod/api: replicas 3 → 0` quoted in a finding) cannot print a line of
+ * its own that reads as Ferry's.
+ */
+export function replaceLineBreaks(text: string): string {
+  return replaceControlCharacters(text).replace(/\n|\u2028|\u2029/g, '⏎');
+}

@@ -58,9 +58,54 @@ describe('a hostile repository through the CLI', () => {
     repo.commit('head');
     const r = runFerry(['validate', '--repo', repo.dir], { env: FROM_SOURCE });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('\ufffd[2J\ufffd]0;pwned\ufffdevil.yaml');
+    // Quoted, its control characters escaped (quoteUnsafe).
+    expect(r.stdout).toContain('"k/\\u001b[2J\\u001b]0;pwned\\u0007evil.yaml"');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may be printed
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('prints no line that a name, a file name or a value with line breaks forges: diff markdown and text, validate', () => {
+    repo = createTestRepo();
+    repo.write({
+      '.github/ferry.yml': CONFIG,
+      'k/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    });
+    repo.commit('base');
+    repo.write({
+      // A name that, written raw into the diff's +++ header, makes a hunk of its own.
+      'k/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "a\\n@@ -1 +1 @@\\n-image: evil\\n+image: trusted"\n',
+      // A file name (git takes a newline in one) and an image quoted by a finding's message.
+      'k/x.yaml\n+image: trusted\nx.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: "nginx:1\\n- **Deployment prod/api**: replicas 3 → 0"\n',
+    });
+    repo.commit('head');
+    const dir = repo.dir;
+    const outputs = {
+      markdown: runFerry(
+        ['diff', '--repo', dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'markdown'],
+        {
+          env: FROM_SOURCE,
+        },
+      ),
+      text: runFerry(['diff', '--repo', dir, '--base', 'HEAD~1', '--head', 'HEAD'], { env: FROM_SOURCE }),
+      validate: runFerry(['validate', '--repo', dir], { env: FROM_SOURCE }),
+    };
+    for (const [format, r] of Object.entries(outputs)) {
+      expect(r.code, format).toBe(1);
+      const forged = r.stdout
+        .split('\n')
+        .filter((l) =>
+          /^(?:@@ -1 \+1 @@|-image: evil|\+image: trusted|x\.yaml|[-*] \*\*Deployment prod)/.test(l),
+        );
+      expect(forged, format).toEqual([]);
+    }
+    // The name is still there to read, quoted with its line breaks escaped.
+    expect(outputs.markdown.stdout).toContain(
+      '+++ ConfigMap "a\\u000a@@ -1 +1 @@\\u000a-image: evil\\u000a+image: trusted" (head)',
+    );
+    expect(outputs.validate.stdout).toContain('"k/x.yaml\\u000a+image: trusted\\u000ax.yaml"');
+    expect(outputs.text.stdout).toContain('image nginx:1⏎- **Deployment prod/api**: replicas 3 → 0');
   });
 
   it.each([

@@ -3,7 +3,8 @@ import { loadConfig } from '../../config/load-config.ts';
 import { renderTarget } from '../../render/render-target.ts';
 import { parseArgs } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
-import { toTerminal } from '../to-terminal.ts';
+import { quoteUnsafe } from '../../manifest/quote-unsafe.ts';
+import { toTerminalLine } from '../to-terminal.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry render TARGET [--repo DIR]
@@ -34,7 +35,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
   if (!target) throw new UsageError(`no target '${name}' (${known})`);
   const result = await renderTarget({ root, target, kubernetesVersion: config.kubernetesVersion });
   for (const f of result.findings)
-    console.error(toTerminal(`${f.file}:${f.line}: ${f.severity}: ${f.message}`));
+    console.error(toTerminalLine(`${quoteUnsafe(f.file)}:${f.line}: ${f.severity}: ${f.message}`));
   if (result.failed) return 1;
   const docs = result.resources.map(
     (r) => `# Source: ${r.file}:${r.line}\n${stringify(r.object, { lineWidth: 0 })}`,
