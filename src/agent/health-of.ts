@@ -1,4 +1,5 @@
 import type { KubeObject } from '../types.ts';
+import { batchWorkloadHealth } from './batch-workload-health.ts';
 
 /**
  * `unknown`: the status does not describe the applied generation yet (its controller has not seen it),
@@ -253,7 +254,8 @@ function rolloutHealth(o: KubeObject, status: Obj): Health {
 /**
  * Any other kind, by kstatus rules (sigs.k8s.io/cli-utils/pkg/kstatus): a status whose observedGeneration
  * (or its Ready condition's) lags the generation is unknown; `Stalled` True is a failure; `Reconciling`
- * True is in progress; a `Ready` (else `Available`) condition decides; without one the object is healthy.
+ * True is in progress; training and batch kinds are read by batchWorkloadHealth; then a `Ready` (else
+ * `Available`) condition decides; without one the object is healthy.
  */
 function customHealth(o: KubeObject, status: Obj | undefined): Health {
   if (!status) return { state: 'healthy', message: 'no status' };
@@ -263,6 +265,9 @@ function customHealth(o: KubeObject, status: Obj | undefined): Health {
   if (isTrue(stalled)) return { state: 'unhealthy', message: withMessage('Stalled', stalled) };
   const reconciling = find(status, 'Reconciling');
   if (isTrue(reconciling)) return { state: 'progressing', message: withMessage('Reconciling', reconciling) };
+  // Training and batch kinds, which report no Ready condition (batchWorkloadHealth).
+  const batch = batchWorkloadHealth(o, status);
+  if (batch) return batch;
   const ready = find(status, 'Ready') ?? find(status, 'Available');
   if (!ready) return { state: 'healthy', message: 'no Ready condition' };
   const conditionGeneration = toNumber(ready.observedGeneration);
