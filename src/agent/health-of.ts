@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.ts';
 import { batchWorkloadHealth } from './batch-workload-health.ts';
+import { gatewayApiHealth } from './gateway-api-health.ts';
 
 /**
  * `unknown`: the status does not describe the applied generation yet (its controller has not seen it),
@@ -254,7 +255,8 @@ function rolloutHealth(o: KubeObject, status: Obj): Health {
 /**
  * Any other kind, by kstatus rules (sigs.k8s.io/cli-utils/pkg/kstatus): a status whose observedGeneration
  * (or its Ready condition's) lags the generation is unknown; `Stalled` True is a failure; `Reconciling`
- * True is in progress; training and batch kinds are read by batchWorkloadHealth; then a `Ready` (else
+ * True is in progress; training and batch kinds are read by batchWorkloadHealth, Gateway API routes,
+ * InferencePools and Gateways by gatewayApiHealth; then a `Ready` (else
  * `Available`) condition decides; without one the object is healthy.
  */
 function customHealth(o: KubeObject, status: Obj | undefined): Health {
@@ -268,6 +270,9 @@ function customHealth(o: KubeObject, status: Obj | undefined): Health {
   // Training and batch kinds, which report no Ready condition (batchWorkloadHealth).
   const batch = batchWorkloadHealth(o, status);
   if (batch) return batch;
+  // Routes, InferencePools and Gateways report per parent and listener (gatewayApiHealth).
+  const gateway = gatewayApiHealth(o, status);
+  if (gateway) return gateway;
   const ready = find(status, 'Ready') ?? find(status, 'Available');
   if (!ready) return { state: 'healthy', message: 'no Ready condition' };
   const conditionGeneration = toNumber(ready.observedGeneration);
