@@ -11,6 +11,7 @@ interface Condition {
 }
 interface RouteParent {
   parentRef?: { name?: string; kind?: string };
+  ancestorRef?: { name?: string; kind?: string };
   conditions?: Condition[];
 }
 
@@ -35,16 +36,26 @@ const describesGeneration = (conditions: Condition[], generation: number) =>
  * Gateway API health as Argo CD reads it (resource_customizations/gateway.networking.k8s.io/{HTTPRoute,
  * Gateway}/health.lua), for the objects that carry the AI traffic: a route (HTTPRoute, GRPCRoute, …) or a
  * Gateway API Inference Extension InferencePool reports per parent Gateway (`status.parents`, `parent`
- * before GIE v1); `ResolvedRefs` False (a backend that does not exist: the canary's InferencePool, a
- * Service) or `Accepted` False fails; `Programmed` not True is waited for; a parent's conditions about an
+ * before GIE v1), and a policy (Envoy Gateway's traffic and security policies, BackendTLSPolicy) per
+ * ancestor it attaches to (`status.ancestors`); an Envoy AI Gateway kind says `NotAccepted`; `ResolvedRefs` False (a backend that does not exist: the canary's
+ * InferencePool, a Service) or `Accepted` False fails; `Programmed` not True is waited for; a parent's conditions about an
  * older generation are not read. A Gateway reports the same conditions on itself and its listeners.
  * Without such a status (no controller writes it) this says nothing (undefined), and kstatus decides.
  */
 export function gatewayApiHealth(o: KubeObject, status: Obj): Health | undefined {
-  const parents = (Array.isArray(status.parents) ? status.parents : status.parent) as
-    | RouteParent[]
-    | undefined;
-  if (Array.isArray(parents) && parents.length > 0) return routeHealth(o, parents);
+  const parents = [status.parents, status.parent, status.ancestors].find(
+    (v) => Array.isArray(v) && v.length > 0,
+  ) as RouteParent[] | undefined;
+  if (parents) return routeHealth(o, parents);
+  // Envoy AI Gateway's kinds report one condition, Accepted or NotAccepted (api/v1beta1/status.go).
+  const notAccepted = conditionsIn(status.conditions).find(
+    (c) => c.type === 'NotAccepted' && c.status === 'True',
+  );
+  if (notAccepted)
+    return {
+      state: 'unhealthy',
+      message: `${o.kind} not accepted: ${notAccepted.message || notAccepted.reason || 'refused'}`,
+    };
   const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
   if (group === 'gateway.networking.k8s.io' && (o.kind === 'Gateway' || o.kind === 'ListenerSet'))
     return gatewayHealth(status, generationOf(o));
@@ -60,7 +71,8 @@ function routeHealth(o: KubeObject, parents: RouteParent[]): Health {
   const seen = parents.filter(current);
   for (const parent of seen) {
     const conditions = conditionsIn(parent.conditions);
-    const name = parent.parentRef?.name ? `parent ${parent.parentRef.name}` : 'a parent';
+    const ref = parent.parentRef ?? parent.ancestorRef;
+    const name = ref?.name ? `${parent.ancestorRef ? 'ancestor' : 'parent'} ${ref.name}` : 'a parent';
     const bad = refused(conditions);
     if (bad) return { state: 'unhealthy', message: `${o.kind} ${name}: ${say(bad)}` };
     const waiting = notProgrammed(conditions);

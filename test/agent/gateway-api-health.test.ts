@@ -199,3 +199,64 @@ describe('health of Gateway API routes, InferencePools and Gateways', () => {
     expect(healthOf(o).message).toBe('HTTPRoute parent inference: InferencePool ml/llama-canary not found');
   });
 });
+
+describe('health of policies and Envoy AI Gateway kinds', () => {
+  const policy = (status: object): KubeObject => ({
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'BackendTrafficPolicy',
+    metadata: { name: 'retry', namespace: 'ml', generation: 3 },
+    status,
+  });
+  const ancestor = (...conditions: object[]) => ({
+    ancestorRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'inference' },
+    controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+    conditions,
+  });
+  it.each<[string, KubeObject, string]>([
+    [
+      'a policy whose target route does not exist',
+      policy({
+        ancestors: [
+          ancestor(
+            cond('Accepted', 'False', { reason: 'TargetNotFound', message: 'HTTPRoute ml/llm not found' }),
+          ),
+        ],
+      }),
+      'unhealthy',
+    ],
+    ['a policy accepted', policy({ ancestors: [ancestor(cond('Accepted'))] }), 'healthy'],
+    [
+      'an AIGatewayRoute not accepted',
+      {
+        apiVersion: 'aigateway.envoyproxy.io/v1beta1',
+        kind: 'AIGatewayRoute',
+        metadata: { name: 'r', generation: 1 },
+        status: {
+          conditions: [
+            { type: 'NotAccepted', status: 'True', message: 'AIServiceBackend ml/openai not found' },
+          ],
+        },
+      },
+      'unhealthy',
+    ],
+    [
+      'an AIGatewayRoute accepted',
+      {
+        apiVersion: 'aigateway.envoyproxy.io/v1beta1',
+        kind: 'AIGatewayRoute',
+        metadata: { name: 'r', generation: 1 },
+        status: { conditions: [{ type: 'Accepted', status: 'True' }] },
+      },
+      'healthy',
+    ],
+  ])('%s: %s', (_name, o, state) => {
+    expect(healthOf(o).state).toBe(state);
+  });
+
+  it('names the ancestor', () => {
+    const o = policy({
+      ancestors: [ancestor(cond('Accepted', 'False', { message: 'HTTPRoute ml/llm not found' }))],
+    });
+    expect(healthOf(o).message).toBe('BackendTrafficPolicy ancestor inference: HTTPRoute ml/llm not found');
+  });
+});
