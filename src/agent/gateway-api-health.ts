@@ -34,13 +34,14 @@ const describesGeneration = (conditions: Condition[], generation: number) =>
 
 /**
  * Gateway API health as Argo CD reads it (resource_customizations/gateway.networking.k8s.io/{HTTPRoute,
- * Gateway}/health.lua), for the objects that carry the AI traffic: a route (HTTPRoute, GRPCRoute, …) or a
- * Gateway API Inference Extension InferencePool reports per parent Gateway (`status.parents`, `parent`
- * before GIE v1), and a policy (Envoy Gateway's traffic and security policies, BackendTLSPolicy) per
- * ancestor it attaches to (`status.ancestors`); an Envoy AI Gateway kind says `NotAccepted`; `ResolvedRefs` False (a backend that does not exist: the canary's
- * InferencePool, a Service) or `Accepted` False fails; `Programmed` not True is waited for; a parent's conditions about an
- * older generation are not read. A Gateway reports the same conditions on itself and its listeners.
- * Without such a status (no controller writes it) this says nothing (undefined), and kstatus decides.
+ * Gateway}/health.lua), for the objects that carry the AI traffic. A route (HTTPRoute, GRPCRoute, …) or
+ * a Gateway API Inference Extension InferencePool reports per parent Gateway (`status.parents`,
+ * `parent` before GIE v1), a policy (Envoy Gateway's traffic and security policies, BackendTLSPolicy)
+ * per ancestor it attaches to (`status.ancestors`): `ResolvedRefs` False (a backend that does not exist:
+ * the canary's InferencePool, a Service) or `Accepted` False fails; `Programmed` (or `Accepted`) not True
+ * is waited for; a parent's conditions about an older generation are not read. A Gateway reports the
+ * same on itself and its listeners; an Envoy AI Gateway kind says `NotAccepted`. Without such a status
+ * (no controller writes it) this says nothing (undefined), and kstatus decides.
  */
 export function gatewayApiHealth(o: KubeObject, status: Obj): Health | undefined {
   const parents = [status.parents, status.parent, status.ancestors].find(
