@@ -33,12 +33,13 @@ const STARTING = ['Created', 'Restarting', 'RestartingJobSet', 'StartupPolicyInP
  * SparkApplication (resource_customizations/sparkoperator.k8s.io/SparkApplication/health.lua) and
  * kstatus a Job: running counts, since a training run lasts hours past any deploy's health timeout;
  * succeeded counts; queued (suspended: Kueue admits it later) counts; failed fails; created but not yet
- * running is waited for. (A Kubernetes Job keeps its own rule in healthOf: it is waited for to
+ * running is waited for. Some kinds say it their own way: KubeRay, Volcano, Spark, KAITO, NVIDIA's NIM
+ * Operator (KIND_RULES, GROUP_RULES). (A Kubernetes Job keeps its own rule in healthOf: it is waited for to
  * complete, as a step that later waves depend on.) Undefined when the object is none of these.
  */
 export function batchWorkloadHealth(o: KubeObject, status: Obj): Health | undefined {
   const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
-  const byKind = KIND_RULES[`${group}/${o.kind}`];
+  const byKind = KIND_RULES[`${group}/${o.kind}`] ?? GROUP_RULES[group];
   if (byKind) return byKind(status);
   return jobConditionsHealth(status);
 }
@@ -146,6 +147,29 @@ function kaitoHealth(summary: string): (status: Obj) => Health {
     return { state: 'progressing', message: because(`waiting for ${summary}`, c?.message) };
   };
 }
+
+/**
+ * NVIDIA's NIM Operator kinds without a `Ready` condition (NIMCache, NIMBuild: their conditions are
+ * `NIM_CACHE_JOB_COMPLETED` and the like): `status.state` `Ready`, or `Failed` with the
+ * `*_RECONCILE_FAILED` condition's message; kinds with `Ready` (NIMService) are left to kstatus.
+ */
+function nimStateHealth(status: Obj): Health | undefined {
+  const conditions = conditionsOf(status);
+  if (conditions.some((c) => c.type === 'Ready')) return jobConditionsHealth(status);
+  const state = text(status.state);
+  const failure = conditions.find((c) => c.status === 'True' && /RECONCILE_FAILED$/.test(c.type ?? ''));
+  if (state === 'Failed' || failure)
+    return {
+      state: 'unhealthy',
+      message: because(`${state || 'Failed'}`, failure?.message ?? failure?.reason),
+    };
+  if (state === 'Ready') return { state: 'healthy', message: 'Ready' };
+  return state ? { state: 'progressing', message: state } : undefined;
+}
+
+const GROUP_RULES: Readonly<Record<string, (status: Obj) => Health | undefined>> = {
+  'apps.nvidia.com': nimStateHealth,
+};
 
 const KIND_RULES: Readonly<Record<string, (status: Obj) => Health | undefined>> = {
   'ray.io/RayJob': rayJobHealth,

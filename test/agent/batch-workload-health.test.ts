@@ -196,6 +196,49 @@ describe('health of training and batch kinds without a Ready condition', () => {
       }),
       'healthy',
     ],
+    [
+      'a NIMCache whose caching job failed (by kstatus alone: healthy)',
+      obj('apps.nvidia.com/v1alpha1', 'NIMCache', {
+        state: 'Failed',
+        conditions: [
+          cond('NIM_CACHE_JOB_CREATED'),
+          cond('NIM_CACHE_RECONCILE_FAILED', 'True', { message: 'job failed: model download unauthorized' }),
+        ],
+      }),
+      'unhealthy',
+    ],
+    [
+      'a NIMCache still caching',
+      obj('apps.nvidia.com/v1alpha1', 'NIMCache', {
+        state: 'InProgress',
+        conditions: [cond('NIM_CACHE_JOB_CREATED'), cond('NIM_CACHE_JOB_PENDING', 'False')],
+      }),
+      'progressing',
+    ],
+    [
+      'a NIMCache ready',
+      obj('apps.nvidia.com/v1alpha1', 'NIMCache', {
+        state: 'Ready',
+        conditions: [cond('NIM_CACHE_JOB_COMPLETED')],
+      }),
+      'healthy',
+    ],
+    [
+      'a NIMService Ready (kstatus reads its Ready condition)',
+      obj('apps.nvidia.com/v1alpha1', 'NIMService', {
+        state: 'Ready',
+        conditions: [cond('Ready'), cond('Failed', 'False')],
+      }),
+      'healthy',
+    ],
+    [
+      'a NIMService Failed',
+      obj('apps.nvidia.com/v1alpha1', 'NIMService', {
+        state: 'Failed',
+        conditions: [cond('Ready', 'False'), cond('Failed', 'True', { reason: 'DeploymentFailed' })],
+      }),
+      'unhealthy',
+    ],
     // What kstatus decides stays kstatus's: a Ready condition, Failed True aside.
     [
       'a custom kind Running whose Ready is False',
