@@ -33,8 +33,8 @@ const STARTING = ['Created', 'Restarting', 'RestartingJobSet', 'StartupPolicyInP
  * SparkApplication (resource_customizations/sparkoperator.k8s.io/SparkApplication/health.lua) and
  * kstatus a Job: running counts, since a training run lasts hours past any deploy's health timeout;
  * succeeded counts; queued (suspended: Kueue admits it later) counts; failed fails; created but not yet
- * running is waited for. Some kinds say it their own way: KubeRay, Volcano, Spark, KAITO, NVIDIA's NIM
- * Operator (KIND_RULES, GROUP_RULES). (A Kubernetes Job keeps its own rule in healthOf: it is waited for to
+ * running is waited for. Some kinds say it their own way: KubeRay, Volcano, Spark, KAITO, Kueue's queues,
+ * NVIDIA's NIM Operator (KIND_RULES, GROUP_RULES). (A Kubernetes Job keeps its own rule in healthOf: it is waited for to
  * complete, as a step that later waves depend on.) Undefined when the object is none of these.
  */
 export function batchWorkloadHealth(o: KubeObject, status: Obj): Health | undefined {
@@ -167,6 +167,21 @@ function nimStateHealth(status: Obj): Health | undefined {
   return state ? { state: 'progressing', message: state } : undefined;
 }
 
+/**
+ * Kueue's queues and admission checks: the `Active` condition (pkg/cache: `FlavorNotFound`,
+ * `AdmissionCheckNotFound`, a LocalQueue's `ClusterQueueDoesNotExist`…) False means no workload will be
+ * admitted; `Stopped` is the queue's own stopPolicy, which the user asked for.
+ */
+function kueueHealth(status: Obj): Health | undefined {
+  const active = conditionsOf(status).find((c) => c.type === 'Active');
+  if (!active) return undefined;
+  if (active.status === 'True') return { state: 'healthy', message: 'Active' };
+  if (active.reason === 'Stopped') return { state: 'healthy', message: 'stopped by its stopPolicy' };
+  if (active.status === 'False')
+    return { state: 'unhealthy', message: because('not Active', active.message ?? active.reason) };
+  return { state: 'progressing', message: 'waiting for Active' };
+}
+
 const GROUP_RULES: Readonly<Record<string, (status: Obj) => Health | undefined>> = {
   'apps.nvidia.com': nimStateHealth,
 };
@@ -178,5 +193,8 @@ const KIND_RULES: Readonly<Record<string, (status: Obj) => Health | undefined>> 
   'batch.volcano.sh/Job': volcanoJobHealth,
   'sparkoperator.k8s.io/SparkApplication': sparkApplicationHealth,
   'kaito.sh/Workspace': kaitoHealth('WorkspaceSucceeded'),
+  'kueue.x-k8s.io/ClusterQueue': kueueHealth,
+  'kueue.x-k8s.io/LocalQueue': kueueHealth,
+  'kueue.x-k8s.io/AdmissionCheck': kueueHealth,
   'kaito.sh/RAGEngine': kaitoHealth('RAGEngineSucceeded'),
 };

@@ -239,6 +239,39 @@ describe('health of training and batch kinds without a Ready condition', () => {
       }),
       'unhealthy',
     ],
+    [
+      'a Kueue ClusterQueue naming a flavour that does not exist (by kstatus alone: healthy)',
+      obj('kueue.x-k8s.io/v1beta1', 'ClusterQueue', {
+        conditions: [
+          cond('Active', 'False', {
+            reason: 'FlavorNotFound',
+            message: "Can't admit new workloads: references missing ResourceFlavor(s): h100.",
+          }),
+        ],
+      }),
+      'unhealthy',
+    ],
+    [
+      'a Kueue LocalQueue whose ClusterQueue is missing',
+      obj('kueue.x-k8s.io/v1beta1', 'LocalQueue', {
+        conditions: [cond('Active', 'False', { reason: 'ClusterQueueDoesNotExist' })],
+      }),
+      'unhealthy',
+    ],
+    [
+      'a Kueue ClusterQueue stopped by its stopPolicy',
+      obj('kueue.x-k8s.io/v1beta1', 'ClusterQueue', {
+        conditions: [cond('Active', 'False', { reason: 'Stopped' })],
+      }),
+      'healthy',
+    ],
+    [
+      'a Kueue ClusterQueue active',
+      obj('kueue.x-k8s.io/v1beta1', 'ClusterQueue', {
+        conditions: [cond('Active', 'True', { reason: 'Ready' })],
+      }),
+      'healthy',
+    ],
     // What kstatus decides stays kstatus's: a Ready condition, Failed True aside.
     [
       'a custom kind Running whose Ready is False',
