@@ -5,6 +5,7 @@ import { diffGpus, diffGpuTotals } from './summary/diff-gpus.ts';
 import { diffImages } from './summary/diff-images.ts';
 import { diffModel } from './summary/diff-model.ts';
 import { diffReplicas } from './summary/diff-replicas.ts';
+import { diffServing, isServingObject } from './summary/diff-serving.ts';
 import { diffTraffic } from './summary/diff-traffic.ts';
 import { diffHyperparameters, diffTraining, isTraining } from './summary/diff-training.ts';
 import {
@@ -34,6 +35,10 @@ export function summarizeChange(pair: { before?: KubeObject; after?: KubeObject 
   if (isCapacityObject(obj)) {
     if (!after) return ['removed'];
     return capFacts(before ? diffCapacity(before, after) : ['new', ...diffCapacity(undefined, after)]);
+  }
+  if (isServingObject(obj)) {
+    if (!after) return ['removed'];
+    return capFacts(before ? diffServing(before, after) : ['new', ...diffServing(undefined, after)]);
   }
   const b = after ? podSpecsOf(after) : [];
   // Most changes touch metadata only (a label, an annotation). Where there are pod specs to read, before's
