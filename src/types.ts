@@ -164,6 +164,11 @@ export interface Change {
   diff: string;
   file?: string;
   line?: number;
+  /**
+   * A removed resource that merging leaves in the cluster, and why: its base object opts out of
+   * pruning (keptOnPrune: `helm.sh/resource-policy: keep`, `ferry.dev/prune: disabled`, …).
+   */
+  kept?: string;
 }
 
 /** One AI-aware summary line for a workload, computed from objects. */

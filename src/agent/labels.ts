@@ -2,7 +2,5 @@
 export const TARGET_LABEL = 'ferry.dev/target';
 /** The revision that last changed the object (not rewritten when a commit leaves the object as it was). */
 export const REVISION_ANNOTATION = 'ferry.dev/revision';
-/** `disabled`: never prune this object, even when Git no longer has it. */
-export const PRUNE_ANNOTATION = 'ferry.dev/prune';
 /** `enabled`: on an immutable-field change, delete and recreate the object (training Jobs). */
 export const RECREATE_ANNOTATION = 'ferry.dev/recreate';

@@ -1,8 +1,9 @@
+import { keptOnPrune } from '../manifest/kept-on-prune.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import { isNotFound, KubeApiError } from '../signal/kube-object-client.ts';
 import type { InventoryEntry } from '../signal/sync-object.ts';
 import type { ClusterClient } from './cluster-client.ts';
-import { PRUNE_ANNOTATION, TARGET_LABEL } from './labels.ts';
+import { TARGET_LABEL } from './labels.ts';
 
 export interface PruneResult {
   pruned: InventoryEntry[];
@@ -18,8 +19,9 @@ export function describeEntry(e: InventoryEntry): string {
 
 /**
  * Deletes what the inventory holds and the render no longer has (background propagation), except
- * objects that opt out (`ferry.dev/prune: disabled`) or no longer carry this target's label (someone
- * else took them over). Sequential, in the order given (namespaces and CRDs last).
+ * objects that opt out (keptOnPrune: `ferry.dev/prune: disabled`, Helm's `resource-policy: keep`, Argo
+ * CD's `Prune=false`, Flux's `prune: disabled`) or no longer carry this target's label (someone else
+ * took them over). Sequential, in the order given (namespaces and CRDs last).
  */
 export async function pruneObjects(opts: {
   client: ClusterClient;
@@ -45,8 +47,9 @@ export async function pruneObjects(opts: {
         result.kept.push({ entry, reason: `no longer labelled ${TARGET_LABEL}=${opts.targetName}` });
         continue;
       }
-      if (meta.annotations?.[PRUNE_ANNOTATION] === 'disabled') {
-        result.kept.push({ entry, reason: `${PRUNE_ANNOTATION}: disabled` });
+      const kept = keptOnPrune(meta.annotations);
+      if (kept) {
+        result.kept.push({ entry, reason: kept });
         continue;
       }
       if (await opts.client.delete(ref, { propagationPolicy: 'Background' })) result.pruned.push(entry);

@@ -1,3 +1,4 @@
+import { keptOnPrune } from '../manifest/kept-on-prune.ts';
 import { parsePointer } from '../manifest/line-of.ts';
 import { formatResourceId, resourceKey } from '../manifest/resource-id.ts';
 import type { Action, Change, KubeObject, Resource, Summary } from '../types.ts';
@@ -149,7 +150,7 @@ function withValueAt(object: unknown, path: readonly string[], value: unknown): 
 function diffPair(pair: Pair): Change {
   const resource = (pair.head ?? pair.base) as Resource;
   const { action, diff } = compareSides(pair, resource);
-  return {
+  const change: Change = {
     id: resource.id,
     apiVersion: resource.apiVersion,
     action,
@@ -157,6 +158,14 @@ function diffPair(pair: Pair): Change {
     file: resource.file,
     line: resource.line,
   };
+  if (action === 'removed') {
+    const metadata = pair.base?.object.metadata;
+    const kept = keptOnPrune(
+      isMap(metadata) && isMap(metadata.annotations) ? metadata.annotations : undefined,
+    );
+    if (kept) change.kept = kept;
+  }
+  return change;
 }
 
 /** How the pair's two sides differ, as text. */

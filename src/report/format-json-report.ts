@@ -12,6 +12,8 @@ export interface JsonReport {
       name: string;
       action: Action;
       diff: string;
+      /** A removed resource that merging keeps in the cluster, and why (its opt-out annotation). */
+      kept?: string;
     }[];
     summary: Summary[];
   }[];
@@ -35,6 +37,7 @@ export function formatJsonReport(changeSets: readonly ChangeSet[]): JsonReport {
         name: c.id.name,
         action: c.action,
         diff: c.diff,
+        ...(c.kept ? { kept: c.kept } : {}),
       })),
       summary: cs.summary.map((s) => ({ resource: s.resource, facts: [...s.facts] })),
     })),

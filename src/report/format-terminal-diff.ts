@@ -71,13 +71,19 @@ function formatOverview(cs: ChangeSet, c: Colors): string[] {
     for (const s of cs.summary) out.push(`    ${c.bold(clean(s.resource))}: ${clean(s.facts.join(', '))}`);
   }
   // A failed render prunes nothing: its "removals" are not deletions.
-  const removed = cs.renderFailed ? [] : cs.changes.filter((ch) => ch.action === 'removed');
+  const removed = cs.renderFailed ? [] : cs.changes.filter((ch) => ch.action === 'removed' && !ch.kept);
   if (removed.length > 0) {
     out.push(c.red('  will delete:'));
     for (const ch of removed) {
       const note = riskNoteOf(ch.id.kind);
       out.push(`    ${c.red(clean(formatResourceId(ch.id)))}${note ? c.dim(` — ${note}`) : ''}`);
     }
+  }
+  const kept = cs.renderFailed ? [] : cs.changes.filter((ch) => ch.action === 'removed' && ch.kept);
+  if (kept.length > 0) {
+    out.push('  kept in the cluster (removed from Git, not pruned):');
+    for (const ch of kept)
+      out.push(`    ${clean(formatResourceId(ch.id))} ${c.dim(`— ${clean(ch.kept ?? '')}`)}`);
   }
   return out;
 }

@@ -74,6 +74,9 @@ export function renderSummaryBlock(report: Report, caps: SummaryCaps, moreAt = '
   if (summary) sections.push(`**Summary**\n${summary}`);
   const deletions = renderDeletions(sets, several, caps.deletions);
   if (deletions) sections.push(`**⚠️ Will delete** (merging removes these from the cluster)\n${deletions}`);
+  const kept = renderKept(sets, several, caps.deletions);
+  if (kept)
+    sections.push(`**Kept** (removed from Git; they opt out of pruning, so merging leaves them)\n${kept}`);
   if (report.deployments && report.deployments.length > 0) {
     sections.push(`**Deployments**\n${report.deployments.map((d) => `- ${renderDeployment(d)}`).join('\n')}`);
   }
@@ -164,7 +167,8 @@ function renderDeletions(sets: readonly ChangeSet[], several: boolean, cap: numb
     if (cs.renderFailed) continue;
     // Changes are ordered removed-first, riskiest kinds first.
     for (const change of cs.changes) {
-      if (change.action !== 'removed') continue;
+      // Kept by an opt-out annotation: listed apart (renderKept), since merging does not delete it.
+      if (change.action !== 'removed' || change.kept) continue;
       total++;
       if (lines.length >= cap) continue;
       const note = riskNoteOf(change.id.kind);
@@ -174,6 +178,21 @@ function renderDeletions(sets: readonly ChangeSet[], several: boolean, cap: numb
     }
   }
   if (total > lines.length) lines.push(`- … and ${formatCount(total - lines.length)} more`);
+  return lines.join('\n');
+}
+
+/** Removed resources that merging leaves in the cluster, each with the annotation that keeps it. */
+function renderKept(sets: readonly ChangeSet[], several: boolean, cap: number): string {
+  const kept = sets.flatMap((cs) =>
+    cs.renderFailed ? [] : cs.changes.filter((c) => c.action === 'removed' && c.kept).map((c) => ({ cs, c })),
+  );
+  const lines = kept
+    .slice(0, cap)
+    .map(
+      ({ cs, c }) =>
+        `- ${withTarget(`${escapeMarkdown(formatResourceId(c.id))} — ${codeSpan(c.kept ?? '')}`, cs.target, several)}`,
+    );
+  if (kept.length > lines.length) lines.push(`- … and ${formatCount(kept.length - lines.length)} more`);
   return lines.join('\n');
 }
 

@@ -260,6 +260,40 @@ describe('reconcileSync', () => {
     );
   });
 
+  it.each([
+    ['Helm', { 'helm.sh/resource-policy': 'keep' }, 'helm.sh/resource-policy: keep'],
+    [
+      'Argo CD',
+      { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true, Prune=false' },
+      'argocd.argoproj.io/sync-options: Prune=false',
+    ],
+    [
+      'Flux',
+      { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+      'kustomize.toolkit.fluxcd.io/prune: disabled',
+    ],
+  ])(
+    "leaves in place an object that %s's opt-out keeps, as that tool would",
+    async (_tool, annotations, reason) => {
+      // A chart's PVC or CRD marked keep: pruning it when it leaves the chart would delete a model's data.
+      const first = h.repo.commit('main', {
+        '.github/ferry.yml': CONFIG,
+        'deploy/a.yaml': configMap('a'),
+        'deploy/b.yaml': configMap('b'),
+        'deploy/keep.yaml': configMap('keep', { k: 'v' }, { annotations }),
+      });
+      await h.send(first);
+      await reconcile(h);
+      await h.send(h.repo.commit('main', { 'deploy/keep.yaml': null }));
+      expect((await reconcile(h)).result).toBe('healthy');
+      expect(h.server.get({ ...CM, name: 'keep' })).toBeDefined();
+      expect(current(h).status?.counts?.pruned).toBe(0);
+      expect(events(h).findLast((e) => e.reason === 'Applied')?.message).toContain(
+        `left ConfigMap ml/keep in place: ${reason}`,
+      );
+    },
+  );
+
   it('fails clearly on an immutable field unless the object opts in to recreation', async () => {
     await h.send(
       h.repo.commit('main', {

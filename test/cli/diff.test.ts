@@ -133,6 +133,50 @@ describe('ferry diff', () => {
     expect(r.stdout).toMatch(/❌/);
   });
 
+  it('says a removal that an opt-out annotation keeps is kept, not deleted: markdown, text and json', () => {
+    repo = createTestRepo();
+    const pvc = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: model-cache
+  namespace: ml
+  annotations:
+    helm.sh/resource-policy: keep
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 100Gi}}
+`;
+    repo.write({
+      'deploy/pvc.yaml': pvc,
+      'deploy/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: ml}\n',
+      'deploy/keep.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stays, namespace: ml}\n',
+    });
+    repo.commit('base');
+    repo.remove('deploy/pvc.yaml');
+    repo.remove('deploy/cm.yaml');
+    repo.commit('head');
+    const run = (format: string) =>
+      runFerry(['diff', '--repo', repo?.dir ?? '', '--base', 'HEAD~1', '--head', 'HEAD', '--format', format]);
+    const markdown = run('markdown').stdout;
+    const willDelete = markdown.split('**⚠️ Will delete**')[1]?.split('\n\n')[0] ?? '';
+    expect(willDelete).toContain('ConfigMap ml/old');
+    expect(willDelete).not.toContain('model-cache');
+    expect(markdown).toMatch(
+      /\*\*Kept\*\*[^\n]*\n- PersistentVolumeClaim ml\/model-cache — `helm.sh\/resource-policy: keep`/,
+    );
+    const text = run('text').stdout;
+    expect(text).toContain(
+      'kept in the cluster (removed from Git, not pruned):\n    PersistentVolumeClaim ml/model-cache — helm.sh/resource-policy: keep',
+    );
+    const json = JSON.parse(run('json').stdout) as {
+      targets: { changes: { name: string; action: string; kept?: string }[] }[];
+    };
+    expect(json.targets[0]?.changes.filter((c) => c.action === 'removed')).toEqual([
+      expect.objectContaining({ name: 'model-cache', kept: 'helm.sh/resource-policy: keep' }),
+      expect.not.objectContaining({ kept: expect.anything() }),
+    ]);
+  });
+
   it('reports an unknown revision in one line with exit 2', () => {
     repo = createTestRepo();
     repo.commit('empty');
