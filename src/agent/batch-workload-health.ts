@@ -1,16 +1,7 @@
 import type { KubeObject } from '../types.ts';
 import type { Health } from './health-of.ts';
+import { conditionsOf, type Obj } from './status-conditions.ts';
 
-type Obj = Record<string, unknown>;
-interface Condition {
-  type?: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-}
-
-const conditionsOf = (status: Obj): Condition[] =>
-  Array.isArray(status.conditions) ? (status.conditions as Condition[]) : [];
 const trueCondition = (status: Obj, types: readonly string[]) =>
   conditionsOf(status).find((c) => c.status === 'True' && types.includes(c.type ?? ''));
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -1,21 +1,13 @@
 import type { KubeObject } from '../types.ts';
 import type { Health } from './health-of.ts';
+import { type Condition, conditionsIn, type Obj } from './status-conditions.ts';
 
-type Obj = Record<string, unknown>;
-interface Condition {
-  type?: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-  observedGeneration?: number | string;
-}
 interface RouteParent {
   parentRef?: { name?: string; kind?: string };
   ancestorRef?: { name?: string; kind?: string };
   conditions?: Condition[];
 }
 
-const conditionsIn = (v: unknown): Condition[] => (Array.isArray(v) ? (v as Condition[]) : []);
 const refused = (conditions: Condition[]) =>
   conditions.find(
     (c) =>

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../types.ts';
 import { batchWorkloadHealth } from './batch-workload-health.ts';
 import { gatewayApiHealth } from './gateway-api-health.ts';
+import { type Condition, conditionsOf, type Obj } from './status-conditions.ts';
 
 /**
  * `unknown`: the status does not describe the applied generation yet (its controller has not seen it),
@@ -13,15 +14,6 @@ export interface Health {
   message: string;
 }
 
-type Obj = Record<string, unknown>;
-interface Condition {
-  type?: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-  observedGeneration?: number | string;
-}
-
 /** A number from a status field; controllers differ (Argo Rollouts writes observedGeneration as a string). */
 function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -29,8 +21,6 @@ function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 const num = (v: unknown, fallback = 0): number => toNumber(v) ?? fallback;
-const conditionsOf = (status: Obj): Condition[] =>
-  Array.isArray(status.conditions) ? (status.conditions as Condition[]) : [];
 const find = (status: Obj, type: string) => conditionsOf(status).find((c) => c.type === type);
 const generationOf = (o: KubeObject): number => num((o.metadata as Obj | undefined)?.generation, 1);
 const isTrue = (c: Condition | undefined) => c?.status === 'True';

@@ -242,25 +242,8 @@ describe('reconcileSync', () => {
     expect(h.server.list({ ...CM }).map((c) => fieldOf(c, 'metadata').name)).toEqual(['a']);
   });
 
-  it('leaves an object that opts out of prune in place', async () => {
-    const first = h.repo.commit('main', {
-      '.github/ferry.yml': CONFIG,
-      'deploy/a.yaml': configMap('a'),
-      'deploy/b.yaml': configMap('b'),
-      'deploy/keep.yaml': configMap('keep', { k: 'v' }, { annotations: { 'ferry.dev/prune': 'disabled' } }),
-    });
-    await h.send(first);
-    await reconcile(h);
-    await h.send(h.repo.commit('main', { 'deploy/keep.yaml': null }));
-    expect((await reconcile(h)).result).toBe('healthy');
-    expect(h.server.get({ ...CM, name: 'keep' })).toBeDefined();
-    expect(current(h).status?.counts?.pruned).toBe(0);
-    expect(events(h).findLast((e) => e.reason === 'Applied')?.message).toMatch(
-      /left ConfigMap ml\/keep in place: ferry.dev\/prune: disabled/,
-    );
-  });
-
   it.each([
+    ['Ferry', { 'ferry.dev/prune': 'disabled' }, 'ferry.dev/prune: disabled'],
     ['Helm', { 'helm.sh/resource-policy': 'keep' }, 'helm.sh/resource-policy: keep'],
     [
       'Argo CD',
