@@ -154,6 +154,7 @@ export async function deployRevision(
       applySetId: opts.applySetId,
       defaultNamespace: target.namespace,
       scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}|${kind}`),
+      revision: opts.revision,
     });
   } catch (err) {
     if (err instanceof UnknownKindError) return { ok: false, stage: 'render', target, message: err.message };

@@ -106,6 +106,7 @@ export async function dryRunObjects(opts: {
         ...(opts.target?.applySetId ? { applySetId: opts.target.applySetId } : {}),
         defaultNamespace: opts.target?.namespace ?? (resource.id.namespace || undefined),
         scopeOf: (apiVersion, kind) => served.get(`${apiVersion}|${kind}`),
+        ...(opts.target?.revision ? { revision: opts.target.revision } : {}),
       });
       if (!desired) continue;
       if (!opts.target) withoutTargetLabel(desired.object);

@@ -1,3 +1,4 @@
+import { generatedHookName, isHook } from '../manifest/hook-name.ts';
 import { APPLIED_DEFAULT_NAMESPACE, isClusterScoped } from '../manifest/resource-id.ts';
 import type { InventoryEntry } from '../signal/sync-object.ts';
 import type { KubeObject, Resource } from '../types.ts';
@@ -58,6 +59,8 @@ export function prepareObjects(opts: {
   applySetId?: string;
   defaultNamespace: string | undefined;
   scopeOf: ScopeOf;
+  /** Names a hook written with `generateName` (generatedHookName); without it such a hook keeps no name. */
+  revision?: string;
 }): DesiredObject[] {
   const crdScopes = listCrdScopes(opts.resources);
   return opts.resources.map((r) => {
@@ -88,6 +91,18 @@ export function prepareObjects(opts: {
       metadata.namespace =
         (metadata.namespace as string | undefined) || opts.defaultNamespace || APPLIED_DEFAULT_NAMESPACE;
     else delete metadata.namespace;
+    // Apply needs a name: a hook written with generateName gets one per revision, as create would.
+    const generateName = metadata.generateName;
+    if (
+      !metadata.name &&
+      typeof generateName === 'string' &&
+      generateName !== '' &&
+      opts.revision !== undefined &&
+      isHook(metadata.annotations as Record<string, unknown> | undefined)
+    ) {
+      metadata.name = generatedHookName(generateName, opts.revision);
+      delete metadata.generateName;
+    }
     metadata.labels = {
       ...((metadata.labels ?? {}) as Record<string, string>),
       [TARGET_LABEL]: opts.targetName,

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileSync } from '../../src/agent/reconcile-sync.ts';
+import { generatedHookName } from '../../src/manifest/hook-name.ts';
 import type { SyncObject } from '../../src/signal/sync-object.ts';
 import { controllersWithFailures, readyControllers } from '../helpers/kube-apiserver/controllers.ts';
 import { fieldOf } from '../helpers/kube-apiserver/field-of.ts';
@@ -183,5 +184,59 @@ describe('Helm hooks', () => {
     const secondRun = h.server.get({ ...JOB, name: 'download' });
     expect(fieldOf(secondRun, 'metadata').uid).not.toBe(fieldOf(firstRun, 'metadata').uid);
     expect(imageOf(h)).toBe('ghcr.io/acme/server:1.0.0');
+  });
+});
+
+describe('Argo CD hooks written with generateName', () => {
+  // Argo CD's docs write a PreSync migration Job this way; apply needs a name, so the agent gives one
+  // per revision, as the API server's create would.
+  const migrate = (policy?: string) =>
+    job('unused', {
+      annotations: {
+        'argocd.argoproj.io/hook': 'PreSync',
+        ...(policy ? { 'argocd.argoproj.io/hook-delete-policy': policy } : {}),
+      },
+    }).replace('name: unused', 'generateName: schema-migrate-');
+
+  it('runs the hook under a name of its revision before the deploy, and deletes it as its policy says', async () => {
+    h = await startHarness();
+    const first = h.repo.commit('main', {
+      '.github/ferry.yml': CONFIG,
+      'deploy/server.yaml': deployment('server'),
+      'deploy/migrate.yaml': migrate('HookSucceeded'),
+    });
+    await h.send(first);
+    expect((await reconcile(h)).result).toBe('healthy');
+    const order = h.server.requests
+      .filter((r) => r.contentType === 'application/apply-patch+yaml' || r.method === 'DELETE')
+      .map((r) => `${r.method} ${r.resource} ${r.name}`);
+    expect(order).toEqual([
+      `PATCH jobs ${generatedHookName('schema-migrate-', first)}`,
+      `DELETE jobs ${generatedHookName('schema-migrate-', first)}`,
+      'PATCH deployments server',
+    ]);
+    expect(h.server.list(JOB)).toEqual([]);
+    expect(current(h).status?.lastError ?? '').toBe('');
+  });
+
+  it("keeps one run per revision and prunes the last revision's run once the next is healthy", async () => {
+    h = await startHarness();
+    const first = h.repo.commit('main', {
+      '.github/ferry.yml': CONFIG,
+      'deploy/server.yaml': deployment('server'),
+      'deploy/migrate.yaml': migrate(),
+    });
+    await h.send(first);
+    expect((await reconcile(h)).result).toBe('healthy');
+    const names = () => h.server.list(JOB).map((j) => fieldOf(j, 'metadata').name);
+    expect(names()).toEqual([generatedHookName('schema-migrate-', first)]);
+
+    const second = h.repo.commit('main', {
+      'deploy/server.yaml': deployment('server', { image: 'ghcr.io/acme/server:2.0.0' }),
+    });
+    await h.send(second);
+    expect((await reconcile(h)).result).toBe('healthy');
+    expect(names()).toEqual([generatedHookName('schema-migrate-', second)]);
+    expect(imageOf(h)).toBe('ghcr.io/acme/server:2.0.0');
   });
 });

@@ -1,3 +1,4 @@
+import { isHook } from '../../manifest/hook-name.ts';
 import type { Resource, Severity } from '../../types.ts';
 import type { RuleFinding } from '../rule.ts';
 import type { SchemaSet } from './create-schema-set.ts';
@@ -127,13 +128,15 @@ function checkIdentity(obj: Json, schema: KindSchema, ctx: WalkContext): void {
   if (name === undefined || name === null || name === '') {
     if (typeof metadata?.generateName === 'string' && metadata.generateName !== '') {
       // Not an error for the API server, but Ferry applies (kubectl apply and server-side apply both
-      // refuse generateName): the object would never be deployed.
-      report(
-        ctx,
-        'apply needs metadata.name; generateName only works with create',
-        'generateName',
-        'warning',
-      );
+      // refuse generateName): the object would never be deployed. A hook (Argo CD's, Helm's) is named
+      // by the agent, one name per revision, as create would name it (generatedHookName).
+      if (!isHook(isJsonObject(metadata.annotations) ? metadata.annotations : undefined))
+        report(
+          ctx,
+          'apply needs metadata.name; generateName only works with create (or in a hook)',
+          'generateName',
+          'warning',
+        );
     } else {
       report(ctx, REQUIRED_FIELD_MISSING, 'name');
     }
