@@ -100,7 +100,7 @@ export function prepareObjects(opts: {
       opts.revision !== undefined &&
       isHook(metadata.annotations as Record<string, unknown> | undefined)
     ) {
-      metadata.name = generatedHookName(generateName, opts.revision);
+      metadata.name = generatedHookName(generateName, opts.revision, r.object);
       delete metadata.generateName;
     }
     metadata.labels = {

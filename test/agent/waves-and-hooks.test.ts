@@ -4,6 +4,7 @@
  * Deployment is applied only once the Job is Complete, and not at all when the Job fails.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { reconcileSync } from '../../src/agent/reconcile-sync.ts';
 import { generatedHookName } from '../../src/manifest/hook-name.ts';
 import type { SyncObject } from '../../src/signal/sync-object.ts';
@@ -198,6 +199,10 @@ describe('Argo CD hooks written with generateName', () => {
       },
     }).replace('name: unused', 'generateName: schema-migrate-');
 
+  /** The name the agent gives the hook of `revision` (the object as the render has it). */
+  const hookName = (revision: string, policy?: string) =>
+    generatedHookName('schema-migrate-', revision, parse(migrate(policy)));
+
   it('runs the hook under a name of its revision before the deploy, and deletes it as its policy says', async () => {
     h = await startHarness();
     const first = h.repo.commit('main', {
@@ -211,8 +216,8 @@ describe('Argo CD hooks written with generateName', () => {
       .filter((r) => r.contentType === 'application/apply-patch+yaml' || r.method === 'DELETE')
       .map((r) => `${r.method} ${r.resource} ${r.name}`);
     expect(order).toEqual([
-      `PATCH jobs ${generatedHookName('schema-migrate-', first)}`,
-      `DELETE jobs ${generatedHookName('schema-migrate-', first)}`,
+      `PATCH jobs ${hookName(first, 'HookSucceeded')}`,
+      `DELETE jobs ${hookName(first, 'HookSucceeded')}`,
       'PATCH deployments server',
     ]);
     expect(h.server.list(JOB)).toEqual([]);
@@ -229,14 +234,15 @@ describe('Argo CD hooks written with generateName', () => {
     await h.send(first);
     expect((await reconcile(h)).result).toBe('healthy');
     const names = () => h.server.list(JOB).map((j) => fieldOf(j, 'metadata').name);
-    expect(names()).toEqual([generatedHookName('schema-migrate-', first)]);
+    expect(names()).toEqual([hookName(first)]);
 
     const second = h.repo.commit('main', {
       'deploy/server.yaml': deployment('server', { image: 'ghcr.io/acme/server:2.0.0' }),
     });
     await h.send(second);
     expect((await reconcile(h)).result).toBe('healthy');
-    expect(names()).toEqual([generatedHookName('schema-migrate-', second)]);
+    expect(names()).toEqual([hookName(second)]);
+    expect(hookName(second)).not.toBe(hookName(first));
     expect(imageOf(h)).toBe('ghcr.io/acme/server:2.0.0');
   });
 });
