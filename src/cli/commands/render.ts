@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config.ts';
+import { quoteUnsafe } from '../../manifest/quote-unsafe.ts';
 import { renderTarget } from '../../render/render-target.ts';
 import { parseArgs } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
-import { quoteUnsafe } from '../../manifest/quote-unsafe.ts';
 import { toTerminalLine } from '../to-terminal.ts';
 import { UsageError } from '../usage-error.ts';
 
