@@ -236,7 +236,7 @@ describe('summarizeChange: Job, CronJob and Pod', () => {
 
   it('says nothing of re-creating a Helm or Argo CD hook Job: its hook event runs it, not this deploy', () => {
     const cleanup = 'kubectl -n kai delete deployment --all --ignore-not-found=true\n';
-    const more = `${cleanup}kubectl delete Config kai-config --ignore-not-found\n`;
+    const more = `${cleanup}kubectl delete Config kai-config --ignore-not-found\necho "Cleanup complete."\n`;
     const hooks: Record<string, string>[] = [
       { 'helm.sh/hook': 'post-delete' },
       { 'argocd.argoproj.io/hook': 'PostDelete' },
@@ -254,6 +254,14 @@ describe('summarizeChange: Job, CronJob and Pod', () => {
       'Job will be re-created: training re-runs',
       'hyperparameters lr 1e-4 → 3e-4',
     ]);
+    // A flag that ends its line, or its command, takes no value from the next command.
+    const lines = (end: string) => `kubectl delete cm a --ignore-not-found${end}echo done\n`;
+    for (const end of ['\n', '; ', ' && ', ' | ']) {
+      expect(summarizeChange({ before: shellJob('echo start\n'), after: shellJob(lines(end)) })).toEqual([
+        'Job will be re-created: training re-runs',
+        'hyperparameters ignore-not-found unset → true',
+      ]);
+    }
   });
 
   it('finds the pod spec of a CronJob under its job template', () => {

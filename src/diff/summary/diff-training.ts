@@ -109,8 +109,13 @@ function commandTokens(tokens: string[]): string[] {
   const dashC = tokens.findIndex((t, i) => i > shell && /^-[a-z]*c[a-z]*$/.test(t));
   if (dashC < 0) return tokens;
   const script = tokens[dashC + 1] ?? '';
-  return [...tokens.slice(0, shell), ...script.split(/\s+/).filter(Boolean)];
+  // A line break or `;`, `&&`, `|` ends a command: the word after it is no flag's value.
+  const words = script.replace(/\n|;|&&|\|\|?/g, ` ${END} `).split(/\s+/);
+  return [...tokens.slice(0, shell), ...words.filter(Boolean)];
 }
+
+/** Where a command of a script ends. */
+const END = ';';
 
 /** `--lr 3e-4`, `--lr=3e-4`, `--fp16` (true): flags named like credentials are skipped. */
 function readFlags(tokens: string[], params: Map<string, string>): void {
@@ -121,7 +126,11 @@ function readFlags(tokens: string[], params: Map<string, string>): void {
     if (NOT_A_HYPERPARAMETER.test(name.replaceAll('-', '_'))) return;
     const next = tokens[i + 1];
     const value =
-      eq > 0 ? token.slice(eq + 1) : next !== undefined && !/^--?[A-Za-z]/.test(next) ? next : 'true';
+      eq > 0
+        ? token.slice(eq + 1)
+        : next !== undefined && next !== END && !/^--?[A-Za-z]/.test(next)
+          ? next
+          : 'true';
     params.set(name, value);
   });
 }
