@@ -7,6 +7,12 @@ import { isSecret, REDACTED } from './redact-secret.ts';
 
 /** Shorter strings are too common to replace without mangling ordinary text. */
 const MIN_SCRUB_LENGTH = 4;
+/**
+ * Shorter values are masked only as whole words: `test` or `katib` (kubeflow/katib's database
+ * passwords) inside `latest` or `katib-ui`'s neighbour `katibx` is another word, not the value, and a
+ * message that quotes a value quotes it whole. Longer values are masked wherever they occur.
+ */
+const MIN_ANYWHERE_LENGTH = 12;
 
 /**
  * Findings with every Secret value of `resources` (plain, base64, JSON-escaped, and each line of a
@@ -48,7 +54,12 @@ export interface Redaction {
  */
 export function createRedaction(opts: { publicWords: boolean }): Redaction {
   const secrets: KubeObject[] = [];
-  const words = { names: new Set<string>(), keys: new Set<string>() };
+  const words = {
+    names: new Set<string>(),
+    keys: new Set<string>(),
+    images: new Set<string>(),
+    files: new Set<string>(),
+  };
   return {
     add(resources) {
       for (const r of resources) secrets.push(...secretsIn(r.object));
@@ -69,19 +80,36 @@ export function createRedaction(opts: { publicWords: boolean }): Redaction {
 export interface PublicWords {
   names: ReadonlySet<string>;
   keys: ReadonlySet<string>;
+  /**
+   * Image repositories the manifests run (`ghcr.io/kubeflow/katib/katib-ui`): a reference to one, with
+   * any tag or digest (`…:latest`, `…@sha256:<digest>`), is what an image rule quotes, never a secret.
+   */
+  images?: ReadonlySet<string>;
+  /** The manifests' files, which findings also write as `file:line` and `file:line:column`. */
+  files?: ReadonlySet<string>;
 }
 
 /** Nesting past this is not walked for field names (aliases are expanded; depth is capped at parse). */
 const MAX_KEY_DEPTH = 64;
 
 export function publicWordsOf(resources: readonly Resource[]): PublicWords {
-  const words = { names: new Set<string>(), keys: new Set<string>() };
+  const words = {
+    names: new Set<string>(),
+    keys: new Set<string>(),
+    images: new Set<string>(),
+    files: new Set<string>(),
+  };
   addPublicWords(words, resources);
   return words;
 }
 
 function addPublicWords(
-  { names, keys }: { names: Set<string>; keys: Set<string> },
+  {
+    names,
+    keys,
+    images,
+    files,
+  }: { names: Set<string>; keys: Set<string>; images: Set<string>; files: Set<string> },
   resources: readonly Resource[],
 ): void {
   const addKeys = (value: unknown, depth: number): void => {
@@ -92,6 +120,10 @@ function addPublicWords(
       for (const [key, item] of Object.entries(value)) {
         // Kept until the end when a target is redacted in parts: copies, not views of the document.
         if (!keys.has(key)) keys.add(detachedString(key));
+        if (key === 'image' && typeof item === 'string') {
+          const repository = imageRepositoryOf(item);
+          if (repository !== '' && !images.has(repository)) images.add(detachedString(repository));
+        }
         addKeys(item, depth + 1);
       }
     }
@@ -101,6 +133,7 @@ function addPublicWords(
     for (const n of [name, namespace, `${namespace}/${name}`, r.file]) {
       if (n && !names.has(n)) names.add(detachedString(n));
     }
+    if (!files.has(r.file)) files.add(detachedString(r.file));
     if (!keys.has(kind)) keys.add(detachedString(kind));
     addKeys(r.object, 0);
   }
@@ -112,7 +145,9 @@ function addPublicWords(
  * or `/` with `[n]` indexes; or a single public key, which keeps only a value shorter than itself
  * (`strict`): `username` and `root_password` stay whole beside the values `user` and `password`
  * (kubeflow/pipelines' Secrets read "keys: <redacted>name" and "root_<redacted>"), while a key that is
- * itself a value (`pool` beside `pool`) may be that value quoted, and is masked.
+ * itself a value (`pool` beside `pool`) may be that value quoted, and is masked. A reference to an image
+ * the manifests run is kept the same way (strict): `katib` stays in `ghcr.io/kubeflow/katib/katib-ui:latest`,
+ * but a token that is a whole value is masked even when an image is named so.
  */
 function structuralSpans(text: string, words: PublicWords): [number, number, boolean][] {
   const spans: [number, number, boolean][] = [];
@@ -124,8 +159,11 @@ function structuralSpans(text: string, words: PublicWords): [number, number, boo
     const start = (m.index ?? 0) + lead;
     const segments = token.split(/[./]|\[\d+\]/).filter((s) => s !== '');
     const isPath = segments.length >= 2 && segments.every((s) => words.keys.has(s) || words.names.has(s));
-    if (words.names.has(token) || isPath) spans.push([start, start + token.length, false]);
-    else if (words.keys.has(token)) spans.push([start, start + token.length, true]);
+    // A file is written `file:line` (and `file:line:column`) as often as bare.
+    const isName = words.names.has(token) || (words.files?.has(token.replace(/(?::\d+){1,2}$/, '')) ?? false);
+    const isImage = words.images?.has(imageRepositoryOf(token)) ?? false;
+    if (isName || isPath) spans.push([start, start + token.length, false]);
+    else if (isImage || words.keys.has(token)) spans.push([start, start + token.length, true]);
   }
   return spans;
 }
@@ -140,7 +178,9 @@ export function scrubText(text: string, values: readonly string[], words?: Publi
   const keep = words ? structuralSpans(text, words) : [];
   const taken: [number, number][] = [];
   for (const [index, i] of occurrences) {
-    const end = i + (values[index] as string).length;
+    const value = values[index] as string;
+    const end = i + value.length;
+    if (value.length < MIN_ANYWHERE_LENGTH && isInsideWord(text, i, end)) continue;
     if (keep.some(([s, e, strict]) => s <= i && end <= e && !(strict && s === i && end === e))) continue;
     if (taken.some(([s, e]) => i < e && s < end)) continue;
     taken.push([i, end]);
@@ -154,6 +194,22 @@ export function scrubText(text: string, values: readonly string[], words?: Publi
     at = e;
   }
   return out + text.slice(at);
+}
+
+/** Whether `text[start, end)` continues a letter or digit on either side: part of a longer word. */
+function isInsideWord(text: string, start: number, end: number): boolean {
+  const word = /[\p{L}\p{N}]/u;
+  const joins = (a: string | undefined, b: string | undefined) =>
+    a !== undefined && b !== undefined && word.test(a) && word.test(b);
+  return joins(text[start - 1], text[start]) || joins(text[end - 1], text[end]);
+}
+
+/** `repo/name` of `repo/name:tag@digest` (a tag is a `:` after the last `/`, a digest an `@`). */
+function imageRepositoryOf(image: string): string {
+  const at = image.indexOf('@');
+  const ref = at < 0 ? image : image.slice(0, at);
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
 }
 
 /** One ValueFinder per list of values: a report scrubs every text with the same list. */

@@ -20,15 +20,25 @@ const PLAIN: Partial<Record<YAMLError['code'], string>> = {
 };
 
 /**
+ * A value (after `key:` or `- `) that opens a flow collection, not a `{{` template: a placeholder such as
+ * `image: {IMAGE_REGISTRY}/spark:4.0.1` (kubeflow/spark-operator's examples) is a map followed by text.
+ */
+const STARTS_FLOW = /^\s*(?:-\s+|[^\s#][^#]*?:\s+)(?:-\s+)?[{[](?!\{)/;
+const FLOW_VALUE =
+  'a value that starts with { or [ is read as a map or list, and text follows where it closes; quote the whole value';
+
+/**
  * A YAML syntax error in words a manifest author can act on: what is wrong on which line and what to do,
  * instead of the parser's own jargon (kept after it, in parentheses, for searching).
  */
-export function describeYamlError(err: YAMLError, line: number): string {
+export function describeYamlError(err: YAMLError, line: number, lineText = ''): string {
   const first = err.message.split('\n')[0] ?? err.message;
   const jargon = first.replace(/ at line \d+, column \d+:?$/, '');
   const plain = /^Missing closing/.test(first)
     ? 'a quote or bracket is not closed; close it where the value ends'
-    : PLAIN[err.code];
+    : err.code === 'UNEXPECTED_TOKEN' && STARTS_FLOW.test(lineText)
+      ? FLOW_VALUE
+      : PLAIN[err.code];
   return plain
     ? `line ${line} is not valid YAML: ${plain} (${jargon})`
     : `line ${line} is not valid YAML: ${jargon}; fix the syntax there`;

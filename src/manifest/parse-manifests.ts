@@ -455,7 +455,7 @@ function parseStreamWithYaml(source: string, lineOffset: number, sink: ParseSink
     }
     if (doc.errors.length > 0) valid = false;
     const braces = source.indexOf('{{', doc.range[0]);
-    parseDocument({ doc, lineAt, sink, templated: braces >= 0 && braces < doc.range[2] });
+    parseDocument({ doc, lineAt, sink, source, templated: braces >= 0 && braces < doc.range[2] });
   }
   const trailing = nonPrintableIn(source, from, source.length);
   if (trailing >= 0) {
@@ -494,13 +494,15 @@ function parseDocument(args: {
   doc: Document.Parsed;
   lineAt: LineAt;
   sink: ParseSink;
+  /** The text the document's offsets point into: an error's line is read from it. */
+  source: string;
   /** The document holds `{{`: its errors say that a template is not YAML. */
   templated: boolean;
 }): void {
   const { doc, lineAt, sink } = args;
   const hint = args.templated ? TEMPLATE_HINT : '';
   if (doc.errors.length > 0) {
-    reportErrors(doc.errors, { doc, lineAt, sink, hint });
+    reportErrors(doc.errors, { doc, lineAt, sink, hint, source: args.source });
     return;
   }
   const contents = doc.contents;
@@ -550,13 +552,18 @@ function describeWarning(warning: YAMLWarning): string {
  */
 function reportErrors(
   errors: readonly YAMLError[],
-  ctx: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink; hint: string },
+  ctx: { doc: Document.Parsed; lineAt: LineAt; sink: ParseSink; hint: string; source: string },
 ) {
   let first = true;
   for (const err of errors) {
     if (!first && err.code !== 'DUPLICATE_KEY') continue;
     const line = ctx.lineAt(err.pos[0]);
-    ctx.sink.report('error', line, `${formatYamlError(err, ctx.doc, line)}${first ? ctx.hint : ''}`);
+    const text = lineTextAt(ctx.source, err.pos[0]);
+    ctx.sink.report(
+      'error',
+      line,
+      `${formatYamlError(err, ctx.doc, { line, text })}${first ? ctx.hint : ''}`,
+    );
     first = false;
   }
 }
@@ -568,7 +575,14 @@ function reportErrors(
 const TEMPLATE_HINT =
   ' ({{…}} is template syntax, not YAML: render the file first, as a Helm chart with a Chart.yaml, or keep it out of the target)';
 
-function formatYamlError(err: YAMLError, doc: Document.Parsed, line: number): string {
+/** The line of `source` holding `offset`. */
+function lineTextAt(source: string, offset: number): string {
+  const start = source.lastIndexOf('\n', offset - 1) + 1;
+  const end = source.indexOf('\n', offset);
+  return source.slice(start, end < 0 ? source.length : end);
+}
+
+function formatYamlError(err: YAMLError, doc: Document.Parsed, at: { line: number; text: string }): string {
   switch (err.code) {
     case 'DUPLICATE_KEY': {
       const key = keyAt(doc, err.pos[0]);
@@ -580,7 +594,7 @@ function formatYamlError(err: YAMLError, doc: Document.Parsed, line: number): st
       // yaml reports a stack overflow while composing deeply nested collections this way.
       return `document nests too deeply to parse (${firstLine(err.message)})`;
     default:
-      return describeYamlError(err, line);
+      return describeYamlError(err, at.line, at.text);
   }
 }
 

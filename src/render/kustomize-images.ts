@@ -6,6 +6,11 @@ export interface ImageOverride {
   newName?: string;
   newTag?: string;
   digest?: string;
+  /**
+   * Where the entry writes what it changes (its `newTag`, else `digest`, else `newName` line): a
+   * finding on an image it rewrote points there, not at the base's `image:` line.
+   */
+  at?: { file: string; line: number };
 }
 
 /**
@@ -46,6 +51,24 @@ function withImages(containers: unknown[], overrides: readonly ImageOverride[]):
     return next === image ? c : { ...c, image: next };
   });
   return out.some((c, i) => c !== containers[i]) ? out : containers;
+}
+
+/**
+ * The last of `overrides` that changes `image` as kustomize applies them in order, or undefined when
+ * none does: the entry an image finding should point at.
+ */
+export function lastImageOverride(
+  image: string,
+  overrides: readonly ImageOverride[],
+): ImageOverride | undefined {
+  let current = image;
+  let last: ImageOverride | undefined;
+  for (const o of overrides) {
+    const next = overrideImage(current, o);
+    if (next !== current) last = o;
+    current = next;
+  }
+  return last;
 }
 
 function overrideImage(image: string, o: ImageOverride): string {

@@ -298,7 +298,7 @@ class KustomizationWalker {
           break;
         case 'images':
           // Applied before those of the kustomizations above.
-          k.images = [...imageOverrides(value), ...k.images];
+          k.images = [...imageOverrides(value, { file: k.file, lineOf }), ...k.images];
           break;
         case 'namePrefix':
         case 'nameSuffix':
@@ -328,8 +328,11 @@ class KustomizationWalker {
     const name = await findKustomizationFile(located.real);
     const text = name && (await readFile(join(located.real, name), 'utf8').catch(() => undefined));
     if (!text) return [];
-    const doc = parseDocument(text, { prettyErrors: false });
-    return isMap(doc.contents) ? imageOverrides(doc.contents.get('images', true)) : [];
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    const lineOf = (node: unknown) => lineOfNode(lineCounter, node);
+    const file = toRepoPath(this.root, join(located.real, name));
+    return isMap(doc.contents) ? imageOverrides(doc.contents.get('images', true), { file, lineOf }) : [];
   }
 
   private collectGenerator(opts: {
@@ -445,18 +448,29 @@ class KustomizationWalker {
 }
 
 /** A kustomization's `images:` list; kustomize refuses a number (`newTag: 1.10`), so only strings count. */
-function imageOverrides(node: unknown): ImageOverride[] {
+function imageOverrides(
+  node: unknown,
+  where: { file: string; lineOf: (node: unknown) => number },
+): ImageOverride[] {
   const overrides: ImageOverride[] = [];
   for (const item of isSeq(node) ? node.items : []) {
+    const field = (name: string) => (isMap(item) ? item.get(name, true) : undefined);
     const text = (name: string) => {
-      const value = isMap(item) ? item.get(name, true) : undefined;
+      const value = field(name);
       return isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
     };
     const name = text('name');
-    if (name)
-      overrides.push({ name, newName: text('newName'), newTag: text('newTag'), digest: text('digest') });
+    if (!name) continue;
+    const written = ['newTag', 'digest', 'newName'].find((key) => text(key) !== undefined) ?? 'name';
+    const at = { file: where.file, line: where.lineOf(field(written)) };
+    overrides.push({ name, newName: text('newName'), newTag: text('newTag'), digest: text('digest'), at });
   }
   return overrides;
+}
+
+function lineOfNode(lineCounter: LineCounter, node: unknown): number {
+  const start = (node as Node | null | undefined)?.range?.[0];
+  return start === undefined ? 1 : lineCounter.linePos(start).line;
 }
 
 /** The entry of `value`'s folder closest to its name, as `value` would be written with it instead. */

@@ -5,6 +5,7 @@ import { allLinesOf } from '../manifest/line-of.ts';
 import { parseManifests } from '../manifest/parse-manifests.ts';
 import { parseNode } from '../manifest/parse-node.ts';
 import type { Resource } from '../types.ts';
+import { type ImageOverride, lastImageOverride } from './kustomize-images.ts';
 import type { KustomizationTree, PatchSource } from './load-kustomization-tree.ts';
 import { nameCandidates } from './locate-kustomize-sources.ts';
 import { toRepoPath } from './repo-path.ts';
@@ -161,7 +162,13 @@ function mapResource(args: {
   if (!source) return undefined;
   let mapped: FieldLocations | undefined;
   const locations = (): FieldLocations => {
-    mapped ??= mapFields({ resource, source, patches: args.patches(), names });
+    mapped ??= mapFields({
+      resource,
+      source,
+      patches: args.patches(),
+      names,
+      images: tree.images[source.file] ?? [],
+    });
     return mapped;
   };
   // The rendered output's own lines would point into kustomize's output, not a file: replaced.
@@ -189,8 +196,11 @@ function mapFields(args: {
   source: Resource;
   patches: ParsedPatch[];
   names: readonly string[];
+  /** The `images:` entries kustomize applies to the source file's objects, in order. */
+  images: readonly ImageOverride[];
 }): FieldLocations {
   const { resource, source, names } = args;
+  const sourceImages = args.images.length > 0 ? imagesOf(source.object) : new Map<string, string>();
   const base: LineMap = {
     file: source.file,
     lines: semanticLines(source.object, allLinesOf(source)),
@@ -209,6 +219,12 @@ function mapFields(args: {
     if (!from) for (const p of applied) if (p.lines.has(semantic)) from = p;
     const line = from?.lines.get(semantic);
     if (!from || line === undefined) return;
+    const entry = from === base ? imageEntryOf(sourceImages.get(semantic), args.images) : undefined;
+    if (entry) {
+      pointers[pointer] = entry.line;
+      if (entry.file !== source.file) pointerFiles[pointer] = entry.file;
+      return;
+    }
     pointers[pointer] = line;
     if (from.file !== source.file) pointerFiles[pointer] = from.file;
   });
@@ -257,6 +273,26 @@ function patchLineMap(patch: ParsedPatch, rendered: unknown): LineMap {
     }
   }
   return { file: patch.source.file, lines, sets };
+}
+
+/** Where kustomize's images transformer looks: `image` of any `containers`/`initContainers` item. */
+const IMAGE_FIELD = /\/(?:containers|initContainers)\/[^/]+\/image$/;
+
+/** An image as the base writes it that an `images:` entry rewrites: the entry says what is deployed. */
+function imageEntryOf(
+  image: string | undefined,
+  overrides: readonly ImageOverride[],
+): { file: string; line: number } | undefined {
+  return image === undefined ? undefined : lastImageOverride(image, overrides)?.at;
+}
+
+/** The string images of a source object by semantic path. */
+function imagesOf(object: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  walk(object, '', '', (_pointer, semantic, value) => {
+    if (typeof value === 'string' && IMAGE_FIELD.test(semantic)) out.set(semantic, value);
+  });
+  return out;
 }
 
 /** Semantic line map of a parsed document: its pointers re-keyed by item names. */

@@ -60,7 +60,8 @@ export function parseHelmOutput(
       maxBytes: opts.maxBytes,
       documents: opts.documents,
     });
-    findings.push(...parsed.findings);
+    const template = file === fallback ? undefined : opts.templates.get(file);
+    for (const f of parsed.findings) findings.push(locateOutputFinding(f, { doc, source, template }));
     for (const r of parsed.resources) {
       // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
       const { pointers: _pointers, lines: _lines, ...rest } = r;
@@ -79,6 +80,50 @@ export function parseHelmOutput(
     r.lines = new SourceLines(templateLinesLater(outputLines, text, kindLine));
   }
   return { resources, findings };
+}
+
+/**
+ * A finding of parsing one document of helm's output (a duplicate key, bad YAML) has a line of that
+ * output, which is no line of the file it names. In a template of the repository it moves to the
+ * template's line writing the same key (the n-th of as many, or the only one), else to line 1; in a
+ * packaged chart (a `.tgz` under `charts/`, no file to point at) it stays at the chart's Chart.yaml,
+ * line 1. Either way the message says which line of which template's output it is.
+ */
+function locateOutputFinding(
+  f: Finding,
+  at: { doc: string; source: string | undefined; template: string | undefined },
+): Finding {
+  const where =
+    at.template !== undefined
+      ? `line ${f.line} of what it renders`
+      : `line ${f.line} of what ${packagedPath(at.source)} renders (a packaged chart)`;
+  const line = at.template === undefined ? 1 : (templateLineOfOutput(at.doc, f.line, at.template) ?? 1);
+  return { ...f, line, message: `${f.message}; ${where}` };
+}
+
+/** `<chart>/charts/sub/templates/x.yaml` → `charts/sub/templates/x.yaml`: the path inside the chart. */
+function packagedPath(source: string | undefined): string {
+  if (source === undefined) return "helm's output";
+  return source.slice(source.indexOf('/') + 1);
+}
+
+/** The template line writing the key of output line `line` of `doc`, when it can be told. */
+function templateLineOfOutput(doc: string, line: number, template: string): number | undefined {
+  const outputLines = doc.split('\n');
+  const key = keyOf(outputLines[line - 1] ?? '');
+  if (key === undefined) return undefined;
+  const nth = outputLines.slice(0, line).filter((l) => keyOf(l) === key).length;
+  const matches: number[] = [];
+  template.split('\n').forEach((l, i) => {
+    if (keyOf(l) === key) matches.push(i + 1);
+  });
+  if (matches.length === 1) return matches[0];
+  return matches.length >= nth ? matches[nth - 1] : undefined;
+}
+
+/** The key a YAML line writes (`  - "name": x` → name), or undefined for other lines. */
+function keyOf(line: string): string | undefined {
+  return /^\s*(?:-\s+)?["']?([^\s"'#:{}][^"':#{}]*?)["']?\s*:(?:\s|$)/.exec(line)?.[1];
 }
 
 /*

@@ -26,6 +26,14 @@ export async function listChangedFiles(opts: ListChangedFilesOptions): Promise<s
     `${base}...${head}`,
   ];
   const result = await runGit(opts.repoDir, args);
+  // git runs with LC_ALL=C (gitEnv), so its words are these.
+  if (result.code !== 0 && /no merge base/.test(result.stderr)) {
+    throw new GitCommandError(args, result.stderr, {
+      message:
+        `${opts.base} and ${opts.head} share no history (no merge base): a diff shows what the head changed ` +
+        'since it left the base, as a pull request does; compare the head with a revision it descends from',
+    });
+  }
   if (result.code !== 0) throw new GitCommandError(args, result.stderr);
   const files = result.stdout.split('\0').filter((f) => f !== '');
   return [...new Set(files)].sort();

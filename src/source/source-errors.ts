@@ -40,13 +40,14 @@ export class RevisionNotFoundError extends Error {
 /** git itself failed (not a repository, no merge base, a crash). */
 export class GitCommandError extends Error {
   override name = 'GitCommandError';
+  /** `options.message` says it in Ferry's words where git's are no help (a missing merge base). */
   constructor(
     readonly args: readonly string[],
     readonly stderr: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { message?: string },
   ) {
     const detail = stderr.trim().split('\n')[0] ?? '';
-    super(`git ${args.join(' ')} failed${detail ? `: ${detail}` : ''}`, options);
+    super(options?.message ?? `git ${args.join(' ')} failed${detail ? `: ${detail}` : ''}`, options);
   }
 }
 

@@ -123,3 +123,59 @@ describe('redactFindings', () => {
     ]);
   });
 });
+
+// kubeflow/katib manifests/v1beta1/components: Secrets katib-mysql-secrets (MYSQL_ROOT_PASSWORD "test")
+// and katib-postgres-secrets ("katib"), beside images ghcr.io/kubeflow/katib/katib-ui:latest and
+// findings that name files as file:line. The messages read "ghcr.io/kubeflow/<redacted>/<redacted>-ui:la<redacted>".
+describe('redactFindings: values that are ordinary words', () => {
+  const katib = [
+    {
+      ...resource({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'katib-mysql-secrets' },
+        data: { MYSQL_ROOT_PASSWORD: Buffer.from('test').toString('base64') },
+        stringData: { POSTGRES_USER: 'katib' },
+      }),
+      file: 'installs/katib-cert-manager/secret.yaml',
+    },
+    {
+      ...resource({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'katib-ui' },
+        spec: {
+          template: {
+            spec: { containers: [{ name: 'ui', image: 'ghcr.io/kubeflow/katib/katib-ui:latest' }] },
+          },
+        },
+      }),
+      id: { group: 'apps', kind: 'Deployment', namespace: 'kubeflow', name: 'katib-ui' },
+      file: 'components/ui/ui.yaml',
+    },
+  ];
+
+  it('masks a short value only as a whole word, never inside a longer one', () => {
+    const findings = [
+      finding('the tag latest moves; the contest is over'),
+      finding('DB_PASSWORD=test and user katib, password "test"'),
+    ];
+    expect(redactFindings({ findings, resources: katib }).map((f) => f.message)).toEqual([
+      'the tag latest moves; the contest is over',
+      'DB_PASSWORD=<redacted> and user <redacted>, password "<redacted>"',
+    ]);
+  });
+
+  it("keeps the manifests' image references and files named with a line as written", () => {
+    const findings = [
+      finding(
+        'image ghcr.io/kubeflow/katib/katib-ui:latest uses the moving tag latest; pin a digest (ghcr.io/kubeflow/katib/katib-ui@sha256:<digest>)',
+      ),
+      finding('Deployment katib-ui is also defined at installs/katib-cert-manager/secret.yaml:41; only one'),
+    ];
+    expect(redactFindings({ findings, resources: katib }).map((f) => f.message)).toEqual([
+      'image ghcr.io/kubeflow/katib/katib-ui:latest uses the moving tag latest; pin a digest (ghcr.io/kubeflow/katib/katib-ui@sha256:<digest>)',
+      'Deployment katib-ui is also defined at installs/katib-cert-manager/secret.yaml:41; only one',
+    ]);
+  });
+});

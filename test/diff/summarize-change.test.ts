@@ -220,6 +220,50 @@ describe('summarizeChange: Job, CronJob and Pod', () => {
     ]);
   });
 
+  // NVIDIA/KAI-Scheduler@84de0d9 deployments/kai-scheduler/templates/hooks/post/post-delete-job.yaml: a
+  // Helm post-delete hook running `/bin/sh -c <script>` was "Job will be re-created: training re-runs,
+  // hyperparameters c <the whole old script> → <the new one>".
+  const shellJob = (script: string, annotations?: Record<string, string>): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'post-delete-cleanup', ...(annotations ? { annotations } : {}) },
+    spec: {
+      template: {
+        spec: podSpec([{ name: 'deleter', image: 'kubectl:1.31', command: ['/bin/sh', '-c', script] }]),
+      },
+    },
+  });
+
+  it('says nothing of re-creating a Helm or Argo CD hook Job: its hook event runs it, not this deploy', () => {
+    const cleanup = 'kubectl -n kai delete deployment --all --ignore-not-found=true\n';
+    const more = `${cleanup}kubectl delete Config kai-config --ignore-not-found\necho "Cleanup complete."\n`;
+    const hooks: Record<string, string>[] = [
+      { 'helm.sh/hook': 'post-delete' },
+      { 'argocd.argoproj.io/hook': 'PostDelete' },
+    ];
+    for (const annotations of hooks) {
+      expect(
+        summarizeChange({ before: shellJob(cleanup, annotations), after: shellJob(more, annotations) }),
+      ).toEqual([]);
+    }
+  });
+
+  it("reads the flags inside a shell's -c script as hyperparameters, never the script as one", () => {
+    const train = (lr: string) => `python train.py --lr ${lr} --epochs 3\necho done\n`;
+    expect(summarizeChange({ before: shellJob(train('1e-4')), after: shellJob(train('3e-4')) })).toEqual([
+      'Job will be re-created: training re-runs',
+      'hyperparameters lr 1e-4 → 3e-4',
+    ]);
+    // A flag that ends its line, or its command, takes no value from the next command.
+    const lines = (end: string) => `kubectl delete cm a --ignore-not-found${end}echo done\n`;
+    for (const end of ['\n', '; ', ' && ', ' | ']) {
+      expect(summarizeChange({ before: shellJob('echo start\n'), after: shellJob(lines(end)) })).toEqual([
+        'Job will be re-created: training re-runs',
+        'hyperparameters ignore-not-found unset → true',
+      ]);
+    }
+  });
+
   it('finds the pod spec of a CronJob under its job template', () => {
     const cron = (image: string): KubeObject => ({
       apiVersion: 'batch/v1',

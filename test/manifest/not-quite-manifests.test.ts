@@ -66,4 +66,20 @@ describe('documents that look like Kubernetes objects but are not quite', () => 
     ]);
     expect(messages('apiVersion: v1\nkind: Pod\n\tmetadata: {}\n')[0]).toContain('YAML needs spaces');
   });
+
+  // kubeflow/spark-operator@51ead47 examples/spark-pi-prometheus.yaml:25 (a placeholder in braces).
+  it('says that a value starting with { or [ is read as a map or list, when text follows its bracket', () => {
+    const flow =
+      'a value that starts with { or [ is read as a map or list, and text follows where it closes; quote the whole value';
+    expect(
+      messages(
+        'apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: a\nspec:\n  image: {IMAGE_REGISTRY}/spark:4.0.1\n',
+      ),
+    ).toEqual([
+      expect.stringMatching(new RegExp(`^6 line 6 is not valid YAML: ${flow.replace(/[{[]/g, '\\$&')} \\(`)),
+    ]);
+    expect(
+      messages('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  - [a, b] c\n')[0],
+    ).toContain(flow);
+  });
 });

@@ -76,6 +76,71 @@ describe('parseHelmOutput', () => {
   });
 });
 
+// milvus-io/milvus-helm@90f620b: the packaged pulsar 2.7.8 subchart's proxy ConfigMap renders
+// httpNumThreads twice; the finding said charts/milvus/Chart.yaml:48, a line of helm's output.
+describe('parseHelmOutput: YAML that does not parse', () => {
+  const template = [
+    'apiVersion: v1', // 1
+    'kind: ConfigMap', // 2
+    'metadata:', // 3
+    '  name: proxy', // 4
+    'data:', // 5
+    '  threads: "8"', // 6
+    '{{- with .Values.extra }}', // 7
+    '{{ toYaml . | indent 2 }}', // 8
+    '{{- end }}', // 9
+  ].join('\n');
+  const output = (source: string) =>
+    [
+      '---',
+      `# Source: ${source}`,
+      '# a licence header',
+      '# of several lines',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: proxy',
+      'data:',
+      '  threads: "8"',
+      '  memory: 2g',
+      '  threads: "100"',
+    ].join('\n');
+
+  it("points a duplicate key at the template's line for it, not at a line of helm's output", () => {
+    const { resources, findings } = parseHelmOutput(output('app/templates/proxy.yaml'), {
+      ...where,
+      templates: new Map([['deploy/app/templates/proxy.yaml', template]]),
+    });
+    expect(resources).toEqual([]);
+    expect(findings).toMatchObject([
+      {
+        rule: 'parse',
+        severity: 'error',
+        file: 'deploy/app/templates/proxy.yaml',
+        line: 6,
+        message: expect.stringMatching(/duplicate key "threads".*line 12 of what it renders/),
+      },
+    ]);
+  });
+
+  it('names the template of a packaged subchart, which has no file in the repository, at the chart', () => {
+    const { findings } = parseHelmOutput(output('app/charts/pulsar/templates/proxy.yaml'), {
+      ...where,
+      templates: new Map(),
+    });
+    expect(findings).toMatchObject([
+      {
+        rule: 'parse',
+        file: 'deploy/app/Chart.yaml',
+        line: 1,
+        message: expect.stringMatching(
+          /duplicate key "threads".*line 12 of what charts\/pulsar\/templates\/proxy\.yaml renders \(a packaged chart\)/,
+        ),
+      },
+    ]);
+  });
+});
+
 describe('locateHelmError', () => {
   it('maps the first template reference to a repo file and line, and rewrites the message', () => {
     expect(

@@ -257,6 +257,56 @@ describe('renderTarget: kustomize', () => {
     ]);
   });
 
+  it("points an image a kustomization's images: entry rewrites at that entry, not at the base's image line", async () => {
+    // Modelled on kubeflow/katib: the base names the image without a tag, each install sets newTag.
+    const root = tree({
+      'components/controller/kustomization.yaml': 'resources: [controller.yaml]\n',
+      'components/controller/controller.yaml': [
+        'apiVersion: apps/v1', // 1
+        'kind: Deployment', // 2
+        'metadata:', // 3
+        '  name: controller', // 4
+        'spec:', // 5
+        '  selector: {matchLabels: {app: c}}', // 6
+        '  template:', // 7
+        '    metadata: {labels: {app: c}}', // 8
+        '    spec:', // 9
+        '      containers:', // 10
+        '        - name: controller', // 11
+        '          image: ghcr.io/acme/controller', // 12
+        '        - name: sidecar', // 13
+        '          image: busybox:1.36', // 14
+        '',
+      ].join('\n'),
+      'installs/standalone/kustomization.yaml': [
+        'namespace: ml', // 1
+        'resources:', // 2
+        '  - ../../components/controller', // 3
+        'images:', // 4
+        '  - name: ghcr.io/acme/controller', // 5
+        '    newName: ghcr.io/acme/controller', // 6
+        '    newTag: latest', // 7
+        '  - name: not-used', // 8
+        '    newTag: "2"', // 9
+        '',
+      ].join('\n'),
+    });
+    const result = await renderTarget({ root, target: target({ path: 'installs/standalone' }) });
+    expect(result.findings).toEqual([]);
+    const deployment = result.resources.find((r) => r.id.kind === 'Deployment');
+    if (!deployment) throw new Error('no Deployment rendered');
+    const image = (i: number) => ['spec', 'template', 'spec', 'containers', i, 'image'];
+    expect(locationOf(deployment, image(0))).toEqual({
+      file: 'installs/standalone/kustomization.yaml',
+      line: 7,
+    });
+    // An image no entry changes stays where it is written.
+    expect(locationOf(deployment, image(1))).toEqual({
+      file: 'components/controller/controller.yaml',
+      line: 14,
+    });
+  });
+
   it('reports a missing resource at its line in the kustomization, before running kustomize', async () => {
     const result = await renderTarget({ root: fixture('kustomize-missing'), target: target({ path: '.' }) });
     expect(result.failed).toBe(true);

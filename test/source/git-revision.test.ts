@@ -244,10 +244,16 @@ describe('listChangedFiles', () => {
     await expect(listChangedFiles({ repoDir: repo, base: 'main', head: 'nope' })).rejects.toThrow(/'nope'/);
   });
 
-  it('throws GitCommandError when the two revisions share no history', async () => {
-    await expect(
-      listChangedFiles({ repoDir: repo, base: first, head: await orphanCommit() }),
-    ).rejects.toBeInstanceOf(GitCommandError);
+  it('throws GitCommandError when the two revisions share no history, saying so in its own words', async () => {
+    const orphan = await orphanCommit();
+    const err = await listChangedFiles({ repoDir: repo, base: 'main', head: orphan }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(GitCommandError);
+    // It said "git diff --name-only --no-renames … -z <sha>...<sha> failed: fatal: …: no merge base".
+    expect((err as Error).message).toBe(
+      `main and ${orphan} share no history (no merge base): a diff shows what the head changed since it left the base, as a pull request does; compare the head with a revision it descends from`,
+    );
   });
 });
 

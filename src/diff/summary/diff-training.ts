@@ -38,10 +38,27 @@ export function diffTraining(before: KubeObject | undefined, after: KubeObject |
   if (!before || !after || !isTraining(after)) return [];
   const facts: string[] = [];
   const isBatchJob = after.kind === 'Job' && after.apiVersion.startsWith('batch/');
-  if (isBatchJob && !isSameData(readObj(before, 'spec', 'template'), readObj(after, 'spec', 'template'))) {
+  if (
+    isBatchJob &&
+    !isHook(after) &&
+    !isSameData(readObj(before, 'spec', 'template'), readObj(after, 'spec', 'template'))
+  ) {
     facts.push('Job will be re-created: training re-runs');
   }
   return facts;
+}
+
+/**
+ * A Helm or Argo CD hook: its event (install, upgrade, delete, PreSync…) runs it, each time anew under its
+ * delete policy, so a changed template is not a Job re-created by this deploy (KAI-Scheduler's
+ * post-delete cleanup Job was said to re-run training).
+ */
+function isHook(obj: KubeObject): boolean {
+  const annotations = readObj(obj, 'metadata', 'annotations');
+  return (
+    readText(annotations, 'helm.sh/hook') !== undefined ||
+    readText(annotations, 'argocd.argoproj.io/hook') !== undefined
+  );
 }
 
 /** `hyperparameters lr 1e-4 → 3e-4, epochs 3 → 5` for one pod spec, or nothing. */
@@ -73,11 +90,32 @@ function hyperparameters(view: PodSpecView, entrypoint: string | undefined): Map
       if (!name || value === undefined || !isObj(env) || NOT_A_HYPERPARAMETER.test(name)) continue;
       params.set(name, value);
     }
-    readFlags([...readList(c.raw, 'command'), ...readList(c.raw, 'args')].map(String), params);
+    readFlags(commandTokens([...readList(c.raw, 'command'), ...readList(c.raw, 'args')].map(String)), params);
   }
   if (entrypoint) readFlags(entrypoint.split(/\s+/), params);
   return params;
 }
+
+/** A shell that runs the script after its `-c` (`/bin/sh -c`, `bash -lc`). */
+const SHELL = /(?:^|\/)(?:sh|bash|zsh|dash|ash|ksh)$/;
+
+/**
+ * A container's command line as words: the script a shell runs with `-c` is split into its words, whose
+ * flags are the program's (`bash -c "python train.py --lr 3e-4"`); the script is no flag's value.
+ */
+function commandTokens(tokens: string[]): string[] {
+  const shell = tokens.findIndex((t) => SHELL.test(t));
+  if (shell < 0) return tokens;
+  const dashC = tokens.findIndex((t, i) => i > shell && /^-[a-z]*c[a-z]*$/.test(t));
+  if (dashC < 0) return tokens;
+  const script = tokens[dashC + 1] ?? '';
+  // A line break or `;`, `&&`, `|` ends a command: the word after it is no flag's value.
+  const words = script.replace(/\n|;|&&|\|\|?/g, ` ${END} `).split(/\s+/);
+  return [...tokens.slice(0, shell), ...words.filter(Boolean)];
+}
+
+/** Where a command of a script ends. */
+const END = ';';
 
 /** `--lr 3e-4`, `--lr=3e-4`, `--fp16` (true): flags named like credentials are skipped. */
 function readFlags(tokens: string[], params: Map<string, string>): void {
@@ -88,7 +126,11 @@ function readFlags(tokens: string[], params: Map<string, string>): void {
     if (NOT_A_HYPERPARAMETER.test(name.replaceAll('-', '_'))) return;
     const next = tokens[i + 1];
     const value =
-      eq > 0 ? token.slice(eq + 1) : next !== undefined && !/^--?[A-Za-z]/.test(next) ? next : 'true';
+      eq > 0
+        ? token.slice(eq + 1)
+        : next !== undefined && next !== END && !/^--?[A-Za-z]/.test(next)
+          ? next
+          : 'true';
     params.set(name, value);
   });
 }

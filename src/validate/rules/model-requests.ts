@@ -70,10 +70,11 @@ export const modelRequestsRule: Rule = {
         const missing = missingRequests(ref);
         if (missing.length === 0) continue;
         const hasResources = asRecord(ref.container.resources) !== undefined;
+        const nodes = nodesOf(containers.filter((c) => c.pod === ref.pod));
         findings.push({
           resource,
           path: hasResources ? [...ref.path, 'resources'] : ref.path,
-          message: `${ref.name} in ${formatResourceId(resource.id)} ${why} but declares no ${missing.join(' or ')} request; set resources.requests.${missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ')} so the scheduler does not overpack GPU nodes`,
+          message: `${ref.name} in ${formatResourceId(resource.id)} ${why} but declares no ${missing.join(' or ')} request; set resources.requests.${missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ')} so the scheduler does not overpack ${nodes}`,
         });
       }
     }
@@ -113,6 +114,15 @@ function whyServing(
   if (own.some(isServerImage)) return 'serves a model';
   const accelerator = own.map(extendedResourceOf).find((r) => r !== undefined);
   return accelerator === undefined ? undefined : `uses ${accelerator}`;
+}
+
+/** What to call the nodes a pod's accelerator puts it on: TPU, Neuron and Gaudi nodes are no GPU nodes. */
+function nodesOf(pod: readonly ContainerRef[]): string {
+  const accelerator = pod.map(extendedResourceOf).find((r) => r !== undefined) ?? '';
+  if (accelerator === 'google.com/tpu') return 'TPU nodes';
+  if (accelerator.startsWith('aws.amazon.com/neuron')) return 'Neuron nodes';
+  if (accelerator === 'habana.ai/gaudi') return 'Gaudi nodes';
+  return 'GPU nodes';
 }
 
 /** The first extended resource (a GPU, an accelerator) a container requests or limits. */

@@ -55,6 +55,24 @@ describe('model-requests', () => {
     ]);
   });
 
+  // GoogleCloudPlatform/ai-on-gke tutorials-and-examples/inference-servers/jetstream (google.com/tpu),
+  // and the other accelerators a node may hold: the warning said "GPU nodes" for each.
+  it.each([
+    ['google.com/tpu: 4', 'google.com/tpu', 'TPU nodes'],
+    ['aws.amazon.com/neuron: 1', 'aws.amazon.com/neuron', 'Neuron nodes'],
+    ['habana.ai/gaudi: 8', 'habana.ai/gaudi', 'Gaudi nodes'],
+    ['amd.com/gpu: 1', 'amd.com/gpu', 'GPU nodes'],
+  ])('names the nodes by the accelerator the pod holds: %s', (limit, resource, nodes) => {
+    const resources = `          resources:\n            limits: {${limit}}`;
+    expect(messagesOf(modelRequestsRule, workload({ resources }))).toEqual([
+      `container server in Deployment ml/llm uses ${resource} but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack ${nodes}`,
+    ]);
+    const server = workload({ image: 'vllm/vllm-tpu:v0.9.0', resources });
+    expect(messagesOf(modelRequestsRule, server)[0]).toMatch(
+      new RegExp(`serves a model.*overpack ${nodes}$`),
+    );
+  });
+
   it.each([
     'nvcr.io/nvidia/tritonserver:24.05-py3',
     'vllm/vllm-openai:v0.6.0',
