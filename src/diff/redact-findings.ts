@@ -145,9 +145,10 @@ function addPublicWords(
  * or `/` with `[n]` indexes; or a single public key, which keeps only a value shorter than itself
  * (`strict`): `username` and `root_password` stay whole beside the values `user` and `password`
  * (kubeflow/pipelines' Secrets read "keys: <redacted>name" and "root_<redacted>"), while a key that is
- * itself a value (`pool` beside `pool`) may be that value quoted, and is masked. A reference to an image
- * the manifests run is kept the same way (strict): `katib` stays in `ghcr.io/kubeflow/katib/katib-ui:latest`,
- * but a token that is a whole value is masked even when an image is named so.
+ * itself a value (`pool` beside `pool`) may be that value quoted, and is masked. The repository of an
+ * image the manifests run is kept the same way (strict): `katib` stays in
+ * `ghcr.io/kubeflow/katib/katib-ui:latest`, but a value in the tag or digest is masked, and a repository
+ * that is a whole value is masked even when an image is named so.
  */
 function structuralSpans(text: string, words: PublicWords): [number, number, boolean][] {
   const spans: [number, number, boolean][] = [];
@@ -161,9 +162,12 @@ function structuralSpans(text: string, words: PublicWords): [number, number, boo
     const isPath = segments.length >= 2 && segments.every((s) => words.keys.has(s) || words.names.has(s));
     // A file is written `file:line` (and `file:line:column`) as often as bare.
     const isName = words.names.has(token) || (words.files?.has(token.replace(/(?::\d+){1,2}$/, '')) ?? false);
-    const isImage = words.images?.has(imageRepositoryOf(token)) ?? false;
+    const repository = imageRepositoryOf(token);
     if (isName || isPath) spans.push([start, start + token.length, false]);
-    else if (isImage || words.keys.has(token)) spans.push([start, start + token.length, true]);
+    else if (words.keys.has(token)) spans.push([start, start + token.length, true]);
+    // Only the repository of an image the manifests run is public: a value in its tag or digest is
+    // masked like anywhere else.
+    else if (words.images?.has(repository)) spans.push([start, start + repository.length, true]);
   }
   return spans;
 }

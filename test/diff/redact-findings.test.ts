@@ -178,4 +178,27 @@ describe('redactFindings: values that are ordinary words', () => {
       'Deployment katib-ui is also defined at installs/katib-cert-manager/secret.yaml:41; only one',
     ]);
   });
+
+  it("masks a value in the tag of an image the manifests run: only the image's repository is public", () => {
+    const token = 'tok-3f9a7c21b8e4d6';
+    const withToken = [
+      {
+        ...resource({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pull' }, stringData: { token } }),
+        file: 'secret.yaml',
+      },
+      {
+        ...resource({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'app' },
+          spec: { template: { spec: { containers: [{ name: 'a', image: `ghcr.io/acme/app:${token}` }] } } },
+        }),
+        file: 'app.yaml',
+      },
+    ];
+    const findings = [finding(`image ghcr.io/acme/app:${token} is not pinned by digest`)];
+    expect(redactFindings({ findings, resources: withToken }).map((f) => f.message)).toEqual([
+      'image ghcr.io/acme/app:<redacted> is not pinned by digest',
+    ]);
+  });
 });
