@@ -121,3 +121,39 @@ describe('summary of model-serving kinds that hold no pod spec', () => {
     ).toEqual(['model qwen2-0--5b → 7b', 'replicas 1 → 2']);
   });
 });
+
+describe('summary of a SparkApplication', () => {
+  const spark = (opts: { image: string; instances: number; memory: string; gpus?: number }): KubeObject => ({
+    apiVersion: 'sparkoperator.k8s.io/v1beta2',
+    kind: 'SparkApplication',
+    metadata: { name: 'spark-pi', namespace: 'default' },
+    spec: {
+      type: 'Scala',
+      mode: 'cluster',
+      image: opts.image,
+      mainClass: 'org.apache.spark.examples.SparkPi',
+      mainApplicationFile: 'local:///opt/spark/examples/jars/spark-examples.jar',
+      sparkVersion: '4.0.1',
+      driver: { cores: 1, memory: '512m', serviceAccount: 'spark-operator-spark' },
+      executor: {
+        instances: opts.instances,
+        cores: 1,
+        memory: opts.memory,
+        ...(opts.gpus ? { gpu: { name: 'nvidia.com/gpu', quantity: opts.gpus } } : {}),
+      },
+    },
+  });
+  it('says its image, executors, their memory and GPUs', () => {
+    expect(
+      summarizeChange({
+        before: spark({ image: 'docker.io/library/spark:4.0.0', instances: 1, memory: '512m' }),
+        after: spark({ image: 'docker.io/library/spark:4.0.1', instances: 4, memory: '2g', gpus: 1 }),
+      }),
+    ).toEqual([
+      'image docker.io/library/spark:4.0.0 → …:4.0.1',
+      'executors 1 → 4',
+      'executor memory 512m → 2g',
+      'GPUs per executor 0 → 1 (nvidia.com/gpu)',
+    ]);
+  });
+});

@@ -9,7 +9,9 @@ import { isObj, type Obj, readList, readObj, readText } from './read-path.ts';
  * is the model, `resources`, `replicas`, `scale.hpa`) and NIMCache (the model it downloads), KubeAI's
  * Model (`url`, `engine`, `resourceProfile` `name:count`, `replicas`/`minReplicas`/`maxReplicas`),
  * KAITO's Workspace (a preset model on `resource.count` GPU nodes of `resource.instanceType`), llmaz's
- * OpenModel (a model hub id and revision) and Playground (the model it claims, `replicas`).
+ * OpenModel (a model hub id and revision) and Playground (the model it claims, `replicas`). And Spark
+ * Operator's SparkApplication, which sizes its driver and executors the same way (image, instances,
+ * cores, memory, `executor.gpu`).
  */
 const READERS: Readonly<Record<string, (obj: KubeObject) => Fact[]>> = {
   'apps.nvidia.com/NIMService': nimServiceFacts,
@@ -18,6 +20,7 @@ const READERS: Readonly<Record<string, (obj: KubeObject) => Fact[]>> = {
   'kaito.sh/Workspace': kaitoWorkspaceFacts,
   'llmaz.io/OpenModel': openModelFacts,
   'inference.llmaz.io/Playground': playgroundFacts,
+  'sparkoperator.k8s.io/SparkApplication': sparkApplicationFacts,
 };
 
 interface Fact {
@@ -162,5 +165,28 @@ function playgroundFacts(obj: KubeObject): Fact[] {
     ...fact('model', claimed),
     ...gpuFacts(readObj(spec, 'backendRuntimeConfig', 'resources')),
     ...replicaFacts(spec),
+  ];
+}
+
+function sparkApplicationFacts(obj: KubeObject): Fact[] {
+  const spec = readObj(obj, 'spec');
+  const driver = readObj(spec, 'driver');
+  const executor = readObj(spec, 'executor');
+  const gpu = readObj(executor, 'gpu');
+  const gpuName = readText(gpu, 'name');
+  return [
+    ...fact('image', readText(spec, 'image')),
+    ...fact('driver image', readText(driver, 'image')),
+    ...fact('executor image', readText(executor, 'image')),
+    ...fact('executors', readText(executor, 'instances')),
+    ...fact('executor cores', readText(executor, 'cores')),
+    ...fact('executor memory', readText(executor, 'memory')),
+    ...fact('driver cores', readText(driver, 'cores')),
+    ...fact('driver memory', readText(driver, 'memory')),
+    // `gpu: {name: nvidia.com/gpu, quantity: 1}` per executor.
+    ...(gpuName ? fact('GPUs per executor', readText(gpu, 'quantity'), { unit: gpuName, none: '0' }) : []),
+    ...replicaFacts(readObj(spec, 'dynamicAllocation'), 'minExecutors', 'maxExecutors').filter(
+      (f) => f.label === 'autoscaling',
+    ),
   ];
 }
