@@ -15,6 +15,7 @@ export interface CliErrorDescription {
 /** Errors that describe the user's input or machine, by class name (the classes live in adapters). */
 const USER_ERRORS = new Set([
   'UsageError',
+  'InvalidConfigError',
   'PathNotFoundError',
   'RevisionNotFoundError',
   'GitCommandError',

@@ -336,6 +336,43 @@ describe('CLI errors say what to fix in one line', () => {
   );
 });
 
+describe('a .github/ferry.yml with errors', () => {
+  let broken: string;
+  beforeAll(() => {
+    broken = join(dir, 'broken-config');
+    mkdirSync(join(broken, '.github'), { recursive: true });
+    mkdirSync(join(broken, 'k'));
+    writeFileSync(join(broken, 'k', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
+    // A key indented one space short: the file names `prod`, but it is not valid YAML.
+    writeFileSync(
+      join(broken, '.github', 'ferry.yml'),
+      'targets:\n  - name: prod\n    path: k\n   branch: [\n',
+    );
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: broken });
+    execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:acme/models.git'], { cwd: broken });
+  });
+
+  const CONFIG_ERROR =
+    /: \.github\/ferry\.yml:4: invalid YAML: .* \(and 1 more: ferry validate lists them\); fix \.github\/ferry\.yml first$/;
+
+  it.each([
+    ['render', ['render', 'prod']],
+    ['validate --target', ['validate', '--target', 'prod']],
+    ['preview', ['preview', 'prod', '--revision', SHA]],
+  ])('%s names the first error and its line, not "no target \'prod\'"', (_, args) => {
+    expectOneLine(runFerry(args, { cwd: broken }), CONFIG_ERROR);
+  });
+
+  it("render and sync refuse the fallback 'default' target rather than act on the whole repository", () => {
+    expectOneLine(runFerry(['render', 'default'], { cwd: broken }), CONFIG_ERROR);
+    const r = runFerry(
+      ['sync', 'default', '--revision', SHA, '--kubeconfig', join(dir, 'closed.kubeconfig')],
+      { cwd: broken },
+    );
+    expectOneLine(r, CONFIG_ERROR);
+  });
+});
+
 describe('paths and repositories', () => {
   it('resolves PATHs against --repo when it is given', () => {
     const r = runFerry(['validate', '--repo', repo, 'k/cm.yaml', '--format', 'json'], { cwd: dir });
