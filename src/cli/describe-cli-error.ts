@@ -18,6 +18,7 @@ const USER_ERRORS = new Set([
   'InvalidConfigError',
   'PathNotFoundError',
   'RevisionNotFoundError',
+  'NotACommitError',
   'GitCommandError',
   'BinaryNotFoundError',
   'RenderLimitError',

@@ -37,6 +37,20 @@ export class RevisionNotFoundError extends Error {
   }
 }
 
+/** A ref that names an object other than a commit: a tree (`main:deploy`, `HEAD^{tree}`) or a blob. */
+export class NotACommitError extends Error {
+  override name = 'NotACommitError';
+  constructor(
+    readonly ref: string,
+    readonly type: string,
+  ) {
+    const what = type === 'tree' ? 'a folder (a tree)' : type === 'blob' ? 'a file (a blob)' : `a ${type}`;
+    super(
+      `revision '${ref}' names ${what}, not a commit: give a branch, a tag or a commit SHA${ref.includes(':') ? ` (without ':${ref.slice(ref.indexOf(':') + 1)}')` : ''}`,
+    );
+  }
+}
+
 /** git itself failed (not a repository, no merge base, a crash). */
 export class GitCommandError extends Error {
   override name = 'GitCommandError';

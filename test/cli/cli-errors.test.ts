@@ -422,5 +422,10 @@ describe('paths and repositories', () => {
     expect(r.stdout.trim()).toMatch(
       /^No targets affected: nothing between [0-9a-f]{7} and [0-9a-f]{7} is an input/,
     );
+    // A path in a revision is a tree: said so in one line, not as git's failed command.
+    expectOneLine(
+      runFerry(['diff', '--base', 'HEAD:k', '--head', 'HEAD', '--repo', repo]),
+      /^ferry diff: revision 'HEAD:k' names a folder \(a tree\), not a commit: give a branch, a tag or a commit SHA \(without ':k'\)$/,
+    );
   });
 });
