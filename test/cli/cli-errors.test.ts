@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -406,6 +406,48 @@ describe('paths and repositories', () => {
       runFerry(['validate', join(loose, 'a'), join(loose, 'nowhere')], { cwd: repo }),
       /^ferry validate: .*nowhere: no such file or directory/,
     );
+  });
+
+  describe('git that cannot or will not read the repository', () => {
+    let owned: string;
+    beforeAll(() => {
+      owned = join(dir, 'owned');
+      mkdirSync(owned);
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: owned });
+      git('init', '-q', '-b', 'main');
+      writeFileSync(join(owned, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
+      git('add', '-A');
+      git('commit', '-qm', 'one');
+    });
+    // git's own test switch: it treats every repository as another user's (a CI container's checkout).
+    const otherOwner = () => ({
+      GIT_TEST_ASSUME_DIFFERENT_OWNER: '1',
+      GIT_CONFIG_GLOBAL: join(dir, 'no-gitconfig'),
+    });
+
+    it("says how to trust a repository another user owns, and honours the user's safe.directory", () => {
+      expectOneLine(
+        runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--repo', owned], { env: otherOwner() }),
+        /^ferry diff: git refuses to read \S*owned: another user owns it; run ferry as that user, or trust it with git config --global --add safe\.directory \S*owned$/,
+      );
+      const trust = join(dir, 'trust.gitconfig');
+      writeFileSync(trust, `[safe]\n\tdirectory = ${realpathSync(owned)}\n`);
+      const r = runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--repo', owned], {
+        env: { ...otherOwner(), GIT_CONFIG_GLOBAL: trust },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    });
+
+    it('says that git is not installed', () => {
+      const empty = join(dir, 'empty-bin');
+      mkdirSync(empty, { recursive: true });
+      expectOneLine(
+        runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--repo', owned], { env: { PATH: empty } }),
+        /^ferry diff: git is not installed here \(no git on PATH\): install git, or put it on PATH$/,
+      );
+    });
   });
 
   it('says in words that a diff affects no target', () => {
