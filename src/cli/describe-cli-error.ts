@@ -21,6 +21,7 @@ const USER_ERRORS = new Set([
   'NotACommitError',
   'GitCommandError',
   'BinaryNotFoundError',
+  'TempDirError',
   'RenderLimitError',
   'SourceTooLargeError',
   'UnsafeArchiveError',

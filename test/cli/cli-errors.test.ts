@@ -286,6 +286,19 @@ describe('CLI errors say what to fix in one line', () => {
     );
   });
 
+  it.each([
+    ['validate', []],
+    ['render', ['prod']],
+    ['diff', ['--base', 'HEAD~1', '--head', 'HEAD']],
+  ])('%s says a TMPDIR that does not exist is to fix, not a render that failed', (command, args) => {
+    expectOneLine(
+      runFerry([command, ...args], { cwd: repo, env: { TMPDIR: join(dir, 'no-such-tmp') } }),
+      new RegExp(
+        `^ferry ${command}: TMPDIR \\S*no-such-tmp does not exist: Ferry writes checkouts and renders there; set TMPDIR to a folder you can write, or unset it$`,
+      ),
+    );
+  });
+
   it('diff without --base says it is missing', () => {
     expectOneLine(runFerry(['diff', '--head', 'HEAD', '--repo', repo]), /^ferry diff: missing --base \(/);
   });
