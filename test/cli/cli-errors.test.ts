@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
 import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
@@ -237,6 +237,17 @@ describe('CLI errors say what to fix in one line', () => {
   it('a kubeconfig that does not exist', () => {
     const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', join(dir, 'nope')], { cwd: repo });
     expectOneLine(r, /^ferry sync: kubeconfig .*nope: no such file; pass --kubeconfig PATH/);
+  });
+
+  it('a KUBECONFIG list is read as kubectl reads it, a missing file skipped', () => {
+    const list = [join(dir, 'gone.kubeconfig'), join(dir, 'closed.kubeconfig')].join(delimiter);
+    const r = runFerry(['sync', 'prod', '--revision', SHA], { cwd: repo, env: { KUBECONFIG: list } });
+    expectOneLine(r, /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused/);
+  });
+
+  it('a kubeconfig that is a folder', () => {
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', dir], { cwd: repo });
+    expectOneLine(r, /^ferry sync: kubeconfig \S+: is a folder, not a file; pass --kubeconfig PATH/);
   });
 
   it('no AWS credentials for an EKS cluster', () => {
