@@ -85,8 +85,16 @@ function clusterOf(
   }
   if (flags.kubeconfig || flags.context)
     return { provider: 'kubeconfig', ...(flags.context ? { context: flags.context } : {}) };
-  if (target.cluster?.provider === 'eks' && !target.cluster.region && flags.region)
-    return { ...target.cluster, region: flags.region };
+  if (target.cluster?.provider === 'eks' && !target.cluster.region) {
+    // As for --eks-cluster: --region, else the AWS CLI's own variables.
+    const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) {
+      throw new UsageError(
+        `target '${target.name}' is on EKS cluster ${target.cluster.name}, whose region .github/ferry.yml does not say: pass --region (or set AWS_REGION), or add cluster.region to the target`,
+      );
+    }
+    return { ...target.cluster, region };
+  }
   return target.cluster ?? { provider: 'kubeconfig' };
 }
 
