@@ -23,6 +23,7 @@ const USER_ERRORS = new Set([
   'BinaryNotFoundError',
   'TempDirError',
   'RenderLimitError',
+  'UnreadableInputError',
   'SourceTooLargeError',
   'UnsafeArchiveError',
   'InvalidArchiveError',
