@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { privateKeyProblem } from '../app-config/private-key-problem.ts';
 import type { AgentTrust } from './admit-sync.ts';
 import type { GitHubAuth } from './agent-github.ts';
 import type { LogLevel } from './logger.ts';
@@ -68,7 +69,12 @@ export function loadAgentEnv(
   }
   let auth: GitHubAuth | undefined;
   if (e.APP_ID && privateKey) {
-    if (!PEM.test(privateKey)) problems.push('PRIVATE_KEY is not a PEM private key');
+    const source = e.PRIVATE_KEY ? 'PRIVATE_KEY' : 'PRIVATE_KEY_PATH';
+    if (!PEM.test(privateKey)) problems.push(`${source} is not a PEM private key`);
+    else {
+      const problem = privateKeyProblem(privateKey, source);
+      if (problem) problems.push(problem);
+    }
     auth = { appId: e.APP_ID, privateKey };
   } else if (e.GITHUB_TOKEN) {
     auth = { token: e.GITHUB_TOKEN };

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { privateKeyProblem } from './private-key-problem.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -141,6 +142,11 @@ function readPrivateKey(
   if (!key) {
     // Never echo the value: it is a secret, even when malformed.
     problems.push(`${source} is not a PEM private key (expected -----BEGIN RSA PRIVATE KEY-----)`);
+    return undefined;
+  }
+  const problem = privateKeyProblem(key, source);
+  if (problem) {
+    problems.push(problem);
     return undefined;
   }
   return key;

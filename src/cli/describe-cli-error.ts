@@ -15,11 +15,15 @@ export interface CliErrorDescription {
 /** Errors that describe the user's input or machine, by class name (the classes live in adapters). */
 const USER_ERRORS = new Set([
   'UsageError',
+  'InvalidConfigError',
   'PathNotFoundError',
   'RevisionNotFoundError',
+  'NotACommitError',
   'GitCommandError',
   'BinaryNotFoundError',
+  'TempDirError',
   'RenderLimitError',
+  'UnreadableInputError',
   'SourceTooLargeError',
   'UnsafeArchiveError',
   'InvalidArchiveError',

@@ -3,10 +3,14 @@
  * 0 ok (warnings allowed), 1 findings with errors, 2 usage or I/O problems.
  */
 import { closestMatch } from '../manifest/closest-match.ts';
+import { checkTempDir } from './check-temp-dir.ts';
 import { describeCliError } from './describe-cli-error.ts';
 import { toTerminal } from './to-terminal.ts';
 
 type Command = (argv: string[]) => Promise<number>;
+
+/** Commands that only talk to a cluster, and write no temporary files. */
+const WRITES_NO_TEMP = new Set(['sync', 'preview']);
 
 const ISSUES_URL = 'https://github.com/ferry-dev/ferry/issues';
 
@@ -65,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    const help = rest.includes('--help') || rest.includes('-h');
+    if (!help && !WRITES_NO_TEMP.has(name)) checkTempDir();
     return await (await command.load())(rest);
   } catch (err) {
     const described = describeCliError(err, name);

@@ -40,7 +40,11 @@ async function collect(
     findings.push({ rule: 'config', severity: 'error', file: path, line: 1, message: `schemas: ${message}` });
   if (rel.startsWith('..') || rel.startsWith(sep)) return void fail(`${path} is outside the repository`);
   const stat = await lstat(abs).catch(() => undefined);
-  if (!stat) return void fail(`${path} does not exist`);
+  if (!stat) {
+    return void fail(
+      `${path} does not exist in this revision: fix the target's schemas in .github/ferry.yml, or add it`,
+    );
+  }
   if (stat.isSymbolicLink())
     return void fail(`${path} is a symbolic link; schema files must be regular files`);
   if (stat.isDirectory()) {

@@ -30,12 +30,18 @@ export const helmRenderer: Renderer = {
       const path = normalizeRepoPath(v);
       const located = await locateInRepo(req.root, req.root, path);
       if (located.ok && !located.isDirectory) values.push(located.real);
-      else if (located.ok) findings.push(renderFinding(path, 'values file is a directory'));
-      else {
+      else if (located.ok) {
+        findings.push(
+          renderFinding(
+            path,
+            "values file is a folder: list its files in the target's helm.values in .github/ferry.yml",
+          ),
+        );
+      } else {
         const why =
           located.problem === 'missing'
             ? "does not exist in this revision: fix the target's values in .github/ferry.yml, or add the file"
-            : 'leads outside the repository';
+            : "leads outside the repository: the target's helm.values in .github/ferry.yml must name files inside it";
         findings.push(renderFinding(path, `values file ${why}`));
       }
     }

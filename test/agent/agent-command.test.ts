@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +116,12 @@ describe('ferry agent', () => {
 });
 
 describe('loadAgentEnv', () => {
-  const pem = '-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----';
+  // A real RSA key, with escaped newlines as in a .env file.
+  const pem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString()
+    .trim()
+    .replaceAll('\n', '\\n');
 
   it('takes the App key (with escaped newlines, as in a .env file) over a token', () => {
     const env = loadAgentEnv({ APP_ID: '42', PRIVATE_KEY: pem, GITHUB_TOKEN: 'ghp_x', LOG_LEVEL: 'debug' });
@@ -150,6 +156,13 @@ describe('loadAgentEnv', () => {
       'PRIVATE_KEY is not a PEM private key',
       'GHE_PROTOCOL is set but GHE_HOST is not',
     ]);
+  });
+
+  it('refuses a PEM block that does not decode to an RSA key, as ferry serve does', () => {
+    const damaged = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----';
+    expect(() =>
+      loadAgentEnv({ APP_ID: '7', PRIVATE_KEY_PATH: '/secret/key.pem' }, { readFile: () => damaged }),
+    ).toThrow(/PRIVATE_KEY_PATH is not a valid private key \(its PEM block does not decode/);
   });
 });
 

@@ -1,7 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { AppConfigError, loadAppConfig } from '../../src/app-config/load-app-config.ts';
 
-const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----';
+/** A real RSA key (1024 bits: quick to make, and the check is of its kind, not its size). */
+const PEM = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString()
+  .trim();
 const BASE = { APP_ID: '12345', WEBHOOK_SECRET: 'shh', PRIVATE_KEY: PEM };
 
 function problemsOf(env: NodeJS.ProcessEnv, readFile?: (path: string) => string): string[] {
@@ -87,6 +92,20 @@ describe('loadAppConfig', () => {
     );
     expect(problemsOf({ ...BASE, GHE_PROTOCOL: 'https' })).toEqual([
       'GHE_PROTOCOL is set but GHE_HOST is not: set both for GitHub Enterprise Server',
+    ]);
+  });
+
+  test('refuses a key that only looks like one: a damaged PEM block, a key of another kind', () => {
+    const damaged = PEM.replace(/\n[A-Za-z0-9+/]{20}/, '\n');
+    expect(problemsOf({ ...BASE, PRIVATE_KEY: damaged })).toEqual([
+      "PRIVATE_KEY is not a valid private key (its PEM block does not decode: truncated or damaged?): generate a new one on the GitHub App's settings page",
+    ]);
+    const ed25519 = generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const { PRIVATE_KEY: _key, ...rest } = BASE;
+    expect(problemsOf({ ...rest, PRIVATE_KEY_PATH: '/keys/app.pem' }, () => ed25519)).toEqual([
+      "PRIVATE_KEY_PATH is an ED25519 key; GitHub Apps sign with RSA: use the .pem the GitHub App's settings page generates",
     ]);
   });
 

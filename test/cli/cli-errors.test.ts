@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
 import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
@@ -239,6 +239,17 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(r, /^ferry sync: kubeconfig .*nope: no such file; pass --kubeconfig PATH/);
   });
 
+  it('a KUBECONFIG list is read as kubectl reads it, a missing file skipped', () => {
+    const list = [join(dir, 'gone.kubeconfig'), join(dir, 'closed.kubeconfig')].join(delimiter);
+    const r = runFerry(['sync', 'prod', '--revision', SHA], { cwd: repo, env: { KUBECONFIG: list } });
+    expectOneLine(r, /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused/);
+  });
+
+  it('a kubeconfig that is a folder', () => {
+    const r = runFerry(['sync', 'prod', '--revision', SHA, '--kubeconfig', dir], { cwd: repo });
+    expectOneLine(r, /^ferry sync: kubeconfig \S+: is a folder, not a file; pass --kubeconfig PATH/);
+  });
+
   it('no AWS credentials for an EKS cluster', () => {
     const r = runFerry(['sync', 'prod', '--revision', SHA, '--eks-cluster', 'ml', '--region', 'eu-west-1'], {
       cwd: repo,
@@ -283,6 +294,19 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(
       runFerry(['diff', '--base', 'main', '--head', 'HEAD', '--repo', plain]),
       /^ferry diff: .*not-a-repo is not in a git repository/,
+    );
+  });
+
+  it.each([
+    ['validate', []],
+    ['render', ['prod']],
+    ['diff', ['--base', 'HEAD~1', '--head', 'HEAD']],
+  ])('%s says a TMPDIR that does not exist is to fix, not a render that failed', (command, args) => {
+    expectOneLine(
+      runFerry([command, ...args], { cwd: repo, env: { TMPDIR: join(dir, 'no-such-tmp') } }),
+      new RegExp(
+        `^ferry ${command}: TMPDIR \\S*no-such-tmp does not exist: Ferry writes checkouts and renders there; set TMPDIR to a folder you can write, or unset it$`,
+      ),
     );
   });
 
@@ -336,6 +360,43 @@ describe('CLI errors say what to fix in one line', () => {
   );
 });
 
+describe('a .github/ferry.yml with errors', () => {
+  let broken: string;
+  beforeAll(() => {
+    broken = join(dir, 'broken-config');
+    mkdirSync(join(broken, '.github'), { recursive: true });
+    mkdirSync(join(broken, 'k'));
+    writeFileSync(join(broken, 'k', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
+    // A key indented one space short: the file names `prod`, but it is not valid YAML.
+    writeFileSync(
+      join(broken, '.github', 'ferry.yml'),
+      'targets:\n  - name: prod\n    path: k\n   branch: [\n',
+    );
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: broken });
+    execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:acme/models.git'], { cwd: broken });
+  });
+
+  const CONFIG_ERROR =
+    /: \.github\/ferry\.yml:4: invalid YAML: .* \(and 1 more: ferry validate lists them\); fix \.github\/ferry\.yml first$/;
+
+  it.each([
+    ['render', ['render', 'prod']],
+    ['validate --target', ['validate', '--target', 'prod']],
+    ['preview', ['preview', 'prod', '--revision', SHA]],
+  ])('%s names the first error and its line, not "no target \'prod\'"', (_, args) => {
+    expectOneLine(runFerry(args, { cwd: broken }), CONFIG_ERROR);
+  });
+
+  it("render and sync refuse the fallback 'default' target rather than act on the whole repository", () => {
+    expectOneLine(runFerry(['render', 'default'], { cwd: broken }), CONFIG_ERROR);
+    const r = runFerry(
+      ['sync', 'default', '--revision', SHA, '--kubeconfig', join(dir, 'closed.kubeconfig')],
+      { cwd: broken },
+    );
+    expectOneLine(r, CONFIG_ERROR);
+  });
+});
+
 describe('paths and repositories', () => {
   it('resolves PATHs against --repo when it is given', () => {
     const r = runFerry(['validate', '--repo', repo, 'k/cm.yaml', '--format', 'json'], { cwd: dir });
@@ -371,6 +432,48 @@ describe('paths and repositories', () => {
     );
   });
 
+  describe('git that cannot or will not read the repository', () => {
+    let owned: string;
+    beforeAll(() => {
+      owned = join(dir, 'owned');
+      mkdirSync(owned);
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: owned });
+      git('init', '-q', '-b', 'main');
+      writeFileSync(join(owned, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
+      git('add', '-A');
+      git('commit', '-qm', 'one');
+    });
+    // git's own test switch: it treats every repository as another user's (a CI container's checkout).
+    const otherOwner = () => ({
+      GIT_TEST_ASSUME_DIFFERENT_OWNER: '1',
+      GIT_CONFIG_GLOBAL: join(dir, 'no-gitconfig'),
+    });
+
+    it("says how to trust a repository another user owns, and honours the user's safe.directory", () => {
+      expectOneLine(
+        runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--repo', owned], { env: otherOwner() }),
+        /^ferry diff: git refuses to read \S*owned: another user owns it; run ferry as that user, or trust it with git config --global --add safe\.directory \S*owned$/,
+      );
+      const trust = join(dir, 'trust.gitconfig');
+      writeFileSync(trust, `[safe]\n\tdirectory = ${realpathSync(owned)}\n`);
+      const r = runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--repo', owned], {
+        env: { ...otherOwner(), GIT_CONFIG_GLOBAL: trust },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    });
+
+    it('says that git is not installed', () => {
+      const empty = join(dir, 'empty-bin');
+      mkdirSync(empty, { recursive: true });
+      expectOneLine(
+        runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--repo', owned], { env: { PATH: empty } }),
+        /^ferry diff: git is not installed here \(no git on PATH\): install git, or put it on PATH$/,
+      );
+    });
+  });
+
   it('says in words that a diff affects no target', () => {
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
@@ -384,6 +487,11 @@ describe('paths and repositories', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(
       /^No targets affected: nothing between [0-9a-f]{7} and [0-9a-f]{7} is an input/,
+    );
+    // A path in a revision is a tree: said so in one line, not as git's failed command.
+    expectOneLine(
+      runFerry(['diff', '--base', 'HEAD:k', '--head', 'HEAD', '--repo', repo]),
+      /^ferry diff: revision 'HEAD:k' names a folder \(a tree\), not a commit: give a branch, a tag or a commit SHA \(without ':k'\)$/,
     );
   });
 });

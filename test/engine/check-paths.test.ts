@@ -264,3 +264,17 @@ describe('checkPaths', () => {
     );
   });
 });
+
+describe('loadSchemaFiles', () => {
+  it('says a schemas entry that does not exist is to be fixed in .github/ferry.yml', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-schemas-'));
+    try {
+      const { findings } = await loadSchemaFiles(root, ['crds']);
+      expect(findings.map((f) => f.message)).toEqual([
+        "schemas: crds does not exist in this revision: fix the target's schemas in .github/ferry.yml, or add it",
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -460,6 +460,19 @@ describe('renderTarget: helm', () => {
       target: target({ path: 'chart', helm: { values: ['../plain/deploy/deployment.yaml'] } }),
     });
     expect(result.failed).toBe(true);
-    expect(result.findings[0]?.message).toBe('values file leads outside the repository');
+    expect(result.findings[0]?.message).toBe(
+      "values file leads outside the repository: the target's helm.values in .github/ferry.yml must name files inside it",
+    );
+  });
+
+  it('says a values file that is a folder is to be listed by its files', async () => {
+    const result = await renderTarget({
+      root: fixture('helm'),
+      target: target({ path: 'chart', helm: { values: ['chart/templates'] } }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings[0]?.message).toBe(
+      "values file is a folder: list its files in the target's helm.values in .github/ferry.yml",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -45,10 +45,23 @@ describe('resolveBinaries', () => {
     })();
     expect(err).toBeInstanceOf(BinaryNotFoundError);
     expect((err as BinaryNotFoundError).binary).toBe('helm');
-    expect((err as Error).message).toMatch(
-      /^helm not found: FERRY_HELM=\/nonexistent\/helm is not an executable file\./,
+    expect((err as Error).message).toBe(
+      'helm not found: FERRY_HELM=/nonexistent/helm does not exist: set FERRY_HELM to the path of the helm binary, or unset it to use the one in node_modules/.ferry/bin, /opt/helm/helm or PATH',
     );
-    expect((err as Error).message).toContain('npm ci');
+  });
+
+  it('says why an override is not a binary: a folder, a file that is not executable', async () => {
+    const plain = join(dir, 'not-executable');
+    await writeFile(plain, 'kubectl\n');
+    const why = (path: string) => {
+      try {
+        resolveBinary('kubectl', { FERRY_KUBECTL: path });
+      } catch (e) {
+        return (e as Error).message.split(': ')[1];
+      }
+    };
+    expect(why(dir)).toBe(`FERRY_KUBECTL=${dir} is a folder, not a file`);
+    expect(why(plain)).toBe(`FERRY_KUBECTL=${plain} is not executable (chmod +x it)`);
   });
 });
 

@@ -1,7 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidSyncRequestError } from '../../src/signal/format-sync.ts';
-import { createKubeconfigSignal } from '../../src/signal/kubeconfig-signal.ts';
+import {
+  createKubeconfigSignal,
+  KubeconfigError,
+  loadKubeConfig,
+} from '../../src/signal/kubeconfig-signal.ts';
 import type { Signal, SyncRequest } from '../../src/signal/signal.ts';
 import { SignalError } from '../../src/signal/upsert-sync.ts';
 import { makeTarget, SHA_A, SHA_B } from '../agent/helpers/make-target.ts';
@@ -157,5 +164,70 @@ describe('kubeconfig signal', () => {
     } finally {
       await locked.close();
     }
+  });
+});
+
+describe('loadKubeConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ferry-kubeconfig-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A kubeconfig file with one context `context` on cluster `cluster` at `server`. */
+  function kubeconfig(
+    name: string,
+    opts: { context: string; cluster: string; server: string; current?: boolean },
+  ) {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{name: ${opts.cluster}, cluster: {server: "${opts.server}"}}]`,
+        `users: [{name: ${opts.context}-user, user: {token: t}}]`,
+        `contexts: [{name: ${opts.context}, context: {cluster: ${opts.cluster}, user: ${opts.context}-user}}]`,
+        ...(opts.current ? [`current-context: ${opts.context}`] : []),
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('merges KUBECONFIG as kubectl does: a missing file is skipped, the first to name a cluster wins', () => {
+    const a = kubeconfig('a', {
+      context: 'dev',
+      cluster: 'shared',
+      server: 'https://dev.example',
+      current: true,
+    });
+    const b = kubeconfig('b', { context: 'prod', cluster: 'shared', server: 'https://prod.example' });
+    const env = { KUBECONFIG: [join(dir, 'missing'), a, b].join(delimiter) };
+    const kc = loadKubeConfig({ env });
+    expect(kc.getCurrentContext()).toBe('dev');
+    expect(kc.getCurrentCluster()?.server).toBe('https://dev.example');
+    expect(loadKubeConfig({ env, context: 'prod' }).getCurrentCluster()?.server).toBe('https://dev.example');
+    expect(() =>
+      loadKubeConfig({ env: { KUBECONFIG: [join(dir, 'x'), join(dir, 'y')].join(delimiter) } }),
+    ).toThrow(/^KUBECONFIG=.*: none of its files exists; pass --kubeconfig PATH/);
+  });
+
+  it('says what is wrong with a file that is a folder, not YAML, or YAML of something else', () => {
+    writeFileSync(join(dir, 'broken'), 'clusters: [\n');
+    writeFileSync(join(dir, 'string'), 'just a string\n');
+    const problem = (file: string) => {
+      try {
+        loadKubeConfig({ file });
+      } catch (err) {
+        expect(err).toBeInstanceOf(KubeconfigError);
+        return (err as Error).message.split('; ')[0];
+      }
+    };
+    expect(problem(dir)).toBe(`kubeconfig ${dir}: is a folder, not a file`);
+    expect(problem(join(dir, 'broken'))).toMatch(/^kubeconfig \S+broken: not valid YAML \(.* at line 2\)$/);
+    expect(problem(join(dir, 'string'))).toBe(
+      `kubeconfig ${join(dir, 'string')}: not a kubeconfig (empty, or YAML without clusters, users and contexts)`,
+    );
   });
 });

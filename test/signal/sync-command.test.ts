@@ -175,6 +175,37 @@ describe('ferry sync', () => {
     expect(cluster).toEqual({ provider: 'eks', name: 'other', region: 'us-west-2' });
   });
 
+  it("takes the region of a target's EKS cluster that names none from --region or AWS_REGION, else says to give one", async () => {
+    await writeFile(
+      join(dir, '.github', 'ferry.yml'),
+      'targets:\n  - name: prod\n    path: deploy\n    cluster: { provider: eks, name: ml-prod }\n',
+    );
+    const clusters: ClusterRef[] = [];
+    const sync = (argv: string[], env: NodeJS.ProcessEnv) =>
+      syncCommand(['prod', '--revision', SHA_A, '--repo', 'a/b', ...argv], {
+        cwd: dir,
+        env,
+        write: () => undefined,
+        createSignal: (c) => {
+          clusters.push(c);
+          return { sendSync: async () => ({ sync: 'prod', changed: true }), requestPreview: notAPreview };
+        },
+      });
+    await sync(['--region', 'us-west-2'], { AWS_REGION: 'eu-west-1' });
+    await sync([], { AWS_REGION: 'eu-west-1' });
+    await sync([], { AWS_DEFAULT_REGION: 'ap-south-1' });
+    expect(clusters.map((c) => (c.provider === 'eks' ? c.region : undefined))).toEqual([
+      'us-west-2',
+      'eu-west-1',
+      'ap-south-1',
+    ]);
+    const err = await sync([], {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(
+      "target 'prod' is on EKS cluster ml-prod, whose region .github/ferry.yml does not say: pass --region (or set AWS_REGION), or add cluster.region to the target",
+    );
+  });
+
   it.each([
     [['prod'], /^missing --revision \(the full 40-character commit SHA to sync\)$/],
     [['prod', '--revision', 'abc123', '--repo', 'a/b'], /option '--revision' must be a full/],

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listChangedFiles } from '../../src/source/list-changed-files.ts';
 import { openGitRevision } from '../../src/source/open-git-revision.ts';
 import { resolveGitRevision } from '../../src/source/resolve-git-revision.ts';
-import { GitCommandError, RevisionNotFoundError } from '../../src/source/source-errors.ts';
+import { GitCommandError, NotACommitError, RevisionNotFoundError } from '../../src/source/source-errors.ts';
 
 let repo: string;
 let first: string;
@@ -116,6 +116,39 @@ describe('resolveGitRevision', () => {
       expect((plain as Error).message).toBe(`revision 'HEAD~9' not found in ${repo}`);
     } finally {
       await rm(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('says that a tree or a blob is not a commit, and which it is', async () => {
+    const blob = git('rev-parse', 'HEAD:README.md');
+    for (const [ref, says] of [
+      [
+        'HEAD^{tree}',
+        "revision 'HEAD^{tree}' names a folder (a tree), not a commit: give a branch, a tag or a commit SHA",
+      ],
+      [
+        'main:deploy',
+        "revision 'main:deploy' names a folder (a tree), not a commit: give a branch, a tag or a commit SHA (without ':deploy')",
+      ],
+      [blob, `revision '${blob}' names a file (a blob), not a commit: give a branch, a tag or a commit SHA`],
+    ] as const) {
+      const err = await resolveGitRevision(repo, ref).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotACommitError);
+      expect((err as Error).message).toBe(says);
+    }
+  });
+
+  it('says that a repository without a commit has none yet', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'ferry-test-unborn-'));
+    try {
+      gitIn(fresh, 'init', '--quiet', '--initial-branch=main');
+      const err = await resolveGitRevision(fresh, 'HEAD').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RevisionNotFoundError);
+      expect((err as Error).message).toBe(
+        `revision 'HEAD' not found in ${fresh}; the repository has no commits yet: commit first (ferry validate checks the files as they are)`,
+      );
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
     }
   });
 

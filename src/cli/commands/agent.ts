@@ -126,7 +126,8 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
 
   const inCluster = !flags.kubeconfig && !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST);
   const kubeConfig = loadKubeConfig({
-    ...(flags.kubeconfig ? { file: flags.kubeconfig } : env.KUBECONFIG ? { file: env.KUBECONFIG } : {}),
+    ...(flags.kubeconfig ? { file: flags.kubeconfig } : {}),
+    env,
     ...(flags.context ? { context: flags.context } : {}),
     inCluster,
   });

@@ -20,6 +20,7 @@ import { upsertPreview } from '../../signal/upsert-preview.ts';
 import type { Target } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
 import { readRequestFlags } from '../read-request-flags.ts';
+import { requireValidConfig } from '../require-valid-config.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -83,11 +84,11 @@ function readFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.Proces
 }
 
 async function findTarget(name: string, root: string): Promise<Target> {
-  const { config, findings } = await loadConfig(root);
-  const target = config.targets.find((t) => t.name === name);
+  const loaded = await loadConfig(root);
+  requireValidConfig(loaded);
+  const target = loaded.config.targets.find((t) => t.name === name);
   if (target) return target;
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) throw new UsageError(`${errors[0]?.file}:${errors[0]?.line}: ${errors[0]?.message}`);
+  const { config } = loaded;
   const known = config.targets.map((t) => t.name).join(', ') || 'none';
   throw new UsageError(`no target '${name}' in .github/ferry.yml (targets: ${known})`);
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { quoteUnsafe } from '../../manifest/quote-unsafe.ts';
 import { renderTarget } from '../../render/render-target.ts';
 import { parseArgs } from '../parse-args.ts';
+import { requireValidConfig } from '../require-valid-config.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { toTerminalLine } from '../to-terminal.ts';
 import { UsageError } from '../usage-error.ts';
@@ -23,7 +24,9 @@ export async function renderCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const root = resolveRepoDir(values.repo);
-  const { config, file } = await loadConfig(root);
+  const loaded = await loadConfig(root);
+  requireValidConfig(loaded);
+  const { config, file } = loaded;
   const names = config.targets.map((t) => t.name).join(', ');
   const known = file
     ? `targets in ${file}: ${names}`

@@ -10,6 +10,7 @@ import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { ClusterRef, Target } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
 import { readRequestFlags } from '../read-request-flags.ts';
+import { requireValidConfig } from '../require-valid-config.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -58,11 +59,11 @@ function parse(argv: string[]) {
 
 /** The target from .github/ferry.yml, or (with --branch) one described by the flags alone. */
 async function findTarget(name: string, opts: { root: string; branch?: string }): Promise<Target> {
-  const { config, findings } = await loadConfig(opts.root, opts.branch ? { defaultBranch: opts.branch } : {});
+  const loaded = await loadConfig(opts.root, opts.branch ? { defaultBranch: opts.branch } : {});
+  requireValidConfig(loaded);
+  const { config } = loaded;
   const target = config.targets.find((t) => t.name === name);
   if (target) return opts.branch ? { ...target, branch: opts.branch } : target;
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) throw new UsageError(`${errors[0]?.file}:${errors[0]?.line}: ${errors[0]?.message}`);
   if (!opts.branch) {
     const known = config.targets.map((t) => t.name).join(', ') || 'none';
     throw new UsageError(
@@ -84,8 +85,16 @@ function clusterOf(
   }
   if (flags.kubeconfig || flags.context)
     return { provider: 'kubeconfig', ...(flags.context ? { context: flags.context } : {}) };
-  if (target.cluster?.provider === 'eks' && !target.cluster.region && flags.region)
-    return { ...target.cluster, region: flags.region };
+  if (target.cluster?.provider === 'eks' && !target.cluster.region) {
+    // As for --eks-cluster: --region, else the AWS CLI's own variables.
+    const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) {
+      throw new UsageError(
+        `target '${target.name}' is on EKS cluster ${target.cluster.name}, whose region .github/ferry.yml does not say: pass --region (or set AWS_REGION), or add cluster.region to the target`,
+      );
+    }
+    return { ...target.cluster, region };
+  }
   return target.cluster ?? { provider: 'kubeconfig' };
 }
 

@@ -8,6 +8,7 @@ import type { Finding } from '../../types.ts';
 import { formatFindings } from '../format-findings.ts';
 import { notePathUnits, noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
+import { requireValidConfig } from '../require-valid-config.ts';
 import { gitRootOf, resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
 import { isStreamPath, readStreamPaths, type StreamFiles } from '../stream-paths.ts';
 import { UsageError } from '../usage-error.ts';
@@ -64,7 +65,10 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
   const root = located?.root ?? resolveRepoDir(values.repo);
-  const { config, findings: configFindings, file: configFile } = await loadConfig(root);
+  const loaded = await loadConfig(root);
+  // A target named in a file with errors cannot be found: the fallback's one target is `default`.
+  if (values.target) requireValidConfig(loaded);
+  const { config, findings: configFindings, file: configFile } = loaded;
   if (!located && !configFile) await noteUnrenderedUnits(root, 'validate');
   let noted = false;
   for (const [i, path] of (located?.paths ?? []).entries()) {
