@@ -3,12 +3,15 @@ import { GitCommandError } from './source-errors.ts';
 
 /**
  * Environment for git: no prompts, no pager, no system or global config changing what we read, except
- * the folders the user trusts (safe.directory): without them git refuses a repository another user owns
- * (a CI container's checkout, a shared clone) even after the user ran the `git config --global --add
- * safe.directory` git tells them to.
+ * (once git has refused a repository as another user's) the folders the user trusts (safe.directory):
+ * without them git refuses a repository another user owns (a CI container's checkout, a shared clone)
+ * even after the user ran the `git config --global --add safe.directory` git tells them to.
  */
-export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const trusted = safeDirectoriesOf(env);
+export function gitEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  trust = trustSafeDirectories,
+): NodeJS.ProcessEnv {
+  const trusted = trust ? safeDirectoriesOf(env) : [];
   // GIT_CONFIG_COUNT entries are command-line scope, which git honours for safe.directory (a
   // repository's own config is not). The user's own entries, if any, come first.
   const count = Number(env.GIT_CONFIG_COUNT) || 0;
@@ -28,6 +31,12 @@ export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv 
     LC_ALL: 'C',
   };
 }
+
+/**
+ * Set once git refuses a repository as another user's ("dubious ownership"): from then on the user's
+ * safe.directory entries are passed (reading them costs a git process, which most runs never need).
+ */
+let trustSafeDirectories = false;
 
 const safeDirectories = new Map<string, string[]>();
 
@@ -85,7 +94,14 @@ export function runGitBytes(
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.once('error', (e) => reject(new GitCommandError(args, '', { cause: e })));
     child.once('close', (code) => {
-      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+      const stderr = Buffer.concat(err).toString('utf8');
+      // Refused as another user's: once more with the folders the user trusts (gitEnv).
+      if (code !== 0 && !trustSafeDirectories && /dubious ownership/.test(stderr)) {
+        trustSafeDirectories = true;
+        runGitBytes(repoDir, args).then(resolve, reject);
+        return;
+      }
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
     });
   });
 }
