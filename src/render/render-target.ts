@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Target } from '../types.ts';
-import { detectRenderer } from './detect-renderer.ts';
+import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
 import { listPlainInputs, renderPlainFiles } from './plain-renderer.ts';
@@ -158,8 +158,37 @@ export async function openDirectory(
       ...(opts.fieldLines === false ? { fieldLines: false } : {}),
       documents: opts.documents,
     });
-    return { rendered };
+    if (rendered.failed || rendered.resources.length > 0) return { rendered };
+    return {
+      rendered: {
+        ...rendered,
+        findings: [...rendered.findings, await rendersNothing(kind, located.real, dir)],
+      },
+    };
   } catch (err) {
     return { rendered: renderThrew(err, { root: opts.root, label, renderer: kind }) };
   }
+}
+
+/**
+ * A chart or kustomization whose render holds no object (every template switched off by its values, a
+ * kustomization of nothing, a helm binary that printed nothing): passed as "0 resources", its PR check
+ * was green while the agent refuses to deploy an empty render. A warning at its Chart.yaml or
+ * kustomization file says so, as the plain renderer's does for a folder of no manifest.
+ */
+async function rendersNothing(kind: RendererKind, absDir: string, dir: string): Promise<Finding> {
+  const file =
+    kind === 'helm' ? 'Chart.yaml' : ((await findKustomizationFile(absDir)) ?? KUSTOMIZATION_FILES[0]);
+  const tool = kind === 'helm' ? 'helm template' : 'kubectl kustomize';
+  const fix =
+    kind === 'helm'
+      ? "check the values that switch its templates on (the target's helm.values)"
+      : 'check its resources, components and generators';
+  return {
+    rule: 'render',
+    severity: 'warning',
+    file: dir === '' || dir === '.' ? file : `${dir}/${file}`,
+    line: 1,
+    message: `this target renders nothing: ${tool} printed no Kubernetes object, so nothing is checked, and the agent does not deploy an empty render (nothing applied, nothing pruned); ${fix}`,
+  };
 }

@@ -116,10 +116,19 @@ describe('ferry validate', () => {
       expect(r.stderr.trim().split('\n')).toEqual([
         'note: config/ is read as plain manifests, and 3 folders with a kustomization or a chart below it (config/crd, config/default, config/samples) were not rendered, as they are targets of their own: name one in its place (ferry validate config/crd) or list them as targets in .github/ferry.yml (docs/config.md)',
       ]);
-      // A PATH that is a kustomization is rendered; this one renders nothing, which is said.
-      expect(runFerry(['validate', '--repo', repo, 'config/samples']).stderr.trim()).toBe(
-        "note: no Kubernetes resources in config/samples: nothing was validated (a folder's .yaml, .yml and .json files are read)",
-      );
+      // A PATH that is a kustomization is rendered; this one renders nothing, which a warning says.
+      const samples = runFerry(['validate', '--repo', repo, 'config/samples', '--format', 'json']);
+      expect(samples.stderr).toBe('');
+      expect(JSON.parse(samples.stdout).findings).toEqual([
+        expect.objectContaining({
+          file: 'config/samples/kustomization.yaml',
+          line: 1,
+          severity: 'warning',
+          message: expect.stringMatching(
+            /^this target renders nothing: kubectl kustomize printed no Kubernetes object/,
+          ),
+        }),
+      ]);
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }

@@ -159,6 +159,33 @@ describe('renderTarget: plain', () => {
     expect((await renderTarget({ root, target: target({ path: 'mixed' }) })).findings).toEqual([]);
   });
 
+  it('warns that a chart whose values switch every template off, or an empty kustomization, renders nothing', async () => {
+    // The agent refuses to deploy an empty render: a green check for it would be a deploy that fails.
+    const root = trees({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: llm\nversion: 0.1.0\n',
+      'chart/values.yaml': 'server:\n  enabled: false\n',
+      'chart/templates/cm.yaml':
+        '{{- if .Values.server.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n{{- end }}\n',
+      'empty/kustomization.yaml': 'resources: []\n',
+    });
+    const chart = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(chart.failed).toBe(false);
+    expect(chart.findings).toEqual([
+      {
+        rule: 'render',
+        severity: 'warning',
+        file: 'chart/Chart.yaml',
+        line: 1,
+        message:
+          "this target renders nothing: helm template printed no Kubernetes object, so nothing is checked, and the agent does not deploy an empty render (nothing applied, nothing pruned); check the values that switch its templates on (the target's helm.values)",
+      },
+    ]);
+    const empty = await renderTarget({ root, target: target({ path: 'empty' }) });
+    expect(empty.findings.map((f) => `${f.file}:${f.line} ${f.severity}`)).toEqual([
+      'empty/kustomization.yaml:1 warning',
+    ]);
+  });
+
   it('reports a target path that does not exist', async () => {
     const result = await renderTarget({ root: fixture('plain'), target: target({ path: 'nowhere' }) });
     expect(result).toEqual({
