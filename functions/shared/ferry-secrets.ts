@@ -6,6 +6,7 @@
  * - App secret: JSON `{ "appId": "123456", "privateKey": "-----BEGIN RSA PRIVATE KEY-----\n…" }`.
  *   Read by the worker only: the internet-facing function cannot read the App's private key.
  */
+import { privateKeyProblem } from '../../src/app-config/private-key-problem.ts';
 import { SecretValueError } from './create-secret-loader.ts';
 
 export interface AppSecret {
@@ -39,7 +40,11 @@ export function parseAppSecret(secretString: string): AppSecret {
   if (typeof privateKey !== 'string' || !privateKey.includes('PRIVATE KEY-----')) {
     throw new SecretValueError(`App secret: privateKey is missing or not a PEM private key: ${HOW_TO_SET}`);
   }
-  return { appId: id, privateKey: normalisePem(privateKey) };
+  const pem = normalisePem(privateKey);
+  // A truncated, hand-edited or non-RSA key failed every event when the first token was signed.
+  const problem = privateKeyProblem(pem, 'App secret: privateKey');
+  if (problem) throw new SecretValueError(`${problem}; ${HOW_TO_SET}`);
+  return { appId: id, privateKey: pem };
 }
 
 /** A PEM pasted through a single-line field often arrives with literal `\n`: restore the newlines. */

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -64,7 +65,11 @@ describe('createSecretLoader', () => {
 });
 
 describe('parseAppSecret', () => {
-  const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n';
+  // A real RSA key: the worker signs the App's JWT with it (RS256), so only one that decodes is taken.
+  const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+    type: 'pkcs1',
+    format: 'pem',
+  }) as string;
 
   it('reads appId (string or number) and the PEM private key', () => {
     expect(parseAppSecret(JSON.stringify({ appId: 123456, privateKey: pem }))).toEqual({
@@ -90,5 +95,27 @@ describe('parseAppSecret', () => {
     expect(() => parseAppSecret(JSON.stringify(value))).toThrow(
       new RegExp(`${field} is missing.*docs/deploy-aws.md`),
     );
+  });
+
+  it('refuses a damaged key or a key that is not RSA, naming the problem and never the key', () => {
+    const lines = pem.trim().split('\n');
+    const damaged = [...lines.slice(0, 3), ...lines.slice(6)].join('\n');
+    const ed25519 = generateKeyPairSync('ed25519').privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    expect(() => parseAppSecret(JSON.stringify({ appId: 1, privateKey: damaged }))).toThrow(
+      /^App secret: privateKey is not a valid private key \(its PEM block does not decode: truncated or damaged\?\).*docs\/deploy-aws\.md$/,
+    );
+    expect(() => parseAppSecret(JSON.stringify({ appId: 1, privateKey: ed25519 }))).toThrow(
+      /^App secret: privateKey is an ED25519 key; GitHub Apps sign with RSA/,
+    );
+    for (const key of [damaged, ed25519]) {
+      try {
+        parseAppSecret(JSON.stringify({ appId: 1, privateKey: key }));
+      } catch (err) {
+        expect((err as Error).message).not.toContain(key.split('\n')[1]);
+      }
+    }
   });
 });
