@@ -77,6 +77,12 @@ export interface Resource {
    * committed.
    */
   generated?: readonly string[];
+  /**
+   * The kustomization or chart given as one of several PATHs (`ferry validate overlays/staging
+   * overlays/prod`) that rendered this resource: each is a deployable of its own, so duplicate-resource
+   * compares it only with the same unit's objects and with plain files.
+   */
+  unit?: string;
 }
 
 /**

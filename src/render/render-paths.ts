@@ -76,10 +76,11 @@ export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPaths
     });
     if (result.parts.length === 0) result.renderer = part.renderer;
     result.parts.push({ path, renderer: part.renderer, failed: part.failed });
-    result.resources.push(...part.resources);
-    result.findings.push(...part.findings);
-    result.failed ||= part.failed;
-    checkable.push(...(part.failed ? (part.checkable ?? []) : part.resources));
+    const own = opts.paths.length > 1 ? withUnit(part, path) : part;
+    result.resources.push(...own.resources);
+    result.findings.push(...own.findings);
+    result.failed ||= own.failed;
+    checkable.push(...(own.failed ? (own.checkable ?? []) : own.resources));
   }
   if (result.failed) {
     // Nothing to apply from a partial set, but every path that did render is still checked.
@@ -87,6 +88,20 @@ export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPaths
     if (checkable.length > 0) result.checkable = checkable;
   }
   return result;
+}
+
+/**
+ * A kustomization's or chart's render, its resources marked as that PATH's (`unit`); a plain path's as
+ * it is (its files are parts of one set).
+ */
+function withUnit(rendered: RenderResult, path: string): RenderResult {
+  if (rendered.renderer === 'plain') return rendered;
+  const mark = (resources: Resource[]) => resources.map((r) => ({ ...r, unit: path }));
+  return {
+    ...rendered,
+    resources: mark(rendered.resources),
+    ...(rendered.checkable ? { checkable: mark(rendered.checkable) } : {}),
+  };
 }
 
 /**
@@ -113,7 +128,8 @@ async function streamPaths(
       limits: opts.limits,
     });
     const from = units.length;
-    if ('rendered' in opened) units.push({ rendered: opened.rendered });
+    if ('rendered' in opened)
+      units.push({ rendered: opts.paths.length > 1 ? withUnit(opened.rendered, path) : opened.rendered });
     else {
       units.push(...opened.files.map((file) => ({ file })));
       notes.push(...opened.notes);

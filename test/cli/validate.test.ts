@@ -134,6 +134,35 @@ describe('ferry validate', () => {
     }
   });
 
+  it('checks kustomizations named together as deployables of their own: no duplicates between them', () => {
+    // kubeflow/katib's installs: alternative overlays of one base, validated in one command.
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-overlays-'));
+    try {
+      const cm = (name: string) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ml}\n`;
+      mkdirSync(join(repo, 'base'));
+      writeFileSync(join(repo, 'base', 'cm.yaml'), cm('shared'));
+      writeFileSync(join(repo, 'base', 'kustomization.yaml'), 'resources: [cm.yaml]\n');
+      for (const overlay of ['staging', 'prod']) {
+        mkdirSync(join(repo, overlay));
+        writeFileSync(join(repo, overlay, 'kustomization.yaml'), 'resources: [../base]\n');
+      }
+      // Plain files beside them are one set with every path, as before.
+      mkdirSync(join(repo, 'extra'));
+      writeFileSync(join(repo, 'extra', 'again.yaml'), cm('shared'));
+      const duplicates = (...paths: string[]) =>
+        (
+          JSON.parse(runFerry(['validate', '--repo', repo, ...paths, '--format', 'json']).stdout) as {
+            findings: { rule: string; file: string }[];
+          }
+        ).findings.filter((f) => f.rule === 'duplicate-resource');
+      expect(duplicates('staging', 'prod')).toEqual([]);
+      expect(duplicates('staging', 'extra')).toEqual([expect.objectContaining({ file: 'extra/again.yaml' })]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('reads a PATH named twice once, so its objects are not duplicates of themselves', () => {
     const repo = mkdtempSync(join(tmpdir(), 'ferry-twice-'));
     try {

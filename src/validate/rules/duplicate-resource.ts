@@ -14,8 +14,8 @@ export const duplicateResourceRule: Rule = {
     return checkWhole(duplicateResourceRule, ctx);
   },
   stream() {
-    // Only where each first copy is: a later copy is reported when it comes.
-    const first = new Map<string, string>();
+    // Where each copy is that a later one may clash with: a later copy is reported when it comes.
+    const first = new Map<string, { unit: string | undefined; where: string }[]>();
     return {
       add(resources) {
         const findings: RuleFinding[] = [];
@@ -25,15 +25,22 @@ export const duplicateResourceRule: Rule = {
           // `Deployment api` and `Deployment default/api` are one object once applied.
           const key = resourceKey({ ...resource.id, namespace: appliedNamespace(resource.id) });
           const earlier = first.get(key);
-          if (earlier === undefined) {
+          // Two kustomizations or charts named as PATHs are two deployables (staging, prod): their
+          // objects clash only within one of them, or with plain files.
+          const clash = earlier?.find(
+            (e) => e.unit === undefined || resource.unit === undefined || e.unit === resource.unit,
+          );
+          if (!clash) {
+            const entry = { unit: resource.unit, where: `${resource.file}:${resource.line}` };
             // Kept until the end: a key that does not hold the document's text (detached.ts).
-            first.set(detachedString(key), `${resource.file}:${resource.line}`);
+            if (earlier) earlier.push(entry);
+            else first.set(detachedString(key), [entry]);
             continue;
           }
           findings.push({
             resource,
             path: ['metadata', 'name'],
-            message: `${formatResourceId(resource.id)} is also defined at ${earlier}; only one of them can exist in the cluster`,
+            message: `${formatResourceId(resource.id)} is also defined at ${clash.where}; only one of them can exist in the cluster`,
           });
         }
         return findings;
