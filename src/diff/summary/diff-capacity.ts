@@ -1,5 +1,6 @@
 import { isAcceleratorResource } from '../../manifest/accelerators.ts';
 import type { KubeObject } from '../../types.ts';
+import { acceleratorCounts, diffFacts, type Fact } from './diff-facts.ts';
 import { isObj, readList, readObj, readText } from './read-path.ts';
 
 /**
@@ -24,22 +25,14 @@ const NODEPOOL_KEYS: readonly [string, string][] = [
 ];
 
 export function diffCapacity(before: KubeObject | undefined, after: KubeObject): string[] {
-  const a = before ? capacityOf(before) : undefined;
-  const b = capacityOf(after);
-  const say = (f: Fact, value: string) => `${f.label} ${value}${f.unit ? ` (${f.unit})` : ''}`;
-  const facts: string[] = [];
   // Lists of names are short and every name matters: said whole, not elided.
   // Limits and quotas first, then the machines in NODEPOOL_KEYS' order, whichever side has them.
-  const keys = [...new Set([...b.keys(), ...(a?.keys() ?? [])])].sort((x, y) => rank(x) - rank(y));
-  for (const key of keys) {
-    const old = a?.get(key);
-    const now = b.get(key);
-    if (now && !a) facts.push(say(now, now.value));
-    else if (now && old?.value !== now.value)
-      facts.push(say(now, `${old?.value ?? now.none} → ${now.value}`));
-    else if (old && !now) facts.push(say(old, `${old.value} → ${old.none}`));
-  }
-  return facts;
+  return diffFacts({
+    before: before ? capacityOf(before) : undefined,
+    after: capacityOf(after),
+    transition: (from, to) => `${from} → ${to}`,
+    order: (keys) => keys.sort((x, y) => rank(x) - rank(y)),
+  });
 }
 
 function rank(key: string): number {
@@ -47,20 +40,11 @@ function rank(key: string): number {
   return i < 0 ? 0 : i + 1;
 }
 
-interface Fact {
-  label: string;
-  /** The resource a number counts (`nvidia.com/gpu`). */
-  unit?: string;
-  value: string;
-  /** What its absence means: no limit, any machine. */
-  none: string;
-}
-
 /** The object's facts by key: `GPU limit 8 (nvidia.com/gpu)`, `capacity on-demand, spot`. */
 function capacityOf(obj: KubeObject): Map<string, Fact> {
   const facts = new Map<string, Fact>();
   if (obj.kind === 'NodePool') {
-    for (const [unit, value] of accelerators(readObj(obj, 'spec', 'limits'))) {
+    for (const [unit, value] of acceleratorCounts(readObj(obj, 'spec', 'limits'))) {
       facts.set(`limit ${unit}`, { label: 'GPU limit', unit, value, none: 'none' });
     }
     const requirements = readList(obj, 'spec', 'template', 'spec', 'requirements');
@@ -88,17 +72,6 @@ function capacityOf(obj: KubeObject): Map<string, Fact> {
     facts.set(`quota ${unit}`, { label: 'GPU quota', unit, value: String(total), none: '0' });
   }
   return facts;
-}
-
-function accelerators(limits: Record<string, unknown> | undefined): [string, string][] {
-  if (!limits) return [];
-  return Object.keys(limits)
-    .filter(isAcceleratorResource)
-    .sort()
-    .flatMap((name) => {
-      const text = readText(limits, name);
-      return text === undefined ? [] : [[name, text] as [string, string]];
-    });
 }
 
 /** `In` values of the requirement on `key` (sorted, joined by `|`), `not X` for `NotIn`; undefined: any. */

@@ -1,5 +1,5 @@
-import { isAcceleratorResource } from '../../manifest/accelerators.ts';
 import type { KubeObject } from '../../types.ts';
+import { acceleratorCounts, diffFacts, type Fact } from './diff-facts.ts';
 import { formatTransition } from './format-transition.ts';
 import { isObj, type Obj, readList, readObj, readText } from './read-path.ts';
 
@@ -23,16 +23,6 @@ const READERS: Readonly<Record<string, (obj: KubeObject) => Fact[]>> = {
   'sparkoperator.k8s.io/SparkApplication': sparkApplicationFacts,
 };
 
-interface Fact {
-  /** How the summary names it: `model`, `image`, `GPUs`, `replicas`. */
-  label: string;
-  value: string;
-  /** The resource a number counts (`nvidia.com/gpu`). */
-  unit?: string;
-  /** What its absence means (`unset`, `none`). */
-  none?: string;
-}
-
 const readerOf = (obj: KubeObject) => READERS[`${obj.apiVersion.split('/')[0]}/${obj.kind}`];
 
 export function isServingObject(obj: KubeObject): boolean {
@@ -47,19 +37,11 @@ export function isServingObject(obj: KubeObject): boolean {
 export function diffServing(before: KubeObject | undefined, after: KubeObject): string[] {
   const read = readerOf(after);
   if (!read) return [];
-  const b = keyed(read(after));
-  const a = before ? keyed(read(before)) : undefined;
-  const say = (f: Fact, value: string) => `${f.label} ${value}${f.unit ? ` (${f.unit})` : ''}`;
-  const facts: string[] = [];
-  for (const key of new Set([...b.keys(), ...(a?.keys() ?? [])])) {
-    const old = a?.get(key);
-    const now = b.get(key);
-    if (now && !a) facts.push(say(now, now.value));
-    else if (now && old?.value !== now.value)
-      facts.push(say(now, formatTransition(old?.value ?? now.none ?? 'unset', now.value)));
-    else if (old && !now) facts.push(say(old, formatTransition(old.value, undefined, old.none ?? 'unset')));
-  }
-  return facts;
+  return diffFacts({
+    before: before ? keyed(read(before)) : undefined,
+    after: keyed(read(after)),
+    transition: formatTransition,
+  });
 }
 
 function keyed(facts: Fact[]): Map<string, Fact> {
@@ -72,11 +54,7 @@ const fact = (label: string, value: string | undefined, extra: Partial<Fact> = {
 /** `GPUs N (resource)` for each accelerator of a resources block's limits (else its requests). */
 function gpuFacts(resources: Obj | undefined, label = 'GPUs'): Fact[] {
   const limits = readObj(resources, 'limits') ?? readObj(resources, 'requests');
-  if (!limits) return [];
-  return Object.keys(limits)
-    .filter(isAcceleratorResource)
-    .sort()
-    .flatMap((unit) => fact(label, readText(limits, unit), { unit, none: '0' }));
+  return acceleratorCounts(limits).flatMap(([unit, value]) => fact(label, value, { unit, none: '0' }));
 }
 
 function replicaFacts(holder: Obj | undefined, min = 'minReplicas', max = 'maxReplicas'): Fact[] {
