@@ -58,21 +58,47 @@ export async function validateCommand(argv: string[]): Promise<number> {
       );
     const files = await readStreamPaths(streams);
     try {
-      return await validateStreams({ files, repo: values.repo, format, color: colorOf(values) });
+      // The streams' files are the PATHs, checked with the settings of --repo, else of the working
+      // directory's repository; their findings name them as the user did.
+      return await validate({
+        values,
+        format,
+        located: { root: files.root, paths: files.paths, given: files.given },
+        settingsRoot:
+          values.repo !== undefined
+            ? resolveRepoDir(values.repo)
+            : (gitRootOf(process.cwd()) ?? process.cwd()),
+        streams: files,
+      });
     } finally {
       await files.dispose();
     }
   }
   const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
-  const root = located?.root ?? resolveRepoDir(values.repo);
+  return validate({ values, format, located, settingsRoot: located?.root ?? resolveRepoDir(values.repo) });
+}
+
+/** Checks the PATHs (`located`), else the targets, with the settings of `settingsRoot`'s configuration. */
+async function validate(opts: {
+  values: { target?: string[]; color?: boolean; 'no-color'?: boolean };
+  format: 'text' | 'json';
+  located: { root: string; paths: string[]; given: string[] } | undefined;
+  settingsRoot: string;
+  /** Set when the PATHs are streams written to files. */
+  streams?: StreamFiles;
+}): Promise<number> {
+  const { values, located, streams } = opts;
+  const root = opts.settingsRoot;
   const loaded = await loadConfig(root);
   // A target named in a file with errors cannot be found: the fallback's one target is `default`.
   if (values.target) requireValidConfig(loaded);
   const { config, findings: configFindings, file: configFile } = loaded;
   if (!located && !configFile) await noteUnrenderedUnits(root, 'validate');
   let noted = false;
-  for (const [i, path] of (located?.paths ?? []).entries()) {
-    if (await notePathUnits({ root, path, given: located?.given[i] ?? path })) noted = true;
+  if (!streams) {
+    for (const [i, path] of (located?.paths ?? []).entries()) {
+      if (await notePathUnits({ root, path, given: located?.given[i] ?? path })) noted = true;
+    }
   }
 
   let resources = 0;
@@ -80,18 +106,18 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const sets: { target: string; findings: Finding[] }[] = [{ target: '', findings: [...configFindings] }];
   if (located) {
     const result = await checkPathsIn({
-      root,
+      root: located.root,
       paths: located.paths,
       kubernetesVersion: config.kubernetesVersion,
       ruleConfig: config.rules,
       // The paths are one set: one worker at most, for its capped heap.
-      workers: workersFor({ root, paths: located.paths, sets: 1 }),
+      workers: workersFor({ root: located.root, paths: located.paths, sets: 1 }),
     });
     resources += result.checked;
-    sets.push({ target: '', findings: result.findings });
+    sets.push({ target: '', findings: streams ? streams.rename(result.findings) : result.findings });
     // Unless the folders left out were named already: those are what to validate instead.
     if (result.checked === 0 && result.findings.length === 0 && !noted)
-      noteNothingValidated(located.given, false);
+      noteNothingValidated(located.given, streams !== undefined);
   } else {
     const wanted = values.target ?? config.targets.map((t) => t.name);
     const targets = wanted.map((name) => {
@@ -123,7 +149,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const named = sets.filter((set) => set.target !== '').length > 1;
 
   const shown = named ? merged : merged.map((f) => ({ ...f, targets: [] }));
-  return report({ findings: shown, resources, format, color: colorOf(values) });
+  return report({ findings: shown, resources, format: opts.format, color: colorOf(values) });
 }
 
 /**
@@ -156,35 +182,6 @@ function report(opts: {
   if (opts.format === 'json') console.log(JSON.stringify({ resources, findings }, null, 2));
   else console.log(formatFindings(findings, { color: opts.color, resources }));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
-/**
- * Streams (stdin, pipes) written to files: checked as plain YAML with the repository's settings
- * (kubernetesVersion, rules) from --repo, else from the working directory's git root.
- */
-async function validateStreams(opts: {
-  files: StreamFiles;
-  repo: string | undefined;
-  format: 'text' | 'json';
-  color: boolean;
-}): Promise<number> {
-  const { files } = opts;
-  const settingsRoot =
-    opts.repo !== undefined ? resolveRepoDir(opts.repo) : (gitRootOf(process.cwd()) ?? process.cwd());
-  const { config, findings: configFindings } = await loadConfig(settingsRoot);
-  const result = await checkPathsIn({
-    root: files.root,
-    paths: files.paths,
-    kubernetesVersion: config.kubernetesVersion,
-    ruleConfig: config.rules,
-    workers: workersFor({ root: files.root, paths: files.paths, sets: 1 }),
-  });
-  const findings = mergeFindings([
-    { target: '', findings: configFindings },
-    { target: '', findings: files.rename(result.findings) },
-  ]).map(({ finding }) => ({ ...finding, targets: [] }));
-  if (result.checked === 0 && result.findings.length === 0) noteNothingValidated(files.given, true);
-  return report({ findings, resources: result.checked, format: opts.format, color: opts.color });
 }
 
 /** Worker threads for `sets` sets read from these paths: FERRY_WORKERS, else by cores and input size (planWorkers). */
