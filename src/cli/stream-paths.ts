@@ -15,7 +15,7 @@ import type { Finding } from '../types.ts';
 import { UsageError } from './usage-error.ts';
 
 /** How findings name standard input. */
-export const STDIN_NAME = '<stdin>';
+const STDIN_NAME = '<stdin>';
 
 /** Whether a PATH argument names a stream: `-`, or a path that is a pipe, FIFO, socket or character device. */
 export function isStreamPath(path: string, cwd = process.cwd()): boolean {

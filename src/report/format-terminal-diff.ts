@@ -13,7 +13,8 @@ import { summarizeChangeSet } from './summarize-change-set.ts';
  * `ferry diff --format text`: per target a header with counts, the AI summary, what merging deletes,
  * findings, then the unified diffs, coloured when `color` (the caller decides: TTY, NO_COLOR…).
  * Control characters from manifests are replaced and line breaks in a field shown as ⏎
- * (replaceLineBreaks), so a resource name cannot drive the terminal nor a value forge a line; credentials in URLs are scrubbed (redactChangeSets).
+ * (replaceLineBreaks), so a resource name cannot drive the terminal nor a value forge a line;
+ * credentials in URLs are scrubbed (redactChangeSets).
  */
 export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { color: boolean }): string {
   const c = createColors(opts.color);
