@@ -9,6 +9,10 @@
  * A third run repeats the next push with V8's default interrupt budget (bin/ferry.js raises it), to
  * show what that setting saves in the same run.
  *
+ * Beside them, "least" (bench/floors/diff-least.mjs): the floor's own work plus only what a diff check
+ * must add to it, Ferry's validation of the head and its diff of the pairs, in one process with no CLI,
+ * cache or report. Its ratio is the lowest any `ferry diff` built on those two functions can show.
+ *
  * This machine's speed drifts by tens of percent within minutes, so one sample of each says little:
  * each case runs ROUNDS times (default 3 up to 2,000 changed, 1 above), each round cold, next push,
  * V8 default and floor back to back with a fresh render cache, and the line gives the median ferry
@@ -118,6 +122,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
+const diffLeast = await buildFloor('diff-least');
 console.log(
   `Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}; ${PER_FILE} resource(s) per file${MIX ? ', mix' : ''}`,
 );
@@ -165,6 +170,7 @@ for (const kind of KINDS) {
         : (['cold', 'next push'] as const);
       const runs: Sample[][] = labels.map(() => []);
       const floors: Sample[] = [];
+      const leasts: Sample[] = [];
       const rounds = ROUNDS_GIVEN ?? (size <= 2000 ? 3 : 1);
       for (let round = 0; round < rounds; round++) {
         const cacheDir = join(repo, `.render-cache-${round}`);
@@ -173,10 +179,14 @@ for (const kind of KINDS) {
         // The next push again with V8's default interrupt budget, which bin/ferry.js raises 8×.
         if (TUNED) runs[2]?.push(diff(cacheDir, [`--interrupt-budget=${V8_DEFAULT_INTERRUPT_BUDGET}`]));
         floors.push(cpuOf([process.execPath, diffFloor, repo, 'main', 'pr', 'deploy', kind]));
+        leasts.push(cpuOf([process.execPath, diffLeast, repo, 'main', 'pr', 'deploy', kind]));
       }
       const floorCpu = median(floors.map((f) => f.cpu));
-      labels.forEach((label, i) => {
-        const samples = runs[i] ?? [];
+      const lines: [string, Sample[]][] = [
+        ...labels.map((label, i): [string, Sample[]] => [label, runs[i] ?? []]),
+        ['least: validate + diff', leasts],
+      ];
+      lines.forEach(([label, samples]) => {
         const ratios = samples.map((s, r) => s.cpu / (floors[r] as Sample).cpu);
         const range =
           ratios.length > 1 ? ` [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]` : '';
