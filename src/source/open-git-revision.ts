@@ -3,11 +3,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { BatchReader, CatFileSession } from './cat-file-session.ts';
 import { directoryMaker } from './directory-maker.ts';
 import { planLinkCopies, type TreeLink } from './plan-link-copies.ts';
-import { resolveGitRevision } from './resolve-git-revision.ts';
+import { rememberCommit, resolveGitRevision } from './resolve-git-revision.ts';
 import { isSafePath } from './restore-from-git-tree.ts';
-import { gitEnv, runGit } from './run-git.ts';
+import { gitEnv, runGit, trustAfterRefusal, trustingSafeDirectories } from './run-git.ts';
 import { GitCommandError, SourceTooLargeError, UnsafeArchiveError } from './source-errors.ts';
 import {
   DEFAULT_MAX_SOURCE_BYTES,
@@ -63,10 +64,14 @@ export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<Ext
     throw err;
   }
   stats.files = files.length;
+  return extractedTree(root, sha, stats);
+}
+
+function extractedTree(root: string, revision: string, stats: ExtractionStats): ExtractedTree {
   let disposed = false;
   return {
     root,
-    revision: sha,
+    revision,
     stats,
     // At once, as the files were written: `ferry diff` removes its trees as it ends, and removing each
     // file through the thread pool costs over twice as much.
@@ -76,6 +81,220 @@ export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<Ext
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Several revisions of one repository (a diff's base and head) as temp trees, as openGitRevision opens
+ * each: the same trees, stats and caps. All of it is read through one `git cat-file --batch` (the
+ * revisions, their trees, every blob once even when both revisions hold it) instead of five git
+ * processes for two revisions. When that way fails for any reason (a revision git does not know, a
+ * missing blob, a cap, git refusing the repository) whatever it wrote is removed and each revision is
+ * opened by openGitRevision, whose errors say what is wrong. On failure no tree is left behind.
+ */
+export async function openGitRevisions(
+  opts: Omit<OpenGitRevisionOptions, 'revision'> & { revisions: readonly string[] },
+): Promise<ExtractedTree[]> {
+  const trusted = trustingSafeDirectories();
+  try {
+    return await openThroughOneReader(opts);
+  } catch (err) {
+    // Refused as another user's: once more with the folders the user trusts (gitEnv).
+    if (err instanceof GitCommandError && trustAfterRefusal(err.stderr, trusted)) {
+      return openGitRevisions(opts);
+    }
+    const opened = await Promise.allSettled(
+      opts.revisions.map((revision) => openGitRevision({ ...opts, revision })),
+    );
+    const failed = opened.find((o) => o.status === 'rejected');
+    if (failed) {
+      await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.dispose() : undefined)));
+      throw failed.reason;
+    }
+    return opened.map((o) => (o as PromiseFulfilledResult<ExtractedTree>).value);
+  }
+}
+
+/** A revision being read by openThroughOneReader. */
+interface Reading {
+  sha: string;
+  root: string;
+  files: TreeFile[];
+  submodules: string[];
+  links: TreeFile[];
+  stats: ExtractionStats;
+  ensureDirectory: (dir: string) => void;
+}
+
+async function openThroughOneReader(
+  opts: Omit<OpenGitRevisionOptions, 'revision'> & { revisions: readonly string[] },
+): Promise<ExtractedTree[]> {
+  const maxFiles = opts.maxFiles ?? DEFAULT_MAX_SOURCE_FILES;
+  const git = new CatFileSession(opts.repoDir);
+  const readings: Reading[] = [];
+  try {
+    const commits = await Promise.all(opts.revisions.map((r) => git.read(`${r}^{commit}`)));
+    const trees = new Map<string, Promise<TreeEntry[]>>();
+    for (const commit of commits) {
+      const tree =
+        commit?.type === 'commit' ? /^tree ([0-9a-f]+)$/m.exec(commit.content.toString('latin1')) : null;
+      if (!commit || !tree) throw new Error('not a commit git gives');
+      const reading: Reading = {
+        sha: commit.sha,
+        root: '',
+        files: [],
+        submodules: [],
+        links: [],
+        stats: { files: 0, skippedLinks: 0, skippedSpecial: 0, bytes: 0 },
+        ensureDirectory: directoryMaker(),
+      };
+      readings.push(reading);
+      await listTreeFrom(git, trees, tree[1] as string, '', reading);
+      await addLinkCopiesFrom(git, reading);
+      if (reading.files.length > maxFiles) throw new Error('over the file cap');
+    }
+    for (const r of readings) {
+      r.root = await realpath(await mkdtemp(join(tmpdir(), 'ferry-src-')));
+      // A submodule is an empty directory, as in an archive.
+      for (const path of r.submodules) r.ensureDirectory(join(r.root, path));
+    }
+    await writeEachBlobOnce(git, readings, opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES);
+  } catch (err) {
+    for (const r of readings) if (r.root) rmSync(r.root, { recursive: true, force: true });
+    throw err;
+  } finally {
+    await git.close();
+  }
+  return readings.map((r) => {
+    rememberCommit(opts.repoDir, r.sha);
+    r.stats.files = r.files.length;
+    return extractedTree(r.root, r.sha, r.stats);
+  });
+}
+
+/** The copies that stand for a revision's links, from their targets (as addLinkCopies). */
+async function addLinkCopiesFrom(git: CatFileSession, reading: Reading): Promise<void> {
+  if (reading.links.length === 0) return;
+  const targets = await Promise.all(
+    reading.links.map(async (l) => ({
+      path: l.path,
+      target: (await readBlob(git, l.blob)).toString('utf8'),
+    })),
+  );
+  const byPath = new Map(reading.files.map((f) => [f.path, f]));
+  const { copies, skipped } = planLinkCopies(targets, [...byPath.keys()]);
+  reading.stats.skippedLinks += skipped;
+  for (const copy of copies) {
+    const from = byPath.get(copy.from);
+    if (from) reading.files.push({ ...from, path: copy.to });
+  }
+}
+
+/**
+ * Writes every file of the revisions, reading each blob once however many revisions and paths hold
+ * it. Past `maxBytes` in one revision it stops (the caller removes what was written).
+ */
+async function writeEachBlobOnce(git: CatFileSession, readings: Reading[], maxBytes: number): Promise<void> {
+  const holders = new Map<string, { reading: Reading; file: TreeFile }[]>();
+  for (const reading of readings) {
+    for (const file of reading.files) {
+      const list = holders.get(file.blob);
+      if (list) list.push({ reading, file });
+      else holders.set(file.blob, [{ reading, file }]);
+    }
+  }
+  // Every blob asked at once (one write to git), then taken in order; a read left when this stops
+  // early fails as the session closes, unobserved.
+  const reads = [...holders.keys()].map((blob) => {
+    const read = readBlob(git, blob);
+    read.catch(() => undefined);
+    return read;
+  });
+  let i = 0;
+  for (const list of holders.values()) {
+    const content = await (reads[i++] as Promise<Buffer>);
+    for (const { reading, file } of list) {
+      reading.stats.bytes += content.length;
+      if (reading.stats.bytes > maxBytes) throw new Error('over the byte cap');
+      const abs = join(reading.root, file.path);
+      reading.ensureDirectory(dirname(abs));
+      writeFileSync(abs, content, { mode: file.mode });
+    }
+  }
+}
+
+/** One entry of a git tree object, its mode canonical as `git ls-tree` shows it. */
+interface TreeEntry {
+  mode: number;
+  name: string;
+  sha: string;
+}
+
+/**
+ * Adds the files, submodules and links under tree `sha` to `reading` as listTree does from
+ * `git ls-tree -r` (same modes, same unsafe-path refusal, others counted as special). Trees are read
+ * once per session (`trees`): the revisions of a diff share most of theirs.
+ */
+async function listTreeFrom(
+  git: CatFileSession,
+  trees: Map<string, Promise<TreeEntry[]>>,
+  sha: string,
+  prefix: string,
+  reading: Reading,
+): Promise<void> {
+  let entries = trees.get(sha);
+  if (!entries) {
+    entries = git.read(sha).then((o) => {
+      if (o?.type !== 'tree') throw new Error('not a tree git gives');
+      return parseTree(o.content, sha.length === 64 ? 32 : 20);
+    });
+    trees.set(sha, entries);
+  }
+  const below: Promise<void>[] = [];
+  for (const e of await entries) {
+    const path = prefix + e.name;
+    if (e.mode === 0o40000) {
+      below.push(listTreeFrom(git, trees, e.sha, `${path}/`, reading));
+      continue;
+    }
+    if (!isSafePath(path)) throw new UnsafeArchiveError(reading.sha, path, 'unsafe path');
+    if (e.mode === 0o100644 || e.mode === 0o100755) {
+      reading.files.push({ path, blob: e.sha, mode: e.mode & 0o777, bytes: 0 });
+    } else if (e.mode === 0o120000) reading.links.push({ path, blob: e.sha, mode: 0o644, bytes: 0 });
+    else if (e.mode === 0o160000) reading.submodules.push(path);
+    else reading.stats.skippedSpecial++;
+  }
+  await Promise.all(below);
+}
+
+/** A tree object's entries: `<octal mode> <name>\0<raw object id>` each; modes made canonical as git does. */
+function parseTree(content: Buffer, idBytes: number): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let at = 0;
+  while (at < content.length) {
+    const space = content.indexOf(0x20, at);
+    const nul = content.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 1 + idBytes > content.length) throw new Error('a malformed tree');
+    const raw = Number.parseInt(content.toString('latin1', at, space), 8);
+    const name = content.toString('utf8', space + 1, nul);
+    const sha = content.toString('hex', nul + 1, nul + 1 + idBytes);
+    entries.push({ mode: canonicalMode(raw), name, sha });
+    at = nul + 1 + idBytes;
+  }
+  return entries;
+}
+
+/** git's canon_mode: a regular file is 0644 or 0755 by its owner's execute bit; other types as they are. */
+function canonicalMode(mode: number): number {
+  const type = mode & 0o170000;
+  if (type === 0o100000) return mode & 0o100 ? 0o100755 : 0o100644;
+  if (type === 0o40000 || type === 0o120000 || type === 0o160000) return type;
+  return mode;
+}
+
+async function readBlob(git: CatFileSession, sha: string): Promise<Buffer> {
+  const o = await git.read(sha);
+  if (o?.type !== 'blob') throw new Error('not a blob git gives');
+  return o.content;
 }
 
 /**
@@ -191,7 +410,12 @@ async function readBlobs(opts: {
     // git stopped reading (it failed): its exit code and stderr say why.
   });
   child.stdin.end(blobs.map((b) => `${b}\n`).join(''));
-  const reader = new BatchReader(opts.onBlob, opts.pathOf);
+  const reader = new BatchReader((content, index, header) => {
+    if (header.type !== 'blob') {
+      throw new GitCommandError(args, `${header.sha} ${header.type} ${content.length}`);
+    }
+    opts.onBlob(content, index);
+  }, opts.pathOf);
   const exited = new Promise<number>((resolve, reject) => {
     child.once('error', (e) => reject(new GitCommandError(args, '', { cause: e })));
     child.once('close', (code) => resolve(code ?? 1));
@@ -209,67 +433,5 @@ async function readBlobs(opts: {
   if (code !== 0) throw new GitCommandError(args, Buffer.concat(stderr).toString('utf8'));
   if (reader.count !== blobs.length || reader.pending) {
     throw new GitCommandError(args, `git gave ${reader.count} of ${blobs.length} objects`);
-  }
-}
-
-/** Splits `git cat-file --batch` output into objects, handing each to `onObject` with its index. */
-class BatchReader {
-  count = 0;
-  /** Bytes read and not yet handed out, in arrival order (joined only once an object is complete). */
-  private parts: Buffer[] = [];
-  private length = 0;
-  /** The size of the object whose bytes are being read, once its header is read. */
-  private size: number | undefined;
-
-  constructor(
-    private readonly onObject: (content: Buffer, index: number) => void,
-    private readonly pathOf: (index: number) => string | undefined = () => undefined,
-  ) {}
-
-  get pending(): boolean {
-    return this.length > 0 || this.size !== undefined;
-  }
-
-  push(chunk: Buffer): void {
-    this.parts.push(chunk);
-    this.length += chunk.length;
-    for (;;) {
-      if (this.size === undefined) {
-        const buffered = this.joined();
-        const eol = buffered.indexOf(0x0a);
-        if (eol < 0) return;
-        const header = buffered.subarray(0, eol).toString('utf8');
-        // `<object> missing` (or anything else) for an object git cannot give: the tree is incomplete.
-        const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-        if (!m) throw new GitCommandError(['cat-file', '--batch'], this.describe(header));
-        this.size = Number(m[1]);
-        this.parts = [buffered.subarray(eol + 1)];
-        this.length -= eol + 1;
-      }
-      // The object's bytes and the newline after them.
-      if (this.length < this.size + 1) return;
-      const buffered = this.joined();
-      const content = buffered.subarray(0, this.size);
-      this.parts = [buffered.subarray(this.size + 1)];
-      this.length -= this.size + 1;
-      this.size = undefined;
-      this.onObject(content, this.count++);
-    }
-  }
-
-  /**
-   * git's header for an object it cannot give, with the file it is of and what to do: a blob missing
-   * from the repository is a partial clone's (`--filter`) or a damaged one's (data-on-eks' mirror lacked
-   * its largest images, and the whole diff failed naming only a hash).
-   */
-  private describe(header: string): string {
-    const path = this.pathOf(this.count);
-    if (path === undefined || !/ missing$/.test(header)) return header;
-    return `${header}: the repository lacks the content of ${path} at this revision (a partial or damaged clone); fetch it (git fetch --refetch) or run on a complete clone`;
-  }
-
-  private joined(): Buffer {
-    if (this.parts.length !== 1) this.parts = [Buffer.concat(this.parts, this.length)];
-    return this.parts[0] as Buffer;
   }
 }

@@ -59,7 +59,7 @@ async function objectTypeOf(repoDir: string, ref: string): Promise<string | unde
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
-function rememberCommit(repoDir: string, sha: string): void {
+export function rememberCommit(repoDir: string, sha: string): void {
   let known = knownCommits.get(repoDir);
   if (!known) {
     if (knownCommits.size >= MAX_KNOWN_REPOS) knownCommits.clear();

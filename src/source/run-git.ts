@@ -38,6 +38,22 @@ export function gitEnv(
  */
 let trustSafeDirectories = false;
 
+/**
+ * After git refused a repository: whether running the command again is worth it, because git refused
+ * it as another user's while the user's safe.directory entries were not passed (`trustedWhenRun`, what
+ * trustingSafeDirectories said when it started). From then on they are passed (gitEnv).
+ */
+export function trustAfterRefusal(stderr: string, trustedWhenRun: boolean): boolean {
+  if (trustedWhenRun || !/dubious ownership/.test(stderr)) return false;
+  trustSafeDirectories = true;
+  return true;
+}
+
+/** Whether gitEnv passes the user's safe.directory entries now. */
+export function trustingSafeDirectories(): boolean {
+  return trustSafeDirectories;
+}
+
 const safeDirectories = new Map<string, string[]>();
 
 /** safe.directory in the user's system and global git config (read once per environment's HOME). */
@@ -84,6 +100,8 @@ export function runGitBytes(
   args: readonly string[],
 ): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
+    // Two commands may run at once: each judges a refusal by the environment it ran with.
+    const trusted = trustSafeDirectories;
     const child = spawn('git', ['-C', repoDir, ...args], {
       env: gitEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,8 +114,7 @@ export function runGitBytes(
     child.once('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
       // Refused as another user's: once more with the folders the user trusts (gitEnv).
-      if (code !== 0 && !trustSafeDirectories && /dubious ownership/.test(stderr)) {
-        trustSafeDirectories = true;
+      if (code !== 0 && trustAfterRefusal(stderr, trusted)) {
         runGitBytes(repoDir, args).then(resolve, reject);
         return;
       }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listChangedFiles } from '../../src/source/list-changed-files.ts';
-import { openGitRevision } from '../../src/source/open-git-revision.ts';
+import { openGitRevision, openGitRevisions } from '../../src/source/open-git-revision.ts';
 import { resolveGitRevision } from '../../src/source/resolve-git-revision.ts';
 import { GitCommandError, NotACommitError, RevisionNotFoundError } from '../../src/source/source-errors.ts';
 
@@ -444,6 +444,157 @@ describe('resolveGitRevision of a resolved SHA', () => {
       await expect(resolveGitRevision(other, 'HEAD')).rejects.toThrow();
     } finally {
       await rm(other, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Every path under `root` with its type, mode and content, to compare two openings of a revision. */
+async function snapshot(root: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(join(root, rel))).sort()) {
+    const path = rel ? `${rel}/${name}` : name;
+    const s = await lstat(join(root, path));
+    if (s.isDirectory()) out.push(`${path}/`, ...(await snapshot(root, path)));
+    else
+      out.push(
+        `${path} ${(s.mode & 0o777).toString(8)} ${(await readFile(join(root, path))).toString('base64')}`,
+      );
+  }
+  return out;
+}
+
+/** The git commands `run` starts (through a `git` first on PATH that logs its arguments). */
+async function gitProcessesDuring(run: () => Promise<void>): Promise<string[]> {
+  const bin = await mkdtemp(join(tmpdir(), 'ferry-test-git-count-'));
+  const log = join(bin, 'log');
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  await writeFile(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+  await chmod(join(bin, 'git'), 0o755);
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}:${saved}`;
+  try {
+    await run();
+    return (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+  } finally {
+    process.env.PATH = saved;
+    await rm(bin, { recursive: true, force: true });
+  }
+}
+
+describe('openGitRevisions (a diff’s base and head through one git reader)', () => {
+  /** Opens `revisions` both ways and holds the trees, stats and revisions to be the same. */
+  async function expectSameAsOneByOne(repoDir: string, revisions: string[]): Promise<void> {
+    let together: Awaited<ReturnType<typeof openGitRevisions>> = [];
+    // One git reader: the trees are its own, not openGitRevision's after a failure.
+    const calls = await gitProcessesDuring(async () => {
+      together = await openGitRevisions({ repoDir, revisions });
+    });
+    expect(calls).toHaveLength(1);
+    const alone = await Promise.all(revisions.map((revision) => openGitRevision({ repoDir, revision })));
+    try {
+      expect(together.map((t) => t.revision)).toEqual(alone.map((t) => t.revision));
+      expect(together.map((t) => t.stats)).toEqual(alone.map((t) => t.stats));
+      for (const [i, t] of together.entries()) {
+        expect(await snapshot(t.root)).toEqual(await snapshot((alone[i] as { root: string }).root));
+      }
+    } finally {
+      await Promise.all([...together, ...alone].map((t) => t.dispose()));
+    }
+  }
+
+  it('writes the same trees as openGitRevision: files, modes, links, submodules, .gitattributes ignored', async () => {
+    await expectSameAsOneByOne(repo, [first, 'main']);
+    await expectSameAsOneByOne(repo, ['feature', 'main']);
+    // One revision twice: the trees are separate folders with the same content.
+    await expectSameAsOneByOne(repo, ['main', 'main']);
+    const attrRepo = await mkdtemp(join(tmpdir(), 'ferry-test-git-many-'));
+    try {
+      const run = (...args: string[]) => gitIn(attrRepo, ...args);
+      run('init', '--quiet', '--initial-branch=main');
+      await mkdir(join(attrRepo, 'site/examples/deep'), { recursive: true });
+      await writeFile(join(attrRepo, '.gitattributes'), 'hidden.yaml export-ignore\n');
+      await writeFile(join(attrRepo, 'hidden.yaml'), 'kind: Secret\n');
+      await writeFile(join(attrRepo, 'site/examples/deep/job.yaml'), 'kind: Job\n');
+      await writeFile(join(attrRepo, 'run.sh'), '#!/bin/sh\n');
+      await chmod(join(attrRepo, 'run.sh'), 0o755);
+      await symlink('site/examples', join(attrRepo, 'examples'));
+      await symlink('/etc/passwd', join(attrRepo, 'passwd'));
+      run('add', '-A');
+      run('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},vendor/lib`);
+      run('commit', '--quiet', '-m', 'one');
+      await writeFile(join(attrRepo, 'site/examples/deep/job.yaml'), 'kind: Job\nmetadata: {}\n');
+      await writeFile(join(attrRepo, 'ünïcode name.yaml'), 'a: 1\n');
+      run('add', '-A');
+      run('commit', '--quiet', '-m', 'two');
+      await expectSameAsOneByOne(attrRepo, ['HEAD~1', 'HEAD']);
+    } finally {
+      await rm(attrRepo, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a SHA-256 repository', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-test-git-sha256-'));
+    try {
+      gitIn(dir, 'init', '--quiet', '--object-format=sha256', '--initial-branch=main');
+      await mkdir(join(dir, 'deploy'));
+      await writeFile(join(dir, 'deploy/app.yaml'), 'kind: Service\n');
+      gitIn(dir, 'add', '-A');
+      gitIn(dir, 'commit', '--quiet', '-m', 'one');
+      const [tree] = await openGitRevisions({ repoDir: dir, revisions: ['main'] });
+      try {
+        expect(tree?.revision).toMatch(/^[0-9a-f]{64}$/);
+        expect(await readFile(join(tree?.root ?? '', 'deploy/app.yaml'), 'utf8')).toBe('kind: Service\n');
+      } finally {
+        await tree?.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs one git process for both revisions (five for openGitRevision twice)', async () => {
+    const calls = await gitProcessesDuring(async () => {
+      const trees = await openGitRevisions({ repoDir: repo, revisions: [first, 'feature'] });
+      await Promise.all(trees.map((t) => t.dispose()));
+    });
+    expect(calls).toEqual([`-C ${repo} cat-file --batch`]);
+  });
+
+  it('fails as openGitRevision does, leaving no tree: an unknown revision, a cap, a missing blob', async () => {
+    const left = await leftInTemp(async () => {
+      await expect(openGitRevisions({ repoDir: repo, revisions: ['main', 'v9.9.9'] })).rejects.toBeInstanceOf(
+        RevisionNotFoundError,
+      );
+      await expect(
+        openGitRevisions({ repoDir: repo, revisions: [first, 'main'], maxFiles: 2 }),
+      ).rejects.toThrow(/more than 2 files/);
+      await expect(
+        openGitRevisions({ repoDir: repo, revisions: [first, 'main'], maxBytes: 36 }),
+      ).rejects.toThrow(/exceeds 36 uncompressed bytes/);
+    });
+    expect(left).toEqual([]);
+
+    const broken = await mkdtemp(join(tmpdir(), 'ferry-test-git-broken2-'));
+    try {
+      gitIn(broken, 'init', '--quiet');
+      await writeFile(join(broken, 'a.yaml'), 'a: 1\n');
+      gitIn(broken, 'add', '-A');
+      gitIn(broken, 'commit', '--quiet', '-m', 'one');
+      await writeFile(join(broken, 'b.yaml'), 'b: 2\n');
+      gitIn(broken, 'add', '-A');
+      gitIn(broken, 'commit', '--quiet', '-m', 'two');
+      const blob = gitIn(broken, 'rev-parse', 'HEAD:b.yaml');
+      await rm(join(broken, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+      let err: unknown;
+      const leftBroken = await leftInTemp(async () => {
+        err = await openGitRevisions({ repoDir: broken, revisions: ['HEAD~1', 'HEAD'] }).catch(
+          (e: unknown) => e,
+        );
+      });
+      expect((err as Error).message).toContain('lacks the content of b.yaml at this revision');
+      expect(leftBroken).toEqual([]);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
     }
   });
 });

@@ -5,8 +5,7 @@ import { formatJsonReport } from '../../report/format-json-report.ts';
 import { formatTerminalDiff } from '../../report/format-terminal-diff.ts';
 import { renderComment } from '../../report/render-comment.ts';
 import { listChangedFiles } from '../../source/list-changed-files.ts';
-import { openGitRevision } from '../../source/open-git-revision.ts';
-import { resolveGitRevision } from '../../source/resolve-git-revision.ts';
+import { openGitRevisions } from '../../source/open-git-revision.ts';
 import { GitCommandError } from '../../source/source-errors.ts';
 import type { SourceTree } from '../../source/source-tree.ts';
 import { noteUnrenderedUnits } from '../note-unrendered-units.ts';
@@ -44,27 +43,23 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const head = requireOption('head', values.head, 'the revision with the change, e.g. HEAD or a branch');
   const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
   const repoDir = resolveRepoDir(values.repo);
-  const baseSha = await resolveGitRevision(repoDir, base).catch((err: unknown) => {
-    // git runs with LC_ALL=C (gitEnv), so its words are these.
-    if (err instanceof GitCommandError && /not a git repository/.test(err.stderr)) {
-      throw new UsageError(
-        `${values.repo ?? repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`,
-      );
-    }
-    throw err;
-  });
-  const headSha = await resolveGitRevision(repoDir, head);
-
   const trees: SourceTree[] = [];
   try {
-    // allSettled: if one side fails, the other's temp dir is still cleaned up.
-    const opened = await Promise.allSettled([
-      openGitRevision({ repoDir, revision: baseSha }),
-      openGitRevision({ repoDir, revision: headSha }),
-    ]);
-    for (const o of opened) if (o.status === 'fulfilled') trees.push(o.value);
-    for (const o of opened) if (o.status === 'rejected') throw o.reason;
+    // Both revisions through one git reader; on any failure neither tree is left behind.
+    trees.push(
+      ...(await openGitRevisions({ repoDir, revisions: [base, head] }).catch((err: unknown) => {
+        // git runs with LC_ALL=C (gitEnv), so its words are these.
+        if (err instanceof GitCommandError && /not a git repository/.test(err.stderr)) {
+          throw new UsageError(
+            `${values.repo ?? repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`,
+          );
+        }
+        throw err;
+      })),
+    );
     const [baseTree, headTree] = trees as [SourceTree, SourceTree];
+    const baseSha = baseTree.revision;
+    const headSha = headTree.revision;
     const { config, findings: configFindings, file: configFile } = await loadConfig(headTree.root);
     if (!configFile) await noteUnrenderedUnits(headTree.root, 'diff');
     const changedFiles = values.all
