@@ -676,18 +676,21 @@ function emitObject(args: EmitArgs): void {
   }
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
   const kind = typeof object.kind === 'string' ? object.kind : '';
-  const id = resourceIdOf({ ...object, apiVersion, kind }, sink.identity);
-  const resource = formatResourceId(id);
-  reportIdentity({ ...args, what, resource, apiVersion, kind });
+  // Kept as written when both are strings (the schema then reports what the user wrote). Every reader
+  // downstream takes kind and apiVersion as strings (KubeObject): one missing or of another type, which
+  // is reported below and which kubectl cannot even decode, is kept as '' rather than as written.
+  const typed = (
+    object.apiVersion === apiVersion && object.kind === kind ? object : { ...object, apiVersion, kind }
+  ) as KubeObject;
+  const id = resourceIdOf(typed, sink.identity);
+  // Named (formatResourceId) only for a finding: most documents have none.
+  if (!hasApiVersion || !hasKind || apiVersion === '' || kind === '') {
+    reportIdentity({ ...args, what, resource: formatResourceId(id), apiVersion, kind });
+  }
   sink.resources.push({
     id,
     apiVersion,
-    // Kept as written when both are strings (the schema then reports what the user wrote). Every reader
-    // downstream takes kind and apiVersion as strings (KubeObject): one missing or of another type, which
-    // is reported above and which kubectl cannot even decode, is kept as '' rather than as written.
-    object: (object.apiVersion === apiVersion && object.kind === kind
-      ? object
-      : { ...object, apiVersion, kind }) as KubeObject,
+    object: typed,
     file: sink.file,
     line,
     lines,
