@@ -6,7 +6,13 @@ import { GitCommandError } from './source-errors.ts';
 export interface GitObject {
   sha: string;
   type: string;
-  content: Buffer;
+  /** Its bytes, as the pieces of git's output they came in (contentOf joins them). */
+  pieces: Buffer[];
+}
+
+/** An object's bytes as one buffer (a copy only when they came in more than one piece). */
+export function contentOf(o: GitObject): Buffer {
+  return o.pieces.length === 1 ? (o.pieces[0] as Buffer) : Buffer.concat(o.pieces);
 }
 
 const ARGS = ['cat-file', '--batch'] as const;
@@ -35,7 +41,7 @@ export class CatFileSession {
       // git stopped reading (it failed): its exit says why.
     });
     this.reader = new BatchReader(
-      (content, _index, header) => this.waiting.shift()?.resolve({ ...header, content }),
+      (pieces, _index, header) => this.waiting.shift()?.resolve({ ...header, pieces }),
       () => undefined,
       () => this.waiting.shift()?.resolve(undefined),
     );
@@ -93,13 +99,14 @@ export class CatFileSession {
 
 /**
  * Splits `git cat-file --batch` output into objects (`<object> <type> <size>\n`, the bytes, `\n`),
- * handing each to `onObject` with its index. A one-line answer for an object git cannot give
- * (`<name> missing`, `ambiguous`) goes to `onOther` when given, else it is an error naming the file
- * it is of (`pathOf`).
+ * handing each to `onObject` with its index, as the pieces of git's output it spans (no copy: a file
+ * of the revision is written from them with one write each; joining them cost a fresh block of
+ * memory per file). A one-line answer for an object git cannot give (`<name> missing`, `ambiguous`)
+ * goes to `onOther` when given, else it is an error naming the file it is of (`pathOf`).
  */
 export class BatchReader {
   count = 0;
-  /** Bytes read and not yet handed out, in arrival order (joined only once an object is complete). */
+  /** Bytes read and not yet handed out, in arrival order. */
   private parts: Buffer[] = [];
   private length = 0;
   /** The header of the object whose bytes are being read, once its header is read. */
@@ -107,7 +114,7 @@ export class BatchReader {
 
   constructor(
     private readonly onObject: (
-      content: Buffer,
+      pieces: Buffer[],
       index: number,
       header: { sha: string; type: string },
     ) => void,
@@ -120,16 +127,13 @@ export class BatchReader {
   }
 
   push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     this.parts.push(chunk);
     this.length += chunk.length;
     for (;;) {
       if (this.header === undefined) {
-        const buffered = this.joined();
-        const eol = buffered.indexOf(0x0a);
-        if (eol < 0) return;
-        const line = buffered.subarray(0, eol).toString('utf8');
-        this.parts = [buffered.subarray(eol + 1)];
-        this.length -= eol + 1;
+        const line = this.takeLine();
+        if (line === undefined) return;
         const m = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(line);
         if (!m) {
           // `<object> missing` (or anything else) for an object git cannot give.
@@ -142,13 +146,47 @@ export class BatchReader {
       // The object's bytes and the newline after them.
       const { size, sha, type } = this.header;
       if (this.length < size + 1) return;
-      const buffered = this.joined();
-      const content = buffered.subarray(0, size);
-      this.parts = [buffered.subarray(size + 1)];
-      this.length -= size + 1;
+      const pieces = this.take(size);
+      this.take(1);
       this.header = undefined;
-      this.onObject(content, this.count++, { sha, type });
+      this.onObject(pieces, this.count++, { sha, type });
     }
+  }
+
+  /** The next line (without its newline), once all of it is here. */
+  private takeLine(): string | undefined {
+    if (this.length === 0) return undefined;
+    let eol = (this.parts[0] as Buffer).indexOf(0x0a);
+    if (eol < 0) {
+      // A header split between two reads of git's output: rare, and short.
+      if (this.parts.length === 1) return undefined;
+      this.parts = [Buffer.concat(this.parts, this.length)];
+      eol = (this.parts[0] as Buffer).indexOf(0x0a);
+      if (eol < 0) return undefined;
+    }
+    const line = (this.parts[0] as Buffer).toString('utf8', 0, eol);
+    this.take(eol + 1);
+    return line;
+  }
+
+  /** The first `n` bytes held (n ≤ length), as views of the parts they are in. */
+  private take(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    let need = n;
+    while (need > 0) {
+      const part = this.parts[0] as Buffer;
+      if (part.length <= need) {
+        out.push(part);
+        this.parts.shift();
+        need -= part.length;
+      } else {
+        out.push(part.subarray(0, need));
+        this.parts[0] = part.subarray(need);
+        need = 0;
+      }
+    }
+    this.length -= n;
+    return out;
   }
 
   /**
@@ -160,10 +198,5 @@ export class BatchReader {
     const path = this.pathOf(this.count);
     if (path === undefined || !/ missing$/.test(header)) return header;
     return `${header}: the repository lacks the content of ${path} at this revision (a partial or damaged clone); fetch it (git fetch --refetch) or run on a complete clone`;
-  }
-
-  private joined(): Buffer {
-    if (this.parts.length !== 1) this.parts = [Buffer.concat(this.parts, this.length)];
-    return this.parts[0] as Buffer;
   }
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BatchReader, CatFileSession } from './cat-file-session.ts';
+import { BatchReader, CatFileSession, contentOf, type GitObject } from './cat-file-session.ts';
 import { directoryMaker } from './directory-maker.ts';
 import { planLinkCopies, type TreeLink } from './plan-link-copies.ts';
 import { rememberCommit, resolveGitRevision } from './resolve-git-revision.ts';
@@ -136,7 +136,7 @@ async function openThroughOneReader(
     const trees = new Map<string, Promise<TreeEntry[]>>();
     for (const commit of commits) {
       const tree =
-        commit?.type === 'commit' ? /^tree ([0-9a-f]+)$/m.exec(commit.content.toString('latin1')) : null;
+        commit?.type === 'commit' ? /^tree ([0-9a-f]+)$/m.exec(contentOf(commit).toString('latin1')) : null;
       if (!commit || !tree) throw new Error('not a commit git gives');
       const reading: Reading = {
         sha: commit.sha,
@@ -205,19 +205,20 @@ async function writeEachBlobOnce(git: CatFileSession, readings: Reading[], maxBy
   // Every blob asked at once (one write to git), then taken in order; a read left when this stops
   // early fails as the session closes, unobserved.
   const reads = [...holders.keys()].map((blob) => {
-    const read = readBlob(git, blob);
+    const read = readBlobPieces(git, blob);
     read.catch(() => undefined);
     return read;
   });
   let i = 0;
   for (const list of holders.values()) {
-    const content = await (reads[i++] as Promise<Buffer>);
+    const { pieces } = await (reads[i++] as Promise<GitObject>);
+    const bytes = pieces.reduce((sum, p) => sum + p.length, 0);
     for (const { reading, file } of list) {
-      reading.stats.bytes += content.length;
+      reading.stats.bytes += bytes;
       if (reading.stats.bytes > maxBytes) throw new Error('over the byte cap');
       const abs = join(reading.root, file.path);
       reading.ensureDirectory(dirname(abs));
-      writeFileSync(abs, content, { mode: file.mode });
+      writePieces(abs, pieces, file.mode);
     }
   }
 }
@@ -245,7 +246,7 @@ async function listTreeFrom(
   if (!entries) {
     entries = git.read(sha).then((o) => {
       if (o?.type !== 'tree') throw new Error('not a tree git gives');
-      return parseTree(o.content, sha.length === 64 ? 32 : 20);
+      return parseTree(contentOf(o), sha.length === 64 ? 32 : 20);
     });
     trees.set(sha, entries);
   }
@@ -292,9 +293,25 @@ function canonicalMode(mode: number): number {
 }
 
 async function readBlob(git: CatFileSession, sha: string): Promise<Buffer> {
+  return contentOf(await readBlobPieces(git, sha));
+}
+
+async function readBlobPieces(git: CatFileSession, sha: string): Promise<GitObject> {
   const o = await git.read(sha);
   if (o?.type !== 'blob') throw new Error('not a blob git gives');
-  return o.content;
+  return o;
+}
+
+/** Writes a file from the pieces its bytes came in, created with `mode` (as writeFileSync would). */
+function writePieces(path: string, pieces: readonly Buffer[], mode: number): void {
+  const fd = openSync(path, 'w', mode);
+  try {
+    for (const piece of pieces) {
+      for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -410,7 +427,8 @@ async function readBlobs(opts: {
     // git stopped reading (it failed): its exit code and stderr say why.
   });
   child.stdin.end(blobs.map((b) => `${b}\n`).join(''));
-  const reader = new BatchReader((content, index, header) => {
+  const reader = new BatchReader((pieces, index, header) => {
+    const content = contentOf({ ...header, pieces });
     if (header.type !== 'blob') {
       throw new GitCommandError(args, `${header.sha} ${header.type} ${content.length}`);
     }

@@ -515,6 +515,16 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
       await writeFile(join(attrRepo, '.gitattributes'), 'hidden.yaml export-ignore\n');
       await writeFile(join(attrRepo, 'hidden.yaml'), 'kind: Secret\n');
       await writeFile(join(attrRepo, 'site/examples/deep/job.yaml'), 'kind: Job\n');
+      // Objects that span many reads of git's output, headers split between reads, every byte value,
+      // text that looks like cat-file's own headers.
+      await mkdir(join(attrRepo, 'bulk'));
+      for (let i = 0; i < 120; i++) {
+        const size = (i * 7919) % 70_000;
+        const bytes = Buffer.from(Array.from({ length: size }, (_, k) => (k * 31 + i) % 256));
+        await writeFile(join(attrRepo, 'bulk', `f${i}.bin`), bytes);
+      }
+      await writeFile(join(attrRepo, 'tricky.txt'), `${'0'.repeat(40)} blob 12\nnot a header\n\n`);
+      await writeFile(join(attrRepo, 'empty.yaml'), '');
       await writeFile(join(attrRepo, 'run.sh'), '#!/bin/sh\n');
       await chmod(join(attrRepo, 'run.sh'), 0o755);
       await symlink('site/examples', join(attrRepo, 'examples'));
