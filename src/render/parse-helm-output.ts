@@ -219,7 +219,9 @@ function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, s
   const groups = new Map<string, Resource[]>();
   for (const r of resources) {
     const key = `${r.file}\0${r.id.kind}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   for (const group of groups.values()) {
     const first = group[0];

@@ -195,6 +195,27 @@ describe('render cache', () => {
     expect(hit.failed).toBe(false);
   });
 
+  it('gives back a render larger than one write of the entry file, with text of every kind', async () => {
+    // An entry is written a resource at a time in writes of ~64 KiB: 600 objects span several.
+    const values = ['plain', 'ünïcode ✓', 'quote " and \\ backslash', 'line\nbreak', '\u2028', '😀'];
+    const docs = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata: {v: ${JSON.stringify(`${values[i % values.length]} ${'x'.repeat(200)}`)}}\n`,
+    );
+    const root = tree({ 'plain/all.yaml': docs.join('---\n') });
+    const t = target({ name: 'plain', path: 'plain' });
+    const cache = newCache();
+    const fresh = await renderTarget({ root, target: t });
+    await renderTargetCached({ root, target: t, cache });
+    const [entry] = readdirSync(cache.dir);
+    expect(statSync(join(cache.dir, entry ?? '')).size).toBeGreaterThan(3 * 65_536);
+    const hit = await renderTargetCached({ root, target: t, cache });
+    expect(cache.stats.hits).toBe(1);
+    expect(hit.resources).toHaveLength(600);
+    expect(hit.resources).toEqual(fresh.resources.map(({ lines: _l, ...r }) => r));
+  });
+
   it('misses when any input file, a values file, the target or the Kubernetes version changes', async () => {
     const root = tree(REPO);
     const kustomize = target({ name: 'prod', path: 'overlays/prod' });
