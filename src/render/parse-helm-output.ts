@@ -223,11 +223,18 @@ function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, s
     if (group) group.push(r);
     else groups.set(key, [r]);
   }
+  // A template's top-level `kind:` lines, found once per template rather than once per kind in it.
+  const candidates = new Map<string, { line: string; at: number }[]>();
   for (const group of groups.values()) {
     const first = group[0];
     const text = first ? templates.get(first.file) : undefined;
     if (!first || text === undefined) continue;
-    const lines = kindLines(text, first.id.kind);
+    let found = candidates.get(first.file);
+    if (!found) {
+      found = kindCandidates(text);
+      candidates.set(first.file, found);
+    }
+    const lines = kindLines(found, first.id.kind);
     group.forEach((r, i) => {
       if (lines.length === group.length) r.line = lines[i] ?? 1;
       else if (lines.length === 1) r.line = lines[0] ?? 1;
@@ -235,15 +242,20 @@ function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, s
   }
 }
 
-/** 1-based lines of top-level `kind: <kind>` in a template. */
-function kindLines(text: string, kind: string): number[] {
-  const escaped = kind.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^kind:\\s*["']?${escaped}["']?\\s*(#.*)?$`);
-  const out: number[] = [];
+/** A template's lines that start with `kind:` (trailing space trimmed), with their 1-based numbers. */
+function kindCandidates(text: string): { line: string; at: number }[] {
+  const out: { line: string; at: number }[] = [];
   text.split('\n').forEach((line, i) => {
-    if (pattern.test(line.trimEnd())) out.push(i + 1);
+    if (line.startsWith('kind:')) out.push({ line: line.trimEnd(), at: i + 1 });
   });
   return out;
+}
+
+/** 1-based lines of top-level `kind: <kind>` among a template's `kind:` lines. */
+function kindLines(candidates: readonly { line: string; at: number }[], kind: string): number[] {
+  const escaped = kind.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^kind:\\s*["']?${escaped}["']?\\s*(#.*)?$`);
+  return candidates.filter((c) => pattern.test(c.line)).map((c) => c.at);
 }
 
 /**
