@@ -83,6 +83,21 @@ function extractedTree(root: string, revision: string, stats: ExtractionStats): 
   };
 }
 
+/** What openGitRevisions gives: the trees, and the files changed between the first two when known. */
+export interface OpenedRevisions {
+  trees: ExtractedTree[];
+  /**
+   * What listChangedFiles says of the first revision as base and the second as head, when the reader
+   * could tell without another git process: the base is the head or one of its last
+   * MAX_ANCESTRY_STEPS ancestors, so it is their merge base and the change is the difference of their
+   * trees. Undefined otherwise (ask listChangedFiles).
+   */
+  changedFiles?: string[];
+}
+
+/** How many of the head's ancestors are read looking for the base before leaving it to git. */
+const MAX_ANCESTRY_STEPS = 100;
+
 /**
  * Several revisions of one repository (a diff's base and head) as temp trees, as openGitRevision opens
  * each: the same trees, stats and caps. All of it is read through one `git cat-file --batch` (the
@@ -93,7 +108,7 @@ function extractedTree(root: string, revision: string, stats: ExtractionStats): 
  */
 export async function openGitRevisions(
   opts: Omit<OpenGitRevisionOptions, 'revision'> & { revisions: readonly string[] },
-): Promise<ExtractedTree[]> {
+): Promise<OpenedRevisions> {
   const trusted = trustingSafeDirectories();
   try {
     return await openThroughOneReader(opts);
@@ -110,13 +125,17 @@ export async function openGitRevisions(
       await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.dispose() : undefined)));
       throw failed.reason;
     }
-    return opened.map((o) => (o as PromiseFulfilledResult<ExtractedTree>).value);
+    return { trees: opened.map((o) => (o as PromiseFulfilledResult<ExtractedTree>).value) };
   }
 }
 
 /** A revision being read by openThroughOneReader. */
 interface Reading {
   sha: string;
+  /** The commit's parents, as it names them. */
+  parents: string[];
+  /** Every entry but folders, path → `<mode> <object>`: what `git diff --name-only` compares. */
+  entries: Map<string, string>;
   root: string;
   files: TreeFile[];
   submodules: string[];
@@ -127,10 +146,11 @@ interface Reading {
 
 async function openThroughOneReader(
   opts: Omit<OpenGitRevisionOptions, 'revision'> & { revisions: readonly string[] },
-): Promise<ExtractedTree[]> {
+): Promise<OpenedRevisions> {
   const maxFiles = opts.maxFiles ?? DEFAULT_MAX_SOURCE_FILES;
   const git = new CatFileSession(opts.repoDir);
   const readings: Reading[] = [];
+  let changedFiles: string[] | undefined;
   try {
     const commits = await Promise.all(opts.revisions.map((r) => git.read(`${r}^{commit}`)));
     const trees = new Map<string, Promise<TreeEntry[]>>();
@@ -140,6 +160,8 @@ async function openThroughOneReader(
       if (!commit || !tree) throw new Error('not a commit git gives');
       const reading: Reading = {
         sha: commit.sha,
+        parents: parentsOf(contentOf(commit)),
+        entries: new Map(),
         root: '',
         files: [],
         submodules: [],
@@ -158,17 +180,61 @@ async function openThroughOneReader(
       for (const path of r.submodules) r.ensureDirectory(join(r.root, path));
     }
     await writeEachBlobOnce(git, readings, opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES);
+    const [base, head] = readings;
+    if (base && head && readings.length === 2 && (await isAncestor(git, base.sha, head))) {
+      changedFiles = changedEntries(base.entries, head.entries);
+    }
   } catch (err) {
     for (const r of readings) if (r.root) rmSync(r.root, { recursive: true, force: true });
     throw err;
   } finally {
     await git.close();
   }
-  return readings.map((r) => {
+  const trees = readings.map((r) => {
     rememberCommit(opts.repoDir, r.sha);
     r.stats.files = r.files.length;
     return extractedTree(r.root, r.sha, r.stats);
   });
+  return changedFiles ? { trees, changedFiles } : { trees };
+}
+
+/** A commit's parents: its `parent <object>` header lines. */
+function parentsOf(commit: Buffer): string[] {
+  const headers = commit.toString('latin1', 0, Math.max(0, commit.indexOf('\n\n')));
+  return [...headers.matchAll(/^parent ([0-9a-f]+)$/gm)].map((m) => m[1] as string);
+}
+
+/**
+ * Whether `base` is `head` or one of its last MAX_ANCESTRY_STEPS ancestors (all parents followed). A
+ * commit git cannot give (a shallow clone's boundary) ends that line of the search; not found says
+ * nothing either way, and the caller asks git.
+ */
+async function isAncestor(git: CatFileSession, base: string, head: Reading): Promise<boolean> {
+  if (base === head.sha) return true;
+  const seen = new Set([head.sha]);
+  let level = head.parents.filter((p) => !seen.has(p));
+  let steps = 0;
+  while (level.length > 0 && steps < MAX_ANCESTRY_STEPS) {
+    if (level.includes(base)) return true;
+    for (const sha of level) seen.add(sha);
+    steps += level.length;
+    const commits = await Promise.all(level.map((sha) => git.read(sha)));
+    const next = new Set<string>();
+    for (const c of commits) {
+      if (c?.type !== 'commit') continue;
+      for (const p of parentsOf(contentOf(c))) if (!seen.has(p)) next.add(p);
+    }
+    level = [...next];
+  }
+  return false;
+}
+
+/** Paths whose entry differs between two trees (added, removed, other content or mode), sorted. */
+function changedEntries(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): string[] {
+  const changed = new Set<string>();
+  for (const [path, entry] of base) if (head.get(path) !== entry) changed.add(path);
+  for (const path of head.keys()) if (!base.has(path)) changed.add(path);
+  return [...changed].sort();
 }
 
 /** The copies that stand for a revision's links, from their targets (as addLinkCopies). */
@@ -258,6 +324,7 @@ async function listTreeFrom(
       continue;
     }
     if (!isSafePath(path)) throw new UnsafeArchiveError(reading.sha, path, 'unsafe path');
+    reading.entries.set(path, `${e.mode.toString(8)} ${e.sha}`);
     if (e.mode === 0o100644 || e.mode === 0o100755) {
       reading.files.push({ path, blob: e.sha, mode: e.mode & 0o777, bytes: 0 });
     } else if (e.mode === 0o120000) reading.links.push({ path, blob: e.sha, mode: 0o644, bytes: 0 });

@@ -18,6 +18,7 @@ import { listChangedFiles } from '../../src/source/list-changed-files.ts';
 import { openGitRevision, openGitRevisions } from '../../src/source/open-git-revision.ts';
 import { resolveGitRevision } from '../../src/source/resolve-git-revision.ts';
 import { GitCommandError, NotACommitError, RevisionNotFoundError } from '../../src/source/source-errors.ts';
+import type { ExtractedTree } from '../../src/source/source-tree.ts';
 
 let repo: string;
 let first: string;
@@ -484,10 +485,10 @@ async function gitProcessesDuring(run: () => Promise<void>): Promise<string[]> {
 describe('openGitRevisions (a diff’s base and head through one git reader)', () => {
   /** Opens `revisions` both ways and holds the trees, stats and revisions to be the same. */
   async function expectSameAsOneByOne(repoDir: string, revisions: string[]): Promise<void> {
-    let together: Awaited<ReturnType<typeof openGitRevisions>> = [];
+    let together: ExtractedTree[] = [];
     // One git reader: the trees are its own, not openGitRevision's after a failure.
     const calls = await gitProcessesDuring(async () => {
-      together = await openGitRevisions({ repoDir, revisions });
+      together = (await openGitRevisions({ repoDir, revisions })).trees;
     });
     expect(calls).toHaveLength(1);
     const alone = await Promise.all(revisions.map((revision) => openGitRevision({ repoDir, revision })));
@@ -550,7 +551,7 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
       await writeFile(join(dir, 'deploy/app.yaml'), 'kind: Service\n');
       gitIn(dir, 'add', '-A');
       gitIn(dir, 'commit', '--quiet', '-m', 'one');
-      const [tree] = await openGitRevisions({ repoDir: dir, revisions: ['main'] });
+      const [tree] = (await openGitRevisions({ repoDir: dir, revisions: ['main'] })).trees;
       try {
         expect(tree?.revision).toMatch(/^[0-9a-f]{64}$/);
         expect(await readFile(join(tree?.root ?? '', 'deploy/app.yaml'), 'utf8')).toBe('kind: Service\n');
@@ -564,7 +565,7 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
 
   it('runs one git process for both revisions (five for openGitRevision twice)', async () => {
     const calls = await gitProcessesDuring(async () => {
-      const trees = await openGitRevisions({ repoDir: repo, revisions: [first, 'feature'] });
+      const { trees } = await openGitRevisions({ repoDir: repo, revisions: [first, 'feature'] });
       await Promise.all(trees.map((t) => t.dispose()));
     });
     expect(calls).toEqual([`-C ${repo} cat-file --batch`]);
@@ -605,6 +606,100 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
       expect(leftBroken).toEqual([]);
     } finally {
       await rm(broken, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('openGitRevisions: the files a diff changes, without git diff', () => {
+  /** changedFiles from the reader, and what listChangedFiles (git diff base...head) says. */
+  async function bothWays(repoDir: string, base: string, head: string) {
+    const opened = await openGitRevisions({ repoDir, revisions: [base, head] });
+    await Promise.all(opened.trees.map((t) => t.dispose()));
+    return { reader: opened.changedFiles, git: await listChangedFiles({ repoDir, base, head }) };
+  }
+
+  it('says what git diff base...head says when the base is an ancestor of the head, else leaves it to git', async () => {
+    for (const [base, head] of [
+      [first, 'main'],
+      [first, 'feature'],
+      ['main', 'main'],
+    ] as const) {
+      const { reader, git: fromGit } = await bothWays(repo, base, head);
+      expect(reader).toEqual(fromGit);
+    }
+    // main moved on since feature left it: their merge base is not the base, git is asked.
+    expect((await bothWays(repo, 'main', 'feature')).reader).toBeUndefined();
+  });
+
+  it('counts modes, link targets, submodule commits, files that became folders, additions and deletions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-test-git-changes-'));
+    try {
+      const run = (...args: string[]) => gitIn(dir, ...args);
+      run('init', '--quiet', '--initial-branch=main');
+      await mkdir(join(dir, 'd'));
+      for (const f of ['same.yaml', 'mode.sh', 'gone.yaml', 'becomes-dir', 'd/edit.yaml']) {
+        await writeFile(join(dir, f), `${f}\n`);
+      }
+      await symlink('same.yaml', join(dir, 'link'));
+      run('add', '-A');
+      run('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},sub`);
+      run('commit', '--quiet', '-m', 'one');
+      const base = run('rev-parse', 'HEAD');
+      await chmod(join(dir, 'mode.sh'), 0o755);
+      await rm(join(dir, 'gone.yaml'));
+      await rm(join(dir, 'becomes-dir'));
+      await mkdir(join(dir, 'becomes-dir'));
+      await writeFile(join(dir, 'becomes-dir/inner.yaml'), 'x\n');
+      await writeFile(join(dir, 'd/edit.yaml'), 'edited\n');
+      await writeFile(join(dir, 'd/new.yaml'), 'new\n');
+      await rm(join(dir, 'link'));
+      await symlink('d/edit.yaml', join(dir, 'link'));
+      run('add', '-A');
+      run('update-index', '--add', '--cacheinfo', `160000,${'2'.repeat(40)},sub`);
+      run('commit', '--quiet', '-m', 'two');
+      // The base reached through a merge's second parent.
+      run('checkout', '--quiet', '-b', 'side', base);
+      run('commit', '--quiet', '--allow-empty', '-m', 'side');
+      run('checkout', '--quiet', 'main');
+      run('merge', '--quiet', '--no-edit', '--no-ff', 'side');
+      const both = await bothWays(dir, base, 'HEAD');
+      expect(both.reader).toEqual(both.git);
+      expect(both.reader).toEqual([
+        'becomes-dir',
+        'becomes-dir/inner.yaml',
+        'd/edit.yaml',
+        'd/new.yaml',
+        'gone.yaml',
+        'link',
+        'mode.sh',
+        'sub',
+      ]);
+      const side = await bothWays(dir, 'side', 'HEAD');
+      expect(side.reader).toEqual(side.git);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves a base more than a hundred commits back to git', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-test-git-far-'));
+    try {
+      const run = (...args: string[]) => gitIn(dir, ...args);
+      run('init', '--quiet', '--initial-branch=main');
+      await writeFile(join(dir, 'a.yaml'), 'a: 1\n');
+      run('add', '-A');
+      run('commit', '--quiet', '-m', 'base');
+      const base = run('rev-parse', 'HEAD');
+      const tree = run('rev-parse', 'HEAD^{tree}');
+      let head = base;
+      for (let i = 0; i < 101; i++) head = run('commit-tree', tree, '-p', head, '-m', `c${i}`);
+      const far = await bothWays(dir, base, head);
+      expect(far.reader).toBeUndefined();
+      expect(far.git).toEqual([]);
+      const near = await bothWays(dir, run('rev-parse', `${head}~99`), head);
+      expect(near.reader).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -46,17 +46,16 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const trees: SourceTree[] = [];
   try {
     // Both revisions through one git reader; on any failure neither tree is left behind.
-    trees.push(
-      ...(await openGitRevisions({ repoDir, revisions: [base, head] }).catch((err: unknown) => {
-        // git runs with LC_ALL=C (gitEnv), so its words are these.
-        if (err instanceof GitCommandError && /not a git repository/.test(err.stderr)) {
-          throw new UsageError(
-            `${values.repo ?? repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`,
-          );
-        }
-        throw err;
-      })),
-    );
+    const opened = await openGitRevisions({ repoDir, revisions: [base, head] }).catch((err: unknown) => {
+      // git runs with LC_ALL=C (gitEnv), so its words are these.
+      if (err instanceof GitCommandError && /not a git repository/.test(err.stderr)) {
+        throw new UsageError(
+          `${values.repo ?? repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`,
+        );
+      }
+      throw err;
+    });
+    trees.push(...opened.trees);
     const [baseTree, headTree] = trees as [SourceTree, SourceTree];
     const baseSha = baseTree.revision;
     const headSha = headTree.revision;
@@ -64,7 +63,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     if (!configFile) await noteUnrenderedUnits(headTree.root, 'diff');
     const changedFiles = values.all
       ? 'all'
-      : await listChangedFiles({ repoDir, base: baseSha, head: headSha });
+      : (opened.changedFiles ?? (await listChangedFiles({ repoDir, base: baseSha, head: headSha })));
     const changeSets = await previewTargets({
       baseRoot: baseTree.root,
       headRoot: headTree.root,
