@@ -9,9 +9,12 @@
  * A third run repeats the next push with V8's default interrupt budget (bin/ferry.js raises it), to
  * show what that setting saves in the same run.
  *
- * Beside them, "least" (bench/floors/diff-least.mjs): the floor's own work plus only what a diff check
- * must add to it, Ferry's validation of the head and its diff of the pairs, in one process with no CLI,
- * cache or report. Its ratio is the lowest any `ferry diff` built on those two functions can show.
+ * Beside them, two lower bounds. "least" (bench/floors/diff-least.mjs): the floor's own work plus only
+ * what a diff check must add to it, Ferry's validation of the head and its diff of the pairs, in one
+ * process with no CLI, cache or report; its ratio is the lowest any `ferry diff` built on those two
+ * functions can show. "print only" (bench/floors/diff-print.mjs): the floor's work plus printing both
+ * sides of every changed object as YAML (Ferry's formatYaml, the fastest printer at hand), nothing
+ * else; about the least a diff that shows its changes as text can cost.
  *
  * This machine's speed drifts by tens of percent within minutes, so one sample of each says little:
  * each case runs ROUNDS times (default 3 up to 2,000 changed, 1 above), each round cold, next push,
@@ -123,6 +126,7 @@ function writeSide(target: string, count: number, kind: string, head: boolean): 
 await buildCli();
 const diffFloor = await buildFloor('diff-floor');
 const diffLeast = await buildFloor('diff-least');
+const diffPrint = await buildFloor('diff-print');
 console.log(
   `Node ${process.versions.node}, ${TUNED ? 'V8 tuned by bin/ferry.js' : "V8's defaults"}; ${PER_FILE} resource(s) per file${MIX ? ', mix' : ''}`,
 );
@@ -171,6 +175,7 @@ for (const kind of KINDS) {
       const runs: Sample[][] = labels.map(() => []);
       const floors: Sample[] = [];
       const leasts: Sample[] = [];
+      const prints: Sample[] = [];
       const rounds = ROUNDS_GIVEN ?? (size <= 2000 ? 3 : 1);
       for (let round = 0; round < rounds; round++) {
         const cacheDir = join(repo, `.render-cache-${round}`);
@@ -180,11 +185,13 @@ for (const kind of KINDS) {
         if (TUNED) runs[2]?.push(diff(cacheDir, [`--interrupt-budget=${V8_DEFAULT_INTERRUPT_BUDGET}`]));
         floors.push(cpuOf([process.execPath, diffFloor, repo, 'main', 'pr', 'deploy', kind]));
         leasts.push(cpuOf([process.execPath, diffLeast, repo, 'main', 'pr', 'deploy', kind]));
+        prints.push(cpuOf([process.execPath, diffPrint, repo, 'main', 'pr', 'deploy', kind]));
       }
       const floorCpu = median(floors.map((f) => f.cpu));
       const lines: [string, Sample[]][] = [
         ...labels.map((label, i): [string, Sample[]] => [label, runs[i] ?? []]),
         ['least: validate + diff', leasts],
+        ['least: print only', prints],
       ];
       lines.forEach(([label, samples]) => {
         const ratios = samples.map((s, r) => s.cpu / (floors[r] as Sample).cpu);
