@@ -3,7 +3,7 @@
 // the CLI; its own module so that a test can check the folder it picks.
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Where the cache lives: beside the render cache, in a folder only this user can write
@@ -35,7 +35,15 @@ export function enableCompileCache(nodeModule, env, home = homedir) {
   try {
     // os.homedir() throws where the user has no home (some containers).
     dir = compileCacheDir(env, home);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Its last three levels made one at a time (the cache folder, `ferry`, the folder they go in):
+    // Node's recursive mkdir never returns for a path under /proc or /sys (XDG_CACHE_HOME=/proc/x).
+    for (const level of [dirname(dirname(dir)), dirname(dir), dir]) {
+      try {
+        mkdirSync(level, { mode: 0o700 });
+      } catch (err) {
+        if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
+      }
+    }
   } catch {
     return 'off';
   }

@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
-import {
-  mkdir,
-  readdir,
-  readFile,
-  realpath,
-  rename,
-  stat,
-  unlink,
-  utimes,
-} from 'node:fs/promises';
+import { readdir, readFile, realpath, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Resource } from '../types.ts';
 import { listTargetInputs } from './list-target-inputs.ts';
+import { makeDirectories } from './make-directories.ts';
 import type { RenderResult, RenderTargetOptions } from './render-target.ts';
 import { renderTarget } from './render-target.ts';
 import { resolveBinaries } from './resolve-binaries.ts';
@@ -229,7 +221,7 @@ async function writeEntry(cache: RenderCache, key: string, result: RenderResult)
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     // Rendered Secrets are in here, as they are in the checkout: readable by this user only.
-    await mkdir(cache.dir, { recursive: true, mode: 0o700 });
+    makeDirectories(cache.dir, 0o700);
     writeEntryFile(temp, { format: FORMAT, key, renderer: result.renderer }, result.resources);
     await rename(temp, file);
     cache.stats.writes++;
