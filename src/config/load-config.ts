@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeManifestBytes } from '../manifest/decode-manifest-bytes.ts';
 import type { FerryConfig, Finding } from '../types.ts';
 import { defaultConfig } from './default-config.ts';
 import { MAX_CONFIG_BYTES, parseConfig } from './parse-config.ts';
@@ -33,7 +34,7 @@ export async function loadConfig(root: string, opts: { defaultBranch?: string } 
   if ('problem' in read) {
     return {
       config: defaultConfig(opts.defaultBranch),
-      findings: [{ rule: 'config', severity: 'error', file, line: 1, message: read.problem }],
+      findings: [{ rule: 'config', severity: 'error', file, line: read.line ?? 1, message: read.problem }],
       file,
     };
   }
@@ -51,7 +52,10 @@ export async function loadConfig(root: string, opts: { defaultBranch?: string } 
   return { ...parsed, file };
 }
 
-async function readConfigFile(root: string, file: string): Promise<{ text: string } | { problem: string }> {
+async function readConfigFile(
+  root: string,
+  file: string,
+): Promise<{ text: string } | { problem: string; line?: number }> {
   const githubDir = await lstat(path.join(root, path.dirname(file)));
   if (githubDir.isSymbolicLink())
     return { problem: `${path.dirname(file)} must be a directory, not a symbolic link` };
@@ -84,7 +88,11 @@ async function readConfigFile(root: string, file: string): Promise<{ text: strin
     }
     if (length > MAX_CONFIG_BYTES)
       return { problem: `file is over the ${MAX_CONFIG_BYTES / 1024} KiB limit for the config` };
-    return { text: buffer.toString('utf8', 0, length) };
+    // UTF-8, or UTF-16 after its byte-order mark (as an editor on Windows may save it), as manifests.
+    const decoded = decodeManifestBytes(buffer.subarray(0, length), 'Ferry');
+    return 'text' in decoded
+      ? decoded
+      : { problem: decoded.unreadable.message, line: decoded.unreadable.line };
   } finally {
     await handle.close();
   }

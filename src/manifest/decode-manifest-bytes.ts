@@ -7,8 +7,8 @@ import { isUtf8 } from 'node:buffer';
  */
 export type ManifestText = { text: string } | { unreadable: { line: number; message: string } };
 
-/** A manifest file's bytes as ManifestText. */
-export function decodeManifestBytes(bytes: Uint8Array): ManifestText {
+/** A manifest file's bytes as ManifestText; `reader` is who refuses bytes that are neither (named in the message). */
+export function decodeManifestBytes(bytes: Uint8Array, reader = 'kubectl'): ManifestText {
   const utf16 =
     bytes[0] === 0xff && bytes[1] === 0xfe
       ? 'utf-16le'
@@ -23,7 +23,7 @@ export function decodeManifestBytes(bytes: Uint8Array): ManifestText {
       return {
         unreadable: {
           line: 1,
-          message: `file starts as ${utf16.toUpperCase()} but is not valid ${utf16.toUpperCase()}; kubectl refuses it: save it as UTF-8`,
+          message: `file starts as ${utf16.toUpperCase()} but is not valid ${utf16.toUpperCase()}; ${reader} refuses it: save it as UTF-8`,
         },
       };
     }
@@ -37,7 +37,7 @@ export function decodeManifestBytes(bytes: Uint8Array): ManifestText {
   return {
     unreadable: {
       line,
-      message: `line ${line} is not UTF-8 (byte 0x${byte}); kubectl refuses the file: save it as UTF-8`,
+      message: `line ${line} is not UTF-8 (byte 0x${byte}); ${reader} refuses the file: save it as UTF-8`,
     },
   };
 }

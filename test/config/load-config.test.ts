@@ -62,6 +62,38 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads a config saved as UTF-16 (with its byte-order mark) or with a UTF-8 one, as manifests', async () => {
+    const text = 'targets:\n  - name: prod\n    path: deploy\n';
+    for (const bytes of [
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+    ]) {
+      await mkdir(path.join(root, '.github'), { recursive: true });
+      await writeFile(path.join(root, '.github/ferry.yml'), bytes);
+      const loaded = await loadConfig(root);
+      // It said: expected a mapping (key: value), got the string "��t\u0000a\u0000r\u0000g…".
+      expect(loaded.findings).toEqual([]);
+      expect(loaded.config.targets.map((t) => t.name)).toEqual(['prod']);
+    }
+  });
+
+  it('says at which line a config is not UTF-8, and what to do', async () => {
+    await mkdir(path.join(root, '.github'), { recursive: true });
+    await writeFile(
+      path.join(root, '.github/ferry.yml'),
+      Buffer.from('targets:\n  - name: caf\xe9\n', 'latin1'),
+    );
+    expect((await loadConfig(root)).findings).toEqual([
+      {
+        rule: 'config',
+        severity: 'error',
+        file: '.github/ferry.yml',
+        line: 2,
+        message: 'line 2 is not UTF-8 (byte 0xE9); Ferry refuses the file: save it as UTF-8',
+      },
+    ]);
+  });
+
   it('refuses a config that is a symbolic link', async () => {
     await write('outside.yml', 'targets:\n  - name: sneaky\n');
     await mkdir(path.join(root, '.github'));
