@@ -55,7 +55,9 @@ export function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [given, ...rest] = argv;
+  // `ferry --version` as most CLIs take it (helm, kubectl version, argocd version).
+  const name = given === '--version' ? 'version' : given;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;

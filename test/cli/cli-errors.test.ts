@@ -325,6 +325,14 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(runFerry(['valdate']), /^ferry: unknown command 'valdate' \(did you mean 'validate'\?\)/);
   });
 
+  it('takes --version as most CLIs do: the versions, exit 0', () => {
+    // It said: ferry: unknown command '--version' (did you mean 'version'?).
+    const r = runFerry(['--version']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ferry +\d+\.\d+\.\d+\n/);
+  });
+
   it('preview against a cluster without the Preview CRD says to install the agent', async () => {
     const cluster = await startKubeApiServer({ crds: [loadSyncCrd()], namespaces: ['ferry-system'] });
     try {
