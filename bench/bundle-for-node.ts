@@ -32,7 +32,9 @@ export async function bundleForNode(entry: string, outfile: string): Promise<str
  * A floor built under node_modules/.cache, so that the bundled resolveBinary, walking up from it,
  * finds the project's kubectl and helm as Ferry does.
  */
-export function buildFloor(name: 'diff-floor' | 'diff-least' | 'diff-print' | 'parse-floor'): Promise<string> {
+export function buildFloor(
+  name: 'diff-floor' | 'diff-least' | 'diff-print' | 'parse-floor',
+): Promise<string> {
   return bundleForNode(
     join(here, 'floors', `${name}.mjs`),
     join(here, '..', 'node_modules', '.cache', 'ferry-bench', `${name}.mjs`),
