@@ -6,18 +6,8 @@
 // bookkeeping of the parse. Run by bench/diff-cli.bench.ts beside the floor: when this alone is over
 // 1.5× the floor, no `ferry diff` built on these functions can be within it.
 //   (built by bench/bundle-for-node.ts, then) node diff-least.mjs REPO BASE HEAD DIR plain|kustomize|helm
-import { setFlagsFromString } from 'node:v8';
-import { v8TuningFlags } from '../../bin/v8-tuning.js';
+import './tune-like-the-cli.mjs';
 import { renderSides } from './render-sides.mjs';
-
-// V8 tuned as bin/ferry.js tunes it for the CLI.
-for (const flag of v8TuningFlags({
-  nodeVersion: process.versions.node,
-  execArgv: process.execArgv,
-  nodeOptions: process.env.NODE_OPTIONS,
-})) {
-  setFlagsFromString(flag);
-}
 
 const [repo, base, head, dir, kind] = process.argv.slice(2);
 const jsYaml = (await import('js-yaml')).default;

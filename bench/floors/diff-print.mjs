@@ -5,18 +5,8 @@
 // bench/diff-cli.bench.ts beside the floor: in its cases every object changes, so a diff that shows
 // each change prints all of them.
 //   (built by bench/bundle-for-node.ts, then) node diff-print.mjs REPO BASE HEAD DIR plain|kustomize|helm
-import { setFlagsFromString } from 'node:v8';
-import { v8TuningFlags } from '../../bin/v8-tuning.js';
+import './tune-like-the-cli.mjs';
 import { renderSides } from './render-sides.mjs';
-
-// V8 tuned as bin/ferry.js tunes it for the CLI.
-for (const flag of v8TuningFlags({
-  nodeVersion: process.versions.node,
-  execArgv: process.execArgv,
-  nodeOptions: process.env.NODE_OPTIONS,
-})) {
-  setFlagsFromString(flag);
-}
 
 const [repo, base, head, dir, kind] = process.argv.slice(2);
 const jsYaml = (await import('js-yaml')).default;
