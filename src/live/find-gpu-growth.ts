@@ -8,6 +8,7 @@ import {
   parseSelectorMap,
 } from '../validate/rules/match-label-selector.ts';
 import { acceleratorsPerPod } from './accelerators-per-pod.ts';
+import { operatorPodSpecs } from './operator-pod-specs.ts';
 import { intOf, type PodGroup, rolloutSurgeOf, type SurgePods } from './rollout-surge-of.ts';
 
 /** One pod group at the rollout's peak, with the pod spec that says where its pods may run. */
@@ -49,10 +50,10 @@ export function findGpuGrowth(opts: { base: readonly Resource[]; head: readonly 
   const growth: GpuGrowth[] = [];
   for (const resource of opts.head) {
     if (resource.object.kind === 'DaemonSet') continue;
-    const refs = listPodSpecs(resource.object).filter((r) => r.runsPods);
+    const refs = runningPodSpecs(resource.object);
     if (refs.length === 0) continue;
     const baseResource = baseById.get(resourceKey(resource.id));
-    const baseRefs = baseResource ? listPodSpecs(baseResource.object).filter((r) => r.runsPods) : [];
+    const baseRefs = baseResource ? runningPodSpecs(baseResource.object) : [];
     const rolled =
       baseResource !== undefined && canonical(templatesOf(refs)) !== canonical(templatesOf(baseRefs));
     const perPod = refs.map((ref) => acceleratorsPerPod(ref));
@@ -104,6 +105,12 @@ function firstPath(
     if (found) return [...found.path];
   }
   return [];
+}
+
+/** The pods an object runs: its pod specs, else those its operator builds (NIMService). */
+function runningPodSpecs(object: KubeObject): PodSpecRef[] {
+  const refs = listPodSpecs(object).filter((r) => r.runsPods);
+  return refs.length > 0 ? refs : operatorPodSpecs(object);
 }
 
 function podGroupsOf(ref: PodSpecRef, perPod: number): PodGroup[] {
@@ -167,6 +174,8 @@ const POD_NAME_LABELS: Readonly<Record<string, string>> = {
   'kubeflow.org/PaddleJob': 'training.kubeflow.org/job-name',
   'kubeflow.org/JAXJob': 'training.kubeflow.org/job-name',
   'trainer.kubeflow.org/TrainJob': 'jobset.sigs.k8s.io/jobset-name',
+  // NVIDIA/k8s-nim-operator@f63f74d7 manifests/deployment.yaml: `app: <name>` (operatorPodSpecs).
+  'apps.nvidia.com/NIMService': 'app',
 };
 
 /**

@@ -702,3 +702,109 @@ describe('planGpuCapacity', () => {
     );
   });
 });
+
+/** A NIMService as NVIDIA's NIM operator takes it: no pod spec, the pod's fields on the service. */
+function nimService(
+  name: string,
+  o: {
+    gpus: number;
+    replicas?: number;
+    hpaMin?: number;
+    nodeSelector?: Record<string, string>;
+    tag?: string;
+  },
+): Obj {
+  return {
+    apiVersion: 'apps.nvidia.com/v1alpha1',
+    kind: 'NIMService',
+    metadata: { name, namespace: 'ml' },
+    spec: {
+      image: { repository: 'nvcr.io/nim/meta/llama-3.1-8b-instruct', tag: o.tag ?? '1.3.3' },
+      authSecret: 'ngc-api',
+      storage: { nimCache: { name: 'llama', profile: '' } },
+      resources: { limits: { 'nvidia.com/gpu': o.gpus } },
+      ...(o.replicas !== undefined && { replicas: o.replicas }),
+      ...(o.hpaMin !== undefined && {
+        scale: { enabled: true, hpa: { minReplicas: o.hpaMin, maxReplicas: 8, metrics: [] } },
+      }),
+      ...(o.nodeSelector && { nodeSelector: o.nodeSelector }),
+      expose: { service: { type: 'ClusterIP', port: 8000 } },
+    },
+  };
+}
+
+describe('planGpuCapacity for a NIMService (the operator builds its pods)', () => {
+  // It was never weighed: a NIMService holds no pod spec, so 1 → 8 GPUs passed on a node with 2 free.
+  it('weighs the GPUs its pods will ask for, on the nodes its nodeSelector allows, crediting its pods', () => {
+    const yaml = [
+      'apiVersion: apps.nvidia.com/v1alpha1',
+      'kind: NIMService',
+      'metadata: {name: llama, namespace: ml}',
+      'spec:',
+      '  image: {repository: nvcr.io/nim/meta/llama-3.1-8b-instruct, tag: 1.3.3}',
+      '  authSecret: ngc-api',
+      '  storage: {nimCache: {name: llama, profile: ""}}',
+      '  replicas: 2',
+      '  nodeSelector: {nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3}',
+      '  resources:',
+      '    limits: {nvidia.com/gpu: 4}',
+      '  expose: {service: {type: ClusterIP, port: 8000}}',
+    ].join('\n');
+    const { demands, findings } = planGpuCapacity({
+      base: parse(nimService('llama', { gpus: 1, replicas: 2, nodeSelector: h100 })),
+      head: parseManifests(yaml, 'apps/llama.yaml').resources,
+      nodes: [
+        node('g1', { gpus: { 'nvidia.com/gpu': 8 }, labels: h100 }),
+        // Free, but not where the service's pods may run.
+        node('l4', { gpus: { 'nvidia.com/gpu': 8 } }),
+      ],
+      pods: [
+        pod('llama-a', { node: 'g1', labels: { app: 'llama' }, gpus: 1 }),
+        pod('llama-b', { node: 'g1', labels: { app: 'llama' }, gpus: 1 }),
+        pod('other', { node: 'g1', labels: { app: 'other' }, gpus: 4 }),
+      ],
+    });
+    // Peak 2 × 4 (maxSurge 0: no pod beside the new set); its two pods hold 2; 8 − 6 = 2 free.
+    expect(demands).toEqual([
+      {
+        resource: 'NIMService ml/llama',
+        gpuResource: 'nvidia.com/gpu',
+        gpuType: 'NVIDIA-H100-80GB-HBM3',
+        peak: 8,
+        held: 2,
+        free: 2,
+        fits: false,
+      },
+    ]);
+    expect(findings).toEqual([
+      expect.objectContaining({ file: 'apps/llama.yaml', line: 10, severity: 'error' }),
+    ]);
+    expect(findings[0]?.message).toContain('(2 replicas × 4)');
+  });
+
+  it('counts the autoscaler’s minReplicas when scaling is on, one replica when none is set', () => {
+    const peakOf = (service: Obj) =>
+      planGpuCapacity({
+        base: [],
+        head: parse(service),
+        nodes: [node('big', { gpus: { 'nvidia.com/gpu': 100 } })],
+        pods: [],
+      }).demands.map((d) => d.peak);
+    expect(peakOf(nimService('a', { gpus: 2, replicas: 5, hpaMin: 3 }))).toEqual([6]);
+    expect(peakOf(nimService('b', { gpus: 2 }))).toEqual([2]);
+    // A multi-node NIMService is a LeaderWorkerSet of the operator's: not weighed here.
+    const multi = nimService('c', { gpus: 8 });
+    (multi.spec as Obj).multiNode = { parallelism: { pipeline: 2, tensor: 8 } };
+    expect(peakOf(multi)).toEqual([]);
+  });
+
+  it('a new image alone asks for no more GPUs: nothing to weigh', () => {
+    const { demands } = planGpuCapacity({
+      base: parse(nimService('llama', { gpus: 2, replicas: 2 })),
+      head: parse(nimService('llama', { gpus: 2, replicas: 2, tag: '1.8.0' })),
+      nodes: [node('g1', { gpus: { 'nvidia.com/gpu': 4 } })],
+      pods: [],
+    });
+    expect(demands).toEqual([]);
+  });
+});
