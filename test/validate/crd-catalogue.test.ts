@@ -51,6 +51,9 @@ describe('the built-in CRD catalogue', () => {
   it('holds the AI platform kinds the issue names, with their source release', () => {
     for (const key of [
       'serving.kserve.io/InferenceService',
+      'sparkoperator.k8s.io/SparkApplication',
+      'sparkoperator.k8s.io/ScheduledSparkApplication',
+      'scheduling.run.ai/Queue',
       'serving.kserve.io/ServingRuntime',
       'serving.kserve.io/ClusterServingRuntime',
       'serving.kserve.io/InferenceGraph',
@@ -197,6 +200,14 @@ describe('the built-in CRD catalogue', () => {
     [
       'alb-targetgroupbinding.yaml',
       '16:error:spec.networking.ingress[0].ports[0].protocol: unsupported value "TPC" (did you mean "TCP"?)',
+    ],
+    [
+      'spark-operator-spark-pi.yaml',
+      '50:error:spec.executor.instance: unknown field (did you mean "instances"?)',
+    ],
+    [
+      'kai-scheduler-default-queues.yaml',
+      '12:error:spec.resources.cpu.overQuotaWieght: unknown field (did you mean "overQuotaWeight"?)',
     ],
   ])('reports the planted mistake in the broken copy of %s', async (name, expected) => {
     const file = `broken/${name}`;
