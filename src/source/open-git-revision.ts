@@ -117,9 +117,11 @@ export async function openGitRevisions(
     if (err instanceof GitCommandError && trustAfterRefusal(err.stderr, trusted)) {
       return openGitRevisions(opts);
     }
-    const opened = await Promise.allSettled(
-      opts.revisions.map((revision) => openGitRevision({ ...opts, revision })),
-    );
+    // Each revision resolved first, in order, so that a name git does not know fails before any tree
+    // is written (opening the other one in parallel wrote a whole revision only to remove it).
+    const shas: string[] = [];
+    for (const revision of opts.revisions) shas.push(await resolveGitRevision(opts.repoDir, revision));
+    const opened = await Promise.allSettled(shas.map((revision) => openGitRevision({ ...opts, revision })));
     const failed = opened.find((o) => o.status === 'rejected');
     if (failed) {
       await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.dispose() : undefined)));

@@ -571,6 +571,18 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
     expect(calls).toEqual([`-C ${repo} cat-file --batch`]);
   });
 
+  it('reads no tree when a revision is unknown: the name fails first, as it did', async () => {
+    let err: unknown;
+    const calls = await gitProcessesDuring(async () => {
+      err = await openGitRevisions({ repoDir: repo, revisions: ['v9.9.9', 'main'] }).catch((e: unknown) => e);
+    });
+    expect(err).toBeInstanceOf(RevisionNotFoundError);
+    // It opened main in full beside the failing name (ls-tree and every blob), then removed it. Now
+    // the one reader stops at the name, and the names are resolved before any tree is opened.
+    expect(calls.filter((c) => c.includes(' ls-tree '))).toEqual([]);
+    expect(calls.filter((c) => c.endsWith(' cat-file --batch'))).toHaveLength(1);
+  });
+
   it('fails as openGitRevision does, leaving no tree: an unknown revision, a cap, a missing blob', async () => {
     const left = await leftInTemp(async () => {
       await expect(openGitRevisions({ repoDir: repo, revisions: ['main', 'v9.9.9'] })).rejects.toBeInstanceOf(
