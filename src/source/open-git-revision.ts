@@ -270,18 +270,26 @@ async function writeEachBlobOnce(git: CatFileSession, readings: Reading[], maxBy
       else holders.set(file.blob, [{ reading, file }]);
     }
   }
-  // Every blob asked at once (one write to git), then taken in order; a read left when this stops
-  // early fails as the session closes, unobserved.
-  const reads = [...holders.keys()].map((blob) => {
-    const read = readBlobPieces(git, blob);
-    read.catch(() => undefined);
-    return read;
-  });
-  let i = 0;
-  for (const list of holders.values()) {
-    const { pieces } = await (reads[i++] as Promise<GitObject>);
+  // Blobs are asked ahead of the writes, at most READ_AHEAD at a time and in batches (one write to
+  // git each), and taken in order: asking for every one at once held the whole revision in memory
+  // while the files were written (kueue's 12,000 files: 180 → 296 MiB at peak). A read left when
+  // this stops early fails as the session closes, unobserved.
+  const blobs = [...holders.entries()];
+  const reads: (Promise<GitObject> | undefined)[] = [];
+  let asked = 0;
+  const askUpTo = (end: number) => {
+    for (; asked < Math.min(end, blobs.length); asked++) {
+      const read = readBlobPieces(git, (blobs[asked] as [string, unknown])[0]);
+      read.catch(() => undefined);
+      reads[asked] = read;
+    }
+  };
+  for (let i = 0; i < blobs.length; i++) {
+    if (asked - i < READ_AHEAD / 2) askUpTo(i + READ_AHEAD);
+    const { pieces } = await (reads[i] as Promise<GitObject>);
+    reads[i] = undefined;
     const bytes = pieces.reduce((sum, p) => sum + p.length, 0);
-    for (const { reading, file } of list) {
+    for (const { reading, file } of (blobs[i] as [string, { reading: Reading; file: TreeFile }[]])[1]) {
       reading.stats.bytes += bytes;
       if (reading.stats.bytes > maxBytes) throw new Error('over the byte cap');
       const abs = join(reading.root, file.path);
@@ -290,6 +298,9 @@ async function writeEachBlobOnce(git: CatFileSession, readings: Reading[], maxBy
     }
   }
 }
+
+/** Blobs asked of git ahead of the one being written. */
+const READ_AHEAD = 256;
 
 /** One entry of a git tree object, its mode canonical as `git ls-tree` shows it. */
 interface TreeEntry {

@@ -524,6 +524,9 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
         const bytes = Buffer.from(Array.from({ length: size }, (_, k) => (k * 31 + i) % 256));
         await writeFile(join(attrRepo, 'bulk', `f${i}.bin`), bytes);
       }
+      // More blobs than the reader asks of git ahead of the writes (256): it asks again as it goes.
+      await mkdir(join(attrRepo, 'many'));
+      for (let i = 0; i < 600; i++) await writeFile(join(attrRepo, 'many', `m${i}.yaml`), `i: ${i}\n`);
       await writeFile(join(attrRepo, 'tricky.txt'), `${'0'.repeat(40)} blob 12\nnot a header\n\n`);
       await writeFile(join(attrRepo, 'empty.yaml'), '');
       await writeFile(join(attrRepo, 'run.sh'), '#!/bin/sh\n');
