@@ -176,6 +176,7 @@ async function openThroughOneReader(
       await addLinkCopiesFrom(git, reading);
       if (reading.files.length > maxFiles) throw new Error('over the file cap');
     }
+    await checkByteCap(opts.repoDir, readings, opts.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES);
     for (const r of readings) {
       r.root = await realpath(await mkdtemp(join(tmpdir(), 'ferry-src-')));
       // A submodule is an empty directory, as in an archive.
@@ -237,6 +238,34 @@ function changedEntries(base: ReadonlyMap<string, string>, head: ReadonlyMap<str
   for (const [path, entry] of base) if (head.get(path) !== entry) changed.add(path);
   for (const path of head.keys()) if (!base.has(path)) changed.add(path);
   return [...changed].sort();
+}
+
+/** Above this many distinct blobs, their sizes are asked of git before any is written. */
+const SIZE_CHECK_ABOVE = 2_000;
+
+/**
+ * A large listing's byte cap, checked before anything is written, as openGitRevision checks its
+ * listing: a tree reads its blob sizes only with the blobs, so without this a revision over the cap
+ * (kserve's 200+ MiB) wrote 200 MiB and then failed. One `git cat-file --batch-check` for the sizes;
+ * below SIZE_CHECK_ABOVE blobs the cap is checked as the blobs arrive instead (writeEachBlobOnce).
+ */
+async function checkByteCap(repoDir: string, readings: readonly Reading[], maxBytes: number): Promise<void> {
+  const blobs = [...new Set(readings.flatMap((r) => r.files.map((f) => f.blob)))];
+  if (blobs.length <= SIZE_CHECK_ABOVE) return;
+  const args = ['cat-file', '--batch-check'];
+  const checked = await runGit(repoDir, args, `${blobs.join('\n')}\n`);
+  if (checked.code !== 0) throw new GitCommandError(args, checked.stderr);
+  const sizes = new Map<string, number>();
+  for (const line of checked.stdout.split('\n')) {
+    const m = /^([0-9a-f]+) blob (\d+)$/.exec(line);
+    if (m) sizes.set(m[1] as string, Number(m[2]));
+  }
+  for (const r of readings) {
+    let total = 0;
+    // A blob git has no size for (missing) fails here too: openGitRevision says which file.
+    for (const f of r.files) total += sizes.get(f.blob) ?? Number.POSITIVE_INFINITY;
+    if (total > maxBytes) throw new Error('over the byte cap, or a blob missing');
+  }
 }
 
 /** The copies that stand for a revision's links, from their targets (as addLinkCopies). */

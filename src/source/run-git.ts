@@ -88,9 +88,12 @@ export interface GitResult {
   stderr: string;
 }
 
-/** Runs `git -C repoDir args…` to completion and returns its output; exit codes are the caller's to judge. */
-export async function runGit(repoDir: string, args: readonly string[]): Promise<GitResult> {
-  const result = await runGitBytes(repoDir, args);
+/**
+ * Runs `git -C repoDir args…` to completion and returns its output; exit codes are the caller's to judge.
+ * `input` is written to its standard input (else it has none).
+ */
+export async function runGit(repoDir: string, args: readonly string[], input?: string): Promise<GitResult> {
+  const result = await runGitBytes(repoDir, args, input);
   return { ...result, stdout: result.stdout.toString('utf8') };
 }
 
@@ -98,14 +101,17 @@ export async function runGit(repoDir: string, args: readonly string[]): Promise<
 export function runGitBytes(
   repoDir: string,
   args: readonly string[],
+  input?: string,
 ): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     // Two commands may run at once: each judges a refusal by the environment it ran with.
     const trusted = trustSafeDirectories;
-    const child = spawn('git', ['-C', repoDir, ...args], {
-      env: gitEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn('git', ['-C', repoDir, ...args], { env: gitEnv(), stdio: 'pipe' });
+    child.stdin.on('error', () => {
+      // git stopped reading (it failed): its exit code and stderr say why.
     });
+    // No input: an empty, closed standard input, as 'ignore' gave.
+    child.stdin.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -115,7 +121,7 @@ export function runGitBytes(
       const stderr = Buffer.concat(err).toString('utf8');
       // Refused as another user's: once more with the folders the user trusts (gitEnv).
       if (code !== 0 && trustAfterRefusal(stderr, trusted)) {
-        runGitBytes(repoDir, args).then(resolve, reject);
+        runGitBytes(repoDir, args, input).then(resolve, reject);
         return;
       }
       resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });

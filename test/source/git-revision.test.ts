@@ -586,6 +586,36 @@ describe('openGitRevisions (a diff’s base and head through one git reader)', (
     expect(calls.filter((c) => c.endsWith(' cat-file --batch'))).toHaveLength(1);
   });
 
+  it('checks the byte cap of a large revision before writing any file (kserve is over 200 MiB)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-test-git-large-'));
+    try {
+      gitIn(dir, 'init', '--quiet', '--initial-branch=main');
+      await mkdir(join(dir, 'many'));
+      // More distinct blobs than are written before their sizes are known (2,000).
+      for (let i = 0; i < 2_001; i++) await writeFile(join(dir, 'many', `f${i}.yaml`), `i: ${i}\n`);
+      gitIn(dir, 'add', '-A');
+      gitIn(dir, 'commit', '--quiet', '-m', 'many');
+      let err: unknown;
+      let left: string[] = [];
+      const calls = await gitProcessesDuring(async () => {
+        left = await leftInTemp(async () => {
+          err = await openGitRevisions({ repoDir: dir, revisions: ['main'], maxBytes: 1_000 }).catch(
+            (e: unknown) => e,
+          );
+        });
+      });
+      expect((err as Error).message).toMatch(/exceeds 1000 uncompressed bytes/);
+      expect(left).toEqual([]);
+      // The sizes were asked before any blob (it wrote up to the cap, then failed).
+      expect(calls).toContain(`-C ${dir} cat-file --batch-check`);
+      const opened = await openGitRevisions({ repoDir: dir, revisions: ['main'] });
+      expect(opened.trees[0]?.stats.files).toBe(2_001);
+      await Promise.all(opened.trees.map((t) => t.dispose()));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails as openGitRevision does, leaving no tree: an unknown revision, a cap, a missing blob', async () => {
     const left = await leftInTemp(async () => {
       await expect(openGitRevisions({ repoDir: repo, revisions: ['main', 'v9.9.9'] })).rejects.toBeInstanceOf(
