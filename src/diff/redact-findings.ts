@@ -54,12 +54,7 @@ export interface Redaction {
  */
 export function createRedaction(opts: { publicWords: boolean }): Redaction {
   const secrets: KubeObject[] = [];
-  const words = {
-    names: new Set<string>(),
-    keys: new Set<string>(),
-    images: new Set<string>(),
-    files: new Set<string>(),
-  };
+  const words = noWords();
   return {
     add(resources) {
       for (const r of resources) secrets.push(...secretsIn(r.object));
@@ -92,13 +87,17 @@ export interface PublicWords {
 /** Nesting past this is not walked for field names (aliases are expanded; depth is capped at parse). */
 const MAX_KEY_DEPTH = 64;
 
-export function publicWordsOf(resources: readonly Resource[]): PublicWords {
-  const words = {
+function noWords() {
+  return {
     names: new Set<string>(),
     keys: new Set<string>(),
     images: new Set<string>(),
     files: new Set<string>(),
   };
+}
+
+export function publicWordsOf(resources: readonly Resource[]): PublicWords {
+  const words = noWords();
   addPublicWords(words, resources);
   return words;
 }

@@ -174,15 +174,13 @@ const POD_NAME_LABELS: Readonly<Record<string, string>> = {
   'kubeflow.org/PaddleJob': 'training.kubeflow.org/job-name',
   'kubeflow.org/JAXJob': 'training.kubeflow.org/job-name',
   'trainer.kubeflow.org/TrainJob': 'jobset.sigs.k8s.io/jobset-name',
-  // NVIDIA/k8s-nim-operator@f63f74d7 manifests/deployment.yaml: `app: <name>` (operatorPodSpecs).
-  'apps.nvidia.com/NIMService': 'app',
 };
 
 /**
  * How to find the workload's running pods: the label its controller puts on each pod, else its
  * `spec.selector` (Deployment, StatefulSet, ReplicaSet, Rollout; a map for a ReplicationController),
  * else each pod spec's labels (KServe components carry `serving.kserve.io/inferenceservice` and
- * `component`). Never an empty selector, which would take every pod of the namespace.
+ * `component`; a NIMService's pods `app: <name>`, operatorPodSpecs). Never an empty selector, which would take every pod of the namespace.
  */
 function podSelectorsOf(resource: Resource): LabelRequirement[][] {
   const object: KubeObject = resource.object;
@@ -192,8 +190,7 @@ function podSelectorsOf(resource: Resource): LabelRequirement[][] {
   const fromSelector =
     object.kind === 'ReplicationController' ? parseSelectorMap(selector) : parseLabelSelector(selector);
   if (fromSelector.length > 0) return [fromSelector];
-  return listPodSpecs(object)
-    .filter((r) => r.runsPods)
+  return runningPodSpecs(object)
     .map((r) => parseSelectorMap(asStringMap(r.labels)))
     .filter((s) => s.length > 0);
 }

@@ -268,7 +268,7 @@ async function checkByteCap(repoDir: string, readings: readonly Reading[], maxBy
   }
 }
 
-/** The copies that stand for a revision's links, from their targets (as addLinkCopies). */
+/** The copies that stand for a revision's links, from their targets read through the session. */
 async function addLinkCopiesFrom(git: CatFileSession, reading: Reading): Promise<void> {
   if (reading.links.length === 0) return;
   const targets = await Promise.all(
@@ -277,13 +277,7 @@ async function addLinkCopiesFrom(git: CatFileSession, reading: Reading): Promise
       target: (await readBlob(git, l.blob)).toString('utf8'),
     })),
   );
-  const byPath = new Map(reading.files.map((f) => [f.path, f]));
-  const { copies, skipped } = planLinkCopies(targets, [...byPath.keys()]);
-  reading.stats.skippedLinks += skipped;
-  for (const copy of copies) {
-    const from = byPath.get(copy.from);
-    if (from) reading.files.push({ ...from, path: copy.to });
-  }
+  addPlannedCopies(reading.files, targets, reading.stats);
 }
 
 /**
@@ -303,12 +297,13 @@ async function writeEachBlobOnce(git: CatFileSession, readings: Reading[], maxBy
   // git each), and taken in order: asking for every one at once held the whole revision in memory
   // while the files were written (kueue's 12,000 files: 180 → 296 MiB at peak). A read left when
   // this stops early fails as the session closes, unobserved.
-  const blobs = [...holders.entries()];
+  const blobs = [...holders.keys()];
+  const holdersOf = [...holders.values()];
   const reads: (Promise<GitObject> | undefined)[] = [];
   let asked = 0;
   const askUpTo = (end: number) => {
     for (; asked < Math.min(end, blobs.length); asked++) {
-      const read = readBlobPieces(git, (blobs[asked] as [string, unknown])[0]);
+      const read = readBlobPieces(git, blobs[asked] as string);
       read.catch(() => undefined);
       reads[asked] = read;
     }
@@ -318,7 +313,7 @@ async function writeEachBlobOnce(git: CatFileSession, readings: Reading[], maxBy
     const { pieces } = await (reads[i] as Promise<GitObject>);
     reads[i] = undefined;
     const bytes = pieces.reduce((sum, p) => sum + p.length, 0);
-    for (const { reading, file } of (blobs[i] as [string, { reading: Reading; file: TreeFile }[]])[1]) {
+    for (const { reading, file } of holdersOf[i] ?? []) {
       reading.stats.bytes += bytes;
       if (reading.stats.bytes > maxBytes) throw new Error('over the byte cap');
       const abs = join(reading.root, file.path);
@@ -478,14 +473,22 @@ async function addLinkCopies(opts: {
       if (link) targets.push({ path: link.path, target: content.toString('utf8') });
     },
   });
-  const byPath = new Map(opts.files.map((f) => [f.path, f]));
+  addPlannedCopies(opts.files, targets, opts.stats);
+}
+
+/**
+ * Adds to `files` the copies that stand for the links (planLinkCopies), each a file of its own that
+ * counts towards the caps (its bytes, where the listing gave them), and counts the links skipped.
+ */
+function addPlannedCopies(files: TreeFile[], targets: readonly TreeLink[], stats: ExtractionStats): void {
+  const byPath = new Map(files.map((f) => [f.path, f]));
   const { copies, skipped } = planLinkCopies(targets, [...byPath.keys()]);
-  opts.stats.skippedLinks += skipped;
+  stats.skippedLinks += skipped;
   for (const copy of copies) {
     const from = byPath.get(copy.from);
     if (!from) continue;
-    opts.files.push({ ...from, path: copy.to });
-    opts.stats.bytes += from.bytes;
+    files.push({ ...from, path: copy.to });
+    stats.bytes += from.bytes;
   }
 }
 
