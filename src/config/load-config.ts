@@ -25,19 +25,22 @@ export interface LoadedConfig {
 export async function loadConfig(root: string, opts: { defaultBranch?: string } = {}): Promise<LoadedConfig> {
   const present: string[] = [];
   for (const file of CONFIG_FILES) {
-    if (await lstatIfExists(path.join(root, file))) present.push(file);
+    const found = await lstatIfExists(path.join(root, file));
+    if (found === DENIED) {
+      // .github itself cannot be searched: whether a config is there cannot be known.
+      return unreadable(
+        file,
+        opts.defaultBranch,
+        `cannot look for ${file}: permission denied on ${path.dirname(file)}; make it readable by the user running ferry`,
+      );
+    }
+    if (found) present.push(file);
   }
   const file = present[0];
   if (file === undefined) return { config: defaultConfig(opts.defaultBranch), findings: [] };
 
   const read = await readConfigFile(root, file);
-  if ('problem' in read) {
-    return {
-      config: defaultConfig(opts.defaultBranch),
-      findings: [{ rule: 'config', severity: 'error', file, line: read.line ?? 1, message: read.problem }],
-      file,
-    };
-  }
+  if ('problem' in read) return unreadable(file, opts.defaultBranch, read.problem, read.line);
   const parsed = parseConfig(read.text, { file, ...opts });
   const other = present[1];
   if (other !== undefined) {
@@ -52,6 +55,20 @@ export async function loadConfig(root: string, opts: { defaultBranch?: string } 
   return { ...parsed, file };
 }
 
+/** A config that cannot be read: the default configuration, and an error finding on the file. */
+function unreadable(
+  file: string,
+  defaultBranch: string | undefined,
+  problem: string,
+  line = 1,
+): LoadedConfig {
+  return {
+    config: defaultConfig(defaultBranch),
+    findings: [{ rule: 'config', severity: 'error', file, line, message: problem }],
+    file,
+  };
+}
+
 async function readConfigFile(
   root: string,
   file: string,
@@ -63,10 +80,14 @@ async function readConfigFile(
   // planted there from blocking the open. Both are 0 where the OS lacks them.
   const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
   const handle = await open(path.join(root, file), flags).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ELOOP' || err.code === 'EMLINK') return undefined;
+    if (err.code === 'ELOOP' || err.code === 'EMLINK') return 'symlink' as const;
+    if (err.code === 'EACCES' || err.code === 'EPERM') return DENIED;
     throw err;
   });
-  if (!handle) return { problem: 'the config must be a regular file, not a symbolic link' };
+  if (handle === 'symlink') return { problem: 'the config must be a regular file, not a symbolic link' };
+  if (handle === DENIED) {
+    return { problem: `cannot be read: permission denied; make ${file} readable by the user running ferry` };
+  }
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return { problem: 'the config must be a regular file' };
@@ -98,13 +119,18 @@ async function readConfigFile(
   }
 }
 
+/** A file or folder the user running ferry may not read (EACCES, EPERM). */
+const DENIED = 'denied';
+
 async function lstatIfExists(file: string) {
   try {
     return await lstat(file);
   } catch (err) {
-    // Absent is the normal case (no config file); anything else (EACCES, EIO) is infrastructure.
+    // Absent is the normal case (no config file); denied is the user's to fix; anything else (EIO) is
+    // infrastructure.
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EACCES' || code === 'EPERM') return DENIED;
     throw err;
   }
 }

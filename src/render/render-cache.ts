@@ -29,15 +29,34 @@ export interface RenderCache {
  * ~/.cache/ferry/renders; in Lambda (read-only home) a folder under the temp dir, which lives as long
  * as the warm container. Undefined when turned off (`FERRY_RENDER_CACHE_DIR=off`).
  */
-export function openRenderCache(env: NodeJS.ProcessEnv = process.env): RenderCache | undefined {
+export function openRenderCache(
+  env: NodeJS.ProcessEnv = process.env,
+  home: () => string = homedir,
+): RenderCache | undefined {
   const set = env[RENDER_CACHE_ENV];
   if (set === 'off') return undefined;
-  const dir = set
-    ? set
-    : env.AWS_LAMBDA_FUNCTION_NAME
-      ? join(tmpdir(), 'ferry-renders')
-      : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ferry', 'renders');
+  let dir: string;
+  if (set) dir = set;
+  else if (env.AWS_LAMBDA_FUNCTION_NAME) dir = join(tmpdir(), 'ferry-renders');
+  else if (env.XDG_CACHE_HOME) dir = join(env.XDG_CACHE_HOME, 'ferry', 'renders');
+  else {
+    // A home that is not there (HOME=/nonexistent, as system accounts and some containers have) is not
+    // made, as the folders below it would be: the cache is only a speed-up, so it is off instead.
+    const at = homeIfThere(home);
+    if (at === undefined) return undefined;
+    dir = join(at, '.cache', 'ferry', 'renders');
+  }
   return { dir, maxBytes: DEFAULT_RENDER_CACHE_BYTES, stats: { hits: 0, misses: 0, writes: 0 } };
+}
+
+/** The user's home folder when it exists; os.homedir() throws where the user has none at all. */
+function homeIfThere(home: () => string): string | undefined {
+  try {
+    const at = home();
+    return statSync(at).isDirectory() ? at : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -306,5 +306,18 @@ describe('render cache', () => {
     expect(openRenderCache({ XDG_CACHE_HOME: '/x' })?.dir).toBe(join('/x', 'ferry', 'renders'));
     expect(openRenderCache({ AWS_LAMBDA_FUNCTION_NAME: 'w' })?.dir).toBe(join(tmpdir(), 'ferry-renders'));
     expect(openRenderCache({})?.dir).toMatch(/[/\\]\.cache[/\\]ferry[/\\]renders$/);
+  });
+
+  it('is off when the home folder is not there, rather than making it (HOME=/nonexistent)', () => {
+    // It made /nonexistent/.cache/ferry/renders at the root of the filesystem.
+    const home = join(tmpdir(), `ferry-no-home-${process.pid}`);
+    expect(openRenderCache({}, () => home)).toBeUndefined();
+    expect(existsSync(home)).toBe(false);
+    expect(
+      openRenderCache({}, () => {
+        throw new Error('no home directory');
+      }),
+    ).toBeUndefined();
+    expect(openRenderCache({}, () => tmpdir())?.dir).toBe(join(tmpdir(), '.cache', 'ferry', 'renders'));
   });
 });

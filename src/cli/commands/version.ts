@@ -13,7 +13,11 @@ const SOURCE_LABEL: Record<BinarySource, string> = {
 const USAGE =
   'usage: ferry version\n\nPrints the versions of ferry, kubectl, kustomize and helm, and where each binary was found.';
 
-/** `ferry version`: exit 0 when both binaries are usable, 1 when one is missing or broken. */
+/**
+ * `ferry version`: the versions on stdout, exit 0, when both binaries are usable. A binary that is
+ * missing or broken is the environment's problem: said on stderr, one line each, with what to do, and
+ * exit 2 (Ferry's version is still printed first).
+ */
 export async function versionCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs(argv, { help: { type: 'boolean', short: 'h', default: false } });
   if (values.help) {
@@ -29,10 +33,10 @@ export async function versionCommand(argv: string[]): Promise<number> {
       where[name] = `${found.path} (${SOURCE_LABEL[found.source]})`;
     } catch (err) {
       ok = false;
-      console.log(`${name.padEnd(10)} ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`ferry version: ${name}: ${oneLine(err)}`);
     }
   }
-  if (!ok) return 1;
+  if (!ok) return 2;
   try {
     const versions = await getBinaryVersions();
     console.log(`kubectl    ${versions.kubectl}  ${where.kubectl}`);
@@ -40,7 +44,13 @@ export async function versionCommand(argv: string[]): Promise<number> {
     console.log(`helm       ${versions.helm}  ${where.helm}`);
     return 0;
   } catch (err) {
-    console.log(`binaries   ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    console.error(
+      `ferry version: ${oneLine(err)}; check FERRY_KUBECTL and FERRY_HELM, or reinstall with npm ci (README, Quick start)`,
+    );
+    return 2;
   }
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, '; ');
 }

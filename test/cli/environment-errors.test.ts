@@ -1,0 +1,124 @@
+// What the environment can get wrong around a command (a full disk, a broken binary, a file this user
+// cannot read, a home folder that is not there): one line on stderr that says what to fix, exit 2
+// where the command could not do its work, and nothing made where the user did not ask for it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFerry } from '../helpers/run-ferry.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
+let dir: string;
+let repo: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ferry-environment-'));
+  repo = join(dir, 'repo');
+  mkdirSync(join(repo, '.github'), { recursive: true });
+  mkdirSync(join(repo, 'k'));
+  writeFileSync(join(repo, '.github', 'ferry.yml'), 'targets:\n  - name: prod\n    path: k\n');
+  writeFileSync(
+    join(repo, 'k', 'cm.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n',
+  );
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@x', ...args], { cwd: repo });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'one');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the environment around a command', () => {
+  it('output that cannot be written (a full disk) is one line and exit 2, not a stack trace', () => {
+    // It died with "Error: ENOSPC: no space left on device, write" and a stack, exit 1 (findings).
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [
+        ['render', 'prod'],
+        ['validate', '--format', 'json'],
+      ]) {
+        const r = spawnSync(process.execPath, [BIN, ...args], {
+          cwd: repo,
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+          env: { ...process.env, FERRY_RENDER_CACHE_DIR: 'off' },
+        });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(/^ferry: cannot write the output: ENOSPC: no space left on device/);
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      }
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('ferry version with a helm that is not there: its own version, the problem on stderr, exit 2', () => {
+    // It printed the problem on stdout among the versions and exited 1.
+    const r = runFerry(['version'], { env: { FERRY_HELM: join(dir, 'no-such-helm') } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^ferry +\d+\.\d+\.\d+\n$/);
+    expect(r.stderr).toMatch(/^ferry version: helm: .*no-such-helm does not exist: set FERRY_HELM/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('a .github/ferry.yml this user cannot read is a finding on the file, not an internal error', () => {
+    // It said: ferry validate: internal error: EACCES: permission denied, open '…/.github/ferry.yml'.
+    const unreadable = join(dir, 'unreadable');
+    execFileSync('cp', ['-r', repo, unreadable]);
+    chmodSync(dir, 0o755);
+    execFileSync('chmod', ['-R', 'a+rX', unreadable]);
+    chmodSync(join(unreadable, '.github', 'ferry.yml'), 0o000);
+    try {
+      const r = asAnotherUser(['validate'], unreadable);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.stdout).toMatch(
+        /\.github\/ferry\.yml\n +1 +error +cannot be read: permission denied; make \.github\/ferry\.yml readable by the user running ferry +config/,
+      );
+      expect(r.status).toBe(1);
+      const render = asAnotherUser(['render', 'prod'], unreadable);
+      expect(render.status).toBe(2);
+      expect(render.stderr).toMatch(
+        /^ferry render: \.github\/ferry\.yml:1: cannot be read: permission denied/,
+      );
+    } finally {
+      chmodSync(join(unreadable, '.github', 'ferry.yml'), 0o644);
+    }
+  });
+
+  it('a home folder that is not there is not made for the render cache (HOME=/nonexistent)', () => {
+    // It made <HOME>/.cache/ferry/renders, for HOME=/nonexistent at the root of the filesystem.
+    const home = join(dir, 'nonexistent');
+    const r = runFerry(['diff', '--base', 'HEAD', '--head', 'HEAD', '--all'], {
+      cwd: repo,
+      env: { HOME: home, XDG_CACHE_HOME: '', FERRY_RENDER_CACHE_DIR: '' },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(home)).toBe(false);
+  });
+});
+
+/**
+ * Runs ferry as a user who is not the file's owner. Permissions do not bind root, so as root the
+ * command runs as `nobody` (util-linux setpriv); as anyone else, the mode alone does it.
+ */
+function asAnotherUser(args: string[], cwd: string) {
+  const env = { ...process.env, NO_COLOR: '1', HOME: cwd, FERRY_RENDER_CACHE_DIR: 'off' };
+  const command =
+    process.getuid?.() === 0
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args]
+      : [process.execPath, BIN, ...args];
+  return spawnSync(command[0] as string, command.slice(1), { cwd, env, encoding: 'utf8' });
+}
