@@ -34,6 +34,33 @@ const repoPath = z
     pattern: '^(?![/~])(?![A-Za-z]:)(?!(.*/)?\\.\\.(/|$))[^\\\\]*$',
   });
 
+/**
+ * A branch as GitHub names it in a push (`refs/heads/<branch>` without its prefix), which is what a
+ * merge is matched against: the spellings other tools take (Argo CD's `targetRevision: HEAD`, a full
+ * ref, a remote-tracking `origin/main`) and names git refuses would match no push, and the target would
+ * never deploy, silently.
+ */
+function branchProblem(value: string): string | undefined {
+  if (value === 'HEAD') return "HEAD is not a branch here: name the branch merges go to, such as 'main'";
+  const short = /^refs\/heads\/(.+)$/.exec(value)?.[1];
+  if (short) return `write the branch name without refs/heads/: '${short}'`;
+  if (value.startsWith('refs/'))
+    return `must be a branch name, not a ref: '${value}' is not under refs/heads/`;
+  const remote = /^origin\/(.+)$/.exec(value)?.[1];
+  if (remote) return `write the branch as GitHub names it, without the remote: '${remote}'`;
+  // git check-ref-format: no component starts with '.' or ends with '.lock', no '..', '@{', '//', and
+  // no leading '-', trailing '/' or '.'.
+  if (
+    /(^|\/)\.|\.lock($|\/)|\.\.|@\{|\/\/|^-|^\/|\/$|\.$/.test(value) ||
+    value === '@' ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+    /[\x00-\x1f\x7f]/.test(value)
+  ) {
+    return `'${value}' is not a name git allows for a branch`;
+  }
+  return undefined;
+}
+
 export const severityOrOffSchema = z
   .enum(['off', 'info', 'warning', 'error'])
   .meta({ description: '`off` disables the rule; a severity replaces its default.' });
@@ -120,6 +147,10 @@ export const targetSchema = z
     branch: z
       .string()
       .regex(/^[^\s~^:?*[\\]+$/, { error: 'must be a git branch name' })
+      .superRefine((value, ctx) => {
+        const problem = branchProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .meta({
         description: "The tracked branch: merges to it deploy. Default: the repository's default branch.",

@@ -176,6 +176,36 @@ describe('parseConfig', () => {
     expect(findings[0]?.message).toMatch(/^targets\[0\]\.preview: /);
   });
 
+  it.each([
+    ['HEAD', /HEAD is not a branch here: name the branch merges go to, such as 'main'/],
+    ['refs/heads/main', /write the branch name without refs\/heads\/: 'main'/],
+    [
+      'refs/tags/v1.2.0',
+      /must be a branch name, not a ref: 'refs\/tags\/v1\.2\.0' is not under refs\/heads\//,
+    ],
+    ['origin/main', /write the branch as GitHub names it, without the remote: 'main'/],
+    ['release..1', /'release\.\.1' is not a name git allows for a branch/],
+    ['main.lock', /is not a name git allows/],
+    ['-main', /is not a name git allows/],
+    ['release/', /is not a name git allows/],
+  ])('refuses branch: %s on its line, which no push would ever match', (branch, message) => {
+    // Accepted before, and the target then never deployed: a push names refs/heads/<branch>.
+    const { findings } = parseConfig(`targets:\n  - name: prod\n    path: k\n    branch: ${branch}\n`);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'error', line: 4 });
+    expect(findings[0]?.message).toMatch(/^targets\[0\]\.branch: /);
+    expect(findings[0]?.message).toMatch(message);
+  });
+
+  it.each(['main', 'release/1.2', 'feature/gpu-pool', 'v1.2.0', 'users/a_b-c'])(
+    'takes branch: %s',
+    (branch) => {
+      const { config, findings } = parseConfig(`targets:\n  - name: prod\n    branch: ${branch}\n`);
+      expect(findings).toEqual([]);
+      expect(config.targets[0]?.branch).toBe(branch);
+    },
+  );
+
   it('accepts the example in docs/config.md', () => {
     const doc = readFileSync(path.join(import.meta.dirname, '../../docs/config.md'), 'utf8');
     const example = /## Example\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
