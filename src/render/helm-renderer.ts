@@ -26,11 +26,14 @@ export const helmRenderer: Renderer = {
     const chartFile = req.dir === '.' ? 'Chart.yaml' : `${req.dir}/Chart.yaml`;
     const findings: Finding[] = await listEscapingLinks({ root: req.root, absDir });
     const values: string[] = [];
+    const valuesNames: string[] = [];
     for (const v of req.values) {
       const path = normalizeRepoPath(v);
       const located = await locateInRepo(req.root, req.root, path);
-      if (located.ok && !located.isDirectory) values.push(located.real);
-      else if (located.ok) {
+      if (located.ok && !located.isDirectory) {
+        values.push(located.real);
+        valuesNames.push(path);
+      } else if (located.ok) {
         findings.push(
           renderFinding(
             path,
@@ -57,7 +60,7 @@ export const helmRenderer: Renderer = {
     const linked =
       chart.withoutDisabled === undefined ? undefined : await linkedChart(absDir, chart.withoutDisabled);
     try {
-      return await renderChart(req, { absDir: linked?.dir ?? absDir, chart, values });
+      return await renderChart(req, { absDir: linked?.dir ?? absDir, chart, values, valuesNames });
     } finally {
       await linked?.dispose();
     }
@@ -66,9 +69,9 @@ export const helmRenderer: Renderer = {
 
 async function renderChart(
   req: RenderRequest,
-  opts: { absDir: string; chart: ChartInfo; values: readonly string[] },
+  opts: { absDir: string; chart: ChartInfo; values: readonly string[]; valuesNames: readonly string[] },
 ): Promise<RenderResult> {
-  const { absDir, chart, values } = opts;
+  const { absDir, chart, values, valuesNames } = opts;
   const original = join(req.root, req.dir);
   const args = ['template', req.releaseName, absDir, '--include-crds', '--skip-tests'];
   if (req.namespace) args.push('--namespace', req.namespace);
@@ -80,7 +83,7 @@ async function renderChart(
   for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
   for (const v of values) args.push('--values', v);
   const run = await runSandboxed({ binary: 'helm', args, root: req.root, limits: req.limits });
-  const where = { chartName: chart.name, chartDir: req.dir };
+  const where = { chartName: chart.name, chartDir: req.dir, values: valuesNames };
   if (!run.ok) {
     // A path into the linked folder (withoutDisabled) is said as the chart's own folder.
     const shown = (text: string) => (absDir === original ? text : text.replaceAll(absDir, req.dir));

@@ -260,11 +260,12 @@ function kindLines(candidates: readonly { line: string; at: number }[], kind: st
 
 /**
  * Where a helm error points, when it names a template: `<chart>/templates/x.yaml:5:18` → the
- * repo-relative file and line 5. The message gets repo-relative paths too.
+ * repo-relative file and line 5. The message gets repo-relative paths too. When it names none, a
+ * values file of the target (`values`, repo-relative) that helm could not parse is the place.
  */
 export function locateHelmError(
   message: string,
-  opts: { chartName: string; chartDir: string },
+  opts: { chartName: string; chartDir: string; values?: readonly string[] },
 ): { file?: string; line: number; message: string } {
   const escaped = opts.chartName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const ref = new RegExp(`(^|[\\s("'])${escaped}/((?:templates|charts|crds)/[^\\s:()"']+)(?::(\\d+))?`, 'g');
@@ -278,5 +279,11 @@ export function locateHelmError(
     }
     return `${lead}${mapped}${at ? `:${at}` : ''}`;
   });
+  if (file === undefined) {
+    // A values file that is not YAML: `failed to parse <file>: … yaml: line N: …` is that file's line.
+    const bad = /\bfailed to parse (\S+?): .*?\byaml: line (\d+):/.exec(rewritten);
+    if (bad && opts.values?.includes(bad[1] as string))
+      return { file: bad[1], line: Number(bad[2]), message: rewritten };
+  }
   return { file, line, message: rewritten };
 }

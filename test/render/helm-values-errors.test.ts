@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { renderTarget } from '../../src/render/render-target.ts';
+import { tempTrees, writeTree } from '../helpers/temp-trees.ts';
+import { target } from './helpers.ts';
+
+const tree = tempTrees('ferry-helm-values-');
+
+describe('helm: a values file that is not YAML', () => {
+  it('is an error at the values file and the line helm names, not at the chart', async () => {
+    // It was `chart:1` with helm's message: the user had to find the file and the line themselves.
+    const root = tree();
+    writeTree(root, {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: v\n',
+      'values/prod.yaml': 'gpus: 1\nimage:\n  repository: vllm\n  tag: [unclosed\n',
+    });
+    const result = await renderTarget({
+      root,
+      target: target({ path: 'chart', helm: { values: ['values/prod.yaml'] } }),
+    });
+    expect(result.failed).toBe(true);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ file: 'values/prod.yaml', line: 4, severity: 'error' });
+    expect(result.findings[0]?.message).toMatch(/^failed to parse values\/prod\.yaml: .*yaml: line 4: /);
+  });
+});
