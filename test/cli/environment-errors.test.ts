@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envFileProblem } from '../../src/cli/read-env-file.ts';
 import { runFerry } from '../helpers/run-ferry.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
@@ -107,6 +108,64 @@ describe('the environment around a command', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(existsSync(home)).toBe(false);
+  });
+});
+
+describe("ferry serve's .env file", () => {
+  const serveWith = (name: string, make: (at: string) => void) => {
+    const at = join(dir, name);
+    mkdirSync(at);
+    make(join(at, '.env'));
+    return runFerry(['serve'], { cwd: at, env: { APP_ID: '', PRIVATE_KEY: '', WEBHOOK_SECRET: '' } });
+  };
+  const expectOneLine = (r: ReturnType<typeof runFerry>, message: RegExp) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  };
+
+  it('a folder named .env is said as such, not as an internal error', () => {
+    // It said: ferry serve: internal error: Contents of '.env' should be a valid string.
+    expectOneLine(
+      serveWith('env-folder', (file) => mkdirSync(file)),
+      /^ferry serve: \.env is a folder: ferry serve reads variables from a file named \.env; rename it/,
+    );
+  });
+
+  it('a YAML-style line is named with the KEY=value to write, not left for every variable to be "missing"', () => {
+    expectOneLine(
+      serveWith('env-yaml', (file) => writeFileSync(file, '# the App\nAPP_ID: 12345\nWEBHOOK_SECRET: s\n')),
+      /^ferry serve: \.env: line 2 is not KEY=value: write APP_ID=12345 /,
+    );
+  });
+
+  it('a quote that never closes is named, not read into the secret', () => {
+    // The server started with WEBHOOK_SECRET set to '"abc' and no warning.
+    expectOneLine(
+      serveWith('env-quote', (file) => writeFileSync(file, 'APP_ID=1\nWEBHOOK_SECRET="abc\n')),
+      /^ferry serve: \.env: line 2: the value of WEBHOOK_SECRET opens a " quote that never closes; close it/,
+    );
+  });
+
+  it('takes what Probot writes and dotenv files hold: comments, export, quotes, a key over several lines', () => {
+    const text = [
+      '# written by ferry serve --setup',
+      'APP_ID=12345',
+      'export LOG_LEVEL=info',
+      "WEBHOOK_SECRET='s3cret'",
+      'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEA',
+      '-----END RSA PRIVATE KEY-----"',
+      'GHE_HOST=',
+      'EMPTY = ""',
+      '',
+    ].join('\n');
+    expect(envFileProblem(text)).toBeUndefined();
+    expect(envFileProblem('PRIVATE_KEY="-----BEGIN\nMIIE\n')).toMatch(
+      /^line 1: the value of PRIVATE_KEY opens/,
+    );
+    expect(envFileProblem('just words\n')).toBe("line 1 is not KEY=value (a variable name, '=', its value)");
   });
 });
 

@@ -14,6 +14,7 @@ import { type AppConfig, AppConfigError, loadAppConfig } from '../../app-config/
 import { createWebhookHandler, MAX_WEBHOOK_BYTES } from '../create-webhook-handler.ts';
 import { createDeliveryLog } from '../delivery-log.ts';
 import { parseArgs } from '../parse-args.ts';
+import { loadEnvFile } from '../read-env-file.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const SERVE_USAGE = `usage: ferry serve [--setup]
@@ -135,7 +136,7 @@ export async function serveCommand(argv: string[], options: ServeOptions = {}): 
   let env = options.env;
   if (!env) {
     // Probot reads .env too (its setup flow writes one); the real environment wins over the file.
-    if (existsSync('.env')) process.loadEnvFile('.env');
+    if (existsSync('.env')) loadEnvFile('.env');
     env = process.env;
   }
 
