@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeManifestBytes } from '../manifest/decode-manifest-bytes.ts';
 import type { FerryConfig, Finding } from '../types.ts';
@@ -37,7 +37,9 @@ export async function loadConfig(root: string, opts: { defaultBranch?: string } 
     if (found) present.push(file);
   }
   const file = present[0];
-  if (file === undefined) return { config: defaultConfig(opts.defaultBranch), findings: [] };
+  if (file === undefined) {
+    return { config: defaultConfig(opts.defaultBranch), findings: await misplacedConfigs(root) };
+  }
 
   const read = await readConfigFile(root, file);
   if ('problem' in read) return unreadable(file, opts.defaultBranch, read.problem, read.line);
@@ -53,6 +55,32 @@ export async function loadConfig(root: string, opts: { defaultBranch?: string } 
     });
   }
   return { ...parsed, file };
+}
+
+/**
+ * Without a config, files that look meant to be one (`ferry.yml` at the root, `.github/Ferry.yml`):
+ * a warning on each, saying where Ferry reads it. Else the repository silently runs the default
+ * configuration, as if its targets were never written.
+ */
+async function misplacedConfigs(root: string): Promise<Finding[]> {
+  const found: string[] = [];
+  for (const [dir, name] of [
+    ['.', /^\.?ferry\.ya?ml$/i],
+    ['.github', /^\.?ferry\.ya?ml$/i],
+  ] as const) {
+    const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+    for (const entry of names.sort()) {
+      const file = dir === '.' ? entry : `${dir}/${entry}`;
+      if (name.test(entry) && !(CONFIG_FILES as readonly string[]).includes(file)) found.push(file);
+    }
+  }
+  return found.map((file) => ({
+    rule: 'config',
+    severity: 'warning',
+    file,
+    line: 1,
+    message: `not read: Ferry reads its config from ${CONFIG_FILES[0]} (exactly that name), so this repository runs the default configuration; move or rename this file there`,
+  }));
 }
 
 /** A config that cannot be read: the default configuration, and an error finding on the file. */

@@ -21,6 +21,31 @@ async function write(file: string, text: string): Promise<void> {
 }
 
 describe('loadConfig', () => {
+  it.each([
+    ['ferry.yml'],
+    ['ferry.yaml'],
+    ['.ferry.yml'],
+    ['.github/Ferry.yml'],
+    ['.github/FERRY.YAML'],
+    ['.github/.ferry.yml'],
+  ])('warns that %s is not read, rather than run the default configuration silently', async (file) => {
+    await write(file, 'targets:\n  - name: prod\n    path: k\n');
+    // A workflow named ferry.yml is GitHub's, not a misplaced config.
+    await write('.github/workflows/ferry.yml', 'on: push\n');
+    const loaded = await loadConfig(root, { defaultBranch: 'main' });
+    expect(loaded.config).toEqual(defaultConfig('main'));
+    expect(loaded.findings).toEqual([
+      {
+        rule: 'config',
+        severity: 'warning',
+        file,
+        line: 1,
+        message:
+          'not read: Ferry reads its config from .github/ferry.yml (exactly that name), so this repository runs the default configuration; move or rename this file there',
+      },
+    ]);
+  });
+
   it('gives the default config when the repository has none', async () => {
     expect(await loadConfig(root, { defaultBranch: 'trunk' })).toEqual({
       config: defaultConfig('trunk'),
