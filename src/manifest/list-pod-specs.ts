@@ -196,6 +196,8 @@ function groupOf(apiVersion: string): string {
  */
 const POD_SPECS = new WeakMap<object, readonly PodSpecRef[]>();
 const CONTAINERS = new WeakMap<object, readonly ContainerRef[]>();
+/** The same with ephemeral containers (env-reference reads those too). */
+const WITH_EPHEMERAL = new WeakMap<object, readonly ContainerRef[]>();
 
 export function listPodSpecs(object: { apiVersion: string; kind: string } & Obj): readonly PodSpecRef[] {
   let refs = POD_SPECS.get(object);
@@ -404,11 +406,11 @@ export function listContainers(
   object: { apiVersion: string; kind: string } & Obj,
   opts: { ephemeral?: boolean } = {},
 ): readonly ContainerRef[] {
-  if (opts.ephemeral) return listPodSpecs(object).flatMap((pod) => listPodContainers(pod, opts));
-  let refs = CONTAINERS.get(object);
+  const cache = opts.ephemeral ? WITH_EPHEMERAL : CONTAINERS;
+  let refs = cache.get(object);
   if (refs === undefined) {
-    refs = listPodSpecs(object).flatMap((pod) => listPodContainers(pod));
-    CONTAINERS.set(object, refs);
+    refs = listPodSpecs(object).flatMap((pod) => listPodContainers(pod, opts));
+    cache.set(object, refs);
   }
   return refs;
 }

@@ -23,22 +23,22 @@ export const duplicateContainerRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const resource of ctx.resources) {
       for (const pod of listPodSpecs(resource.object)) {
-        const seen = new Map<string, string>();
+        // Where each name was first seen; described only for a duplicate (most pods have none).
+        const seen = new Map<string, { word: string; field: string; i: number }>();
         const where = pod.component ? `${pod.component} of ` : '';
         for (const [field, word] of LISTS) {
           asArray(pod.spec[field]).forEach((item, i) => {
             const name = asString(asRecord(item)?.name);
             if (!name) return;
-            const here = `${word} ${name} (${field}[${i}])`;
             const first = seen.get(name);
             if (first === undefined) {
-              seen.set(name, here);
+              seen.set(name, { word, field, i });
               return;
             }
             findings.push({
               resource,
               path: [...pod.path, field, i, 'name'],
-              message: `${here} in ${where}${formatResourceId(resource.id)} has the same name as ${first}; the API server refuses a pod whose containers, init containers and ephemeral containers share a name: rename one`,
+              message: `${word} ${name} (${field}[${i}]) in ${where}${formatResourceId(resource.id)} has the same name as ${first.word} ${name} (${first.field}[${first.i}]); the API server refuses a pod whose containers, init containers and ephemeral containers share a name: rename one`,
             });
           });
         }

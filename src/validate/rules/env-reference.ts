@@ -38,7 +38,8 @@ export const envReferenceRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const resource of ctx.resources) {
       for (const ref of listContainers(resource.object, { ephemeral: true })) {
-        const where = `${ref.name} in ${formatResourceId(resource.id)}`;
+        // Described only for a finding: most containers have none.
+        const where = () => `${ref.name} in ${formatResourceId(resource.id)}`;
         asArray(ref.container.env).forEach((item, i) => {
           const env = asRecord(item);
           const name = referencedName(env?.value);
@@ -46,7 +47,7 @@ export const envReferenceRule: Rule = {
           findings.push({
             resource,
             path: [...ref.path, 'env', i, 'value'],
-            message: `env ${asString(env.name) ?? `[${i}]`} of ${where} is the literal text '${env.value}': Kubernetes expands only $(NAME), of variables defined before it, and nothing substitutes it before the apply; take the value from a Secret (valueFrom.secretKeyRef) or write it in`,
+            message: `env ${asString(env.name) ?? `[${i}]`} of ${where()} is the literal text '${env.value}': Kubernetes expands only $(NAME), of variables defined before it, and nothing substitutes it before the apply; take the value from a Secret (valueFrom.secretKeyRef) or write it in`,
           });
         });
         const command = asArray(ref.container.command);
@@ -59,7 +60,7 @@ export const envReferenceRule: Rule = {
             findings.push({
               resource,
               path: [...ref.path, field, i],
-              message: `${field}[${i}] of ${where} is the literal text '${arg}': no shell runs it (the command is ${program}) and Kubernetes expands only $(NAME); write $(${name}) to pass the container's env var ${name}`,
+              message: `${field}[${i}] of ${where()} is the literal text '${arg}': no shell runs it (the command is ${program}) and Kubernetes expands only $(NAME); write $(${name}) to pass the container's env var ${name}`,
             });
           });
         }
