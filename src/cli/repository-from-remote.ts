@@ -3,6 +3,7 @@
  * https://host/owner/repo(.git), git@host:owner/repo(.git), ssh://git@host[:port]/owner/repo(.git).
  */
 import { execFileSync } from 'node:child_process';
+import { UsageError } from './usage-error.ts';
 
 const NAME = '[A-Za-z0-9_.-]+';
 const PATTERNS = [
@@ -28,7 +29,13 @@ export function getRepositoryFromRemote(dir: string): string | undefined {
     });
     return parseRepositoryUrl(url);
   } catch (err) {
-    // Not a git work tree, no `origin`, or no git: the caller says what to pass instead.
+    // No git at all: not the same fix as a repository without `origin`.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UsageError(
+        'git is not installed (or not on PATH), so the repository cannot be read from its origin remote: install git, or pass --repo OWNER/NAME',
+      );
+    }
+    // Not a git work tree, or no `origin`: the caller says what to pass instead.
     if (err instanceof Error) return undefined;
     throw err;
   }

@@ -98,6 +98,20 @@ describe('the environment around a command', () => {
     }
   });
 
+  it('sync without git installed says so, not that the repository has no origin remote', () => {
+    const noGit = join(dir, 'no-git-bin');
+    mkdirSync(noGit, { recursive: true });
+    const r = runFerry(['sync', 'prod', '--revision', 'a'.repeat(40)], {
+      cwd: repo,
+      env: { PATH: noGit, GITHUB_REPOSITORY: '' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ferry sync: git is not installed \(or not on PATH\), so the repository cannot be read from its origin remote: install git, or pass --repo OWNER\/NAME/,
+    );
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('a home folder that is not there is not made for the render cache (HOME=/nonexistent)', () => {
     // It made <HOME>/.cache/ferry/renders, for HOME=/nonexistent at the root of the filesystem.
     const home = join(dir, 'nonexistent');
