@@ -199,4 +199,9 @@ export interface ChangeSet {
    * broken target, or adds a target and its values file together).
    */
   baseFailed?: boolean;
+  /**
+   * Only the base's config has this target: the change removes it from `.github/ferry.yml`. Its
+   * resources are `removed` and `kept` (Ferry stops deploying the target and prunes nothing of it).
+   */
+  targetRemoved?: boolean;
 }

@@ -8,13 +8,21 @@ import { type RenderCache, renderTargetCached, storeRender } from '../render/ren
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
 import type { ChangeSet, FerryConfig, Finding, Target } from '../types.ts';
 import { checkTarget } from './check-target.ts';
+import { pairTargets, type TargetPair } from './pair-targets.ts';
 
 export interface PreviewOptions {
   /** The base revision's tree; undefined when there is none (a new repository). */
   baseRoot: string | undefined;
   headRoot: string;
-  /** The head revision's config: a PR that edits ferry.yml is previewed with its own config. */
+  /** The head revision's config: its targets are validated, and are what a merge deploys. */
   config: FerryConfig;
+  /**
+   * The base revision's config as loaded from `baseRoot` (loadConfig: without a file, the default
+   * config). The base side of each target is rendered with these settings (path, helm values,
+   * namespace…), as that revision deploys it; targets are paired by name. A config with errors deploys
+   * nothing, so its base side is empty (and a warning says so). Undefined when there is no base.
+   */
+  baseConfig: { config: FerryConfig; findings: readonly Finding[] } | undefined;
   /** Files the change touches (repo-relative), or 'all' when unknown (too many, or a first push). */
   changedFiles: string[] | 'all';
   /** Problems with `.github/ferry.yml` itself: reported as their own change set, first. */
@@ -27,65 +35,110 @@ export interface PreviewOptions {
 }
 
 /**
- * What merging a change would do, per affected target: render base and head with the one engine,
- * validate head, diff them. Only targets whose inputs changed are rendered, so the cost of a PR
- * grows with what it touches, not with the size of the repository.
+ * What merging a change would do, per affected target: render base (with the base's config) and head
+ * (with the head's) with the one engine, validate head, diff them. Only targets whose inputs or
+ * settings changed are rendered, so the cost of a PR grows with what it touches, not with the size of
+ * the repository.
  */
 export async function previewTargets(opts: PreviewOptions): Promise<ChangeSet[]> {
   const sets: ChangeSet[] = [];
-  if (opts.configFindings && opts.configFindings.length > 0) {
+  const baseConfigValid = opts.baseConfig !== undefined && !hasErrors(opts.baseConfig.findings);
+  const configFindings = [
+    ...(opts.configFindings ?? []),
+    ...(opts.baseConfig && !baseConfigValid ? [describeInvalidBaseConfig(opts.baseConfig.findings)] : []),
+  ];
+  if (configFindings.length > 0) {
     sets.push({
       target: '.github/ferry.yml',
       changes: [],
       summary: [],
-      findings: opts.configFindings,
+      findings: configFindings,
       renderFailed: false,
     });
   }
-  for (const target of await listAffected(opts)) {
-    sets.push(await previewTarget(target, opts));
+  const pairs = pairTargets({
+    base: baseConfigValid ? opts.baseConfig?.config : undefined,
+    head: opts.config,
+  });
+  for (const pair of await listAffected(pairs, opts)) {
+    sets.push(await previewTarget(pair, opts));
   }
   return sets;
 }
 
-async function listAffected(opts: PreviewOptions): Promise<Target[]> {
-  if (opts.changedFiles === 'all') return opts.config.targets;
-  const inputsByTarget = new Map<string, string[]>();
-  for (const target of opts.config.targets) {
-    // Inputs of both sides: a base an overlay stopped using still affects it.
-    const head = await listTargetInputs({ root: opts.headRoot, target });
-    const base =
-      opts.baseRoot && existsSync(join(opts.baseRoot, target.path))
-        ? await listTargetInputs({ root: opts.baseRoot, target })
-        : [];
-    inputsByTarget.set(target.name, [...new Set([...head, ...base])]);
-  }
-  return selectAffectedTargets({
-    targets: opts.config.targets,
-    changedFiles: opts.changedFiles,
-    inputsByTarget,
-  });
+function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
 }
 
-async function previewTarget(target: Target, opts: PreviewOptions): Promise<ChangeSet> {
-  const baseExists = opts.baseRoot !== undefined && existsSync(join(opts.baseRoot, target.path));
+/**
+ * One warning for a base whose config has errors. Its lines are the base's, not the head's, so it is
+ * not placed on the file (an annotation would point at the head's line).
+ */
+function describeInvalidBaseConfig(findings: readonly Finding[]): Finding {
+  const first = findings.find((f) => f.severity === 'error');
+  const where = first?.file ? `${first.file}:${first.line}` : '.github/ferry.yml';
+  return {
+    rule: 'config',
+    severity: 'warning',
+    file: '',
+    line: 0,
+    message: `the base revision's ${where} has errors (${first?.message ?? 'unreadable'}); nothing deploys from such a config, so the base side is empty and every target shows as added`,
+  };
+}
+
+async function listAffected(pairs: TargetPair[], opts: PreviewOptions): Promise<TargetPair[]> {
+  if (opts.changedFiles === 'all') return pairs;
+  const changedFiles = opts.changedFiles;
+  const affected: TargetPair[] = [];
+  for (const pair of pairs) {
+    // A changed entry (or a target added or removed) changes what is deployed whatever the files say.
+    if (pair.settingsChanged) {
+      affected.push(pair);
+      continue;
+    }
+    // Inputs of both sides: a base an overlay stopped using still affects it.
+    const head = pair.head ? await listTargetInputs({ root: opts.headRoot, target: pair.head }) : [];
+    const base =
+      pair.base && opts.baseRoot && existsSync(join(opts.baseRoot, pair.base.path))
+        ? await listTargetInputs({ root: opts.baseRoot, target: pair.base })
+        : [];
+    const target = (pair.head ?? pair.base) as Target;
+    const selected = selectAffectedTargets({
+      targets: [target],
+      changedFiles,
+      inputsByTarget: new Map([[target.name, [...new Set([...head, ...base])]]]),
+    });
+    if (selected.length > 0) affected.push(pair);
+  }
+  return affected;
+}
+
+/** What the target's removal from the config does: Ferry stops deploying it and prunes nothing of it. */
+const REMOVED_TARGET_KEPT = 'its target is no longer in .github/ferry.yml';
+
+async function previewTarget(pair: TargetPair, opts: PreviewOptions): Promise<ChangeSet> {
+  const baseConfig = opts.baseConfig?.config;
+  const baseTarget =
+    pair.base && opts.baseRoot && existsSync(join(opts.baseRoot, pair.base.path)) ? pair.base : undefined;
   // A document with the same text on both sides is read once and its object shared: most of a target
   // is untouched by a change, and diffResources then sees the same object on both sides.
   const documents = new ParsedDocuments();
   // Both sides at once: the kubectl/helm children of base and head run in parallel.
   const [head, base] = await Promise.all([
-    checkTarget({
-      root: opts.headRoot,
-      target,
-      kubernetesVersion: opts.config.kubernetesVersion,
-      ruleConfig: opts.config.rules,
-      documents,
-    }),
-    baseExists && opts.baseRoot
+    pair.head
+      ? checkTarget({
+          root: opts.headRoot,
+          target: pair.head,
+          kubernetesVersion: opts.config.kubernetesVersion,
+          ruleConfig: opts.config.rules,
+          documents,
+        })
+      : undefined,
+    baseTarget && baseConfig && opts.baseRoot
       ? renderTargetCached({
           root: opts.baseRoot,
-          target,
-          kubernetesVersion: opts.config.kubernetesVersion,
+          target: baseTarget,
+          kubernetesVersion: baseConfig.kubernetesVersion,
           cache: opts.renderCache,
           // Only the head is validated: the base's field lines would never be read.
           fieldLines: false,
@@ -93,26 +146,33 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
         })
       : undefined,
   ]);
-  if (!head.failed && head.renderer) {
+  if (pair.head && head && !head.failed && head.renderer) {
     await storeRender({
       root: opts.headRoot,
-      target,
+      target: pair.head,
       kubernetesVersion: opts.config.kubernetesVersion,
       cache: opts.renderCache,
       result: { renderer: head.renderer, resources: head.resources },
     });
   }
+  const headFailed = head?.failed ?? false;
   // A base that no longer renders (or a head that fails) gives no trustworthy diff: say so, don't guess.
   // Only the head's failure is a failed render: the head is what a merge applies, so a change that
   // fixes a broken base passes and deploys.
   const baseFailed = base?.failed ?? false;
-  const { changes, summary } =
-    head.failed || baseFailed
+  const diffed =
+    headFailed || baseFailed
       ? { changes: [], summary: [] }
-      : diffResources({ target: target.name, base: base?.resources ?? [], head: head.resources });
+      : diffResources({ target: pair.name, base: base?.resources ?? [], head: head?.resources ?? [] });
+  // A target the head no longer has is not deployed or pruned any more (the agent refuses a target
+  // its config lacks): its resources are removed from Git but stay in the cluster.
+  const changes = pair.head
+    ? diffed.changes
+    : diffed.changes.map((c) => (c.action === 'removed' ? { ...c, kept: REMOVED_TARGET_KEPT } : c));
+  const headFindings = head?.findings ?? [];
   const findings = baseFailed
     ? [
-        ...head.findings,
+        ...headFindings,
         // The base's breakage is not this change's fault: a warning, so a PR that fixes it can pass.
         ...(base?.findings ?? []).map((f) => ({
           ...f,
@@ -120,13 +180,14 @@ async function previewTarget(target: Target, opts: PreviewOptions): Promise<Chan
           message: `base revision does not render, so no diff is shown: ${redactCredentials(f.message)}`,
         })),
       ]
-    : head.findings;
+    : headFindings;
   return {
-    target: target.name,
+    target: pair.name,
     changes,
-    summary,
+    summary: diffed.summary,
     findings,
-    renderFailed: head.failed,
-    ...(baseFailed && !head.failed ? { baseFailed: true } : {}),
+    renderFailed: headFailed,
+    ...(baseFailed && !headFailed ? { baseFailed: true } : {}),
+    ...(pair.head ? {} : { targetRemoved: true }),
   };
 }

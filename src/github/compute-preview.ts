@@ -73,18 +73,28 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
       loaded = await flow.deps.loadConfig(head.root, { defaultBranch: input.defaultBranch });
       targets = loaded.config.targets;
     }
+    // The base is rendered with its own config, as it deploys (the engine pairs targets by name). It
+    // also decides the live check (a PR cannot switch it on for itself); a broken one falls back to the
+    // preview-only default, so it is not used for that.
+    const baseConfig = base
+      ? await flow.deps.loadConfig(base.root, { defaultBranch: input.defaultBranch })
+      : undefined;
+    const filter = input.targetFilter;
     const changeSets = await flow.deps.preview({
       baseRoot: base?.root,
       headRoot: head.root,
       config: { ...loaded.config, targets },
+      // A push previews the targets tracking its branch, on both sides.
+      baseConfig:
+        baseConfig && filter
+          ? {
+              ...baseConfig,
+              config: { ...baseConfig.config, targets: baseConfig.config.targets.filter(filter) },
+            }
+          : baseConfig,
       changedFiles: input.all || !compared ? 'all' : compared.files,
       configFindings: loaded.findings,
     });
-    // The base's config decides the live check (a PR cannot switch it on for itself); a broken one
-    // falls back to the preview-only default, so it is not used.
-    const baseConfig = base
-      ? await flow.deps.loadConfig(base.root, { defaultBranch: input.defaultBranch })
-      : undefined;
     return {
       changeSets,
       targets,

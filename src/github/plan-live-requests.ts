@@ -13,7 +13,10 @@ export function planLiveRequests(opts: {
   baseTargets: readonly Target[] | undefined;
   fromFork: boolean;
 }): LiveRequestPlan[] {
-  const affected = new Set(opts.changeSets.filter((c) => !c.renderFailed).map((c) => c.target));
+  // A target the PR removes has no head to check.
+  const affected = new Set(
+    opts.changeSets.filter((c) => !c.renderFailed && !c.targetRemoved).map((c) => c.target),
+  );
   const plans: LiveRequestPlan[] = [];
   for (const target of opts.baseTargets ?? []) {
     if (target.preview !== 'live' || target.cluster === undefined || !affected.has(target.name)) continue;

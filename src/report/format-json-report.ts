@@ -16,6 +16,8 @@ export interface JsonReport {
       kept?: string;
     }[];
     summary: Summary[];
+    /** Only the base's config has the target: the change removes it (its resources are kept). */
+    targetRemoved?: true;
   }[];
   /** Every finding once; `targets` names each target that has it (the same base file in staging and prod). */
   findings: (Finding & { targets: string[] })[];
@@ -40,6 +42,7 @@ export function formatJsonReport(changeSets: readonly ChangeSet[]): JsonReport {
         ...(c.kept ? { kept: c.kept } : {}),
       })),
       summary: cs.summary.map((s) => ({ resource: s.resource, facts: [...s.facts] })),
+      ...(cs.targetRemoved ? { targetRemoved: true as const } : {}),
     })),
     findings: mergeFindings(redacted).map(({ finding, targets }) => ({ ...finding, targets })),
   };

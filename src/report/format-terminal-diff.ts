@@ -5,7 +5,7 @@ import { formatResourceId } from '../manifest/resource-id.ts';
 import type { ChangeSet, Severity } from '../types.ts';
 import type { MergedFinding } from './merge-findings.ts';
 import { redactChangeSets } from './redact-change-sets.ts';
-import { describeCounts, sortedFindings } from './render-summary-block.ts';
+import { describeCounts, REMOVED_TARGET_NOTE, sortedFindings } from './render-summary-block.ts';
 import { replaceLineBreaks } from './replace-control-characters.ts';
 import { summarizeChangeSet } from './summarize-change-set.ts';
 
@@ -28,6 +28,7 @@ export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { col
       out.push(c.red('  render failed: nothing will be applied or pruned from this target'));
     else if (cs.baseFailed)
       out.push(c.yellow('  the base revision does not render, so no diff is shown; the head renders'));
+    if (cs.targetRemoved) out.push(c.yellow(`  ${REMOVED_TARGET_NOTE}`));
     out.push(...formatOverview(cs, c));
     if (!several) out.push(...formatFindingLines(sortedFindings([cs]), c, false));
     for (const ch of cs.changes) {

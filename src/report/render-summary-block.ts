@@ -75,8 +75,7 @@ export function renderSummaryBlock(report: Report, caps: SummaryCaps, moreAt = '
   const deletions = renderDeletions(sets, several, caps.deletions);
   if (deletions) sections.push(`**⚠️ Will delete** (merging removes these from the cluster)\n${deletions}`);
   const kept = renderKept(sets, several, caps.deletions);
-  if (kept)
-    sections.push(`**Kept** (removed from Git; they opt out of pruning, so merging leaves them)\n${kept}`);
+  if (kept) sections.push(`**Kept** (removed from Git; merging leaves them in the cluster)\n${kept}`);
   if (report.deployments && report.deployments.length > 0) {
     sections.push(`**Deployments**\n${report.deployments.map((d) => `- ${renderDeployment(d)}`).join('\n')}`);
   }
@@ -115,6 +114,10 @@ export function commitUrl(report: Report, sha: string): string | undefined {
   return `${web}/${report.repository}/commit/${sha}`;
 }
 
+/** A target the change removes from the config: what merging does (and does not do) to its resources. */
+export const REMOVED_TARGET_NOTE =
+  'no longer a target in .github/ferry.yml: Ferry stops deploying it and prunes nothing, so what it deployed stays in the cluster until deleted by hand';
+
 function renderFailures(sets: readonly ChangeSet[]): string[] {
   return sets.flatMap((cs) => {
     const name = escapeMarkdown(cs.target);
@@ -122,6 +125,7 @@ function renderFailures(sets: readonly ChangeSet[]): string[] {
       return [`❌ **${name}** failed to render: nothing will be applied or pruned from it.`];
     if (cs.baseFailed)
       return [`⚠️ **${name}**: the base revision does not render, so no diff is shown; the head renders.`];
+    if (cs.targetRemoved) return [`🗑️ **${name}** is ${REMOVED_TARGET_NOTE}.`];
     return [];
   });
 }

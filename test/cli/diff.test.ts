@@ -60,6 +60,79 @@ describe('ferry diff', () => {
     expect(repo.git('status', '--porcelain')).toBe('?? uncommitted.txt');
   });
 
+  describe("renders the base with the base's .github/ferry.yml", () => {
+    const diffJson = (r: TestRepo) => {
+      const out = runFerry([
+        'diff',
+        '--repo',
+        r.dir,
+        '--base',
+        'HEAD~1',
+        '--head',
+        'HEAD',
+        '--format',
+        'json',
+      ]);
+      expect(out.stderr).toBe('');
+      return JSON.parse(out.stdout) as {
+        targets: {
+          name: string;
+          changes: { kind: string; name: string; action: string }[];
+          targetRemoved?: true;
+        }[];
+      };
+    };
+    const editConfig = (r: TestRepo, edit: (text: string) => string) => {
+      const text = readFileSync(join(r.dir, '.github/ferry.yml'), 'utf8');
+      r.write({ '.github/ferry.yml': edit(text) });
+    };
+    const actions = (out: ReturnType<typeof diffJson>, name: string) =>
+      out.targets.find((t) => t.name === name)?.changes.map((c) => `${c.action} ${c.kind} ${c.name}`);
+
+    it("shows what a change to a target's helm values list deploys", () => {
+      repo = createTestRepo(EXAMPLE);
+      repo.commit('v1');
+      editConfig(repo, (t) =>
+        t.replace('values: [deploy/charts/batch-eval/values-production.yaml]', 'values: []'),
+      );
+      repo.commit('no production values');
+      const out = diffJson(repo);
+      expect(actions(out, 'batch-eval')).toEqual(['changed Job batch-eval-v1']);
+      expect(actions(out, 'staging')?.every((a) => a.startsWith('unchanged'))).toBe(true);
+    });
+
+    it("shows what a change to a target's path deploys", () => {
+      repo = createTestRepo(EXAMPLE);
+      repo.commit('v1');
+      editConfig(repo, (t) => t.replace('path: deploy/overlays/staging', 'path: deploy/overlays/production'));
+      repo.commit('staging renders the production overlay');
+      const out = diffJson(repo);
+      // The production overlay sets its own namespace: staging's resources move there.
+      const staging = actions(out, 'staging') ?? [];
+      expect(staging.filter((a) => a.startsWith('removed'))).toHaveLength(5);
+      expect(staging.filter((a) => a.startsWith('added'))).toHaveLength(6);
+    });
+
+    it('renders the base with the default config when the change adds .github/ferry.yml', () => {
+      repo = createTestRepo(EXAMPLE);
+      repo.commit('v1');
+      repo.git('rm', '-q', '.github/ferry.yml');
+      repo.commit('no config');
+      repo.git('checkout', '-q', 'HEAD~1', '--', '.github/ferry.yml');
+      repo.commit('config');
+      const out = diffJson(repo);
+      expect(out.targets.map((t) => [t.name, t.targetRemoved ?? false])).toEqual([
+        ['staging', false],
+        ['production', false],
+        ['batch-eval', false],
+        ['default', true],
+      ]);
+      // No target was configured at the base: everything the head deploys is new.
+      for (const name of ['staging', 'production', 'batch-eval'])
+        expect(actions(out, name)?.every((a) => a.startsWith('added'))).toBe(true);
+    });
+  });
+
   it('prints the sticky comment with --format markdown', () => {
     repo = createTestRepo(EXAMPLE);
     repo.commit('v1');

@@ -132,6 +132,23 @@ describe('live preview requests from the PR flow', () => {
     expect(h.gh.commentsOn(42)[0]?.body).not.toContain('ferry:live-section');
   });
 
+  test('asks nothing for a target the PR removes: its head has nothing to check', async () => {
+    await start();
+    // The base names the target `production` with preview: live; the head renames it.
+    const renamed = {
+      ...LIVE_HEAD,
+      '.github/ferry.yml': LIVE_CONFIG.replace('name: production', 'name: prod'),
+    };
+    setupPull(h.gh, { base: LIVE_BASE, head: renamed, changed: ['.github/ferry.yml'] });
+
+    await h.receive('pull_request', opened());
+
+    expect(signal.previewRequests).toEqual([]);
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body).toContain('🗑️ **production** is no longer a target');
+    expect(body).not.toContain('ferry:live-section');
+  });
+
   test('does not ask for a fork PR unless livePreviewForks is on, and says the check is off for forks', async () => {
     await start();
     setupPull(h.gh, { base: LIVE_BASE, head: LIVE_HEAD, fork: true });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
-import { BASE_FILES, HEAD_FILES, SUMMARY, setupMerge } from '../helpers/github/scenario.ts';
+import { BASE_FILES, CONFIG, HEAD_FILES, SUMMARY, setupMerge } from '../helpers/github/scenario.ts';
 
 let h: Harness;
 afterEach(() => {
@@ -139,6 +139,18 @@ describe('merge to a tracked branch', () => {
 
     expect(h.gh.deployments).toHaveLength(0);
     expect(signal.requests).toHaveLength(0);
+  });
+
+  test("a merge that changes only a target's entry in .github/ferry.yml deploys it: the base renders with its own", async () => {
+    const signal = await harness();
+    const moved = { ...BASE_FILES, '.github/ferry.yml': CONFIG.replace('namespace: ml', 'namespace: ml-v2') };
+    setupMerge(h.gh, { head: moved, changed: ['.github/ferry.yml'] });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(h.gh.deployments.map((d) => d.environment)).toEqual(['production']);
+    expect(signal.requests.map((r) => r.target.namespace)).toEqual(['ml-v2']);
+    expect(h.gh.commentsOn(42)[0]?.body).toContain('| production | 1 | 0 | 1 | 0 | 0 |');
   });
 
   test('a failed signal is recorded on the Deployment and thrown; the retry signals again', async () => {

@@ -9,7 +9,7 @@ import { createTestRepo } from '../helpers/git-repo.ts';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
 import { gitBlobSha } from '../helpers/github/fake-github.ts';
 import type { TreeFiles } from '../helpers/github/make-tarball.ts';
-import { BASE_FILES, configMap, HEAD_FILES, setupPull } from '../helpers/github/scenario.ts';
+import { BASE_FILES, CONFIG, configMap, HEAD_FILES, setupPull } from '../helpers/github/scenario.ts';
 
 const NEW_HEAD = '4444444444444444444444444444444444444444';
 
@@ -92,6 +92,32 @@ describe('pull request preview', () => {
     expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(1);
     // One check run per commit: the newer push got its own.
     expect(h.gh.checkRuns.map((r) => r.head_sha)).toEqual([SHAS.head, NEW_HEAD]);
+  });
+
+  test("renders the base with the base's .github/ferry.yml: a PR that changes only the config shows what it changes", async () => {
+    h = await createHarness();
+    const staging = `  - name: staging
+    path: deploy/production
+    namespace: ml-staging
+`;
+    // The head moves production to another namespace and drops the staging target.
+    setupPull(h.gh, {
+      base: { ...BASE_FILES, '.github/ferry.yml': CONFIG + staging },
+      head: { ...BASE_FILES, '.github/ferry.yml': CONFIG.replace('namespace: ml', 'namespace: ml-v2') },
+      changed: ['.github/ferry.yml'],
+    });
+
+    await h.receive('pull_request', opened());
+
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body).toContain('| production | 1 | 0 | 1 | 0 | 0 |');
+    expect(body).toContain('| staging | 0 | 0 | 1 | 0 | 0 |');
+    expect(body).toContain('🗑️ **staging** is no longer a target in .github/ferry.yml');
+    // Nothing is deleted by the staging target's removal: its resource is listed as kept.
+    expect(body).toContain(
+      'Deployment ml-staging/classifier — `its target is no longer in .github/ferry.yml`',
+    );
+    expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
   });
 
   test('fails the check when validation finds errors and sends annotations 50 per request', async () => {

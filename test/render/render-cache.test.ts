@@ -87,7 +87,14 @@ describe('render cache', () => {
     const { config } = parseConfig(REPO['.github/ferry.yml'], {});
     const cache = newCache();
     const preview = (headRoot: string) =>
-      previewTargets({ baseRoot, headRoot, config, changedFiles: ['base/cm.yaml'], renderCache: cache });
+      previewTargets({
+        baseRoot,
+        headRoot,
+        config,
+        baseConfig: { config, findings: [] },
+        changedFiles: ['base/cm.yaml'],
+        renderCache: cache,
+      });
 
     const first = await preview(head1);
     expect(kubectlRuns()).toBe(2); // base and head
@@ -107,7 +114,14 @@ describe('render cache', () => {
     const { config } = parseConfig(REPO['.github/ferry.yml'], {});
     const cache = newCache();
     const preview = (baseRoot: string, headRoot: string) =>
-      previewTargets({ baseRoot, headRoot, config, changedFiles: ['base/cm.yaml'], renderCache: cache });
+      previewTargets({
+        baseRoot,
+        headRoot,
+        config,
+        baseConfig: { config, findings: [] },
+        changedFiles: ['base/cm.yaml'],
+        renderCache: cache,
+      });
 
     await preview(main, merged); // the first pull request
     expect(kubectlRuns()).toBe(2);
@@ -116,6 +130,39 @@ describe('render cache', () => {
     expect(cache.stats.hits).toBe(1);
     expect(after[0]?.changes[0]?.diff).toContain('-  v: "2"');
     expect(after[0]?.changes[0]?.diff).toContain('+  v: "3"');
+  });
+
+  it("renders the base with the base's settings, cached under them: a head with other settings never serves it", async () => {
+    // The same files on both sides; only the target's helm values differ between the two configs.
+    const root = tree(REPO);
+    const chart = (values: string) =>
+      parseConfig(
+        `targets:\n  - name: c\n    path: chart\n    namespace: ml\n    helm: {values: ${values}}\n`,
+        {},
+      );
+    const withValues = chart('[values/prod.yaml]');
+    const without = chart('[]');
+    const cache = newCache();
+    const preview = (base: typeof withValues, head: typeof withValues) =>
+      previewTargets({
+        baseRoot: root,
+        headRoot: root,
+        config: head.config,
+        baseConfig: base,
+        changedFiles: ['.github/ferry.yml'],
+        renderCache: cache,
+      });
+    const diffOf = async (base: typeof withValues, head: typeof withValues) =>
+      (await preview(base, head))[0]?.changes.map((c) => c.diff).join('');
+
+    // First run: both renders are stored, each under its own settings.
+    expect(await diffOf(without, withValues)).toContain('+  v: one');
+    expect(cache.stats.writes).toBe(2);
+    // Again, the other way round: the base is found in the cache and is the one with the values.
+    const hits = cache.stats.hits;
+    const swapped = await diffOf(withValues, without);
+    expect(cache.stats.hits).toBe(hits + 1);
+    expect(swapped).toContain('-  v: one');
   });
 
   it("a head's stored render is what a base render of the same inputs gives, for every renderer", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatJsonReport } from '../../src/report/format-json-report.ts';
+import type { ChangeSet } from '../../src/types.ts';
 import { modelUpgradeReport } from './make-report.ts';
 
 describe('formatJsonReport', () => {
@@ -39,5 +40,30 @@ describe('formatJsonReport', () => {
   it('survives a JSON round trip unchanged (plain data only)', () => {
     const json = formatJsonReport(modelUpgradeReport().changeSets);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it('marks a target the change removes from the config', () => {
+    const cs: ChangeSet = {
+      target: 'training',
+      changes: [
+        {
+          id: { group: '', kind: 'ConfigMap', namespace: 'ml', name: 't' },
+          apiVersion: 'v1',
+          action: 'removed',
+          diff: '--- ConfigMap ml/t (base)\n+++ /dev/null\n@@ -1 +0,0 @@\n-kind: ConfigMap\n',
+          kept: 'its target is no longer in .github/ferry.yml',
+        },
+      ],
+      summary: [],
+      findings: [],
+      renderFailed: false,
+      targetRemoved: true,
+    };
+    const [target] = formatJsonReport([cs]).targets;
+    expect(target).toMatchObject({ name: 'training', targetRemoved: true });
+    expect(target?.changes[0]).toMatchObject({
+      action: 'removed',
+      kept: 'its target is no longer in .github/ferry.yml',
+    });
   });
 });

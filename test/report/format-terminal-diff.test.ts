@@ -36,4 +36,31 @@ describe('formatTerminalDiff', () => {
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
     expect(text).toContain('bad �[2J name');
   });
+
+  it('says a target the change removes from the config deletes nothing: its resources are kept', () => {
+    const cs: ChangeSet = {
+      target: 'training',
+      changes: [
+        {
+          id: { group: '', kind: 'ConfigMap', namespace: 'ml', name: 't' },
+          apiVersion: 'v1',
+          action: 'removed',
+          diff: '--- ConfigMap ml/t (base)\n+++ /dev/null\n@@ -1 +0,0 @@\n-kind: ConfigMap\n',
+          kept: 'its target is no longer in .github/ferry.yml',
+        },
+      ],
+      summary: [],
+      findings: [],
+      renderFailed: false,
+      targetRemoved: true,
+    };
+    const text = formatTerminalDiff([cs], { color: false });
+    expect(text).toContain(
+      '━━ training ━━ 1 removed\n  no longer a target in .github/ferry.yml: Ferry stops deploying it and prunes nothing',
+    );
+    expect(text).not.toContain('will delete');
+    expect(text).toContain(
+      'kept in the cluster (removed from Git, not pruned):\n    ConfigMap ml/t — its target is no longer in .github/ferry.yml',
+    );
+  });
 });

@@ -17,6 +17,7 @@ const HELP = `usage: ferry diff --base REF --head REF [--repo DIR] [--format tex
 
 Previews what merging HEAD into BASE would do: renders the affected targets at both revisions of
 a local git repository (without touching its working tree), validates the head and diffs them.
+Each side is rendered with its own .github/ferry.yml; targets are paired by name.
   --format text      coloured terminal diff (default)
   --format markdown  exactly the comment body the GitHub App posts
   --format json      {"targets": [{"name", "changes", "summary"}], "findings": [{…, "targets"}]}
@@ -59,7 +60,11 @@ export async function diffCommand(argv: string[]): Promise<number> {
     const [baseTree, headTree] = trees as [SourceTree, SourceTree];
     const baseSha = baseTree.revision;
     const headSha = headTree.revision;
-    const { config, findings: configFindings, file: configFile } = await loadConfig(headTree.root);
+    // Each side with its own config: the base is rendered as the base revision deploys it.
+    const [{ config, findings: configFindings, file: configFile }, baseConfig] = await Promise.all([
+      loadConfig(headTree.root),
+      loadConfig(baseTree.root),
+    ]);
     if (!configFile) await noteUnrenderedUnits(headTree.root, 'diff');
     const changedFiles = values.all
       ? 'all'
@@ -68,6 +73,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       baseRoot: baseTree.root,
       headRoot: headTree.root,
       config,
+      baseConfig,
       changedFiles,
       configFindings,
       renderCache: openRenderCache(),
