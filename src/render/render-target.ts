@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource, Target } from '../types.ts';
+import { describeNamedFile } from './describe-named-file.ts';
 import { describeHelmPath, describeTargetPath } from './describe-target-path.ts';
 import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
@@ -166,7 +167,11 @@ export async function openDirectory(
       return { rendered: failedRender(kind, [renderFinding(label, `path ${why}`)]) };
     }
     const dir = toRepoPath(opts.root, located.real);
-    if (!located.isDirectory) return { files: [located.real], dir, notes: [] };
+    if (!located.isDirectory) {
+      const notManifests = await describeNamedFile(located.real, dir);
+      if (notManifests) return { rendered: failedRender(kind, [renderFinding(dir, notManifests)]) };
+      return { files: [located.real], dir, notes: [] };
+    }
     kind = await detectRenderer(located.real);
     if (kind === 'plain') {
       const inputs = await listPlainInputs({ root: opts.root, absDir: located.real, units: opts.units });
