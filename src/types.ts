@@ -148,6 +148,11 @@ export interface Target {
   preview?: 'render' | 'live';
   /** With `preview: live`, PRs from forks get the live check too. Absent: false. */
   livePreviewForks?: boolean;
+  /**
+   * Where `.github/ferry.yml` declares the target: the file, the line of its `path` and of its `helm`
+   * block, for findings about them (a path that renders nothing). Absent for the default target.
+   */
+  declared?: { file: string; line: number; helmLine?: number };
 }
 
 /** The whole repository configuration, with defaults applied. */

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { detectRenderer } from '../render/detect-renderer.ts';
-import { listManifestFiles } from '../render/plain-renderer.ts';
+import { join } from 'node:path';
+import { describeUnits, listUnitsBelow } from '../render/list-units-below.ts';
 
 /**
  * Without `.github/ferry.yml` the repository root is one plain target, which leaves out every folder
@@ -40,19 +39,4 @@ export async function notePathUnits(opts: { root: string; path: string; given: s
     `note: ${opts.given} is read as plain manifests, and ${describeUnits(shown)}: name ${shown.length === 1 ? 'it' : 'one'} in its place (ferry validate ${shown[0]}) or list ${shown.length === 1 ? 'it as a target' : 'them as targets'} in .github/ferry.yml (docs/config.md)`,
   );
   return true;
-}
-
-/** The kustomization and chart folders below a plain folder (none when the folder is a unit itself). */
-async function listUnitsBelow(dir: string, prefix: string): Promise<string[]> {
-  if ((await detectRenderer(dir).catch(() => undefined)) !== 'plain') return [];
-  const units: string[] = [];
-  await listManifestFiles(dir, { units }).catch(() => undefined);
-  return units.sort().map((unit) => prefix + relative(dir, unit).split(sep).join('/'));
-}
-
-function describeUnits(shown: string[]): string {
-  const some = shown.slice(0, 3).join(', ') + (shown.length > 3 ? ', …' : '');
-  return shown.length === 1
-    ? `1 folder with a kustomization or a chart below it (${some}) was not rendered, as it is a target of its own`
-    : `${shown.length} folders with a kustomization or a chart below it (${some}) were not rendered, as they are targets of their own`;
 }

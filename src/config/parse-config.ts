@@ -98,7 +98,13 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
   const rules: FerryConfig['rules'] = {};
   for (const [id, level] of Object.entries(parsed.rules)) if (level !== undefined) rules[id] = level;
   const targets =
-    parsed.targets?.map((t) => toTarget(t, defaultBranch)) ?? defaultConfig(defaultBranch).targets;
+    parsed.targets?.map((t, i) => {
+      const target = toTarget(t, defaultBranch);
+      const at = (key: string) => lineOfPath(doc.contents, ['targets', i, key], lineCounter);
+      target.declared = { file, line: at('path') };
+      if (t.helm !== undefined) target.declared.helmLine = at('helm');
+      return target;
+    }) ?? defaultConfig(defaultBranch).targets;
   // A live preview asks the target's agent; without a cluster there is none to ask (the PR still gets
   // the rendered preview), so a warning rather than an error.
   const liveWithoutCluster = targets.flatMap((target, i) =>

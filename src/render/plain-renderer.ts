@@ -20,16 +20,18 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 /**
  * A plain directory's manifest files (YAML/JSON, found recursively; documents without apiVersion and
- * kind are skipped when read), or its refusal when a link in it leads outside the repository.
+ * kind are skipped when read), or its refusal when a link in it leads outside the repository. `units`
+ * collects the kustomization and chart folders below it, which are not read (listManifestFiles).
  */
 export async function listPlainInputs(opts: {
   root: string;
   absDir: string;
+  units?: string[];
 }): Promise<{ files: string[]; notes: Finding[] } | { refused: RenderResult }> {
   const links = await listEscapingLinks(opts);
   if (links.length > 0) return { refused: failedRender('plain', links) };
   const jsonnet: string[] = [];
-  const files = await listManifestFiles(opts.absDir, { jsonnet });
+  const files = await listManifestFiles(opts.absDir, { jsonnet, units: opts.units });
   return { files, notes: files.length === 0 ? unrenderedJsonnet(opts.root, jsonnet) : [] };
 }
 

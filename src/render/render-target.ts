@@ -1,6 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
-import type { Finding, Target } from '../types.ts';
+import type { Finding, Resource, Target } from '../types.ts';
+import { describeNamedFile } from './describe-named-file.ts';
+import { describeHelmPath, describeTargetPath } from './describe-target-path.ts';
 import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
@@ -47,20 +49,45 @@ export interface RenderTargetOptions {
  */
 export async function renderTarget(opts: RenderTargetOptions): Promise<RenderResult> {
   const root = await realpath(opts.root);
-  const dir = normalizeRepoPath(opts.target.path);
-  return renderDirectory({
+  const { target } = opts;
+  const dir = normalizeRepoPath(target.path);
+  // A path that cannot be read is the render's to report, below.
+  const notChart = await describeHelmPath({ root, target }).catch(() => undefined);
+  if (notChart) return failedRender(notChart.renderer, [notChart.finding]);
+  const units: string[] = [];
+  // A plain target's resources may go to the caller's sink instead of the result: counted on the way.
+  let streamed = 0;
+  const given = opts.sink;
+  const sink = given && {
+    ...given,
+    part: (part: readonly Resource[]) => {
+      streamed += part.length;
+      return given.part(part);
+    },
+  };
+  const result = await renderDirectory({
     root,
     path: dir,
-    releaseName: opts.target.helm?.releaseName ?? opts.target.name,
-    namespace: opts.target.namespace,
-    values: opts.target.helm?.values ?? [],
-    kubernetesVersion: opts.target.kubernetesVersion ?? opts.kubernetesVersion,
-    apiVersions: opts.target.helm?.apiVersions ?? [],
+    releaseName: target.helm?.releaseName ?? target.name,
+    namespace: target.namespace,
+    values: target.helm?.values ?? [],
+    kubernetesVersion: target.kubernetesVersion ?? opts.kubernetesVersion,
+    apiVersions: target.helm?.apiVersions ?? [],
     limits: targetLimits(opts),
     ...(opts.fieldLines === false ? { fieldLines: false } : {}),
     documents: opts.documents,
-    sink: opts.sink,
+    sink,
+    units,
   });
+  const path = describeTargetPath({
+    target,
+    renderer: result.renderer,
+    failed: result.failed,
+    resources: result.streamed ? streamed : result.resources.length,
+    findings: result.findings,
+    units: units.sort().map((unit) => toRepoPath(root, unit)),
+  });
+  return path ? { ...result, findings: [...result.findings, path] } : result;
 }
 
 /**
@@ -95,6 +122,8 @@ interface RenderDirectoryOptions {
   fieldLines?: boolean;
   documents?: ParsedDocuments;
   sink?: ResourceSink;
+  /** Collects the kustomization and chart folders below a plain path (absolute), which are not rendered. */
+  units?: string[];
 }
 
 /** Renders one repo-relative (or absolute) path; shared by renderTarget and renderPaths. */
@@ -138,10 +167,14 @@ export async function openDirectory(
       return { rendered: failedRender(kind, [renderFinding(label, `path ${why}`)]) };
     }
     const dir = toRepoPath(opts.root, located.real);
-    if (!located.isDirectory) return { files: [located.real], dir, notes: [] };
+    if (!located.isDirectory) {
+      const notManifests = await describeNamedFile(located.real, dir);
+      if (notManifests) return { rendered: failedRender(kind, [renderFinding(dir, notManifests)]) };
+      return { files: [located.real], dir, notes: [] };
+    }
     kind = await detectRenderer(located.real);
     if (kind === 'plain') {
-      const inputs = await listPlainInputs({ root: opts.root, absDir: located.real });
+      const inputs = await listPlainInputs({ root: opts.root, absDir: located.real, units: opts.units });
       return 'refused' in inputs
         ? { rendered: inputs.refused }
         : { files: inputs.files, dir, notes: inputs.notes };

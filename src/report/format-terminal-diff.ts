@@ -46,7 +46,10 @@ export function formatTerminalDiff(changeSets: readonly ChangeSet[], opts: { col
   return `${out.join('\n')}\n`;
 }
 
-/** `  findings:` and one line per finding; `(staging, prod)` after it when `named`. */
+/**
+ * `  findings:` and one line per finding; `(staging, prod)` after it when `named`; the tool's message
+ * (`detail`) below it, a line of its own per line.
+ */
 function formatFindingLines(findings: readonly MergedFinding[], c: Colors, named: boolean): string[] {
   const severityColor: Readonly<Record<Severity, (s: string) => string>> = {
     error: c.red,
@@ -61,6 +64,8 @@ function formatFindingLines(findings: readonly MergedFinding[], c: Colors, named
     out.push(
       `    ${where}${severityColor[f.severity](f.severity)} ${c.dim(clean(f.rule))} ${clean(f.message)}${who}`,
     );
+    // The tool's own message in full (kustomize's, helm's), indented under the finding, as validate shows it.
+    if (f.detail) for (const l of f.detail.split('\n')) out.push(c.dim(`      │ ${clean(l)}`));
   }
   return out;
 }

@@ -206,6 +206,18 @@ describe('ferry diff', () => {
     expect(r.stdout).toMatch(/❌/);
   });
 
+  it("prints kustomize's own message under the finding that says it is below, in text", () => {
+    repo = createTestRepo(EXAMPLE);
+    repo.commit('base');
+    repo.write({ 'deploy/overlays/staging/kustomization.yaml': 'resources:\n  - ../staging\n' });
+    repo.commit('cycle');
+    const r = runFerry(['diff', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--no-color']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /deploy\/overlays\/staging\/kustomization\.yaml:1 error render kubectl kustomize could not build this kustomization \(its message is below\)\n {6}│ error: .*cycle detected/,
+    );
+  });
+
   it('says a removal that an opt-out annotation keeps is kept, not deleted: markdown, text and json', () => {
     repo = createTestRepo();
     const pvc = `apiVersion: v1

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +129,34 @@ describe('ferry validate', () => {
           ),
         }),
       ]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it("warns on the target's line when its path renders no resources, and fails a helm block on a path that is no chart", () => {
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-empty-target-'));
+    try {
+      cpSync(join(import.meta.dirname, '..', '..', 'examples', 'classifier'), repo, { recursive: true });
+      const config = (target: string) =>
+        writeFileSync(join(repo, '.github', 'ferry.yml'), `targets:\n  - name: ev\n${target}`);
+      config('    path: deploy/overlays\n');
+      const overlays = runFerry(['validate', '--repo', repo, '--no-color']);
+      expect(overlays.code).toBe(0);
+      expect(overlays.stdout).toContain(
+        "   3  warning  target 'ev' renders no resources, so nothing is checked or deployed: its path deploy/overlays holds no manifest of its own, and 2 folders with a kustomization or a chart below it (deploy/overlays/production, deploy/overlays/staging) were not rendered",
+      );
+      expect(runFerry(['render', 'ev', '--repo', repo]).stderr).toMatch(
+        /^\.github\/ferry\.yml:3: warning: target 'ev' renders no resources/,
+      );
+      config(
+        '    path: deploy/charts\n    helm:\n      releaseName: x\n      values: [deploy/charts/batch-eval/values-production.yaml]\n',
+      );
+      const helm = runFerry(['validate', '--repo', repo, '--no-color']);
+      expect(helm.code).toBe(1);
+      expect(helm.stdout).toContain(
+        "   4  error    target 'ev' has a helm block, but its path deploy/charts is not a Helm chart (no Chart.yaml; it is a folder of plain manifests): point path at the chart's folder (the chart below it: deploy/charts/batch-eval)",
+      );
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }

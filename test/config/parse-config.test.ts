@@ -54,6 +54,8 @@ describe('parseConfig', () => {
           maxRenderMiB: 64,
           preview: 'render',
           livePreviewForks: false,
+          // The lines of its path and helm block, for findings about them.
+          declared: { file: '.github/ferry.yml', line: 8, helmLine: 12 },
         },
         {
           name: 'dev',
@@ -70,6 +72,8 @@ describe('parseConfig', () => {
           maxRenderMiB: 32,
           preview: 'render',
           livePreviewForks: false,
+          // No path: the line of the target itself.
+          declared: { file: '.github/ferry.yml', line: 21 },
         },
       ],
     });

@@ -1,6 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PathNotFoundError, renderPaths } from '../../src/render/render-paths.ts';
+import { tempTrees } from '../helpers/temp-trees.ts';
 import { FIXTURES, fixture } from './helpers.ts';
+
+const trees = tempTrees('ferry-render-paths-');
 
 describe('renderPaths', () => {
   it('renders files and directories, each directory detected like a target', async () => {
@@ -24,6 +29,37 @@ describe('renderPaths', () => {
       'Service dev/chart helm/chart/templates/deployment.yaml',
       'Deployment dev/chart helm/chart/templates/deployment.yaml',
     ]);
+  });
+
+  it('points a kustomization file or Chart.yaml named as a path at its folder, and names what a binary file is', async () => {
+    const root = trees({
+      'overlay/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: llm\nversion: 0.3.0\n',
+    });
+    writeFileSync(`${root}/chart-0.3.0.tgz`, gzipSync('Chart.yaml'));
+    writeFileSync(`${root}/bundle.zip`, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]));
+    writeFileSync(`${root}/blob.yaml`, Buffer.from([0x61, 0x00, 0x62]));
+    const findingOf = async (path: string) => {
+      const result = await renderPaths({ root, paths: [path] });
+      expect(result.failed).toBe(true);
+      expect(result.findings).toHaveLength(1);
+      return result.findings[0];
+    };
+    expect(await findingOf('overlay/kustomization.yaml')).toEqual({
+      rule: 'render',
+      severity: 'error',
+      file: 'overlay/kustomization.yaml',
+      line: 1,
+      message:
+        'this is a kustomization file, which kubectl kustomize builds with its folder, not a Kubernetes manifest: name its folder (overlay) instead',
+    });
+    expect((await findingOf('chart/Chart.yaml'))?.message).toContain('name its folder (chart) instead');
+    expect((await findingOf('chart-0.3.0.tgz'))?.message).toBe(
+      "this is a gzip archive, a packaged Helm chart by its name: Ferry does not read packaged charts; unpack it (tar xzf chart-0.3.0.tgz) and name the chart's folder, or name the chart's source folder",
+    );
+    expect((await findingOf('bundle.zip'))?.message).toMatch(/^this is a zip archive, not YAML or JSON/);
+    expect((await findingOf('blob.yaml'))?.message).toMatch(/^this is a binary file \(it holds NUL bytes\)/);
   });
 
   it('accepts absolute paths inside the root', async () => {

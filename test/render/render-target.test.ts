@@ -205,6 +205,99 @@ describe('renderTarget: plain', () => {
     });
   });
 
+  it("warns on the target's line in .github/ferry.yml when its path renders no resources, naming the folders to point at", async () => {
+    const root = trees({
+      'empty/.gitkeep': '',
+      'overlays/prod/kustomization.yaml': 'resources: []\n',
+      'overlays/staging/kustomization.yaml': 'resources: []\n',
+      'charts/llm/Chart.yaml': 'apiVersion: v2\nname: llm\nversion: 0.1.0\n',
+      'deploy/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+      'deploy/charts/llm/Chart.yaml': 'apiVersion: v2\nname: llm\nversion: 0.1.0\n',
+    });
+    const declared = { file: '.github/ferry.yml', line: 7 };
+    const render = (path: string) => renderTarget({ root, target: target({ name: 'ev', path, declared }) });
+    const at = { rule: 'render', file: '.github/ferry.yml', line: 7 };
+    expect(await render('empty')).toEqual({
+      renderer: 'plain',
+      resources: [],
+      failed: false,
+      findings: [
+        {
+          ...at,
+          severity: 'warning',
+          message:
+            "target 'ev' renders no resources: its path empty holds no YAML or JSON manifest, kustomization or chart, so nothing is checked or deployed (the agent does not deploy an empty render); point path at the folder of the target's manifests",
+        },
+      ],
+    });
+    expect((await render('overlays')).findings).toEqual([
+      {
+        ...at,
+        severity: 'warning',
+        message:
+          "target 'ev' renders no resources, so nothing is checked or deployed: its path overlays holds no manifest of its own, and 2 folders with a kustomization or a chart below it (overlays/prod, overlays/staging) were not rendered, as they are targets of their own; point path at one of them (path: overlays/prod), and list the others as targets",
+      },
+    ]);
+    expect((await render('charts')).findings.map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        '1 folder with a kustomization or a chart below it (charts/llm) was not rendered, as it is a target of its own; point path at it (path: charts/llm)',
+      ),
+    ]);
+    // A path that renders, with a chart below it: the chart may be a target of its own, nothing to say.
+    const deploy = await render('deploy');
+    expect(deploy.resources).toHaveLength(1);
+    expect(deploy.findings).toEqual([]);
+    // Streamed to a sink (ferry validate), the resources are counted there: no warning.
+    const parts: Resource[] = [];
+    const streamed = await renderTarget({
+      root,
+      target: target({ name: 'ev', path: 'deploy', declared }),
+      sink: { first: () => undefined, part: async (part) => void parts.push(...part) },
+    });
+    expect(parts).toHaveLength(1);
+    expect(streamed.findings).toEqual([]);
+  });
+
+  it("fails a target whose helm block names a path that is not a chart, on the helm block's line", async () => {
+    const root = trees({
+      'charts/llm/Chart.yaml': 'apiVersion: v2\nname: llm\nversion: 0.1.0\n',
+      'charts/llm/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+      'overlay/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'overlay/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    });
+    const render = (path: string) =>
+      renderTarget({
+        root,
+        target: target({
+          name: 'ev',
+          path,
+          helm: { releaseName: 'x', values: [] },
+          declared: { file: '.github/ferry.yml', line: 3, helmLine: 5 },
+        }),
+      });
+    expect(await render('charts')).toEqual({
+      renderer: 'plain',
+      resources: [],
+      failed: true,
+      findings: [
+        {
+          rule: 'render',
+          severity: 'error',
+          file: '.github/ferry.yml',
+          line: 5,
+          message:
+            "target 'ev' has a helm block, but its path charts is not a Helm chart (no Chart.yaml; it is a folder of plain manifests): point path at the chart's folder (the chart below it: charts/llm), or remove the helm block to render it as it is",
+        },
+      ],
+    });
+    const overlay = await render('overlay');
+    expect(overlay.failed).toBe(true);
+    expect(overlay.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('its path overlay is not a Helm chart (no Chart.yaml; it is a kustomization)'),
+    ]);
+    expect((await render('charts/llm')).resources).toHaveLength(1);
+  });
+
   it('refuses a target path that climbs out of the repository', async () => {
     const result = await renderTarget({ root: fixture('plain'), target: target({ path: '../kustomize' }) });
     expect(result.failed).toBe(true);

@@ -23,6 +23,32 @@ describe('formatTerminalDiff', () => {
     expect(text).toContain('\u001b[31m-          nvidia.com/gpu: 1\u001b[39m');
   });
 
+  it("prints a finding's tool message (detail) below it, a line each, with credentials scrubbed", () => {
+    const cs: ChangeSet = {
+      target: 'staging',
+      changes: [],
+      summary: [],
+      findings: [
+        {
+          rule: 'render',
+          severity: 'error',
+          file: 'k/kustomization.yaml',
+          line: 1,
+          message: 'kubectl kustomize could not build this kustomization (its message is below)',
+          detail:
+            'error: accumulating resources\nfrom https://bot:s3cr3t-t0ken@example.com/x.git: cycle detected',
+        },
+      ],
+      renderFailed: true,
+    };
+    const text = formatTerminalDiff([cs], { color: false });
+    expect(text).toContain(
+      '(its message is below)\n      │ error: accumulating resources\n      │ from https://',
+    );
+    expect(text).toContain('cycle detected');
+    expect(text).not.toContain('s3cr3t-t0ken');
+  });
+
   it('replaces control characters from manifests so they cannot drive the terminal', () => {
     const cs: ChangeSet = {
       target: 'prod\u001b]0;pwned\u0007',

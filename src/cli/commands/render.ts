@@ -37,8 +37,11 @@ export async function renderCommand(argv: string[]): Promise<number> {
   const target = config.targets.find((t) => t.name === name);
   if (!target) throw new UsageError(`no target '${name}' (${known})`);
   const result = await renderTarget({ root, target, kubernetesVersion: config.kubernetesVersion });
-  for (const f of result.findings)
+  for (const f of result.findings) {
     console.error(toTerminalLine(`${quoteUnsafe(f.file)}:${f.line}: ${f.severity}: ${f.message}`));
+    // The tool's own message in full (kustomize's, helm's), indented under the finding.
+    if (f.detail) for (const l of f.detail.split('\n')) console.error(`  │ ${toTerminalLine(l)}`);
+  }
   if (result.failed) return 1;
   const docs = result.resources.map(
     (r) => `# Source: ${r.file}:${r.line}\n${stringify(r.object, { lineWidth: 0 })}`,
