@@ -40,8 +40,11 @@ export function pairTargets(opts: { base: FerryConfig | undefined; head: FerryCo
 }
 
 function isSameSetup(baseConfig: FerryConfig, base: Target, headConfig: FerryConfig, head: Target): boolean {
+  // Where an entry is written is not a setting: a target added above another moves its lines.
+  const { declared: _baseAt, ...baseSettings } = base;
+  const { declared: _headAt, ...headSettings } = head;
   return (
-    isSameData(base, head) &&
+    isSameData(baseSettings, headSettings) &&
     (base.kubernetesVersion ?? baseConfig.kubernetesVersion) ===
       (head.kubernetesVersion ?? headConfig.kubernetesVersion) &&
     isSameData(baseConfig.rules, headConfig.rules)

@@ -70,6 +70,15 @@ describe('pairTargets', () => {
         ['b', 'b', 'b', false],
       ],
     ],
+    [
+      'a target added above another moves its lines, not its settings: only the new one',
+      'targets:\n  - name: b\n    path: b\n',
+      `# comment\n${A}`,
+      [
+        ['a', undefined, 'a', true],
+        ['b', 'b', 'b', false],
+      ],
+    ],
   ])('%s', (_name, base, head, expected) => {
     const pairs = pairTargets({ base: config(base), head: config(head) });
     expect(pairs.map((p) => [p.name, p.base?.path, p.head?.path, p.settingsChanged])).toEqual(expected);
