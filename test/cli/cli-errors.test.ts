@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -76,6 +76,66 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(
       r,
       /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused; check the cluster address/,
+    );
+  });
+
+  it('an agent that cannot reach its cluster suggests only flags the agent has', () => {
+    const r = runFerry(['agent', '--once', '--kubeconfig', join(dir, 'closed.kubeconfig')], {
+      env: { FERRY_REPOSITORIES: 'acme/models', GITHUB_TOKEN: 'not-a-real-token' },
+    });
+    expectOneLine(
+      r,
+      /^ferry agent: cannot reach \S*127\.0\.0\.1:1\S*: connection refused; check the cluster address in your kubeconfig and that this machine can reach it$/,
+    );
+  });
+
+  // client-node would make up a cluster at http://localhost:8080; in a pod, the service account is found.
+  it.skipIf(existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'))(
+    'no kubeconfig anywhere: where Ferry looked and how to give one',
+    () => {
+      const home = join(dir, 'home-without-kube');
+      mkdirSync(home, { recursive: true });
+      const env = {
+        HOME: home,
+        KUBECONFIG: '',
+        KUBERNETES_SERVICE_HOST: '',
+        FERRY_REPOSITORIES: 'acme/models',
+        GITHUB_TOKEN: 'not-a-real-token',
+      };
+      for (const args of [
+        ['sync', 'prod', '--revision', SHA],
+        ['preview', 'prod', '--revision', SHA],
+        ['agent', '--once'],
+      ]) {
+        expectOneLine(
+          runFerry(args, { cwd: repo, env }),
+          new RegExp(
+            `^ferry ${args[0]}: no kubeconfig found: KUBECONFIG is not set, there is no \\S+home-without-kube/\\.kube/config, and this is not a pod with a service account; pass --kubeconfig PATH or set KUBECONFIG`,
+          ),
+        );
+      }
+    },
+  );
+
+  it('a kubeconfig whose context names a cluster it lacks says which', () => {
+    const file = join(dir, 'lost-cluster.kubeconfig');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: not-a-real-token}}]',
+        'contexts: [{name: x, context: {cluster: gone, user: u}}]',
+        'current-context: x',
+        '',
+      ].join('\n'),
+    );
+    expectOneLine(
+      runFerry(['agent', '--once', '--kubeconfig', file], {
+        env: { FERRY_REPOSITORIES: 'acme/models', GITHUB_TOKEN: 'not-a-real-token' },
+      }),
+      /^ferry agent: kubeconfig \S+lost-cluster\.kubeconfig: context 'x' names cluster 'gone', which is not in the file \(clusters: c\)/,
     );
   });
 
