@@ -25,7 +25,7 @@ import { watchObjects } from './watch-objects.ts';
 
 export interface AgentLoopOptions {
   deps: AgentDeps;
-  /** Self-heal interval (default 5 min). */
+  /** Self-heal interval (default 5 min; 0 turns it off). */
   resyncMs: number;
   /** Branch-head poll interval, the fallback for a missed signal (default 1 min; 0 turns it off). */
   pollMs: number;
@@ -303,9 +303,12 @@ export function startAgent(opts: AgentLoopOptions): RunningAgent {
   const known = syncs.known;
   let stopped = false;
 
-  const resyncTimer = setInterval(() => {
-    for (const name of known) queue.enqueue(name, 'resync');
-  }, opts.resyncMs);
+  const resyncTimer =
+    opts.resyncMs > 0
+      ? setInterval(() => {
+          for (const name of known) queue.enqueue(name, 'resync');
+        }, opts.resyncMs)
+      : undefined;
   const pollNow = () => pollHeads(deps, [...known]);
   const pollTimer =
     opts.pollMs > 0
@@ -327,7 +330,7 @@ export function startAgent(opts: AgentLoopOptions): RunningAgent {
     healthy: () => !stopped && (syncs.watching() || Date.now() - syncs.lastContact() < 5 * 60_000),
     async stop() {
       stopped = true;
-      clearInterval(resyncTimer);
+      if (resyncTimer) clearInterval(resyncTimer);
       if (pollTimer) clearInterval(pollTimer);
       await Promise.all([syncs.stop(), previews.stop()]);
       await queue.stop();

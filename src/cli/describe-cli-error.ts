@@ -3,6 +3,7 @@
  * a missing flag, no credentials, an unreachable cluster or GitHub, a malformed kubeconfig) is one line
  * saying what to do; anything else is Ferry's own bug and says where to report it.
  */
+import { describeClusterError } from '../signal/describe-cluster-error.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface CliErrorDescription {
@@ -112,6 +113,15 @@ function listenProblem(err: Error, command: string): string | undefined {
   return undefined;
 }
 
+/** What to check when a server cannot be reached: the cluster's address (naming only this command's flags), else the network. */
+function networkHint(err: unknown, command: string): string {
+  const fromCluster = [...chain(err)].some((e) => e.name === 'KubeApiError');
+  if (!fromCluster && command !== 'sync') return 'check the address and your network';
+  // Only `ferry sync` can name an EKS cluster instead of a kubeconfig.
+  const where = command === 'sync' ? 'your kubeconfig (or --eks-cluster/--region)' : 'your kubeconfig';
+  return `check the cluster address in ${where} and that this machine can reach it`;
+}
+
 export function describeCliError(err: unknown, command: string): CliErrorDescription {
   if (!(err instanceof Error)) return { message: String(err), internal: true };
   if (err instanceof UsageError) {
@@ -141,15 +151,11 @@ export function describeCliError(err: unknown, command: string): CliErrorDescrip
       internal: false,
     };
   }
+  const cluster = describeClusterError(err);
+  if (cluster) return { message: cluster, internal: false };
   const listen = listenProblem(err, command);
   if (listen) return { message: listen, internal: false };
   const network = networkProblem(err);
-  if (network) {
-    const hint =
-      command === 'sync' || command === 'agent'
-        ? 'check the cluster address in your kubeconfig (or --eks-cluster/--region) and that this machine can reach it'
-        : 'check the address and your network';
-    return { message: `${network}; ${hint}`, internal: false };
-  }
+  if (network) return { message: `${network}; ${networkHint(err, command)}`, internal: false };
   return { message: oneLine(err.message), internal: true };
 }

@@ -29,12 +29,23 @@ export interface StatusCause {
   field?: string;
 }
 
-/** A failed API request: the HTTP code (0 when the server was not reached) and the `Status` it sent. */
+/**
+ * A failed API request: the HTTP code (0 when the server was not reached) and the `Status` it sent.
+ * `reason` is the Status's, or Ferry's own for answers that carry none: `Timeout` and `Unreachable`
+ * (code 0), `HtmlPage` (a proxy's login page, a web server at a wrong URL: with any code) and
+ * `NotKubernetes` (a success whose body is not JSON).
+ */
 export class KubeApiError extends Error {
   override name = 'KubeApiError';
   readonly code: number;
   readonly reason: string;
   readonly causes: StatusCause[];
+  /** The API server's address, when the request got as far as choosing one. */
+  readonly server: string | undefined;
+  /** The request's deadline, for a `Timeout`. */
+  readonly timeoutMs: number | undefined;
+  /** Set when discovery failed: the apiVersion and kind whose resource was being looked up. */
+  readonly discovery: { apiVersion: string; kind: string } | undefined;
 
   constructor(opts: {
     code: number;
@@ -42,11 +53,17 @@ export class KubeApiError extends Error {
     message: string;
     causes?: StatusCause[];
     cause?: unknown;
+    server?: string;
+    timeoutMs?: number;
+    discovery?: { apiVersion: string; kind: string };
   }) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = opts.code;
     this.reason = opts.reason;
     this.causes = opts.causes ?? [];
+    this.server = opts.server;
+    this.timeoutMs = opts.timeoutMs;
+    this.discovery = opts.discovery;
   }
 
   /** Server errors, throttling and network failures are worth retrying; 4xx answers are not. */
@@ -88,7 +105,12 @@ export interface WatchHandle {
 
 type Action = 'create' | 'delete' | 'patch' | 'read' | 'list' | 'replace';
 
-function parseStatus(code: number, text: string, fallback: string): KubeApiError {
+/** An HTML (or XML) page where the API's JSON belongs: a proxy's login page, a web server at a wrong URL. */
+function isMarkup(text: string): boolean {
+  return text.trimStart().startsWith('<');
+}
+
+function parseStatus(code: number, text: string, server: string): KubeApiError {
   let body: Record<string, unknown> | undefined;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -97,12 +119,14 @@ function parseStatus(code: number, text: string, fallback: string): KubeApiError
     void err;
   }
   const details = (body?.details ?? {}) as { causes?: StatusCause[] };
+  const fallbackReason = isMarkup(text) ? 'HtmlPage' : 'Unknown';
   return new KubeApiError({
     code,
-    reason: typeof body?.reason === 'string' ? body.reason : 'Unknown',
+    reason: typeof body?.reason === 'string' ? body.reason : fallbackReason,
     message:
-      typeof body?.message === 'string' ? body.message : `${fallback}: HTTP ${code} ${text.slice(0, 200)}`,
+      typeof body?.message === 'string' ? body.message : `request failed: HTTP ${code} ${text.slice(0, 200)}`,
     causes: Array.isArray(details.causes) ? details.causes : [],
+    server,
   });
 }
 
@@ -110,7 +134,8 @@ function parseStatus(code: number, text: string, fallback: string): KubeApiError
 class RawObjectApi extends KubernetesObjectApi {
   constructor(
     configuration: ConstructorParameters<typeof KubernetesObjectApi>[0],
-    private readonly timeoutMs: number,
+    readonly server: string,
+    readonly timeoutMs: number,
   ) {
     super(configuration);
   }
@@ -122,10 +147,21 @@ class RawObjectApi extends KubernetesObjectApi {
   // biome-ignore lint/suspicious/noExplicitAny: matches the base class's generic signature.
   protected override async processResponse(response: ResponseContext): Promise<any> {
     const text = await response.body.text();
-    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
-      return text ? JSON.parse(text) : {};
+    const code = response.httpStatusCode;
+    if (code < 200 || code > 299) throw parseStatus(code, text, this.server);
+    if (!text) return {};
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      // A success that is not JSON is not the Kubernetes API answering (a login page, a web server).
+      throw new KubeApiError({
+        code,
+        reason: isMarkup(text) ? 'HtmlPage' : 'NotKubernetes',
+        message: `the answer is not JSON: ${text.slice(0, 80)}`,
+        server: this.server,
+        cause: err,
+      });
     }
-    throw parseStatus(response.httpStatusCode, text, 'request failed');
   }
 
   async uriOf(spec: KubeObject, action: Action): Promise<string> {
@@ -162,21 +198,40 @@ class RawObjectApi extends KubernetesObjectApi {
     try {
       return await this.requestPromise(ctx as never);
     } catch (err) {
-      throw toKubeApiError(err, `${opts.method} ${opts.path}`);
+      throw this.toKubeApiError(err, `${opts.method} ${opts.path}`);
     }
+  }
+
+  /** Any failure of a request as a KubeApiError (a network failure or timeout has code 0). */
+  toKubeApiError(err: unknown, what: string, discovery?: { apiVersion: string; kind: string }): KubeApiError {
+    const extra = { server: this.server, ...(discovery ? { discovery } : {}) };
+    if (err instanceof KubeApiError) {
+      if (!discovery || err.discovery) return err;
+      return new KubeApiError({
+        code: err.code,
+        reason: err.reason,
+        message: err.message,
+        causes: err.causes,
+        ...(err.timeoutMs === undefined ? {} : { timeoutMs: err.timeoutMs }),
+        ...(err.cause === undefined ? {} : { cause: err.cause }),
+        ...extra,
+      });
+    }
+    const e = err as { name?: string; type?: string; message?: string; code?: string };
+    const timedOut = e?.name === 'AbortError' || e?.type === 'aborted';
+    return new KubeApiError({
+      code: 0,
+      reason: timedOut ? 'Timeout' : 'Unreachable',
+      message: `${what}: ${timedOut ? `timed out (no answer within ${formatSeconds(this.timeoutMs)})` : (e?.message ?? String(err))}`,
+      cause: err,
+      ...(timedOut ? { timeoutMs: this.timeoutMs } : {}),
+      ...extra,
+    });
   }
 }
 
-function toKubeApiError(err: unknown, what: string): KubeApiError {
-  if (err instanceof KubeApiError) return err;
-  const e = err as { name?: string; type?: string; message?: string; code?: string };
-  const timedOut = e?.name === 'AbortError' || e?.type === 'aborted';
-  return new KubeApiError({
-    code: 0,
-    reason: timedOut ? 'Timeout' : 'Unreachable',
-    message: `${what}: ${timedOut ? 'timed out' : (e?.message ?? String(err))}`,
-    cause: err,
-  });
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** Raw-JSON object operations against one cluster. */
@@ -205,7 +260,7 @@ export class KubeObjectClient {
         },
       ],
     });
-    this.api = new RawObjectApi(configuration, timeoutMs);
+    this.api = new RawObjectApi(configuration, cluster.server, timeoutMs);
     this.api.useContextNamespace(kubeConfig);
   }
 
@@ -218,7 +273,7 @@ export class KubeObjectClient {
     try {
       return await this.api.resourceInfo(apiVersion, kind);
     } catch (err) {
-      const apiErr = toKubeApiError(err, `discovery of ${apiVersion}`);
+      const apiErr = this.api.toKubeApiError(err, `discovery of ${apiVersion}`, { apiVersion, kind });
       if (apiErr.code === 404) return undefined;
       throw apiErr;
     }
@@ -235,9 +290,14 @@ export class KubeObjectClient {
           reason: 'NotFound',
           message: `${spec.apiVersion} ${spec.kind} is not served by the cluster`,
           cause: err,
+          server: this.api.server,
+          discovery: { apiVersion: spec.apiVersion, kind: spec.kind },
         });
       }
-      throw toKubeApiError(err, `discovery of ${spec.apiVersion} ${spec.kind}`);
+      throw this.api.toKubeApiError(err, `discovery of ${spec.apiVersion} ${spec.kind}`, {
+        apiVersion: spec.apiVersion,
+        kind: spec.kind,
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { delimiter } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { delimiter, join } from 'node:path';
+import { findHomeDir, KubeConfig } from '@kubernetes/client-node';
 import { KubeObjectClient } from './kube-object-client.ts';
 import type { PreviewRequest, PreviewSignalResult, Signal, SignalResult, SyncRequest } from './signal.ts';
 import { upsertPreview } from './upsert-preview.ts';
@@ -34,6 +34,7 @@ export function loadKubeConfig(
     } catch (err) {
       throw new KubeconfigError(`kubeconfig ${where}: ${problemOf(err)}; ${FIX}`, { cause: err });
     }
+    if (!opts.inCluster && isClientFallback(kc)) throw new KubeconfigError(describeNoKubeconfig());
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
@@ -44,12 +45,43 @@ export function loadKubeConfig(
     }
     kc.setCurrentContext(opts.context);
   }
-  if (!kc.getCurrentCluster()) {
-    throw new KubeconfigError(
-      `kubeconfig ${where} has no current cluster; pass --context NAME or set current-context in the file`,
-    );
-  }
+  if (!kc.getCurrentCluster()) throw new KubeconfigError(describeNoCluster(kc, where));
   return allowPlainHttp(kc);
+}
+
+/**
+ * client-node's loadFromDefault, finding no KUBECONFIG, no ~/.kube/config and no service account,
+ * makes up a cluster at http://localhost:8080 rather than fail; Ferry says that nothing was found.
+ */
+function isClientFallback(kc: KubeConfig): boolean {
+  const [only, ...others] = kc.clusters;
+  return (
+    others.length === 0 &&
+    only?.name === 'cluster' &&
+    only.server === 'http://localhost:8080' &&
+    kc.currentContext === 'loaded-context'
+  );
+}
+
+function describeNoKubeconfig(): string {
+  // Where client-node looked: $HOME/.kube/config (findHomeDir), then the pod's service account.
+  const home = findHomeDir();
+  const file = home ? join(home, '.kube', 'config') : '~/.kube/config (HOME is not set)';
+  return `no kubeconfig found: KUBECONFIG is not set, there is no ${file}, and this is not a pod with a service account; pass --kubeconfig PATH or set KUBECONFIG (e.g. after 'aws eks update-kubeconfig'), or run Ferry in the cluster`;
+}
+
+/** Why a kubeconfig gives no cluster: no current-context, one naming no context, or a context naming no cluster. */
+function describeNoCluster(kc: KubeConfig, where: string): string {
+  const list = (items: { name: string }[]) => items.map((i) => i.name).join(', ') || 'none';
+  const current = kc.getCurrentContext();
+  if (!current) {
+    return `kubeconfig ${where} sets no current-context; pass --context NAME (contexts: ${list(kc.contexts)}) or set current-context in the file`;
+  }
+  const context = kc.getContextObject(current);
+  if (!context) {
+    return `kubeconfig ${where}: current-context '${current}' names no context in the file (contexts: ${list(kc.contexts)}); pass --context NAME or fix current-context`;
+  }
+  return `kubeconfig ${where}: context '${current}' names cluster '${context.cluster}', which is not in the file (clusters: ${list(kc.clusters)}); add it under clusters, or point the context at one that is`;
 }
 
 /** One kubeconfig file, which must hold one (an empty file, a folder or other YAML is said so). */

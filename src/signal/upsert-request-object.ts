@@ -1,3 +1,4 @@
+import { describeClusterError, describeMissingCrd, INSTALL_AGENT } from './describe-cluster-error.ts';
 import { KubeApiError, type KubeObjectClient } from './kube-object-client.ts';
 import { FIELD_MANAGER } from './sync-object.ts';
 
@@ -18,11 +19,12 @@ function explain(err: KubeApiError, kind: RequestObjectKind, namespace: string):
   if (err.code === 403) {
     return `forbidden (403): the signal needs get, create and patch on ${kind.resource} in ${namespace} (group ferry:signal, infra/agent/rbac.yaml): ${err.message}`;
   }
+  const cluster = describeClusterError(err);
+  if (cluster) return cluster;
   if (err.code === 404 && /namespaces/.test(err.message)) {
-    return `namespace ${namespace} does not exist: install the agent (kubectl apply -k infra/agent)`;
+    return `namespace ${namespace} does not exist: install the agent (${INSTALL_AGENT})`;
   }
-  if (err.code === 404)
-    return `the ${kind.kind} CRD (${kind.resource}) is not installed: kubectl apply -k infra/agent`;
+  if (err.code === 404) return describeMissingCrd(kind.kind, kind.resource);
   return err.message;
 }
 

@@ -77,6 +77,9 @@ describe('ferry agent', () => {
 
   it.each([
     [['--resync', 'often'], /--resync must be a duration such as 30s, 5m or 1h \(got 'often'\)/],
+    [['--resync', '1ms'], /^--resync must be at least 10s, or 0 to turn it off \(got '1ms'\)$/],
+    [['--resync', '300'], /^--resync 300 has no unit: add one, e\.g\. 300s or 300m/],
+    [['--poll', '5'], /^--poll 5 has no unit: add one/],
     [['--metrics-port', '99999'], /--metrics-port must be a port number/],
     [['--verbose'], /^unknown option '--verbose'$/],
   ])('refuses %j with a usage error', async (argv, message) => {

@@ -121,6 +121,19 @@ describe('the agent loop', () => {
     expect(fieldOf(h.server.get({ ...CM, name: 'a' }), 'data')).toEqual({ v: '1' });
   });
 
+  it('does not resync at all with a resync interval of 0 (off)', async () => {
+    h = await startHarness();
+    await start({ resyncMs: 0 });
+    const sha = h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a') });
+    await h.send(sha);
+    await eventually(() => h.sync()?.status?.phase === 'Healthy', 'Healthy');
+    const live = h.server.get({ ...CM, name: 'a' });
+    h.server.put({ ...live, data: { mode: 'edited-by-hand' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await agent?.idle();
+    expect(fieldOf(h.server.get({ ...CM, name: 'a' }), 'data').mode).toBe('edited-by-hand');
+  });
+
   it('self-heals drift on the resync interval', async () => {
     h = await startHarness();
     await start({ resyncMs: 50 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -76,6 +76,66 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(
       r,
       /^ferry sync: cannot reach \S*127\.0\.0\.1:1\S*: connection refused; check the cluster address/,
+    );
+  });
+
+  it('an agent that cannot reach its cluster suggests only flags the agent has', () => {
+    const r = runFerry(['agent', '--once', '--kubeconfig', join(dir, 'closed.kubeconfig')], {
+      env: { FERRY_REPOSITORIES: 'acme/models', GITHUB_TOKEN: 'not-a-real-token' },
+    });
+    expectOneLine(
+      r,
+      /^ferry agent: cannot reach \S*127\.0\.0\.1:1\S*: connection refused; check the cluster address in your kubeconfig and that this machine can reach it$/,
+    );
+  });
+
+  // client-node would make up a cluster at http://localhost:8080; in a pod, the service account is found.
+  it.skipIf(existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'))(
+    'no kubeconfig anywhere: where Ferry looked and how to give one',
+    () => {
+      const home = join(dir, 'home-without-kube');
+      mkdirSync(home, { recursive: true });
+      const env = {
+        HOME: home,
+        KUBECONFIG: '',
+        KUBERNETES_SERVICE_HOST: '',
+        FERRY_REPOSITORIES: 'acme/models',
+        GITHUB_TOKEN: 'not-a-real-token',
+      };
+      for (const args of [
+        ['sync', 'prod', '--revision', SHA],
+        ['preview', 'prod', '--revision', SHA],
+        ['agent', '--once'],
+      ]) {
+        expectOneLine(
+          runFerry(args, { cwd: repo, env }),
+          new RegExp(
+            `^ferry ${args[0]}: no kubeconfig found: KUBECONFIG is not set, there is no \\S+home-without-kube/\\.kube/config, and this is not a pod with a service account; pass --kubeconfig PATH or set KUBECONFIG`,
+          ),
+        );
+      }
+    },
+  );
+
+  it('a kubeconfig whose context names a cluster it lacks says which', () => {
+    const file = join(dir, 'lost-cluster.kubeconfig');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: not-a-real-token}}]',
+        'contexts: [{name: x, context: {cluster: gone, user: u}}]',
+        'current-context: x',
+        '',
+      ].join('\n'),
+    );
+    expectOneLine(
+      runFerry(['agent', '--once', '--kubeconfig', file], {
+        env: { FERRY_REPOSITORIES: 'acme/models', GITHUB_TOKEN: 'not-a-real-token' },
+      }),
+      /^ferry agent: kubeconfig \S+lost-cluster\.kubeconfig: context 'x' names cluster 'gone', which is not in the file \(clusters: c\)/,
     );
   });
 
@@ -366,6 +426,116 @@ describe('CLI errors say what to fix in one line', () => {
       );
     },
   );
+});
+
+describe('cluster problems read the same from sync, preview and agent', () => {
+  /** The three commands that talk to a cluster, against the kubeconfig `file`. */
+  const commands = (file: string) =>
+    [
+      ['sync', 'prod', '--revision', SHA, '--kubeconfig', file],
+      ['preview', 'prod', '--revision', SHA, '--kubeconfig', file],
+      ['agent', '--once', '--kubeconfig', file],
+    ] as const;
+  const agentEnv = { FERRY_REPOSITORIES: 'acme/models', GITHUB_TOKEN: 'not-a-real-token' };
+
+  /** Runs each command against a fake API server set up by `arrange`, through `url` when given. */
+  async function runAll(opts: {
+    crds?: boolean;
+    arrange?: (cluster: Awaited<ReturnType<typeof startKubeApiServer>>) => void;
+    url?: (serverUrl: string) => string;
+  }) {
+    const cluster = await startKubeApiServer({
+      crds: opts.crds === false ? [] : [loadSyncCrd()],
+      namespaces: ['ferry-system'],
+    });
+    try {
+      opts.arrange?.(cluster);
+      const url = opts.url?.(cluster.url) ?? cluster.url;
+      const file = join(dir, `cluster-${cluster.url.split(':').pop()}.kubeconfig`);
+      writeFileSync(file, cluster.kubeconfig().replaceAll(cluster.url, url));
+      const results = [];
+      for (const args of commands(file)) {
+        results.push({ command: args[0], ...(await runFerryAsync([...args], { cwd: repo, env: agentEnv })) });
+      }
+      return { url, results };
+    } finally {
+      await cluster.close();
+    }
+  }
+
+  const ferryGroup = (r: { path: string }) => r.path.startsWith('/apis/ferry.dev');
+
+  it('the agent says the Sync CRD is missing as sync says it', async () => {
+    const { results } = await runAll({ crds: false });
+    for (const r of results) {
+      const kind = r.command === 'preview' ? 'Preview CRD \\(previews' : 'Sync CRD \\(syncs';
+      expectOneLine(
+        r,
+        new RegExp(
+          `^ferry ${r.command}: .*the ${kind}\\.ferry\\.dev\\) is not installed: kubectl apply -k infra/agent$`,
+        ),
+      );
+    }
+  });
+
+  it('a server error: its address, status and reason', async () => {
+    const { url, results } = await runAll({
+      arrange: (c) => c.faults.failNext(100, { code: 500, match: ferryGroup }),
+    });
+    for (const r of results) {
+      expectOneLine(
+        r,
+        new RegExp(
+          `^ferry ${r.command}: the API server at ${url} answered HTTP 500 \\(InternalError\\): fake: injected failure; try again later`,
+        ),
+      );
+    }
+  });
+
+  it('an HTML page where the API belongs: the address or the proxy', async () => {
+    const { url, results } = await runAll({ arrange: (c) => c.faults.pageNext(100, { match: ferryGroup }) });
+    for (const r of results) {
+      expectOneLine(
+        r,
+        new RegExp(
+          `^ferry ${r.command}: (?:\\S+ \\S+: )?the server at ${url} answered with an HTML page, not the Kubernetes API: check the server address`,
+        ),
+      );
+    }
+  });
+
+  it('https:// in front of a plain-HTTP port: the TLS handshake', async () => {
+    const { url, results } = await runAll({ url: (u) => u.replace('http://', 'https://') });
+    for (const r of results) {
+      expectOneLine(
+        r,
+        new RegExp(`^ferry ${r.command}: TLS handshake with ${url} failed: the address may be plain http`),
+      );
+    }
+  });
+
+  it('preview waits no longer for a silent server than its --timeout', async () => {
+    const cluster = await startKubeApiServer({ crds: [loadSyncCrd()], namespaces: ['ferry-system'] });
+    try {
+      cluster.faults.hangNext(100, { ms: 20_000 });
+      const file = join(dir, 'silent.kubeconfig');
+      writeFileSync(file, cluster.kubeconfig());
+      const started = Date.now();
+      const r = await runFerryAsync(
+        ['preview', 'prod', '--revision', SHA, '--kubeconfig', file, '--timeout', '1s'],
+        { cwd: repo },
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expectOneLine(
+        r,
+        new RegExp(
+          `^ferry preview: no answer from the API server at ${cluster.url} within 1s: check the server address`,
+        ),
+      );
+    } finally {
+      await cluster.close();
+    }
+  });
 });
 
 describe('a .github/ferry.yml with errors', () => {

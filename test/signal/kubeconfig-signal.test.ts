@@ -213,6 +213,36 @@ describe('loadKubeConfig', () => {
     ).toThrow(/^KUBECONFIG=.*: none of its files exists; pass --kubeconfig PATH/);
   });
 
+  it('says which name a kubeconfig without a current cluster lacks', () => {
+    const file = join(dir, 'k');
+    const write = (current: string, contextCluster: string) =>
+      writeFileSync(
+        file,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'clusters: [{name: c, cluster: {server: "https://c.example"}}]',
+          'users: [{name: u, user: {token: t}}]',
+          `contexts: [{name: x, context: {cluster: ${contextCluster}, user: u}}]`,
+          ...(current ? [`current-context: ${current}`] : []),
+          '',
+        ].join('\n'),
+      );
+    write('x', 'gone');
+    expect(() => loadKubeConfig({ file })).toThrow(
+      `kubeconfig ${file}: context 'x' names cluster 'gone', which is not in the file (clusters: c); add it under clusters, or point the context at one that is`,
+    );
+    write('y', 'c');
+    expect(() => loadKubeConfig({ file })).toThrow(
+      `kubeconfig ${file}: current-context 'y' names no context in the file (contexts: x); pass --context NAME or fix current-context`,
+    );
+    write('', 'c');
+    expect(() => loadKubeConfig({ file })).toThrow(
+      `kubeconfig ${file} sets no current-context; pass --context NAME (contexts: x) or set current-context in the file`,
+    );
+    expect(loadKubeConfig({ file, context: 'x' }).getCurrentCluster()?.server).toBe('https://c.example');
+  });
+
   it('says what is wrong with a file that is a folder, not YAML, or YAML of something else', () => {
     writeFileSync(join(dir, 'broken'), 'clusters: [\n');
     writeFileSync(join(dir, 'string'), 'just a string\n');

@@ -23,7 +23,6 @@ import {
 import type { Logger } from '../../agent/logger.ts';
 import { createLogger } from '../../agent/logger.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
-import { parseDuration } from '../../agent/parse-duration.ts';
 import { RenderCache } from '../../agent/render-revision.ts';
 import { type RunningAgent, runOnce, startAgent } from '../../agent/run-agent.ts';
 import { loadConfig } from '../../config/load-config.ts';
@@ -31,6 +30,7 @@ import { checkTarget } from '../../engine/check-target.ts';
 import { loadKubeConfig } from '../../signal/kubeconfig-signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import { parseArgs } from '../parse-args.ts';
+import { parseInterval } from '../parse-interval.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry agent [--once] [--kubeconfig PATH] [--context NAME] [--namespace NS]
@@ -40,8 +40,9 @@ Watches the Sync objects in NS (default ${SYNC_NAMESPACE}) and applies the revis
   --once           reconcile every Sync once and exit (1 when any failed)
   --kubeconfig     kubeconfig file (default: in-cluster service account in a pod, else KUBECONFIG)
   --context        kubeconfig context
-  --resync         self-heal interval (default 5m)
-  --poll           branch-head poll interval, the fallback for a missed signal (default 1m; 0 = off)
+  --resync         self-heal interval (default 5m; at least 10s; 0 = off)
+  --poll           branch-head poll interval, the fallback for a missed signal (default 1m; at least 10s;
+                   0 = off)
   --metrics-port   port for /metrics and /healthz (default 8080; 0 = off)
   --leader-elect   true (default): only the replica holding the Lease ferry-agent in NS acts;
                    false for a single run (one replica, a laptop)
@@ -55,14 +56,6 @@ export interface AgentCommandOverrides {
   /** Stops the long-running agent (tests); SIGTERM and SIGINT do the same. */
   signal?: AbortSignal;
   write?: (line: string) => void;
-}
-
-function duration(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = parseDuration(value);
-  if (ms === undefined)
-    throw new UsageError(`--${name} must be a duration such as 30s, 5m or 1h (got '${value}')`);
-  return ms;
 }
 
 function parse(argv: string[]) {
@@ -114,8 +107,8 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     return 0;
   }
   const env = overrides.env ?? process.env;
-  const resyncMs = duration('resync', flags.resync, 5 * 60_000);
-  const pollMs = duration('poll', flags.poll, 60_000);
+  const resyncMs = parseInterval('resync', flags.resync, 5 * 60_000);
+  const pollMs = parseInterval('poll', flags.poll, 60_000);
   if (flags['leader-elect'] !== 'true' && flags['leader-elect'] !== 'false')
     throw new UsageError(`--leader-elect must be true or false (got '${flags['leader-elect']}')`);
   const leaderElect = flags['leader-elect'] === 'true';

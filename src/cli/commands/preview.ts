@@ -35,6 +35,9 @@ of the repository. The cluster is the target's kubeconfig context from .github/f
 'aws eks update-kubeconfig'). --repo defaults to GITHUB_REPOSITORY, then the 'origin' remote.
 Exit 0 when the cluster accepts the change, 1 when the answer is a failure, 2 when there is no answer.`;
 
+/** The longest one request to the API server may take (the client's default). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 const ANSWERED = new Set(['Done', 'Failed', 'Refused', 'RateLimited']);
 
 export interface PreviewCommandOverrides {
@@ -130,6 +133,8 @@ export async function previewCommand(
       ...(flags.kubeconfig ? { file: flags.kubeconfig } : {}),
       ...(context ? { context } : {}),
     }),
+    // No request (discovery included) outlives the wait the user asked for.
+    { timeoutMs: Math.min(REQUEST_TIMEOUT_MS, timeoutMs) },
   );
   const now = overrides.now ?? (() => new Date());
   const sent = await upsertPreview(

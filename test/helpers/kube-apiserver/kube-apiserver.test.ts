@@ -538,6 +538,15 @@ describe('auth and faults', () => {
     expect((await call('GET', `${CM_PATH}`)).status).toBe(200);
   });
 
+  it('answers the next matching requests with an HTML page, as a proxy login does', async () => {
+    server.faults.pageNext(1, { code: 302 });
+    const page = await fetch(`${server.url}${CM_PATH}`, { redirect: 'manual' });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(await page.text()).toMatch(/^<html>/);
+    expect((await call('GET', CM_PATH)).status).toBe(200);
+  });
+
   it('drops a hung request after its delay, without answering', async () => {
     server.faults.hangNext(1, { ms: 50 });
     await expect(fetch(`${server.url}${CM_PATH}`)).rejects.toThrow();

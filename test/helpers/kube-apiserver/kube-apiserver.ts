@@ -129,6 +129,14 @@ export interface FakeKubeApiServer {
     failNext(count: number, opts?: { code?: number; match?: (r: RecordedRequest) => boolean }): void;
     /** The next `count` matching requests get no answer; the connection is dropped after `ms` (default 30 s). */
     hangNext(count: number, opts?: { ms?: number; match?: (r: RecordedRequest) => boolean }): void;
+    /**
+     * The next `count` matching requests get an HTML page (`body`, default a login page) with `code`
+     * (default 200), as a proxy's login or a web server at a wrong address answers.
+     */
+    pageNext(
+      count: number,
+      opts?: { code?: number; body?: string; match?: (r: RecordedRequest) => boolean },
+    ): void;
     /** Ends every open watch stream (as an API server restart or a load balancer timeout does). */
     dropWatches(): void;
     /** Forget watch history: resuming from any earlier resourceVersion now gets 410 Gone. */
@@ -144,10 +152,12 @@ export interface FakeKubeApiServer {
 }
 
 interface Fault {
-  kind: 'fail' | 'hang';
+  kind: 'fail' | 'hang' | 'page';
   remaining: number;
   code: number;
   ms: number;
+  /** The HTML a `page` fault answers with. */
+  body?: string;
   match: ((r: RecordedRequest) => boolean) | undefined;
 }
 
@@ -1062,6 +1072,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       later(fault.ms, () => req.socket.destroy());
       return true;
     }
+    if (fault.kind === 'page') {
+      res.writeHead(fault.code, { 'Content-Type': 'text/html' });
+      res.end(fault.body);
+      return true;
+    }
     const reason =
       fault.code === 500 ? 'InternalError' : fault.code === 401 ? 'Unauthorized' : 'ServiceUnavailable';
     send(
@@ -1148,6 +1163,16 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       },
       hangNext(count, opts = {}) {
         faults.push({ kind: 'hang', remaining: count, code: 0, ms: opts.ms ?? 30_000, match: opts.match });
+      },
+      pageNext(count, opts = {}) {
+        faults.push({
+          kind: 'page',
+          remaining: count,
+          code: opts.code ?? 200,
+          ms: 0,
+          body: opts.body ?? '<html><body>Sign in to continue</body></html>',
+          match: opts.match,
+        });
       },
       dropWatches() {
         for (const w of watches) {
