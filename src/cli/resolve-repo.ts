@@ -1,15 +1,16 @@
 /**
- * Where the repository is, for commands that take `--repo DIR` and PATHs: `--repo` must be an existing
- * directory; without it a PATH's git root is the repository (as kubeconform takes any path), else the
+ * Where the repository is, for commands that take `--repo DIR` (or `--root DIR`) and PATHs: `--repo`
+ * must be an existing directory; without it a PATH's git root is the repository (as kubeconform takes
+ * any path), else the working directory's git root (as git itself and `ferry diff` take it), else the
  * working directory.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isInside } from '../render/repo-path.ts';
 import { UsageError } from './usage-error.ts';
 
-/** `--repo DIR` (default: the working directory), checked to be a directory. */
+/** `--repo DIR` (default: the working directory), checked to be a directory. `ferry diff` asks git, which finds the root. */
 export function resolveRepoDir(repo: string | undefined, cwd = process.cwd(), flag = '--repo'): string {
   const dir = resolve(cwd, repo ?? '.');
   let isDir = false;
@@ -23,21 +24,60 @@ export function resolveRepoDir(repo: string | undefined, cwd = process.cwd(), fl
   return dir;
 }
 
-/** The git work tree holding `path`, if any (git is asked; a missing git binary means none). */
-export function gitRootOf(path: string): string | undefined {
-  let dir = resolve(path);
-  try {
-    if (!statSync(dir).isDirectory()) dir = dirname(dir);
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+/**
+ * The working tree `validate`, `render`, `sync` and `preview` read .github/ferry.yml and manifests from:
+ * `--repo DIR` as given (checked to be a directory), else the git root of the working directory (from
+ * a subfolder, as git and `ferry diff` take it), else the working directory itself. A bare repository
+ * or a .git folder has no working tree: refused, rather than read as a folder without a config.
+ */
+export function resolveWorkTree(repo: string | undefined, cwd = process.cwd(), flag = '--repo'): string {
+  const dir = repo === undefined ? cwd : resolveRepoDir(repo, cwd, flag);
+  const found = findWorkTree(dir);
+  if (found && 'gitDir' in found) {
+    const named = repo === undefined ? `the working directory ${dir}` : `${flag} ${repo}`;
+    throw new UsageError(
+      found.gitDir === 'bare'
+        ? `${named} is a bare git repository: it has no working tree to read .github/ferry.yml and manifests from; run ferry in a clone with one, or pass ${flag} DIR`
+        : `${named} is inside a .git folder, not the working tree: run ferry in the repository's working tree, or pass ${flag} DIR`,
+    );
+  }
+  return repo === undefined && found ? found.root : dir;
+}
+
+/**
+ * What git says `dir` is in: a working tree (its root), a git directory with none (a bare repository,
+ * or inside .git), or nothing (not a repository, or no git at all).
+ */
+function findWorkTree(dir: string): { root: string } | { gitDir: 'bare' | 'inside' } | undefined {
+  // In a git directory, --show-toplevel fails (exit 128) after the first two have answered.
+  const r = spawnSync(
+    'git',
+    ['rev-parse', '--is-bare-repository', '--is-inside-git-dir', '--show-toplevel'],
+    {
       cwd: dir,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    },
+  );
+  if (r.error) return undefined;
+  const [bare, insideGitDir, root] = r.stdout.split('\n');
+  if (r.status === 0 && root) return { root };
+  if (insideGitDir === 'true') return { gitDir: bare === 'true' ? 'bare' : 'inside' };
+  return undefined;
+}
+
+/** The git work tree holding `path`, if any (git is asked; a missing git binary means none). */
+function gitRootOf(path: string): string | undefined {
+  let dir = resolve(path);
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir);
   } catch (err) {
-    // Not a work tree (git exits 128), no such path, or no git at all: the caller falls back.
+    // No such path, or one that cannot be read: the caller falls back, and the reader reports it.
     if (err instanceof Error) return undefined;
     throw err;
   }
+  const found = findWorkTree(dir);
+  return found && 'root' in found ? found.root : undefined;
 }
 
 /**
