@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isInside } from '../render/repo-path.ts';
+import { isInside, isMissing } from '../render/repo-path.ts';
 import { UsageError } from './usage-error.ts';
 
 /** `--repo DIR` (default: the working directory), checked to be a directory. `ferry diff` asks git, which finds the root. */
@@ -98,10 +98,17 @@ export function resolvePaths(
 } {
   const root = real(repo !== undefined ? resolveRepoDir(repo, cwd) : defaultRoot(paths, cwd));
   const base = repo !== undefined ? root : cwd;
-  const rel = paths.map((p) => {
-    const abs = real(resolve(base, p));
+  const rel = paths.map((p, i) => {
+    const named = resolve(base, p);
+    const abs = real(named, p);
     const r = relative(root, abs);
     if (r.startsWith('..') || isAbsolute(r)) {
+      // Named inside, real outside (or the first PATH, which the root was taken from): a symlink leads out.
+      if (abs !== named && (i === 0 || isInside(root, named))) {
+        throw new UsageError(
+          `${p} leads through a symlink to ${abs}, outside ${repo !== undefined ? `--repo ${repo}` : root}: name ${abs} itself to validate it`,
+        );
+      }
       throw new UsageError(
         repo !== undefined
           ? `${p} is outside --repo ${repo}`
@@ -129,9 +136,8 @@ function defaultRoot(paths: string[], cwd: string): string {
     try {
       return statSync(abs).isDirectory() ? abs : dirname(abs);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new UsageError(`${paths[i]}: no such file or directory`);
-      throw err;
+      if (isMissing(err)) throw new UsageError(`${paths[i]}: no such file or directory`);
+      throw pathProblem(err, paths[i] ?? abs);
     }
   });
   return dirs.reduce(commonFolder);
@@ -144,12 +150,26 @@ function commonFolder(a: string, b: string): string {
   return folder;
 }
 
-/** The path with symlinks resolved (git reports real paths), or as given when it does not exist. */
-function real(path: string): string {
+/**
+ * The path with symlinks resolved (git reports real paths), or as given when it does not exist (the
+ * reader says so). `given` is how the user named it, for the error of a path that cannot be resolved.
+ */
+function real(path: string, given = path): string {
   try {
     return realpathSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
-    throw err;
+    if (isMissing(err)) return path;
+    throw pathProblem(err, given);
   }
+}
+
+/** A PATH that cannot be resolved, as one line naming it and what to do; other errors as they are. */
+function pathProblem(err: unknown, given: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP')
+    return new UsageError(
+      `${given}: a symlink loop (too many levels of symbolic links): fix the link, or name the file it should lead to`,
+    );
+  if (code === 'EACCES') return new UsageError(`${given}: permission denied: name a path you can read`);
+  return err;
 }

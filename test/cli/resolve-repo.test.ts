@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveWorkTree } from '../../src/cli/resolve-repo.ts';
+import { resolvePaths, resolveWorkTree } from '../../src/cli/resolve-repo.ts';
+import { UsageError } from '../../src/cli/usage-error.ts';
 import { createTestRepo, type TestRepo } from '../helpers/git-repo.ts';
 import { runFerry } from '../helpers/run-ferry.ts';
 
@@ -84,5 +85,48 @@ describe('the CLI run from a subfolder reads the repository', () => {
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       `ferry render: the working directory ${bare} is a bare git repository: it has no working tree to read .github/ferry.yml and manifests from; run ferry in a clone with one, or pass --repo DIR (see 'ferry render --help')`,
     ]);
+  });
+});
+
+describe('resolvePaths says what is wrong with a PATH it cannot follow', () => {
+  let links: string;
+  beforeAll(() => {
+    links = join(repo.dir, 'links');
+    mkdirSync(links);
+    symlinkSync('loop2', join(links, 'loop1'));
+    symlinkSync('loop1', join(links, 'loop2'));
+    symlinkSync(join(outside, 'plain'), join(links, 'outside'));
+  });
+
+  it('a symlink loop', () => {
+    // It was an internal error: ELOOP.
+    expect(() => resolvePaths(['links/loop1'], undefined, repo.dir)).toThrow(
+      new UsageError(
+        'links/loop1: a symlink loop (too many levels of symbolic links): fix the link, or name the file it should lead to',
+      ),
+    );
+  });
+
+  it('a symlink leading outside the repository, first or after another PATH', () => {
+    // It said: links/outside is not in the same repository as links/outside.
+    const message = `links/outside leads through a symlink to ${join(outside, 'plain')}, outside ${realpathSync(repo.dir)}: name ${join(outside, 'plain')} itself to validate it`;
+    expect(() => resolvePaths(['links/outside'], undefined, repo.dir)).toThrow(new UsageError(message));
+    expect(() => resolvePaths(['deploy', 'links/outside'], undefined, repo.dir)).toThrow(
+      new UsageError(message),
+    );
+  });
+
+  it('a PATH below a file is missing, as any missing PATH', () => {
+    expect(resolvePaths(['deploy/staging/cm.yaml/x'], undefined, repo.dir).paths).toEqual([
+      'deploy/staging/cm.yaml/x',
+    ]);
+  });
+
+  it('the CLI says it in one line, exit 2', () => {
+    const r = runFerry(['validate', 'links/loop1'], { cwd: repo.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "ferry validate: links/loop1: a symlink loop (too many levels of symbolic links): fix the link, or name the file it should lead to (see 'ferry validate --help')\n",
+    );
   });
 });

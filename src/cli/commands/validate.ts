@@ -20,8 +20,8 @@ Renders and validates Kubernetes manifests. With no PATH, every target of the re
 working directory's git root (from any folder of it), else the working directory; with PATHs, those files and
 directories (kustomize dirs, Helm charts and plain YAML/JSON are detected). PATHs are read
 inside --repo when it is given; otherwise any path works and its git root is the repository.
-PATH - reads standard input (helm template . | ferry validate -), as does a pipe named by
-path (ferry validate <(kustomize build overlays/prod)); such streams are plain YAML, checked
+PATH - reads standard input (helm template . | ferry validate -), as do a pipe named by
+path (ferry validate <(kustomize build overlays/prod)) and /dev/stdin; such streams are plain YAML, checked
 with the settings of --repo (default: the working directory's repository), and are given
 without other PATHs.
 
