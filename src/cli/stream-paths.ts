@@ -1,7 +1,9 @@
 /**
  * PATHs that are streams rather than files or folders: `-` (standard input, as in
- * `helm template . | ferry validate -`), and a pipe, FIFO or terminal named by path (`/dev/stdin`,
- * the `/dev/fd/63` of `ferry validate <(kustomize build overlays/prod)`). Each is read to its end and
+ * `helm template . | ferry validate -`), a pipe, FIFO or terminal named by path (the `/dev/fd/63` of
+ * `ferry validate <(kustomize build overlays/prod)`), and a descriptor named by path (`/dev/stdin`,
+ * `/dev/fd/N`, `/proc/self/fd/N`) whatever it is: `ferry validate /dev/stdin < file.yaml` is a file
+ * redirected, which is no file of a repository. Each is read to its end and
  * written as one YAML file into a folder of its own (mode 0700: a stream may hold Secrets), so that it
  * is checked as any plain file is; the findings then name the stream as the user did.
  */
@@ -17,9 +19,12 @@ import { UsageError } from './usage-error.ts';
 /** How findings name standard input. */
 const STDIN_NAME = '<stdin>';
 
-/** Whether a PATH argument names a stream: `-`, or a path that is a pipe, FIFO, socket or character device. */
+/** A file descriptor named by path: Linux's /proc/self/fd/N, and /dev/stdin and /dev/fd/N (links to them). */
+const DESCRIPTOR_PATH = /^\/(?:dev\/(?:stdin|fd\/\d+)|proc\/self\/fd\/\d+)$/;
+
+/** Whether a PATH argument names a stream: `-`, a descriptor, or a path that is a pipe, FIFO, socket or character device. */
 export function isStreamPath(path: string, cwd = process.cwd()): boolean {
-  if (path === '-') return true;
+  if (path === '-' || DESCRIPTOR_PATH.test(resolve(cwd, path))) return true;
   try {
     const s = statSync(resolve(cwd, path));
     return s.isFIFO() || s.isCharacterDevice() || s.isSocket();

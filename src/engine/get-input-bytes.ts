@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isMissing } from '../render/repo-path.ts';
 
 /**
  * Bytes of the files under the targets' directories (or of a file itself), counted until `cap` is reached (so a large
@@ -25,7 +26,7 @@ export function getInputBytes(opts: { root: string; paths: readonly string[]; ca
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) total += lstatSync(path).size;
+      else if (entry.isFile()) total += sizeOf(path);
     }
   };
   for (const path of opts.paths) {
@@ -36,6 +37,16 @@ export function getInputBytes(opts: { root: string; paths: readonly string[]; ca
     else walk(abs);
   }
   return total;
+}
+
+/** A file's bytes; 0 when it cannot be read by that name (one not UTF-8: the render refuses it). */
+function sizeOf(path: string): number {
+  try {
+    return lstatSync(path).size;
+  } catch (err) {
+    if (isMissing(err)) return 0;
+    throw err;
+  }
 }
 
 function statOrUndefined(path: string): Stats | undefined {

@@ -1,6 +1,7 @@
-import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Finding } from '../types.ts';
+import { readFolderEntries } from './read-folder-entries.ts';
 import { renderFinding } from './render-finding.ts';
 import { isInside, isMissing, toRepoPath } from './repo-path.ts';
 
@@ -11,7 +12,8 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
  * Every symlink under `absDir` (followed into linked directories that stay inside the repository)
  * whose target is outside the repository root: kustomize and helm follow links,
  * and a link to /proc/self/environ or ~/.aws would render the runner's secrets into a PR comment.
- * Links are reported with what they say (`readlink`), never the runner's resolved paths.
+ * Links are reported with what they say (`readlink`), never the runner's resolved paths. A folder or
+ * link whose name is not UTF-8 cannot be looked into, so it is reported too (readFolderEntries).
  */
 export async function listEscapingLinks(opts: { root: string; absDir: string }): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -20,11 +22,18 @@ export async function listEscapingLinks(opts: { root: string; absDir: string }):
     const real = await realpath(dir);
     if (seen.has(real)) return;
     seen.add(real);
-    const entries = await readdir(dir, { withFileTypes: true });
+    const { entries, misnamed } = await readFolderEntries({
+      dir,
+      folder: toRepoPath(opts.root, dir),
+      // A folder is looked into and a link followed.
+      matters: (entry) => entry.isDirectory() || entry.isSymbolicLink(),
+    });
+    findings.push(...misnamed);
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const path = join(dir, entry.name);
+      const { name } = entry;
+      const path = join(dir, name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) await walk(path);
+        if (!SKIPPED_DIRS.has(name)) await walk(path);
         continue;
       }
       if (!entry.isSymbolicLink()) continue;
@@ -39,7 +48,7 @@ export async function listEscapingLinks(opts: { root: string; absDir: string }):
             `symlink to ${JSON.stringify(said)} leads outside the repository; refusing to render`,
           ),
         );
-      } else if ((await stat(target)).isDirectory() && !SKIPPED_DIRS.has(entry.name)) {
+      } else if ((await stat(target)).isDirectory() && !SKIPPED_DIRS.has(name)) {
         await walk(path);
       }
     }

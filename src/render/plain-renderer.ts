@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestText } from '../manifest/decode-manifest-bytes.ts';
 import {
@@ -11,6 +11,7 @@ import {
 import type { Finding, Resource } from '../types.ts';
 import { KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
+import { readFolderEntries } from './read-folder-entries.ts';
 import { readManifestFile } from './read-manifest-file.ts';
 import { failedRender, outputTooLarge, renderFinding } from './render-finding.ts';
 import type { RenderLimits, RenderResult, ResourceSink } from './renderer.ts';
@@ -31,7 +32,14 @@ export async function listPlainInputs(opts: {
   const links = await listEscapingLinks(opts);
   if (links.length > 0) return { refused: failedRender('plain', links) };
   const jsonnet: string[] = [];
-  const files = await listManifestFiles(opts.absDir, { jsonnet, units: opts.units });
+  const misnamed: Finding[] = [];
+  const files = await listManifestFiles(opts.absDir, {
+    jsonnet,
+    units: opts.units,
+    misnamed,
+    root: opts.root,
+  });
+  if (misnamed.length > 0) return { refused: failedRender('plain', misnamed) };
   return { files, notes: files.length === 0 ? unrenderedJsonnet(opts.root, jsonnet) : [] };
 }
 
@@ -272,31 +280,37 @@ function renderedResources(rendered: RenderResult): readonly Resource[] {
  * subdirectories that are render units of their own (a kustomization or a chart: their files are
  * patches and templates, not manifests; `units` collects their absolute paths). Symlinked files are
  * read; symlinked directories are not entered (the caller has already refused links leading outside
- * the repository). `jsonnet` collects the Jsonnet programs (`.jsonnet`) it passes.
+ * the repository). `jsonnet` collects the Jsonnet programs (`.jsonnet`) it passes; `misnamed` the
+ * folders and manifest files whose names are not UTF-8 (readFolderEntries, named from `root`), which
+ * are passed: they cannot be read.
  */
 export async function listManifestFiles(
   absDir: string,
-  found: { units?: string[]; jsonnet?: string[] } = {},
+  found: { units?: string[]; jsonnet?: string[]; misnamed?: Finding[]; root?: string } = {},
 ): Promise<string[]> {
-  const { units, jsonnet } = found;
+  const { units, jsonnet, misnamed } = found;
   const out: string[] = [];
   const walk = async (dir: string, top: boolean): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const { entries, misnamed: here } = await readFolderEntries({
+      dir,
+      folder: toRepoPath(found.root ?? absDir, dir),
+      // A folder is walked and a manifest read; another file's name is never used.
+      matters: (entry) => !isPassedName(entry.name) && (entry.isDirectory() || isManifestName(entry.name)),
+    });
     const names = new Set(entries.map((e) => e.name));
     if (!top && (names.has('Chart.yaml') || KUSTOMIZATION_FILES.some((f) => names.has(f)))) {
       units?.push(dir);
       return;
     }
+    misnamed?.push(...here);
     for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const path = join(dir, entry.name);
+      const { name } = entry;
+      if (isPassedName(name)) continue;
+      const path = join(dir, name);
       if (entry.isDirectory()) await walk(path, false);
-      else if (
-        isManifestName(entry.name) &&
-        (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))
-      ) {
+      else if (isManifestName(name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))) {
         out.push(path);
-      } else if (jsonnet && entry.name.endsWith('.jsonnet')) {
+      } else if (jsonnet && name.endsWith('.jsonnet')) {
         jsonnet.push(path);
       }
     }
@@ -304,6 +318,11 @@ export async function listManifestFiles(
   await walk(absDir, true);
   jsonnet?.sort();
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Hidden entries and node_modules, which listManifestFiles passes. */
+function isPassedName(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
 }
 
 /** Whether a file name is a YAML or JSON manifest's (`.yaml`, `.yml`, `.json`, any case). */

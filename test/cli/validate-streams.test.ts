@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,32 @@ describe('ferry validate - (standard input) and piped PATHs', () => {
     expect(out.resources).toBe(1);
     expect(out.findings[0]?.file).toMatch(/^\/dev\/fd\/\d+$/);
   });
+
+  it.each(['/dev/stdin', '/proc/self/fd/0'])(
+    'reads %s as standard input when a file is redirected to it (`< file.yaml`), under the name given',
+    (path) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ferry-stdin-file-'));
+      try {
+        writeFileSync(join(dir, 'seed.yaml'), SEED);
+        const file = openSync(join(dir, 'seed.yaml'), 'r');
+        // It said: /dev/stdin is not in the same repository as /dev/stdin.
+        const r = spawnSync(process.execPath, [BIN, 'validate', path, '--format', 'json'], {
+          cwd: dir,
+          stdio: [file, 'pipe', 'pipe'],
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+        });
+        closeSync(file);
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(1);
+        const out = JSON.parse(r.stdout) as { resources: number; findings: Found[] };
+        expect(out.resources).toBe(1);
+        expect(out.findings[0]?.file).toBe(path);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("checks the stream with --repo's settings: a rule the repository turns off stays off", () => {
     const repo = mkdtempSync(join(tmpdir(), 'ferry-stdin-settings-'));

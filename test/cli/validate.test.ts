@@ -206,4 +206,29 @@ describe('ferry validate', () => {
       rmSync(repo, { recursive: true, force: true });
     }
   });
+
+  it('names a manifest whose file name is not UTF-8 and says to rename it, in validate and render alike', () => {
+    // Both crashed: validate with "internal error: ENOENT … lstat", render with "render failed: ENOENT".
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-validate-latin1-'));
+    try {
+      writeFileSync(join(dir, 'ok.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
+      writeFileSync(
+        Buffer.concat([Buffer.from(join(dir, 'cm-')), Buffer.from([0xe9]), Buffer.from('.yaml')]),
+        '',
+      );
+      const message =
+        "file name 'cm-\\xe9.yaml' in this folder is not UTF-8, so it cannot be read: rename it to a UTF-8 name; refusing to render";
+      const validated = runFerry(['validate', '--format', 'json'], { cwd: dir });
+      expect(validated.stderr).toBe('');
+      expect(validated.code).toBe(1);
+      expect(JSON.parse(validated.stdout)).toMatchObject({
+        findings: [{ file: '.', rule: 'render', message }],
+      });
+      const rendered = runFerry(['render', 'default'], { cwd: dir });
+      expect(rendered.stderr).toBe(`.:1: error: ${message}\n`);
+      expect(rendered.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

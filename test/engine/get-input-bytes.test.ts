@@ -27,4 +27,14 @@ describe('getInputBytes', () => {
     expect(getInputBytes({ root, paths: ['big.yaml', 'deploy'], cap: 200 })).toBeGreaterThanOrEqual(200);
     expect(getInputBytes({ root, paths: ['big.yaml', 'deploy'], cap: 200 })).toBeLessThan(450);
   });
+
+  it('counts a file whose name is not UTF-8 as nothing, rather than failing (the render names it)', () => {
+    mkdirSync(join(root, 'latin1'));
+    writeFileSync(join(root, 'latin1', 'a.yaml'), 'x'.repeat(10));
+    writeFileSync(
+      Buffer.concat([Buffer.from(join(root, 'latin1', 'cm-')), Buffer.from([0xe9]), Buffer.from('.yaml')]),
+      'x',
+    );
+    expect(getInputBytes({ root, paths: ['latin1'], cap: 10_000 })).toBe(10);
+  });
 });

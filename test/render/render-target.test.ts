@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +123,40 @@ describe('renderTarget: plain', () => {
     const both = await renderTarget({ root, target: target({ path: 'both' }) });
     expect(both.findings).toEqual([]);
     expect(both.resources).toHaveLength(1);
+  });
+
+  it('refuses a folder holding a manifest or folder whose name is not UTF-8, naming it with its bytes escaped', async () => {
+    // It failed with ENOENT: the name read as text (U+FFFD for the bad byte) is a path no file has.
+    const root = trees({ 'plain/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+    const latin1 = (name: string) => Buffer.from(name, 'latin1');
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/plain/`), latin1('cm-\xe9.yaml')]),
+      'kind: ConfigMap\n',
+    );
+    mkdirSync(Buffer.concat([Buffer.from(`${root}/plain/`), latin1('sub-\xfc')]));
+    // Names never read are no reason to refuse: another file's, a hidden manifest's.
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/plain/`), latin1('notes-\xe9.txt')]), '');
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/plain/`), latin1('.hidden-\xe9.yaml')]), '');
+    const finding = (kind: string, name: string) => ({
+      rule: 'render',
+      severity: 'error',
+      file: 'plain',
+      line: 1,
+      message: `${kind} name '${name}' in this folder is not UTF-8, so it cannot be read: rename it to a UTF-8 name; refusing to render`,
+    });
+    const rendered = await renderTarget({ root, target: target({ path: 'plain' }) });
+    expect(rendered).toMatchObject({
+      failed: true,
+      resources: [],
+      findings: [finding('folder', 'sub-\\xfc')],
+    });
+    rmSync(Buffer.concat([Buffer.from(`${root}/plain/`), latin1('sub-\xfc')]), { recursive: true });
+    const file = [finding('file', 'cm-\\xe9.yaml')];
+    expect(await renderTarget({ root, target: target({ path: 'plain' }) })).toMatchObject({
+      failed: true,
+      findings: file,
+    });
+    expect(await renderPaths({ root, paths: ['plain'] })).toMatchObject({ failed: true, findings: file });
   });
 
   // triton-inference-server/server@e1db8a6 and awslabs/ai-on-eks@41a979e keep Helm values files in

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,21 @@ describe('ferry sync', () => {
 
     await run(['prod', '--revision', SHA_A, '--repo', 'acme/models', '--kubeconfig', kubeconfig]);
     expect(lines.at(-1)).toBe(`Sync prod: ${SHA_A.slice(0, 7)} was already requested`);
+  });
+
+  it("finds the target from a subfolder of the repository: --root defaults to the working directory's git root", async () => {
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    await mkdir(join(dir, 'deploy', 'prod'), { recursive: true });
+    const code = await syncCommand(
+      ['prod', '--revision', SHA_A, '--repo', 'acme/models', '--kubeconfig', kubeconfig],
+      {
+        env: {},
+        cwd: join(dir, 'deploy', 'prod'),
+        write: (l) => lines.push(l),
+      },
+    );
+    expect(code).toBe(0);
+    expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)}`]);
   });
 
   it('reaches a plain-http server as kubectl does (kubectl proxy), without insecure-skip-tls-verify', async () => {

@@ -21,7 +21,7 @@ import type { Target } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
 import { readRequestFlags } from '../read-request-flags.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
-import { resolveRepoDir } from '../resolve-repo.ts';
+import { resolveWorkTree } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry preview TARGET --revision SHA [--pull N] [--repo OWNER/REPO] [--root DIR]
@@ -31,7 +31,7 @@ Asks TARGET's agent for a live check of SHA: a server-side dry-run of every obje
 live objects from the applied revision, and the GPU capacity the rollout needs. Nothing in the cluster
 changes. With --pull, the agent checks that SHA is that PR's head; without it, SHA must be on a branch
 of the repository. The cluster is the target's kubeconfig context from .github/ferry.yml under --root
-(--kubeconfig/--context override it; for an EKS target, the current context, e.g. from
+(default: the working directory's git root) (--kubeconfig/--context override it; for an EKS target, the current context, e.g. from
 'aws eks update-kubeconfig'). --repo defaults to GITHUB_REPOSITORY, then the 'origin' remote.
 Exit 0 when the cluster accepts the change, 1 when the answer is a failure, 2 when there is no answer.`;
 
@@ -123,7 +123,7 @@ export async function previewCommand(
   const [name, ...extra] = positionals;
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
-  const root = resolveRepoDir(flags.root, overrides.cwd, '--root');
+  const root = resolveWorkTree(flags.root, overrides.cwd, '--root');
   const { revision, pull, timeoutMs, repository } = readFlags(flags, env, root);
   const target = await findTarget(name, root);
   const context =

@@ -4,14 +4,16 @@ import { quoteUnsafe } from '../../manifest/quote-unsafe.ts';
 import { renderTarget } from '../../render/render-target.ts';
 import { parseArgs } from '../parse-args.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
-import { resolveRepoDir } from '../resolve-repo.ts';
+import { resolveWorkTree } from '../resolve-repo.ts';
 import { toTerminalLine } from '../to-terminal.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry render TARGET [--repo DIR]
 
 Prints the resources a target renders to (kustomize, helm or plain YAML), as multi-document
-YAML, each preceded by a '# Source: file:line' comment. Exit 1 when the render fails.`;
+YAML, each preceded by a '# Source: file:line' comment. Exit 1 when the render fails.
+--repo defaults to the working directory's git root (from any folder of the repository), else the
+working directory.`;
 
 export async function renderCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs(
@@ -23,7 +25,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const root = resolveRepoDir(values.repo);
+  const root = resolveWorkTree(values.repo);
   const loaded = await loadConfig(root);
   requireValidConfig(loaded);
   const { config, file } = loaded;

@@ -11,7 +11,7 @@ import type { ClusterRef, Target } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
 import { readRequestFlags } from '../read-request-flags.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
-import { resolveRepoDir } from '../resolve-repo.ts';
+import { resolveWorkTree } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--reason TEXT] [--rollback]
@@ -19,7 +19,8 @@ const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--rea
                   [--deployment-id N] [--allow-mass-prune] [--release-hold] [--namespace NS] [--root DIR] [--branch B]
 
 Asks TARGET's agent to sync SHA (a full commit SHA on the target's branch; the agent verifies it).
-The target, its branch and cluster come from .github/ferry.yml under --root (default: .);
+The target, its branch and cluster come from .github/ferry.yml under --root (default: the working
+directory's git root, else the working directory);
 --eks-cluster or --kubeconfig/--context override the cluster. --repo defaults to GITHUB_REPOSITORY,
 then to the 'origin' remote of the git repository at --root.
 --release-hold lifts the target's hold on a rolled-back revision and applies SHA (which may be the held one).`;
@@ -125,7 +126,7 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   const [name, ...extra] = positionals;
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
-  const root = resolveRepoDir(flags.root, overrides.cwd, '--root');
+  const root = resolveWorkTree(flags.root, overrides.cwd, '--root');
   const { revision, repository, deploymentId } = readSyncFlags(flags, env, root);
   const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
   const cluster = clusterOf(flags, target, env);

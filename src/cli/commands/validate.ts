@@ -9,18 +9,19 @@ import { formatFindings } from '../format-findings.ts';
 import { notePathUnits, noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs } from '../parse-args.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
-import { gitRootOf, resolvePaths, resolveRepoDir } from '../resolve-repo.ts';
+import { resolvePaths, resolveWorkTree } from '../resolve-repo.ts';
 import { isStreamPath, readStreamPaths, type StreamFiles } from '../stream-paths.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry validate [PATH...] [--repo DIR] [--target NAME] [--format text|json] [--color|--no-color]
 
 Renders and validates Kubernetes manifests. With no PATH, every target of the repository's
-.github/ferry.yml (or the repo root when there is none); with PATHs, those files and
+.github/ferry.yml (or the repo root when there is none), the repository being --repo, else the
+working directory's git root (from any folder of it), else the working directory; with PATHs, those files and
 directories (kustomize dirs, Helm charts and plain YAML/JSON are detected). PATHs are read
 inside --repo when it is given; otherwise any path works and its git root is the repository.
-PATH - reads standard input (helm template . | ferry validate -), as does a pipe named by
-path (ferry validate <(kustomize build overlays/prod)); such streams are plain YAML, checked
+PATH - reads standard input (helm template . | ferry validate -), as do a pipe named by
+path (ferry validate <(kustomize build overlays/prod)) and /dev/stdin; such streams are plain YAML, checked
 with the settings of --repo (default: the working directory's repository), and are given
 without other PATHs.
 
@@ -64,10 +65,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
         values,
         format,
         located: { root: files.root, paths: files.paths, given: files.given },
-        settingsRoot:
-          values.repo !== undefined
-            ? resolveRepoDir(values.repo)
-            : (gitRootOf(process.cwd()) ?? process.cwd()),
+        settingsRoot: resolveWorkTree(values.repo),
         streams: files,
       });
     } finally {
@@ -75,7 +73,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     }
   }
   const located = positionals.length > 0 ? resolvePaths(positionals, values.repo) : undefined;
-  return validate({ values, format, located, settingsRoot: located?.root ?? resolveRepoDir(values.repo) });
+  return validate({ values, format, located, settingsRoot: located?.root ?? resolveWorkTree(values.repo) });
 }
 
 /** Checks the PATHs (`located`), else the targets, with the settings of `settingsRoot`'s configuration. */
