@@ -40,18 +40,20 @@ export function watchObjects(opts: {
   let stopWatch: (() => void) | undefined;
   let resourceVersion: string | undefined;
   const stopping = new AbortController();
-  /** A pause that `stop()` cuts short. */
+  /**
+   * A pause that `stop()` cuts short. Its abort listener goes when the pause ends: a watch that fails
+   * again and again (a missing CRD, a broken server) pauses once a retry, and the listeners left on the
+   * one signal grew past Node's warning (MaxListenersExceededWarning) and were never freed.
+   */
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = () => {
+        clearTimeout(timer);
+        stopping.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      stopping.signal.addEventListener('abort', done, { once: true });
     });
   const plural = `${opts.kind}s`;
 
