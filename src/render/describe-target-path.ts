@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Finding, Target } from '../types.ts';
+import { closestRepoPath } from './closest-repo-path.ts';
 import { detectRenderer } from './detect-renderer.ts';
 import { describeUnits, listUnitsBelow } from './list-units-below.ts';
 import type { RendererKind } from './renderer.ts';
@@ -46,6 +47,33 @@ export function describeTargetPath(opts: {
     ...at,
     severity: 'warning',
     message: `target '${target.name}' renders no resources, so nothing is checked or deployed: its path ${path} holds no manifest of its own, and ${describeUnits(units)}; point path at ${one ? 'it' : 'one of them'} (path: ${units[0]})${one ? '' : ', and list the others as targets'}`,
+  };
+}
+
+/**
+ * A target declared in `.github/ferry.yml` whose path does not exist: an error on its `path:` line, not
+ * at the path itself, which is no file to open (a trailing space, a wrong letter case or a typo made
+ * it), with the existing path it most likely means. Nothing when the path exists, leads outside the
+ * repository (the render says so), or the target is not declared in a file (the default target, a Sync).
+ */
+export async function describeMissingPath(opts: {
+  root: string;
+  target: Target;
+}): Promise<Finding | undefined> {
+  const { root, target } = opts;
+  const declared = target.declared;
+  if (!declared) return undefined;
+  const located = await locateInRepo(root, root, target.path);
+  if (located.ok || located.problem !== 'missing') return undefined;
+  // Whatever the user wrote, quoted, so a stray space shows.
+  const near = await closestRepoPath(root, target.path);
+  const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
+  return {
+    rule: 'render',
+    severity: 'error',
+    file: declared.file,
+    line: declared.line,
+    message: `target '${target.name}': path ${JSON.stringify(target.path)} does not exist in this revision${hint}: fix the path, or add the folder`,
   };
 }
 

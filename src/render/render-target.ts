@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource, Target } from '../types.ts';
 import { describeNamedFile } from './describe-named-file.ts';
-import { describeHelmPath, describeTargetPath } from './describe-target-path.ts';
+import { describeHelmPath, describeMissingPath, describeTargetPath } from './describe-target-path.ts';
 import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './detect-renderer.ts';
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
@@ -52,6 +52,8 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
   const { target } = opts;
   const dir = normalizeRepoPath(target.path);
   // A path that cannot be read is the render's to report, below.
+  const missing = await describeMissingPath({ root, target }).catch(() => undefined);
+  if (missing) return failedRender('plain', [missing]);
   const notChart = await describeHelmPath({ root, target }).catch(() => undefined);
   if (notChart) return failedRender(notChart.renderer, [notChart.finding]);
   const units: string[] = [];

@@ -240,6 +240,43 @@ describe('renderTarget: plain', () => {
     });
   });
 
+  it("reports a declared target's missing path on its path line in .github/ferry.yml, with the path it likely means", async () => {
+    const root = trees({
+      'deploy/overlays/staging/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+      'deploy/charts/batch-eval/Chart.yaml': 'apiVersion: v2\nname: batch-eval\nversion: 0.1.0\n',
+    });
+    const render = async (path: string, helm = false) => {
+      const result = await renderTarget({
+        root,
+        target: target({
+          name: 'staging',
+          path,
+          ...(helm ? { helm: { releaseName: 'x', values: [] } } : {}),
+          declared: { file: '.github/ferry.yml', line: 8, ...(helm ? { helmLine: 10 } : {}) },
+        }),
+      });
+      expect(result).toMatchObject({ renderer: 'plain', resources: [], failed: true });
+      return result.findings.map((f) => `${f.file}:${f.line} ${f.severity} ${f.message}`);
+    };
+    const fix = ': fix the path, or add the folder';
+    expect(await render('deploy/overlays/staging ')).toEqual([
+      `.github/ferry.yml:8 error target 'staging': path "deploy/overlays/staging " does not exist in this revision (did you mean "deploy/overlays/staging"?)${fix}`,
+    ]);
+    expect(await render(' deploy/overlays/staging')).toEqual([
+      `.github/ferry.yml:8 error target 'staging': path " deploy/overlays/staging" does not exist in this revision (did you mean "deploy/overlays/staging"?)${fix}`,
+    ]);
+    expect(await render('./deploy/Overlays/Staging/')).toEqual([
+      `.github/ferry.yml:8 error target 'staging': path "./deploy/Overlays/Staging/" does not exist in this revision (did you mean "deploy/overlays/staging"?)${fix}`,
+    ]);
+    // The path line, not the helm block's: the block is not what is wrong.
+    expect(await render('deploy/charts/batch-evl', true)).toEqual([
+      `.github/ferry.yml:8 error target 'staging': path "deploy/charts/batch-evl" does not exist in this revision (did you mean "deploy/charts/batch-eval"?)${fix}`,
+    ]);
+    expect(await render('deploy/overlays/production')).toEqual([
+      `.github/ferry.yml:8 error target 'staging': path "deploy/overlays/production" does not exist in this revision${fix}`,
+    ]);
+  });
+
   it("warns on the target's line in .github/ferry.yml when its path renders no resources, naming the folders to point at", async () => {
     const root = trees({
       'empty/.gitkeep': '',
