@@ -409,7 +409,7 @@ describe('the built-in CRD catalogue', () => {
     ]);
   });
 
-  it('reports unserved versions of built-in groups as errors naming the served versions', async () => {
+  it("reports unserved versions of built-in groups as errors naming the versions served as of the pinned release, not as the cluster's release", async () => {
     const text = [
       'apiVersion: apps/v1beta3\nkind: Deployment\nmetadata: {name: a}\n',
       'apiVersion: scheduling.k8s.io/v1alpha1\nkind: PriorityClass\nmetadata: {name: b}\nvalue: 1\n',
@@ -418,16 +418,18 @@ describe('the built-in CRD catalogue', () => {
       'apiVersion: batch/v2\nkind: CronJob\nmetadata: {name: e}\n',
       'apiVersion: policy/v1alpha1\nkind: PodDisruptionBudget\nmetadata: {name: f}\n',
       'apiVersion: networking.k8s.io/v2\nkind: Ingress\nmetadata: {name: g}\n',
+      'apiVersion: autoscaling/v3\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n',
     ].join('---\n');
     const findings = await validateWithCatalogue(parseText(text));
     expect(findings.map((f) => `${f.severity}:${f.message}`)).toEqual([
-      'error:apps/v1beta3 Deployment is not served by Kubernetes 1.36.0 (served: apps/v1)',
-      'error:scheduling.k8s.io/v1alpha1 PriorityClass is not served by Kubernetes 1.36.0 (served: scheduling.k8s.io/v1)',
-      'error:node.k8s.io/v1alpha1 RuntimeClass is not served by Kubernetes 1.36.0 (served: node.k8s.io/v1)',
-      'error:v2 Pod is not served by Kubernetes 1.36.0 (served: v1)',
-      'error:batch/v2 CronJob is not served by Kubernetes 1.36.0 (served: batch/v1)',
-      'error:policy/v1alpha1 PodDisruptionBudget is not served by Kubernetes 1.36.0 (served: policy/v1)',
-      'error:networking.k8s.io/v2 Ingress is not served by Kubernetes 1.36.0 (served: networking.k8s.io/v1)',
+      'error:apps/v1beta3 Deployment is not a version Kubernetes serves (apps/v1 is, as of Kubernetes 1.36)',
+      'error:scheduling.k8s.io/v1alpha1 PriorityClass is not a version Kubernetes serves (scheduling.k8s.io/v1 is, as of Kubernetes 1.36)',
+      'error:node.k8s.io/v1alpha1 RuntimeClass is not a version Kubernetes serves (node.k8s.io/v1 is, as of Kubernetes 1.36)',
+      'error:v2 Pod is not a version Kubernetes serves (v1 is, as of Kubernetes 1.36)',
+      'error:batch/v2 CronJob is not a version Kubernetes serves (batch/v1 is, as of Kubernetes 1.36)',
+      'error:policy/v1alpha1 PodDisruptionBudget is not a version Kubernetes serves (policy/v1 is, as of Kubernetes 1.36)',
+      'error:networking.k8s.io/v2 Ingress is not a version Kubernetes serves (networking.k8s.io/v1 is, as of Kubernetes 1.36)',
+      'error:autoscaling/v3 HorizontalPodAutoscaler is not a version Kubernetes serves (autoscaling/v1 and autoscaling/v2 are, as of Kubernetes 1.36)',
     ]);
   });
 

@@ -153,6 +153,11 @@ function builtinVersionsOf(index: KindIndex, kind: string): string[] {
   return [...new Set(ga.length > 0 ? ga : all)];
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 function explain(
   index: KindIndex,
   apiVersion: string,
@@ -193,9 +198,15 @@ function explain(
     const all = sameGroup.filter((k) => k.origin === 'built-in').map((k) => k.apiVersion);
     const ga = all.filter((v) => /(^|\/)v\d+$/.test(v));
     const served = [...new Set(ga.length > 0 ? ga : all)];
+    // Worded to hold for any target's kubernetesVersion, which the schema set does not know: the pinned
+    // schema's release is not the cluster's. The schema keeps the removed versions kubernetes-models
+    // has (apps/v1beta1 Deployment), which the deprecated-api rule names with the release that removed
+    // them: a version missing from it is one no release there serves; those named are served at the pin.
+    const pinned = /^\d+\.\d+/.exec(kubernetesVersion)?.[0] ?? kubernetesVersion;
+    const them = served.length === 1 ? `${served[0]} is` : `${listed(served)} are`;
     return {
       severity: 'error',
-      message: `${apiVersion} ${kind} is not served by Kubernetes ${kubernetesVersion} (served: ${served.join(', ')})`,
+      message: `${apiVersion} ${kind} is not a version Kubernetes serves (${them}, as of Kubernetes ${pinned})`,
     };
   }
   // Custom resources need a dotted group (the API server refuses a CRD whose group has no dot), and
