@@ -344,16 +344,17 @@ describe('CLI errors say what to fix in one line', () => {
     );
   });
 
-  it('diff outside a git repository says so, and how to name one', () => {
+  it('diff outside a git repository says so, and how to name one, or with --repo how to make the folder one', () => {
     const plain = join(dir, 'not-a-repo');
     mkdirSync(plain, { recursive: true });
     expectOneLine(
       runFerry(['diff', '--base', 'main', '--head', 'HEAD'], { cwd: plain }),
       /^ferry diff: .*not-a-repo is not in a git repository; run ferry diff inside one, or pass --repo DIR \(see 'ferry diff --help'\)$/,
     );
+    // --repo was passed: no telling to pass it.
     expectOneLine(
       runFerry(['diff', '--base', 'main', '--head', 'HEAD', '--repo', plain]),
-      /^ferry diff: .*not-a-repo is not in a git repository/,
+      /^ferry diff: --repo .*not-a-repo is not a git repository \(nor inside one\), and ferry diff reads --base and --head from git: use a clone of the repository \(git clone\), or make this folder one \(git init, then commit\) \(see 'ferry diff --help'\)$/,
     );
   });
 

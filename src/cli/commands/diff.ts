@@ -50,8 +50,11 @@ export async function diffCommand(argv: string[]): Promise<number> {
     const opened = await openGitRevisions({ repoDir, revisions: [base, head] }).catch((err: unknown) => {
       // git runs with LC_ALL=C (gitEnv), so its words are these.
       if (err instanceof GitCommandError && /not a git repository/.test(err.stderr)) {
+        // Told to pass --repo when it was passed, the user is left with nothing to try.
         throw new UsageError(
-          `${values.repo ?? repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`,
+          values.repo === undefined
+            ? `${repoDir} is not in a git repository; run ferry diff inside one, or pass --repo DIR`
+            : `--repo ${values.repo} is not a git repository (nor inside one), and ferry diff reads --base and --head from git: use a clone of the repository (git clone), or make this folder one (git init, then commit)`,
         );
       }
       throw err;
