@@ -1,3 +1,4 @@
+import { describeClusterError } from '../signal/describe-cluster-error.ts';
 import type { ClusterClient } from './cluster-client.ts';
 import type { Logger } from './logger.ts';
 import { formatError } from './logger.ts';
@@ -17,10 +18,17 @@ export interface WatchedObjects {
   stop(): Promise<void>;
 }
 
+/** The longest pause between retries of a watch that keeps failing. */
+export const MAX_WATCH_BACKOFF_MS = 60_000;
+
 /**
  * List + watch one kind in a namespace, resuming from the last resourceVersion, relisting after a
  * 410 Gone or three failed watches. Every listed or changed object's name goes to `onChange` (with the
  * object as the watch saw it); the Syncs and the Previews loops share it.
+ *
+ * A watch that keeps failing (its CRD not installed yet, a broken API server) is retried for as long
+ * as the loop runs, the pause doubling up to `maxBackoffMs`: its problem is logged once, in the words
+ * the CLI uses (describeClusterError), again only when it changes, and the recovery once.
  */
 export function watchObjects(opts: {
   client: ClusterClient;
@@ -30,8 +38,10 @@ export function watchObjects(opts: {
   log: Logger;
   retryMs: number;
   onChange: (name: string, trigger: WatchTrigger, object: Record<string, unknown>) => void;
-  /** Delay before retrying after a failure (default: retryMs, at most 5 s). */
+  /** First delay before retrying after a failure (default: retryMs, at most 5 s); it doubles while failures last. */
   backoffMs?: (err: unknown) => number;
+  /** The longest delay between retries (default MAX_WATCH_BACKOFF_MS). */
+  maxBackoffMs?: number;
 }): WatchedObjects {
   const known = new Set<string>();
   let stopped = false;
@@ -56,6 +66,7 @@ export function watchObjects(opts: {
       stopping.signal.addEventListener('abort', done, { once: true });
     });
   const plural = `${opts.kind}s`;
+  const failing = trackFailures({ ...opts, plural });
 
   const relist = async (trigger: WatchTrigger) => {
     const { items, resourceVersion: rv } = await opts.client.list({
@@ -106,6 +117,7 @@ export function watchObjects(opts: {
         .then((handle) => {
           watching = true;
           stopWatch = () => handle.stop();
+          failing.recovered();
         }, reject);
     });
 
@@ -135,8 +147,7 @@ export function watchObjects(opts: {
           resourceVersion = undefined;
           watchFailures = 0;
         }
-        opts.log.warn(`watch of ${plural} ended; reconnecting`, { error: formatError(err) });
-        await pause(opts.backoffMs?.(err) ?? Math.min(opts.retryMs, 5000));
+        await pause(failing.failed(err));
       }
     }
   })();
@@ -151,6 +162,44 @@ export function watchObjects(opts: {
       stopping.abort();
       stopWatch?.();
       await loop;
+    },
+  };
+}
+
+/**
+ * The failures of one watch in a row: each gives the pause before the next try (doubling from the
+ * first, up to the cap) and is logged as a warning when its problem is new, at debug level otherwise;
+ * `recovered()` logs the end of a run of failures and starts the next run from the first delay.
+ */
+function trackFailures(opts: {
+  plural: string;
+  log: Logger;
+  retryMs: number;
+  backoffMs?: (err: unknown) => number;
+  maxBackoffMs?: number;
+}) {
+  let failures = 0;
+  let problem: string | undefined;
+  return {
+    failed(err: unknown): number {
+      failures++;
+      const first = opts.backoffMs?.(err) ?? Math.min(opts.retryMs, 5000);
+      const cap = Math.max(first, opts.maxBackoffMs ?? MAX_WATCH_BACKOFF_MS);
+      const delayMs = Math.min(first * 2 ** Math.min(failures - 1, 30), cap);
+      const error = formatError(err);
+      const described = describeClusterError(err) ?? error;
+      const fields = { error, retryInMs: delayMs, failures };
+      if (described === problem)
+        opts.log.debug(`watch of ${opts.plural} still failing: ${described}`, fields);
+      else opts.log.warn(`watch of ${opts.plural} failed: ${described}; retrying with backoff`, fields);
+      problem = described;
+      return delayMs;
+    },
+    recovered(): void {
+      if (failures === 0) return;
+      opts.log.info(`watch of ${opts.plural} resumed`, { failures });
+      failures = 0;
+      problem = undefined;
     },
   };
 }

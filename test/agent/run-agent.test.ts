@@ -164,6 +164,23 @@ describe('the agent loop', () => {
     expect(text).toMatch(/ferry_last_sync_timestamp_seconds\{target="prod"\} \d+/);
     expect(text).toMatch(/ferry_apply_duration_seconds_count [1-9]/);
   });
+
+  it('without the Sync CRD, says so once in the CLI’s words and backs off instead of retrying at a fixed pace', async () => {
+    // It logged "watch of Syncs ended; reconnecting" with the raw error at every retry (retryMs: about
+    // once a second in a pod), forever.
+    h = await startHarness({ server: { crds: [] } });
+    agent = startAgent({ deps: h.deps, resyncMs: 0, pollMs: 0, retryMs: 5 });
+    await new Promise((r) => setTimeout(r, 400));
+    // Every failed try is logged (the repeats at debug level).
+    const logged = h.logs.map((l) => JSON.parse(l) as { level: string; msg: string });
+    const tries = logged.filter((l) => /^watch of Syncs/.test(l.msg)).length;
+
+    expect(logged.filter((l) => l.level !== 'debug' && /Syncs/.test(l.msg)).map((l) => l.msg)).toEqual([
+      'watch of Syncs failed: the Sync CRD (syncs.ferry.dev) is not installed: kubectl apply -k infra/agent; retrying with backoff',
+    ]);
+    // 5, 10, 20, 40, 80, 160 ms: a handful of tries in 400 ms, not one every 5 ms.
+    expect(tries).toBeLessThanOrEqual(10);
+  });
 });
 
 describe('runOnce', () => {

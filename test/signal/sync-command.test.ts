@@ -86,6 +86,25 @@ describe('ferry sync', () => {
     expect(lines.at(-1)).toBe(`Sync prod: ${SHA_A.slice(0, 7)} was already requested`);
   });
 
+  it('takes an upper-case SHA as git and GitHub do, and sends it in lower case', async () => {
+    const code = await run([
+      'prod',
+      '--revision',
+      SHA_A.toUpperCase(),
+      '--repo',
+      'acme/models',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    expect(code).toBe(0);
+    expect(lines).toEqual([`Sync prod: requested ${SHA_A.slice(0, 7)}`]);
+    const spec = fieldOf(
+      server.get({ apiVersion: 'ferry.dev/v1alpha1', kind: 'Sync', namespace: 'ferry-system', name: 'prod' }),
+      'spec',
+    );
+    expect(spec).toMatchObject({ revision: SHA_A });
+  });
+
   it("finds the target from a subfolder of the repository: --root defaults to the working directory's git root", async () => {
     execFileSync('git', ['init', '-q'], { cwd: dir });
     await mkdir(join(dir, 'deploy', 'prod'), { recursive: true });
@@ -233,6 +252,26 @@ describe('ferry sync', () => {
       /no target 'staging' in .github\/ferry.yml \(targets: prod\); pass --branch/,
     ],
     [['prod', '--revision', SHA_A, '--repo', 'a/b', '--eks-cluster', 'x'], /--eks-cluster needs --region/],
+    [
+      ['prod', '--revision', 'g'.repeat(40), '--repo', 'a/b'],
+      /^option '--revision' must be a commit SHA, 40 hexadecimal digits \(0-9, a-f\) \(got 'g{40}'\)$/,
+    ],
+    [
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--eks-cluster', 'x', '--kubeconfig', 'k'],
+      /^options '--eks-cluster' and '--kubeconfig' conflict: give --eks-cluster \(and --region\) to reach an EKS cluster through AWS, or --kubeconfig\/--context to reach it through a kubeconfig, not both$/,
+    ],
+    [
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--eks-cluster', 'x', '--region', 'r', '--context', 'c'],
+      /^options '--eks-cluster' and '--context' conflict/,
+    ],
+    [
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--namespace', 'BAD_NS'],
+      /^option '--namespace' must be a namespace name, a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit \(got 'BAD_NS'\)$/,
+    ],
+    [
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--namespace', 'a'.repeat(64)],
+      /^option '--namespace' must be/,
+    ],
     [
       ['prod', '--revision', SHA_A, '--repo', 'a/b', '--deployment-id=0'],
       /option '--deployment-id' must be a positive integer/,

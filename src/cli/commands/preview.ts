@@ -19,6 +19,7 @@ import {
 import { upsertPreview } from '../../signal/upsert-preview.ts';
 import type { Target } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
+import { parseNamespace } from '../parse-namespace.ts';
 import { readRequestFlags } from '../read-request-flags.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
 import { resolveWorkTree } from '../resolve-repo.ts';
@@ -27,9 +28,9 @@ import { UsageError } from '../usage-error.ts';
 const HELP = `usage: ferry preview TARGET --revision SHA [--pull N] [--repo OWNER/REPO] [--root DIR]
                      [--kubeconfig PATH] [--context NAME] [--namespace NS] [--timeout 120s] [--json]
 
-Asks TARGET's agent for a live check of SHA: a server-side dry-run of every object, the drift of the
-live objects from the applied revision, and the GPU capacity the rollout needs. Nothing in the cluster
-changes. With --pull, the agent checks that SHA is that PR's head; without it, SHA must be on a branch
+Asks TARGET's agent for a live check of SHA (a full commit SHA, in either case): a server-side
+dry-run of every object, the drift of the live objects from the applied revision, and the GPU capacity
+the rollout needs. Nothing in the cluster changes. With --pull, the agent checks that SHA is that PR's head; without it, SHA must be on a branch
 of the repository. The cluster is the target's kubeconfig context from .github/ferry.yml under --root
 (default: the working directory's git root) (--kubeconfig/--context override it; for an EKS target, the current context, e.g. from
 'aws eks update-kubeconfig'). --repo defaults to GITHUB_REPOSITORY, then the 'origin' remote.
@@ -83,7 +84,7 @@ function readFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.Proces
   if (timeoutMs === undefined || timeoutMs <= 0) {
     throw new UsageError(`option '--timeout' must be a duration such as 120s or 5m (got '${flags.timeout}')`);
   }
-  return { revision, pull, timeoutMs, repository };
+  return { revision, pull, timeoutMs, repository, namespace: parseNamespace(flags.namespace) };
 }
 
 async function findTarget(name: string, root: string): Promise<Target> {
@@ -124,7 +125,7 @@ export async function previewCommand(
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
   const root = resolveWorkTree(flags.root, overrides.cwd, '--root');
-  const { revision, pull, timeoutMs, repository } = readFlags(flags, env, root);
+  const { revision, pull, timeoutMs, repository, namespace } = readFlags(flags, env, root);
   const target = await findTarget(name, root);
   const context =
     flags.context ?? (target.cluster?.provider === 'kubeconfig' ? target.cluster.context : undefined);
@@ -147,21 +148,21 @@ export async function previewCommand(
       requestedAt: now().toISOString(),
       reason: 'ferry preview',
     },
-    { namespace: flags.namespace },
+    { namespace },
   );
   const answer = await waitForAnswer({
     client,
     ref: {
       apiVersion: PREVIEW_API_VERSION,
       kind: PREVIEW_KIND,
-      namespace: flags.namespace,
+      namespace,
       name: sent.preview,
     },
     target: target.name,
     revision,
     timeoutMs,
     pollMs: overrides.pollMs ?? 1000,
-    hint: `the agent did not answer Preview ${sent.preview} within ${flags.timeout}; check that it runs and sees the request: kubectl -n ${flags.namespace} get previews`,
+    hint: `the agent did not answer Preview ${sent.preview} within ${flags.timeout}; check that it runs and sees the request: kubectl -n ${namespace} get previews`,
   });
   if (flags.json) write(JSON.stringify({ preview: sent.preview, ...answer }, null, 2));
   else for (const line of formatLiveText(answer)) write(line);

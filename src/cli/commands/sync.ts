@@ -9,6 +9,7 @@ import type { Signal } from '../../signal/signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import type { ClusterRef, Target } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
+import { parseNamespace } from '../parse-namespace.ts';
 import { readRequestFlags } from '../read-request-flags.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
 import { resolveWorkTree } from '../resolve-repo.ts';
@@ -18,10 +19,11 @@ const HELP = `usage: ferry sync TARGET --revision SHA [--repo OWNER/REPO] [--rea
                   [--kubeconfig PATH] [--context NAME] | [--eks-cluster NAME --region REGION]
                   [--deployment-id N] [--allow-mass-prune] [--release-hold] [--namespace NS] [--root DIR] [--branch B]
 
-Asks TARGET's agent to sync SHA (a full commit SHA on the target's branch; the agent verifies it).
+Asks TARGET's agent to sync SHA (a full commit SHA on the target's branch, in either case; the agent
+verifies it).
 The target, its branch and cluster come from .github/ferry.yml under --root (default: the working
 directory's git root, else the working directory);
---eks-cluster or --kubeconfig/--context override the cluster. --repo defaults to GITHUB_REPOSITORY,
+--eks-cluster or --kubeconfig/--context (not both) override the cluster. --repo defaults to GITHUB_REPOSITORY,
 then to the 'origin' remote of the git repository at --root.
 --release-hold lifts the target's hold on a rolled-back revision and applies SHA (which may be the held one).`;
 
@@ -99,8 +101,19 @@ function clusterOf(
   return target.cluster ?? { provider: 'kubeconfig' };
 }
 
-/** The request's flags, checked: a full SHA, owner/repo, a positive deployment id. */
+/**
+ * The request's flags, checked: a full SHA, owner/repo, a positive deployment id, a namespace name, one
+ * way to the cluster.
+ */
 function readSyncFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
+  // EKS (DescribeCluster and an IAM token) or a kubeconfig: one excludes the other.
+  const kubeconfigFlag = flags.kubeconfig ? '--kubeconfig' : flags.context ? '--context' : undefined;
+  if (flags['eks-cluster'] && kubeconfigFlag) {
+    throw new UsageError(
+      `options '--eks-cluster' and '${kubeconfigFlag}' conflict: give --eks-cluster (and --region) to reach an EKS cluster through AWS, or --kubeconfig/--context to reach it through a kubeconfig, not both`,
+    );
+  }
+  const namespace = parseNamespace(flags.namespace);
   const { revision, repository } = readRequestFlags({
     flags,
     env,
@@ -112,7 +125,7 @@ function readSyncFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.Pr
   if (deploymentId !== undefined && (!Number.isSafeInteger(deploymentId) || deploymentId <= 0)) {
     throw new UsageError("option '--deployment-id' must be a positive integer");
   }
-  return { revision, repository, deploymentId };
+  return { revision, repository, deploymentId, namespace };
 }
 
 export async function syncCommand(argv: string[], overrides: SyncCommandOverrides = {}): Promise<number> {
@@ -127,13 +140,13 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
   const root = resolveWorkTree(flags.root, overrides.cwd, '--root');
-  const { revision, repository, deploymentId } = readSyncFlags(flags, env, root);
+  const { revision, repository, deploymentId, namespace } = readSyncFlags(flags, env, root);
   const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
   const cluster = clusterOf(flags, target, env);
   const signal = overrides.createSignal
     ? overrides.createSignal(cluster)
     : createSignal(cluster, {
-        namespace: flags.namespace,
+        namespace,
         ...(flags.kubeconfig ? { kubeconfigFile: flags.kubeconfig } : {}),
         ...(flags.region ? { defaultRegion: flags.region } : {}),
       });

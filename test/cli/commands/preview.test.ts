@@ -163,6 +163,23 @@ describe('ferry preview', () => {
     );
   });
 
+  it('takes an upper-case SHA as git and GitHub do, and asks about it in lower case', async () => {
+    stopAgent = startAgent(server, () => ({ phase: 'Done', conclusion: 'success', result: result() }));
+    const argv = base();
+    argv[argv.indexOf(SHA_A)] = SHA_A.toUpperCase();
+
+    expect(await run(argv)).toBe(0);
+
+    expect(lines[0]).toBe(`✓ prod @ ${SHA_A.slice(0, 7)}: the cluster accepts 3 objects`);
+    const preview = server.get({
+      apiVersion: 'ferry.dev/v1alpha1',
+      kind: 'Preview',
+      namespace: 'ferry-system',
+      name: 'prod-pr-7',
+    });
+    expect(preview?.spec).toMatchObject({ revision: SHA_A });
+  });
+
   it('prints every finding and a GPU shortfall, and exits 1 on a failure', async () => {
     stopAgent = startAgent(server, () => ({
       phase: 'Done',
@@ -254,6 +271,14 @@ describe('ferry preview', () => {
     [
       ['prod', '--revision', 'abc1234', '--repo', 'a/b'],
       /^option '--revision' must be a full 40-character commit SHA \(got 'abc1234'\)$/,
+    ],
+    [
+      ['prod', '--revision', `${SHA_A.slice(0, 39)}z`, '--repo', 'a/b'],
+      /^option '--revision' must be a commit SHA, 40 hexadecimal digits \(0-9, a-f\)/,
+    ],
+    [
+      ['prod', '--revision', SHA_A, '--repo', 'a/b', '--namespace', 'BAD_NS'],
+      /^option '--namespace' must be a namespace name, a DNS-1123 label: .* \(got 'BAD_NS'\)$/,
     ],
     [
       ['prod', '--revision', SHA_A, '--repo', 'a/b', '--pull', 'x'],
