@@ -5,6 +5,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLine } from '../helpers/expect-one-line.ts';
 import { startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
 import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
 import { runFerry, runFerryAsync } from '../helpers/run-ferry.ts';
@@ -12,15 +13,6 @@ import { runFerry, runFerryAsync } from '../helpers/run-ferry.ts';
 const SHA = 'a'.repeat(40);
 let dir: string;
 let repo: string;
-
-/** Exit 2 and exactly one line on stderr, with no stack frame. */
-function expectOneLine(r: ReturnType<typeof runFerry>, message: RegExp) {
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(message);
-  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ferry-cli-errors-'));

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envFileProblem } from '../../src/cli/read-env-file.ts';
+import { expectOneLine } from '../helpers/expect-one-line.ts';
 import { runFerry } from '../helpers/run-ferry.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
@@ -132,13 +133,6 @@ describe("ferry serve's .env file", () => {
     make(join(at, '.env'));
     return runFerry(['serve'], { cwd: at, env: { APP_ID: '', PRIVATE_KEY: '', WEBHOOK_SECRET: '' } });
   };
-  const expectOneLine = (r: ReturnType<typeof runFerry>, message: RegExp) => {
-    expect(r.code).toBe(2);
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-  };
-
   it('a folder named .env is said as such, not as an internal error', () => {
     // It said: ferry serve: internal error: Contents of '.env' should be a valid string.
     expectOneLine(
