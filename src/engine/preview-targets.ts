@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import { diffResources } from '../diff/diff-resources.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { ParsedDocuments } from '../manifest/parse-manifests.ts';
+import { describeLinkedPath } from '../render/describe-linked-path.ts';
 import { listTargetInputs } from '../render/list-target-inputs.ts';
 import { type RenderCache, renderTargetCached, storeRender } from '../render/render-cache.ts';
+import { failedRender } from '../render/render-finding.ts';
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
+import { findLinkAlong } from '../source/plan-link-copies.ts';
+import type { TreeLayout } from '../source/source-tree.ts';
 import type { ChangeSet, FerryConfig, Finding, Target } from '../types.ts';
-import { checkTarget } from './check-target.ts';
+import { type CheckedTarget, checkTarget } from './check-target.ts';
+import { describeSubmodulePath, findSubmoduleOf } from './describe-submodule-path.ts';
 import { pairTargets, type TargetPair } from './pair-targets.ts';
 
 export interface PreviewOptions {
@@ -32,6 +37,13 @@ export interface PreviewOptions {
    * the base of a later change whose inputs equal this head's (the next pull request after a merge).
    */
   renderCache?: RenderCache;
+  /**
+   * The submodules and links of each revision when its tree was written from git without them
+   * (ExtractedTree.layout): a target in a submodule is not rendered but warned of, and one whose path
+   * runs through a link to a kustomization fails as `ferry validate` says it does.
+   */
+  baseLayout?: TreeLayout;
+  headLayout?: TreeLayout;
 }
 
 /**
@@ -103,6 +115,12 @@ async function listAffected(pairs: TargetPair[], opts: PreviewOptions): Promise<
         ? await listTargetInputs({ root: opts.baseRoot, target: pair.base })
         : [];
     const target = (pair.head ?? pair.base) as Target;
+    // A submodule's files are not in the tree: its gitlink changing (a bump) is the change.
+    const submodules = [submoduleOf(pair.head, opts.headLayout), submoduleOf(pair.base, opts.baseLayout)];
+    if (submodules.some((s) => s !== undefined && changedFiles.includes(s.submodule))) {
+      affected.push(pair);
+      continue;
+    }
     const selected = selectAffectedTargets({
       targets: [target],
       changedFiles,
@@ -116,35 +134,77 @@ async function listAffected(pairs: TargetPair[], opts: PreviewOptions): Promise<
 /** What the target's removal from the config does: Ferry stops deploying it and prunes nothing of it. */
 const REMOVED_TARGET_KEPT = 'its target is no longer in .github/ferry.yml';
 
+/** The target's path and the submodule it is in at a revision, if it is in one. */
+function submoduleOf(
+  target: Target | undefined,
+  layout: TreeLayout | undefined,
+): { path: string; submodule: string } | undefined {
+  const submodule = target && layout ? findSubmoduleOf(target.path, layout.submodules) : undefined;
+  return target && submodule ? { path: target.path, submodule } : undefined;
+}
+
+/** What `ferry validate` says of a path through a link to a kustomization, for a tree written without links. */
+function describeLinkIn(
+  root: string | undefined,
+  target: Target | undefined,
+  layout: TreeLayout | undefined,
+): Promise<Finding | undefined> {
+  if (!root || !target || !layout || layout.links.length === 0) return Promise.resolve(undefined);
+  return describeLinkedPath({ root, target, links: (path) => findLinkAlong(path, layout.links) });
+}
+
 async function previewTarget(pair: TargetPair, opts: PreviewOptions): Promise<ChangeSet> {
+  const inHead = submoduleOf(pair.head, opts.headLayout);
+  const inBase = submoduleOf(pair.base, opts.baseLayout);
+  if (inHead || inBase) {
+    // An empty folder stands for the submodule: rendering it would show nothing, or everything removed.
+    return {
+      target: pair.name,
+      changes: [],
+      summary: [],
+      findings: [
+        describeSubmodulePath({ name: pair.name, headTarget: pair.head, head: inHead, base: inBase }),
+      ],
+      renderFailed: false,
+      ...(pair.head ? {} : { targetRemoved: true }),
+    };
+  }
   const baseConfig = opts.baseConfig?.config;
   const baseTarget =
     pair.base && opts.baseRoot && existsSync(join(opts.baseRoot, pair.base.path)) ? pair.base : undefined;
+  const [headLinked, baseLinked] = await Promise.all([
+    describeLinkIn(opts.headRoot, pair.head, opts.headLayout),
+    describeLinkIn(opts.baseRoot, baseTarget, opts.baseLayout),
+  ]);
   // A document with the same text on both sides is read once and its object shared: most of a target
   // is untouched by a change, and diffResources then sees the same object on both sides.
   const documents = new ParsedDocuments();
   // Both sides at once: the kubectl/helm children of base and head run in parallel.
   const [head, base] = await Promise.all([
-    pair.head
-      ? checkTarget({
-          root: opts.headRoot,
-          target: pair.head,
-          kubernetesVersion: opts.config.kubernetesVersion,
-          ruleConfig: opts.config.rules,
-          documents,
-        })
-      : undefined,
-    baseTarget && baseConfig && opts.baseRoot
-      ? renderTargetCached({
-          root: opts.baseRoot,
-          target: baseTarget,
-          kubernetesVersion: baseConfig.kubernetesVersion,
-          cache: opts.renderCache,
-          // Only the head is validated: the base's field lines would never be read.
-          fieldLines: false,
-          documents,
-        })
-      : undefined,
+    headLinked
+      ? ({ resources: [], findings: [headLinked], failed: true, checked: 0 } satisfies CheckedTarget)
+      : pair.head
+        ? checkTarget({
+            root: opts.headRoot,
+            target: pair.head,
+            kubernetesVersion: opts.config.kubernetesVersion,
+            ruleConfig: opts.config.rules,
+            documents,
+          })
+        : undefined,
+    baseLinked
+      ? failedRender('kustomize', [baseLinked])
+      : baseTarget && baseConfig && opts.baseRoot
+        ? renderTargetCached({
+            root: opts.baseRoot,
+            target: baseTarget,
+            kubernetesVersion: baseConfig.kubernetesVersion,
+            cache: opts.renderCache,
+            // Only the head is validated: the base's field lines would never be read.
+            fieldLines: false,
+            documents,
+          })
+        : undefined,
   ]);
   if (pair.head && head && !head.failed && head.renderer) {
     await storeRender({

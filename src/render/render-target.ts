@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource, Target } from '../types.ts';
+import { describeLinkedPath } from './describe-linked-path.ts';
 import { describeNamedFile } from './describe-named-file.ts';
 import { describeHelmPath, describeMissingPath, describeTargetPath } from './describe-target-path.ts';
 import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './detect-renderer.ts';
@@ -56,6 +57,8 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
   if (missing) return failedRender('plain', [missing]);
   const notChart = await describeHelmPath({ root, target }).catch(() => undefined);
   if (notChart) return failedRender(notChart.renderer, [notChart.finding]);
+  const linked = await describeLinkedPath({ root, target });
+  if (linked) return failedRender('kustomize', [linked]);
   const units: string[] = [];
   // A plain target's resources may go to the caller's sink instead of the result: counted on the way.
   let streamed = 0;

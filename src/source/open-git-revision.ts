@@ -15,6 +15,7 @@ import {
   DEFAULT_MAX_SOURCE_FILES,
   type ExtractedTree,
   type ExtractionStats,
+  type TreeLayout,
 } from './source-tree.ts';
 
 export interface OpenGitRevisionOptions {
@@ -50,7 +51,8 @@ export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<Ext
   const maxFiles = opts.maxFiles ?? DEFAULT_MAX_SOURCE_FILES;
   const stats: ExtractionStats = { files: 0, skippedLinks: 0, skippedSpecial: 0, bytes: 0 };
   const { files, submodules, links } = await listTree(opts.repoDir, sha, stats);
-  if (links.length > 0) await addLinkCopies({ repoDir: opts.repoDir, files, links, stats });
+  const linkTargets =
+    links.length > 0 ? await addLinkCopies({ repoDir: opts.repoDir, files, links, stats }) : [];
   if (files.length > maxFiles) throw new SourceTooLargeError(sha, { kind: 'files', max: maxFiles });
   if (stats.bytes > maxBytes) throw new SourceTooLargeError(sha, { kind: 'bytes', max: maxBytes });
   const root = await realpath(await mkdtemp(join(tmpdir(), 'ferry-src-')));
@@ -64,15 +66,21 @@ export async function openGitRevision(opts: OpenGitRevisionOptions): Promise<Ext
     throw err;
   }
   stats.files = files.length;
-  return extractedTree(root, sha, stats);
+  return extractedTree(root, sha, stats, { submodules, links: linkTargets });
 }
 
-function extractedTree(root: string, revision: string, stats: ExtractionStats): ExtractedTree {
+function extractedTree(
+  root: string,
+  revision: string,
+  stats: ExtractionStats,
+  layout: TreeLayout,
+): ExtractedTree {
   let disposed = false;
   return {
     root,
     revision,
     stats,
+    layout,
     // At once, as the files were written: `ferry diff` removes its trees as it ends, and removing each
     // file through the thread pool costs over twice as much.
     async dispose() {
@@ -142,6 +150,8 @@ interface Reading {
   files: TreeFile[];
   submodules: string[];
   links: TreeFile[];
+  /** The links' committed targets, once read (addLinkCopiesFrom). */
+  linkTargets: TreeLink[];
   stats: ExtractionStats;
   ensureDirectory: (dir: string) => void;
 }
@@ -168,6 +178,7 @@ async function openThroughOneReader(
         files: [],
         submodules: [],
         links: [],
+        linkTargets: [],
         stats: { files: 0, skippedLinks: 0, skippedSpecial: 0, bytes: 0 },
         ensureDirectory: directoryMaker(),
       };
@@ -196,7 +207,7 @@ async function openThroughOneReader(
   const trees = readings.map((r) => {
     rememberCommit(opts.repoDir, r.sha);
     r.stats.files = r.files.length;
-    return extractedTree(r.root, r.sha, r.stats);
+    return extractedTree(r.root, r.sha, r.stats, { submodules: r.submodules, links: r.linkTargets });
   });
   return changedFiles ? { trees, changedFiles } : { trees };
 }
@@ -271,13 +282,13 @@ async function checkByteCap(repoDir: string, readings: readonly Reading[], maxBy
 /** The copies that stand for a revision's links, from their targets read through the session. */
 async function addLinkCopiesFrom(git: CatFileSession, reading: Reading): Promise<void> {
   if (reading.links.length === 0) return;
-  const targets = await Promise.all(
+  reading.linkTargets = await Promise.all(
     reading.links.map(async (l) => ({
       path: l.path,
       target: (await readBlob(git, l.blob)).toString('utf8'),
     })),
   );
-  addPlannedCopies(reading.files, targets, reading.stats);
+  addPlannedCopies(reading.files, reading.linkTargets, reading.stats);
 }
 
 /**
@@ -455,14 +466,15 @@ async function listTree(
 /**
  * Adds to `files` the copies that stand for the revision's links inside the repository (planLinkCopies:
  * what a checkout reads through them), each written from the blob of the file it points to; the other
- * links are counted as skipped. The copies count towards the caps as files of their own.
+ * links are counted as skipped. The copies count towards the caps as files of their own. Returns the
+ * links' committed targets.
  */
 async function addLinkCopies(opts: {
   repoDir: string;
   files: TreeFile[];
   links: readonly TreeFile[];
   stats: ExtractionStats;
-}): Promise<void> {
+}): Promise<TreeLink[]> {
   const targets: TreeLink[] = [];
   await readBlobs({
     repoDir: opts.repoDir,
@@ -474,6 +486,7 @@ async function addLinkCopies(opts: {
     },
   });
   addPlannedCopies(opts.files, targets, opts.stats);
+  return targets;
 }
 
 /**

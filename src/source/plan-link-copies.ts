@@ -87,3 +87,23 @@ function filesBelow(sorted: readonly string[], prefix: string): string[] {
     out.push(sorted[i] as string);
   return out;
 }
+
+/**
+ * The first link among the leading segments of `path` (the path itself included) and the path it
+ * names with no link in it (`''` for the root), or undefined when none of them is a link or the link
+ * cannot be followed inside the tree (planLinkCopies skips such a link, so nothing is there).
+ */
+export function findLinkAlong(
+  path: string,
+  links: readonly TreeLink[],
+): { link: string; real: string } | undefined {
+  const targets = new Map(links.map((l) => [l.path, l.target]));
+  const parts = path.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const link = parts.slice(0, i).join('/');
+    if (!targets.has(link)) continue;
+    const real = resolveInTree(path, targets, 0);
+    return real === undefined ? undefined : { link, real: real === '' ? '.' : real };
+  }
+  return undefined;
+}

@@ -29,6 +29,20 @@ export interface ExtractionStats {
   bytes: number;
 }
 
+/**
+ * What a git revision's tree holds that its extraction writes no file for as such: its submodules
+ * (gitlinks, mode 160000: git holds the submodule's commit id, not its files, so each is an empty
+ * folder) and its symbolic links (written as copies of what they point to, or skipped).
+ */
+export interface TreeLayout {
+  /** Repo-relative paths of the gitlink entries. */
+  submodules: readonly string[];
+  /** Every symbolic link, with the target it was committed with. */
+  links: readonly { path: string; target: string }[];
+}
+
 export interface ExtractedTree extends SourceTree {
   stats: ExtractionStats;
+  /** Set by openGitRevision(s); a tarball's extraction does not know its submodules. */
+  layout?: TreeLayout;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../helpers/git-repo.ts';
@@ -42,7 +42,8 @@ describe('ferry diff', () => {
       '--format',
       'json',
     ]);
-    expect(r.stderr).toBe('');
+    // model-v2 is the checked-out commit: the untracked file is left out, and a note on stderr says so.
+    expect(r.stderr).toMatch(/^note: ferry diff compares commits, and 1 file with uncommitted changes/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
       targets: {
@@ -302,5 +303,117 @@ spec:
     expect(r.stderr.trim().split('\n')).toEqual([
       'note: no .github/ferry.yml at the head revision, so the repository root is one plain target and 1 folder with a kustomization or a chart below it (apps/a/base) was not rendered, as it is a target of its own: list it as a target in .github/ferry.yml to diff it (docs/config.md)',
     ]);
+  });
+
+  describe('notes uncommitted changes when the head is the checked-out commit', () => {
+    const NOTE = /^note: ferry diff compares commits, and (\d+) files? with uncommitted changes/;
+
+    it('counts staged, unstaged and untracked files, on stderr only, in every format', () => {
+      repo = createTestRepo(EXAMPLE);
+      repo.commit('v1');
+      repo.git('checkout', '-q', '-b', 'feature');
+      const deployment = readFileSync(join(repo.dir, 'deploy/base/deployment.yaml'), 'utf8');
+      repo.write({ 'deploy/base/deployment.yaml': deployment.replace('MODEL_VERSION', 'MODEL_VER') });
+      repo.write({ 'deploy/base/staged.yaml': 'kind: ConfigMap\n', 'notes/new.txt': 'x' });
+      repo.git('add', 'deploy/base/staged.yaml');
+      for (const format of ['text', 'json', 'markdown']) {
+        const args = ['diff', '--repo', repo.dir, '--base', 'main', '--head', 'HEAD', '--format', format];
+        const r = runFerry(args);
+        expect(r.code).toBe(0);
+        expect(r.stderr.trim()).toMatch(NOTE);
+        expect(NOTE.exec(r.stderr)?.[1]).toBe('3');
+        expect(r.stderr).toContain('commit them to include them');
+        expect(r.stdout).not.toMatch(/uncommitted/);
+      }
+      // A head other than the checked-out commit: the working tree is not what is compared.
+      repo.commit('v2');
+      const other = runFerry(['diff', '--repo', repo.dir, '--base', 'main', '--head', 'HEAD~1']);
+      expect(other.stderr).toBe('');
+    });
+
+    it('says nothing for a clean working tree, nor when git status cannot run (a bare repository)', () => {
+      repo = createTestRepo(EXAMPLE);
+      repo.commit('v1');
+      const clean = runFerry(['diff', '--repo', repo.dir, '--base', 'main', '--head', 'HEAD']);
+      expect(clean.stderr).toBe('');
+      const bare = join(repo.dir, 'bare.git');
+      repo.git('clone', '-q', '--bare', repo.dir, bare);
+      const r = runFerry(['diff', '--repo', bare, '--base', 'main', '--head', 'main']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+    });
+  });
+
+  it('warns of a target in a git submodule, whose files it cannot read, on its line in .github/ferry.yml', () => {
+    repo = createTestRepo();
+    repo.write({
+      '.github/ferry.yml': 'targets:\n  - name: vendored\n    path: vendor/mf/app\n    branch: main\n',
+    });
+    const first = repo.commit('base');
+    // A gitlink (mode 160000) as `git submodule add` records it: only the submodule's commit.
+    repo.git('update-index', '--add', '--cacheinfo', `160000,${first},vendor/mf`);
+    repo.git('commit', '-q', '-m', 'add submodule');
+    const second = repo.git('rev-parse', 'HEAD');
+    repo.git('update-index', '--cacheinfo', `160000,${second},vendor/mf`);
+    repo.git('commit', '-q', '-m', 'bump submodule');
+    for (const base of ['HEAD~1', 'HEAD~2']) {
+      const r = runFerry(['diff', '--repo', repo.dir, '--base', base, '--head', 'HEAD', '--format', 'json']);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as {
+        targets: { name: string; changes: unknown[] }[];
+        findings: { severity: string; file: string; line: number; message: string }[];
+      };
+      expect(out.targets.map((t) => [t.name, t.changes.length])).toEqual([['vendored', 0]]);
+      expect(out.findings).toMatchObject([
+        {
+          severity: 'warning',
+          file: '.github/ferry.yml',
+          line: 3,
+          message: expect.stringMatching(
+            /^target 'vendored': its path vendor\/mf\/app is in the git submodule vendor\/mf; .*cannot read them and the target's changes are not shown; keep the target's manifests in the repository itself$/,
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('fails a target whose path is a symbolic link to a kustomization as ferry validate does, naming the real folder', () => {
+    repo = createTestRepo(EXAMPLE);
+    repo.commit('v1');
+    repo.git('checkout', '-q', '-b', 'link');
+    symlinkSync('deploy/overlays/staging', join(repo.dir, 'stg'));
+    const config = readFileSync(join(repo.dir, '.github/ferry.yml'), 'utf8');
+    repo.write({ '.github/ferry.yml': config.replace('path: deploy/overlays/staging', 'path: stg') });
+    repo.commit('link');
+    const message =
+      "target 'staging': its path stg is a symbolic link to deploy/overlays/staging, a kustomization; ferry diff, the GitHub App and the agent read a revision without links";
+    const diff = runFerry([
+      'diff',
+      '--repo',
+      repo.dir,
+      '--base',
+      'main',
+      '--head',
+      'HEAD',
+      '--format',
+      'json',
+    ]);
+    expect(diff.code).toBe(1);
+    const findings = (
+      JSON.parse(diff.stdout) as { findings: { file: string; line: number; message: string }[] }
+    ).findings;
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ file: '.github/ferry.yml', line: 8 });
+    expect(findings[0]?.message).toContain(message);
+    expect(findings[0]?.message).toMatch(
+      /point path at the real folder \(path: deploy\/overlays\/staging\)$/,
+    );
+    // The same from the checkout, where kubectl kustomize alone would follow the link.
+    const validate = runFerry(['validate', '--format', 'json'], { cwd: repo.dir });
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toContain(message);
+    const render = runFerry(['render', 'staging'], { cwd: repo.dir });
+    expect(render.code).not.toBe(0);
+    expect(render.stdout + render.stderr).toContain(message);
   });
 });

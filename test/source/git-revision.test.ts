@@ -254,6 +254,35 @@ describe('openGitRevision', () => {
   });
 });
 
+describe('TreeLayout', () => {
+  it('lists the submodules (gitlinks) and links of a revision, through one reader and each alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-test-layout-'));
+    try {
+      gitIn(dir, 'init', '--quiet', '--initial-branch=main');
+      await mkdir(join(dir, 'deploy'));
+      await writeFile(join(dir, 'deploy/app.yaml'), 'kind: ConfigMap\n');
+      await symlink('deploy', join(dir, 'stg'));
+      gitIn(dir, 'add', '-A');
+      gitIn(dir, 'commit', '--quiet', '-m', 'one');
+      const one = gitIn(dir, 'rev-parse', 'HEAD');
+      gitIn(dir, 'update-index', '--add', '--cacheinfo', `160000,${one},vendor/mf`);
+      gitIn(dir, 'commit', '--quiet', '-m', 'submodule');
+      const expected = { submodules: ['vendor/mf'], links: [{ path: 'stg', target: 'deploy' }] };
+      const alone = await openGitRevision({ repoDir: dir, revision: 'HEAD' });
+      const { trees } = await openGitRevisions({ repoDir: dir, revisions: ['HEAD~1', 'HEAD'] });
+      try {
+        expect(alone.layout).toEqual(expected);
+        expect(trees[1]?.layout).toEqual(expected);
+        expect(trees[0]?.layout).toEqual({ submodules: [], links: expected.links });
+      } finally {
+        await Promise.all([alone, ...trees].map((t) => t.dispose()));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('listChangedFiles', () => {
   it('lists changed files between two commits, a rename as both paths', async () => {
     expect(await listChangedFiles({ repoDir: repo, base: first, head: second })).toEqual([

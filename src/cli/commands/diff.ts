@@ -5,9 +5,10 @@ import { formatJsonReport } from '../../report/format-json-report.ts';
 import { formatTerminalDiff } from '../../report/format-terminal-diff.ts';
 import { renderComment } from '../../report/render-comment.ts';
 import { listChangedFiles } from '../../source/list-changed-files.ts';
+import { listUncommittedFiles, type UncommittedFiles } from '../../source/list-uncommitted-files.ts';
 import { openGitRevisions } from '../../source/open-git-revision.ts';
 import { GitCommandError } from '../../source/source-errors.ts';
-import type { SourceTree } from '../../source/source-tree.ts';
+import type { ExtractedTree } from '../../source/source-tree.ts';
 import { noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs, requireOption } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
@@ -44,7 +45,9 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const head = requireOption('head', values.head, 'the revision with the change, e.g. HEAD or a branch');
   const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
   const repoDir = resolveRepoDir(values.repo);
-  const trees: SourceTree[] = [];
+  const trees: ExtractedTree[] = [];
+  // Alongside the diff: whether the working tree holds changes the diff, reading commits, leaves out.
+  const uncommitted = listUncommittedFiles(repoDir);
   try {
     // Both revisions through one git reader; on any failure neither tree is left behind.
     const opened = await openGitRevisions({ repoDir, revisions: [base, head] }).catch((err: unknown) => {
@@ -60,7 +63,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       throw err;
     });
     trees.push(...opened.trees);
-    const [baseTree, headTree] = trees as [SourceTree, SourceTree];
+    const [baseTree, headTree] = trees as [ExtractedTree, ExtractedTree];
     const baseSha = baseTree.revision;
     const headSha = headTree.revision;
     // Each side with its own config: the base is rendered as the base revision deploys it.
@@ -80,6 +83,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
       changedFiles,
       configFindings,
       renderCache: openRenderCache(),
+      baseLayout: baseTree.layout,
+      headLayout: headTree.layout,
     });
 
     if (format === 'json') {
@@ -96,6 +101,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
         : (values.color ?? (process.stdout.isTTY && !process.env.NO_COLOR));
       console.log(formatTerminalDiff(changeSets, { color: Boolean(color) }));
     }
+    const note = describeUncommitted(headSha, await uncommitted);
+    if (note) console.error(note);
     const failed = changeSets.some(
       (cs) => cs.renderFailed || cs.findings.some((f) => f.severity === 'error'),
     );
@@ -103,4 +110,17 @@ export async function diffCommand(argv: string[]): Promise<number> {
   } finally {
     await Promise.all(trees.map((t) => t.dispose()));
   }
+}
+
+/**
+ * A note for a head that is the checked-out commit while the working tree has uncommitted changes:
+ * `argocd app diff --local` and `flux diff` read local files, ferry diff reads commits only, and
+ * without this it said "No targets affected" of a change not yet committed. Any change counts, not
+ * only a target's inputs: telling them apart would render every target.
+ */
+function describeUncommitted(headSha: string, status: UncommittedFiles | undefined): string | undefined {
+  if (!status || status.head !== headSha || status.files.length === 0) return undefined;
+  const n = status.files.length;
+  const them = n === 1 ? 'it' : 'them';
+  return `note: ferry diff compares commits, and ${n} ${n === 1 ? 'file' : 'files'} with uncommitted changes (staged, unstaged or untracked) ${n === 1 ? 'is' : 'are'} not in it; commit ${them} to include ${them} (or stash ${them})`;
 }
