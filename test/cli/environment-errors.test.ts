@@ -79,17 +79,15 @@ describe('the environment around a command', () => {
     // It said: ferry validate: internal error: EACCES: permission denied, open '…/.github/ferry.yml'.
     const unreadable = join(dir, 'unreadable');
     execFileSync('cp', ['-r', repo, unreadable]);
-    chmodSync(dir, 0o755);
-    execFileSync('chmod', ['-R', 'a+rX', unreadable]);
     chmodSync(join(unreadable, '.github', 'ferry.yml'), 0o000);
     try {
-      const r = asAnotherUser(['validate'], unreadable);
+      const r = withoutReadOverride(['validate'], unreadable);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect(r.stdout).toMatch(
         /\.github\/ferry\.yml\n +1 +error +cannot be read: permission denied; make \.github\/ferry\.yml readable by the user running ferry +config/,
       );
       expect(r.status).toBe(1);
-      const render = asAnotherUser(['render', 'prod'], unreadable);
+      const render = withoutReadOverride(['render', 'prod'], unreadable);
       expect(render.status).toBe(2);
       expect(render.stderr).toMatch(
         /^ferry render: \.github\/ferry\.yml:1: cannot be read: permission denied/,
@@ -178,14 +176,16 @@ describe("ferry serve's .env file", () => {
 });
 
 /**
- * Runs ferry as a user who is not the file's owner. Permissions do not bind root, so as root the
- * command runs as `nobody` (util-linux setpriv); as anyone else, the mode alone does it.
+ * Runs ferry so that a file's mode binds it. Root reads any file (CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH), so as root the command runs without those two capabilities (util-linux
+ * setpriv), still as root: the checkout, wherever it is and whoever may enter it, stays readable to it.
+ * As anyone else the mode alone does it.
  */
-function asAnotherUser(args: string[], cwd: string) {
+function withoutReadOverride(args: string[], cwd: string) {
   const env = { ...process.env, NO_COLOR: '1', HOME: cwd, FERRY_RENDER_CACHE_DIR: 'off' };
   const command =
     process.getuid?.() === 0
-      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args]
+      ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', process.execPath, BIN, ...args]
       : [process.execPath, BIN, ...args];
   return spawnSync(command[0] as string, command.slice(1), { cwd, env, encoding: 'utf8' });
 }
