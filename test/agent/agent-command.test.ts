@@ -81,6 +81,10 @@ describe('ferry agent', () => {
     [['--resync', '300'], /^--resync 300 has no unit: add one, e\.g\. 300s or 300m/],
     [['--poll', '5'], /^--poll 5 has no unit: add one/],
     [['--metrics-port', '99999'], /--metrics-port must be a port number/],
+    [
+      ['--namespace', 'Ferry_System'],
+      /^option '--namespace' must be a namespace name, a DNS-1123 label: .*\(got 'Ferry_System'\)$/,
+    ],
     [['--verbose'], /^unknown option '--verbose'$/],
   ])('refuses %j with a usage error', async (argv, message) => {
     await expect(agentCommand(argv as string[], overrides())).rejects.toThrow(message);

@@ -31,6 +31,7 @@ import { loadKubeConfig } from '../../signal/kubeconfig-signal.ts';
 import { SYNC_NAMESPACE } from '../../signal/sync-object.ts';
 import { parseArgs } from '../parse-args.ts';
 import { parseInterval } from '../parse-interval.ts';
+import { parseNamespace } from '../parse-namespace.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: ferry agent [--once] [--kubeconfig PATH] [--context NAME] [--namespace NS]
@@ -109,6 +110,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
   const env = overrides.env ?? process.env;
   const resyncMs = parseInterval('resync', flags.resync, 5 * 60_000);
   const pollMs = parseInterval('poll', flags.poll, 60_000);
+  const namespace = parseNamespace(flags.namespace);
   if (flags['leader-elect'] !== 'true' && flags['leader-elect'] !== 'false')
     throw new UsageError(`--leader-elect must be true or false (got '${flags['leader-elect']}')`);
   const leaderElect = flags['leader-elect'] === 'true';
@@ -139,7 +141,7 @@ export async function agentCommand(argv: string[], overrides: AgentCommandOverri
     loadConfig,
     check: checkTarget,
     trust,
-    namespace: flags.namespace,
+    namespace,
     log,
     metrics: new AgentMetrics(),
     now: () => new Date(),
