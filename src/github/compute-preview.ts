@@ -1,4 +1,4 @@
-import type { SourceTree } from '../source/source-tree.ts';
+import type { ExtractedTree } from '../source/source-tree.ts';
 import type { ChangeSet, Finding, Target } from '../types.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getSourceTree } from './get-source-tree.ts';
@@ -44,14 +44,14 @@ export interface PreviewResult {
  * (a bad file is a finding on the PR, not a crash).
  */
 export async function computePreview(flow: FlowContext, input: PreviewInput): Promise<PreviewResult> {
-  const trees: SourceTree[] = [];
-  const keep = (tree: SourceTree): SourceTree => {
+  const trees: ExtractedTree[] = [];
+  const keep = (tree: ExtractedTree): ExtractedTree => {
     trees.push(tree);
     return tree;
   };
   try {
-    let head: SourceTree;
-    let base: SourceTree | undefined;
+    let head: ExtractedTree;
+    let base: ExtractedTree | undefined;
     let compared: ComparedFiles | undefined;
     let baseSha: string | undefined;
     let loaded: Awaited<ReturnType<FlowContext['deps']['loadConfig']>>;
@@ -94,6 +94,9 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
           : baseConfig,
       changedFiles: input.all || !compared ? 'all' : compared.files,
       configFindings: loaded.findings,
+      // Submodules and links from each commit's tree listing, as ferry diff has them from git.
+      baseLayout: base?.layout,
+      headLayout: head.layout,
     });
     return {
       changeSets,
@@ -119,8 +122,8 @@ function resolveBase(input: PreviewInput, compared: ComparedFiles | undefined): 
 /** Both downloads at once; allSettled so a failure of one never leaks the other's temp dir. */
 async function getBothTrees(
   flow: FlowContext,
-  opts: { head: string; base: string | undefined; keep: (tree: SourceTree) => SourceTree },
-): Promise<[SourceTree, SourceTree | undefined]> {
+  opts: { head: string; base: string | undefined; keep: (tree: ExtractedTree) => ExtractedTree },
+): Promise<[ExtractedTree, ExtractedTree | undefined]> {
   const settled = await Promise.allSettled([
     getSourceTree(flow, opts.head),
     opts.base ? getSourceTree(flow, opts.base) : Promise.resolve(undefined),
@@ -129,8 +132,8 @@ async function getBothTrees(
   const rejected = settled.find((s) => s.status === 'rejected');
   if (rejected) throw rejected.reason;
   const [head, base] = settled as [
-    PromiseFulfilledResult<SourceTree>,
-    PromiseFulfilledResult<SourceTree | undefined>,
+    PromiseFulfilledResult<ExtractedTree>,
+    PromiseFulfilledResult<ExtractedTree | undefined>,
   ];
   return [head.value, base.value];
 }

@@ -91,6 +91,7 @@ export async function extractTarball(opts: ExtractTarballOptions): Promise<Extra
     root,
     revision: opts.revision,
     stats,
+    archiveLinks: writer.links,
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -43,6 +43,11 @@ export interface TreeLayout {
 
 export interface ExtractedTree extends SourceTree {
   stats: ExtractionStats;
-  /** Set by openGitRevision(s); a tarball's extraction does not know its submodules. */
+  /**
+   * Set by openGitRevision(s), and by the App's getSourceTree from the commit's tree listing: an
+   * archive alone does not say which of its empty folders are submodules.
+   */
   layout?: TreeLayout;
+  /** The archive's symbolic links with their targets, as extractTarball read them (none for git). */
+  archiveLinks?: readonly { path: string; target: string }[];
 }

@@ -380,6 +380,71 @@ describe('pull request preview', () => {
     expect(h.gh.checkRuns[0]?.conclusion).toBe('success');
   });
 
+  describe('submodules and links, known from the tree listing as ferry diff knows them from git', () => {
+    const config = `${CONFIG}  - name: vendored\n    path: vendor/mf/app\n    namespace: ml\n`;
+
+    test("a target in a git submodule is warned of on its line in .github/ferry.yml, not shown as 'no changes'", async () => {
+      h = await createHarness();
+      setupPull(h.gh, { changed: ['vendor/mf'] });
+      // GitHub's tarball leaves a submodule as an empty folder; only the tree listing says it is one.
+      h.gh.setTree(
+        SHAS.base,
+        { ...BASE_FILES, '.github/ferry.yml': config },
+        {
+          submodules: { 'vendor/mf': 'a'.repeat(40) },
+        },
+      );
+      h.gh.setTree(
+        SHAS.head,
+        { ...BASE_FILES, '.github/ferry.yml': config },
+        {
+          submodules: { 'vendor/mf': 'b'.repeat(40) },
+        },
+      );
+
+      await h.receive('pull_request', opened());
+
+      const run = h.gh.checkRuns[0];
+      expect(run?.output.annotations).toEqual([
+        expect.objectContaining({
+          path: '.github/ferry.yml',
+          // The target's `path:` line (Target.declared).
+          start_line: 7,
+          annotation_level: 'warning',
+          message: expect.stringMatching(
+            /^target 'vendored': its path vendor\/mf\/app is in the git submodule vendor\/mf; .*the target's changes are not shown/,
+          ),
+        }),
+      ]);
+      expect(h.gh.commentsOn(42)[0]?.body).toContain('is in the git submodule vendor/mf');
+    });
+
+    test('a target whose path is a link to a kustomization is refused as ferry diff refuses it', async () => {
+      h = await createHarness();
+      const linked = `${CONFIG}  - name: staging\n    path: deploy/staging\n    namespace: ml\n`;
+      const files: TreeFiles = {
+        ...HEAD_FILES,
+        '.github/ferry.yml': linked,
+        'deploy/base/kustomization.yaml': 'resources:\n  - config.yaml\n',
+        'deploy/base/config.yaml': configMap('settings', 'v1'),
+        'deploy/overlays/staging/kustomization.yaml': 'resources:\n  - ../../base\n',
+      };
+      setupPull(h.gh, { head: files, changed: ['.github/ferry.yml', 'deploy/production/model.yaml'] });
+      h.gh.setTree(SHAS.head, files, {
+        extra: [{ path: 'deploy/staging', type: 'SymbolicLink', linkpath: 'overlays/staging' }],
+      });
+
+      await h.receive('pull_request', opened());
+
+      const body = h.gh.commentsOn(42)[0]?.body ?? '';
+      expect(body).toContain(
+        'its path deploy/staging is a symbolic link to deploy/overlays/staging, a kustomization',
+      );
+      expect(body).not.toContain('leads outside the repository');
+      expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    });
+  });
+
   test('a broken .github/ferry.yml is a finding on the PR, not a crash', async () => {
     h = await createHarness();
     setupPull(h.gh, {

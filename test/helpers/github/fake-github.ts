@@ -141,6 +141,11 @@ export class FakeGitHub {
   readonly tarballs = new Map<string, Buffer>();
   /** `owner/repo@ref` → files (what the contents API serves). */
   readonly trees = new Map<string, TreeFiles>();
+  /** `owner/repo@ref` → tree entries that are no regular file: links (mode 120000) and submodules (160000). */
+  readonly treeExtras = new Map<
+    string,
+    { path: string; mode: '120000' | '160000'; sha: string; size?: number }[]
+  >();
   /** What the trees API says of `truncated` (GitHub cuts recursive listings at 100,000 entries). */
   truncatedTrees = false;
   /** `base...head` → compare result. */
@@ -197,14 +202,36 @@ export class FakeGitHub {
   /** What `GET /repos/{owner}/{repo}` reports as the default branch. */
   defaultBranch = 'main';
 
-  /** Stores a revision's files; its tarball is built like GitHub's (top dir `owner-repo-sha7/`). */
-  setTree(ref: string, files: TreeFiles, opts: { repository?: string; extra?: ExtraEntry[] } = {}): void {
+  /**
+   * Stores a revision's files; its tarball is built like GitHub's (top dir `owner-repo-sha7/`). The
+   * `extra` links are in the tree listing too (mode 120000, their target as blob); each submodule
+   * (path → its commit) is a gitlink in the listing and, as in GitHub's tarball, an empty folder.
+   */
+  setTree(
+    ref: string,
+    files: TreeFiles,
+    opts: { repository?: string; extra?: ExtraEntry[]; submodules?: Record<string, string> } = {},
+  ): void {
     const repository = opts.repository ?? 'acme/ml-platform';
     this.trees.set(`${repository}@${ref}`, files);
+    const submodules = Object.entries(opts.submodules ?? {});
+    const extra = [
+      ...(opts.extra ?? []),
+      ...submodules.map(([path]): ExtraEntry => ({ path: `${path}/`, type: 'Directory' })),
+    ];
+    this.treeExtras.set(`${repository}@${ref}`, [
+      ...(opts.extra ?? [])
+        .filter((e) => e.type === 'SymbolicLink' && e.linkpath !== undefined)
+        .map((e) => {
+          const target = Buffer.from(e.linkpath ?? '');
+          return { path: e.path, mode: '120000' as const, sha: gitBlobSha(target), size: target.length };
+        }),
+      ...submodules.map(([path, sha]) => ({ path, mode: '160000' as const, sha })),
+    ]);
     const prefix = `${repository.replace('/', '-')}-${ref.slice(0, 7)}`;
     this.tarballs.set(
       `${repository}@${ref}`,
-      makeTarball({ files, prefix, ...(opts.extra ? { extra: opts.extra } : {}) }),
+      makeTarball({ files, prefix, ...(extra.length > 0 ? { extra } : {}) }),
     );
   }
 
@@ -552,11 +579,21 @@ export class FakeGitHub {
         if (!files) return notFound(`tree ${params.tree_sha}`);
         // A recursive listing holds the directories too, as GitHub's does.
         const dirs = new Set<string>();
-        const blobs = Object.entries(files).map(([path, content]) => {
+        const addDirsOf = (path: string) => {
           const parts = path.split('/');
           for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+        };
+        const blobs = Object.entries(files).map(([path, content]) => {
+          addDirsOf(path);
           const body = Buffer.isBuffer(content) ? content : Buffer.from(content);
           return { path, mode: '100644', type: 'blob', sha: gitBlobSha(body), size: body.length };
+        });
+        // A link is a blob holding its target; a submodule a `commit` entry without a size, as GitHub lists them.
+        const others = (this.treeExtras.get(`${repoFull(params)}@${params.tree_sha}`) ?? []).map((e) => {
+          addDirsOf(e.path);
+          return e.mode === '160000'
+            ? { path: e.path, mode: e.mode, type: 'commit', sha: e.sha }
+            : { path: e.path, mode: e.mode, type: 'blob', sha: e.sha, size: e.size };
         });
         const recursive = query.get('recursive') !== null;
         const tree = [
@@ -567,6 +604,7 @@ export class FakeGitHub {
             sha: gitBlobSha(Buffer.from(path)),
           })),
           ...blobs,
+          ...others,
         ].filter((e) => recursive || !e.path.includes('/'));
         return { status: 200, body: { sha: params.tree_sha, url: '', tree, truncated: this.truncatedTrees } };
       },
