@@ -1,6 +1,11 @@
 import { redactFindings } from '../diff/redact-findings.ts';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
-import type { RendererKind, RenderLimits, RenderResult } from '../render/render-target.ts';
+import type {
+  RendererKind,
+  RenderLimits,
+  RenderResult,
+  RenderTargetOptions,
+} from '../render/render-target.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { Finding, Resource, Severity, Target } from '../types.ts';
 import { ALL_RULES } from '../validate/rules/all-rules.ts';
@@ -22,6 +27,8 @@ export interface CheckTargetOptions {
    * sent to a validate worker: checkTargets builds its requests without it.
    */
   documents?: ParsedDocuments;
+  /** The links along a path when the tree was written without them (RenderTargetOptions.links). */
+  links?: RenderTargetOptions['links'];
 }
 
 export interface CheckedTarget {
@@ -48,6 +55,7 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     limits: opts.limits,
     kubernetesVersion,
     documents: opts.documents,
+    links: opts.links,
   });
   const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
   const checked = await checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });

@@ -3,15 +3,14 @@ import { join } from 'node:path';
 import { diffResources } from '../diff/diff-resources.ts';
 import { redactCredentials } from '../diff/redact-credentials.ts';
 import { ParsedDocuments } from '../manifest/parse-manifests.ts';
-import { describeLinkedPath } from '../render/describe-linked-path.ts';
 import { listTargetInputs } from '../render/list-target-inputs.ts';
 import { type RenderCache, renderTargetCached, storeRender } from '../render/render-cache.ts';
-import { failedRender } from '../render/render-finding.ts';
+import type { RenderTargetOptions } from '../render/render-target.ts';
 import { selectAffectedTargets } from '../render/select-affected-targets.ts';
 import { findLinkAlong } from '../source/plan-link-copies.ts';
 import type { TreeLayout } from '../source/source-tree.ts';
 import type { ChangeSet, FerryConfig, Finding, Target } from '../types.ts';
-import { type CheckedTarget, checkTarget } from './check-target.ts';
+import { checkTarget } from './check-target.ts';
 import { describeSubmodulePath, findSubmoduleOf } from './describe-submodule-path.ts';
 import { pairTargets, type TargetPair } from './pair-targets.ts';
 
@@ -143,14 +142,13 @@ function submoduleOf(
   return target && submodule ? { path: target.path, submodule } : undefined;
 }
 
-/** What `ferry validate` says of a path through a link to a kustomization, for a tree written without links. */
-function describeLinkIn(
-  root: string | undefined,
-  target: Target | undefined,
-  layout: TreeLayout | undefined,
-): Promise<Finding | undefined> {
-  if (!root || !target || !layout || layout.links.length === 0) return Promise.resolve(undefined);
-  return describeLinkedPath({ root, target, links: (path) => findLinkAlong(path, layout.links) });
+/**
+ * The links along a path in a tree written without them (renderTarget refuses a path through a link to
+ * a kustomization, as `ferry validate` does on a checkout); undefined when the tree has none.
+ */
+function linksOf(layout: TreeLayout | undefined): RenderTargetOptions['links'] {
+  if (!layout || layout.links.length === 0) return undefined;
+  return (path) => findLinkAlong(path, layout.links);
 }
 
 async function previewTarget(pair: TargetPair, opts: PreviewOptions): Promise<ChangeSet> {
@@ -172,39 +170,33 @@ async function previewTarget(pair: TargetPair, opts: PreviewOptions): Promise<Ch
   const baseConfig = opts.baseConfig?.config;
   const baseTarget =
     pair.base && opts.baseRoot && existsSync(join(opts.baseRoot, pair.base.path)) ? pair.base : undefined;
-  const [headLinked, baseLinked] = await Promise.all([
-    describeLinkIn(opts.headRoot, pair.head, opts.headLayout),
-    describeLinkIn(opts.baseRoot, baseTarget, opts.baseLayout),
-  ]);
   // A document with the same text on both sides is read once and its object shared: most of a target
   // is untouched by a change, and diffResources then sees the same object on both sides.
   const documents = new ParsedDocuments();
   // Both sides at once: the kubectl/helm children of base and head run in parallel.
   const [head, base] = await Promise.all([
-    headLinked
-      ? ({ resources: [], findings: [headLinked], failed: true, checked: 0 } satisfies CheckedTarget)
-      : pair.head
-        ? checkTarget({
-            root: opts.headRoot,
-            target: pair.head,
-            kubernetesVersion: opts.config.kubernetesVersion,
-            ruleConfig: opts.config.rules,
-            documents,
-          })
-        : undefined,
-    baseLinked
-      ? failedRender('kustomize', [baseLinked])
-      : baseTarget && baseConfig && opts.baseRoot
-        ? renderTargetCached({
-            root: opts.baseRoot,
-            target: baseTarget,
-            kubernetesVersion: baseConfig.kubernetesVersion,
-            cache: opts.renderCache,
-            // Only the head is validated: the base's field lines would never be read.
-            fieldLines: false,
-            documents,
-          })
-        : undefined,
+    pair.head
+      ? checkTarget({
+          root: opts.headRoot,
+          target: pair.head,
+          kubernetesVersion: opts.config.kubernetesVersion,
+          ruleConfig: opts.config.rules,
+          documents,
+          links: linksOf(opts.headLayout),
+        })
+      : undefined,
+    baseTarget && baseConfig && opts.baseRoot
+      ? renderTargetCached({
+          root: opts.baseRoot,
+          target: baseTarget,
+          kubernetesVersion: baseConfig.kubernetesVersion,
+          cache: opts.renderCache,
+          // Only the head is validated: the base's field lines would never be read.
+          fieldLines: false,
+          documents,
+          links: linksOf(opts.baseLayout),
+        })
+      : undefined,
   ]);
   if (pair.head && head && !head.failed && head.renderer) {
     await storeRender({

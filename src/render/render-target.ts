@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource, Target } from '../types.ts';
-import { describeLinkedPath } from './describe-linked-path.ts';
+import { describeLinkedPath, type LinkedPath } from './describe-linked-path.ts';
 import { describeNamedFile } from './describe-named-file.ts';
 import { describeHelmPath, describeMissingPath, describeTargetPath } from './describe-target-path.ts';
 import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './detect-renderer.ts';
@@ -40,6 +40,11 @@ export interface RenderTargetOptions {
   documents?: ParsedDocuments;
   /** Where a plain target's resources go as they are read (ResourceSink; RenderResult.streamed). */
   sink?: ResourceSink;
+  /**
+   * The links along a path, for a tree written without them (git, a tarball: findLinkAlong over
+   * TreeLayout.links); without it they are read from the disk (describeLinkedPath).
+   */
+  links?: (path: string) => LinkedPath | undefined;
 }
 
 /**
@@ -57,7 +62,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
   if (missing) return failedRender('plain', [missing]);
   const notChart = await describeHelmPath({ root, target }).catch(() => undefined);
   if (notChart) return failedRender(notChart.renderer, [notChart.finding]);
-  const linked = await describeLinkedPath({ root, target });
+  const linked = await describeLinkedPath({ root, target, links: opts.links });
   if (linked) return failedRender('kustomize', [linked]);
   const units: string[] = [];
   // A plain target's resources may go to the caller's sink instead of the result: counted on the way.
