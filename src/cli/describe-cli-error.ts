@@ -3,6 +3,7 @@
  * a missing flag, no credentials, an unreachable cluster or GitHub, a malformed kubeconfig) is one line
  * saying what to do; anything else is Ferry's own bug and says where to report it.
  */
+import { causeChain } from '../signal/cause-chain.ts';
 import { describeClusterError } from '../signal/describe-cluster-error.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -66,19 +67,8 @@ function oneLine(text: string): string {
     .replace(/:;/g, ':');
 }
 
-/** The error and its `cause` chain (undici and client-node wrap the socket error). */
-function* chain(err: unknown): Generator<Record<string, unknown>> {
-  const seen = new Set<unknown>();
-  let cur: unknown = err;
-  while (cur && typeof cur === 'object' && !seen.has(cur)) {
-    seen.add(cur);
-    yield cur as Record<string, unknown>;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-}
-
 function networkProblem(err: unknown): string | undefined {
-  for (const e of chain(err)) {
+  for (const e of causeChain(err)) {
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = typeof e.message === 'string' ? e.message : '';
     const found =
@@ -115,7 +105,7 @@ function listenProblem(err: Error, command: string): string | undefined {
 
 /** What to check when a server cannot be reached: the cluster's address (naming only this command's flags), else the network. */
 function networkHint(err: unknown, command: string): string {
-  const fromCluster = [...chain(err)].some((e) => e.name === 'KubeApiError');
+  const fromCluster = [...causeChain(err)].some((e) => e.name === 'KubeApiError');
   if (!fromCluster && command !== 'sync') return 'check the address and your network';
   // Only `ferry sync` can name an EKS cluster instead of a kubeconfig.
   const where = command === 'sync' ? 'your kubeconfig (or --eks-cluster/--region)' : 'your kubeconfig';
@@ -139,7 +129,7 @@ export function describeCliError(err: unknown, command: string): CliErrorDescrip
     };
   }
   // Credentials a kubeconfig could not give, however deep client-node and discovery wrapped them.
-  for (const e of chain(err)) {
+  for (const e of causeChain(err)) {
     if (e.name === 'KubeCredentialError' && typeof e.line === 'string') {
       return { message: oneLine(e.line), internal: false };
     }

@@ -4,6 +4,7 @@
  * `ferry preview`, `ferry agent`) and for the signal's refusals, so a failure reads the same everywhere.
  * Pure, and without a runtime import of the client: the CLI's error edge loads it on every failure.
  */
+import { causeChain } from './cause-chain.ts';
 import type { KubeApiError } from './kube-object-client.ts';
 
 /** How a cluster gets Ferry's CRDs, RBAC and agent. */
@@ -18,21 +19,18 @@ export function describeMissingCrd(kind: string, resource: string): string {
 
 /** The first KubeApiError in the error's `cause` chain (a SignalError wraps one), by name. */
 function findKubeApiError(err: unknown): KubeApiError | undefined {
-  const seen = new Set<unknown>();
-  for (let cur = err; cur instanceof Error && !seen.has(cur); cur = cur.cause) {
-    seen.add(cur);
-    if (cur.name === 'KubeApiError') return cur as KubeApiError;
+  for (const e of causeChain(err)) {
+    if (e instanceof Error && e.name === 'KubeApiError') return e as unknown as KubeApiError;
   }
   return undefined;
 }
 
 /** A TLS client meeting a plain-HTTP port: OpenSSL's "wrong version number" (EPROTO). */
 function isPlainHttpBehindHttps(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let cur = err; cur instanceof Error && !seen.has(cur); cur = cur.cause) {
-    seen.add(cur);
-    const code = (cur as NodeJS.ErrnoException).code;
-    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(cur.message)) return true;
+  for (const e of causeChain(err)) {
+    if (!(e instanceof Error)) continue;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(e.message)) return true;
   }
   return false;
 }
