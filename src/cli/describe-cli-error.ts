@@ -58,7 +58,8 @@ const NETWORK_CODES: Record<string, string> = {
 /** Errors the AWS SDK raises when no credentials could be found anywhere. */
 const AWS_CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
 
-function oneLine(text: string): string {
+/** A message of several lines (a tool's stderr, an SDK's list) as one, its lines joined by '; '. */
+export function oneLine(text: string): string {
   return text
     .split('\n')
     .map((l) => l.trim().replace(/^- /, ''))

@@ -1,5 +1,6 @@
 import { getBinaryVersions } from '../../render/get-binary-versions.ts';
 import { type BinaryName, type BinarySource, resolveBinary } from '../../render/resolve-binaries.ts';
+import { oneLine } from '../describe-cli-error.ts';
 import { getFerryVersion } from '../get-ferry-version.ts';
 import { parseArgs } from '../parse-args.ts';
 
@@ -33,7 +34,7 @@ export async function versionCommand(argv: string[]): Promise<number> {
       where[name] = `${found.path} (${SOURCE_LABEL[found.source]})`;
     } catch (err) {
       ok = false;
-      console.error(`ferry version: ${name}: ${oneLine(err)}`);
+      console.error(`ferry version: ${name}: ${oneLine(err instanceof Error ? err.message : String(err))}`);
     }
   }
   if (!ok) return 2;
@@ -45,12 +46,8 @@ export async function versionCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     console.error(
-      `ferry version: ${oneLine(err)}; check FERRY_KUBECTL and FERRY_HELM, or reinstall with npm ci (README, Quick start)`,
+      `ferry version: ${oneLine(err instanceof Error ? err.message : String(err))}; check FERRY_KUBECTL and FERRY_HELM, or reinstall with npm ci (README, Quick start)`,
     );
     return 2;
   }
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, '; ');
 }
