@@ -1,4 +1,5 @@
 import { createRedaction, type Redaction, secretValuesOfObjects } from '../diff/redact-findings.ts';
+import { hasLetterEscape } from '../manifest/has-letter-escape.ts';
 import { renderTarget } from '../render/render-target.ts';
 import type { RenderResult, ResourceSink } from '../render/renderer.ts';
 import type { Severity } from '../types.ts';
@@ -112,14 +113,16 @@ export function checkInParts(opts: {
 
 /**
  * Whether a file may hold a CustomResourceDefinition, whose schema the files before it need. YAML and
- * JSON can spell the kind without writing it out only through an escape (`\u0043…`, an escaped line
- * break); a folded line break leaves a space in it.
+ * JSON can spell the kind without writing it out only through an escape that stands for a letter
+ * (`\u0043…`, an escaped line break: hasLetterEscape); a folded line break leaves a space in it. Files
+ * with other escapes (a dashboard's JSON in a ConfigMap is full of `\"`) are not parsed before their
+ * turn: a set of them was parsed twice.
  */
-function mayDeclareCrd(text: string): boolean {
-  return text.includes('CustomResourceDefinition') || text.includes('\\');
+export function mayDeclareCrd(text: string): boolean {
+  return text.includes('CustomResourceDefinition') || hasLetterEscape(text);
 }
 
 /** Whether a file may hold a Secret (isSecret reads the kind in any case), by the same reasoning. */
-function mayHoldSecret(text: string): boolean {
-  return text.includes('\\') || /secret/i.test(text);
+export function mayHoldSecret(text: string): boolean {
+  return /secret/i.test(text) || hasLetterEscape(text);
 }
