@@ -3,11 +3,15 @@
  * InferenceServices, about 40 lines each), for benchmarks. Same `count` → same text, no randomness.
  * With KSERVE_CRD the set is valid except one Deployment in 300, whose image is `:latest` (a finding).
  */
-export function generateManifests(count: number, opts: { mix?: boolean; crds?: boolean } = {}): string {
+export function generateManifests(
+  count: number,
+  opts: { mix?: boolean; crds?: boolean; dashboards?: boolean } = {},
+): string {
   const docs: string[] = [];
   for (let i = 0; i < count; i++) {
     const kind = i % 3;
     if (opts.crds && i % 50 === 49) docs.push(generatedCrd(i));
+    else if (opts.dashboards && i % 50 === 49) docs.push(dashboard(i));
     else if (opts.mix && i % 10 === 9) docs.push(i % 20 === 9 ? secret(i) : configMap(i));
     else docs.push(kind === 0 ? deployment(i, opts) : kind === 1 ? service(i, opts) : inferenceService(i));
   }
@@ -47,6 +51,44 @@ data:
   BATCH_SIZE: "${8 << (i % 4)}"
   config.json: |
     {"layers": ${12 + (i % 12)}, "heads": 12, "dropout": 0.1}
+`;
+}
+
+/**
+ * With `dashboards`, one resource in 50 is a Grafana dashboard in a ConfigMap as kube-prometheus-stack
+ * ships them: ~30 KB of JSON in a block scalar, its PromQL full of escaped quotes (`\"`).
+ */
+function dashboard(i: number): string {
+  const panels = Array.from({ length: 24 }, (_, p) => ({
+    id: p,
+    title: `GPU ${p} of model server ${i}`,
+    type: 'timeseries',
+    targets: [
+      {
+        expr: `sum(rate(vllm:request_success_total{namespace="${team(i)}", model_name=~"model-server-${i}.*"}[5m])) by (pod)`,
+        legendFormat: '{{pod}}',
+      },
+      {
+        expr: `avg(DCGM_FI_DEV_GPU_UTIL{pod=~"model-server-${i}-.*", gpu="${p % 8}"})`,
+        legendFormat: 'GPU util',
+      },
+    ],
+    gridPos: { h: 8, w: 12, x: (p % 2) * 12, y: p * 8 },
+    fieldConfig: {
+      defaults: { unit: 'percent', thresholds: { steps: [{ color: 'green' }, { color: 'red', value: 90 }] } },
+    },
+  }));
+  const json = JSON.stringify({ title: `Model server ${i}`, uid: `ms-${i}`, panels }, null, 2);
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: dashboard-${i}
+  namespace: ${team(i)}
+  labels:
+    grafana_dashboard: "1"
+data:
+  model-server-${i}.json: |
+${json.replace(/^/gm, '    ')}
 `;
 }
 

@@ -21,9 +21,11 @@
  *
  * With `mix` as a fourth argument one resource in ten is a Secret or a ConfigMap and Services select a
  * label every workload has before the workload's own (generateManifests); with `crds` one in 50 is a
- * CRD as controller-gen writes it, a sixth of the bytes (descriptions over several lines, CEL rules).
+ * CRD as controller-gen writes it, a sixth of the bytes (descriptions over several lines, CEL rules);
+ * with `dashboards` one in 50 is a Grafana dashboard's JSON in a ConfigMap (escaped quotes in its
+ * PromQL), most of the bytes.
  *
- *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds] [per-file] [mix|crds])
+ *   npm run bench -- validate-corpus            (or: node --import tsx bench/validate-corpus.bench.ts [resources] [rounds] [per-file] [mix|crds|dashboards])
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,8 @@ const PER_FILE = Number(process.argv[4] || 100);
 const MIX = process.argv[5] === 'mix';
 /** `crds` (fifth argument): one resource in 50 a CRD as controller-gen writes it (descriptions, CEL rules). */
 const CRDS = process.argv[5] === 'crds';
+/** `dashboards` (fifth argument): one resource in 50 a Grafana dashboard's JSON in a ConfigMap. */
+const DASHBOARDS = process.argv[5] === 'dashboards';
 const TARGETS = 5;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -94,7 +98,9 @@ try {
     `targets:\n${targets.map((t, i) => `  - name: t${i}\n    path: ${t}\n`).join('')}`,
   );
   for (const t of targets) writeFileSync(join(dir, t, 'crds.yaml'), KSERVE_CRD);
-  const docs = generateManifests(TOTAL - TARGETS, { mix: MIX, crds: CRDS }).split(/^---\n/m);
+  const docs = generateManifests(TOTAL - TARGETS, { mix: MIX, crds: CRDS, dashboards: DASHBOARDS }).split(
+    /^---\n/m,
+  );
   let bytes = 0;
   for (let i = 0; i < docs.length; i += PER_FILE) {
     const text = docs.slice(i, i + PER_FILE).join('---\n');
@@ -103,7 +109,7 @@ try {
     writeFileSync(join(dir, target, `part-${String(i / PER_FILE).padStart(6, '0')}.yaml`), text);
   }
   console.log(
-    `corpus: ${TOTAL} resources (${PER_FILE} per file${MIX ? ', mix' : ''}${CRDS ? ', crds' : ''}) in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
+    `corpus: ${TOTAL} resources (${PER_FILE} per file${MIX ? ', mix' : ''}${CRDS ? ', crds' : ''}${DASHBOARDS ? ', dashboards' : ''}) in ${Math.ceil(docs.length / PER_FILE) + TARGETS} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${TARGETS} targets, 5 namespaces; ${ROUNDS} round(s), medians`,
   );
   const runs = {
     ferry: [] as Usage[],
@@ -164,6 +170,7 @@ try {
       perFile: PER_FILE,
       mix: MIX,
       crds: CRDS,
+      dashboards: DASHBOARDS,
       ferryCpuS: ferry.cpu,
       ferryWallS: ferry.wall,
       ferryRssMiB: Math.round(ferry.rssMiB),
