@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { Finding } from '../types.ts';
+import { archiveChartName } from './archive-chart-name.ts';
 import { renderFinding } from './render-finding.ts';
 import { isMissing } from './repo-path.ts';
 
@@ -150,7 +151,7 @@ function valueAtPath(sources: readonly unknown[], path: readonly string[]): unkn
   return undefined;
 }
 
-/** Names of the charts under charts/: a directory's Chart.yaml name, or `<name>-<version>.tgz`. */
+/** Names of the charts under charts/: a directory's or a `.tgz`'s Chart.yaml name. */
 async function listVendoredCharts(chartsDir: string): Promise<Set<string>> {
   const names = new Set<string>();
   let entries: import('node:fs').Dirent[];
@@ -161,9 +162,13 @@ async function listVendoredCharts(chartsDir: string): Promise<Set<string>> {
     throw err;
   }
   for (const entry of entries) {
-    const archive = /^(.+?)-v?\d+\.\d+\.\d+.*\.tgz$/.exec(entry.name);
-    if (archive?.[1]) {
-      names.add(archive[1]);
+    if (entry.name.endsWith('.tgz')) {
+      // helm loads every `.tgz` under charts/ and knows it by its Chart.yaml's name; the file name
+      // (`<name>-<version>.tgz` as `helm dependency build` writes it) only when that cannot be read.
+      const bytes = entry.isFile() ? await readFile(join(chartsDir, entry.name)) : undefined;
+      const name =
+        (bytes && archiveChartName(bytes)) ?? /^(.+?)-v?\d+\.\d+\.\d+.*\.tgz$/.exec(entry.name)?.[1];
+      if (name) names.add(name);
       continue;
     }
     if (!entry.isDirectory()) continue;

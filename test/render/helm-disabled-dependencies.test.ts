@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -163,5 +163,64 @@ describe('helm: dependencies that are not vendored', () => {
       'chart/templates/bad.yaml:4 execution error at (chart/templates/bad.yaml:4:11): name is required',
     ]);
     expect(result.findings[0]?.detail ?? '').not.toMatch(/ferry-chart-|symbolic link/);
+  });
+});
+
+// NVIDIA/k8s-device-plugin@b65930e vendored node-feature-discovery as
+// charts/node-feature-discovery-chart-0.17.3.tgz: helm knows an archive by its Chart.yaml's name, so it
+// rendered the chart, but Ferry took `node-feature-discovery-chart` from the file name. Enabled, the
+// dependency was "not vendored"; disabled, it was dropped from Chart.yaml while its archive stayed
+// under charts/, and rendered unconditionally (21 objects helm does not render).
+describe('helm: a dependency packaged under another file name', () => {
+  function packagedRepo(enabled: boolean): string {
+    const root = tree();
+    writeTree(root, {
+      'chart/Chart.yaml': [
+        'apiVersion: v2',
+        'name: app',
+        'version: 0.1.0',
+        'dependencies:',
+        '  - name: node-features',
+        '    alias: nfd',
+        '    version: 0.17.3',
+        '    repository: https://example.com/charts',
+        '    condition: nfd.enabled,gfd.enabled',
+        '',
+      ].join('\n'),
+      'chart/values.yaml': `gfd:\n  enabled: ${enabled}\n`,
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n',
+      'pkg/node-features/Chart.yaml': 'apiVersion: v2\nname: node-features\nversion: 0.17.3\n',
+      'pkg/node-features/templates/ds.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nfd\n',
+    });
+    mkdirSync(join(root, 'chart/charts'));
+    execFileSync('tar', [
+      '-czf',
+      join(root, 'chart/charts/node-features-chart-0.17.3.tgz'),
+      '-C',
+      join(root, 'pkg'),
+      'node-features',
+    ]);
+    rmSync(join(root, 'pkg'), { recursive: true });
+    return root;
+  }
+
+  it.each([
+    [true, ['ConfigMap app', 'ConfigMap nfd']],
+    [false, ['ConfigMap app']],
+  ])('with the dependency enabled: %s, renders what helm renders', async (enabled, expected) => {
+    const root = packagedRepo(enabled);
+    const result = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(result.findings).toEqual([]);
+    expect(names(result.resources)).toEqual(expected);
+    const helm = execFileSync(resolveBinary('helm').path, ['template', 'x', join(root, 'chart')], {
+      encoding: 'utf8',
+    });
+    expect(
+      jsYaml
+        .loadAll(helm)
+        .filter(Boolean)
+        .map((d) => `${(d as { kind: string }).kind} ${(d as { metadata: { name: string } }).metadata.name}`)
+        .sort(),
+    ).toEqual(expected);
   });
 });
