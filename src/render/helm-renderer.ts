@@ -61,7 +61,7 @@ export const helmRenderer: Renderer = {
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);
     // Dependencies the values disable may be missing: rendered from links to the chart's files beside a
-    // Chart.yaml that omits them.
+    // Chart.yaml (or a v1 chart's requirements.yaml) that omits them.
     const linked =
       chart.withoutDisabled === undefined ? undefined : await linkedChart(absDir, chart.withoutDisabled);
     try {
@@ -180,22 +180,22 @@ async function apiVersionsHint(req: RenderRequest, message: string, chartDir: st
 }
 
 /**
- * The chart's folder with `chartYaml` as its Chart.yaml, in a fresh temp dir: every other entry is a
+ * The chart's folder with `replaced` written in place of one of its files (Chart.yaml or requirements.yaml), in a fresh temp dir: every other entry is a
  * link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
  * so nothing is copied.
  */
 async function linkedChart(
   absDir: string,
-  chartYaml: string,
+  replaced: { name: string; text: string },
 ): Promise<{ dir: string; dispose(): Promise<void> }> {
   const base = await mkdtemp(join(await realpath(tmpdir()), 'ferry-chart-'));
   const dir = join(base, 'chart');
   try {
     await mkdir(dir);
     for (const name of await readdir(absDir)) {
-      if (name !== 'Chart.yaml') await symlink(join(absDir, name), join(dir, name));
+      if (name !== replaced.name) await symlink(join(absDir, name), join(dir, name));
     }
-    await writeFile(join(dir, 'Chart.yaml'), chartYaml);
+    await writeFile(join(dir, replaced.name), replaced.text);
   } catch (err) {
     await rm(base, { recursive: true, force: true });
     throw err;
