@@ -6,6 +6,7 @@ import { documentsTaken, parseManifests } from '../manifest/parse-manifests.ts';
 import { isManifestName } from '../render/plain-renderer.ts';
 import type { Finding } from '../types.ts';
 import { kindWithNoSchema, noSchemaMessage } from '../validate/schema/create-schema-set.ts';
+import { CATALOGUE_INDEX } from '../validate/schema/load-catalogue-schemas.ts';
 import { servedVersions } from '../validate/schema/load-crd-schemas.ts';
 
 /**
@@ -31,28 +32,65 @@ export async function pointAtRepoCrds<T extends { findings: Finding[] }>(
   const { findings } = checked;
   const wanted = new Set<string>();
   for (const f of findings) {
-    const k = f.rule === 'schema' ? kindWithNoSchema(f.message) : undefined;
-    if (k) wanted.add(`${k.apiVersion} ${k.kind}`);
+    const key = crdWanted(f);
+    if (key) wanted.add(key);
   }
   if (wanted.size === 0) return checked;
   const found = await findCrdFiles(opts.root, wanted);
   if (found.size === 0) return checked;
+  const how =
+    opts.scope === 'target'
+      ? `list it under the target's schemas: in .github/ferry.yml`
+      : 'add it to the paths checked';
   const pointed = findings.map((f) => {
-    const k = f.rule === 'schema' ? kindWithNoSchema(f.message) : undefined;
-    const file = k && found.get(`${k.apiVersion} ${k.kind}`);
-    if (!k || !file) return f;
-    const how =
-      opts.scope === 'target'
-        ? `list it under the target's schemas: in .github/ferry.yml`
-        : 'add it to the paths checked';
-    const hint = `its CRD is in ${file}, which was not checked with it: ${how}`;
-    return { ...f, message: noSchemaMessage(k.apiVersion, k.kind, hint) };
+    const key = crdWanted(f);
+    const file = key && found.get(key);
+    if (!key || !file) return f;
+    const k = kindWithNoSchema(f.message);
+    if (k) {
+      const hint = `its CRD is in ${file}, which was not checked with it: ${how}`;
+      return { ...f, message: noSchemaMessage(k.apiVersion, k.kind, hint) };
+    }
+    // A catalogue kind checked against the release Ferry holds, when the repository has its own CRD
+    // (an operator's samples beside config/crd/bases, newer than that release): the advice to add the
+    // CRD to the repo would be wrong.
+    const hint = `the repository's own CRD for it, ${file}, was not checked with it: ${how}`;
+    return { ...f, message: f.message.replace(CATALOGUE_HINT, hint) };
   });
   return { ...checked, findings: pointed };
 }
 
+/** The tail of a catalogue kind's finding that tells to add its CRD (validate-value, create-schema-set). */
+const CATALOGUE_HINT =
+  /if your cluster runs (?:another release|a release that serves it), add its CRD to the repo or to schemas:(?=\)?$)/;
+
 /**
- * `apiVersion kind` (of `wanted`) → the first repo-relative file, in path order, whose CRD serves it.
+ * The CRD a schema finding wants, when the repository may hold it: `group/version kind` for a kind
+ * with no schema or a catalogue kind at a version its release does not serve; `group kind` (any
+ * version) for a field a catalogue kind's release lacks, its group found from the catalogue's index
+ * by the release the message names and the kind of the finding's resource.
+ */
+function crdWanted(f: Finding): string | undefined {
+  if (f.rule !== 'schema' || !CATALOGUE_HINT.test(f.message)) {
+    const k = f.rule === 'schema' ? kindWithNoSchema(f.message) : undefined;
+    return k && `${k.apiVersion} ${k.kind}`;
+  }
+  const unserved = /^(\S+\/\S+) (\S+) is not served by /.exec(f.message);
+  if (unserved) return `${unserved[1]} ${unserved[2]}`;
+  const release = /\(not in (.+) CRD, the release Ferry's catalogue holds: /.exec(f.message)?.[1];
+  const kind = f.resource?.split(' ')[0];
+  if (!release || !kind) return undefined;
+  for (const [key, entry] of Object.entries(CATALOGUE_INDEX)) {
+    const slash = key.indexOf('/');
+    if (key.slice(slash + 1) !== kind) continue;
+    if (entry.source === release || Object.values(entry.sources ?? {}).includes(release))
+      return `${key.slice(0, slash)} ${kind}`;
+  }
+  return undefined;
+}
+
+/**
+ * `apiVersion kind` or `group kind` (of `wanted`) → the first repo-relative file, in path order, whose CRD serves it.
  * Only the documents that name the CustomResourceDefinition kind and `kind: <a wanted kind>` are parsed
  * (a repository's CRDs can be tens of MB), and the search stops once every wanted key is found.
  */
@@ -86,9 +124,11 @@ function crdKindsIn(text: string, path: string, kinds: ReadonlySet<string>): str
     const group = asString(spec?.group);
     const kind = asString(asRecord(spec?.names)?.kind);
     if (!spec || !group || !kind || !kinds.has(kind)) continue;
+    // Served versions, and the group (a catalogue kind's newer CRD may serve another version).
     for (const v of servedVersions(spec as Parameters<typeof servedVersions>[0])) {
       keys.push(`${group}/${v.name} ${kind}`);
     }
+    keys.push(`${group} ${kind}`);
   }
   return keys;
 }

@@ -11,6 +11,7 @@ import { findLinkAlong } from '../source/plan-link-copies.ts';
 import type { TreeLayout } from '../source/source-tree.ts';
 import type { ChangeSet, FerryConfig, Finding, Target } from '../types.ts';
 import { checkTarget } from './check-target.ts';
+import { describeInvalidConfig } from './describe-invalid-config.ts';
 import { describeSubmodulePath, findSubmoduleOf } from './describe-submodule-path.ts';
 import { pairTargets, type TargetPair } from './pair-targets.ts';
 
@@ -29,7 +30,10 @@ export interface PreviewOptions {
   baseConfig: { config: FerryConfig; findings: readonly Finding[] } | undefined;
   /** Files the change touches (repo-relative), or 'all' when unknown (too many, or a first push). */
   changedFiles: string[] | 'all';
-  /** Problems with `.github/ferry.yml` itself: reported as their own change set, first. */
+  /**
+   * Problems with `.github/ferry.yml` itself: reported as their own change set, first. When one is an
+   * error, `config` is the default fallback, and no target is previewed (describeInvalidConfig).
+   */
   configFindings?: Finding[];
   /**
    * Keeps renders between runs (openRenderCache): the base of the next push is then not rendered, nor
@@ -54,9 +58,14 @@ export interface PreviewOptions {
 export async function previewTargets(opts: PreviewOptions): Promise<ChangeSet[]> {
   const sets: ChangeSet[] = [];
   const baseConfigValid = opts.baseConfig !== undefined && !hasErrors(opts.baseConfig.findings);
+  // A head config with errors stands for the default one (the whole repository): none is previewed.
+  const invalid = describeInvalidConfig(opts.configFindings ?? []);
   const configFindings = [
     ...(opts.configFindings ?? []),
-    ...(opts.baseConfig && !baseConfigValid ? [describeInvalidBaseConfig(opts.baseConfig.findings)] : []),
+    ...(invalid ? [invalid] : []),
+    ...(opts.baseConfig && !baseConfigValid && !invalid
+      ? [describeInvalidBaseConfig(opts.baseConfig.findings)]
+      : []),
   ];
   if (configFindings.length > 0) {
     sets.push({
@@ -67,6 +76,7 @@ export async function previewTargets(opts: PreviewOptions): Promise<ChangeSet[]>
       renderFailed: false,
     });
   }
+  if (invalid) return sets;
   const pairs = pairTargets({
     base: baseConfigValid ? opts.baseConfig?.config : undefined,
     head: opts.config,

@@ -5,7 +5,12 @@ import { parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding } from '../types.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { type ChartInfo, loadChart } from './load-chart.ts';
-import { callsGenerators, generatedFieldFindings, markGeneratedFields } from './mark-generated-fields.ts';
+import {
+  callsGenerators,
+  generatedFieldFindings,
+  markGeneratedFields,
+  templatesMatch,
+} from './mark-generated-fields.ts';
 import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
 import { readTemplateFile } from './read-template-file.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
@@ -56,7 +61,7 @@ export const helmRenderer: Renderer = {
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);
     // Dependencies the values disable may be missing: rendered from links to the chart's files beside a
-    // Chart.yaml that omits them.
+    // Chart.yaml (or a v1 chart's requirements.yaml) that omits them.
     const linked =
       chart.withoutDisabled === undefined ? undefined : await linkedChart(absDir, chart.withoutDisabled);
     try {
@@ -91,7 +96,9 @@ async function renderChart(
     return failedRender('helm', [
       renderFinding(
         located.file ?? req.dir,
-        located.message + namespaceHint(req, located.message),
+        located.message +
+          namespaceHint(req, located.message) +
+          (await apiVersionsHint(req, located.message, original)),
         located.line,
         run.detail && locateHelmError(shown(run.detail), where).message,
       ),
@@ -150,22 +157,45 @@ function namespaceHint(req: RenderRequest, message: string): string {
 }
 
 /**
- * The chart's folder with `chartYaml` as its Chart.yaml, in a fresh temp dir: every other entry is a
+ * A chart that fails unless `.Capabilities.APIVersions` has an API (llmaz's: "The cluster does not
+ * support the required API resource `monitoring.coreos.com/v1/ServiceMonitor`") fails in Ferry
+ * whatever the cluster serves: helm template sees only the APIs passed to it. So a failure naming a
+ * custom API (a dotted group outside `*.k8s.io`, which Ferry passes as the target's Kubernetes serves
+ * them) in a template's failure (`fail`, `required`), which the chart tests with
+ * `.Capabilities.APIVersions.Has` and the target does not list under helm.apiVersions, says where.
+ */
+async function apiVersionsHint(req: RenderRequest, message: string, chartDir: string): Promise<string> {
+  if (!message.includes('execution error')) return '';
+  const named = /\b([a-z0-9-]+(?:\.[a-z0-9-]+)+)\/(v\d+(?:(?:alpha|beta)\d+)?)(?:\/([A-Z]\w*))?\b/.exec(
+    message,
+  );
+  if (!named || /(?:^|\.)k8s\.io$/.test(named[1] ?? '')) return '';
+  // As named: `.Capabilities.APIVersions.Has "g/v/Kind"` is not answered by a listed "g/v".
+  const api = named[0];
+  if ((req.apiVersions ?? []).includes(api)) return '';
+  // Only when the chart asks for it: a `required` message may name an API for another reason.
+  const asked = new RegExp(`APIVersions\\.Has\\s+["']${api.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`);
+  if (!(await templatesMatch(chartDir, (text) => asked.test(text)))) return '';
+  return ` (helm template sees only the APIs Ferry passes: if the target's cluster serves ${api}, list it under the target's helm.apiVersions in .github/ferry.yml)`;
+}
+
+/**
+ * The chart's folder with `replaced` written in place of one of its files (Chart.yaml or requirements.yaml), in a fresh temp dir: every other entry is a
  * link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
  * so nothing is copied.
  */
 async function linkedChart(
   absDir: string,
-  chartYaml: string,
+  replaced: { name: string; text: string },
 ): Promise<{ dir: string; dispose(): Promise<void> }> {
   const base = await mkdtemp(join(await realpath(tmpdir()), 'ferry-chart-'));
   const dir = join(base, 'chart');
   try {
     await mkdir(dir);
     for (const name of await readdir(absDir)) {
-      if (name !== 'Chart.yaml') await symlink(join(absDir, name), join(dir, name));
+      if (name !== replaced.name) await symlink(join(absDir, name), join(dir, name));
     }
-    await writeFile(join(dir, 'Chart.yaml'), chartYaml);
+    await writeFile(join(dir, replaced.name), replaced.text);
   } catch (err) {
     await rm(base, { recursive: true, force: true });
     throw err;

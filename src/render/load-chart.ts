@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { Finding } from '../types.ts';
+import { archiveChartName } from './archive-chart-name.ts';
 import { renderFinding } from './render-finding.ts';
 import { isMissing } from './repo-path.ts';
 
@@ -11,11 +12,11 @@ export interface ChartInfo {
   file: string;
   /**
    * Set when dependencies that are not vendored are disabled by the values (their `condition` or
-   * `tags`): the Chart.yaml to render with instead, without them. helm refuses a chart whose listed
+   * `tags`): the Chart.yaml (a v1 chart's requirements.yaml) to render with instead, without them. helm refuses a chart whose listed
    * dependency is missing even when it renders nothing of it; Argo CD fetches it first, which Ferry,
    * with no network, cannot. The output is the same, as a disabled dependency renders nothing.
    */
-  withoutDisabled?: string;
+  withoutDisabled?: { name: 'Chart.yaml' | 'requirements.yaml'; text: string };
 }
 
 /**
@@ -36,10 +37,6 @@ export async function loadChart(opts: {
     lineCounter,
     prettyErrors: false,
   });
-  const lineOf = (node: unknown) => {
-    const start = (node as Node | null | undefined)?.range?.[0];
-    return start === undefined ? 1 : lineCounter.linePos(start).line;
-  };
   const firstError = doc.errors[0];
   if (firstError) {
     const message = `invalid Chart.yaml: ${firstError.message.split('\n')[0] ?? 'invalid YAML'}`;
@@ -51,7 +48,16 @@ export async function loadChart(opts: {
   }
   const vendored = await listVendoredCharts(join(opts.absDir, 'charts'));
   const findings: Finding[] = [];
-  const dependencies = doc.contents.get('dependencies', true);
+  // helm reads a requirements.yaml's dependencies over Chart.yaml's (apiVersion v1 charts keep them
+  // there: mlrun/ce's umbrella chart lists six).
+  const requirements = await readRequirements(opts.absDir, opts.file);
+  if (requirements && 'finding' in requirements) return { findings: [requirements.finding] };
+  const source = requirements ?? { doc, lineCounter, file: opts.file, name: 'Chart.yaml' as const };
+  const depLine = (node: unknown) => {
+    const start = (node as Node | null | undefined)?.range?.[0];
+    return start === undefined ? 1 : source.lineCounter.linePos(start).line;
+  };
+  const dependencies = isMap(source.doc.contents) ? source.doc.contents.get('dependencies', true) : undefined;
   let values: unknown[] | undefined;
   const disabled = new Set<unknown>();
   for (const dep of isSeq(dependencies) ? dependencies.items : []) {
@@ -65,16 +71,16 @@ export async function loadChart(opts: {
     const off = switchOff(dep as YAMLMap, values);
     findings.push(
       renderFinding(
-        opts.file,
+        source.file,
         `dependency ${depName.value} is not vendored; run \`helm dependency build\` and commit charts/${off ? `, or, if this target does without it, set ${off}: false in one of its values files` : ''}`,
-        lineOf(depName),
+        depLine(depName),
       ),
     );
   }
   const chart: ChartInfo = { name: name.value, file: opts.file };
   if (disabled.size > 0 && isSeq(dependencies)) {
     dependencies.items = dependencies.items.filter((dep) => !disabled.has(dep));
-    chart.withoutDisabled = String(doc);
+    chart.withoutDisabled = { name: source.name, text: String(source.doc) };
   }
   return { chart, findings };
 }
@@ -150,7 +156,43 @@ function valueAtPath(sources: readonly unknown[], path: readonly string[]): unkn
   return undefined;
 }
 
-/** Names of the charts under charts/: a directory's Chart.yaml name, or `<name>-<version>.tgz`. */
+/**
+ * A chart's requirements.yaml when it lists dependencies (parsed, with its repo-relative path), a
+ * finding when it does not parse, else undefined.
+ */
+async function readRequirements(
+  absDir: string,
+  chartFile: string,
+): Promise<
+  | {
+      doc: ReturnType<typeof parseDocument>;
+      lineCounter: LineCounter;
+      file: string;
+      name: 'requirements.yaml';
+    }
+  | { finding: Finding }
+  | undefined
+> {
+  const file = chartFile.replace(/Chart\.yaml$/, 'requirements.yaml');
+  let text: string;
+  try {
+    text = await readFile(join(absDir, 'requirements.yaml'), 'utf8');
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const error = doc.errors[0];
+  if (error) {
+    const message = `invalid requirements.yaml: ${error.message.split('\n')[0] ?? 'invalid YAML'}`;
+    return { finding: renderFinding(file, message, lineCounter.linePos(error.pos[0]).line) };
+  }
+  if (!isMap(doc.contents) || !isSeq(doc.contents.get('dependencies', true))) return undefined;
+  return { doc, lineCounter, file, name: 'requirements.yaml' };
+}
+
+/** Names of the charts under charts/: a directory's or a `.tgz`'s Chart.yaml name. */
 async function listVendoredCharts(chartsDir: string): Promise<Set<string>> {
   const names = new Set<string>();
   let entries: import('node:fs').Dirent[];
@@ -161,9 +203,13 @@ async function listVendoredCharts(chartsDir: string): Promise<Set<string>> {
     throw err;
   }
   for (const entry of entries) {
-    const archive = /^(.+?)-v?\d+\.\d+\.\d+.*\.tgz$/.exec(entry.name);
-    if (archive?.[1]) {
-      names.add(archive[1]);
+    if (entry.name.endsWith('.tgz')) {
+      // helm loads every `.tgz` under charts/ and knows it by its Chart.yaml's name; the file name
+      // (`<name>-<version>.tgz` as `helm dependency build` writes it) only when that cannot be read.
+      const bytes = entry.isFile() ? await readFile(join(chartsDir, entry.name)) : undefined;
+      const name =
+        (bytes && archiveChartName(bytes)) ?? /^(.+?)-v?\d+\.\d+\.\d+.*\.tgz$/.exec(entry.name)?.[1];
+      if (name) names.add(name);
       continue;
     }
     if (!entry.isDirectory()) continue;

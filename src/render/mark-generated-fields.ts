@@ -24,7 +24,15 @@ const MAX_BYTES = 16 * 1024 * 1024;
  * calls a function whose result differs on every render. Read only to decide whether a second render is
  * worth its cost; a vendored `.tgz` is not opened.
  */
-export async function callsGenerators(absDir: string): Promise<boolean> {
+export function callsGenerators(absDir: string): Promise<boolean> {
+  return templatesMatch(absDir, (text) => GENERATOR.test(text));
+}
+
+/**
+ * Whether one of a chart's own templates or its subcharts' files (not values.yaml or READMEs beside
+ * them) holding `{{` passes `test`, within MAX_FILES files and MAX_BYTES read.
+ */
+export async function templatesMatch(absDir: string, test: (text: string) => boolean): Promise<boolean> {
   let files = 0;
   let bytes = 0;
   const walk = async (dir: string, depth: number): Promise<boolean> => {
@@ -38,12 +46,11 @@ export async function callsGenerators(absDir: string): Promise<boolean> {
         }
         continue;
       }
-      // Only the chart's own templates and its subcharts' files: not values.yaml or READMEs beside them.
       if (depth === 0 || !entry.isFile() || !/\.(?:ya?ml|tpl|txt|json)$/i.test(entry.name)) continue;
       if (++files > MAX_FILES || bytes > MAX_BYTES) return false;
       const text = await readFile(path, 'utf8').catch(() => '');
       bytes += text.length;
-      if (text.includes('{{') && GENERATOR.test(text)) return true;
+      if (text.includes('{{') && test(text)) return true;
     }
     return false;
   };

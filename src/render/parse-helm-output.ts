@@ -77,7 +77,7 @@ export function parseHelmOutput(
     // Aligned on the first lookup: most objects never have a finding (and a diff's base none at all).
     const outputLines = rendered.get(r) ?? (() => ({}));
     const kindLine = r.line;
-    r.lines = new SourceLines(templateLinesLater(outputLines, text, kindLine));
+    r.lines = new SourceLines(templateLinesLater({ outputLines, text, kindLine, object: r.object }));
   }
   return { resources, findings };
 }
@@ -134,12 +134,32 @@ function linesLater(r: Resource): () => Readonly<Record<string, number>> {
   return () => allLinesOf(r);
 }
 
-function templateLinesLater(
-  outputLines: () => Readonly<Record<string, number>>,
-  text: string,
-  kindLine: number,
-): DocumentLines {
-  return DocumentLines.lazy(() => alignTemplateLines(outputLines(), text, kindLine));
+function templateLinesLater(opts: {
+  outputLines: () => Readonly<Record<string, number>>;
+  text: string;
+  kindLine: number;
+  object: unknown;
+}): DocumentLines {
+  const { outputLines, text, kindLine, object } = opts;
+  return DocumentLines.lazy(() =>
+    alignTemplateLines({
+      renderedLines: outputLines(),
+      template: text,
+      kindLine,
+      renderedValue: (pointer) => valueAt(object, pointer),
+    }),
+  );
+}
+
+/** The value at a JSON pointer of a parsed object, or undefined. */
+function valueAt(object: unknown, pointer: string): unknown {
+  let node = object;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 /**
@@ -147,13 +167,19 @@ function templateLinesLater(
  * appear in the same order and nesting as in the output: walk the output's keys in order and find
  * each in the template after the line of its parent, inside the parent's block (deeper indented),
  * never moving backwards. A key made by `toYaml`/`include` is not in the template: it keeps its
- * parent's line (the line that includes it), through lineOf's nearest-ancestor rule.
+ * parent's line (the line that includes it), through lineOf's nearest-ancestor rule. A key whose
+ * rendered value is a scalar that a template line of that key writes literally (`- name: "API_KEY"`)
+ * goes to that line over an earlier one of the key with another value: the earlier one is in a branch
+ * (`{{- if }}`) that did not render, as open-webui's env list has several.
  */
-export function alignTemplateLines(
-  renderedLines: Readonly<Record<string, number>>,
-  template: string,
-  kindLine: number,
-): Record<string, number> {
+export function alignTemplateLines(opts: {
+  renderedLines: Readonly<Record<string, number>>;
+  template: string;
+  kindLine: number;
+  /** The rendered value at a pointer, to tell a key's lines apart by what they write. */
+  renderedValue?: (pointer: string) => unknown;
+}): Record<string, number> {
+  const { renderedLines, template, kindLine, renderedValue = () => undefined } = opts;
   const lines = template.split('\n');
   // The object's part of the template: from the `---` above its kind line to the next one.
   let start = kindLine - 1;
@@ -182,23 +208,61 @@ export function alignTemplateLines(
     const { i: parentAt, indent: parentIndent } = nearestAligned(at, parent);
     const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const pattern = new RegExp(`^[\\s-]*["']?${escaped}["']?\\s*:`);
-    for (let i = Math.max(cursor, parentAt + 1); i < end; i++) {
-      const text = lines[i] ?? '';
-      if (text.trim() === '' || /^\s*(\{\{|#)/.test(text)) continue;
-      if (indentOf(i) <= parentIndent) break;
-      if (!pattern.test(text)) continue;
-      at.set(pointer, { i, indent: indentOf(i) });
-      out[pointer] = i + 1;
-      const item = /\/\d+$/.exec(parent) ? parent : undefined;
-      if (item && out[item] === undefined) {
-        out[item] = i + 1;
-        at.set(item, { i, indent: itemIndentOf(i) });
-      }
-      cursor = i + 1;
-      break;
+    const value = renderedValue(pointer);
+    const wanted = ['string', 'number', 'boolean'].includes(typeof value) ? String(value) : undefined;
+    const found = findKeyLine({
+      lines,
+      from: Math.max(cursor, parentAt + 1),
+      end,
+      parentIndent,
+      pattern,
+      wanted,
+      indentOf,
+    });
+    if (found === undefined) continue;
+    at.set(pointer, { i: found, indent: indentOf(found) });
+    out[pointer] = found + 1;
+    const item = /\/\d+$/.exec(parent) ? parent : undefined;
+    if (item && out[item] === undefined) {
+      out[item] = found + 1;
+      at.set(item, { i: found, indent: itemIndentOf(found) });
     }
+    cursor = found + 1;
   }
   return out;
+}
+
+/**
+ * The template line (0-based) of a key in its parent's block from `from`: the first line writing the
+ * key, unless a later one of the block writes the rendered value (`wanted`) literally.
+ */
+function findKeyLine(opts: {
+  lines: readonly string[];
+  from: number;
+  end: number;
+  parentIndent: number;
+  pattern: RegExp;
+  wanted: string | undefined;
+  indentOf: (i: number) => number;
+}): number | undefined {
+  let found: number | undefined;
+  for (let i = opts.from; i < opts.end; i++) {
+    const text = opts.lines[i] ?? '';
+    if (text.trim() === '' || /^\s*(\{\{|#)/.test(text)) continue;
+    if (opts.indentOf(i) <= opts.parentIndent) break;
+    if (!opts.pattern.test(text)) continue;
+    found ??= i;
+    if (opts.wanted === undefined || literalValueOf(text) === opts.wanted) return i;
+  }
+  return found;
+}
+
+/** The scalar a template line writes literally after its key (`- name: "API_KEY"` → API_KEY), if any. */
+function literalValueOf(line: string): string | undefined {
+  const rest = /:\s+(.*?)\s*(?:#.*)?$/.exec(line)?.[1];
+  if (rest === undefined || rest === '' || rest.includes('{{')) return undefined;
+  const quoted = /^(["'])(.*)\1$/.exec(rest);
+  return quoted ? quoted[2] : rest;
 }
 
 /** The template line of the nearest aligned ancestor of `pointer` (itself included). */
@@ -225,6 +289,7 @@ function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, s
   }
   // A template's top-level `kind:` lines, found once per template rather than once per kind in it.
   const candidates = new Map<string, { line: string; at: number }[]>();
+  const templated = new Set<Resource>();
   for (const group of groups.values()) {
     const first = group[0];
     const text = first ? templates.get(first.file) : undefined;
@@ -235,6 +300,37 @@ function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, s
       candidates.set(first.file, found);
     }
     const lines = kindLines(found, first.id.kind);
+    group.forEach((r, i) => {
+      if (lines.length === group.length) r.line = lines[i] ?? 1;
+      else if (lines.length === 1) r.line = lines[0] ?? 1;
+    });
+    if (lines.length === 0) for (const r of group) templated.add(r);
+  }
+  assignTemplatedKindLines(
+    resources.filter((r) => templated.has(r)),
+    candidates,
+  );
+}
+
+/**
+ * Objects whose kind no literal `kind:` line of their template writes come from a templated one
+ * (`kind: {{ $kind }}`: open-webui's chart picks Deployment or StatefulSet): per template, the n-th
+ * such object in helm's output ↔ the n-th templated kind line when the counts agree, or the only one, else line 1.
+ */
+function assignTemplatedKindLines(
+  resources: readonly Resource[],
+  candidates: ReadonlyMap<string, readonly { line: string; at: number }[]>,
+): void {
+  const byFile = new Map<string, Resource[]>();
+  for (const r of resources) {
+    const group = byFile.get(r.file);
+    if (group) group.push(r);
+    else byFile.set(r.file, [r]);
+  }
+  for (const [file, group] of byFile) {
+    const lines = (candidates.get(file) ?? [])
+      .filter((c) => /^kind:\s*["']?\{\{/.test(c.line))
+      .map((c) => c.at);
     group.forEach((r, i) => {
       if (lines.length === group.length) r.line = lines[i] ?? 1;
       else if (lines.length === 1) r.line = lines[0] ?? 1;

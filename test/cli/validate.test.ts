@@ -44,6 +44,37 @@ describe('ferry validate', () => {
     expect(findings.map((f) => f.message).join('\n')).not.toContain('not validated');
   });
 
+  it('checks no target of a .github/ferry.yml with errors, rather than the whole repository', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'ferry-validate-broken-'));
+    try {
+      mkdirSync(join(repo, '.github'));
+      mkdirSync(join(repo, 'serving'));
+      mkdirSync(join(repo, 'test'));
+      writeFileSync(
+        join(repo, '.github', 'ferry.yml'),
+        'targets:\n  - name: serving\n    path: serving\n    helm:\n      values: [a.yaml]\n      values: [b.yaml]\n',
+      );
+      const pod =
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n';
+      writeFileSync(join(repo, 'serving', 'pod.yaml'), pod);
+      writeFileSync(join(repo, 'test', 'pod.yaml'), pod);
+      const r = runFerry(['validate', '--repo', repo, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout) as {
+        resources: number;
+        findings: { line: number; message: string }[];
+      };
+      expect(out.resources).toBe(0);
+      expect(out.findings.map((f) => `${f.line} ${f.message}`)).toEqual([
+        '6 targets[0].helm.values: duplicate key',
+        '6 no target is checked or previewed while this file has errors (a merge deploys nothing from it): fix them first',
+      ]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('groups findings by file in text output, with a tally', () => {
     const r = runFerry(['validate', 'examples/seed/kubernetes']);
     expect(r.code).toBe(1);

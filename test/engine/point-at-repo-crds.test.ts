@@ -102,3 +102,79 @@ describe('a kind whose CRD is in the repository but was not checked', () => {
     );
   });
 });
+
+// InftyAI/llmaz@HEAD: config/samples/inference_v1alpha1_service.yaml, checked against the catalogue's
+// llmaz v0.1.4 Service, whose CRD the repository holds in config/crd/bases (and chart/crds): the
+// advice to add its CRD to the repo was wrong.
+describe("a catalogue kind whose project's own CRD is in the repository", () => {
+  const KSERVE_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: inferenceservices.serving.kserve.io}
+spec:
+  group: serving.kserve.io
+  scope: Namespaced
+  names: {kind: InferenceService, plural: inferenceservices}
+  versions:
+    - name: v1beta1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    - name: v1beta2
+      served: true
+      storage: false
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`;
+  const isvc = (version: string, spec: string) =>
+    `apiVersion: serving.kserve.io/${version}\nkind: InferenceService\nmetadata: {name: m, namespace: ml}\nspec: ${spec}\n`;
+
+  it('names that CRD for a field or a version the release Ferry holds lacks', async () => {
+    const root = tree({
+      'config/crd/full/serving.kserve.io_inferenceservices.yaml': KSERVE_CRD,
+      'config/samples/field.yaml': isvc(
+        'v1beta1',
+        '{predictor: {model: {modelFormat: {name: onnx}}}, flavour: x}',
+      ),
+      'config/samples/version.yaml': isvc('v1beta2', '{}'),
+    });
+    const checked = await checkTargetFindings({
+      root,
+      target: target({ path: 'config/samples' }),
+      kubernetesVersion: '1.34',
+    });
+    const own =
+      "the repository's own CRD for it, config/crd/full/serving.kserve.io_inferenceservices.yaml, was not checked with it: list it under the target's schemas: in .github/ferry.yml";
+    expect(messages(checked.findings).sort()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^serving\\.kserve\\.io/v1beta2 InferenceService is not served by KServe .* so it is not validated; ${escapeRegExp(own)}$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^spec\\.flavour: unknown field \\(not in KServe .* CRD, the release Ferry's catalogue holds: ${escapeRegExp(own)}\\)$`,
+        ),
+      ),
+    ]);
+  });
+
+  it('keeps the advice to add a CRD when the repository has none for the kind', async () => {
+    const root = tree({
+      'config/samples/field.yaml': isvc(
+        'v1beta1',
+        '{predictor: {model: {modelFormat: {name: onnx}}}, flavour: x}',
+      ),
+    });
+    const checked = await checkPaths({ root, paths: ['config/samples'], kubernetesVersion: '1.34' });
+    expect(messages(checked.findings)).toEqual([
+      expect.stringMatching(
+        /if your cluster runs another release, add its CRD to the repo or to schemas:\)$/,
+      ),
+    ]);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -179,6 +179,35 @@ describe('previewTargets', () => {
     expect(sets[0]?.findings[0]?.message).toContain('did you mean "prune"');
   });
 
+  // substratusai/kubeai, a `values:` key written twice in a target: the fallback `default` target
+  // rendered the whole repository (31 errors of its test/ and benchmarks/ folders) and every target
+  // of the base showed as removed.
+  it('previews no target while the head config has errors, and says so beside the first', async () => {
+    const baseRoot = base();
+    const broken = `${CONFIG}    path: serving-v2\n`;
+    const headRoot = tree({ '.github/ferry.yml': broken, 'stray/pod.yaml': 'kind: Pod\n' }, baseRoot);
+    const head = parseConfig(broken, { file: '.github/ferry.yml' });
+    expect(head.findings.map((f) => f.severity)).toContain('error');
+    const sets = await previewTargets({
+      baseRoot,
+      headRoot,
+      config: head.config,
+      baseConfig: parseConfig(CONFIG, { file: '.github/ferry.yml' }),
+      changedFiles: 'all',
+      configFindings: head.findings,
+    });
+    expect(sets.map((s) => s.target)).toEqual(['.github/ferry.yml']);
+    const error = head.findings.find((f) => f.severity === 'error');
+    expect(sets[0]?.findings.at(-1)).toEqual({
+      rule: 'config',
+      severity: 'info',
+      file: '.github/ferry.yml',
+      line: error?.line,
+      message:
+        'no target is checked or previewed while this file has errors (a merge deploys nothing from it): fix them first',
+    });
+  });
+
   describe('renders each side with its own config', () => {
     const loaded = (text: string) => parseConfig(text, { file: '.github/ferry.yml' });
     const CHART = {

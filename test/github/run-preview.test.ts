@@ -456,6 +456,11 @@ describe('pull request preview', () => {
     expect(h.gh.commentsOn(42)[0]?.body).toContain('.github/ferry.yml');
     expect(h.gh.checkRuns[0]?.conclusion).toBe('failure');
     expect(h.gh.checkRuns[0]?.output.annotations[0]).toMatchObject({ path: '.github/ferry.yml' });
+    // Not the fallback's whole-repository `default` target, nor `production` shown as removed.
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body).toContain('no target is checked or previewed while this file has errors');
+    expect(body).not.toContain('| default |');
+    expect(body).not.toContain('| production |');
   });
 
   test('finds the config under its other name, .github/ferry.yaml', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -163,5 +163,118 @@ describe('helm: dependencies that are not vendored', () => {
       'chart/templates/bad.yaml:4 execution error at (chart/templates/bad.yaml:4:11): name is required',
     ]);
     expect(result.findings[0]?.detail ?? '').not.toMatch(/ferry-chart-|symbolic link/);
+  });
+});
+
+// NVIDIA/k8s-device-plugin@b65930e vendored node-feature-discovery as
+// charts/node-feature-discovery-chart-0.17.3.tgz: helm knows an archive by its Chart.yaml's name, so it
+// rendered the chart, but Ferry took `node-feature-discovery-chart` from the file name. Enabled, the
+// dependency was "not vendored"; disabled, it was dropped from Chart.yaml while its archive stayed
+// under charts/, and rendered unconditionally (21 objects helm does not render).
+describe('helm: a dependency packaged under another file name', () => {
+  function packagedRepo(enabled: boolean): string {
+    const root = tree();
+    writeTree(root, {
+      'chart/Chart.yaml': [
+        'apiVersion: v2',
+        'name: app',
+        'version: 0.1.0',
+        'dependencies:',
+        '  - name: node-features',
+        '    alias: nfd',
+        '    version: 0.17.3',
+        '    repository: https://example.com/charts',
+        '    condition: nfd.enabled,gfd.enabled',
+        '',
+      ].join('\n'),
+      'chart/values.yaml': `gfd:\n  enabled: ${enabled}\n`,
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n',
+      'pkg/node-features/Chart.yaml': 'apiVersion: v2\nname: node-features\nversion: 0.17.3\n',
+      'pkg/node-features/templates/ds.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nfd\n',
+    });
+    mkdirSync(join(root, 'chart/charts'));
+    execFileSync('tar', [
+      '-czf',
+      join(root, 'chart/charts/node-features-chart-0.17.3.tgz'),
+      '-C',
+      join(root, 'pkg'),
+      'node-features',
+    ]);
+    rmSync(join(root, 'pkg'), { recursive: true });
+    return root;
+  }
+
+  it.each([
+    [true, ['ConfigMap app', 'ConfigMap nfd']],
+    [false, ['ConfigMap app']],
+  ])('with the dependency enabled: %s, renders what helm renders', async (enabled, expected) => {
+    const root = packagedRepo(enabled);
+    const result = await renderTarget({ root, target: target({ path: 'chart' }) });
+    expect(result.findings).toEqual([]);
+    expect(names(result.resources)).toEqual(expected);
+    const helm = execFileSync(resolveBinary('helm').path, ['template', 'x', join(root, 'chart')], {
+      encoding: 'utf8',
+    });
+    expect(
+      jsYaml
+        .loadAll(helm)
+        .filter(Boolean)
+        .map((d) => `${(d as { kind: string }).kind} ${(d as { metadata: { name: string } }).metadata.name}`)
+        .sort(),
+    ).toEqual(expected);
+  });
+});
+
+// mlrun/ce@HEAD: charts/mlrun-ce is an apiVersion v1 chart whose six dependencies are listed in
+// requirements.yaml, which helm still reads. Ferry read only Chart.yaml: helm's own "missing in
+// charts/ directory" error at the chart's line 1, and no way to render with the disabled ones left out.
+describe('helm: an apiVersion v1 chart with requirements.yaml', () => {
+  function v1Repo(): string {
+    const root = tree();
+    writeTree(root, {
+      'chart/Chart.yaml': 'apiVersion: v1\nname: app\nversion: 0.1.0\n',
+      'chart/requirements.yaml': [
+        'dependencies:',
+        '  - name: cache',
+        '    version: 1.0.0',
+        '    repository: file://../cache',
+        '  - name: metrics',
+        '    version: 2.0.0',
+        '    repository: https://example.com/charts',
+        '    condition: metrics.enabled',
+        '',
+      ].join('\n'),
+      'chart/values.yaml': 'metrics:\n  enabled: true\n',
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n',
+      'chart/charts/cache/Chart.yaml': 'apiVersion: v1\nname: cache\nversion: 1.0.0\n',
+      'chart/charts/cache/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cache\n',
+      'values/off.yaml': 'metrics:\n  enabled: false\n',
+    });
+    return root;
+  }
+
+  it('names a dependency that is not vendored at its requirements.yaml line', async () => {
+    const result = await renderTarget({ root: v1Repo(), target: target({ path: 'chart' }) });
+    expect(result.failed).toBe(true);
+    expect(result.findings).toMatchObject([
+      {
+        file: 'chart/requirements.yaml',
+        line: 5,
+        message:
+          'dependency metrics is not vendored; run `helm dependency build` and commit charts/, or, if this target does without it, set metrics.enabled: false in one of its values files',
+      },
+    ]);
+  });
+
+  it('renders without a dependency the values disable, as helm does with it vendored', async () => {
+    const root = v1Repo();
+    const result = await renderTarget({
+      root,
+      target: target({ path: 'chart', helm: { values: ['values/off.yaml'] } }),
+    });
+    expect(result.findings).toEqual([]);
+    expect(names(result.resources)).toEqual(['ConfigMap app', 'ConfigMap cache']);
+    // Nothing of the chart in the repository was changed to get there.
+    expect(readFileSync(join(root, 'chart/requirements.yaml'), 'utf8')).toContain('name: metrics');
   });
 });

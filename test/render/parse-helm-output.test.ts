@@ -170,3 +170,84 @@ describe('locateHelmError', () => {
     });
   });
 });
+
+// Modelled on open-webui/helm-charts@a6305e7 (charts/open-webui/templates/workload-manager.yaml),
+// written fresh: the kind is chosen by the template, and the env list has branches that did not
+// render. Findings on the StatefulSet said line 1; then the OPENAI_API_KEY literal pointed at the
+// first `value:` of the list, in a branch helm left out.
+describe('parseHelmOutput: templated kinds and branches that did not render', () => {
+  const template = [
+    '{{- $kind := .Values.kind | default "StatefulSet" -}}', // 1
+    'apiVersion: apps/v1', // 2
+    'kind: {{ $kind }}', // 3
+    'metadata:', // 4
+    '  name: webui', // 5
+    'spec:', // 6
+    '  template:', // 7
+    '    spec:', // 8
+    '      containers:', // 9
+    '        - name: webui', // 10
+    '          env:', // 11
+    '          {{- if .Values.ingress.enabled }}', // 12
+    '          - name: WEBUI_URL', // 13
+    '            value: {{ .Values.url | quote }}', // 14
+    '          {{- end }}', // 15
+    '          {{- if .Values.useSecret }}', // 16
+    '          - name: "API_KEY"', // 17
+    '            valueFrom:', // 18
+    '              secretKeyRef: { name: k, key: k }', // 19
+    '          {{- else }}', // 20
+    '          - name: "API_KEY"', // 21
+    '            value: {{ .Values.apiKey | quote }}', // 22
+    '          {{- end }}', // 23
+    '          - name: PORT', // 24
+    '            value: "8080"', // 25
+    '---', // 26
+    'apiVersion: v1', // 27
+    'kind: {{ .Values.configKind | default "ConfigMap" }}', // 28
+    'metadata:', // 29
+    '  name: webui-config', // 30
+  ].join('\n');
+  const stdout = [
+    '---',
+    '# Source: app/templates/workload.yaml',
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata:',
+    '  name: webui',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: webui',
+    '          env:',
+    '          - name: "API_KEY"',
+    '            value: "s3cret"',
+    '          - name: PORT',
+    '            value: "8080"',
+    '---',
+    '# Source: app/templates/workload.yaml',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: webui-config',
+  ].join('\n');
+
+  it('points each object at its templated kind line, and a field at the branch that rendered it', () => {
+    const { resources } = parseHelmOutput(stdout, {
+      ...where,
+      templates: new Map([['deploy/app/templates/workload.yaml', template]]),
+    });
+    expect(resources.map((r) => `${r.id.kind} ${r.id.name} ${r.file}:${r.line}`)).toEqual([
+      'StatefulSet webui deploy/app/templates/workload.yaml:3',
+      'ConfigMap webui-config deploy/app/templates/workload.yaml:28',
+    ]);
+    const env = '/spec/template/spec/containers/0/env';
+    // Not WEBUI_URL's lines (13, 14), left out by its branch; of the two branches writing API_KEY,
+    // the name cannot tell which rendered, the value can.
+    expect(lineAt(resources[0], `${env}/0/name`)).toBe(17);
+    expect(lineAt(resources[0], `${env}/0/value`)).toBe(22);
+    expect(lineAt(resources[0], `${env}/1/value`)).toBe(25);
+    expect(lineAt(resources[1], '/metadata/name')).toBe(30);
+  });
+});

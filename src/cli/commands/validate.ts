@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../../config/load-config.ts';
 import { checkPathsIn, checkTargets } from '../../engine/check-targets.ts';
+import { describeInvalidConfig } from '../../engine/describe-invalid-config.ts';
 import { getInputBytes } from '../../engine/get-input-bytes.ts';
 import { planWorkers, WORKER_MIN_INPUT_BYTES } from '../../engine/plan-workers.ts';
 import { mergeFindings } from '../../report/merge-findings.ts';
@@ -117,7 +118,10 @@ async function validate(opts: {
     if (result.checked === 0 && result.findings.length === 0 && !noted)
       noteNothingValidated(located.given, streams !== undefined);
   } else {
-    const wanted = values.target ?? config.targets.map((t) => t.name);
+    // A config with errors stands for the default one (the whole repository): no target is checked.
+    const invalid = describeInvalidConfig(configFindings);
+    if (invalid) sets[0]?.findings.push(invalid);
+    const wanted = values.target ?? (invalid ? [] : config.targets.map((t) => t.name));
     const targets = wanted.map((name) => {
       const target = config.targets.find((t) => t.name === name);
       if (!target) {

@@ -71,6 +71,10 @@ function findQualifiedNameProblem(key: string): string | undefined {
     if (prefixProblem) return `prefix part ${prefixProblem}`;
   }
   if (name === '') return 'name part must be non-empty';
+  // As apimachinery's IsQualifiedName, which splits on every '/': `substitution.aigw.run/env/apiKey`.
+  if (name.includes('/')) {
+    return "has more than one '/': a key is a name with an optional DNS subdomain prefix and '/' (e.g. 'example.com/my-name')";
+  }
   if (name.length > 63) return 'name part must be no more than 63 characters';
   if (!QUALIFIED_NAME_PART.test(name)) {
     return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";

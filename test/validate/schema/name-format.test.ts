@@ -36,6 +36,14 @@ describe('label syntax', () => {
     expect(qualifiedNameProblem(key) === undefined).toBe(ok);
   });
 
+  // envoyproxy/ai-gateway's examples/mcp/mcp_example.yaml: an `aigw run` annotation, which the API
+  // server refuses; the message said the name part had a bad character.
+  it('says a key with two slashes has one too many', () => {
+    expect(qualifiedNameProblem('substitution.aigw.run/env/apiKey')).toBe(
+      "has more than one '/': a key is a name with an optional DNS subdomain prefix and '/' (e.g. 'example.com/my-name')",
+    );
+  });
+
   it.each([
     ['', true],
     ['v1.2.3', true],
