@@ -14,6 +14,7 @@ import { closestMatch } from '../manifest/closest-match.ts';
 import type { Finding } from '../types.ts';
 import { findKustomizationFile } from './detect-renderer.ts';
 import type { ImageOverride } from './kustomize-images.ts';
+import { readAsKustomize } from './read-as-kustomize.ts';
 import { renderFinding } from './render-finding.ts';
 import { isInside, locateInRepo, toRepoPath } from './repo-path.ts';
 
@@ -195,6 +196,16 @@ class KustomizationWalker {
       this.findings.push(renderFinding(k.file, `invalid kustomization: ${message}`, line));
       return;
     }
+    // What kustomize decodes, not what the text spells: an alias, a merge key or `Resources:` names
+    // paths kustomize loads as surely as `resources:` does.
+    const unread = readAsKustomize(doc);
+    if (unread) {
+      this.refused = true;
+      this.findings.push(
+        renderFinding(k.file, `invalid kustomization: ${unread.message}`, lineOf(unread.node)),
+      );
+      return;
+    }
     if (doc.contents === null) return;
     if (!isMap(doc.contents)) {
       this.findings.push(
@@ -204,7 +215,15 @@ class KustomizationWalker {
     }
     const refs: Ref[] = [];
     const scalar = (key: string, node: unknown, role: Role, value?: string) => {
-      if (!isScalar(node) || typeof node.value !== 'string') return;
+      if (node === undefined || node === null || (isScalar(node) && node.value === null)) return;
+      if (!isScalar(node) || typeof node.value !== 'string') {
+        // kustomize refuses it or reads it as some string: either way not a path Ferry has checked.
+        this.refused = true;
+        this.findings.push(
+          renderFinding(k.file, `${key} entry must be a path (a string); refusing to render`, lineOf(node)),
+        );
+        return;
+      }
       refs.push({ key, value: value ?? node.value, line: lineOf(node), role });
     };
     const eachItem = (node: unknown, fn: (item: unknown) => void) => {
@@ -265,12 +284,10 @@ class KustomizationWalker {
                 kustomization: k.file,
               });
             }
-            const path = field(item, 'path');
-            if (isScalar(path) && typeof path.value === 'string') {
-              scalar(key, path, 'file');
-              const last = refs[refs.length - 1];
-              if (last) last.patch = { target };
-            }
+            const before = refs.length;
+            scalar(key, field(item, 'path'), 'file');
+            const last = refs[refs.length - 1];
+            if (last && refs.length > before) last.patch = { target };
           });
           break;
         case 'replacements':
@@ -330,6 +347,7 @@ class KustomizationWalker {
     if (!text) return [];
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    if (readAsKustomize(doc)) return [];
     const lineOf = (node: unknown) => lineOfNode(lineCounter, node);
     const file = toRepoPath(this.root, join(located.real, name));
     return isMap(doc.contents) ? imageOverrides(doc.contents.get('images', true), { file, lineOf }) : [];
@@ -357,8 +375,8 @@ class KustomizationWalker {
     if (isSeq(files)) {
       for (const f of files.items) {
         // `key=path` or `path`.
-        if (isScalar(f) && typeof f.value === 'string')
-          scalar(key, f, 'file', f.value.slice(f.value.indexOf('=') + 1));
+        const path = isScalar(f) && typeof f.value === 'string' ? f.value : undefined;
+        scalar(key, f, 'file', path?.slice(path.indexOf('=') + 1));
       }
     }
     const envs = item.get('envs', true);
@@ -374,6 +392,12 @@ class KustomizationWalker {
   private inspectPluginConfig(c: { text: string; file: string; line: number; refs: Ref[] }): void {
     const docs = parseAllDocuments(c.text, { prettyErrors: false });
     for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      const unread = readAsKustomize(doc);
+      if (unread) {
+        this.refused = true;
+        this.findings.push(renderFinding(c.file, `invalid plugin config: ${unread.message}`, c.line));
+        continue;
+      }
       if (!isMap(doc.contents)) continue;
       const kind = doc.contents.get('kind', true);
       if (isScalar(kind) && String(kind.value) === 'HelmChartInflationGenerator') {
@@ -387,7 +411,12 @@ class KustomizationWalker {
         );
       }
       for (const { key, value } of pluginConfigPaths(doc.contents)) {
-        c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
+        if (value === undefined) {
+          this.refused = true;
+          this.findings.push(
+            renderFinding(c.file, `${key} entry must be a path (a string); refusing to render`, c.line),
+          );
+        } else c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
       }
     }
   }
@@ -498,10 +527,15 @@ function patchTarget(node: unknown): { kind?: string; name?: string } | undefine
  * The file paths a builtin plugin config names. Only these top-level fields are paths:
  * `fieldSpecs[].path` and the like are field paths inside objects.
  */
-function pluginConfigPaths(config: YAMLMap): { key: string; value: string }[] {
-  const out: { key: string; value: string }[] = [];
+function pluginConfigPaths(config: YAMLMap): { key: string; value?: string }[] {
+  const out: { key: string; value?: string }[] = [];
   const add = (key: string, node: unknown, strip = false) => {
-    if (!isScalar(node) || typeof node.value !== 'string') return;
+    if (node === undefined || node === null || (isScalar(node) && node.value === null)) return;
+    // Not a string: kustomize refuses it or reads it as a string Ferry has not checked.
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      out.push({ key });
+      return;
+    }
     // `files` entries may be `key=path`.
     out.push({ key, value: strip ? node.value.slice(node.value.indexOf('=') + 1) : node.value });
   };
