@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   isMap,
@@ -74,6 +74,15 @@ export interface KustomizationTree {
   onlyMissing: boolean;
 }
 
+/**
+ * Bounds on the walk, which runs in Ferry's own process before kustomize and its deadline: paths
+ * followed across the tree (more than a repository's 20,000 files is no real tree), did-you-mean hints
+ * (each lists a folder and compares every name), and the size of one kustomization or plugin config.
+ */
+const MAX_REFERENCES = 20_000;
+const MAX_HINTS = 20;
+const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+
 /** Remote targets kustomize would fetch (with git or HTTP): Ferry renders with no network. */
 const REMOTE_PATTERNS = [
   /^[a-z][a-z0-9+.-]*:\/\//i, // https://, ssh://, git://, file://, oci://
@@ -129,6 +138,8 @@ class KustomizationWalker {
   private readonly findings: Finding[] = [];
   private needsNone = false;
   private refused = false;
+  private followed = 0;
+  private hinted = 0;
 
   constructor(private readonly root: string) {}
 
@@ -174,7 +185,8 @@ class KustomizationWalker {
       return;
     }
     this.kustomizations.push(file);
-    await this.visitKustomization({ dir, file, text: await readFile(located.real, 'utf8'), images });
+    const text = await this.readBounded(located.real, file);
+    if (text !== undefined) await this.visitKustomization({ dir, file, text, images });
   }
 
   private async visitKustomization(k: {
@@ -337,13 +349,28 @@ class KustomizationWalker {
     for (const ref of refs) await this.follow(ref, k);
   }
 
+  /** A kustomization or plugin config's text; undefined (and a finding) past MAX_KUSTOMIZATION_BYTES. */
+  private async readBounded(real: string, file: string): Promise<string | undefined> {
+    if ((await stat(real)).size <= MAX_KUSTOMIZATION_BYTES) return readFile(real, 'utf8');
+    this.refused = true;
+    this.findings.push(
+      renderFinding(file, 'this file is over 1 MiB, more than any kustomization needs; refusing to render'),
+    );
+    return undefined;
+  }
+
   /** The `images:` of the component at `value` (relative to `dir`), read ahead of its visit; [] when none can be read. */
   private async componentImages(dir: string, value: string): Promise<ImageOverride[]> {
     if (isRemoteReference(value)) return [];
     const located = await locateInRepo(this.root, dir, value);
     if (!located.ok || !located.isDirectory) return [];
     const name = await findKustomizationFile(located.real);
-    const text = name && (await readFile(join(located.real, name), 'utf8').catch(() => undefined));
+    if (!name) return [];
+    const path = join(located.real, name);
+    // One too large is refused when the component is visited; its images are not worth reading.
+    const size = (await stat(path).catch(() => undefined))?.size ?? Number.POSITIVE_INFINITY;
+    const text =
+      size <= MAX_KUSTOMIZATION_BYTES ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     if (!text) return [];
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -424,6 +451,19 @@ class KustomizationWalker {
   private async follow(ref: Ref, k: { dir: string; file: string; images: ImageOverride[] }): Promise<void> {
     const quoted = JSON.stringify(ref.value);
     const where = ref.file ?? k.file;
+    if (++this.followed > MAX_REFERENCES) {
+      if (this.followed === MAX_REFERENCES + 1) {
+        this.refused = true;
+        this.findings.push(
+          renderFinding(
+            where,
+            `the kustomization tree names more than ${MAX_REFERENCES} paths; refusing to render`,
+            ref.line,
+          ),
+        );
+      }
+      return;
+    }
     if (isRemoteReference(ref.value)) {
       this.refused = true;
       this.findings.push(
@@ -444,7 +484,7 @@ class KustomizationWalker {
         );
         return;
       }
-      const near = await nearestSibling(k.dir, ref.value);
+      const near = this.hinted++ < MAX_HINTS ? await nearestSibling(k.dir, ref.value) : undefined;
       const hint = near === undefined ? '' : `: did you mean ${JSON.stringify(near)}?`;
       this.findings.push(renderFinding(where, `${ref.key} entry ${quoted} does not exist${hint}`, ref.line));
       return;
@@ -467,9 +507,10 @@ class KustomizationWalker {
       this.patches.push({ file, lineOffset: 0, kustomization: k.file, ...ref.patch });
     }
     if (ref.role === 'plugin') {
-      const text = await readFile(located.real, 'utf8');
-      const refs: Ref[] = [];
       const file = toRepoPath(this.root, located.real);
+      const text = await this.readBounded(located.real, file);
+      if (text === undefined) return;
+      const refs: Ref[] = [];
       this.inspectPluginConfig({ text, file, line: 1, refs });
       for (const r of refs) await this.follow(r, k);
     }
