@@ -55,6 +55,7 @@ export const helmRenderer: Renderer = {
       absDir,
       file: chartFile,
       valuesFiles: values,
+      valuesNames,
     });
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);
