@@ -8,6 +8,8 @@ import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 /** A schema file is small; anything bigger is a mistake or an attack (untrusted PRs choose these paths). */
 const MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
 const MAX_SCHEMA_FILES = 500;
+/** All of a target's schemas, parsed in Ferry's process (~20 bytes of memory a byte): 500 files of 4 MiB would not fit. */
+const MAX_TOTAL_SCHEMA_BYTES = 32 * 1024 * 1024;
 
 /** A target's compiled `schemas:` and the problems reading them. */
 export interface SchemaFiles {
@@ -67,5 +69,10 @@ async function collect(
   if (!stat.isFile()) return void fail(`${path} is not a regular file`);
   if (out.length >= MAX_SCHEMA_FILES) return void fail(`more than ${MAX_SCHEMA_FILES} schema files`);
   if (stat.size > MAX_SCHEMA_BYTES) return void fail(`${path} is over ${MAX_SCHEMA_BYTES} bytes`);
+  const total = out.reduce((sum, file) => sum + file.text.length, 0);
+  if (total + stat.size > MAX_TOTAL_SCHEMA_BYTES)
+    return void fail(
+      `${path} takes the target's schemas over ${MAX_TOTAL_SCHEMA_BYTES / 1024 / 1024} MiB in all`,
+    );
   out.push({ path: rel.split(sep).join('/'), text: await readFile(abs, 'utf8') });
 }

@@ -53,6 +53,16 @@ describe('loadSchemaFiles', () => {
     ]);
   });
 
+  it('reads at most 32 MiB of schemas in all, parsed in its own process, and says which file went over', async () => {
+    await mkdir(join(repo, 'crds'));
+    const padded = `{${' '.repeat(4 * 1024 * 1024 - 2)}}`;
+    for (let i = 1; i <= 9; i++) await writeFile(join(repo, `crds/${i}.json`), padded);
+    const loaded = await loadSchemaFiles(repo, ['crds']);
+    expect(loaded.findings.map((f) => f.message)).toEqual([
+      "schemas: crds/9.json takes the target's schemas over 32 MiB in all",
+    ]);
+  });
+
   it('still reads a schema inside the repository, through a link that stays inside', async () => {
     await mkdir(join(repo, 'crds'));
     await writeFile(
