@@ -108,6 +108,8 @@ interface Ref {
   role: Role;
   /** Set for a patch file reference: its target selector. */
   patch?: { target?: { kind?: string; name?: string } };
+  /** An inline plugin config that is a path too: not there is no problem (kustomize reads it inline). */
+  optional?: boolean;
 }
 
 /**
@@ -260,8 +262,16 @@ class KustomizationWalker {
         case 'transformers':
         case 'validators':
           eachItem(value, (item) => {
-            if (isScalar(item) && typeof item.value === 'string' && item.value.includes('\n')) {
+            // kustomize reads an entry as an inline config when it parses as resources, one line or
+            // many (`"{kind: ConfigMapGenerator, files: [/etc/x]}"`), else as a path. Both are checked:
+            // a file at that odd path is read only when the entry is not a config.
+            if (isScalar(item) && typeof item.value === 'string' && parsesAsMapping(item.value)) {
               this.inspectPluginConfig({ text: item.value, file: k.file, line: lineOf(item), refs });
+              if (!item.value.includes('\n')) {
+                scalar(key, item, 'plugin');
+                const last = refs[refs.length - 1];
+                if (last) last.optional = true;
+              }
             } else scalar(key, item, 'plugin');
           });
           break;
@@ -484,6 +494,7 @@ class KustomizationWalker {
         );
         return;
       }
+      if (ref.optional) return;
       const near = this.hinted++ < MAX_HINTS ? await nearestSibling(k.dir, ref.value) : undefined;
       const hint = near === undefined ? '' : `: did you mean ${JSON.stringify(near)}?`;
       this.findings.push(renderFinding(where, `${ref.key} entry ${quoted} does not exist${hint}`, ref.line));
@@ -515,6 +526,12 @@ class KustomizationWalker {
       for (const r of refs) await this.follow(r, k);
     }
   }
+}
+
+/** Whether `text` parses as YAML whose documents include a mapping: what kustomize may take for a config. */
+function parsesAsMapping(text: string): boolean {
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  return (Array.isArray(docs) ? docs : [docs]).some((doc) => doc.errors.length === 0 && isMap(doc.contents));
 }
 
 /** A kustomization's `images:` list; kustomize refuses a number (`newTag: 1.10`), so only strings count. */

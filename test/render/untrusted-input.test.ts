@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { copyFixture, fixture, target, writeScript } from './helpers.ts';
@@ -237,6 +237,46 @@ describe('no path outside the repository', () => {
       }
     },
   );
+
+  // kustomize takes a generator entry for an inline config whenever it parses as resources, on one
+  // line too, and for a path only otherwise: a file planted at that odd path was all Ferry checked.
+  it('checks a one-line inline generator config as kustomize reads it, not the file at that path', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+    try {
+      const secret = join(outside, 'token.txt');
+      await writeFile(secret, 'TOKEN-FROM-OUTSIDE\n');
+      const entry = `{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: leak}, files: [${secret}]}`;
+      const planted = join(scratch.root, 'app', entry);
+      await mkdir(dirname(planted), { recursive: true });
+      await writeFile(
+        planted,
+        'apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {a: b}\n',
+      );
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        `resources:\n- ../deploy/deployment.yaml\ngenerators:\n- ${JSON.stringify(entry)}\n`,
+      );
+      const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(JSON.stringify(result)).not.toContain('TOKEN-FROM-OUTSIDE');
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          file: 'app/kustomization.yaml',
+          line: 4,
+          message: `files entry ${JSON.stringify(secret)} leads outside the repository`,
+        }),
+      ]);
+      // A one-line config that reads nothing outside renders, as kustomize renders it.
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        'resources:\n- ../deploy/deployment.yaml\ngenerators:\n- "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline}, literals: [a=b]}"\n',
+      );
+      const inline = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(inline.findings).toEqual([]);
+      expect(inline.resources.map((r) => r.id.name)).toContain('inline-4h2mbtbbt6');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a kustomization naming a field twice, in two cases or set and merged, and aliases past the cap', async () => {
     await mkdir(join(scratch.root, 'app'));
