@@ -83,6 +83,9 @@ const MAX_REFERENCES = 20_000;
 const MAX_HINTS = 20;
 const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
 
+/** The fields of a kustomization of plugin configs that change no config: it may only list them. */
+const PLUGIN_KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'resources']);
+
 /** Remote targets kustomize would fetch (with git or HTTP): Ferry renders with no network. */
 const REMOTE_PATTERNS = [
   /^[a-z][a-z0-9+.-]*:\/\//i, // https://, ssh://, git://, file://, oci://
@@ -129,6 +132,8 @@ export async function loadKustomizationTree(opts: {
 
 class KustomizationWalker {
   private readonly visited = new Set<string>();
+  /** Directories visited as kustomizations of plugin configs (visitKustomization's `plugin`). */
+  private readonly visitedAsPlugins = new Set<string>();
   private readonly kustomizations: string[] = [];
   private readonly inputs = new Set<string>();
   private readonly resourceFiles = new Set<string>();
@@ -170,9 +175,10 @@ class KustomizationWalker {
    * `dir` is absolute and already proved inside the repository; `images` are the `images:` entries of
    * the kustomizations above it (and of their components), nearest first.
    */
-  async visitDirectory(dir: string, images: ImageOverride[] = []): Promise<void> {
-    if (this.visited.has(dir)) return;
-    this.visited.add(dir);
+  async visitDirectory(dir: string, images: ImageOverride[] = [], plugin = false): Promise<void> {
+    const seen = plugin ? this.visitedAsPlugins : this.visited;
+    if (seen.has(dir)) return;
+    seen.add(dir);
     this.inputs.add(toRepoPath(this.root, dir));
     const name = await findKustomizationFile(dir);
     // A directory without a kustomization: kustomize reports that itself, clearly.
@@ -188,7 +194,7 @@ class KustomizationWalker {
     }
     this.kustomizations.push(file);
     const text = await this.readBounded(located.real, file);
-    if (text !== undefined) await this.visitKustomization({ dir, file, text, images });
+    if (text !== undefined) await this.visitKustomization({ dir, file, text, images, plugin });
   }
 
   private async visitKustomization(k: {
@@ -196,6 +202,11 @@ class KustomizationWalker {
     file: string;
     text: string;
     images: ImageOverride[];
+    /**
+     * Listed under `generators`, `transformers` or `validators`: what it builds are plugin configs,
+     * whose paths kustomize then loads.
+     */
+    plugin: boolean;
   }): Promise<void> {
     const lineCounter = new LineCounter();
     const doc = parseDocument(k.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -248,6 +259,23 @@ class KustomizationWalker {
     for (const pair of doc.contents.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const value = pair.value;
+      if (k.plugin && !PLUGIN_KUSTOMIZATION_FIELDS.has(key)) {
+        // A patch, a replacement or a generator here could write a path into a config after Ferry read it.
+        this.refused = true;
+        this.findings.push(
+          renderFinding(
+            k.file,
+            `${key} is not supported in a kustomization listed under generators, transformers or validators: ` +
+              'Ferry checks the paths of the configs it lists, which this field could change; list the configs under resources: only',
+            lineOf(pair.key),
+          ),
+        );
+        continue;
+      }
+      if (k.plugin && key === 'resources') {
+        eachItem(value, (item) => scalar(key, item, 'plugin'));
+        continue;
+      }
       switch (key) {
         case 'resources':
         case 'bases':
@@ -502,7 +530,7 @@ class KustomizationWalker {
     }
     const followsKustomization = ref.role === 'kustomization' || ref.role === 'plugin';
     if (located.isDirectory && followsKustomization) {
-      await this.visitDirectory(located.real, k.images);
+      await this.visitDirectory(located.real, k.images, ref.role === 'plugin');
       return;
     }
     this.inputs.add(toRepoPath(this.root, located.real));

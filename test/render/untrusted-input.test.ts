@@ -278,6 +278,57 @@ describe('no path outside the repository', () => {
     }
   });
 
+  // A folder under `generators:` is built, and what it builds are the configs kustomize runs: Ferry
+  // walked its files as resources, not as configs naming paths.
+  it('checks the configs that a kustomization under generators lists, and refuses fields that could change them', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+    try {
+      const secret = join(outside, 'token.txt');
+      await writeFile(secret, 'TOKEN-FROM-OUTSIDE\n');
+      await mkdir(join(scratch.root, 'app/gens'), { recursive: true });
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        'resources:\n- ../deploy/deployment.yaml\ngenerators:\n- gens\n',
+      );
+      await writeFile(join(scratch.root, 'app/gens/kustomization.yaml'), 'resources:\n- gen.yaml\n');
+      await writeFile(
+        join(scratch.root, 'app/gens/gen.yaml'),
+        `apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: leak}\nfiles:\n- ${secret}\n`,
+      );
+      const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(JSON.stringify(result)).not.toContain('TOKEN-FROM-OUTSIDE');
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          file: 'app/gens/gen.yaml',
+          message: `files entry ${JSON.stringify(secret)} leads outside the repository`,
+        }),
+      ]);
+      await writeFile(
+        join(scratch.root, 'app/gens/gen.yaml'),
+        'apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: listed}\nliterals: [a=b]\n',
+      );
+      const listed = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(listed.findings).toEqual([]);
+      expect(listed.resources.map((r) => r.id.name)).toContain('listed-4h2mbtbbt6');
+      await writeFile(
+        join(scratch.root, 'app/gens/kustomization.yaml'),
+        'resources:\n- gen.yaml\npatches:\n- path: more-files.yaml\n',
+      );
+      const patched = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(patched.findings).toEqual([
+        expect.objectContaining({
+          file: 'app/gens/kustomization.yaml',
+          line: 3,
+          message:
+            'patches is not supported in a kustomization listed under generators, transformers or validators: ' +
+            'Ferry checks the paths of the configs it lists, which this field could change; list the configs under resources: only',
+        }),
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a kustomization naming a field twice, in two cases or set and merged, and aliases past the cap', async () => {
     await mkdir(join(scratch.root, 'app'));
     const write = (text: string) => writeFile(join(scratch.root, 'app/kustomization.yaml'), text);
