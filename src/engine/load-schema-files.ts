@@ -1,5 +1,6 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { isInside } from '../render/repo-path.ts';
 import type { Finding } from '../types.ts';
 import { parseSchemaFiles } from '../validate/schema/parse-schema-files.ts';
 import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
@@ -7,6 +8,8 @@ import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 /** A schema file is small; anything bigger is a mistake or an attack (untrusted PRs choose these paths). */
 const MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
 const MAX_SCHEMA_FILES = 500;
+/** All of a target's schemas, parsed in Ferry's process (~20 bytes of memory a byte): 500 files of 4 MiB would not fit. */
+const MAX_TOTAL_SCHEMA_BYTES = 32 * 1024 * 1024;
 
 /** A target's compiled `schemas:` and the problems reading them. */
 export interface SchemaFiles {
@@ -16,7 +19,8 @@ export interface SchemaFiles {
 
 /**
  * Reads a target's configured `schemas:` (CRD or JSON-schema files, or folders of them) from the
- * tree and compiles them. Paths must stay inside the repository and links are not followed.
+ * tree and compiles them. Paths must stay inside the repository, folders on the way included (a
+ * checkout holds links), links are not followed, and only regular files are read.
  */
 export async function loadSchemaFiles(root: string, paths: readonly string[]): Promise<SchemaFiles> {
   const findings: Finding[] = [];
@@ -47,6 +51,9 @@ async function collect(
   }
   if (stat.isSymbolicLink())
     return void fail(`${path} is a symbolic link; schema files must be regular files`);
+  // A folder on the way may be a link (`schemas: [etc/passwd]` with `etc -> /etc` in a checkout).
+  if (!isInside(root, await realpath(abs)))
+    return void fail(`${path} leads outside the repository through a symbolic link`);
   if (stat.isDirectory()) {
     const entries = (await readdir(abs)).sort();
     for (const entry of entries) {
@@ -58,7 +65,14 @@ async function collect(
     }
     return;
   }
+  // A device or a FIFO reports size 0 and never ends (/dev/zero) or never starts.
+  if (!stat.isFile()) return void fail(`${path} is not a regular file`);
   if (out.length >= MAX_SCHEMA_FILES) return void fail(`more than ${MAX_SCHEMA_FILES} schema files`);
   if (stat.size > MAX_SCHEMA_BYTES) return void fail(`${path} is over ${MAX_SCHEMA_BYTES} bytes`);
+  const total = out.reduce((sum, file) => sum + file.text.length, 0);
+  if (total + stat.size > MAX_TOTAL_SCHEMA_BYTES)
+    return void fail(
+      `${path} takes the target's schemas over ${MAX_TOTAL_SCHEMA_BYTES / 1024 / 1024} MiB in all`,
+    );
   out.push({ path: rel.split(sep).join('/'), text: await readFile(abs, 'utf8') });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding } from '../types.ts';
+import { checkChartSchemas } from './check-chart-schemas.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { type ChartInfo, loadChart } from './load-chart.ts';
 import {
@@ -21,7 +22,8 @@ import { listServedApiVersions } from './served-api-versions.ts';
 
 /**
  * `helm template`, with dependencies vendored (no `helm dependency build`, no repositories), values
- * files inside the repository, and never --post-renderer, plugins or DNS lookups (--enable-dns).
+ * files inside the repository, values schemas that load no other document (checkChartSchemas), and
+ * never --post-renderer, plugins or DNS lookups (--enable-dns).
  * Tests (`helm.sh/hook: test`) are skipped: they are run by `helm test`, not applied.
  */
 export const helmRenderer: Renderer = {
@@ -30,6 +32,7 @@ export const helmRenderer: Renderer = {
     const absDir = join(req.root, req.dir);
     const chartFile = req.dir === '.' ? 'Chart.yaml' : `${req.dir}/Chart.yaml`;
     const findings: Finding[] = await listEscapingLinks({ root: req.root, absDir });
+    if (findings.length === 0) findings.push(...(await checkChartSchemas({ absDir, dir: req.dir })));
     const values: string[] = [];
     const valuesNames: string[] = [];
     for (const v of req.values) {
@@ -57,6 +60,7 @@ export const helmRenderer: Renderer = {
       absDir,
       file: chartFile,
       valuesFiles: values,
+      valuesNames,
     });
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);

@@ -1,10 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { Finding } from '../types.ts';
 import { archiveChartName } from './archive-chart-name.ts';
 import { renderFinding } from './render-finding.ts';
 import { isMissing } from './repo-path.ts';
+
+/** What Ferry parses itself, before helm and its memory cap (a 40 MiB Chart.yaml took minutes and 2.6 GB). */
+const MAX_CHART_YAML_BYTES = 1024 * 1024;
+const MAX_VALUES_BYTES = 8 * 1024 * 1024;
 
 export interface ChartInfo {
   name: string;
@@ -31,12 +35,19 @@ export async function loadChart(opts: {
   file: string;
   /** The target's values files (absolute, checked to be in the repository), lowest precedence first. */
   valuesFiles?: readonly string[];
+  /** The same, repo-relative, for findings. */
+  valuesNames?: readonly string[];
 }): Promise<{ chart?: ChartInfo; findings: Finding[] }> {
+  const chartYaml = await readBounded(join(opts.absDir, 'Chart.yaml'), MAX_CHART_YAML_BYTES);
+  if (chartYaml === undefined) {
+    return {
+      findings: [
+        renderFinding(opts.file, 'Chart.yaml is over 1 MiB, more than any chart needs; refusing to render'),
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(await readFile(join(opts.absDir, 'Chart.yaml'), 'utf8'), {
-    lineCounter,
-    prettyErrors: false,
-  });
+  const doc = parseDocument(chartYaml, { lineCounter, prettyErrors: false });
   const firstError = doc.errors[0];
   if (firstError) {
     const message = `invalid Chart.yaml: ${firstError.message.split('\n')[0] ?? 'invalid YAML'}`;
@@ -63,7 +74,15 @@ export async function loadChart(opts: {
   for (const dep of isSeq(dependencies) ? dependencies.items : []) {
     const depName = isMap(dep) ? dep.get('name', true) : undefined;
     if (!isScalar(depName) || typeof depName.value !== 'string' || vendored.has(depName.value)) continue;
-    values ??= await readValues(opts.absDir, opts.valuesFiles ?? []);
+    if (values === undefined) {
+      const chartDir = opts.file.slice(0, -'Chart.yaml'.length);
+      const read = await readValues([
+        { path: join(opts.absDir, 'values.yaml'), shown: `${chartDir}values.yaml` },
+        ...(opts.valuesFiles ?? []).map((path, i) => ({ path, shown: opts.valuesNames?.[i] ?? path })),
+      ]);
+      if ('problem' in read) return { findings: [renderFinding(read.file, read.problem)] };
+      values = read.values;
+    }
     if (!isEnabled(dep as YAMLMap, values)) {
       disabled.add(dep);
       continue;
@@ -85,17 +104,46 @@ export async function loadChart(opts: {
   return { chart, findings };
 }
 
-/** The chart's values.yaml and the values files, highest precedence first; unreadable ones are left out. */
-async function readValues(absDir: string, files: readonly string[]): Promise<unknown[]> {
+/**
+ * The chart's values.yaml and the values files, highest precedence first; unreadable ones are left out.
+ * Parsed in Ferry's own process, before helm and its limits: a file past MAX_VALUES_BYTES, or whose
+ * aliases expand past the parser's cap, is a problem on that file.
+ */
+async function readValues(
+  files: readonly { path: string; shown: string }[],
+): Promise<{ values: unknown[] } | { file: string; problem: string }> {
   const out: unknown[] = [];
-  for (const file of [join(absDir, 'values.yaml'), ...files]) {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
+  for (const { path, shown } of files) {
+    const text = await readBounded(path, MAX_VALUES_BYTES).catch(() => '');
+    if (text === undefined) {
+      return {
+        file: shown,
+        problem:
+          'values file is over 8 MiB, more than Ferry reads to tell which chart dependencies are enabled; vendor them (helm dependency build) or split the file',
+      };
+    }
+    if (text === '') continue;
     // A broken values file is helm's to report, when it renders.
     const doc = parseDocument(text, { prettyErrors: false });
-    if (doc.errors.length === 0) out.unshift(doc.toJS({ maxAliasCount: 100 }));
+    if (doc.errors.length > 0) continue;
+    try {
+      out.unshift(doc.toJS({ maxAliasCount: 100 }));
+    } catch (err) {
+      // yaml's ReferenceError for an alias bomb ("Excessive alias count …").
+      if (!(err instanceof ReferenceError)) throw err;
+      return {
+        file: shown,
+        problem: 'values file has aliases that expand too far (a YAML bomb?); refusing to render',
+      };
+    }
   }
-  return out;
+  return { values: out };
+}
+
+/** A file's text, or undefined when it is over `max` bytes (not read then). */
+async function readBounded(path: string, max: number): Promise<string | undefined> {
+  if ((await stat(path)).size > max) return undefined;
+  return readFile(path, 'utf8');
 }
 
 /**
@@ -174,12 +222,21 @@ async function readRequirements(
   | undefined
 > {
   const file = chartFile.replace(/Chart\.yaml$/, 'requirements.yaml');
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(join(absDir, 'requirements.yaml'), 'utf8');
+    // Bounded as Chart.yaml is: it is parsed here, in Ferry's process, before helm's own limits.
+    text = await readBounded(join(absDir, 'requirements.yaml'), MAX_CHART_YAML_BYTES);
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
+  }
+  if (text === undefined) {
+    return {
+      finding: renderFinding(
+        file,
+        'requirements.yaml is over 1 MiB, more than any chart needs; refusing to render',
+      ),
+    };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -214,7 +271,10 @@ async function listVendoredCharts(chartsDir: string): Promise<Set<string>> {
     }
     if (!entry.isDirectory()) continue;
     try {
-      const chart = parseDocument(await readFile(join(chartsDir, entry.name, 'Chart.yaml'), 'utf8'));
+      const text = await readBounded(join(chartsDir, entry.name, 'Chart.yaml'), MAX_CHART_YAML_BYTES);
+      // Too large to read: not vendored as far as Ferry can tell (helm reports it when it loads it).
+      if (text === undefined) continue;
+      const chart = parseDocument(text);
       const name = chart.get('name');
       names.add(typeof name === 'string' ? name : entry.name);
     } catch (err) {

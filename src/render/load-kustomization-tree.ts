@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   isMap,
@@ -14,6 +14,7 @@ import { closestMatch } from '../manifest/closest-match.ts';
 import type { Finding } from '../types.ts';
 import { findKustomizationFile } from './detect-renderer.ts';
 import type { ImageOverride } from './kustomize-images.ts';
+import { readAsKustomize } from './read-as-kustomize.ts';
 import { renderFinding } from './render-finding.ts';
 import { isInside, locateInRepo, toRepoPath } from './repo-path.ts';
 
@@ -73,6 +74,18 @@ export interface KustomizationTree {
   onlyMissing: boolean;
 }
 
+/**
+ * Bounds on the walk, which runs in Ferry's own process before kustomize and its deadline: paths
+ * followed across the tree (more than a repository's 20,000 files is no real tree), did-you-mean hints
+ * (each lists a folder and compares every name), and the size of one kustomization or plugin config.
+ */
+const MAX_REFERENCES = 20_000;
+const MAX_HINTS = 20;
+const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+
+/** The fields of a kustomization of plugin configs that change no config: it may only list them. */
+const PLUGIN_KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'resources']);
+
 /** Remote targets kustomize would fetch (with git or HTTP): Ferry renders with no network. */
 const REMOTE_PATTERNS = [
   /^[a-z][a-z0-9+.-]*:\/\//i, // https://, ssh://, git://, file://, oci://
@@ -98,6 +111,8 @@ interface Ref {
   role: Role;
   /** Set for a patch file reference: its target selector. */
   patch?: { target?: { kind?: string; name?: string } };
+  /** An inline plugin config that is a path too: not there is no problem (kustomize reads it inline). */
+  optional?: boolean;
 }
 
 /**
@@ -117,6 +132,8 @@ export async function loadKustomizationTree(opts: {
 
 class KustomizationWalker {
   private readonly visited = new Set<string>();
+  /** Directories visited as kustomizations of plugin configs (visitKustomization's `plugin`). */
+  private readonly visitedAsPlugins = new Set<string>();
   private readonly kustomizations: string[] = [];
   private readonly inputs = new Set<string>();
   private readonly resourceFiles = new Set<string>();
@@ -128,6 +145,8 @@ class KustomizationWalker {
   private readonly findings: Finding[] = [];
   private needsNone = false;
   private refused = false;
+  private followed = 0;
+  private hinted = 0;
 
   constructor(private readonly root: string) {}
 
@@ -156,9 +175,10 @@ class KustomizationWalker {
    * `dir` is absolute and already proved inside the repository; `images` are the `images:` entries of
    * the kustomizations above it (and of their components), nearest first.
    */
-  async visitDirectory(dir: string, images: ImageOverride[] = []): Promise<void> {
-    if (this.visited.has(dir)) return;
-    this.visited.add(dir);
+  async visitDirectory(dir: string, images: ImageOverride[] = [], plugin = false): Promise<void> {
+    const seen = plugin ? this.visitedAsPlugins : this.visited;
+    if (seen.has(dir)) return;
+    seen.add(dir);
     this.inputs.add(toRepoPath(this.root, dir));
     const name = await findKustomizationFile(dir);
     // A directory without a kustomization: kustomize reports that itself, clearly.
@@ -173,7 +193,8 @@ class KustomizationWalker {
       return;
     }
     this.kustomizations.push(file);
-    await this.visitKustomization({ dir, file, text: await readFile(located.real, 'utf8'), images });
+    const text = await this.readBounded(located.real, file);
+    if (text !== undefined) await this.visitKustomization({ dir, file, text, images, plugin });
   }
 
   private async visitKustomization(k: {
@@ -181,6 +202,11 @@ class KustomizationWalker {
     file: string;
     text: string;
     images: ImageOverride[];
+    /**
+     * Listed under `generators`, `transformers` or `validators`: what it builds are plugin configs,
+     * whose paths kustomize then loads.
+     */
+    plugin: boolean;
   }): Promise<void> {
     const lineCounter = new LineCounter();
     const doc = parseDocument(k.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -195,6 +221,16 @@ class KustomizationWalker {
       this.findings.push(renderFinding(k.file, `invalid kustomization: ${message}`, line));
       return;
     }
+    // What kustomize decodes, not what the text spells: an alias, a merge key or `Resources:` names
+    // paths kustomize loads as surely as `resources:` does.
+    const unread = readAsKustomize(doc);
+    if (unread) {
+      this.refused = true;
+      this.findings.push(
+        renderFinding(k.file, `invalid kustomization: ${unread.message}`, lineOf(unread.node)),
+      );
+      return;
+    }
     if (doc.contents === null) return;
     if (!isMap(doc.contents)) {
       this.findings.push(
@@ -204,7 +240,15 @@ class KustomizationWalker {
     }
     const refs: Ref[] = [];
     const scalar = (key: string, node: unknown, role: Role, value?: string) => {
-      if (!isScalar(node) || typeof node.value !== 'string') return;
+      if (node === undefined || node === null || (isScalar(node) && node.value === null)) return;
+      if (!isScalar(node) || typeof node.value !== 'string') {
+        // kustomize refuses it or reads it as some string: either way not a path Ferry has checked.
+        this.refused = true;
+        this.findings.push(
+          renderFinding(k.file, `${key} entry must be a path (a string); refusing to render`, lineOf(node)),
+        );
+        return;
+      }
       refs.push({ key, value: value ?? node.value, line: lineOf(node), role });
     };
     const eachItem = (node: unknown, fn: (item: unknown) => void) => {
@@ -215,6 +259,23 @@ class KustomizationWalker {
     for (const pair of doc.contents.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const value = pair.value;
+      if (k.plugin && !PLUGIN_KUSTOMIZATION_FIELDS.has(key)) {
+        // A patch, a replacement or a generator here could write a path into a config after Ferry read it.
+        this.refused = true;
+        this.findings.push(
+          renderFinding(
+            k.file,
+            `${key} is not supported in a kustomization listed under generators, transformers or validators: ` +
+              'Ferry checks the paths of the configs it lists, which this field could change; list the configs under resources: only',
+            lineOf(pair.key),
+          ),
+        );
+        continue;
+      }
+      if (k.plugin && key === 'resources') {
+        eachItem(value, (item) => scalar(key, item, 'plugin'));
+        continue;
+      }
       switch (key) {
         case 'resources':
         case 'bases':
@@ -229,8 +290,16 @@ class KustomizationWalker {
         case 'transformers':
         case 'validators':
           eachItem(value, (item) => {
-            if (isScalar(item) && typeof item.value === 'string' && item.value.includes('\n')) {
+            // kustomize reads an entry as an inline config when it parses as resources, one line or
+            // many (`"{kind: ConfigMapGenerator, files: [/etc/x]}"`), else as a path. Both are checked:
+            // a file at that odd path is read only when the entry is not a config.
+            if (isScalar(item) && typeof item.value === 'string' && parsesAsMapping(item.value)) {
               this.inspectPluginConfig({ text: item.value, file: k.file, line: lineOf(item), refs });
+              if (!item.value.includes('\n')) {
+                scalar(key, item, 'plugin');
+                const last = refs[refs.length - 1];
+                if (last) last.optional = true;
+              }
             } else scalar(key, item, 'plugin');
           });
           break;
@@ -265,12 +334,10 @@ class KustomizationWalker {
                 kustomization: k.file,
               });
             }
-            const path = field(item, 'path');
-            if (isScalar(path) && typeof path.value === 'string') {
-              scalar(key, path, 'file');
-              const last = refs[refs.length - 1];
-              if (last) last.patch = { target };
-            }
+            const before = refs.length;
+            scalar(key, field(item, 'path'), 'file');
+            const last = refs[refs.length - 1];
+            if (last && refs.length > before) last.patch = { target };
           });
           break;
         case 'replacements':
@@ -320,16 +387,32 @@ class KustomizationWalker {
     for (const ref of refs) await this.follow(ref, k);
   }
 
+  /** A kustomization or plugin config's text; undefined (and a finding) past MAX_KUSTOMIZATION_BYTES. */
+  private async readBounded(real: string, file: string): Promise<string | undefined> {
+    if ((await stat(real)).size <= MAX_KUSTOMIZATION_BYTES) return readFile(real, 'utf8');
+    this.refused = true;
+    this.findings.push(
+      renderFinding(file, 'this file is over 1 MiB, more than any kustomization needs; refusing to render'),
+    );
+    return undefined;
+  }
+
   /** The `images:` of the component at `value` (relative to `dir`), read ahead of its visit; [] when none can be read. */
   private async componentImages(dir: string, value: string): Promise<ImageOverride[]> {
     if (isRemoteReference(value)) return [];
     const located = await locateInRepo(this.root, dir, value);
     if (!located.ok || !located.isDirectory) return [];
     const name = await findKustomizationFile(located.real);
-    const text = name && (await readFile(join(located.real, name), 'utf8').catch(() => undefined));
+    if (!name) return [];
+    const path = join(located.real, name);
+    // One too large is refused when the component is visited; its images are not worth reading.
+    const size = (await stat(path).catch(() => undefined))?.size ?? Number.POSITIVE_INFINITY;
+    const text =
+      size <= MAX_KUSTOMIZATION_BYTES ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     if (!text) return [];
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    if (readAsKustomize(doc)) return [];
     const lineOf = (node: unknown) => lineOfNode(lineCounter, node);
     const file = toRepoPath(this.root, join(located.real, name));
     return isMap(doc.contents) ? imageOverrides(doc.contents.get('images', true), { file, lineOf }) : [];
@@ -357,8 +440,8 @@ class KustomizationWalker {
     if (isSeq(files)) {
       for (const f of files.items) {
         // `key=path` or `path`.
-        if (isScalar(f) && typeof f.value === 'string')
-          scalar(key, f, 'file', f.value.slice(f.value.indexOf('=') + 1));
+        const path = isScalar(f) && typeof f.value === 'string' ? f.value : undefined;
+        scalar(key, f, 'file', path?.slice(path.indexOf('=') + 1));
       }
     }
     const envs = item.get('envs', true);
@@ -374,6 +457,12 @@ class KustomizationWalker {
   private inspectPluginConfig(c: { text: string; file: string; line: number; refs: Ref[] }): void {
     const docs = parseAllDocuments(c.text, { prettyErrors: false });
     for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      const unread = readAsKustomize(doc);
+      if (unread) {
+        this.refused = true;
+        this.findings.push(renderFinding(c.file, `invalid plugin config: ${unread.message}`, c.line));
+        continue;
+      }
       if (!isMap(doc.contents)) continue;
       const kind = doc.contents.get('kind', true);
       if (isScalar(kind) && String(kind.value) === 'HelmChartInflationGenerator') {
@@ -387,7 +476,12 @@ class KustomizationWalker {
         );
       }
       for (const { key, value } of pluginConfigPaths(doc.contents)) {
-        c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
+        if (value === undefined) {
+          this.refused = true;
+          this.findings.push(
+            renderFinding(c.file, `${key} entry must be a path (a string); refusing to render`, c.line),
+          );
+        } else c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
       }
     }
   }
@@ -395,6 +489,19 @@ class KustomizationWalker {
   private async follow(ref: Ref, k: { dir: string; file: string; images: ImageOverride[] }): Promise<void> {
     const quoted = JSON.stringify(ref.value);
     const where = ref.file ?? k.file;
+    if (++this.followed > MAX_REFERENCES) {
+      if (this.followed === MAX_REFERENCES + 1) {
+        this.refused = true;
+        this.findings.push(
+          renderFinding(
+            where,
+            `the kustomization tree names more than ${MAX_REFERENCES} paths; refusing to render`,
+            ref.line,
+          ),
+        );
+      }
+      return;
+    }
     if (isRemoteReference(ref.value)) {
       this.refused = true;
       this.findings.push(
@@ -415,14 +522,15 @@ class KustomizationWalker {
         );
         return;
       }
-      const near = await nearestSibling(k.dir, ref.value);
+      if (ref.optional) return;
+      const near = this.hinted++ < MAX_HINTS ? await nearestSibling(k.dir, ref.value) : undefined;
       const hint = near === undefined ? '' : `: did you mean ${JSON.stringify(near)}?`;
       this.findings.push(renderFinding(where, `${ref.key} entry ${quoted} does not exist${hint}`, ref.line));
       return;
     }
     const followsKustomization = ref.role === 'kustomization' || ref.role === 'plugin';
     if (located.isDirectory && followsKustomization) {
-      await this.visitDirectory(located.real, k.images);
+      await this.visitDirectory(located.real, k.images, ref.role === 'plugin');
       return;
     }
     this.inputs.add(toRepoPath(this.root, located.real));
@@ -438,13 +546,20 @@ class KustomizationWalker {
       this.patches.push({ file, lineOffset: 0, kustomization: k.file, ...ref.patch });
     }
     if (ref.role === 'plugin') {
-      const text = await readFile(located.real, 'utf8');
-      const refs: Ref[] = [];
       const file = toRepoPath(this.root, located.real);
+      const text = await this.readBounded(located.real, file);
+      if (text === undefined) return;
+      const refs: Ref[] = [];
       this.inspectPluginConfig({ text, file, line: 1, refs });
       for (const r of refs) await this.follow(r, k);
     }
   }
+}
+
+/** Whether `text` parses as YAML whose documents include a mapping: what kustomize may take for a config. */
+function parsesAsMapping(text: string): boolean {
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  return (Array.isArray(docs) ? docs : [docs]).some((doc) => doc.errors.length === 0 && isMap(doc.contents));
 }
 
 /** A kustomization's `images:` list; kustomize refuses a number (`newTag: 1.10`), so only strings count. */
@@ -498,10 +613,15 @@ function patchTarget(node: unknown): { kind?: string; name?: string } | undefine
  * The file paths a builtin plugin config names. Only these top-level fields are paths:
  * `fieldSpecs[].path` and the like are field paths inside objects.
  */
-function pluginConfigPaths(config: YAMLMap): { key: string; value: string }[] {
-  const out: { key: string; value: string }[] = [];
+function pluginConfigPaths(config: YAMLMap): { key: string; value?: string }[] {
+  const out: { key: string; value?: string }[] = [];
   const add = (key: string, node: unknown, strip = false) => {
-    if (!isScalar(node) || typeof node.value !== 'string') return;
+    if (node === undefined || node === null || (isScalar(node) && node.value === null)) return;
+    // Not a string: kustomize refuses it or reads it as a string Ferry has not checked.
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      out.push({ key });
+      return;
+    }
     // `files` entries may be `key=path`.
     out.push({ key, value: strip ? node.value.slice(node.value.indexOf('=') + 1) : node.value });
   };

@@ -149,6 +149,47 @@ describe('helm: dependencies that are not vendored', () => {
     expect(names(result.resources)).toEqual(['ConfigMap app', 'ConfigMap cache']);
   });
 
+  // Chart.yaml and the values are parsed in Ferry's own process, before helm and its memory cap: a
+  // 40 MiB Chart.yaml took minutes and 2.6 GB, a values bomb failed with no file named.
+  it('refuses a Chart.yaml over 1 MiB, and values too large or too aliased to read, naming the file', async () => {
+    const big = chartRepo({ values: 'metrics:\n  enabled: false\n' });
+    writeTree(big, {
+      'chart/Chart.yaml': `${readFileSync(join(big, 'chart/Chart.yaml'), 'utf8')}${'#'.repeat(1024 * 1024)}\n`,
+    });
+    expect((await renderTarget({ root: big, target: target({ path: 'chart' }) })).findings).toEqual([
+      expect.objectContaining({
+        file: 'chart/Chart.yaml',
+        message: 'Chart.yaml is over 1 MiB, more than any chart needs; refusing to render',
+      }),
+    ]);
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of [...'bcdefgh'].entries()) {
+      laughs.push(`${name}: &${name} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`);
+    }
+    const bomb = chartRepo({ values: `${laughs.join('\n')}\nmetrics:\n  enabled: false\n` });
+    expect((await renderTarget({ root: bomb, target: target({ path: 'chart' }) })).findings).toEqual([
+      expect.objectContaining({
+        file: 'chart/values.yaml',
+        message: 'values file has aliases that expand too far (a YAML bomb?); refusing to render',
+      }),
+    ]);
+    const large = chartRepo({
+      values: 'metrics:\n  enabled: false\n',
+      extra: { 'values/prod.yaml': `# ${'x'.repeat(8 * 1024 * 1024)}\n` },
+    });
+    const result = await renderTarget({
+      root: large,
+      target: target({ path: 'chart', helm: { values: ['values/prod.yaml'] } }),
+    });
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        file: 'values/prod.yaml',
+        message:
+          'values file is over 8 MiB, more than Ferry reads to tell which chart dependencies are enabled; vendor them (helm dependency build) or split the file',
+      }),
+    ]);
+  });
+
   it("reports a template error at the chart's own file, with nothing of the temp copy", async () => {
     const root = chartRepo({
       values: 'metrics:\n  enabled: false\n',

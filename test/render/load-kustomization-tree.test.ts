@@ -129,4 +129,32 @@ describe('loadKustomizationTree', () => {
     const tree = await loadKustomizationTree({ root, absDir: join(root, 'a') });
     expect(tree.kustomizations).toEqual(['a/kustomization.yaml', 'b/kustomization.yaml']);
   });
+  // The walk runs in Ferry's own process, before kustomize and its deadline: 20,000 missing paths
+  // beside 2,000 files took 41 s, each looked up with a did-you-mean over the whole folder.
+  it('bounds the walk: hints for the first 20 missing paths, at most 20,000 paths, files up to 1 MiB', async () => {
+    for (let i = 0; i < 200; i++) await write(`app/file-${i}.txt`, 'x');
+    const entries = Array.from({ length: 20_005 }, (_, i) => `- file-${i % 200}.tx\n`).join('');
+    await write('app/kustomization.yaml', `resources:\n${entries}`);
+    const tree = await loadKustomizationTree({ root, absDir: join(root, 'app') });
+    const messages = tree.findings.map((f) => f.message);
+    expect(messages.filter((m) => m.includes('did you mean'))).toHaveLength(20);
+    expect(messages.filter((m) => m.includes('does not exist'))).toHaveLength(20_000);
+    expect(tree.findings.at(-1)).toEqual(
+      expect.objectContaining({
+        file: 'app/kustomization.yaml',
+        line: 20_002,
+        message: 'the kustomization tree names more than 20000 paths; refusing to render',
+      }),
+    );
+    expect(tree.onlyMissing).toBe(false);
+
+    await write('big/kustomization.yaml', `resources: []\n${'#'.repeat(1024 * 1024)}\n`);
+    const big = await loadKustomizationTree({ root, absDir: join(root, 'big') });
+    expect(big.findings).toEqual([
+      expect.objectContaining({
+        file: 'big/kustomization.yaml',
+        message: 'this file is over 1 MiB, more than any kustomization needs; refusing to render',
+      }),
+    ]);
+  });
 });

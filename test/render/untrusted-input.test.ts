@@ -1,5 +1,6 @@
-import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { copyFixture, fixture, target, writeScript } from './helpers.ts';
@@ -174,6 +175,201 @@ describe('no path outside the repository', () => {
       expect.objectContaining({
         file: 'generator.yaml',
         message: 'files entry "/proc/self/environ" leads outside the repository',
+      }),
+    ]);
+  });
+
+  // kustomize decodes a kustomization through JSON into Go structs (sigs.k8s.io/yaml): aliases and
+  // merge keys are expanded, !!binary decoded, and field names match in any case, `ſ` for `s`
+  // included. A file outside the repository named any of these ways was read into the render.
+  it.each([
+    [
+      'an alias',
+      'configMapGenerator',
+      'metadata:\n  annotations:\n    p: &p SECRET\nconfigMapGenerator:\n- name: leak\n  files:\n  - *p\n',
+    ],
+    ['a merge key', 'configMapGenerator', '<<: {configMapGenerator: [{name: leak, files: [SECRET]}]}\n'],
+    [
+      'a field in another case',
+      'configMapGenerator',
+      'ConfigMapGenerator:\n- name: leak\n  Files:\n  - SECRET\n',
+    ],
+    [
+      'a field spelt with a long s',
+      'configMapGenerator',
+      'configMapGenerator:\n- name: leak\n  fileſ:\n  - SECRET\n',
+    ],
+    [
+      'a !!binary path',
+      'configMapGenerator',
+      'configMapGenerator:\n- name: leak\n  files:\n  - !!binary BASE64\n',
+    ],
+    ['a builtin generator config with Files:', 'files', 'generators:\n- gen.yaml\n'],
+  ])(
+    'refuses a file outside the repository named through %s, as kustomize reads it',
+    async (_, key, text) => {
+      const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+      try {
+        const secret = join(outside, 'token.txt');
+        await writeFile(secret, 'TOKEN-FROM-OUTSIDE\n');
+        await mkdir(join(scratch.root, 'app'));
+        await writeFile(
+          join(scratch.root, 'app/gen.yaml'),
+          `apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: leak}\nFiles:\n- ${secret}\n`,
+        );
+        // A shared file beside the kustomization: Ferry then renders with LoadRestrictionsNone.
+        const body = text.replace('SECRET', secret).replace('BASE64', Buffer.from(secret).toString('base64'));
+        await writeFile(
+          join(scratch.root, 'app/kustomization.yaml'),
+          `resources:\n- ../deploy/deployment.yaml\n${body}`,
+        );
+        const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+        expect(JSON.stringify(result)).not.toContain('TOKEN-FROM-OUTSIDE');
+        expect(result.failed).toBe(true);
+        expect(result.findings).toEqual([
+          expect.objectContaining({
+            file: expect.stringMatching(/^app\/(kustomization|gen)\.yaml$/),
+            message: `${key} entry ${JSON.stringify(secret)} leads outside the repository`,
+          }),
+        ]);
+      } finally {
+        await rm(outside, { recursive: true, force: true });
+      }
+    },
+  );
+
+  // kustomize takes a generator entry for an inline config whenever it parses as resources, on one
+  // line too, and for a path only otherwise: a file planted at that odd path was all Ferry checked.
+  it('checks a one-line inline generator config as kustomize reads it, not the file at that path', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+    try {
+      const secret = join(outside, 'token.txt');
+      await writeFile(secret, 'TOKEN-FROM-OUTSIDE\n');
+      const entry = `{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: leak}, files: [${secret}]}`;
+      const planted = join(scratch.root, 'app', entry);
+      await mkdir(dirname(planted), { recursive: true });
+      await writeFile(
+        planted,
+        'apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {a: b}\n',
+      );
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        `resources:\n- ../deploy/deployment.yaml\ngenerators:\n- ${JSON.stringify(entry)}\n`,
+      );
+      const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(JSON.stringify(result)).not.toContain('TOKEN-FROM-OUTSIDE');
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          file: 'app/kustomization.yaml',
+          line: 4,
+          message: `files entry ${JSON.stringify(secret)} leads outside the repository`,
+        }),
+      ]);
+      // A one-line config that reads nothing outside renders, as kustomize renders it.
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        'resources:\n- ../deploy/deployment.yaml\ngenerators:\n- "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline}, literals: [a=b]}"\n',
+      );
+      const inline = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(inline.findings).toEqual([]);
+      expect(inline.resources.map((r) => r.id.name)).toContain('inline-4h2mbtbbt6');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  // A folder under `generators:` is built, and what it builds are the configs kustomize runs: Ferry
+  // walked its files as resources, not as configs naming paths.
+  it('checks the configs that a kustomization under generators lists, and refuses fields that could change them', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+    try {
+      const secret = join(outside, 'token.txt');
+      await writeFile(secret, 'TOKEN-FROM-OUTSIDE\n');
+      await mkdir(join(scratch.root, 'app/gens'), { recursive: true });
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        'resources:\n- ../deploy/deployment.yaml\ngenerators:\n- gens\n',
+      );
+      await writeFile(join(scratch.root, 'app/gens/kustomization.yaml'), 'resources:\n- gen.yaml\n');
+      await writeFile(
+        join(scratch.root, 'app/gens/gen.yaml'),
+        `apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: leak}\nfiles:\n- ${secret}\n`,
+      );
+      const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(JSON.stringify(result)).not.toContain('TOKEN-FROM-OUTSIDE');
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          file: 'app/gens/gen.yaml',
+          message: `files entry ${JSON.stringify(secret)} leads outside the repository`,
+        }),
+      ]);
+      await writeFile(
+        join(scratch.root, 'app/gens/gen.yaml'),
+        'apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: listed}\nliterals: [a=b]\n',
+      );
+      const listed = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(listed.findings).toEqual([]);
+      expect(listed.resources.map((r) => r.id.name)).toContain('listed-4h2mbtbbt6');
+      await writeFile(
+        join(scratch.root, 'app/gens/kustomization.yaml'),
+        'resources:\n- gen.yaml\npatches:\n- path: more-files.yaml\n',
+      );
+      const patched = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(patched.findings).toEqual([
+        expect.objectContaining({
+          file: 'app/gens/kustomization.yaml',
+          line: 3,
+          message:
+            'patches is not supported in a kustomization listed under generators, transformers or validators: ' +
+            'Ferry checks the paths of the configs it lists, which this field could change; list the configs under resources: only',
+        }),
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a kustomization naming a field twice, in two cases or set and merged, and aliases past the cap', async () => {
+    await mkdir(join(scratch.root, 'app'));
+    const write = (text: string) => writeFile(join(scratch.root, 'app/kustomization.yaml'), text);
+    await write('resources:\n- ../deploy/deployment.yaml\nRESOURCES:\n- ../deploy/service.yaml\n');
+    expect((await renderTarget({ root: scratch.root, target: target({ path: 'app' }) })).findings).toEqual([
+      expect.objectContaining({
+        file: 'app/kustomization.yaml',
+        line: 3,
+        message:
+          'invalid kustomization: field resources is set twice (in another case, or by a merge key <<); kustomize reads only one: keep one',
+      }),
+    ]);
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++)
+      laughs.push(
+        `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+          .fill(`*${'abcdefgh'[i - 1]}`)
+          .join(', ')}]`,
+      );
+    await write(`metadata:\n  annotations:\n${laughs.map((l) => `    ${l}`).join('\n')}\nresources: []\n`);
+    const bomb = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+    expect(bomb.failed).toBe(true);
+    expect(bomb.findings).toEqual([
+      expect.objectContaining({
+        message:
+          'invalid kustomization: its aliases expand to more than 10000 YAML nodes; write the values out',
+      }),
+    ]);
+  });
+
+  it('refuses a path entry that is not a string', async () => {
+    await mkdir(join(scratch.root, 'app'));
+    await writeFile(
+      join(scratch.root, 'app/kustomization.yaml'),
+      'resources:\n- ../deploy/deployment.yaml\nconfigMapGenerator:\n- name: x\n  files:\n  - 2001\n',
+    );
+    const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        line: 6,
+        message: 'configMapGenerator entry must be a path (a string); refusing to render',
       }),
     ]);
   });

@@ -1,5 +1,6 @@
+import { RE2JS } from 're2js';
 import { detachedString } from '../../manifest/detached.ts';
-import type { NodeType, SchemaNode } from './schema-node.ts';
+import type { NodeType, SchemaNode, SchemaPattern } from './schema-node.ts';
 
 export interface CompileOptions {
   /** The built-in ObjectMeta node: embedded resources and `$ref`s to ObjectMeta use it. */
@@ -156,17 +157,20 @@ function fillString(node: SchemaNode, s: Json): void {
 }
 
 /**
- * CRD patterns are RE2 (Go); most are valid JavaScript too. One that is not is skipped rather than
- * guessed at: a check we cannot run must not produce a false error.
+ * CRD patterns are RE2, as the API server's Go regexp reads them, and come from the pull request: a
+ * backtracking engine (JavaScript's RegExp) runs `^(a+)+$` against `aaaa…!` for ever, in Ferry's own
+ * process. RE2JS matches in time linear in the value, with Go's syntax. A pattern RE2 refuses
+ * (lookaround, backreferences) is one the API server refuses too: skipped, not guessed at.
  */
-function compilePattern(source: string): RegExp | undefined {
-  for (const flags of ['u', '']) {
-    try {
-      return new RegExp(detachedString(source), flags);
-    } catch (err) {
-      // Not valid with these flags (e.g. `\p{L}` needs 'u', `[\w-.]` fails with it): try the next.
-      void err;
-    }
+function compilePattern(source: string): SchemaPattern | undefined {
+  const text = detachedString(source);
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(text);
+  } catch (err) {
+    // Not RE2 (RE2JSSyntaxException): the API server would refuse the CRD; nothing to check here.
+    void err;
+    return undefined;
   }
-  return undefined;
+  return { source: text, test: (value) => re.matcher(value).find() };
 }

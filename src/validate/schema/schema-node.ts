@@ -46,8 +46,8 @@ export interface SchemaNode {
   maxLength?: number;
   minItems?: number;
   maxItems?: number;
-  /** Compiled `pattern`; absent when the schema has none or its regex is not valid in JavaScript. */
-  pattern?: RegExp;
+  /** Compiled `pattern` (RE2, as the API server's Go regexp); absent when the schema has none or it is not RE2. */
+  pattern?: SchemaPattern;
   /** `x-kubernetes-preserve-unknown-fields: true`: keys not in `properties` are kept as-is. */
   preserveUnknown?: boolean;
 }
@@ -75,4 +75,10 @@ export interface KindSchema {
 export interface SchemaAdditions {
   kinds: KindSchema[];
   findings: Finding[];
+}
+
+/** A schema's `pattern`, matched in time linear in the value (compilePattern). */
+export interface SchemaPattern {
+  source: string;
+  test(value: string): boolean;
 }

@@ -68,12 +68,32 @@ describe('compileOpenApiSchema', () => {
     ]);
   });
 
-  it('checks patterns and skips ones JavaScript cannot compile', () => {
+  it('checks patterns and skips ones RE2 cannot compile', () => {
     expect(problems({ type: 'string', pattern: '^[a-z]+$' }, 'ABC')).toEqual([
       '"ABC" does not match the pattern ^[a-z]+$',
     ]);
     expect(problems({ type: 'string', pattern: '^[\\w-.]+$' }, 'a.b-c')).toEqual([]);
     expect(problems({ type: 'string', pattern: '(?<!x)y(' }, 'anything')).toEqual([]);
+  });
+
+  // A CRD in a pull request brings its own patterns; a backtracking engine took minutes (2^n steps)
+  // on `^(a+)+$` against 27 a's and a `!` (a minute past 30), in Ferry's own process, where no render deadline applies.
+  it('matches a pattern in time linear in the value, as Go does: no catastrophic backtracking', () => {
+    const started = performance.now();
+    expect(problems({ type: 'string', pattern: '^(a+)+$' }, `${'a'.repeat(27)}!`)).toEqual([
+      `"${'a'.repeat(27)}!" does not match the pattern ^(a+)+$`,
+    ]);
+    // Linear: a hundred thousand characters cost milliseconds.
+    expect(problems({ type: 'string', pattern: '^(a+)+$' }, 'a'.repeat(100_000))).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('reads patterns as RE2 does: \\z, inline flags and classes JavaScript reads otherwise', () => {
+    expect(problems({ type: 'string', pattern: '^[a-z]+\\z' }, 'abc')).toEqual([]);
+    expect(problems({ type: 'string', pattern: '(?i)^abc$' }, 'ABC')).toEqual([]);
+    expect(problems({ type: 'string', pattern: '^[[:alpha:]]+$' }, 'abc1')).toEqual([
+      '"abc1" does not match the pattern ^[[:alpha:]]+$',
+    ]);
   });
 
   it('allows null only where nullable, and counts a null required field as missing', () => {
