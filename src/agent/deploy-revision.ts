@@ -3,6 +3,7 @@ import type { KubeObject, Target } from '../types.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import type { ApplyFailure } from './apply-objects.ts';
 import { applyWaves } from './apply-waves.ts';
+import type { ClusterClient } from './cluster-client.ts';
 import { listLive } from './list-live.ts';
 import { planPrune } from './plan-prune.ts';
 import { type HookEvent, planWaves, WaveError, type WavePlan } from './plan-waves.ts';
@@ -104,6 +105,26 @@ function orphansOf(
 }
 
 /**
+ * The CRD names (`<plural>.<group>`) of the custom resources among the objects, from discovery (cached
+ * by the client). A kind the cluster does not serve yet comes from a CRD in the render, which is not
+ * pruned anyway.
+ */
+async function listCrdsInUse(client: ClusterClient, objects: readonly DesiredObject[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  for (const o of objects) {
+    const group = o.apiVersion.includes('/') ? (o.apiVersion.split('/')[0] ?? '') : '';
+    const key = `${o.apiVersion}|${o.kind}`;
+    // The core group and single-word ones (apps, batch) are built in; a dotted group may be a CRD's.
+    if (!group.includes('.') || seen.has(key)) continue;
+    seen.add(key);
+    const info = await client.getResourceInfo(o.apiVersion, o.kind);
+    if (info) names.add(`${info.name}.${group}`);
+  }
+  return names;
+}
+
+/**
  * One revision of one target onto the cluster: render (errors block), prepare, plan the prune (refused
  * before anything is applied), apply in order, prune. Health is the caller's next step.
  */
@@ -192,8 +213,9 @@ export async function deployRevision(
         desiredKeys,
         maxShare: target.maxPruneShare,
         allowMassPrune: opts.allowMassPrune,
+        crdsInUse: await listCrdsInUse(deps.client, objects),
       })
-    : { remove: [] };
+    : { remove: [], kept: [] };
   if (prunePlan.refused)
     return {
       ok: false,
@@ -254,7 +276,7 @@ export async function deployRevision(
     ...applied.notes,
     ...plan.skipped.map((s) => `did not apply ${s.object}: ${s.reason}`),
     ...applied.recreated.map((o) => `recreated ${o} (immutable field changed)`),
-    ...pruned.kept.map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),
+    ...[...prunePlan.kept, ...pruned.kept].map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),
     ...pruned.failures.map((f) => `could not prune ${describeEntry(f.entry)}: ${f.message}`),
   ];
   return {
@@ -262,11 +284,15 @@ export async function deployRevision(
     target,
     objects: waved,
     counts,
-    inventory: mergeInventory(
-      appliedInventory,
-      pruned.failures.map((f) => f.entry),
+    // What stays labelled (refused deletions, containers kept) stays in the record, to prune later.
+    inventory: mergeInventory(appliedInventory, [
+      ...pruned.failures.map((f) => f.entry),
+      ...prunePlan.kept.map((k) => k.entry),
+    ]),
+    kinds: mergeKinds(
+      desiredKinds,
+      kindsOf([...pruned.failures.map((f) => f.entry), ...prunePlan.kept.map((k) => k.entry)]),
     ),
-    kinds: mergeKinds(desiredKinds, kindsOf(pruned.failures.map((f) => f.entry))),
     notes,
     ...(applied.health ? { health: applied.health } : {}),
   };
