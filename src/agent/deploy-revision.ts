@@ -245,11 +245,16 @@ export async function deployRevision(
   const counts = { applied: applied.applied.length, unchanged: applied.unchanged.length, pruned: 0 };
   if (applied.failures.length > 0) {
     // Nothing is pruned after a failed apply: the old objects may still be what serves traffic.
+    // Say what the failure left behind: the objects it did apply now run this revision.
+    const partly =
+      applied.applied.length > 0
+        ? `; ${applied.applied.length} other object(s) were applied at this revision and nothing was pruned; the next resync retries it`
+        : '; the next resync retries it';
     return {
       ok: false,
       stage: 'apply',
       target,
-      message: formatFailures(applied.failures),
+      message: `${formatFailures(applied.failures)}${partly}`,
       counts,
       inventory: mergeInventory(inventory, appliedInventory),
       kinds: allKinds,
