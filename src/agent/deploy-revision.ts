@@ -19,6 +19,7 @@ import { formatBlockingFindings, renderRevision } from './render-revision.ts';
 import { resolveScopes } from './resolve-scopes.ts';
 import { isSameKinds, type KindRef, mergeKinds } from './target-state.ts';
 import type { HealthResult } from './wait-for-health.ts';
+import { withAutoscaledReplicas } from './with-autoscaled-replicas.ts';
 
 export interface DeployCounts {
   applied: number;
@@ -181,6 +182,10 @@ export async function deployRevision(
     if (err instanceof UnknownKindError) return { ok: false, stage: 'render', target, message: err.message };
     throw err;
   }
+  const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
+  // An autoscaler in the render owns its target's replica count once the target exists.
+  const scaled = withAutoscaledReplicas(objects, live);
+  objects = scaled.objects;
   // A new revision runs Helm hooks and waits wave by wave; a resync of the applied one does neither.
   const appliedRevision = opts.appliedRevision;
   const event: HookEvent | undefined =
@@ -201,7 +206,6 @@ export async function deployRevision(
       message: `the render has duplicate objects: ${dups.join(', ')}`,
     };
 
-  const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
   // The inventory is what carries the target's label where it may be: no list kept in one object.
   const inventory = orphansOf(live, []);
   const desiredKinds = kindsOf(objects);
@@ -279,6 +283,7 @@ export async function deployRevision(
   counts.pruned = pruned.pruned.length;
   const notes = [
     ...applied.notes,
+    ...scaled.notes,
     ...plan.skipped.map((s) => `did not apply ${s.object}: ${s.reason}`),
     ...applied.recreated.map((o) => `recreated ${o} (immutable field changed)`),
     ...[...prunePlan.kept, ...pruned.kept].map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),

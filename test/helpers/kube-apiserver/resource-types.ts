@@ -365,6 +365,19 @@ export function builtInTypes(): ResourceType[] {
             ];
       },
     }),
+    // What the HPA controller reads; it writes the target's replicas (through /scale, as manager
+    // kube-controller-manager), which tests do with a patch of spec.replicas under that manager.
+    builtIn({
+      group: 'autoscaling',
+      version: 'v2',
+      kind: 'HorizontalPodAutoscaler',
+      plural: 'horizontalpodautoscalers',
+      singular: 'horizontalpodautoscaler',
+      namespaced: true,
+      shortNames: ['hpa'],
+      hasStatus: true,
+      hasGeneration: true,
+    }),
     // Enforced at admission (./admission.ts checkQuotas); the fake keeps its status as the quota controller does.
     builtIn({
       group: '',
