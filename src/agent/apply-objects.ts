@@ -37,6 +37,14 @@ function resourceVersionOf(o: KubeObject | undefined): string | undefined {
   return ((o?.metadata ?? {}) as { resourceVersion?: string }).resourceVersion;
 }
 
+/** The API server's refusal, with what to do where Ferry knows it better than the server's words. */
+function describeRefusal(err: KubeApiError, o: DesiredObject): string {
+  // A namespace the render creates is applied before its members, so a missing one is missing from both.
+  if (err.code === 404 && o.namespace && err.message.includes(`namespaces "${o.namespace}" not found`))
+    return `namespace ${o.namespace} does not exist and the target does not create it: add a Namespace ${o.namespace} to the target, or create it (kubectl create namespace ${o.namespace})`;
+  return err.message;
+}
+
 async function waitUntilGone(
   client: ClusterClient,
   o: DesiredObject,
@@ -118,7 +126,7 @@ export async function applyObjects(opts: {
     } catch (err) {
       if (!(err instanceof KubeApiError) || err.retryable) throw err;
       if (!err.immutableField) {
-        result.failures.push({ object: describe(o), message: err.message });
+        result.failures.push({ object: describe(o), message: describeRefusal(err, o) });
         return;
       }
       if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled') {

@@ -179,7 +179,9 @@ export async function deployRevision(
       revision: opts.revision,
     });
   } catch (err) {
-    if (err instanceof UnknownKindError) return { ok: false, stage: 'render', target, message: err.message };
+    // The cluster's answer, not the commit's: a resync retries it (its CRD may be installed meanwhile).
+    if (err instanceof UnknownKindError)
+      return { ok: false, stage: 'apply', target, message: `${err.message}; the next resync retries it` };
     throw err;
   }
   const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
