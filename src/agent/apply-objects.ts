@@ -42,6 +42,13 @@ function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   // A namespace the render creates is applied before its members, so a missing one is missing from both.
   if (err.code === 404 && o.namespace && err.message.includes(`namespaces "${o.namespace}" not found`))
     return `namespace ${o.namespace} does not exist and the target does not create it: add a Namespace ${o.namespace} to the target, or create it (kubectl create namespace ${o.namespace})`;
+  // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
+  if (
+    err.code === 422 &&
+    (o.kind === 'ConfigMap' || o.kind === 'Secret') &&
+    /Too long: .*1048576/.test(err.message)
+  )
+    return `its data is larger than the 1 MiB the API server stores in one ${o.kind}: split it into several, or ship the file in the image or on a volume (${err.message})`;
   return err.message;
 }
 

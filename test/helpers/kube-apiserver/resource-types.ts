@@ -65,6 +65,26 @@ function selectorMatchesTemplate(object: Obj): StatusCause[] {
       ];
 }
 
+/**
+ * ConfigMap and Secret data together may hold at most 1 MiB (core.MaxSecretSize, checked by
+ * ValidateConfigMap / ValidateSecret; the error is on the whole object, printed as `[]`).
+ */
+function dataWithinLimit(secret: boolean) {
+  return (object: Obj): StatusCause[] => {
+    let total = 0;
+    for (const field of ['data', 'binaryData', 'stringData']) {
+      // Bytes as stored: a Secret's data and any binaryData are base64 on the wire.
+      const base64 = field === 'binaryData' || (secret && field === 'data');
+      for (const v of Object.values((object[field] ?? {}) as Record<string, unknown>)) {
+        if (typeof v === 'string') total += base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v);
+      }
+    }
+    return total > 1048576
+      ? [{ reason: 'FieldValueTooLong', field: '[]', message: 'Too long: must have at most 1048576 bytes' }]
+      : [];
+  };
+}
+
 const builtIn = (
   t: Omit<ResourceType, 'builtIn' | 'schema' | 'nameFormat'> & Partial<ResourceType>,
 ): ResourceType => ({
@@ -99,6 +119,7 @@ export function builtInTypes(): ResourceType[] {
       shortNames: ['cm'],
       hasStatus: false,
       hasGeneration: false,
+      validate: dataWithinLimit(false),
       immutable: (prev, next) =>
         prev.immutable === true &&
         (!isDeepStrictEqual(prev.data, next.data) || !isDeepStrictEqual(prev.binaryData, next.binaryData))
@@ -120,6 +141,7 @@ export function builtInTypes(): ResourceType[] {
       namespaced: true,
       hasStatus: false,
       hasGeneration: false,
+      validate: dataWithinLimit(true),
       immutable: (prev, next) => {
         const causes: StatusCause[] = [];
         if (prev.type !== undefined && next.type !== undefined && prev.type !== next.type)
