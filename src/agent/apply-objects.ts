@@ -37,11 +37,16 @@ function resourceVersionOf(o: KubeObject | undefined): string | undefined {
   return ((o?.metadata ?? {}) as { resourceVersion?: string }).resourceVersion;
 }
 
+const isClaim = (o: DesiredObject) => o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1';
+const isStatefulSet = (o: DesiredObject) => o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1';
+
 /** The API server's refusal, with what to do where Ferry knows it better than the server's words. */
 function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   // A namespace the render creates is applied before its members, so a missing one is missing from both.
   if (err.code === 404 && o.namespace && err.message.includes(`namespaces "${o.namespace}" not found`))
     return `namespace ${o.namespace} does not exist and the target does not create it: add a Namespace ${o.namespace} to the target, or create it (kubectl create namespace ${o.namespace})`;
+  if (err.code === 422 && isClaim(o) && /can not be less than/.test(err.message))
+    return `${err.message} (a PersistentVolumeClaim can grow but not shrink: keep its size, or move the data to a new, smaller claim under another name)`;
   // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
   if (
     err.code === 422 &&
@@ -136,6 +141,15 @@ export async function applyObjects(opts: {
         result.failures.push({ object: describe(o), message: describeRefusal(err, o) });
         return;
       }
+      if (isClaim(o)) {
+        // Deleting a claim can delete its volume's data (reclaimPolicy Delete), and one in use would
+        // sit Terminating until its pod goes: no recreate, whatever the annotation says.
+        result.failures.push({
+          object: describe(o),
+          message: `${err.message} (Ferry never deletes a PersistentVolumeClaim to recreate it, as its volume's data could go with it: give the changed claim a new name and point the workload at it)`,
+        });
+        return;
+      }
       if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled') {
         result.failures.push({
           object: describe(o),
@@ -143,7 +157,9 @@ export async function applyObjects(opts: {
         });
         return;
       }
-      await opts.client.delete(o, { propagationPolicy: 'Background' });
+      // A StatefulSet goes without its pods (kubectl delete --cascade=orphan): the new one adopts them
+      // and its claims, so a volumeClaimTemplates change does not take the database down.
+      await opts.client.delete(o, { propagationPolicy: isStatefulSet(o) ? 'Orphan' : 'Background' });
       if (!(await waitUntilGone(opts.client, o, 60_000, opts.pollMs))) {
         result.failures.push({
           object: describe(o),
@@ -152,7 +168,7 @@ export async function applyObjects(opts: {
         return;
       }
       after = await apply();
-      result.recreated.push(describe(o));
+      result.recreated.push(isStatefulSet(o) ? `${describe(o)}, keeping its pods and claims` : describe(o));
     }
     result.revisions.set(key, opts.revision);
     // A no-op apply keeps the resourceVersion: only count what the server actually changed.

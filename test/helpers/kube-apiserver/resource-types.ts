@@ -38,6 +38,25 @@ function get(obj: unknown, path: readonly string[]): unknown {
   return cur;
 }
 
+const BYTE_SUFFIXES: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A storage quantity (`10Gi`, `500M`, `1073741824`) in bytes; undefined when it is not one. */
+function toBytes(q: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(q ?? ''));
+  if (!m) return undefined;
+  return Number(m[1]) * (BYTE_SUFFIXES[m[2] ?? ''] ?? 1);
+}
+
 function immutableField(field: string, value: unknown): StatusCause {
   return {
     reason: 'FieldValueInvalid',
@@ -385,6 +404,51 @@ export function builtInTypes(): ResourceType[] {
                   'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
               },
             ];
+      },
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'PersistentVolumeClaim',
+      plural: 'persistentvolumeclaims',
+      singular: 'persistentvolumeclaim',
+      namespaced: true,
+      shortNames: ['pvc'],
+      hasStatus: true,
+      hasGeneration: false,
+      // ValidatePersistentVolumeClaimUpdate (RecoverVolumeExpansionFailure, GA in 1.34): storage may
+      // grow but not fall below status.capacity; the rest of the spec is fixed at creation.
+      immutable: (prev, next) => {
+        const causes: StatusCause[] = [];
+        const request = (o: Obj) => get(o, ['spec', 'resources', 'requests', 'storage']);
+        const capacity = get(prev, ['status', 'capacity', 'storage']) ?? request(prev);
+        const after = toBytes(request(next));
+        const floor = toBytes(capacity);
+        if (after !== undefined && floor !== undefined && after < floor)
+          causes.push({
+            reason: 'FieldValueForbidden',
+            field: 'spec.resources.requests.storage',
+            message: 'Forbidden: field can not be less than status.capacity',
+          });
+        const rest = (o: Obj) => {
+          const spec = { ...((get(o, ['spec']) ?? {}) as Obj) };
+          delete spec.resources;
+          delete spec.volumeAttributesClassName;
+          if (spec.volumeName === undefined) delete spec.volumeName;
+          return spec;
+        };
+        const before = rest(prev);
+        const changed = rest(next);
+        // Binding sets volumeName once; an apply that leaves it out keeps it.
+        if (changed.volumeName === undefined) delete before.volumeName;
+        if (!isDeepStrictEqual(before, changed))
+          causes.push({
+            reason: 'FieldValueForbidden',
+            field: 'spec',
+            message:
+              'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+          });
+        return causes;
       },
     }),
     // What the HPA controller reads; it writes the target's replicas (through /scale, as manager
