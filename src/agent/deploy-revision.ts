@@ -138,6 +138,8 @@ export async function deployRevision(
     /** The target's applied revision before this deploy (its state): none is a first install. */
     appliedRevision: string | undefined;
     allowMassPrune: boolean;
+    /** Whether Namespaces and CRDs the render dropped may be deleted (default: `allowMassPrune`). */
+    pruneContainers?: boolean;
     /** Where the target's objects may be (the ApplySet parent's kinds): its members there are the inventory. */
     kinds: readonly KindRef[];
     applySetId: string;
@@ -219,6 +221,7 @@ export async function deployRevision(
         desiredKeys,
         maxShare: target.maxPruneShare,
         allowMassPrune: opts.allowMassPrune,
+        pruneContainers: opts.pruneContainers ?? opts.allowMassPrune,
         crdsInUse: await listCrdsInUse(deps.client, objects),
       })
     : { remove: [], kept: [] };

@@ -52,6 +52,8 @@ export function planPrune(opts: {
   desiredKeys: ReadonlySet<string>;
   maxShare: number;
   allowMassPrune: boolean;
+  /** Whether Namespaces and CRDs the render dropped may go (default: `allowMassPrune`). */
+  pruneContainers?: boolean;
   crdsInUse?: ReadonlySet<string>;
 }): PrunePlan {
   const container = {
@@ -60,7 +62,7 @@ export function planPrune(opts: {
       [...opts.desiredKeys].map((k) => k.split('|')[2] ?? '').filter((ns) => ns !== ''),
     ),
     crdsInUse: opts.crdsInUse ?? new Set<string>(),
-    allowMassPrune: opts.allowMassPrune,
+    allowMassPrune: opts.pruneContainers ?? opts.allowMassPrune,
   };
   const remove: InventoryEntry[] = [];
   const kept: PrunePlan['kept'] = [];

@@ -176,6 +176,7 @@ async function deployAndMeasure(
     repository: string;
     revision: string;
     allowMassPrune: boolean;
+    pruneContainers?: boolean;
     state: TargetState;
   },
 ): Promise<DeployOutcome> {
@@ -187,6 +188,7 @@ async function deployAndMeasure(
     revision: opts.revision,
     appliedRevision: opts.state.appliedRevision,
     allowMassPrune: opts.allowMassPrune,
+    ...(opts.pruneContainers !== undefined ? { pruneContainers: opts.pruneContainers } : {}),
     kinds: opts.state.kinds,
     applySetId: applySetIdFor(target, deps.namespace),
     recordKinds: (kinds: KindRef[]) => saveState(deps, target, { ...opts.state, kinds }),
@@ -220,6 +222,9 @@ async function rollBack(
     repository: report.repository,
     revision: opts.lastHealthy,
     allowMassPrune: true,
+    // A full revert, but a Namespace or CRD the failed revision declared may have been there before
+    // it (adopted, with other people's objects in it): those still need the request's own opt-in.
+    pruneContainers: report.sync.spec.allowMassPrune === true,
     state: opts.state,
   });
   if (!back.ok) {

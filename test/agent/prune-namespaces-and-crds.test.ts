@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcileSync } from '../../src/agent/reconcile-sync.ts';
 import type { SyncObject } from '../../src/signal/sync-object.ts';
+import { controllersWithFailures } from '../helpers/kube-apiserver/controllers.ts';
 import { type Harness, startHarness } from './helpers/agent-harness.ts';
-import { configMap, ferryConfig, namespace } from './helpers/manifests.ts';
+import { configMap, deployment, ferryConfig, namespace } from './helpers/manifests.ts';
 
 const CONFIG = ferryConfig({ prod: { path: 'deploy', namespace: 'ml', maxPruneShare: 1 } });
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
@@ -132,5 +133,37 @@ describe('pruning Namespaces and CRDs', () => {
     expect(h.server.get({ ...MODEL, name: 'resnet' })).toBeUndefined();
     expect(h.server.get({ ...CRD, name: 'models.ml.acme.dev' })).toBeDefined();
     expect(lastApplied(h)).toContain('left CustomResourceDefinition models.ml.acme.dev in place: deleting');
+  });
+});
+
+describe('an auto-rollback', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it('prunes what the failed revision added but not a Namespace it declared, which may hold others’ objects', async () => {
+    h = await startHarness({
+      server: { controllers: controllersWithFailures((o) => JSON.stringify(o).includes('server:broken')) },
+    });
+    const config = ferryConfig({
+      prod: { path: 'deploy', namespace: 'ml', autoRollback: true, healthTimeoutSeconds: 10 },
+    });
+    await h.send(
+      h.repo.commit('main', { '.github/ferry.yml': config, 'deploy/app.yaml': deployment('api') }),
+    );
+    expect((await reconcile(h)).result).toBe('healthy');
+    // The team's notebooks namespace already exists; the bad revision starts declaring it.
+    h.server.put({ ...NS, metadata: { name: 'notebooks' } });
+    h.server.put({ ...CM, metadata: { name: 'alice', namespace: 'notebooks' }, data: { x: '1' } });
+    await h.send(
+      h.repo.commit('main', {
+        'deploy/app.yaml': deployment('api', { image: 'ghcr.io/acme/server:broken' }),
+        'deploy/ns.yaml': namespace('notebooks'),
+        'deploy/cm.yaml': configMap('shared', {}, { namespace: 'notebooks' }),
+      }),
+    );
+    expect(await reconcile(h)).toMatchObject({ result: 'rolled_back', phase: 'RolledBack' });
+    expect(h.server.get({ ...CM, namespace: 'notebooks', name: 'shared' })).toBeUndefined();
+    expect(h.server.get({ ...NS, name: 'notebooks' })).toBeDefined();
+    expect(h.server.get({ ...CM, namespace: 'notebooks', name: 'alice' })).toBeDefined();
   });
 });
