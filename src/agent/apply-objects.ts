@@ -57,6 +57,22 @@ function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   return err.message;
 }
 
+/**
+ * A refused apply's failure message, or undefined when the object is to be deleted and applied again:
+ * an immutable-field refusal of an object that opts in with `ferry.dev/recreate: enabled`, never a
+ * PersistentVolumeClaim. Pure.
+ */
+function whyNotRecreate(err: KubeApiError, o: DesiredObject): string | undefined {
+  if (!err.immutableField) return describeRefusal(err, o);
+  // Deleting a claim can delete its volume's data (reclaimPolicy Delete), and one in use would sit
+  // Terminating until its pod goes: no recreate, whatever the annotation says.
+  if (isClaim(o))
+    return `${err.message} (Ferry never deletes a PersistentVolumeClaim to recreate it, as its volume's data could go with it: give the changed claim a new name and point the workload at it)`;
+  if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled')
+    return `${err.message} (add the annotation ${RECREATE_ANNOTATION}: enabled to let Ferry delete and recreate it)`;
+  return undefined;
+}
+
 async function waitUntilGone(
   client: ClusterClient,
   o: DesiredObject,
@@ -137,24 +153,9 @@ export async function applyObjects(opts: {
       after = await apply();
     } catch (err) {
       if (!(err instanceof KubeApiError) || err.retryable) throw err;
-      if (!err.immutableField) {
-        result.failures.push({ object: describe(o), message: describeRefusal(err, o) });
-        return;
-      }
-      if (isClaim(o)) {
-        // Deleting a claim can delete its volume's data (reclaimPolicy Delete), and one in use would
-        // sit Terminating until its pod goes: no recreate, whatever the annotation says.
-        result.failures.push({
-          object: describe(o),
-          message: `${err.message} (Ferry never deletes a PersistentVolumeClaim to recreate it, as its volume's data could go with it: give the changed claim a new name and point the workload at it)`,
-        });
-        return;
-      }
-      if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled') {
-        result.failures.push({
-          object: describe(o),
-          message: `${err.message} (add the annotation ${RECREATE_ANNOTATION}: enabled to let Ferry delete and recreate it)`,
-        });
+      const refusal = whyNotRecreate(err, o);
+      if (refusal !== undefined) {
+        result.failures.push({ object: describe(o), message: refusal });
         return;
       }
       // A StatefulSet goes without its pods (kubectl delete --cascade=orphan): the new one adopts them
