@@ -47,6 +47,14 @@ function describeRefusal(err: KubeApiError, o: DesiredObject): string {
     return `namespace ${o.namespace} does not exist and the target does not create it: add a Namespace ${o.namespace} to the target, or create it (kubectl create namespace ${o.namespace})`;
   if (err.code === 422 && isClaim(o) && /can not be less than/.test(err.message))
     return `${err.message} (a PersistentVolumeClaim can grow but not shrink: keep its size, or move the data to a new, smaller claim under another name)`;
+  // The API server refuses a CRD that drops a version objects are stored in (a rollback across a
+  // version change): say which and the ways out.
+  const stored =
+    /status\.storedVersions\[\d+\]: Invalid value: "([^"]+)": must appear in spec\.versions/.exec(
+      err.message,
+    );
+  if (err.code === 422 && o.kind === 'CustomResourceDefinition' && stored)
+    return `${err.message} (the cluster stores objects of this definition as ${stored[1]}, which this revision's CRD no longer lists: deploy a CRD that keeps ${stored[1]} (served: false is enough), or migrate the stored objects and remove ${stored[1]} from status.storedVersions first)`;
   // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
   if (
     err.code === 422 &&

@@ -345,7 +345,19 @@ export function builtInTypes(): ResourceType[] {
       immutable: (prev, next) => {
         const before = get(prev, ['spec', 'scope']);
         const after = get(next, ['spec', 'scope']);
-        return before === after ? [] : [immutableField('spec.scope', after)];
+        const causes = before === after ? [] : [immutableField('spec.scope', after)];
+        // ValidateCustomResourceDefinitionStoredVersions: a version objects are stored in stays listed.
+        const listed = new Set(((get(next, ['spec', 'versions']) ?? []) as Obj[]).map((v) => String(v.name)));
+        const stored = (get(prev, ['status', 'storedVersions']) ?? []) as string[];
+        stored.forEach((v, i) => {
+          if (!listed.has(v))
+            causes.push({
+              reason: 'FieldValueInvalid',
+              field: `status.storedVersions[${i}]`,
+              message: `Invalid value: ${JSON.stringify(v)}: must appear in spec.versions`,
+            });
+        });
+        return causes;
       },
     }),
     // Capacity pre-flight reads: Nodes (allocatable, taints, unschedulable) and the Pods bound to them.
