@@ -24,12 +24,14 @@ import { mapLimit } from './map-limit.ts';
 import {
   type DesiredObject,
   listCrdScopes,
+  objectKey,
   orderStages,
   prepareObjects,
   UnknownKindError,
   withRevision,
 } from './prepare-objects.ts';
 import { resolveScopes } from './resolve-scopes.ts';
+import { findAutoscaled, withAutoscaledReplicas } from './with-autoscaled-replicas.ts';
 
 export interface DryRunOutcome {
   findings: LiveFinding[];
@@ -118,6 +120,24 @@ export async function dryRunObjects(opts: {
         message: `merging will fail: the cluster does not serve ${resource.object.apiVersion} ${resource.object.kind} and no CustomResourceDefinition in this revision defines it`,
       });
     }
+  }
+
+  // As the merge will send them: an object an autoscaler of the head scales keeps its live replicas.
+  const scaled = findAutoscaled(planned.map((p) => p.desired));
+  if (scaled.length > 0) {
+    const live = new Map<string, KubeObject>();
+    for (const o of scaled) {
+      const object = await opts.client.get(o);
+      if (object) live.set(objectKey(o), object);
+    }
+    const kept = withAutoscaledReplicas(
+      planned.map((p) => p.desired),
+      live,
+    ).objects;
+    kept.forEach((desired, i) => {
+      const p = planned[i];
+      if (p) p.desired = desired;
+    });
   }
 
   const newNamespaces = new Set<string>();

@@ -18,6 +18,22 @@ function scaleTargetOf(o: DesiredObject): { kind: string; name: string } | undef
   return { kind: ref.kind ?? 'Deployment', name: ref.name };
 }
 
+/** `Kind|namespace|name` of each object an autoscaler of the set scales → that autoscaler. */
+function scaledByOf(objects: readonly DesiredObject[]): Map<string, string> {
+  const scaledBy = new Map<string, string>();
+  for (const o of objects) {
+    const target = scaleTargetOf(o);
+    if (target) scaledBy.set(`${target.kind}|${o.namespace}|${target.name}`, describe(o));
+  }
+  return scaledBy;
+}
+
+/** The objects of the set an autoscaler of the set scales (whose live replicas an apply keeps). Pure. */
+export function findAutoscaled(objects: readonly DesiredObject[]): DesiredObject[] {
+  const scaledBy = scaledByOf(objects);
+  return objects.filter((o) => scaledBy.has(`${o.kind}|${o.namespace}|${o.name}`));
+}
+
 const describe = (o: { kind: string; namespace: string; name: string }) =>
   o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`;
 
@@ -33,11 +49,7 @@ export function withAutoscaledReplicas(
   objects: readonly DesiredObject[],
   live: ReadonlyMap<string, KubeObject>,
 ): { objects: DesiredObject[]; notes: string[] } {
-  const scaledBy = new Map<string, string>();
-  for (const o of objects) {
-    const target = scaleTargetOf(o);
-    if (target) scaledBy.set(`${target.kind}|${o.namespace}|${target.name}`, describe(o));
-  }
+  const scaledBy = scaledByOf(objects);
   if (scaledBy.size === 0) return { objects: [...objects], notes: [] };
   const notes: string[] = [];
   const out = objects.map((o) => {
