@@ -122,23 +122,7 @@ export async function dryRunObjects(opts: {
     }
   }
 
-  // As the merge will send them: an object an autoscaler of the head scales keeps its live replicas.
-  const scaled = findAutoscaled(planned.map((p) => p.desired));
-  if (scaled.length > 0) {
-    const live = new Map<string, KubeObject>();
-    for (const o of scaled) {
-      const object = await opts.client.get(o);
-      if (object) live.set(objectKey(o), object);
-    }
-    const kept = withAutoscaledReplicas(
-      planned.map((p) => p.desired),
-      live,
-    ).objects;
-    kept.forEach((desired, i) => {
-      const p = planned[i];
-      if (p) p.desired = desired;
-    });
-  }
+  await keepAutoscaledReplicas(opts.client, planned);
 
   const newNamespaces = new Set<string>();
   const namespaceObjects = planned.filter(
@@ -211,6 +195,25 @@ export async function dryRunObjects(opts: {
     };
   }
   return { findings, checked, state: 'done' };
+}
+
+/** As the merge will send them: an object an autoscaler of the head scales keeps its live replicas. */
+async function keepAutoscaledReplicas(client: ClusterClient, planned: Planned[]): Promise<void> {
+  const scaled = findAutoscaled(planned.map((p) => p.desired));
+  if (scaled.length === 0) return;
+  const live = new Map<string, KubeObject>();
+  for (const o of scaled) {
+    const object = await client.get(o);
+    if (object) live.set(objectKey(o), object);
+  }
+  const kept = withAutoscaledReplicas(
+    planned.map((p) => p.desired),
+    live,
+  ).objects;
+  kept.forEach((desired, i) => {
+    const p = planned[i];
+    if (p) p.desired = desired;
+  });
 }
 
 /** Without a target, an object carries only its own labels (prepareObjects adds the target's). */
