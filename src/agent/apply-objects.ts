@@ -55,6 +55,9 @@ function describeRefusal(err: KubeApiError, o: DesiredObject): string {
     );
   if (err.code === 422 && o.kind === 'CustomResourceDefinition' && stored)
     return `${err.message} (the cluster stores objects of this definition as ${stored[1]}, which this revision's CRD no longer lists: deploy a CRD that keeps ${stored[1]} (served: false is enough), or migrate the stored objects and remove ${stored[1]} from status.storedVersions first)`;
+  // The API server reads at most 3 MiB of request body (413 before any validation), whatever the kind.
+  if (err.code === 413)
+    return `it is larger than the API server accepts in one request (${err.message}): split it into several objects, or ship large data in the image or on a volume`;
   // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
   if (
     err.code === 422 &&

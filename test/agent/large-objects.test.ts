@@ -54,4 +54,17 @@ describe('large ConfigMaps and Secrets', () => {
     });
     expect(h.server.get({ ...CM, name: 'weights' })).toBeUndefined();
   });
+  it('says an object past the API server’s 3 MiB request limit is too large and what to do', async () => {
+    await h.send(
+      h.repo.commit('main', {
+        '.github/ferry.yml': CONFIG,
+        'deploy/big.yaml': configMap('corpus', { 'corpus.txt': 'c'.repeat(3_200_000) }),
+      }),
+    );
+    expect(await reconcile(h, 'event')).toMatchObject({
+      result: 'failed',
+      message:
+        '1 object(s) failed to apply: ConfigMap ml/corpus: it is larger than the API server accepts in one request (Request entity too large: limit is 3145728): split it into several objects, or ship large data in the image or on a volume; the next resync retries it',
+    });
+  });
 });
