@@ -37,6 +37,53 @@ function resourceVersionOf(o: KubeObject | undefined): string | undefined {
   return ((o?.metadata ?? {}) as { resourceVersion?: string }).resourceVersion;
 }
 
+const isClaim = (o: DesiredObject) => o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1';
+const isStatefulSet = (o: DesiredObject) => o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1';
+
+/** The API server's refusal, with what to do where Ferry knows it better than the server's words. */
+function describeRefusal(err: KubeApiError, o: DesiredObject): string {
+  // A namespace the render creates is applied before its members, so a missing one is missing from both.
+  if (err.code === 404 && o.namespace && err.message.includes(`namespaces "${o.namespace}" not found`))
+    return `namespace ${o.namespace} does not exist and the target does not create it: add a Namespace ${o.namespace} to the target, or create it (kubectl create namespace ${o.namespace})`;
+  if (err.code === 422 && isClaim(o) && /can not be less than/.test(err.message))
+    return `${err.message} (a PersistentVolumeClaim can grow but not shrink: keep its size, or move the data to a new, smaller claim under another name)`;
+  // The API server refuses a CRD that drops a version objects are stored in (a rollback across a
+  // version change): say which and the ways out.
+  const stored =
+    /status\.storedVersions\[\d+\]: Invalid value: "([^"]+)": must appear in spec\.versions/.exec(
+      err.message,
+    );
+  if (err.code === 422 && o.kind === 'CustomResourceDefinition' && stored)
+    return `${err.message} (the cluster stores objects of this definition as ${stored[1]}, which this revision's CRD no longer lists: deploy a CRD that keeps ${stored[1]} (served: false is enough), or migrate the stored objects and remove ${stored[1]} from status.storedVersions first)`;
+  // The API server reads at most 3 MiB of request body (413 before any validation), whatever the kind.
+  if (err.code === 413)
+    return `it is larger than the API server accepts in one request (${err.message}): split it into several objects, or ship large data in the image or on a volume`;
+  // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
+  if (
+    err.code === 422 &&
+    (o.kind === 'ConfigMap' || o.kind === 'Secret') &&
+    /Too long: .*1048576/.test(err.message)
+  )
+    return `its data is larger than the 1 MiB the API server stores in one ${o.kind}: split it into several, or ship the file in the image or on a volume (${err.message})`;
+  return err.message;
+}
+
+/**
+ * A refused apply's failure message, or undefined when the object is to be deleted and applied again:
+ * an immutable-field refusal of an object that opts in with `ferry.dev/recreate: enabled`, never a
+ * PersistentVolumeClaim. Pure.
+ */
+function whyNotRecreate(err: KubeApiError, o: DesiredObject): string | undefined {
+  if (!err.immutableField) return describeRefusal(err, o);
+  // Deleting a claim can delete its volume's data (reclaimPolicy Delete), and one in use would sit
+  // Terminating until its pod goes: no recreate, whatever the annotation says.
+  if (isClaim(o))
+    return `${err.message} (Ferry never deletes a PersistentVolumeClaim to recreate it, as its volume's data could go with it: give the changed claim a new name and point the workload at it)`;
+  if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled')
+    return `${err.message} (add the annotation ${RECREATE_ANNOTATION}: enabled to let Ferry delete and recreate it)`;
+  return undefined;
+}
+
 async function waitUntilGone(
   client: ClusterClient,
   o: DesiredObject,
@@ -117,18 +164,14 @@ export async function applyObjects(opts: {
       after = await apply();
     } catch (err) {
       if (!(err instanceof KubeApiError) || err.retryable) throw err;
-      if (!err.immutableField) {
-        result.failures.push({ object: describe(o), message: err.message });
+      const refusal = whyNotRecreate(err, o);
+      if (refusal !== undefined) {
+        result.failures.push({ object: describe(o), message: refusal });
         return;
       }
-      if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled') {
-        result.failures.push({
-          object: describe(o),
-          message: `${err.message} (add the annotation ${RECREATE_ANNOTATION}: enabled to let Ferry delete and recreate it)`,
-        });
-        return;
-      }
-      await opts.client.delete(o, { propagationPolicy: 'Background' });
+      // A StatefulSet goes without its pods (kubectl delete --cascade=orphan): the new one adopts them
+      // and its claims, so a volumeClaimTemplates change does not take the database down.
+      await opts.client.delete(o, { propagationPolicy: isStatefulSet(o) ? 'Orphan' : 'Background' });
       if (!(await waitUntilGone(opts.client, o, 60_000, opts.pollMs))) {
         result.failures.push({
           object: describe(o),
@@ -137,7 +180,7 @@ export async function applyObjects(opts: {
         return;
       }
       after = await apply();
-      result.recreated.push(describe(o));
+      result.recreated.push(isStatefulSet(o) ? `${describe(o)}, keeping its pods and claims` : describe(o));
     }
     result.revisions.set(key, opts.revision);
     // A no-op apply keeps the resourceVersion: only count what the server actually changed.

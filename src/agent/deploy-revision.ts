@@ -3,6 +3,7 @@ import type { KubeObject, Target } from '../types.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import type { ApplyFailure } from './apply-objects.ts';
 import { applyWaves } from './apply-waves.ts';
+import type { ClusterClient } from './cluster-client.ts';
 import { listLive } from './list-live.ts';
 import { planPrune } from './plan-prune.ts';
 import { type HookEvent, planWaves, WaveError, type WavePlan } from './plan-waves.ts';
@@ -18,6 +19,7 @@ import { formatBlockingFindings, renderRevision } from './render-revision.ts';
 import { resolveScopes } from './resolve-scopes.ts';
 import { isSameKinds, type KindRef, mergeKinds } from './target-state.ts';
 import type { HealthResult } from './wait-for-health.ts';
+import { withAutoscaledReplicas } from './with-autoscaled-replicas.ts';
 
 export interface DeployCounts {
   applied: number;
@@ -104,6 +106,26 @@ function orphansOf(
 }
 
 /**
+ * The CRD names (`<plural>.<group>`) of the custom resources among the objects, from discovery (cached
+ * by the client). A kind the cluster does not serve yet comes from a CRD in the render, which is not
+ * pruned anyway.
+ */
+async function listCrdsInUse(client: ClusterClient, objects: readonly DesiredObject[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  for (const o of objects) {
+    const group = o.apiVersion.includes('/') ? (o.apiVersion.split('/')[0] ?? '') : '';
+    const key = `${o.apiVersion}|${o.kind}`;
+    // The core group and single-word ones (apps, batch) are built in; a dotted group may be a CRD's.
+    if (!group.includes('.') || seen.has(key)) continue;
+    seen.add(key);
+    const info = await client.getResourceInfo(o.apiVersion, o.kind);
+    if (info) names.add(`${info.name}.${group}`);
+  }
+  return names;
+}
+
+/**
  * One revision of one target onto the cluster: render (errors block), prepare, plan the prune (refused
  * before anything is applied), apply in order, prune. Health is the caller's next step.
  */
@@ -116,6 +138,8 @@ export async function deployRevision(
     /** The target's applied revision before this deploy (its state): none is a first install. */
     appliedRevision: string | undefined;
     allowMassPrune: boolean;
+    /** Whether Namespaces and CRDs the render dropped may be deleted (default: `allowMassPrune`). */
+    pruneContainers?: boolean;
     /** Where the target's objects may be (the ApplySet parent's kinds): its members there are the inventory. */
     kinds: readonly KindRef[];
     applySetId: string;
@@ -157,9 +181,15 @@ export async function deployRevision(
       revision: opts.revision,
     });
   } catch (err) {
-    if (err instanceof UnknownKindError) return { ok: false, stage: 'render', target, message: err.message };
+    // The cluster's answer, not the commit's: a resync retries it (its CRD may be installed meanwhile).
+    if (err instanceof UnknownKindError)
+      return { ok: false, stage: 'apply', target, message: `${err.message}; the next resync retries it` };
     throw err;
   }
+  const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
+  // An autoscaler in the render owns its target's replica count once the target exists.
+  const scaled = withAutoscaledReplicas(objects, live);
+  objects = scaled.objects;
   // A new revision runs Helm hooks and waits wave by wave; a resync of the applied one does neither.
   const appliedRevision = opts.appliedRevision;
   const event: HookEvent | undefined =
@@ -180,7 +210,6 @@ export async function deployRevision(
       message: `the render has duplicate objects: ${dups.join(', ')}`,
     };
 
-  const live = await listLive({ client: deps.client, kinds: [...objects, ...opts.kinds], targetName });
   // The inventory is what carries the target's label where it may be: no list kept in one object.
   const inventory = orphansOf(live, []);
   const desiredKinds = kindsOf(objects);
@@ -192,8 +221,10 @@ export async function deployRevision(
         desiredKeys,
         maxShare: target.maxPruneShare,
         allowMassPrune: opts.allowMassPrune,
+        pruneContainers: opts.pruneContainers ?? opts.allowMassPrune,
+        crdsInUse: await listCrdsInUse(deps.client, objects),
       })
-    : { remove: [] };
+    : { remove: [], kept: [] };
   if (prunePlan.refused)
     return {
       ok: false,
@@ -223,11 +254,16 @@ export async function deployRevision(
   const counts = { applied: applied.applied.length, unchanged: applied.unchanged.length, pruned: 0 };
   if (applied.failures.length > 0) {
     // Nothing is pruned after a failed apply: the old objects may still be what serves traffic.
+    // Say what the failure left behind: the objects it did apply now run this revision.
+    const partly =
+      applied.applied.length > 0
+        ? `; ${applied.applied.length} other object(s) were applied at this revision and nothing was pruned; the next resync retries it`
+        : '; the next resync retries it';
     return {
       ok: false,
       stage: 'apply',
       target,
-      message: formatFailures(applied.failures),
+      message: `${formatFailures(applied.failures)}${partly}`,
       counts,
       inventory: mergeInventory(inventory, appliedInventory),
       kinds: allKinds,
@@ -252,9 +288,10 @@ export async function deployRevision(
   counts.pruned = pruned.pruned.length;
   const notes = [
     ...applied.notes,
+    ...scaled.notes,
     ...plan.skipped.map((s) => `did not apply ${s.object}: ${s.reason}`),
     ...applied.recreated.map((o) => `recreated ${o} (immutable field changed)`),
-    ...pruned.kept.map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),
+    ...[...prunePlan.kept, ...pruned.kept].map((k) => `left ${describeEntry(k.entry)} in place: ${k.reason}`),
     ...pruned.failures.map((f) => `could not prune ${describeEntry(f.entry)}: ${f.message}`),
   ];
   return {
@@ -262,11 +299,15 @@ export async function deployRevision(
     target,
     objects: waved,
     counts,
-    inventory: mergeInventory(
-      appliedInventory,
-      pruned.failures.map((f) => f.entry),
+    // What stays labelled (refused deletions, containers kept) stays in the record, to prune later.
+    inventory: mergeInventory(appliedInventory, [
+      ...pruned.failures.map((f) => f.entry),
+      ...prunePlan.kept.map((k) => k.entry),
+    ]),
+    kinds: mergeKinds(
+      desiredKinds,
+      kindsOf([...pruned.failures.map((f) => f.entry), ...prunePlan.kept.map((k) => k.entry)]),
     ),
-    kinds: mergeKinds(desiredKinds, kindsOf(pruned.failures.map((f) => f.entry))),
     notes,
     ...(applied.health ? { health: applied.health } : {}),
   };

@@ -24,12 +24,14 @@ import { mapLimit } from './map-limit.ts';
 import {
   type DesiredObject,
   listCrdScopes,
+  objectKey,
   orderStages,
   prepareObjects,
   UnknownKindError,
   withRevision,
 } from './prepare-objects.ts';
 import { resolveScopes } from './resolve-scopes.ts';
+import { findAutoscaled, withAutoscaledReplicas } from './with-autoscaled-replicas.ts';
 
 export interface DryRunOutcome {
   findings: LiveFinding[];
@@ -120,6 +122,8 @@ export async function dryRunObjects(opts: {
     }
   }
 
+  await keepAutoscaledReplicas(opts.client, planned);
+
   const newNamespaces = new Set<string>();
   const namespaceObjects = planned.filter(
     (p) => p.desired.kind === 'Namespace' && p.desired.apiVersion === 'v1',
@@ -191,6 +195,25 @@ export async function dryRunObjects(opts: {
     };
   }
   return { findings, checked, state: 'done' };
+}
+
+/** As the merge will send them: an object an autoscaler of the head scales keeps its live replicas. */
+async function keepAutoscaledReplicas(client: ClusterClient, planned: Planned[]): Promise<void> {
+  const scaled = findAutoscaled(planned.map((p) => p.desired));
+  if (scaled.length === 0) return;
+  const live = new Map<string, KubeObject>();
+  for (const o of scaled) {
+    const object = await client.get(o);
+    if (object) live.set(objectKey(o), object);
+  }
+  const kept = withAutoscaledReplicas(
+    planned.map((p) => p.desired),
+    live,
+  ).objects;
+  kept.forEach((desired, i) => {
+    const p = planned[i];
+    if (p) p.desired = desired;
+  });
 }
 
 /** Without a target, an object carries only its own labels (prepareObjects adds the target's). */

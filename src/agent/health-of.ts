@@ -132,6 +132,51 @@ function pvcHealth(status: Obj): Health {
   return { state: 'progressing', message: `${phase}: waiting for a volume to bind` };
 }
 
+interface ContainerStatus {
+  name?: string;
+  state?: { waiting?: { reason?: string; message?: string } };
+  lastState?: { terminated?: { exitCode?: number; reason?: string } };
+}
+
+/** A waiting reason that will not clear by itself (Argo CD's pod health: Err*, *Error, *BackOff). */
+const STUCK = /^Err|Error$|BackOff$/;
+
+/**
+ * A bare Pod, as Argo CD reads one (gitops-engine health_pod.go): a container stuck waiting
+ * (CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError, …) fails a Pod that restarts
+ * (restartPolicy Always, the default) at once, instead of waiting out the deadline; phase Failed fails;
+ * Succeeded, or Running and Ready, is healthy. A Pod that does not restart (a run to completion) is
+ * healthy only once Succeeded.
+ */
+function podHealth(o: KubeObject, status: Obj): Health {
+  const restartPolicy = ((o.spec ?? {}) as Obj).restartPolicy ?? 'Always';
+  const containers = [
+    ...((status.initContainerStatuses ?? []) as ContainerStatus[]),
+    ...((status.containerStatuses ?? []) as ContainerStatus[]),
+  ];
+  const message = typeof status.message === 'string' ? status.message : undefined;
+  if (restartPolicy === 'Always') {
+    const stuck = containers
+      .filter((c) => STUCK.test(c.state?.waiting?.reason ?? ''))
+      .map(
+        (c) =>
+          `container ${c.name}: ${c.state?.waiting?.reason}${c.state?.waiting?.message ? `: ${c.state.waiting.message}` : ''}`,
+      );
+    if (stuck.length > 0) return { state: 'unhealthy', message: stuck.join('; ') };
+  }
+  const phase = typeof status.phase === 'string' ? status.phase : 'Pending';
+  if (phase === 'Succeeded') return { state: 'healthy', message: 'Succeeded' };
+  if (phase === 'Failed') return { state: 'unhealthy', message: message ?? 'Failed' };
+  if (phase === 'Running' && restartPolicy === 'Always') {
+    if (isTrue(find(status, 'Ready'))) return { state: 'healthy', message: 'Running and Ready' };
+    return {
+      state: 'progressing',
+      message: withMessage('Running, waiting for Ready', find(status, 'Ready')),
+    };
+  }
+  return { state: 'progressing', message: message ? `${phase}: ${message}` : phase };
+}
+
 interface ComponentStatus {
   latestCreatedRevision?: string;
   latestReadyRevision?: string;
@@ -290,6 +335,7 @@ export function healthOf(o: KubeObject): Health {
   if (group === 'apps' && o.kind === 'DaemonSet') return daemonSetHealth(o, status ?? {});
   if (group === 'batch' && o.kind === 'Job') return jobHealth(status ?? {});
   if (group === '' && o.kind === 'PersistentVolumeClaim') return pvcHealth(status ?? {});
+  if (group === '' && o.kind === 'Pod') return podHealth(o, status ?? {});
   if (group === 'serving.kserve.io' && o.kind === 'InferenceService')
     return inferenceServiceHealth(o, status ?? {});
   if (group === 'argoproj.io' && o.kind === 'Rollout') return rolloutHealth(o, status ?? {});
@@ -299,7 +345,7 @@ export function healthOf(o: KubeObject): Health {
 /** Kinds whose health the agent waits for (others are healthy on apply). */
 export function hasHealthSemantics(apiVersion: string, kind: string): boolean {
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  if (group === '') return kind === 'PersistentVolumeClaim';
+  if (group === '') return kind === 'PersistentVolumeClaim' || kind === 'Pod';
   if (kind === 'CustomResourceDefinition' || kind.endsWith('Role') || kind.endsWith('Binding')) return false;
   return true;
 }

@@ -37,6 +37,49 @@ export class WaveError extends Error {
   override name = 'WaveError';
 }
 
+function phaseLabel(p: Phase): string {
+  return p.kind === 'wave' ? `wave ${p.order}` : `${p.kind} weight ${p.order}`;
+}
+
+/**
+ * Refuses a plan that applies an object before the CustomResourceDefinition or Namespace of the render
+ * it needs (in a later phase): the API server would refuse it (no matches for kind, namespace not
+ * found) after the earlier phases were applied. Within one phase the apply orders them itself.
+ */
+function checkPrerequisites(phases: readonly Phase[]): void {
+  const crds = new Map<string, { object: DesiredObject; at: number }>();
+  const namespaces = new Map<string, { object: DesiredObject; at: number }>();
+  phases.forEach((p, at) => {
+    for (const o of p.objects) {
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(o.name, { object: o, at });
+      if (o.kind !== 'CustomResourceDefinition' || !o.apiVersion.startsWith('apiextensions.k8s.io/'))
+        continue;
+      const spec = (o.object.spec ?? {}) as { group?: unknown; names?: { kind?: unknown } };
+      crds.set(`${String(spec.group)}|${String(spec.names?.kind)}`, { object: o, at });
+    }
+  });
+  const problems: string[] = [];
+  phases.forEach((p, at) => {
+    for (const o of p.objects) {
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      for (const need of [
+        crds.get(`${group}|${o.kind}`),
+        o.namespace ? namespaces.get(o.namespace) : undefined,
+      ]) {
+        const later = need && need.at > at ? phases[need.at] : undefined;
+        if (need && later)
+          problems.push(
+            `${describe(o)} (${phaseLabel(p)}) needs ${describe(need.object)}, applied later (${phaseLabel(later)})`,
+          );
+      }
+    }
+  });
+  if (problems.length === 0) return;
+  throw new WaveError(
+    `${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` and ${problems.length - 5} more` : ''}: the API server refuses an object before its CustomResourceDefinition or Namespace exists; give them the same wave or an earlier one`,
+  );
+}
+
 const POLICIES: readonly HookDeletePolicy[] = ['before-hook-creation', 'hook-succeeded', 'hook-failed'];
 
 function describe(o: DesiredObject): string {
@@ -195,8 +238,10 @@ export function planWaves(opts: {
     );
     (isPre ? pre : post).push({ order: weight, object: o });
   }
+  const phases = [...group(pre, 'pre-hook'), ...group(waves, 'wave'), ...group(post, 'post-hook')];
+  checkPrerequisites(phases);
   return {
-    phases: [...group(pre, 'pre-hook'), ...group(waves, 'wave'), ...group(post, 'post-hook')],
+    phases,
     hookPolicies,
     hookKeys,
     skipped,

@@ -176,6 +176,7 @@ async function deployAndMeasure(
     repository: string;
     revision: string;
     allowMassPrune: boolean;
+    pruneContainers?: boolean;
     state: TargetState;
   },
 ): Promise<DeployOutcome> {
@@ -187,6 +188,7 @@ async function deployAndMeasure(
     revision: opts.revision,
     appliedRevision: opts.state.appliedRevision,
     allowMassPrune: opts.allowMassPrune,
+    ...(opts.pruneContainers !== undefined ? { pruneContainers: opts.pruneContainers } : {}),
     kinds: opts.state.kinds,
     applySetId: applySetIdFor(target, deps.namespace),
     recordKinds: (kinds: KindRef[]) => saveState(deps, target, { ...opts.state, kinds }),
@@ -220,6 +222,9 @@ async function rollBack(
     repository: report.repository,
     revision: opts.lastHealthy,
     allowMassPrune: true,
+    // A full revert, but a Namespace or CRD the failed revision declared may have been there before
+    // it (adopted, with other people's objects in it): those still need the request's own opt-in.
+    pruneContainers: report.sync.spec.allowMassPrune === true,
     state: opts.state,
   });
   if (!back.ok) {
@@ -588,9 +593,23 @@ async function selfHeal(deps: AgentDeps, sync: SyncObject): Promise<ReconcileOut
 }
 
 /**
- * Reconciles one Sync. A new generation (a signal) is a deploy request; otherwise a resync corrects
- * drift at the applied revision (a held revision is never re-applied: the applied one is the
- * rolled-back-to revision). Retryable infrastructure errors are thrown for the caller to retry.
+ * Whether the Sync's request stopped at the apply (the cluster refused an object: an admission webhook,
+ * a quota, a missing namespace, an immutable field). Pure. Its other objects may already be applied, so
+ * a resync retries the request (as Flux retries a failed apply) instead of self-healing back to the
+ * previous revision, which would undo them and drop the request.
+ */
+export function isFailedApplyOf(sync: SyncObject): boolean {
+  const last = sync.status?.history?.at(-1);
+  return (
+    sync.status?.phase === 'Failed' && last?.reason === 'ApplyFailed' && last.revision === sync.spec.revision
+  );
+}
+
+/**
+ * Reconciles one Sync. A new generation (a signal) is a deploy request, and a resync retries a request
+ * whose apply failed (isFailedApplyOf); otherwise a resync corrects drift at the applied revision (a
+ * held revision is never re-applied: the applied one is the rolled-back-to revision). Retryable
+ * infrastructure errors are thrown for the caller to retry.
  */
 export async function reconcileSync(
   deps: AgentDeps,
@@ -599,11 +618,12 @@ export async function reconcileSync(
 ): Promise<ReconcileOutcome> {
   if (sync.spec.suspend) return { result: 'unchanged', message: 'suspended' };
   const isNew = sync.status?.observedGeneration !== sync.metadata.generation;
-  const outcome = isNew
-    ? await reconcileRequest(deps, sync)
-    : trigger === 'event'
-      ? undefined
-      : await selfHeal(deps, sync);
+  const outcome =
+    isNew || (trigger !== 'event' && isFailedApplyOf(sync))
+      ? await reconcileRequest(deps, sync)
+      : trigger === 'event'
+        ? undefined
+        : await selfHeal(deps, sync);
   if (!outcome) return { result: 'unchanged', message: 'up to date' };
   deps.metrics.recordSync(sync.spec.target, outcome.result, deps.now());
   return outcome;

@@ -208,6 +208,35 @@ describe('dryRunObjects', () => {
     expect(server.mutations).toEqual([]);
   });
 
+  it('sends an object an autoscaler of the head scales with its live replicas, as the merge will', async () => {
+    const client = await start();
+    const hpa = stringify({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'api' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' },
+        minReplicas: 2,
+        maxReplicas: 8,
+      },
+    });
+    await applied(client, parse(`${deployment('api', { replicas: 2 })}---\n${hpa}`));
+    await client.mergePatch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ml', name: 'api' },
+      { spec: { replicas: 6 } },
+      { fieldManager: 'kube-controller-manager' },
+    );
+    server.mutations.length = 0;
+    const head = parse(
+      `${deployment('api', { replicas: 2, image: 'ghcr.io/acme/server:1.1.0' })}---\n${hpa}`,
+    );
+    const out = await dryRunObjects({ client, resources: head, concurrency: 4, target: TARGET });
+    expect(out.findings).toEqual([]);
+    const sent = server.requests.find((r) => r.query.dryRun === 'All' && r.resource === 'deployments');
+    expect(JSON.stringify(sent?.body)).toContain('"replicas":6');
+    expect(server.mutations).toEqual([]);
+  });
+
   it('checks a new CRD and a new namespace but says objects that need them cannot be checked yet', async () => {
     const client = await start();
     const crd = stringify({

@@ -474,3 +474,73 @@ describe('healthOf messages', () => {
     expect(hasHealthSemantics('v1', 'Service')).toBe(false);
   });
 });
+
+describe('Pod health (as Argo CD reads a Pod)', () => {
+  const pod = (status: object, restartPolicy?: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'notebook' },
+    spec: { containers: [{ name: 'jupyter', image: 'x' }], ...(restartPolicy ? { restartPolicy } : {}) },
+    status,
+  });
+  const waiting = (reason: string, message?: string) => ({
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+    containerStatuses: [
+      { name: 'jupyter', ready: false, restartCount: 4, state: { waiting: { reason, message } } },
+    ],
+  });
+
+  it.each<[string, KubeObject, string, string]>([
+    [
+      'crash-looping',
+      pod(waiting('CrashLoopBackOff', 'back-off 5m0s restarting failed container=jupyter')),
+      'unhealthy',
+      'container jupyter: CrashLoopBackOff: back-off 5m0s restarting failed container=jupyter',
+    ],
+    [
+      'an image that cannot be pulled',
+      pod(waiting('ImagePullBackOff')),
+      'unhealthy',
+      'container jupyter: ImagePullBackOff',
+    ],
+    [
+      'a missing ConfigMap key',
+      pod(waiting('CreateContainerConfigError')),
+      'unhealthy',
+      'container jupyter: CreateContainerConfigError',
+    ],
+    [
+      'starting',
+      pod(waiting('ContainerCreating')),
+      'progressing',
+      'Running, waiting for Ready (ContainersNotReady)',
+    ],
+    [
+      'running and ready',
+      pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }),
+      'healthy',
+      'Running and Ready',
+    ],
+    ['failed', pod({ phase: 'Failed', message: 'Pod was evicted' }), 'unhealthy', 'Pod was evicted'],
+    [
+      'a run to completion that is still running',
+      pod({ phase: 'Running' }, 'Never'),
+      'progressing',
+      'Running',
+    ],
+    [
+      'a run to completion whose image is being retried',
+      pod(waiting('ImagePullBackOff'), 'Never'),
+      'progressing',
+      'Running',
+    ],
+    ['a run to completion that succeeded', pod({ phase: 'Succeeded' }, 'Never'), 'healthy', 'Succeeded'],
+  ])('%s', (_, object, state, message) => {
+    expect(healthOf(object)).toEqual({ state, message });
+  });
+
+  it('is waited for', () => {
+    expect(hasHealthSemantics('v1', 'Pod')).toBe(true);
+  });
+});

@@ -17,7 +17,7 @@ const entry = (kind: string, name: string, namespace?: string): InventoryEntry =
 });
 
 describe('planPrune', () => {
-  it('removes what the render no longer has, namespaces and CRDs last', () => {
+  it('removes what the render no longer has, namespaces and CRDs last (with the opt-in they need)', () => {
     const inventory = [
       entry('Namespace', 'ml'),
       entry('CustomResourceDefinition', 'models.x.dev'),
@@ -27,17 +27,49 @@ describe('planPrune', () => {
     ];
     const plan = planPrune({
       inventory,
-      desiredKeys: new Set([objectKey(entry('ConfigMap', 'keep', 'ml'))]),
+      desiredKeys: new Set([objectKey(entry('ConfigMap', 'keep', 'other'))]),
       maxShare: 1,
-      allowMassPrune: false,
+      allowMassPrune: true,
     });
     expect(plan.refused).toBeUndefined();
     expect(plan.remove.map((e) => e.kind)).toEqual([
       'ConfigMap',
       'Deployment',
+      'ConfigMap',
       'Namespace',
       'CustomResourceDefinition',
     ]);
+  });
+
+  it('keeps a Namespace or CRD the render dropped unless the request allows mass prunes, and never one still in use', () => {
+    const inventory = [
+      entry('Namespace', 'ml'),
+      entry('Namespace', 'old'),
+      entry('CustomResourceDefinition', 'models.x.dev'),
+      entry('CustomResourceDefinition', 'gone.x.dev'),
+      entry('ConfigMap', 'a', 'ml'),
+      entry('ConfigMap', 'b', 'ml'),
+    ];
+    const uses = {
+      desiredKeys: new Set([objectKey(entry('ConfigMap', 'a', 'ml'))]),
+      crdsInUse: new Set(['models.x.dev']),
+      maxShare: 1,
+    };
+    const without = planPrune({ inventory, ...uses, allowMassPrune: false });
+    expect(without.remove.map((e) => `${e.kind} ${e.name}`)).toEqual(['ConfigMap b']);
+    expect(without.kept.map((k) => `${k.entry.kind} ${k.entry.name}: ${k.reason}`)).toEqual([
+      'Namespace ml: the render still has objects in this namespace',
+      'Namespace old: deleting a Namespace deletes everything in it; re-send with allowMassPrune (ferry sync --allow-mass-prune) to delete it',
+      'CustomResourceDefinition models.x.dev: the render still has custom resources of this definition',
+      'CustomResourceDefinition gone.x.dev: deleting a CustomResourceDefinition deletes every resource of its kind in the cluster; re-send with allowMassPrune (ferry sync --allow-mass-prune) to delete it',
+    ]);
+    const allowed = planPrune({ inventory, ...uses, allowMassPrune: true });
+    expect(allowed.remove.map((e) => `${e.kind} ${e.name}`)).toEqual([
+      'ConfigMap b',
+      'Namespace old',
+      'CustomResourceDefinition gone.x.dev',
+    ]);
+    expect(allowed.kept.map((k) => k.entry.name)).toEqual(['ml', 'models.x.dev']);
   });
 
   it('refuses when the render is empty, whatever the override says', () => {

@@ -150,4 +150,46 @@ describe('planWaves', () => {
       }),
     ).toThrow(/unknown policy "always"/);
   });
+  it('refuses to apply an object before the CRD or Namespace of the render it needs, naming both phases', () => {
+    const crd = (wave: string): DesiredObject => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      namespace: '',
+      name: 'models.ml.acme.dev',
+      object: {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'models.ml.acme.dev', annotations: { 'ferry.dev/wave': wave } },
+        spec: { group: 'ml.acme.dev', names: { kind: 'Model', plural: 'models' } },
+      },
+    });
+    const model: DesiredObject = {
+      apiVersion: 'ml.acme.dev/v1',
+      kind: 'Model',
+      namespace: 'ml',
+      name: 'resnet',
+      object: { apiVersion: 'ml.acme.dev/v1', kind: 'Model', metadata: { name: 'resnet', namespace: 'ml' } },
+    };
+    const ns = (wave: string): DesiredObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      namespace: '',
+      name: 'ml',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'ml', annotations: { 'ferry.dev/wave': wave } },
+      },
+    });
+    const hook = obj('Job', 'migrate', { 'helm.sh/hook': 'pre-install' });
+    expect(() => planWaves({ objects: [crd('1'), model], event: 'install' })).toThrow(
+      'Model ml/resnet (wave 0) needs CustomResourceDefinition models.ml.acme.dev, applied later (wave 1): the API server refuses an object before its CustomResourceDefinition or Namespace exists; give them the same wave or an earlier one',
+    );
+    expect(() => planWaves({ objects: [ns('0'), hook], event: 'install' })).toThrow(
+      /^Job ml\/migrate \(pre-hook weight 0\) needs Namespace ml, applied later \(wave 0\)/,
+    );
+    // The same wave (the apply orders CRDs, then Namespaces, then the rest) or an earlier one is fine.
+    expect(() => planWaves({ objects: [crd('0'), ns('0'), model], event: 'install' })).not.toThrow();
+    expect(() => planWaves({ objects: [crd('-1'), ns('-2'), model, hook], event: 'upgrade' })).not.toThrow();
+  });
 });

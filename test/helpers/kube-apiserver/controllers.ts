@@ -53,7 +53,10 @@ export const readyControllers: Record<string, Controller> = {
     numberReady: 2,
     numberAvailable: 2,
   }),
-  PersistentVolumeClaim: () => ({ phase: 'Bound' }),
+  PersistentVolumeClaim: (o) => {
+    const storage = ((spec(o).resources ?? {}) as { requests?: { storage?: string } }).requests?.storage;
+    return { phase: 'Bound', ...(storage ? { capacity: { storage } } : {}) };
+  },
   // KServe in serverless mode: a Knative revision per generation, Ready once it serves.
   InferenceService: (o) => {
     const revision = `${String((o.metadata as Obj).name)}-predictor-${String(generation(o)).padStart(5, '0')}`;

@@ -381,6 +381,29 @@ describe('writes', () => {
     expect(status.body.metadata.generation).toBe(2);
   });
 
+  it('refuses a ConfigMap or Secret holding more than 1 MiB of data with 422 Invalid on the whole object', async () => {
+    const big = 'x'.repeat(1048577);
+    const res = await apply(`${CM_PATH}/big`, cm('big', { blob: big }));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Invalid',
+      message: 'ConfigMap "big" is invalid: []: Too long: must have at most 1048576 bytes',
+      details: { causes: [{ reason: 'FieldValueTooLong', field: '[]' }] },
+    });
+    expect((await apply(`${CM_PATH}/fits`, cm('fits', { blob: 'x'.repeat(1048576) }))).status).toBe(201);
+    // A Secret's data counts decoded: 1 MiB of bytes is about 1.33 MiB of base64.
+    const secret = (name: string, bytes: number) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: 'default' },
+      data: { blob: Buffer.alloc(bytes, 1).toString('base64') },
+    });
+    const secrets = '/api/v1/namespaces/default/secrets';
+    expect((await apply(`${secrets}/fits`, secret('fits', 1048576))).status).toBe(201);
+    expect((await apply(`${secrets}/big`, secret('big', 1048577))).status).toBe(422);
+  });
+
   it('refuses immutable-field changes with 422 Invalid and the field in the causes', async () => {
     const job = (image: string) => ({
       apiVersion: 'batch/v1',

@@ -352,7 +352,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
                   lastTransitionTime: now,
                 },
               ],
-              storedVersions: ((spec.versions ?? []) as Obj[]).filter((v) => v.storage).map((v) => v.name),
+              // Every version objects were ever stored in, until a migration removes it (the API
+              // server adds the storage version and never drops one itself).
+              storedVersions: [
+                ...new Set([
+                  ...((((current.object.status ?? {}) as Obj).storedVersions ?? []) as string[]),
+                  ...((spec.versions ?? []) as Obj[]).filter((v) => v.storage).map((v) => String(v.name)),
+                ]),
+              ],
             },
           },
           managers: current.managers,

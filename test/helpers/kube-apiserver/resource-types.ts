@@ -38,6 +38,25 @@ function get(obj: unknown, path: readonly string[]): unknown {
   return cur;
 }
 
+const BYTE_SUFFIXES: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A storage quantity (`10Gi`, `500M`, `1073741824`) in bytes; undefined when it is not one. */
+function toBytes(q: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(q ?? ''));
+  if (!m) return undefined;
+  return Number(m[1]) * (BYTE_SUFFIXES[m[2] ?? ''] ?? 1);
+}
+
 function immutableField(field: string, value: unknown): StatusCause {
   return {
     reason: 'FieldValueInvalid',
@@ -63,6 +82,26 @@ function selectorMatchesTemplate(object: Obj): StatusCause[] {
           message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``,
         },
       ];
+}
+
+/**
+ * ConfigMap and Secret data together may hold at most 1 MiB (core.MaxSecretSize, checked by
+ * ValidateConfigMap / ValidateSecret; the error is on the whole object, printed as `[]`).
+ */
+function dataWithinLimit(secret: boolean) {
+  return (object: Obj): StatusCause[] => {
+    let total = 0;
+    for (const field of ['data', 'binaryData', 'stringData']) {
+      // Bytes as stored: a Secret's data and any binaryData are base64 on the wire.
+      const base64 = field === 'binaryData' || (secret && field === 'data');
+      for (const v of Object.values((object[field] ?? {}) as Record<string, unknown>)) {
+        if (typeof v === 'string') total += base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v);
+      }
+    }
+    return total > 1048576
+      ? [{ reason: 'FieldValueTooLong', field: '[]', message: 'Too long: must have at most 1048576 bytes' }]
+      : [];
+  };
 }
 
 const builtIn = (
@@ -99,6 +138,7 @@ export function builtInTypes(): ResourceType[] {
       shortNames: ['cm'],
       hasStatus: false,
       hasGeneration: false,
+      validate: dataWithinLimit(false),
       immutable: (prev, next) =>
         prev.immutable === true &&
         (!isDeepStrictEqual(prev.data, next.data) || !isDeepStrictEqual(prev.binaryData, next.binaryData))
@@ -120,6 +160,7 @@ export function builtInTypes(): ResourceType[] {
       namespaced: true,
       hasStatus: false,
       hasGeneration: false,
+      validate: dataWithinLimit(true),
       immutable: (prev, next) => {
         const causes: StatusCause[] = [];
         if (prev.type !== undefined && next.type !== undefined && prev.type !== next.type)
@@ -304,7 +345,19 @@ export function builtInTypes(): ResourceType[] {
       immutable: (prev, next) => {
         const before = get(prev, ['spec', 'scope']);
         const after = get(next, ['spec', 'scope']);
-        return before === after ? [] : [immutableField('spec.scope', after)];
+        const causes = before === after ? [] : [immutableField('spec.scope', after)];
+        // ValidateCustomResourceDefinitionStoredVersions: a version objects are stored in stays listed.
+        const listed = new Set(((get(next, ['spec', 'versions']) ?? []) as Obj[]).map((v) => String(v.name)));
+        const stored = (get(prev, ['status', 'storedVersions']) ?? []) as string[];
+        stored.forEach((v, i) => {
+          if (!listed.has(v))
+            causes.push({
+              reason: 'FieldValueInvalid',
+              field: `status.storedVersions[${i}]`,
+              message: `Invalid value: ${JSON.stringify(v)}: must appear in spec.versions`,
+            });
+        });
+        return causes;
       },
     }),
     // Capacity pre-flight reads: Nodes (allocatable, taints, unschedulable) and the Pods bound to them.
@@ -364,6 +417,64 @@ export function builtInTypes(): ResourceType[] {
               },
             ];
       },
+    }),
+    builtIn({
+      group: '',
+      version: 'v1',
+      kind: 'PersistentVolumeClaim',
+      plural: 'persistentvolumeclaims',
+      singular: 'persistentvolumeclaim',
+      namespaced: true,
+      shortNames: ['pvc'],
+      hasStatus: true,
+      hasGeneration: false,
+      // ValidatePersistentVolumeClaimUpdate (RecoverVolumeExpansionFailure, GA in 1.34): storage may
+      // grow but not fall below status.capacity; the rest of the spec is fixed at creation.
+      immutable: (prev, next) => {
+        const causes: StatusCause[] = [];
+        const request = (o: Obj) => get(o, ['spec', 'resources', 'requests', 'storage']);
+        const capacity = get(prev, ['status', 'capacity', 'storage']) ?? request(prev);
+        const after = toBytes(request(next));
+        const floor = toBytes(capacity);
+        if (after !== undefined && floor !== undefined && after < floor)
+          causes.push({
+            reason: 'FieldValueForbidden',
+            field: 'spec.resources.requests.storage',
+            message: 'Forbidden: field can not be less than status.capacity',
+          });
+        const rest = (o: Obj) => {
+          const spec = { ...((get(o, ['spec']) ?? {}) as Obj) };
+          delete spec.resources;
+          delete spec.volumeAttributesClassName;
+          if (spec.volumeName === undefined) delete spec.volumeName;
+          return spec;
+        };
+        const before = rest(prev);
+        const changed = rest(next);
+        // Binding sets volumeName once; an apply that leaves it out keeps it.
+        if (changed.volumeName === undefined) delete before.volumeName;
+        if (!isDeepStrictEqual(before, changed))
+          causes.push({
+            reason: 'FieldValueForbidden',
+            field: 'spec',
+            message:
+              'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+          });
+        return causes;
+      },
+    }),
+    // What the HPA controller reads; it writes the target's replicas (through /scale, as manager
+    // kube-controller-manager), which tests do with a patch of spec.replicas under that manager.
+    builtIn({
+      group: 'autoscaling',
+      version: 'v2',
+      kind: 'HorizontalPodAutoscaler',
+      plural: 'horizontalpodautoscalers',
+      singular: 'horizontalpodautoscaler',
+      namespaced: true,
+      shortNames: ['hpa'],
+      hasStatus: true,
+      hasGeneration: true,
     }),
     // Enforced at admission (./admission.ts checkQuotas); the fake keeps its status as the quota controller does.
     builtIn({
