@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import { FAKE_APP_ID } from '../helpers/github/fake-github.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
 import { setupMerge, setupPull } from '../helpers/github/scenario.ts';
 
@@ -291,5 +292,69 @@ describe('/rollback', () => {
     await h.receive('issue_comment', comment('/rollback staging'));
 
     expect(replies()[0]?.body).toContain('@alice, #42 did not deploy `staging`; it deployed `production`.');
+  });
+});
+
+// What Ferry reads back as its own record (a reply, the revert pull request) must be what this App
+// wrote: any bot can write a hidden marker (a workflow echoing a PR's text, an App quoting a comment).
+describe('records only this App wrote', () => {
+  const OTHER_BOT = { login: 'echo-bot[bot]', type: 'Bot' as const };
+
+  test("another bot's comment carrying the reply marker does not pass for the answer: the rollback runs", async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    h.gh.addComment({
+      issue_number: 42,
+      body: 'Echo: <!-- ferry:reply-to:9001 -->',
+      user: OTHER_BOT,
+      app: { id: 777, slug: 'echo-bot' },
+    });
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    expect(signal.requests).toEqual([expect.objectContaining({ revision: PREVIOUS, rollback: true })]);
+    const ours = replies().filter((c) => c.performed_via_github_app?.id === FAKE_APP_ID);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.body).toContain('@alice, rolling back #42:');
+    // The other bot's comment is left as it was.
+    expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(0);
+  });
+
+  test("another bot's comment carrying the sticky marker is not rewritten: Ferry posts its own", async () => {
+    await harness();
+    setupPull(h.gh);
+    h.gh.permissions.set('alice', 'write');
+    const foreign = h.gh.addComment({
+      issue_number: 42,
+      body: 'quoted: <!-- ferry:sticky-comment -->',
+      user: OTHER_BOT,
+      app: { id: 777, slug: 'echo-bot' },
+    });
+
+    await h.receive('issue_comment', comment('/preview'));
+
+    expect(foreign.body).toBe('quoted: <!-- ferry:sticky-comment -->');
+    expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(0);
+    const sticky = h.gh.commentsOn(42).filter((c) => c.performed_via_github_app?.id === FAKE_APP_ID);
+    expect(sticky.map((c) => c.body.includes('<!-- ferry:sticky-comment -->'))).toEqual([true]);
+  });
+
+  test("another bot's pull request carrying the revert marker does not stop the revert", async () => {
+    await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    h.gh.addPull({
+      number: 77,
+      body: 'Release notes: <!-- ferry:revert-for:9001 -->',
+      user: OTHER_BOT,
+      head: { ref: 'deps', sha: '5'.repeat(40), repo: null },
+      base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
+    });
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    expect(h.gh.revertPulls).toHaveLength(1);
+    expect(replies()[0]?.body).toContain('Revert pull request: #1001');
   });
 });

@@ -66,6 +66,8 @@ export interface FakeComment {
   html_url: string;
   created_at: string;
   updated_at: string;
+  /** The App whose installation token wrote it (GitHub sets it); null for people and tokens. */
+  performed_via_github_app: { id: number; slug: string } | null;
 }
 
 export interface FakeCheckRun {
@@ -254,7 +256,12 @@ export class FakeGitHub {
     return full;
   }
 
-  addComment(comment: { issue_number: number; body: string; user?: FakeUser }): FakeComment {
+  addComment(comment: {
+    issue_number: number;
+    body: string;
+    user?: FakeUser;
+    app?: { id: number; slug: string };
+  }): FakeComment {
     const id = this.nextId();
     const at = this.now();
     const full: FakeComment = {
@@ -265,6 +272,7 @@ export class FakeGitHub {
       html_url: `https://github.com/acme/ml-platform/pull/${comment.issue_number}#issuecomment-${id}`,
       created_at: at,
       updated_at: at,
+      performed_via_github_app: comment.app ?? null,
     };
     this.comments.push(full);
     return full;
@@ -509,6 +517,11 @@ export class FakeGitHub {
           repository_selection: 'all',
         },
       }),
+      // The App's own description (JWT-authenticated): its bot user is `<slug>[bot]`.
+      'apps/get-authenticated': () => ({
+        status: 200,
+        body: { id: FAKE_APP_ID, slug: 'ferry', name: 'Ferry', owner: { login: 'acme' } },
+      }),
       'apps/get-repo-installation': ({ params }) => ({
         status: 200,
         body: { id: 4242, account: { login: params.owner }, app_id: 12345, target_type: 'Organization' },
@@ -699,6 +712,7 @@ export class FakeGitHub {
           issue_number: Number(params.issue_number),
           body: String(body.body),
           user: bot,
+          app: { id: FAKE_APP_ID, slug: 'ferry' },
         });
         return { status: 201, body: comment };
       },
