@@ -150,6 +150,8 @@ export class FakeGitHub {
   >();
   /** What the trees API says of `truncated` (GitHub cuts recursive listings at 100,000 entries). */
   truncatedTrees = false;
+  /** Check suite id → its head SHA: a suite holds one App's check runs for one commit (this App's here). */
+  readonly checkSuites = new Map<number, string>();
   /** `base...head` → compare result. */
   readonly compares = new Map<string, { files: string[]; mergeBase?: string }>();
   /** commit SHA → pull numbers associated with it. */
@@ -537,6 +539,18 @@ export class FakeGitHub {
           runs = runs.filter(
             (r) => !runs.some((o) => o.name === r.name && o.app.id === r.app.id && o.id > r.id),
           );
+        }
+        return { status: 200, body: { total_count: runs.length, check_runs: [...runs].reverse() } };
+      },
+      'checks/list-for-suite': ({ params, query }) => {
+        const headSha = this.checkSuites.get(Number(params.check_suite_id));
+        if (headSha === undefined) return notFound(`check suite ${params.check_suite_id}`);
+        const name = query.get('check_name');
+        let runs = this.checkRuns.filter(
+          (r) => r.head_sha === headSha && r.app.id === FAKE_APP_ID && (!name || r.name === name),
+        );
+        if ((query.get('filter') ?? 'latest') === 'latest') {
+          runs = runs.filter((r) => !runs.some((o) => o.name === r.name && o.id > r.id));
         }
         return { status: 200, body: { total_count: runs.length, check_runs: [...runs].reverse() } };
       },
