@@ -8,8 +8,8 @@
 import type { ApplicationFunction, Context } from 'probot';
 import { parseLiveMarker, targetOfLiveCheckRun } from '../live/live-marker.ts';
 import { defaultFerryDeps, type FerryDeps } from './ferry-deps.ts';
-import type { FlowContext } from './flow-context.ts';
 import { findSuiteCheckRun } from './find-suite-check-run.ts';
+import type { FlowContext } from './flow-context.ts';
 import { getPull, pullInfoOf } from './get-pull.ts';
 import { runCommentCommand } from './run-comment-command.ts';
 import { runDeploy } from './run-deploy.ts';
