@@ -70,7 +70,7 @@ async function handleCommand(
   const permission = await getPermission(flow, event.sender.login);
   if (!isWriter(permission)) {
     return refuse(
-      `${mention}, sorry: ${slash} needs write access to ${flow.repository} (yours: ${permission}). Ask a maintainer to run it.`,
+      `${mention}, sorry: ${slash} needs write access to ${flow.repository} (yours: ${permission.role}). Ask a maintainer to run it.`,
     );
   }
 

@@ -89,6 +89,24 @@ describe('/preview', () => {
     );
   });
 
+  // A custom repository role answers its own name in role_name ("deployer"): Ferry refused a writer.
+  test('judges a custom repository role by the base role it inherits, and names the role in a refusal', async () => {
+    await harness();
+    setupPull(h.gh);
+    h.gh.customRoles.set('deployer', 'write');
+    h.gh.customRoles.set('auditor', 'read');
+    h.gh.permissions.set('alice', 'deployer');
+    h.gh.permissions.set('bob', 'auditor');
+
+    await h.receive('issue_comment', comment('/preview', { id: 1 }));
+    await h.receive('issue_comment', comment('/preview', { login: 'bob', id: 2 }));
+
+    expect(h.gh.checkRuns.map((r) => r.external_id)).toEqual([`pr/42/comment-1/${SHAS.base}`]);
+    expect(replies().map((r) => r.body.split('\n')[1])).toEqual([
+      '@bob, sorry: `/preview` needs write access to acme/ml-platform (yours: auditor). Ask a maintainer to run it.',
+    ]);
+  });
+
   test('comments that are not commands cost no request', async () => {
     await harness();
     await h.receive('issue_comment', comment('Looks good to me, /preview later?'));

@@ -139,6 +139,8 @@ export class FakeGitHub {
   readonly revertPulls: { number: number; revertOf: string; title: string; body: string; url: string }[] = [];
   /** login → `admin` | `maintain` | `write` | `triage` | `read` | `none`. */
   readonly permissions = new Map<string, string>();
+  /** Custom repository role → the base role it inherits (`write`, `read`…), as an organisation defines it. */
+  readonly customRoles = new Map<string, string>();
   /** `owner/repo@ref` → gzip tarball. */
   readonly tarballs = new Map<string, Buffer>();
   /** `owner/repo@ref` → files (what the contents API serves). */
@@ -741,7 +743,9 @@ export class FakeGitHub {
         const role = this.permissions.get(params.username ?? '');
         if (!role) return notFound(`collaborator ${params.username}`);
         // GitHub folds maintain into `write` and triage into `read` in `permission`; `role_name` keeps it.
-        const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        // A custom role answers its own name in `role_name` and the base role it inherits in `permission`.
+        const permission =
+          this.customRoles.get(role) ?? (role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role);
         return { status: 200, body: { permission, role_name: role, user: { login: params.username } } };
       },
       'repos/list-pull-requests-associated-with-commit': ({ params }) => {
