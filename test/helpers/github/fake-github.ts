@@ -160,8 +160,8 @@ export class FakeGitHub {
   readonly commitPulls = new Map<string, number[]>();
   /** Run before an operation is answered: lets a test change state mid-flight (e.g. a newer push). */
   readonly hooks = new Map<string, (request: RecordedRequest) => void>();
-  /** Operation id → status to answer once instead of the normal response. */
-  readonly failures = new Map<string, number>();
+  /** Operation id → status (or whole response, headers included) to answer once instead of the normal one. */
+  readonly failures = new Map<string, number | FakeResponse>();
   apiUrl = 'https://api.github.com';
   codeloadUrl = 'https://codeload.github.com';
 
@@ -385,7 +385,7 @@ export class FakeGitHub {
     this.hooks.get(operationId)?.(this.requests.at(-1) as RecordedRequest);
     if (failure !== undefined) {
       this.failures.delete(operationId);
-      return { status: failure, body: { message: `injected ${failure}` } };
+      return typeof failure === 'number' ? { status: failure, body: { message: `injected ${failure}` } } : failure;
     }
     const handler = this.#handlers[operationId];
     if (!handler) {

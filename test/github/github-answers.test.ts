@@ -1,0 +1,76 @@
+/**
+ * Answers GitHub really gives, driven through the App: rate limits that are 403s, a sticky comment
+ * deleted under Ferry's feet. Each must end in a retry or the right result, never a false verdict.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import type { FakeResponse } from '../helpers/github/fake-github.ts';
+import { FakeSignal } from '../helpers/github/fake-signal.ts';
+import { setupMerge, setupPull } from '../helpers/github/scenario.ts';
+
+let h: Harness;
+afterEach(() => {
+  h.gh.assertClean();
+  h.close();
+});
+
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+const SECONDARY: FakeResponse = {
+  status: 403,
+  headers: { 'retry-after': '60', 'content-type': 'application/json' },
+  body: {
+    message:
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+    documentation_url:
+      'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+  },
+};
+const PRIMARY: FakeResponse = {
+  status: 403,
+  headers: {
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': '1735732800',
+    'content-type': 'application/json',
+  },
+  body: {
+    message: 'API rate limit exceeded for installation ID 1001.',
+    documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+  },
+};
+
+describe('rate limits answered 403', () => {
+  test.each([
+    ['a secondary rate limit', SECONDARY],
+    ['an exhausted primary rate limit', PRIMARY],
+  ])('%s during a preview is thrown for a retry, never a failed check', async (_name, answer) => {
+    h = await createHarness();
+    setupPull(h.gh);
+    h.gh.failures.set('repos/compare-commits-with-basehead', answer);
+
+    await expect(h.receive('pull_request', loadPayload('pull_request.opened'), 'd-1')).rejects.toThrow(
+      /rate limit/,
+    );
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'in_progress', conclusion: null });
+    expect(h.gh.commentsOn(42)).toHaveLength(0);
+
+    await h.receive('pull_request', loadPayload('pull_request.opened'), 'd-1');
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+
+  test('a secondary rate limit on a merge is thrown for a retry, which deploys; no "not deployed"', async () => {
+    const signal = new FakeSignal();
+    h = await createHarness({ signalFor: () => signal });
+    setupMerge(h.gh);
+    h.gh.failures.set('repos/compare-commits-with-basehead', SECONDARY);
+
+    await expect(h.receive('push', loadPayload('push'), 'p-1')).rejects.toThrow(/rate limit/);
+    expect(h.gh.commentsOn(42)).toHaveLength(0);
+    expect(signal.requests).toHaveLength(0);
+
+    await h.receive('push', loadPayload('push'), 'p-1');
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
+    expect(h.gh.commentsOn(42)[0]?.body).not.toContain('not deployed');
+  });
+});
