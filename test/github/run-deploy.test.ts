@@ -117,6 +117,32 @@ describe('merge to a tracked branch', () => {
     expect(signal.requests).toHaveLength(0);
   });
 
+  // Any writer of a branch writes its .github/ferry.yml: a release branch's copy saying production
+  // tracks `release` made a push there create a production Deployment and signal the cluster.
+  test("a push to another branch deploys only what the default branch's config tracks there", async () => {
+    const signal = await harness();
+    const onRelease = CONFIG.replace('    namespace: ml\n', '    namespace: ml\n    branch: release\n');
+    const staging = `  - name: staging
+    path: deploy/production
+    namespace: ml-staging
+    branch: release
+    cluster: { provider: eks, name: ml-staging, region: eu-west-1 }
+`;
+    setupMerge(h.gh, {
+      base: { ...BASE_FILES, '.github/ferry.yml': onRelease + staging },
+      head: { ...HEAD_FILES, '.github/ferry.yml': onRelease + staging },
+    });
+    // The default branch: production tracks main, staging tracks release.
+    h.gh.setTree('main', { ...BASE_FILES, '.github/ferry.yml': CONFIG + staging });
+    const payload = loadPayload('push');
+    payload.ref = 'refs/heads/release';
+
+    await h.receive('push', payload);
+
+    expect(signal.requests.map((r) => r.target.name)).toEqual(['staging']);
+    expect(h.gh.deployments.map((d) => d.environment)).toEqual(['staging']);
+  });
+
   test('tag pushes and branch deletions are ignored without a request', async () => {
     await harness();
     const tag = loadPayload('push');
