@@ -5,6 +5,7 @@ import { computePreview, failedChangeSet, type PreviewResult } from './compute-p
 import type { FerryDeploymentPayload } from './deployment-payload.ts';
 import { describeError, isRetryable } from './describe-error.ts';
 import { findMergedPull } from './find-merged-pull.ts';
+import { findSupersedingDeployment } from './find-superseding-deployment.ts';
 import type { FlowContext } from './flow-context.ts';
 import { formatDeploymentNote } from './format-deployment-note.ts';
 import { hasConfigFile } from './has-config-file.ts';
@@ -162,14 +163,22 @@ async function deployTarget(
   // Handled by an earlier delivery, unless that ended in an error worth another attempt.
   const latest = created ? undefined : (await listDeploymentStatuses(flow, deployment.id))[0];
   if (latest && latest.state !== 'error') return { note: formatDeploymentNote(deployment, latest) };
+  const newer = changeSet.renderFailed
+    ? undefined
+    : await findSupersedingDeployment(flow, { environment: target.name, sha: opts.sha });
   const outcome: SyncOutcome = changeSet.renderFailed
     ? { state: 'error', description: `${target.name} failed to render at this commit; not deployed` }
-    : await sendSync(flow, {
-        target,
-        revision: deployment.sha,
-        deploymentId: deployment.id,
-        reason: pull ? `merge of #${pull}` : `push to ${opts.branch}`,
-      });
+    : newer
+      ? {
+          state: 'inactive',
+          description: `superseded by ${newer.sha.slice(0, 7)}, deployed to ${target.name} after it and holding it; not signalled`,
+        }
+      : await sendSync(flow, {
+          target,
+          revision: deployment.sha,
+          deploymentId: deployment.id,
+          reason: pull ? `merge of #${pull}` : `push to ${opts.branch}`,
+        });
   await setDeploymentStatus(flow, {
     deploymentId: deployment.id,
     state: outcome.state,

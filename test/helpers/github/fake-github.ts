@@ -155,7 +155,10 @@ export class FakeGitHub {
   /** Check suite id → its head SHA: a suite holds one App's check runs for one commit (this App's here). */
   readonly checkSuites = new Map<number, string>();
   /** `base...head` → compare result. */
-  readonly compares = new Map<string, { files: string[]; mergeBase?: string }>();
+  readonly compares = new Map<
+    string,
+    { files: string[]; mergeBase?: string; status?: 'ahead' | 'behind' | 'identical' | 'diverged' }
+  >();
   /** commit SHA → pull numbers associated with it. */
   readonly commitPulls = new Map<string, number[]>();
   /** Run before an operation is answered: lets a test change state mid-flight (e.g. a newer push). */
@@ -586,7 +589,7 @@ export class FakeGitHub {
         return {
           status: 200,
           body: {
-            status: 'ahead',
+            status: compare.status ?? 'ahead',
             ahead_by: 1,
             behind_by: 0,
             total_commits: 1,
