@@ -30,5 +30,7 @@ export function isRetryable(err: unknown): boolean {
 function isRateLimited(opts: { message: unknown; headers: Record<string, unknown> }): boolean {
   const { headers } = opts;
   if (headers['retry-after'] !== undefined || String(headers['x-ratelimit-remaining']) === '0') return true;
-  return typeof opts.message === 'string' && /\b(secondary rate limit|rate limit exceeded)\b/i.test(opts.message);
+  return (
+    typeof opts.message === 'string' && /\b(secondary rate limit|rate limit exceeded)\b/i.test(opts.message)
+  );
 }

@@ -159,7 +159,9 @@ describe('merge to a tracked branch', () => {
     const newer = h.gh.addDeployment({
       sha: NEWER,
       environment: 'production',
-      payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: NEWER, base: SHAS.merge } },
+      payload: {
+        ferry: { target: 'production', summary: [], branch: 'main', merge: NEWER, base: SHAS.merge },
+      },
     });
     h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
     h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });

@@ -388,7 +388,9 @@ export class FakeGitHub {
     this.hooks.get(operationId)?.(this.requests.at(-1) as RecordedRequest);
     if (failure !== undefined) {
       this.failures.delete(operationId);
-      return typeof failure === 'number' ? { status: failure, body: { message: `injected ${failure}` } } : failure;
+      return typeof failure === 'number'
+        ? { status: failure, body: { message: `injected ${failure}` } }
+        : failure;
     }
     const handler = this.#handlers[operationId];
     if (!handler) {
