@@ -31,11 +31,10 @@ export async function runCommentCommand(flow: FlowContext, event: CommentEvent):
   const command = parseCommand(event.body);
   if (!command || !event.onPull || (event.action !== 'created' && event.action !== 'edited'))
     return 'ignored';
-  // One comment is handled once at a time in this process: a second delivery of it waits, then
-  // finds the first one's reply (the record) and does nothing.
-  return runExclusive(`${flow.repository}#comment-${event.commentId}`, () =>
-    handleCommand(flow, event, command),
-  );
+  // One pull request's commands are handled one at a time in this process: a second delivery of a
+  // comment waits, then finds the first one's reply (the record) and does nothing; a second
+  // `/rollback` by someone else finds the first one's rollback Deployment.
+  return runExclusive(`${flow.repository}#${event.issueNumber}`, () => handleCommand(flow, event, command));
 }
 
 async function handleCommand(

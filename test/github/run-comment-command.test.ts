@@ -191,6 +191,31 @@ describe('/rollback', () => {
     expect(signal.requests).toHaveLength(1);
   });
 
+  // Two people type /rollback during the same incident: two rollback Deployments, two signals and two
+  // revert pull requests of the same merge (a second one GitHub cannot even merge after the first).
+  test.each([
+    ['at once', true],
+    ['one after the other', false],
+  ])('two /rollback comments by different people %s roll back once, and the second is told so', async (_when, together) => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    h.gh.permissions.set('bob', 'admin');
+    const first = h.receive('issue_comment', comment('/rollback', { id: 1 }));
+    if (!together) await first;
+    const second = h.receive('issue_comment', comment('/rollback', { login: 'bob', id: 2 }));
+    await Promise.all([first, second]);
+
+    expect(signal.requests).toHaveLength(1);
+    expect(h.gh.revertPulls).toHaveLength(1);
+    expect(h.gh.deployments.filter((d) => JSON.stringify(d.payload).includes('"rollback"'))).toHaveLength(1);
+    const bodies = replies().map((r) => r.body);
+    expect(bodies).toHaveLength(2);
+    expect(bodies.find((b) => b.includes('@bob'))).toContain(
+      `@bob, #42 is already rolled back:\n\n- \`production\`: already rolled back to ${PREVIOUS.slice(0, 7)} at the request of @alice (comment 1); nothing more to do.`,
+    );
+  });
+
   test('a retry after a failure late in the rollback finds its revert pull request instead of opening another', async () => {
     const signal = await harness();
     mergedAndDeployed();
