@@ -185,18 +185,23 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
 }
 
 /**
- * A re-run asked from GitHub's checks UI: the preview of `number` again, unless the PR's head moved
- * on (the newer head's own run stands).
+ * A re-run asked from GitHub's checks UI: the preview of `number` again, unless the PR is closed or
+ * merged, or its head moved on (the newer head's own run stands).
  */
 async function rerunPreview(
   flow: FlowContext,
   opts: { number: number | undefined; headSha: string; trigger: string; defaultBranch: string },
-): Promise<PreviewOutcome | 'no-pull' | 'superseded'> {
+): Promise<PreviewOutcome | 'no-pull' | 'closed' | 'superseded'> {
   if (opts.number === undefined) {
     flow.log.warn({ head: opts.headSha }, 'rerequested check names no pull request');
     return 'no-pull';
   }
   const pull = await getPull(flow, opts.number);
+  if (pull.state !== 'open') {
+    // A merged PR's comment holds what its merge deployed; a preview would replace it.
+    flow.log.info({ pull: opts.number, state: pull.state }, 'rerun on a closed pull request: no preview');
+    return 'closed';
+  }
   if (pull.headSha !== opts.headSha) {
     flow.log.info(
       { pull: opts.number, head: pull.headSha, requested: opts.headSha },

@@ -83,6 +83,13 @@ async function handleCommand(
     });
   }
   const pull = await getPull(flow, event.issueNumber);
+  if (pull.state !== 'open') {
+    // A merged PR's comment holds its deployments' outcome; a preview of it now would replace that.
+    const what = pull.merged ? 'merged' : 'closed';
+    return refuse(
+      `${mention}, #${pull.number} is ${what}: ${slash} previews open pull requests${pull.merged ? ', and this comment keeps what its merge deployed' : ''}.`,
+    );
+  }
   const outcome = await runPreview(flow, {
     pull,
     trigger: `comment-${event.commentId}`,

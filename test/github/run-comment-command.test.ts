@@ -107,6 +107,38 @@ describe('/preview', () => {
     ]);
   });
 
+  // A merged PR's sticky comment holds what its merge deployed: /preview rewrote it with a plain
+  // preview, erasing the deployment record (and asked the cluster about a closed PR's head).
+  test('/preview on a merged or closed pull request is refused and leaves the comment as it is', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    h.gh.permissions.set('alice', 'write');
+    await h.receive('push', loadPayload('push'));
+    const sticky = { ...h.gh.commentsOn(42)[0] };
+    expect(sticky.body).toContain('deploying');
+
+    await h.receive('issue_comment', comment('/preview', { id: 1 }));
+    const closed = h.gh.addPull({
+      number: 43,
+      state: 'closed',
+      head: { ref: 'x', sha: SHAS.head, repo: { full_name: 'acme/ml-platform', fork: false } },
+      base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
+    });
+    const onClosed = comment('/preview', { id: 2 });
+    onClosed.issue.number = closed.number;
+    await h.receive('issue_comment', onClosed);
+
+    expect(h.gh.commentsOn(42)[0]).toEqual(sticky);
+    expect(h.gh.checkRuns).toHaveLength(0);
+    expect(signal.previewRequests).toHaveLength(0);
+    expect(replies()[0]?.body.split('\n')[1]).toBe(
+      '@alice, #42 is merged: `/preview` previews open pull requests, and this comment keeps what its merge deployed.',
+    );
+    expect(h.gh.commentsOn(43).map((c) => c.body.split('\n')[1])).toEqual([
+      '@alice, #43 is closed: `/preview` previews open pull requests.',
+    ]);
+  });
+
   test('comments that are not commands cost no request', async () => {
     await harness();
     await h.receive('issue_comment', comment('Looks good to me, /preview later?'));
@@ -196,25 +228,30 @@ describe('/rollback', () => {
   test.each([
     ['at once', true],
     ['one after the other', false],
-  ])('two /rollback comments by different people %s roll back once, and the second is told so', async (_when, together) => {
-    const signal = await harness();
-    mergedAndDeployed();
-    h.gh.permissions.set('alice', 'write');
-    h.gh.permissions.set('bob', 'admin');
-    const first = h.receive('issue_comment', comment('/rollback', { id: 1 }));
-    if (!together) await first;
-    const second = h.receive('issue_comment', comment('/rollback', { login: 'bob', id: 2 }));
-    await Promise.all([first, second]);
+  ])(
+    'two /rollback comments by different people %s roll back once, and the second is told so',
+    async (_when, together) => {
+      const signal = await harness();
+      mergedAndDeployed();
+      h.gh.permissions.set('alice', 'write');
+      h.gh.permissions.set('bob', 'admin');
+      const first = h.receive('issue_comment', comment('/rollback', { id: 1 }));
+      if (!together) await first;
+      const second = h.receive('issue_comment', comment('/rollback', { login: 'bob', id: 2 }));
+      await Promise.all([first, second]);
 
-    expect(signal.requests).toHaveLength(1);
-    expect(h.gh.revertPulls).toHaveLength(1);
-    expect(h.gh.deployments.filter((d) => JSON.stringify(d.payload).includes('"rollback"'))).toHaveLength(1);
-    const bodies = replies().map((r) => r.body);
-    expect(bodies).toHaveLength(2);
-    expect(bodies.find((b) => b.includes('@bob'))).toContain(
-      `@bob, #42 is already rolled back:\n\n- \`production\`: already rolled back to ${PREVIOUS.slice(0, 7)} at the request of @alice (comment 1); nothing more to do.`,
-    );
-  });
+      expect(signal.requests).toHaveLength(1);
+      expect(h.gh.revertPulls).toHaveLength(1);
+      expect(h.gh.deployments.filter((d) => JSON.stringify(d.payload).includes('"rollback"'))).toHaveLength(
+        1,
+      );
+      const bodies = replies().map((r) => r.body);
+      expect(bodies).toHaveLength(2);
+      expect(bodies.find((b) => b.includes('@bob'))).toContain(
+        `@bob, #42 is already rolled back:\n\n- \`production\`: already rolled back to ${PREVIOUS.slice(0, 7)} at the request of @alice (comment 1); nothing more to do.`,
+      );
+    },
+  );
 
   test('a retry after a failure late in the rollback finds its revert pull request instead of opening another', async () => {
     const signal = await harness();

@@ -567,6 +567,26 @@ describe('pull request preview', () => {
     expect(h.gh.checkRuns).toHaveLength(1);
   });
 
+  test('a re-run of the check of a merged pull request leaves its comment (what the merge deployed) alone', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    await h.receive('pull_request', opened());
+    const sticky = { ...h.gh.commentsOn(42)[0] };
+    const pull = h.gh.pulls.get(42);
+    if (pull) Object.assign(pull, { state: 'closed', merged: true, merged_at: '2025-01-01T12:30:00Z' });
+    const rerequest = loadPayload('check_run.rerequested');
+    rerequest.check_run.id = h.gh.checkRuns[0]?.id;
+    rerequest.check_run.external_id = h.gh.checkRuns[0]?.external_id;
+    const suite = loadPayload('check_suite.rerequested');
+    h.gh.checkSuites.set(suite.check_suite.id, SHAS.head);
+
+    await h.receive('check_run', rerequest);
+    await h.receive('check_suite', suite);
+
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.commentsOn(42)).toEqual([sticky]);
+  });
+
   // Editing a PR's base branch changes what it merges into: the preview of the old base stood.
   test('previews again when the base branch is edited, against the new base', async () => {
     h = await createHarness();
