@@ -4,9 +4,11 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
-import type { FakeResponse } from '../helpers/github/fake-github.ts';
+import type { FakeComment, FakeResponse } from '../helpers/github/fake-github.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
-import { setupMerge, setupPull } from '../helpers/github/scenario.ts';
+import { HEAD_FILES, modelServer, setupMerge, setupPull } from '../helpers/github/scenario.ts';
+
+const NEW_HEAD = '4444444444444444444444444444444444444444';
 
 let h: Harness;
 afterEach(() => {
@@ -72,5 +74,35 @@ describe('rate limits answered 403', () => {
     await h.receive('push', loadPayload('push'), 'p-1');
     expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
     expect(h.gh.commentsOn(42)[0]?.body).not.toContain('not deployed');
+  });
+});
+
+describe('a sticky comment deleted under Ferry', () => {
+  test('deleted between the listing and the update (GitHub answers 404): a new one is posted, nothing thrown', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    await h.receive('pull_request', loadPayload('pull_request.opened'));
+    const [sticky] = h.gh.commentsOn(42);
+    const pull = h.gh.pulls.get(42);
+    if (pull) pull.head.sha = NEW_HEAD;
+    h.gh.setTree(NEW_HEAD, { ...HEAD_FILES, 'deploy/production/model.yaml': modelServer('v3', 'c') });
+    h.gh.compares.set(`${SHAS.base}...${NEW_HEAD}`, {
+      files: ['deploy/production/model.yaml'],
+      mergeBase: SHAS.base,
+    });
+    // Someone deletes the comment while Ferry renders the new push.
+    h.gh.hooks.set('issues/update-comment', () => {
+      h.gh.comments.splice(h.gh.comments.indexOf(sticky as FakeComment), 1);
+    });
+    const synchronize = loadPayload('pull_request.synchronize');
+    synchronize.pull_request.head.sha = NEW_HEAD;
+
+    await h.receive('pull_request', synchronize);
+
+    expect(h.gh.requestsFor('issues/update-comment').map((r) => r.status)).toEqual([404]);
+    const comments = h.gh.commentsOn(42);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('classifier:v3');
+    expect(h.gh.checkRuns.at(-1)).toMatchObject({ head_sha: NEW_HEAD, conclusion: 'success' });
   });
 });
