@@ -19,7 +19,11 @@ export async function upsertMarkedComment(
   if (existing) {
     if (existing.body === opts.body) return { outcome: 'unchanged', url: existing.url };
     try {
-      await flow.octokit.rest.issues.updateComment({ ...flow.repo, comment_id: existing.id, body: opts.body });
+      await flow.octokit.rest.issues.updateComment({
+        ...flow.repo,
+        comment_id: existing.id,
+        body: opts.body,
+      });
       return { outcome: 'updated', url: existing.url };
     } catch (err) {
       // Someone deleted it between the listing and the update: GitHub answers 404. It is missing,
