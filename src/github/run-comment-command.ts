@@ -54,7 +54,7 @@ async function handleCommand(
     return 'refused';
   };
   const mention = `@${event.sender.login}`;
-  const slash = `\`/${command.name}\``;
+  const slash = `\`/${command.name === 'malformed' ? command.command : command.name}\``;
 
   if (event.action === 'edited') {
     // Already answered (acted on, or refused) when it was created: an edit changes nothing.
@@ -65,6 +65,12 @@ async function handleCommand(
   }
   if (event.sender.type === 'Bot') {
     return refuse(`${mention}, I don't take ${slash} from bots: a person with write access needs to ask.`);
+  }
+  if (command.name === 'malformed') {
+    const usage = command.command === 'rollback' ? '`/rollback` or `/rollback <target>`' : '`/preview`';
+    return refuse(
+      `${mention}, I did not act on \`${quoteLine(command.line)}\`: write ${usage} alone on the first line, as a new comment.`,
+    );
   }
   const permission = await getPermission(flow, event.sender.login);
   if (!isWriter(permission)) {
@@ -101,4 +107,10 @@ async function handleCommand(
     );
   }
   return outcome;
+}
+
+/** The line as one short code span (no backtick to close it early, so no @mention or link inside works). */
+function quoteLine(line: string): string {
+  const safe = line.replaceAll('`', "'");
+  return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
 }

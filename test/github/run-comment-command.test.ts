@@ -139,6 +139,23 @@ describe('/preview', () => {
     ]);
   });
 
+  test('a command in another case acts; one with words after it is answered with its usage, not acted on', async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+
+    await h.receive('issue_comment', comment('/rollback production now!', { id: 1 }));
+    expect(signal.requests).toHaveLength(0);
+    expect(replies().map((r) => r.body.split('\n')[1])).toEqual([
+      '@alice, I did not act on `/rollback production now!`: write `/rollback` or `/rollback <target>` alone on the first line, as a new comment.',
+    ]);
+    // No permission look-up for a command that is not acted on.
+    expect(h.gh.requestsFor('repos/get-collaborator-permission-level')).toHaveLength(0);
+
+    await h.receive('issue_comment', comment('/Rollback', { id: 2 }));
+    expect(signal.requests.map((r) => r.revision)).toEqual([PREVIOUS]);
+  });
+
   test('comments that are not commands cost no request', async () => {
     await harness();
     await h.receive('issue_comment', comment('Looks good to me, /preview later?'));
