@@ -106,3 +106,49 @@ describe('a sticky comment deleted under Ferry', () => {
     expect(h.gh.checkRuns.at(-1)).toMatchObject({ head_sha: NEW_HEAD, conclusion: 'success' });
   });
 });
+
+// GitHub answers a comparison it cannot compute with the same 500 every time: Ferry retried it, so
+// the PR never got a preview and a merge of a big change was never deployed (and, in Lambda, the
+// repository's queue waited behind it).
+describe('a diff too large for GitHub to compare', () => {
+  const TOO_LARGE: FakeResponse = {
+    status: 500,
+    body: { message: 'Server Error: Sorry, this diff is taking too long to generate.' },
+  };
+
+  test('a pull request is previewed against its base tip, every target rendered, and says so', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    h.gh.failures.set('repos/compare-commits-with-basehead', TOO_LARGE);
+
+    await h.receive('pull_request', loadPayload('pull_request.opened'));
+
+    // A warning: the preview ran, but not against what GitHub's own diff would show.
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body).toContain('classifier:v1');
+    expect(body).toContain('GitHub could not compare this pull request');
+    expect(body).toContain(`base branch's tip ${SHAS.base.slice(0, 7)}`);
+  });
+
+  test('a merge is deployed: its base is exact, and every target is rendered', async () => {
+    const signal = new FakeSignal();
+    h = await createHarness({ signalFor: () => signal });
+    setupMerge(h.gh);
+    h.gh.failures.set('repos/compare-commits-with-basehead', TOO_LARGE);
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
+    expect(h.gh.commentsOn(42)[0]?.body).not.toContain('GitHub could not compare');
+  });
+
+  test('any other 500 from the comparison is still thrown for a retry', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    h.gh.failures.set('repos/compare-commits-with-basehead', 502);
+
+    await expect(h.receive('pull_request', loadPayload('pull_request.opened'))).rejects.toThrow();
+    expect(h.gh.checkRuns[0]).toMatchObject({ status: 'in_progress' });
+  });
+});
