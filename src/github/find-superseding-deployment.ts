@@ -1,4 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
+import { isCompareTooLarge } from './list-compare-files.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
 
 /**
@@ -11,10 +12,12 @@ export async function findSupersedingDeployment(
   flow: FlowContext,
   opts: { environment: string; sha: string },
 ): Promise<FerryDeployment | undefined> {
+  // The newest merge of another commit: the push's own Deployment (just made, or made by an earlier
+  // delivery) says nothing about what came after it.
   const newest = (await listFerryDeployments(flow, { environment: opts.environment })).find(
-    (d) => d.payload.rollback === undefined,
+    (d) => d.payload.rollback === undefined && d.sha !== opts.sha,
   );
-  if (!newest || newest.sha === opts.sha) return undefined;
+  if (!newest) return undefined;
   try {
     const { data } = await flow.octokit.rest.repos.compareCommitsWithBasehead({
       ...flow.repo,
@@ -24,8 +27,9 @@ export async function findSupersedingDeployment(
     // `ahead`: the newer deployment's commit holds `sha` and more.
     return data.status === 'ahead' ? newest : undefined;
   } catch (err) {
-    // A commit GitHub no longer has (a branch force-pushed and collected) descends from nothing.
-    if ((err as { status?: unknown }).status === 404) return undefined;
+    // A commit GitHub no longer has (a branch force-pushed and collected) descends from nothing; a
+    // comparison GitHub cannot compute says nothing either way: the agent still refuses going back.
+    if ((err as { status?: unknown }).status === 404 || isCompareTooLarge(err)) return undefined;
     throw err;
   }
 }

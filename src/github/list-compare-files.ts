@@ -36,13 +36,7 @@ export async function listCompareFiles(
       per_page: 1,
     }));
   } catch (err) {
-    const { status, message } = err as { status?: unknown; message?: unknown };
-    if (
-      typeof status === 'number' &&
-      status >= 500 &&
-      typeof message === 'string' &&
-      TOO_LARGE.test(message)
-    ) {
+    if (isCompareTooLarge(err)) {
       flow.log.warn({ base, head }, 'GitHub could not compare the revisions: every target is rendered');
       return { files: 'all', tooLarge: true };
     }
@@ -57,4 +51,12 @@ export async function listCompareFiles(
     if (f.previous_filename) files.add(f.previous_filename);
   }
   return { files: [...files].sort(), mergeBase };
+}
+
+/** GitHub's answer to a comparison it cannot compute: the same every time, so not worth a retry. */
+export function isCompareTooLarge(err: unknown): boolean {
+  const { status, message } = (err ?? {}) as { status?: unknown; message?: unknown };
+  return (
+    typeof status === 'number' && status >= 500 && typeof message === 'string' && TOO_LARGE.test(message)
+  );
 }

@@ -143,6 +143,30 @@ describe('a diff too large for GitHub to compare', () => {
     expect(h.gh.commentsOn(42)[0]?.body).not.toContain('GitHub could not compare');
   });
 
+  test('a merge whose comparison with the newest deployment is too large for GitHub is still signalled', async () => {
+    const signal = new FakeSignal();
+    h = await createHarness({ signalFor: () => signal });
+    setupMerge(h.gh);
+    const OLDER = '0000000000000000000000000000000000000aaa';
+    const older = h.gh.addDeployment({
+      sha: OLDER,
+      environment: 'production',
+      payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: OLDER } },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: older.id, state: 'success' });
+    // The merge's own comparison works; the next one, with the last deployment, GitHub gives up on.
+    h.gh.hooks.set('repos/compare-commits-with-basehead', (request) => {
+      if (request.path.endsWith(`${SHAS.base}...${SHAS.merge}`)) {
+        h.gh.failures.set('repos/compare-commits-with-basehead', TOO_LARGE);
+      }
+    });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(h.gh.requestsFor('repos/compare-commits-with-basehead').map((r) => r.status)).toEqual([200, 500]);
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
+  });
+
   test('any other 500 from the comparison is still thrown for a retry', async () => {
     h = await createHarness();
     setupPull(h.gh);

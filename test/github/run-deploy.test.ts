@@ -179,6 +179,29 @@ describe('merge to a tracked branch', () => {
     );
   });
 
+  test('an old push seen for the first time after a newer merge deployed is not signalled either', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const NEWER = '4444444444444444444444444444444444444444';
+    const newer = h.gh.addDeployment({
+      sha: NEWER,
+      environment: 'production',
+      payload: {
+        ferry: { target: 'production', summary: [], branch: 'main', merge: NEWER, base: SHAS.merge },
+      },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
+    h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.statuses.at(-1)).toMatchObject({
+      state: 'inactive',
+      description: 'superseded by 4444444, deployed to production after it and holding it; not signalled',
+    });
+  });
+
   test('an errored push is signalled again when the newest deployment is older than it', async () => {
     const signal = await harness();
     setupMerge(h.gh);
