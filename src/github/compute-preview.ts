@@ -98,6 +98,9 @@ export async function computePreview(flow: FlowContext, input: PreviewInput): Pr
       baseLayout: base?.layout,
       headLayout: head.layout,
     });
+    if (compared?.tooLarge && input.baseMode === 'merge-base' && input.base) {
+      changeSets.push(comparedWithTip(input.base));
+    }
     return {
       changeSets,
       targets,
@@ -116,7 +119,27 @@ function isValid(findings: readonly Finding[]): boolean {
 
 function resolveBase(input: PreviewInput, compared: ComparedFiles | undefined): string | undefined {
   if (!input.base) return undefined;
-  return input.baseMode === 'merge-base' ? compared?.mergeBase : input.base;
+  // Without GitHub's comparison there is no merge base: the base branch's tip stands in for it.
+  return input.baseMode === 'merge-base' ? (compared?.mergeBase ?? input.base) : input.base;
+}
+
+/** Says what a pull request's preview was diffed against when GitHub could not compare it. */
+function comparedWithTip(base: string): ChangeSet {
+  return {
+    target: 'ferry',
+    changes: [],
+    summary: [],
+    findings: [
+      {
+        rule: 'source',
+        severity: 'warning',
+        file: '',
+        line: 0,
+        message: `GitHub could not compare this pull request ("this diff is taking too long to generate"): every target was rendered against the base branch's tip ${base.slice(0, 7)} instead of the merge base, so a change made on the base branch since this branch forked shows as reverted`,
+      },
+    ],
+    renderFailed: false,
+  };
 }
 
 /** Both downloads at once; allSettled so a failure of one never leaks the other's temp dir. */

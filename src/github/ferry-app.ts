@@ -8,6 +8,7 @@
 import type { ApplicationFunction, Context } from 'probot';
 import { parseLiveMarker, targetOfLiveCheckRun } from '../live/live-marker.ts';
 import { defaultFerryDeps, type FerryDeps } from './ferry-deps.ts';
+import { findSuiteCheckRun } from './find-suite-check-run.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, pullInfoOf } from './get-pull.ts';
 import { runCommentCommand } from './run-comment-command.ts';
@@ -15,10 +16,16 @@ import { runDeploy } from './run-deploy.ts';
 import { runDeploymentUpdate } from './run-deployment-update.ts';
 import { parseRunKey } from './run-key.ts';
 import { runLiveUpdate } from './run-live-update.ts';
-import { runPreview } from './run-preview.ts';
+import { type PreviewOutcome, runPreview } from './run-preview.ts';
 import { webUrlOf } from './web-url-of.ts';
 
-type EventName = 'pull_request' | 'check_run' | 'issue_comment' | 'push' | 'deployment_status';
+type EventName =
+  | 'pull_request'
+  | 'check_run'
+  | 'check_suite'
+  | 'issue_comment'
+  | 'push'
+  | 'deployment_status';
 
 function flowOf(context: Context<EventName>, deps: FerryDeps): FlowContext {
   const repo = context.repo();
@@ -46,8 +53,13 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
         'pull_request.synchronize',
         'pull_request.reopened',
         'pull_request.ready_for_review',
+        'pull_request.edited',
       ],
       async (context) => {
+        // An edit matters only when it moves the base branch: the diff is then against another
+        // branch, and the check run and comment of the old base would stand otherwise. A title or
+        // body edit changes nothing Ferry shows.
+        if (context.payload.action === 'edited' && !context.payload.changes.base) return;
         const flow = flowOf(context, deps);
         const pull = pullInfoOf(context.payload.pull_request);
         // Drafts are previewed once ready for review (or on request with /preview).
@@ -70,24 +82,29 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
       const flow = flowOf(context, deps);
       // Fork PRs are missing from `pull_requests` (GitHub lists only same-repo heads): the key has it.
       const number = parseRunKey(run.external_id)?.pull ?? run.pull_requests[0]?.number;
-      if (number === undefined) {
-        flow.log.warn({ checkRun: run.id }, 'rerequested check run names no pull request');
-        return;
-      }
-      const pull = await getPull(flow, number);
-      if (pull.headSha !== run.head_sha) {
-        flow.log.info(
-          { pull: number, head: pull.headSha, requested: run.head_sha },
-          'rerun of a superseded commit',
-        );
-        return;
-      }
-      const outcome = await runPreview(flow, {
-        pull,
+      const outcome = await rerunPreview(flow, {
+        number,
+        headSha: run.head_sha,
         trigger: `rerun-${run.id}`,
         defaultBranch: context.payload.repository.default_branch,
       });
-      flow.log.info({ pull: number, head: pull.headSha, outcome }, 'check run rerun');
+      flow.log.info({ pull: number, checkRun: run.id, outcome }, 'check run rerun');
+    });
+
+    // "Re-run all checks" and "Re-run failed checks" rerequest the App's whole suite, not a run: GitHub
+    // sends this to the suite's App only. The suite's newest Ferry run says which PR it was for.
+    app.on('check_suite.rerequested', async (context) => {
+      const suite = context.payload.check_suite;
+      const flow = flowOf(context, deps);
+      const run = await findSuiteCheckRun(flow, suite.id);
+      const number = parseRunKey(run?.externalId)?.pull ?? suite.pull_requests[0]?.number;
+      const outcome = await rerunPreview(flow, {
+        number,
+        headSha: suite.head_sha,
+        trigger: run ? `rerun-${run.id}` : `suite-${suite.id}`,
+        defaultBranch: context.payload.repository.default_branch,
+      });
+      flow.log.info({ pull: number, checkSuite: suite.id, outcome }, 'check suite rerun');
     });
 
     // Every check run of the repository completes here (Apps with checks permission are subscribed to
@@ -165,6 +182,34 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
         flow.log.info({ deployment: deployment.id, state: status.state }, 'deployment status');
     });
   };
+}
+
+/**
+ * A re-run asked from GitHub's checks UI: the preview of `number` again, unless the PR is closed or
+ * merged, or its head moved on (the newer head's own run stands).
+ */
+async function rerunPreview(
+  flow: FlowContext,
+  opts: { number: number | undefined; headSha: string; trigger: string; defaultBranch: string },
+): Promise<PreviewOutcome | 'no-pull' | 'closed' | 'superseded'> {
+  if (opts.number === undefined) {
+    flow.log.warn({ head: opts.headSha }, 'rerequested check names no pull request');
+    return 'no-pull';
+  }
+  const pull = await getPull(flow, opts.number);
+  if (pull.state !== 'open') {
+    // A merged PR's comment holds what its merge deployed; a preview would replace it.
+    flow.log.info({ pull: opts.number, state: pull.state }, 'rerun on a closed pull request: no preview');
+    return 'closed';
+  }
+  if (pull.headSha !== opts.headSha) {
+    flow.log.info(
+      { pull: opts.number, head: pull.headSha, requested: opts.headSha },
+      'rerun of a superseded commit',
+    );
+    return 'superseded';
+  }
+  return runPreview(flow, { pull, trigger: opts.trigger, defaultBranch: opts.defaultBranch });
 }
 
 /** The app with production wiring: what `ferry serve` and the Lambda worker load. */

@@ -1,4 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
+import { getOwnAppId } from './get-own-app-id.ts';
 
 export interface MarkedComment {
   id: number;
@@ -7,9 +8,12 @@ export interface MarkedComment {
 }
 
 /**
- * Finds the first comment on an issue or PR that carries `marker` and was written by a bot.
- * Only bot comments count: a person pasting the marker must not get their comment rewritten.
- * Pages through all comments (100 a page, GitHub's maximum) and stops at the first match.
+ * Finds the first comment on an issue or PR that carries `marker` and was written by this App
+ * (`performed_via_github_app`). Only its own comments count: a person or another bot (a workflow
+ * echoing a PR's text, any App quoting a comment) writing the marker must neither get its comment
+ * rewritten (GitHub answers 403, and the preview never posts) nor pass for Ferry's record that a
+ * `/rollback` was answered. Pages through all comments (100 a page, GitHub's maximum) and stops at
+ * the first match.
  */
 export async function findMarkedComment(
   flow: FlowContext,
@@ -21,9 +25,11 @@ export async function findMarkedComment(
     issue_number: issueNumber,
     per_page: 100,
   });
+  const appId = await getOwnAppId(flow);
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (comment.user?.type === 'Bot' && comment.body?.includes(marker)) {
+      const own = appId !== undefined && comment.performed_via_github_app?.id === appId;
+      if (own && comment.user?.type === 'Bot' && comment.body?.includes(marker)) {
         return { id: comment.id, body: comment.body, url: comment.html_url };
       }
     }

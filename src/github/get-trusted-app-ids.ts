@@ -1,4 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
+import { getOwnAppId } from './get-own-app-id.ts';
 
 /**
  * The apps whose `ferry/live:` check runs the App believes: itself (the agent may report with the
@@ -7,13 +8,8 @@ import type { FlowContext } from './flow-context.ts';
  */
 export async function getTrustedAppIds(flow: FlowContext): Promise<number[]> {
   const ids = [...flow.deps.agentAppIds];
-  try {
-    const auth = (await flow.octokit.auth({ type: 'app' })) as { appId?: unknown };
-    const own = Number(auth.appId);
-    if (Number.isSafeInteger(own) && own > 0) ids.push(own);
-  } catch (err) {
-    // A token-authenticated client (no App key) has no App id: only the configured ids are trusted.
-    flow.log.debug({ err }, 'no App id from the client authentication');
-  }
+  // A token-authenticated client (no App key) has no App id: only the configured ids are trusted.
+  const own = await getOwnAppId(flow);
+  if (own !== undefined) ids.push(own);
   return [...new Set(ids)];
 }

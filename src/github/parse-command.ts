@@ -1,7 +1,13 @@
 import MarkdownIt from 'markdown-it';
 
-/** A comment command Ferry acts on. */
-export type Command = { name: 'preview' } | { name: 'rollback'; target?: string };
+/**
+ * A comment command Ferry acts on, or one it cannot read: `/rollback production now`, `/preview
+ * please` (Ferry answers with the usage rather than stay silent while someone waits for a rollback).
+ */
+export type Command =
+  | { name: 'preview' }
+  | { name: 'rollback'; target?: string }
+  | { name: 'malformed'; command: 'preview' | 'rollback'; line: string };
 
 // A target name as config allows it (DNS-label-like); anything else is not our command.
 const TARGET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -27,14 +33,18 @@ export function parseCommand(body: string | null | undefined): Command | undefin
 }
 
 function parseCommandLine(line: string): Command | undefined {
-  const [name, arg, extra] = line.split(/\s+/);
-  if (extra !== undefined) return undefined;
-  if (name === '/preview' && arg === undefined) return { name: 'preview' };
-  if (name === '/rollback') {
-    if (arg === undefined) return { name: 'rollback' };
-    if (TARGET.test(arg)) return { name: 'rollback', target: arg };
+  const [word = '', arg, extra] = line.split(/\s+/);
+  // `/Rollback` is `/rollback` typed on a phone: the name is read in any case, the target as written.
+  const name = word.toLowerCase();
+  if (name !== '/preview' && name !== '/rollback') return undefined;
+  const command = name === '/preview' ? 'preview' : 'rollback';
+  if (extra === undefined) {
+    if (command === 'preview' && arg === undefined) return { name: 'preview' };
+    if (command === 'rollback' && arg === undefined) return { name: 'rollback' };
+    if (command === 'rollback' && arg !== undefined && TARGET.test(arg))
+      return { name: 'rollback', target: arg };
   }
-  return undefined;
+  return { name: 'malformed', command, line };
 }
 
 /** The first block of the document is a paragraph at the top level, starting on `line` (0-based). */

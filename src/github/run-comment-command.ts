@@ -31,11 +31,10 @@ export async function runCommentCommand(flow: FlowContext, event: CommentEvent):
   const command = parseCommand(event.body);
   if (!command || !event.onPull || (event.action !== 'created' && event.action !== 'edited'))
     return 'ignored';
-  // One comment is handled once at a time in this process: a second delivery of it waits, then
-  // finds the first one's reply (the record) and does nothing.
-  return runExclusive(`${flow.repository}#comment-${event.commentId}`, () =>
-    handleCommand(flow, event, command),
-  );
+  // One pull request's commands are handled one at a time in this process: a second delivery of a
+  // comment waits, then finds the first one's reply (the record) and does nothing; a second
+  // `/rollback` by someone else finds the first one's rollback Deployment.
+  return runExclusive(`${flow.repository}#${event.issueNumber}`, () => handleCommand(flow, event, command));
 }
 
 async function handleCommand(
@@ -55,7 +54,7 @@ async function handleCommand(
     return 'refused';
   };
   const mention = `@${event.sender.login}`;
-  const slash = `\`/${command.name}\``;
+  const slash = `\`/${command.name === 'malformed' ? command.command : command.name}\``;
 
   if (event.action === 'edited') {
     // Already answered (acted on, or refused) when it was created: an edit changes nothing.
@@ -67,10 +66,16 @@ async function handleCommand(
   if (event.sender.type === 'Bot') {
     return refuse(`${mention}, I don't take ${slash} from bots: a person with write access needs to ask.`);
   }
+  if (command.name === 'malformed') {
+    const usage = command.command === 'rollback' ? '`/rollback` or `/rollback <target>`' : '`/preview`';
+    return refuse(
+      `${mention}, I did not act on \`${quoteLine(command.line)}\`: write ${usage} alone on the first line, as a new comment.`,
+    );
+  }
   const permission = await getPermission(flow, event.sender.login);
   if (!isWriter(permission)) {
     return refuse(
-      `${mention}, sorry: ${slash} needs write access to ${flow.repository} (yours: ${permission}). Ask a maintainer to run it.`,
+      `${mention}, sorry: ${slash} needs write access to ${flow.repository} (yours: ${permission.role}). Ask a maintainer to run it.`,
     );
   }
 
@@ -84,6 +89,13 @@ async function handleCommand(
     });
   }
   const pull = await getPull(flow, event.issueNumber);
+  if (pull.state !== 'open') {
+    // A merged PR's comment holds its deployments' outcome; a preview of it now would replace that.
+    const what = pull.merged ? 'merged' : 'closed';
+    return refuse(
+      `${mention}, #${pull.number} is ${what}: ${slash} previews open pull requests${pull.merged ? ', and this comment keeps what its merge deployed' : ''}.`,
+    );
+  }
   const outcome = await runPreview(flow, {
     pull,
     trigger: `comment-${event.commentId}`,
@@ -95,4 +107,10 @@ async function handleCommand(
     );
   }
   return outcome;
+}
+
+/** The line as one short code span (no backtick to close it early, so no @mention or link inside works). */
+function quoteLine(line: string): string {
+  const safe = line.replaceAll('`', "'");
+  return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
 }

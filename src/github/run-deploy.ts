@@ -5,10 +5,12 @@ import { computePreview, failedChangeSet, type PreviewResult } from './compute-p
 import type { FerryDeploymentPayload } from './deployment-payload.ts';
 import { describeError, isRetryable } from './describe-error.ts';
 import { findMergedPull } from './find-merged-pull.ts';
+import { findSupersedingDeployment } from './find-superseding-deployment.ts';
 import type { FlowContext } from './flow-context.ts';
 import { formatDeploymentNote } from './format-deployment-note.ts';
 import { hasConfigFile } from './has-config-file.ts';
 import { listDeploymentStatuses } from './list-deployment-statuses.ts';
+import { loadTargets } from './load-targets.ts';
 import { type SyncOutcome, sendSync } from './send-sync.ts';
 import { setDeploymentStatus } from './set-deployment-status.ts';
 import { upsertDeployment } from './upsert-deployment.ts';
@@ -94,7 +96,13 @@ export async function runDeploy(flow: FlowContext, push: PushInfo): Promise<Depl
     }
     return 'config-invalid';
   }
-  const byName = new Map(preview.targets.map((t) => [t.name, t]));
+  const tracked = await keepTrackedTargets(flow, {
+    targets: preview.targets,
+    branch,
+    defaultBranch: push.defaultBranch,
+  });
+  if (tracked.length === 0) return 'untracked';
+  const byName = new Map(tracked.map((t) => [t.name, t]));
   const affected = preview.changeSets.filter((cs) => byName.has(cs.target) && isDeployable(cs));
   if (affected.length === 0) return 'nothing-changed';
 
@@ -155,14 +163,22 @@ async function deployTarget(
   // Handled by an earlier delivery, unless that ended in an error worth another attempt.
   const latest = created ? undefined : (await listDeploymentStatuses(flow, deployment.id))[0];
   if (latest && latest.state !== 'error') return { note: formatDeploymentNote(deployment, latest) };
+  const newer = changeSet.renderFailed
+    ? undefined
+    : await findSupersedingDeployment(flow, { environment: target.name, sha: opts.sha });
   const outcome: SyncOutcome = changeSet.renderFailed
     ? { state: 'error', description: `${target.name} failed to render at this commit; not deployed` }
-    : await sendSync(flow, {
-        target,
-        revision: deployment.sha,
-        deploymentId: deployment.id,
-        reason: pull ? `merge of #${pull}` : `push to ${opts.branch}`,
-      });
+    : newer
+      ? {
+          state: 'inactive',
+          description: `superseded by ${newer.sha.slice(0, 7)}, deployed to ${target.name} after it and holding it; not signalled`,
+        }
+      : await sendSync(flow, {
+          target,
+          revision: deployment.sha,
+          deploymentId: deployment.id,
+          reason: pull ? `merge of #${pull}` : `push to ${opts.branch}`,
+        });
   await setDeploymentStatus(flow, {
     deploymentId: deployment.id,
     state: outcome.state,
@@ -177,6 +193,32 @@ async function deployTarget(
     description: outcome.description,
   };
   return outcome.error ? { note, error: outcome.error } : { note };
+}
+
+/**
+ * The pushed commit's targets that the default branch's `.github/ferry.yml` also has tracking this
+ * branch. A push's own config says which targets track its branch, but on a branch other than the
+ * default anyone who can push there writes that file: `branch: release` in a release branch's copy
+ * must not make a push to `release` deploy production, whose agent follows the default branch's
+ * config and would refuse it anyway. A push to the default branch is the config the agent reads.
+ */
+async function keepTrackedTargets(
+  flow: FlowContext,
+  opts: { targets: Target[]; branch: string; defaultBranch: string },
+): Promise<Target[]> {
+  if (opts.branch === opts.defaultBranch) return opts.targets;
+  const declared = await loadTargets(flow, { ref: opts.defaultBranch, defaultBranch: opts.defaultBranch });
+  const kept = opts.targets.filter((t) =>
+    declared.some((d) => d.name === t.name && d.branch === opts.branch),
+  );
+  const dropped = opts.targets.filter((t) => !kept.includes(t)).map((t) => t.name);
+  if (dropped.length > 0) {
+    flow.log.warn(
+      { branch: opts.branch, targets: dropped, defaultBranch: opts.defaultBranch },
+      'targets this push configures for its branch do not track it on the default branch; not deployed',
+    );
+  }
+  return kept;
 }
 
 /**

@@ -6,6 +6,7 @@ import { findRevertPull, revertMarker } from './find-revert-pull.ts';
 import { findRollbackDeployment } from './find-rollback-deployment.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, type PullInfo } from './get-pull.ts';
+import { listDeploymentStatuses } from './list-deployment-statuses.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
 import { loadTargets } from './load-targets.ts';
 import { replyMarker } from './reply-marker.ts';
@@ -74,16 +75,20 @@ export async function runRollback(flow: FlowContext, request: RollbackRequest): 
   const targets = await loadTargets(flow, { ref: merge, defaultBranch: request.defaultBranch });
   const lines: string[] = [];
   let rolledBack = 0;
+  let already = 0;
   for (const deployment of chosen) {
     const line = await rollbackTarget(flow, { request, pull, deployment, targets });
     if (line.done) rolledBack += 1;
+    if (line.already) already += 1;
     lines.push(`- ${line.text}`);
   }
   if (rolledBack > 0) lines.push('', await openRevert(flow, { pull, request }));
   const heading =
     rolledBack > 0
       ? `${mention}, rolling back #${pull.number}:`
-      : `${mention}, there is nothing to roll #${pull.number} back to:`;
+      : already > 0
+        ? `${mention}, #${pull.number} is already rolled back:`
+        : `${mention}, there is nothing to roll #${pull.number} back to:`;
   await reply([heading, '', ...lines].join('\n'));
   return rolledBack > 0 ? 'rolled-back' : 'nothing';
 }
@@ -91,9 +96,18 @@ export async function runRollback(flow: FlowContext, request: RollbackRequest): 
 async function rollbackTarget(
   flow: FlowContext,
   opts: { request: RollbackRequest; pull: PullInfo; deployment: FerryDeployment; targets: Target[] },
-): Promise<{ done: boolean; text: string }> {
+): Promise<{ done: boolean; already?: boolean; text: string }> {
   const { request, pull, deployment } = opts;
   const name = deployment.payload.target;
+  const earlier = await findEarlierRollback(flow, { deployment, commentId: request.commentId });
+  if (earlier?.payload.rollback) {
+    // Two people asking at once (or one asking twice): one rollback, one revert pull request.
+    return {
+      done: false,
+      already: true,
+      text: `\`${name}\`: already rolled back to ${short(earlier.sha)} at the request of @${earlier.payload.rollback.requestedBy} (comment ${earlier.payload.rollback.comment}); nothing more to do.`,
+    };
+  }
   const previous = await findRollbackDeployment(flow, {
     environment: deployment.environment,
     merge: deployment.sha,
@@ -141,6 +155,28 @@ async function rollbackTarget(
   return outcome.state === 'queued'
     ? { done: true, text: `\`${name}\`: rolling back to ${where}; ${outcome.description}.` }
     : { done: true, text: `\`${name}\`: rollback to ${where} recorded, but ${outcome.description}.` };
+}
+
+/**
+ * A rollback of the same merge and target that another comment asked for and that did not end in an
+ * error (an errored one may be asked for again).
+ */
+async function findEarlierRollback(
+  flow: FlowContext,
+  opts: { deployment: FerryDeployment; commentId: number },
+): Promise<FerryDeployment | undefined> {
+  const rollbacks = (await listFerryDeployments(flow, { environment: opts.deployment.environment })).filter(
+    (d) =>
+      d.payload.merge === opts.deployment.sha &&
+      d.payload.target === opts.deployment.payload.target &&
+      d.payload.rollback !== undefined &&
+      d.payload.rollback.comment !== opts.commentId,
+  );
+  for (const rollback of rollbacks) {
+    const [latest] = await listDeploymentStatuses(flow, rollback.id);
+    if (latest?.state !== 'error') return rollback;
+  }
+  return undefined;
 }
 
 /**

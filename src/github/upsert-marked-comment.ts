@@ -18,8 +18,19 @@ export async function upsertMarkedComment(
   const existing = await findMarkedComment(flow, opts.issueNumber, opts.marker);
   if (existing) {
     if (existing.body === opts.body) return { outcome: 'unchanged', url: existing.url };
-    await flow.octokit.rest.issues.updateComment({ ...flow.repo, comment_id: existing.id, body: opts.body });
-    return { outcome: 'updated', url: existing.url };
+    try {
+      await flow.octokit.rest.issues.updateComment({
+        ...flow.repo,
+        comment_id: existing.id,
+        body: opts.body,
+      });
+      return { outcome: 'updated', url: existing.url };
+    } catch (err) {
+      // Someone deleted it between the listing and the update: GitHub answers 404. It is missing,
+      // like one never written (`ferry serve` gets no retry from GitHub after a failed delivery).
+      if ((err as { status?: unknown }).status !== 404) throw err;
+      flow.log.info({ issue: opts.issueNumber, comment: existing.id }, 'marked comment deleted meanwhile');
+    }
   }
   if (!opts.create) return { outcome: 'absent' };
   const { data } = await flow.octokit.rest.issues.createComment({

@@ -9,6 +9,10 @@ describe('parseCommand', () => {
     ['\n\n/rollback', { name: 'rollback' }],
     ['/rollback production', { name: 'rollback', target: 'production' }],
     ['/rollback staging-eu_1.a\r\nplease', { name: 'rollback', target: 'staging-eu_1.a' }],
+    // The name in any case (`/Rollback` typed on a phone); the target as written.
+    ['/Rollback', { name: 'rollback' }],
+    ['/ROLLBACK production', { name: 'rollback', target: 'production' }],
+    ['/Preview', { name: 'preview' }],
     // CommonMark: up to three spaces of indentation still begin a paragraph.
     ['   /rollback', { name: 'rollback' }],
     ['/rollback\n\n    code after the command', { name: 'rollback' }],
@@ -16,17 +20,22 @@ describe('parseCommand', () => {
     expect(parseCommand(body)).toEqual(command);
   });
 
+  test.each([['please /preview'], ['> /rollback'], ['`/rollback`'], ['/rollbacks'], ['']])(
+    'does not read %j as a command',
+    (body) => {
+      expect(parseCommand(body)).toBeUndefined();
+    },
+  );
+
+  // Silence on `/rollback production now` left someone waiting for a rollback that never came.
   test.each([
-    ['please /preview'],
-    ['> /rollback'],
-    ['`/rollback`'],
-    ['/preview now'],
-    ['/rollback production staging'],
-    ['/rollback ../etc'],
-    ['/rollbacks'],
-    [''],
-  ])('does not read %j as a command', (body) => {
-    expect(parseCommand(body)).toBeUndefined();
+    ['/preview now', 'preview'],
+    ['/rollback production staging', 'rollback'],
+    ['/rollback production now!', 'rollback'],
+    ['/rollback ../etc', 'rollback'],
+    ['/Rollback Production please', 'rollback'],
+  ])('reads %j as a malformed %s command, to be answered with its usage', (body, command) => {
+    expect(parseCommand(body)).toEqual({ name: 'malformed', command, line: body });
   });
 
   // A command shown as an example is not a command (issue 10: an indented `/rollback` opened a

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHarness, type Harness, loadPayload, SHAS } from '../helpers/github/app-harness.ts';
+import { FAKE_APP_ID } from '../helpers/github/fake-github.ts';
 import { FakeSignal } from '../helpers/github/fake-signal.ts';
 import { setupMerge, setupPull } from '../helpers/github/scenario.ts';
 
@@ -88,6 +89,73 @@ describe('/preview', () => {
     );
   });
 
+  // A custom repository role answers its own name in role_name ("deployer"): Ferry refused a writer.
+  test('judges a custom repository role by the base role it inherits, and names the role in a refusal', async () => {
+    await harness();
+    setupPull(h.gh);
+    h.gh.customRoles.set('deployer', 'write');
+    h.gh.customRoles.set('auditor', 'read');
+    h.gh.permissions.set('alice', 'deployer');
+    h.gh.permissions.set('bob', 'auditor');
+
+    await h.receive('issue_comment', comment('/preview', { id: 1 }));
+    await h.receive('issue_comment', comment('/preview', { login: 'bob', id: 2 }));
+
+    expect(h.gh.checkRuns.map((r) => r.external_id)).toEqual([`pr/42/comment-1/${SHAS.base}`]);
+    expect(replies().map((r) => r.body.split('\n')[1])).toEqual([
+      '@bob, sorry: `/preview` needs write access to acme/ml-platform (yours: auditor). Ask a maintainer to run it.',
+    ]);
+  });
+
+  // A merged PR's sticky comment holds what its merge deployed: /preview rewrote it with a plain
+  // preview, erasing the deployment record (and asked the cluster about a closed PR's head).
+  test('/preview on a merged or closed pull request is refused and leaves the comment as it is', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    h.gh.permissions.set('alice', 'write');
+    await h.receive('push', loadPayload('push'));
+    const sticky = { ...h.gh.commentsOn(42)[0] };
+    expect(sticky.body).toContain('deploying');
+
+    await h.receive('issue_comment', comment('/preview', { id: 1 }));
+    const closed = h.gh.addPull({
+      number: 43,
+      state: 'closed',
+      head: { ref: 'x', sha: SHAS.head, repo: { full_name: 'acme/ml-platform', fork: false } },
+      base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
+    });
+    const onClosed = comment('/preview', { id: 2 });
+    onClosed.issue.number = closed.number;
+    await h.receive('issue_comment', onClosed);
+
+    expect(h.gh.commentsOn(42)[0]).toEqual(sticky);
+    expect(h.gh.checkRuns).toHaveLength(0);
+    expect(signal.previewRequests).toHaveLength(0);
+    expect(replies()[0]?.body.split('\n')[1]).toBe(
+      '@alice, #42 is merged: `/preview` previews open pull requests, and this comment keeps what its merge deployed.',
+    );
+    expect(h.gh.commentsOn(43).map((c) => c.body.split('\n')[1])).toEqual([
+      '@alice, #43 is closed: `/preview` previews open pull requests.',
+    ]);
+  });
+
+  test('a command in another case acts; one with words after it is answered with its usage, not acted on', async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+
+    await h.receive('issue_comment', comment('/rollback production now!', { id: 1 }));
+    expect(signal.requests).toHaveLength(0);
+    expect(replies().map((r) => r.body.split('\n')[1])).toEqual([
+      '@alice, I did not act on `/rollback production now!`: write `/rollback` or `/rollback <target>` alone on the first line, as a new comment.',
+    ]);
+    // No permission look-up for a command that is not acted on.
+    expect(h.gh.requestsFor('repos/get-collaborator-permission-level')).toHaveLength(0);
+
+    await h.receive('issue_comment', comment('/Rollback', { id: 2 }));
+    expect(signal.requests.map((r) => r.revision)).toEqual([PREVIOUS]);
+  });
+
   test('comments that are not commands cost no request', async () => {
     await harness();
     await h.receive('issue_comment', comment('Looks good to me, /preview later?'));
@@ -171,6 +239,36 @@ describe('/rollback', () => {
     expect(replies()).toHaveLength(1);
     expect(signal.requests).toHaveLength(1);
   });
+
+  // Two people type /rollback during the same incident: two rollback Deployments, two signals and two
+  // revert pull requests of the same merge (a second one GitHub cannot even merge after the first).
+  test.each([
+    ['at once', true],
+    ['one after the other', false],
+  ])(
+    'two /rollback comments by different people %s roll back once, and the second is told so',
+    async (_when, together) => {
+      const signal = await harness();
+      mergedAndDeployed();
+      h.gh.permissions.set('alice', 'write');
+      h.gh.permissions.set('bob', 'admin');
+      const first = h.receive('issue_comment', comment('/rollback', { id: 1 }));
+      if (!together) await first;
+      const second = h.receive('issue_comment', comment('/rollback', { login: 'bob', id: 2 }));
+      await Promise.all([first, second]);
+
+      expect(signal.requests).toHaveLength(1);
+      expect(h.gh.revertPulls).toHaveLength(1);
+      expect(h.gh.deployments.filter((d) => JSON.stringify(d.payload).includes('"rollback"'))).toHaveLength(
+        1,
+      );
+      const bodies = replies().map((r) => r.body);
+      expect(bodies).toHaveLength(2);
+      expect(bodies.find((b) => b.includes('@bob'))).toContain(
+        `@bob, #42 is already rolled back:\n\n- \`production\`: already rolled back to ${PREVIOUS.slice(0, 7)} at the request of @alice (comment 1); nothing more to do.`,
+      );
+    },
+  );
 
   test('a retry after a failure late in the rollback finds its revert pull request instead of opening another', async () => {
     const signal = await harness();
@@ -291,5 +389,69 @@ describe('/rollback', () => {
     await h.receive('issue_comment', comment('/rollback staging'));
 
     expect(replies()[0]?.body).toContain('@alice, #42 did not deploy `staging`; it deployed `production`.');
+  });
+});
+
+// What Ferry reads back as its own record (a reply, the revert pull request) must be what this App
+// wrote: any bot can write a hidden marker (a workflow echoing a PR's text, an App quoting a comment).
+describe('records only this App wrote', () => {
+  const OTHER_BOT = { login: 'echo-bot[bot]', type: 'Bot' as const };
+
+  test("another bot's comment carrying the reply marker does not pass for the answer: the rollback runs", async () => {
+    const signal = await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    h.gh.addComment({
+      issue_number: 42,
+      body: 'Echo: <!-- ferry:reply-to:9001 -->',
+      user: OTHER_BOT,
+      app: { id: 777, slug: 'echo-bot' },
+    });
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    expect(signal.requests).toEqual([expect.objectContaining({ revision: PREVIOUS, rollback: true })]);
+    const ours = replies().filter((c) => c.performed_via_github_app?.id === FAKE_APP_ID);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.body).toContain('@alice, rolling back #42:');
+    // The other bot's comment is left as it was.
+    expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(0);
+  });
+
+  test("another bot's comment carrying the sticky marker is not rewritten: Ferry posts its own", async () => {
+    await harness();
+    setupPull(h.gh);
+    h.gh.permissions.set('alice', 'write');
+    const foreign = h.gh.addComment({
+      issue_number: 42,
+      body: 'quoted: <!-- ferry:sticky-comment -->',
+      user: OTHER_BOT,
+      app: { id: 777, slug: 'echo-bot' },
+    });
+
+    await h.receive('issue_comment', comment('/preview'));
+
+    expect(foreign.body).toBe('quoted: <!-- ferry:sticky-comment -->');
+    expect(h.gh.requestsFor('issues/update-comment')).toHaveLength(0);
+    const sticky = h.gh.commentsOn(42).filter((c) => c.performed_via_github_app?.id === FAKE_APP_ID);
+    expect(sticky.map((c) => c.body.includes('<!-- ferry:sticky-comment -->'))).toEqual([true]);
+  });
+
+  test("another bot's pull request carrying the revert marker does not stop the revert", async () => {
+    await harness();
+    mergedAndDeployed();
+    h.gh.permissions.set('alice', 'write');
+    h.gh.addPull({
+      number: 77,
+      body: 'Release notes: <!-- ferry:revert-for:9001 -->',
+      user: OTHER_BOT,
+      head: { ref: 'deps', sha: '5'.repeat(40), repo: null },
+      base: { ref: 'main', sha: SHAS.base, repo: { full_name: 'acme/ml-platform', fork: false } },
+    });
+
+    await h.receive('issue_comment', comment('/rollback'));
+
+    expect(h.gh.revertPulls).toHaveLength(1);
+    expect(replies()[0]?.body).toContain('Revert pull request: #1001');
   });
 });

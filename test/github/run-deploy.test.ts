@@ -117,6 +117,112 @@ describe('merge to a tracked branch', () => {
     expect(signal.requests).toHaveLength(0);
   });
 
+  // Any writer of a branch writes its .github/ferry.yml: a release branch's copy saying production
+  // tracks `release` made a push there create a production Deployment and signal the cluster.
+  test("a push to another branch deploys only what the default branch's config tracks there", async () => {
+    const signal = await harness();
+    const onRelease = CONFIG.replace('    namespace: ml\n', '    namespace: ml\n    branch: release\n');
+    const staging = `  - name: staging
+    path: deploy/production
+    namespace: ml-staging
+    branch: release
+    cluster: { provider: eks, name: ml-staging, region: eu-west-1 }
+`;
+    setupMerge(h.gh, {
+      base: { ...BASE_FILES, '.github/ferry.yml': onRelease + staging },
+      head: { ...HEAD_FILES, '.github/ferry.yml': onRelease + staging },
+    });
+    // The default branch: production tracks main, staging tracks release.
+    h.gh.setTree('main', { ...BASE_FILES, '.github/ferry.yml': CONFIG + staging });
+    const payload = loadPayload('push');
+    payload.ref = 'refs/heads/release';
+
+    await h.receive('push', payload);
+
+    expect(signal.requests.map((r) => r.target.name)).toEqual(['staging']);
+    expect(h.gh.deployments.map((d) => d.environment)).toEqual(['staging']);
+  });
+
+  // GitHub's "Redeliver", a dead-letter redrive or a replayed signed delivery brings an old push back
+  // after a newer merge deployed: Ferry signalled the old commit again (its Deployment had errored).
+  test('an old push delivered again after a newer merge deployed is not signalled: superseded', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const NEWER = '4444444444444444444444444444444444444444';
+    h.gh.setTree(NEWER, HEAD_FILES);
+    const old = loadPayload('push');
+    // The first delivery's signal failed: its Deployment's latest status is an error.
+    signal.failWith = new Error('cluster unreachable');
+    await expect(h.receive('push', old, 'old-1')).rejects.toThrow();
+    signal.failWith = undefined;
+    // The next merge lands on main and deploys.
+    const newer = h.gh.addDeployment({
+      sha: NEWER,
+      environment: 'production',
+      payload: {
+        ferry: { target: 'production', summary: [], branch: 'main', merge: NEWER, base: SHAS.merge },
+      },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
+    h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });
+
+    await h.receive('push', old, 'old-2');
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
+    const oldDeployment = h.gh.deployments.find((d) => d.sha === SHAS.merge);
+    expect(h.gh.statuses.filter((s) => s.deployment_id === oldDeployment?.id).map((s) => s.state)).toEqual([
+      'error',
+      'inactive',
+    ]);
+    expect(h.gh.statuses.at(-1)?.description).toBe(
+      'superseded by 4444444, deployed to production after it and holding it; not signalled',
+    );
+  });
+
+  test('an old push seen for the first time after a newer merge deployed is not signalled either', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const NEWER = '4444444444444444444444444444444444444444';
+    const newer = h.gh.addDeployment({
+      sha: NEWER,
+      environment: 'production',
+      payload: {
+        ferry: { target: 'production', summary: [], branch: 'main', merge: NEWER, base: SHAS.merge },
+      },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
+    h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests).toHaveLength(0);
+    expect(h.gh.statuses.at(-1)).toMatchObject({
+      state: 'inactive',
+      description: 'superseded by 4444444, deployed to production after it and holding it; not signalled',
+    });
+  });
+
+  test('an errored push is signalled again when the newest deployment is older than it', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const OLDER = '0000000000000000000000000000000000000aaa';
+    const older = h.gh.addDeployment({
+      sha: OLDER,
+      environment: 'production',
+      payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: OLDER } },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: older.id, state: 'success' });
+    h.gh.compares.set(`${SHAS.merge}...${OLDER}`, { files: [], status: 'behind' });
+    signal.failWith = new Error('cluster unreachable');
+    await expect(h.receive('push', loadPayload('push'), 'p-1')).rejects.toThrow();
+    signal.failWith = undefined;
+
+    await h.receive('push', loadPayload('push'), 'p-1');
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge, SHAS.merge]);
+    expect(h.gh.statuses.at(-1)?.state).toBe('queued');
+  });
+
   test('tag pushes and branch deletions are ignored without a request', async () => {
     await harness();
     const tag = loadPayload('push');

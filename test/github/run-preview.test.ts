@@ -535,6 +535,100 @@ describe('pull request preview', () => {
     expect(h.gh.commentsOn(42)).toHaveLength(1);
   });
 
+  // "Re-run all checks" sends check_suite rerequested, not check_run: Ferry ignored it and the
+  // button did nothing for its check.
+  test('re-runs on check_suite rerequested ("Re-run all checks"), finding a fork PR from its suite', async () => {
+    h = await createHarness();
+    setupPull(h.gh, { fork: true });
+    await h.receive('pull_request', opened());
+    const rerequest = loadPayload('check_suite.rerequested');
+    h.gh.checkSuites.set(rerequest.check_suite.id, SHAS.head);
+    const first = h.gh.checkRuns[0];
+
+    await h.receive('check_suite', rerequest);
+    // A second "Re-run all checks" re-runs again: it keys on the suite's newest run.
+    await h.receive('check_suite', rerequest);
+
+    expect(h.gh.checkRuns.map((r) => r.external_id)).toEqual([
+      `pr/42/event/${SHAS.base}`,
+      `pr/42/rerun-${first?.id}/${SHAS.base}`,
+      `pr/42/rerun-${h.gh.checkRuns[1]?.id}/${SHAS.base}`,
+    ]);
+    expect(h.gh.checkRuns.map((r) => r.conclusion)).toEqual(['success', 'success', 'success']);
+    expect(h.gh.commentsOn(42)).toHaveLength(1);
+  });
+
+  test('a check_suite rerequested for a head the PR has left behind previews nothing', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    await h.receive('pull_request', opened());
+    const rerequest = loadPayload('check_suite.rerequested');
+    h.gh.checkSuites.set(rerequest.check_suite.id, SHAS.head);
+    const pull = h.gh.pulls.get(42);
+    if (pull) pull.head.sha = NEW_HEAD;
+
+    await h.receive('check_suite', rerequest);
+
+    expect(h.gh.checkRuns).toHaveLength(1);
+  });
+
+  test('a re-run of the check of a merged pull request leaves its comment (what the merge deployed) alone', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    await h.receive('pull_request', opened());
+    const sticky = { ...h.gh.commentsOn(42)[0] };
+    const pull = h.gh.pulls.get(42);
+    if (pull) Object.assign(pull, { state: 'closed', merged: true, merged_at: '2025-01-01T12:30:00Z' });
+    const rerequest = loadPayload('check_run.rerequested');
+    rerequest.check_run.id = h.gh.checkRuns[0]?.id;
+    rerequest.check_run.external_id = h.gh.checkRuns[0]?.external_id;
+    const suite = loadPayload('check_suite.rerequested');
+    h.gh.checkSuites.set(suite.check_suite.id, SHAS.head);
+
+    await h.receive('check_run', rerequest);
+    await h.receive('check_suite', suite);
+
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.commentsOn(42)).toEqual([sticky]);
+  });
+
+  // Editing a PR's base branch changes what it merges into: the preview of the old base stood.
+  test('previews again when the base branch is edited, against the new base', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    await h.receive('pull_request', opened());
+    const NEW_BASE = '5555555555555555555555555555555555555555';
+    h.gh.setTree(NEW_BASE, { ...BASE_FILES, 'deploy/production/model.yaml': configMap('classifier', 'v0') });
+    h.gh.compares.set(`${NEW_BASE}...${SHAS.head}`, {
+      files: ['deploy/production/model.yaml'],
+      mergeBase: NEW_BASE,
+    });
+    const edited = loadPayload('pull_request.edited');
+    edited.pull_request.base.ref = 'release';
+    edited.pull_request.base.sha = NEW_BASE;
+    edited.changes = { base: { ref: { from: 'main' }, sha: { from: SHAS.base } } };
+
+    await h.receive('pull_request', edited);
+
+    expect(h.gh.checkRuns.map((r) => r.external_id)).toEqual([
+      `pr/42/event/${SHAS.base}`,
+      `pr/42/event/${NEW_BASE}`,
+    ]);
+    const body = h.gh.commentsOn(42)[0]?.body ?? '';
+    expect(body).toContain('ConfigMap');
+  });
+
+  test('a title or body edit previews nothing and costs no request', async () => {
+    h = await createHarness();
+    setupPull(h.gh);
+    const edited = loadPayload('pull_request.edited');
+    edited.changes = { title: { from: 'old title' } };
+
+    await h.receive('pull_request', edited);
+
+    expect(h.gh.operations()).toEqual([]);
+  });
+
   test('never writes the installation token to the log', async () => {
     h = await createHarness();
     setupPull(h.gh);

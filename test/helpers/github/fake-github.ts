@@ -66,6 +66,8 @@ export interface FakeComment {
   html_url: string;
   created_at: string;
   updated_at: string;
+  /** The App whose installation token wrote it (GitHub sets it); null for people and tokens. */
+  performed_via_github_app: { id: number; slug: string } | null;
 }
 
 export interface FakeCheckRun {
@@ -137,6 +139,8 @@ export class FakeGitHub {
   readonly revertPulls: { number: number; revertOf: string; title: string; body: string; url: string }[] = [];
   /** login → `admin` | `maintain` | `write` | `triage` | `read` | `none`. */
   readonly permissions = new Map<string, string>();
+  /** Custom repository role → the base role it inherits (`write`, `read`…), as an organisation defines it. */
+  readonly customRoles = new Map<string, string>();
   /** `owner/repo@ref` → gzip tarball. */
   readonly tarballs = new Map<string, Buffer>();
   /** `owner/repo@ref` → files (what the contents API serves). */
@@ -148,14 +152,19 @@ export class FakeGitHub {
   >();
   /** What the trees API says of `truncated` (GitHub cuts recursive listings at 100,000 entries). */
   truncatedTrees = false;
+  /** Check suite id → its head SHA: a suite holds one App's check runs for one commit (this App's here). */
+  readonly checkSuites = new Map<number, string>();
   /** `base...head` → compare result. */
-  readonly compares = new Map<string, { files: string[]; mergeBase?: string }>();
+  readonly compares = new Map<
+    string,
+    { files: string[]; mergeBase?: string; status?: 'ahead' | 'behind' | 'identical' | 'diverged' }
+  >();
   /** commit SHA → pull numbers associated with it. */
   readonly commitPulls = new Map<string, number[]>();
   /** Run before an operation is answered: lets a test change state mid-flight (e.g. a newer push). */
   readonly hooks = new Map<string, (request: RecordedRequest) => void>();
-  /** Operation id → status to answer once instead of the normal response. */
-  readonly failures = new Map<string, number>();
+  /** Operation id → status (or whole response, headers included) to answer once instead of the normal one. */
+  readonly failures = new Map<string, number | FakeResponse>();
   apiUrl = 'https://api.github.com';
   codeloadUrl = 'https://codeload.github.com';
 
@@ -254,7 +263,12 @@ export class FakeGitHub {
     return full;
   }
 
-  addComment(comment: { issue_number: number; body: string; user?: FakeUser }): FakeComment {
+  addComment(comment: {
+    issue_number: number;
+    body: string;
+    user?: FakeUser;
+    app?: { id: number; slug: string };
+  }): FakeComment {
     const id = this.nextId();
     const at = this.now();
     const full: FakeComment = {
@@ -265,6 +279,7 @@ export class FakeGitHub {
       html_url: `https://github.com/acme/ml-platform/pull/${comment.issue_number}#issuecomment-${id}`,
       created_at: at,
       updated_at: at,
+      performed_via_github_app: comment.app ?? null,
     };
     this.comments.push(full);
     return full;
@@ -373,7 +388,9 @@ export class FakeGitHub {
     this.hooks.get(operationId)?.(this.requests.at(-1) as RecordedRequest);
     if (failure !== undefined) {
       this.failures.delete(operationId);
-      return { status: failure, body: { message: `injected ${failure}` } };
+      return typeof failure === 'number'
+        ? { status: failure, body: { message: `injected ${failure}` } }
+        : failure;
     }
     const handler = this.#handlers[operationId];
     if (!handler) {
@@ -509,6 +526,11 @@ export class FakeGitHub {
           repository_selection: 'all',
         },
       }),
+      // The App's own description (JWT-authenticated): its bot user is `<slug>[bot]`.
+      'apps/get-authenticated': () => ({
+        status: 200,
+        body: { id: FAKE_APP_ID, slug: 'ferry', name: 'Ferry', owner: { login: 'acme' } },
+      }),
       'apps/get-repo-installation': ({ params }) => ({
         status: 200,
         body: { id: 4242, account: { login: params.owner }, app_id: 12345, target_type: 'Organization' },
@@ -524,6 +546,18 @@ export class FakeGitHub {
           runs = runs.filter(
             (r) => !runs.some((o) => o.name === r.name && o.app.id === r.app.id && o.id > r.id),
           );
+        }
+        return { status: 200, body: { total_count: runs.length, check_runs: [...runs].reverse() } };
+      },
+      'checks/list-for-suite': ({ params, query }) => {
+        const headSha = this.checkSuites.get(Number(params.check_suite_id));
+        if (headSha === undefined) return notFound(`check suite ${params.check_suite_id}`);
+        const name = query.get('check_name');
+        let runs = this.checkRuns.filter(
+          (r) => r.head_sha === headSha && r.app.id === FAKE_APP_ID && (!name || r.name === name),
+        );
+        if ((query.get('filter') ?? 'latest') === 'latest') {
+          runs = runs.filter((r) => !runs.some((o) => o.name === r.name && o.id > r.id));
         }
         return { status: 200, body: { total_count: runs.length, check_runs: [...runs].reverse() } };
       },
@@ -557,7 +591,7 @@ export class FakeGitHub {
         return {
           status: 200,
           body: {
-            status: 'ahead',
+            status: compare.status ?? 'ahead',
             ahead_by: 1,
             behind_by: 0,
             total_commits: 1,
@@ -699,6 +733,7 @@ export class FakeGitHub {
           issue_number: Number(params.issue_number),
           body: String(body.body),
           user: bot,
+          app: { id: FAKE_APP_ID, slug: 'ferry' },
         });
         return { status: 201, body: comment };
       },
@@ -713,7 +748,9 @@ export class FakeGitHub {
         const role = this.permissions.get(params.username ?? '');
         if (!role) return notFound(`collaborator ${params.username}`);
         // GitHub folds maintain into `write` and triage into `read` in `permission`; `role_name` keeps it.
-        const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        // A custom role answers its own name in `role_name` and the base role it inherits in `permission`.
+        const permission =
+          this.customRoles.get(role) ?? (role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role);
         return { status: 200, body: { permission, role_name: role, user: { login: params.username } } };
       },
       'repos/list-pull-requests-associated-with-commit': ({ params }) => {
