@@ -28,7 +28,7 @@ import { renderTarget } from '../src/render/render-target.ts';
 import { ALL_RULES } from '../src/validate/rules/all-rules.ts';
 import { validateResources } from '../src/validate/validate-resources.ts';
 import { loadPayload, SHAS, testPrivateKey } from '../test/helpers/github/app-harness.ts';
-import { FakeGitHub } from '../test/helpers/github/fake-github.ts';
+import { FAKE_APP_ID, FakeGitHub } from '../test/helpers/github/fake-github.ts';
 import type { TreeFiles } from '../test/helpers/github/make-tarball.ts';
 
 const RESOURCES = Number(process.argv[2] ?? 500);
@@ -134,7 +134,8 @@ async function measure(
   const marks: Record<string, number> = {};
   const deps = defaultFerryDeps();
   const probot = new Probot({
-    appId: 1,
+    // The fake's App: the sticky comment it wrote is found as this App's own and updated.
+    appId: FAKE_APP_ID,
     privateKey: testPrivateKey(),
     baseUrl: gh.apiUrl,
     log: pino({ level: 'silent' }),

@@ -111,7 +111,15 @@ export async function runDeploy(flow: FlowContext, push: PushInfo): Promise<Depl
   const failed: { target: string; error: unknown }[] = [];
   for (const changeSet of affected) {
     const target = byName.get(changeSet.target) as Target;
-    const result = await deployTarget(flow, { target, changeSet, sha: push.after, base, branch, pull });
+    const result = await deployTarget(flow, {
+      target,
+      changeSet,
+      sha: push.after,
+      base,
+      branch,
+      pull,
+      forced: push.forced,
+    });
     notes.push(result.note);
     if (result.error) failed.push({ target: target.name, error: result.error });
   }
@@ -142,7 +150,16 @@ export async function runDeploy(flow: FlowContext, push: PushInfo): Promise<Depl
 /** One target of a merge: its Deployment, the sync signal, the status that records the outcome. */
 async function deployTarget(
   flow: FlowContext,
-  opts: { target: Target; changeSet: ChangeSet; sha: string; base?: string; branch: string; pull?: number },
+  opts: {
+    target: Target;
+    changeSet: ChangeSet;
+    sha: string;
+    base?: string;
+    branch: string;
+    pull?: number;
+    /** A forced push replaced the branch's history: what deployed after its commit may be gone from it. */
+    forced: boolean;
+  },
 ): Promise<{ note: DeploymentNote; error?: unknown }> {
   const { target, changeSet, pull } = opts;
   const payload: FerryDeploymentPayload = {
@@ -163,9 +180,10 @@ async function deployTarget(
   // Handled by an earlier delivery, unless that ended in an error worth another attempt.
   const latest = created ? undefined : (await listDeploymentStatuses(flow, deployment.id))[0];
   if (latest && latest.state !== 'error') return { note: formatDeploymentNote(deployment, latest) };
-  const newer = changeSet.renderFailed
-    ? undefined
-    : await findSupersedingDeployment(flow, { environment: target.name, sha: opts.sha });
+  const newer =
+    changeSet.renderFailed || opts.forced
+      ? undefined
+      : await findSupersedingDeployment(flow, { environment: target.name, sha: opts.sha });
   const outcome: SyncOutcome = changeSet.renderFailed
     ? { state: 'error', description: `${target.name} failed to render at this commit; not deployed` }
     : newer

@@ -202,6 +202,27 @@ describe('merge to a tracked branch', () => {
     });
   });
 
+  test('a forced push back to an older commit is signalled: the branch now ends there', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const NEWER = '4444444444444444444444444444444444444444';
+    const newer = h.gh.addDeployment({
+      sha: NEWER,
+      environment: 'production',
+      payload: {
+        ferry: { target: 'production', summary: [], branch: 'main', merge: NEWER, base: SHAS.merge },
+      },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
+    h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });
+    const forced = loadPayload('push');
+    forced.forced = true;
+
+    await h.receive('push', forced);
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
+  });
+
   test('an errored push is signalled again when the newest deployment is older than it', async () => {
     const signal = await harness();
     setupMerge(h.gh);
