@@ -6,6 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { isHandledEvent } from '../../src/github/handled-events.ts';
 import { isValidSignature } from '../../src/github/is-valid-signature.ts';
 import type { FunctionLogger } from '../shared/create-logger.ts';
 import { enqueueDelivery } from './enqueue-delivery.ts';
@@ -93,6 +94,12 @@ async function handle(deps: WebhookDeps, event: LambdaFunctionURLEvent): Promise
   if (delivery.name === 'ping') {
     logger.info('ping answered');
     return reply(200, 'pong');
+  }
+  // Nor is an event or action the App does not act on: queued, it would only wait in the
+  // repository's FIFO group ahead of the merges and previews behind it.
+  if (!isHandledEvent(delivery.name, delivery.payload)) {
+    logger.info('delivery not queued: the App does not act on it');
+    return reply(202, 'ignored');
   }
 
   const result = await enqueueDelivery({

@@ -1,5 +1,5 @@
 /**
- * Ferry's GitHub App: Probot handlers for the events in app.yml. Each handler builds a FlowContext
+ * Ferry's GitHub App: Probot handlers for the events in app.yml, exactly those of HANDLED_EVENTS. Each handler builds a FlowContext
  * and calls one flow; flows are idempotent, so a redelivered event (same `X-GitHub-Delivery`, or a
  * Lambda retry) converges on the same comments, check runs and deployments.
  *
@@ -11,6 +11,7 @@ import { defaultFerryDeps, type FerryDeps } from './ferry-deps.ts';
 import { findSuiteCheckRun } from './find-suite-check-run.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, pullInfoOf } from './get-pull.ts';
+import { COMMAND_EVENTS, PREVIEW_EVENTS } from './handled-events.ts';
 import { runCommentCommand } from './run-comment-command.ts';
 import { runDeploy } from './run-deploy.ts';
 import { runDeploymentUpdate } from './run-deployment-update.ts';
@@ -47,34 +48,25 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
   const deps: FerryDeps = { ...defaultFerryDeps(), ...overrides };
 
   return (app) => {
-    app.on(
-      [
-        'pull_request.opened',
-        'pull_request.synchronize',
-        'pull_request.reopened',
-        'pull_request.ready_for_review',
-        'pull_request.edited',
-      ],
-      async (context) => {
-        // An edit matters only when it moves the base branch: the diff is then against another
-        // branch, and the check run and comment of the old base would stand otherwise. A title or
-        // body edit changes nothing Ferry shows.
-        if (context.payload.action === 'edited' && !context.payload.changes.base) return;
-        const flow = flowOf(context, deps);
-        const pull = pullInfoOf(context.payload.pull_request);
-        // Drafts are previewed once ready for review (or on request with /preview).
-        if (pull.draft || pull.state !== 'open') {
-          flow.log.info({ pull: pull.number }, 'draft or closed pull request: no preview');
-          return;
-        }
-        const outcome = await runPreview(flow, {
-          pull,
-          trigger: 'event',
-          defaultBranch: context.payload.repository.default_branch,
-        });
-        flow.log.info({ pull: pull.number, head: pull.headSha, outcome }, 'pull request preview');
-      },
-    );
+    app.on([...PREVIEW_EVENTS], async (context) => {
+      // An edit matters only when it moves the base branch: the diff is then against another
+      // branch, and the check run and comment of the old base would stand otherwise. A title or
+      // body edit changes nothing Ferry shows.
+      if (context.payload.action === 'edited' && !context.payload.changes.base) return;
+      const flow = flowOf(context, deps);
+      const pull = pullInfoOf(context.payload.pull_request);
+      // Drafts are previewed once ready for review (or on request with /preview).
+      if (pull.draft || pull.state !== 'open') {
+        flow.log.info({ pull: pull.number }, 'draft or closed pull request: no preview');
+        return;
+      }
+      const outcome = await runPreview(flow, {
+        pull,
+        trigger: 'event',
+        defaultBranch: context.payload.repository.default_branch,
+      });
+      flow.log.info({ pull: pull.number, head: pull.headSha, outcome }, 'pull request preview');
+    });
 
     app.on('check_run.rerequested', async (context) => {
       const run = context.payload.check_run;
@@ -128,7 +120,7 @@ export function createFerryApp(overrides: Partial<FerryDeps> = {}): ApplicationF
       flow.log.info({ checkRun: run.id, head: run.head_sha, outcome }, 'live check run completed');
     });
 
-    app.on(['issue_comment.created', 'issue_comment.edited'], async (context) => {
+    app.on([...COMMAND_EVENTS], async (context) => {
       const { comment, issue, sender, repository } = context.payload;
       const flow = flowOf(context, deps);
       const outcome = await runCommentCommand(flow, {

@@ -92,12 +92,31 @@ describe('webhook handler: accepted deliveries', () => {
     expect(second?.MessageGroupId).toBe(first?.MessageGroupId);
   });
 
-  it('groups events without a repository by installation', async () => {
-    const payload = exampleOf('installation', 'created');
-    await handler()(githubDelivery({ name: 'installation', id: DELIVERY_ID, payload }));
-
-    const installationId = (payload.installation as { id: number }).id;
-    expect(sent()[0]?.MessageGroupId).toBe(`installation-${installationId}`);
+  it('answers the events and actions the App does not act on with 202 and queues nothing', async () => {
+    // Subscribed to Check suite for `rerequested`, GitHub also sends `requested` and `completed` on
+    // every push; an installation event concerns no repository Ferry previews or deploys.
+    for (const [name, action] of [
+      ['check_suite', 'completed'],
+      ['check_suite', 'requested'],
+      ['installation', 'created'],
+      ['pull_request', 'closed'],
+      ['issue_comment', 'deleted'],
+    ] as const) {
+      const res = await handler()(
+        githubDelivery({ name, id: DELIVERY_ID, payload: exampleOf(name, action) }),
+      );
+      expect(res).toMatchObject({ statusCode: 202 });
+    }
+    expect(sent()).toHaveLength(0);
+    // What the App acts on is still queued: a re-run of the whole suite.
+    await handler()(
+      githubDelivery({
+        name: 'check_suite',
+        id: DELIVERY_ID,
+        payload: exampleOf('check_suite', 'rerequested'),
+      }),
+    );
+    expect(sent()).toHaveLength(1);
   });
 
   it('answers ping with 200 and queues nothing', async () => {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createFerryApp } from '../../src/github/ferry-app.ts';
+import { HANDLED_EVENTS, isHandledEvent } from '../../src/github/handled-events.ts';
+
+describe('HANDLED_EVENTS', () => {
+  it('lists exactly the events the App registers handlers for, so the webhook function queues what it acts on', () => {
+    const registered: string[] = [];
+    const app = {
+      on: (names: string | string[]) => {
+        registered.push(...(Array.isArray(names) ? names : [names]));
+      },
+    };
+    createFerryApp()(app as never, {} as never);
+    expect([...registered].sort()).toEqual([...HANDLED_EVENTS].sort());
+  });
+
+  it('takes a bare event for every action and an event.action for that action only', () => {
+    expect(isHandledEvent('push', {})).toBe(true);
+    expect(isHandledEvent('pull_request', { action: 'synchronize' })).toBe(true);
+    expect(isHandledEvent('pull_request', { action: 'closed' })).toBe(false);
+    expect(isHandledEvent('check_suite', { action: 'completed' })).toBe(false);
+    expect(isHandledEvent('check_suite', { action: 'rerequested' })).toBe(true);
+    expect(isHandledEvent('installation', { action: 'created' })).toBe(false);
+    expect(isHandledEvent('pull_request', null)).toBe(false);
+  });
+});
