@@ -205,6 +205,11 @@ describe('no path outside the repository', () => {
       'configMapGenerator:\n- name: leak\n  files:\n  - !!binary BASE64\n',
     ],
     ['a builtin generator config with Files:', 'files', 'generators:\n- gen.yaml\n'],
+    [
+      'a config inside a List',
+      'files',
+      'generators:\n- |\n  kind: List\n  items:\n  - {apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: leak}, files: [SECRET]}\n',
+    ],
   ])(
     'refuses a file outside the repository named through %s, as kustomize reads it',
     async (_, key, text) => {
