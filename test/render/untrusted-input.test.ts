@@ -379,6 +379,33 @@ describe('no path outside the repository', () => {
     ]);
   });
 
+  // Ferry maps a kustomize object to its source through the origin annotation kustomize writes, but a
+  // generator's `options.annotations` (or a patch) writes it too: Ferry read /dev/zero until memory
+  // ran out, or any file outside, as the object's source.
+  it('never reads a source file that a forged origin annotation names outside the repository', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+    try {
+      await writeFile(
+        join(outside, 'source.yaml'),
+        `${'# padding\n'.repeat(40)}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g-4h2mbtbbt6\ndata: {a: b}\n`,
+      );
+      await mkdir(join(scratch.root, 'app'));
+      // Relative to wherever kustomize built from: enough `../` reach the file system's root.
+      const forged = `${'../'.repeat(30)}${join(outside, 'source.yaml').slice(1)}`;
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        `configMapGenerator:\n- name: g\n  literals: [a=b]\n  options:\n    annotations:\n      config.kubernetes.io/origin: ${JSON.stringify(`path: ${forged}`)}\n`,
+      );
+      const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(result.findings).toEqual([]);
+      expect(result.resources.map((r) => [r.id.name, r.file])).toEqual([
+        ['g-4h2mbtbbt6', 'app/kustomization.yaml'],
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a plain target holding a symlink that escapes the repository', async () => {
     await symlink('/etc/passwd', join(scratch.root, 'deploy/config/passwd.yaml'));
     const result = await renderTarget({ root: scratch.root, target: target({ path: 'deploy' }) });
