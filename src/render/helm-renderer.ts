@@ -60,9 +60,13 @@ export const helmRenderer: Renderer = {
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);
     // Dependencies the values disable may be missing: rendered from links to the chart's files beside a
-    // Chart.yaml that omits them.
+    // Chart.yaml that omits them. A chart at a checkout's root holds `.git`, which helm would load into
+    // `.Files` (.git/config holds the token actions/checkout persists): rendered without it.
+    const hasGit = (await readdir(absDir)).includes('.git');
     const linked =
-      chart.withoutDisabled === undefined ? undefined : await linkedChart(absDir, chart.withoutDisabled);
+      chart.withoutDisabled === undefined && !hasGit
+        ? undefined
+        : await linkedChart(absDir, chart.withoutDisabled);
     try {
       return await renderChart(req, { absDir: linked?.dir ?? absDir, chart, values, valuesNames });
     } finally {
@@ -154,22 +158,24 @@ function namespaceHint(req: RenderRequest, message: string): string {
 }
 
 /**
- * The chart's folder with `chartYaml` as its Chart.yaml, in a fresh temp dir: every other entry is a
- * link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
+ * The chart's folder with `chartYaml` as its Chart.yaml and without `.git`, in a fresh temp dir:
+ * every other entry is a link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
  * so nothing is copied.
  */
 async function linkedChart(
   absDir: string,
-  chartYaml: string,
+  /** The Chart.yaml to use; the chart's own (linked) when undefined. */
+  chartYaml: string | undefined,
 ): Promise<{ dir: string; dispose(): Promise<void> }> {
   const base = await mkdtemp(join(await realpath(tmpdir()), 'ferry-chart-'));
   const dir = join(base, 'chart');
   try {
     await mkdir(dir);
     for (const name of await readdir(absDir)) {
-      if (name !== 'Chart.yaml') await symlink(join(absDir, name), join(dir, name));
+      if (name === '.git' || (name === 'Chart.yaml' && chartYaml !== undefined)) continue;
+      await symlink(join(absDir, name), join(dir, name));
     }
-    await writeFile(join(dir, 'Chart.yaml'), chartYaml);
+    if (chartYaml !== undefined) await writeFile(join(dir, 'Chart.yaml'), chartYaml);
   } catch (err) {
     await rm(base, { recursive: true, force: true });
     throw err;

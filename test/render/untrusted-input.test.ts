@@ -406,6 +406,45 @@ describe('no path outside the repository', () => {
     }
   });
 
+  // A CI checkout's .git/config holds the token actions/checkout persists (http.extraheader), and
+  // `ferry render`/`validate` read the working tree, .git included.
+  it("treats a checkout's .git as outside the repository: a kustomization's file, a chart's .Files", async () => {
+    const token = 'AUTHORIZATION: basic TOKEN-FROM-GIT-CONFIG';
+    await mkdir(join(scratch.root, '.git'));
+    await writeFile(
+      join(scratch.root, '.git/config'),
+      `[http "https://github.com/"]\n\textraheader = ${token}\n`,
+    );
+    await mkdir(join(scratch.root, 'app'));
+    await writeFile(
+      join(scratch.root, 'app/kustomization.yaml'),
+      'configMapGenerator:\n- name: leak\n  files:\n  - ../.git/config\n',
+    );
+    const kustomized = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+    expect(JSON.stringify(kustomized)).not.toContain('TOKEN-FROM-GIT-CONFIG');
+    expect(kustomized.findings).toEqual([
+      expect.objectContaining({
+        message: 'configMapGenerator entry "../.git/config" leads outside the repository',
+      }),
+    ]);
+
+    const helm = await copyFixture('helm');
+    try {
+      await mkdir(join(helm.root, 'chart/.git'));
+      await writeFile(join(helm.root, 'chart/.git/config'), `\textraheader = ${token}\n`);
+      await writeFile(
+        join(helm.root, 'chart/templates/git.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: git}\ndata:\n  config: {{ .Files.Get ".git/config" | quote }}\n',
+      );
+      const charted = await renderTarget({ root: helm.root, target: target({ path: 'chart' }) });
+      expect(charted.failed).toBe(false);
+      expect(JSON.stringify(charted)).not.toContain('TOKEN-FROM-GIT-CONFIG');
+      expect(charted.resources.find((r) => r.id.name === 'git')?.object.data).toEqual({ config: '' });
+    } finally {
+      await helm.cleanup();
+    }
+  });
+
   it('refuses a plain target holding a symlink that escapes the repository', async () => {
     await symlink('/etc/passwd', join(scratch.root, 'deploy/config/passwd.yaml'));
     const result = await renderTarget({ root: scratch.root, target: target({ path: 'deploy' }) });
