@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { isInside } from '../render/repo-path.ts';
+import { isGitData, isInside } from '../render/repo-path.ts';
 import type { Finding } from '../types.ts';
 import { parseSchemaFiles } from '../validate/schema/parse-schema-files.ts';
 import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
@@ -52,8 +52,11 @@ async function collect(
   if (stat.isSymbolicLink())
     return void fail(`${path} is a symbolic link; schema files must be regular files`);
   // A folder on the way may be a link (`schemas: [etc/passwd]` with `etc -> /etc` in a checkout).
-  if (!isInside(root, await realpath(abs)))
-    return void fail(`${path} leads outside the repository through a symbolic link`);
+  const real = await realpath(abs);
+  if (!isInside(root, real)) return void fail(`${path} leads outside the repository through a symbolic link`);
+  // git's data is no part of the repository (a checkout's .git/config holds a token).
+  if (isGitData(relative(root, real).split(sep).join('/')))
+    return void fail(`${path} is in .git, not in the repository`);
   if (stat.isDirectory()) {
     const entries = (await readdir(abs)).sort();
     for (const entry of entries) {

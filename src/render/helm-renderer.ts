@@ -65,9 +65,14 @@ export const helmRenderer: Renderer = {
     findings.push(...chartFindings);
     if (findings.length > 0 || !chart) return failedRender('helm', findings);
     // Dependencies the values disable may be missing: rendered from links to the chart's files beside a
-    // Chart.yaml (or a v1 chart's requirements.yaml) that omits them.
+    // Chart.yaml (or a v1 chart's requirements.yaml) that omits them. A chart at a checkout's root holds
+    // `.git`, which helm would load into `.Files` (.git/config holds the token actions/checkout
+    // persists): rendered without it.
+    const hasGit = (await readdir(absDir)).includes('.git');
     const linked =
-      chart.withoutDisabled === undefined ? undefined : await linkedChart(absDir, chart.withoutDisabled);
+      chart.withoutDisabled === undefined && !hasGit
+        ? undefined
+        : await linkedChart(absDir, chart.withoutDisabled);
     try {
       return await renderChart(req, { absDir: linked?.dir ?? absDir, chart, values, valuesNames });
     } finally {
@@ -184,22 +189,25 @@ async function apiVersionsHint(req: RenderRequest, message: string, chartDir: st
 }
 
 /**
- * The chart's folder with `replaced` written in place of one of its files (Chart.yaml or requirements.yaml), in a fresh temp dir: every other entry is a
- * link to the original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
+ * The chart's folder with `replaced` (when given) written in place of one of its files (Chart.yaml or
+ * requirements.yaml) and without `.git`, in a fresh temp dir: every other entry is a link to the
+ * original (helm follows links in a chart, and listEscapingLinks vetted the chart's own),
  * so nothing is copied.
  */
 async function linkedChart(
   absDir: string,
-  replaced: { name: string; text: string },
+  /** A file to write in place of the chart's own (linked when undefined). */
+  replaced: { name: string; text: string } | undefined,
 ): Promise<{ dir: string; dispose(): Promise<void> }> {
   const base = await mkdtemp(join(await realpath(tmpdir()), 'ferry-chart-'));
   const dir = join(base, 'chart');
   try {
     await mkdir(dir);
     for (const name of await readdir(absDir)) {
-      if (name !== replaced.name) await symlink(join(absDir, name), join(dir, name));
+      if (name === '.git' || name === replaced?.name) continue;
+      await symlink(join(absDir, name), join(dir, name));
     }
-    await writeFile(join(dir, replaced.name), replaced.text);
+    if (replaced !== undefined) await writeFile(join(dir, replaced.name), replaced.text);
   } catch (err) {
     await rm(base, { recursive: true, force: true });
     throw err;

@@ -463,26 +463,41 @@ class KustomizationWalker {
         this.findings.push(renderFinding(c.file, `invalid plugin config: ${unread.message}`, c.line));
         continue;
       }
-      if (!isMap(doc.contents)) continue;
-      const kind = doc.contents.get('kind', true);
-      if (isScalar(kind) && String(kind.value) === 'HelmChartInflationGenerator') {
+      // kustomize reads a `FooList` with `items` as its items, nested lists too (resource/factory.go
+      // inlineAnyEmbeddedLists): each item is a config.
+      const configs: unknown[] = [doc.contents];
+      for (let config = configs.pop(); config !== undefined; config = configs.pop()) {
+        if (!isMap(config)) continue;
+        const kind = config.get('kind', true);
+        const items = config.get('items', true);
+        if (isScalar(kind) && String(kind.value).endsWith('List') && isSeq(items)) {
+          configs.push(...items.items);
+          continue;
+        }
+        this.inspectConfig(config, c);
+      }
+    }
+  }
+
+  private inspectConfig(config: YAMLMap, c: { file: string; line: number; refs: Ref[] }): void {
+    const kind = config.get('kind', true);
+    if (isScalar(kind) && String(kind.value) === 'HelmChartInflationGenerator') {
+      this.refused = true;
+      this.findings.push(
+        renderFinding(
+          c.file,
+          'HelmChartInflationGenerator is not supported: it needs kustomize --enable-helm',
+          c.line,
+        ),
+      );
+    }
+    for (const { key, value } of pluginConfigPaths(config)) {
+      if (value === undefined) {
         this.refused = true;
         this.findings.push(
-          renderFinding(
-            c.file,
-            'HelmChartInflationGenerator is not supported: it needs kustomize --enable-helm',
-            c.line,
-          ),
+          renderFinding(c.file, `${key} entry must be a path (a string); refusing to render`, c.line),
         );
-      }
-      for (const { key, value } of pluginConfigPaths(doc.contents)) {
-        if (value === undefined) {
-          this.refused = true;
-          this.findings.push(
-            renderFinding(c.file, `${key} entry must be a path (a string); refusing to render`, c.line),
-          );
-        } else c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
-      }
+      } else c.refs.push({ file: c.file, key, value, line: c.line, role: 'file' });
     }
   }
 

@@ -40,8 +40,13 @@ export function takeOrigin(object: Record<string, unknown>, opts: { root: string
   const path = /^path:\s*(.+)$/m.exec(origin)?.[1]?.trim();
   const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
   const repo = (p: string) => toRepoPath(opts.root, resolve(opts.base, unquote(p)));
-  if (path) out.path = repo(path);
-  if (configuredIn) out.configuredIn = repo(configuredIn);
+  // The annotation is kustomize's, but a generator's `options.annotations` or a patch can write it: a
+  // path out of the repository names nothing of the target.
+  const inside = (p: string | undefined) => (p && !p.startsWith('../') && p !== '..' ? p : undefined);
+  const at = inside(path && repo(path));
+  const configured = inside(configuredIn && repo(configuredIn));
+  if (at) out.path = at;
+  if (configured) out.configuredIn = configured;
   return out;
 }
 
@@ -94,8 +99,10 @@ export async function loadKustomizeLineMapper(
     patches ??= parsePatches(patchTexts, tree);
     return patches;
   };
+  // Only the files the walk proved (a forged origin annotation may name any other, /dev/zero included).
+  const known = new Set(tree.resourceFiles);
   return async (resource, origin) => {
-    if (!origin.path) return undefined;
+    if (!origin.path || !known.has(origin.path)) return undefined;
     return mapResource({ resource, docs: await sourceDocs(origin.path), patches: parsedPatches, tree });
   };
 }

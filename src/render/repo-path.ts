@@ -24,7 +24,7 @@ export type Located =
 
 /**
  * Resolves `path` (relative to `base`, or absolute) and proves it stays in the repository once every
- * symlink is followed. `abs` is the lexical path, `real` the resolved one.
+ * symlink is followed, and out of `.git`. `abs` is the lexical path, `real` the resolved one.
  */
 export async function locateInRepo(root: string, base: string, path: string): Promise<Located> {
   const abs = isAbsolute(path) ? resolve(path) : resolve(base, path);
@@ -36,9 +36,16 @@ export async function locateInRepo(root: string, base: string, path: string): Pr
     // Nothing there (or a dangling link): missing, unless the path itself already points outside.
     return { ok: false, problem: isInside(root, abs) ? 'missing' : 'outside' };
   }
-  if (!isInside(root, real)) return { ok: false, problem: 'outside' };
+  // git's own data is no part of the repository: a checkout's .git/config holds the token
+  // actions/checkout persists (http.extraheader), which a kustomization could render.
+  if (!isInside(root, real) || isGitData(toRepoPath(root, real))) return { ok: false, problem: 'outside' };
   const stats = await lstat(real);
   return { ok: true, abs, real, isDirectory: stats.isDirectory() };
+}
+
+/** A repo-relative path in or at a `.git` folder or file (a repository's, a submodule's or a worktree's). */
+export function isGitData(repoPath: string): boolean {
+  return repoPath.split('/').includes('.git');
 }
 
 export function isMissing(err: unknown): boolean {

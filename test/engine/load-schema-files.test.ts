@@ -53,6 +53,16 @@ describe('loadSchemaFiles', () => {
     ]);
   });
 
+  it("reads nothing in a checkout's .git", async () => {
+    await mkdir(join(repo, '.git'));
+    await writeFile(join(repo, '.git/config'), '[http]\n\textraheader = AUTHORIZATION: basic TOKEN\n');
+    const loaded = await loadSchemaFiles(repo, ['.git/config', '.git']);
+    expect(loaded.findings.map((f) => f.message)).toEqual([
+      'schemas: .git/config is in .git, not in the repository',
+      'schemas: .git is in .git, not in the repository',
+    ]);
+  });
+
   it('reads at most 32 MiB of schemas in all, parsed in its own process, and says which file went over', async () => {
     await mkdir(join(repo, 'crds'));
     const padded = `{${' '.repeat(4 * 1024 * 1024 - 2)}}`;

@@ -205,6 +205,11 @@ describe('no path outside the repository', () => {
       'configMapGenerator:\n- name: leak\n  files:\n  - !!binary BASE64\n',
     ],
     ['a builtin generator config with Files:', 'files', 'generators:\n- gen.yaml\n'],
+    [
+      'a config inside a List',
+      'files',
+      'generators:\n- |\n  kind: List\n  items:\n  - {apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: leak}, files: [SECRET]}\n',
+    ],
   ])(
     'refuses a file outside the repository named through %s, as kustomize reads it',
     async (_, key, text) => {
@@ -372,6 +377,72 @@ describe('no path outside the repository', () => {
         message: 'configMapGenerator entry must be a path (a string); refusing to render',
       }),
     ]);
+  });
+
+  // Ferry maps a kustomize object to its source through the origin annotation kustomize writes, but a
+  // generator's `options.annotations` (or a patch) writes it too: Ferry read /dev/zero until memory
+  // ran out, or any file outside, as the object's source.
+  it('never reads a source file that a forged origin annotation names outside the repository', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ferry-test-outside-'));
+    try {
+      await writeFile(
+        join(outside, 'source.yaml'),
+        `${'# padding\n'.repeat(40)}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g-4h2mbtbbt6\ndata: {a: b}\n`,
+      );
+      await mkdir(join(scratch.root, 'app'));
+      // Relative to wherever kustomize built from: enough `../` reach the file system's root.
+      const forged = `${'../'.repeat(30)}${join(outside, 'source.yaml').slice(1)}`;
+      await writeFile(
+        join(scratch.root, 'app/kustomization.yaml'),
+        `configMapGenerator:\n- name: g\n  literals: [a=b]\n  options:\n    annotations:\n      config.kubernetes.io/origin: ${JSON.stringify(`path: ${forged}`)}\n`,
+      );
+      const result = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+      expect(result.findings).toEqual([]);
+      expect(result.resources.map((r) => [r.id.name, r.file])).toEqual([
+        ['g-4h2mbtbbt6', 'app/kustomization.yaml'],
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  // A CI checkout's .git/config holds the token actions/checkout persists (http.extraheader), and
+  // `ferry render`/`validate` read the working tree, .git included.
+  it("treats a checkout's .git as outside the repository: a kustomization's file, a chart's .Files", async () => {
+    const token = 'AUTHORIZATION: basic TOKEN-FROM-GIT-CONFIG';
+    await mkdir(join(scratch.root, '.git'));
+    await writeFile(
+      join(scratch.root, '.git/config'),
+      `[http "https://github.com/"]\n\textraheader = ${token}\n`,
+    );
+    await mkdir(join(scratch.root, 'app'));
+    await writeFile(
+      join(scratch.root, 'app/kustomization.yaml'),
+      'configMapGenerator:\n- name: leak\n  files:\n  - ../.git/config\n',
+    );
+    const kustomized = await renderTarget({ root: scratch.root, target: target({ path: 'app' }) });
+    expect(JSON.stringify(kustomized)).not.toContain('TOKEN-FROM-GIT-CONFIG');
+    expect(kustomized.findings).toEqual([
+      expect.objectContaining({
+        message: 'configMapGenerator entry "../.git/config" leads outside the repository',
+      }),
+    ]);
+
+    const helm = await copyFixture('helm');
+    try {
+      await mkdir(join(helm.root, 'chart/.git'));
+      await writeFile(join(helm.root, 'chart/.git/config'), `\textraheader = ${token}\n`);
+      await writeFile(
+        join(helm.root, 'chart/templates/git.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: git}\ndata:\n  config: {{ .Files.Get ".git/config" | quote }}\n',
+      );
+      const charted = await renderTarget({ root: helm.root, target: target({ path: 'chart' }) });
+      expect(charted.failed).toBe(false);
+      expect(JSON.stringify(charted)).not.toContain('TOKEN-FROM-GIT-CONFIG');
+      expect(charted.resources.find((r) => r.id.name === 'git')?.object.data).toEqual({ config: '' });
+    } finally {
+      await helm.cleanup();
+    }
   });
 
   it('refuses a plain target holding a symlink that escapes the repository', async () => {
