@@ -152,7 +152,13 @@ export interface Target {
    * Where `.github/ferry.yml` declares the target: the file, the line of its `path` and of its `helm`
    * block, for findings about them (a path that renders nothing). Absent for the default target.
    */
-  declared?: { file: string; line: number; helmLine?: number };
+  declared?: {
+    file: string;
+    line: number;
+    helmLine?: number;
+    /** The line of each `helm.values` entry, in order: a values file that is not there is reported on it. */
+    valuesLines?: number[];
+  };
 }
 
 /** The whole repository configuration, with defaults applied. */

@@ -103,6 +103,12 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
       const at = (key: string) => lineOfPath(doc.contents, ['targets', i, key], lineCounter);
       target.declared = { file, line: at('path') };
       if (t.helm !== undefined) target.declared.helmLine = at('helm');
+      const values = t.helm?.values ?? [];
+      if (values.length > 0) {
+        target.declared.valuesLines = values.map((_, j) =>
+          lineOfPath(doc.contents, ['targets', i, 'helm', 'values', j], lineCounter),
+        );
+      }
       return target;
     }) ?? defaultConfig(defaultBranch).targets;
   // A live preview asks the target's agent; without a cluster there is none to ask (the PR still gets

@@ -1,4 +1,5 @@
 import jsYaml from 'js-yaml';
+import { KUBE_FLOAT_FORMS } from './kube-yaml-options.ts';
 
 /**
  * A js-yaml schema that resolves plain scalars exactly as KUBE_YAML_OPTIONS makes the `yaml` package
@@ -64,8 +65,8 @@ const nullType = new Type('tag:yaml.org,2002:null', {
 });
 
 /**
- * yaml's yaml-1.1 scalar forms by tag, each with the characters its matches can start with (a float
- * may start with `e`: yaml reads `e5` as 500000).
+ * yaml's yaml-1.1 scalar forms by tag (its floats held to a digit, as KUBE_FLOAT_FORMS), each with the
+ * characters its matches can start with.
  */
 export const SCALAR_FORMS = {
   bool: {
@@ -85,7 +86,7 @@ export const SCALAR_FORMS = {
     ],
   },
   float: {
-    starts: '-+.0123456789eE',
+    starts: '-+.0123456789',
     forms: [
       [
         /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -96,11 +97,8 @@ export const SCALAR_FORMS = {
               ? Number.NEGATIVE_INFINITY
               : Number.POSITIVE_INFINITY,
       ],
-      [
-        /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-        (s) => Number.parseFloat(s.replace(/_/g, '')),
-      ],
-      [/^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/, (s) => Number.parseFloat(s.replace(/_/g, ''))],
+      [KUBE_FLOAT_FORMS.exp, (s) => Number.parseFloat(s.replace(/_/g, ''))],
+      [KUBE_FLOAT_FORMS.plain, (s) => Number.parseFloat(s.replace(/_/g, ''))],
     ],
   },
 } satisfies Record<string, ScalarForms>;

@@ -1,4 +1,4 @@
-import type { DocumentOptions, ParseOptions, SchemaOptions, Tags } from 'yaml';
+import type { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, Tags } from 'yaml';
 
 /**
  * YAML tags as kubectl resolves them. kubectl decodes manifests with sigs.k8s.io/yaml, which uses go-yaml v2:
@@ -16,12 +16,33 @@ const DROPPED_TAGS: ReadonlySet<string> = new Set([
   'tag:yaml.org,2002:set',
 ]);
 
+/**
+ * Floats as go-yaml v2 resolves them: a plain scalar is one only when it starts with a digit, a sign
+ * or a dot and has a digit before any exponent (`yamlStyleFloat`, strconv.ParseFloat). The yaml
+ * package's yaml-1.1 floats also take `e959053` (a short git commit, as feast's samples pin
+ * `ref: e959053`), `e5` and `.` as the number NaN; kubectl sends them as strings.
+ */
+export const KUBE_FLOAT_FORMS = {
+  exp: /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/,
+  plain: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/,
+} as const;
+
 function kubectlTags(tags: Tags): Tags {
-  return tags.filter((tag) => {
-    if (typeof tag !== 'object') return true;
-    // intTime / floatTime are the sexagesimal forms (`format: 'TIME'`).
-    return !DROPPED_TAGS.has(tag.tag) && !('format' in tag && tag.format === 'TIME');
-  });
+  return tags
+    .filter((tag) => {
+      if (typeof tag !== 'object') return true;
+      // intTime / floatTime are the sexagesimal forms (`format: 'TIME'`).
+      return !DROPPED_TAGS.has(tag.tag) && !('format' in tag && tag.format === 'TIME');
+    })
+    .map((tag) => {
+      if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:float' || 'collection' in tag) return tag;
+      const scalar = tag as ScalarTag;
+      if (scalar.format === 'EXP') return { ...scalar, test: KUBE_FLOAT_FORMS.exp };
+      // The plain float (no format); NaN and infinities (`.nan`, `-.inf`) keep their own test.
+      if (scalar.format === undefined && scalar.test && !scalar.test.test('.nan'))
+        return { ...scalar, test: KUBE_FLOAT_FORMS.plain };
+      return tag;
+    });
 }
 
 /** Options for `parseAllDocuments` so that values come out as `kubectl apply -f` would send them. */

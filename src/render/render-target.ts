@@ -97,7 +97,8 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     findings: result.findings,
     units: units.sort().map((unit) => toRepoPath(root, unit)),
   });
-  return path ? { ...result, findings: [...result.findings, path] } : result;
+  const findings = result.findings.map((f) => atValuesEntry(f, target));
+  return path ? { ...result, findings: [...findings, path] } : { ...result, findings };
 }
 
 /**
@@ -233,5 +234,22 @@ async function rendersNothing(kind: RendererKind, absDir: string, dir: string): 
     file: dir === '' || dir === '.' ? file : `${dir}/${file}`,
     line: 1,
     message: `this target renders nothing: ${tool} printed no Kubernetes object, so nothing is checked, and the agent does not deploy an empty render (nothing applied, nothing pruned); ${fix}`,
+  };
+}
+
+/**
+ * A values file the target lists that is missing, a folder or outside the repository is reported on
+ * its entry in `.github/ferry.yml`, where the fix is, not at line 1 of a file the revision lacks (an
+ * annotation GitHub cannot place): the message names the file.
+ */
+function atValuesEntry(f: Finding, target: Target): Finding {
+  const declared = target.declared;
+  const index = target.helm?.values.findIndex((v) => normalizeRepoPath(v) === f.file) ?? -1;
+  if (!declared || f.rule !== 'render' || index < 0 || !f.message.startsWith('values file ')) return f;
+  return {
+    ...f,
+    file: declared.file,
+    line: declared.valuesLines?.[index] ?? declared.helmLine ?? declared.line,
+    message: `values file ${f.file} ${f.message.slice('values file '.length)}`,
   };
 }

@@ -156,7 +156,7 @@ describe('previewTargets', () => {
     expect(set?.findings).toEqual([
       expect.objectContaining({
         severity: 'warning',
-        message: expect.stringContaining('values file does not exist'),
+        message: expect.stringContaining('values file values/tls.yaml does not exist'),
       }),
     ]);
   });

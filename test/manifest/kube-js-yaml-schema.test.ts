@@ -49,9 +49,14 @@ describe('the YAML 1.1 scalar types of the fast path', () => {
     );
   });
 
-  it('a float may start with e (yaml reads e5 as 500000)', () => {
-    expect(resolves(IMPLICIT_TYPES.float, 'e5')).toBe(true);
-    expect(resolves(IMPLICIT_TYPES.float, 'E-2')).toBe(true);
-    expect(resolves(IMPLICIT_TYPES.int, 'e5')).toBe(false);
+  // go-yaml v2 (kubectl) reads a plain scalar as a number only from a digit, sign or dot, with a digit
+  // before any exponent: feast-dev/feast's samples pin a git ref `e959053`, a string to kubectl.
+  it.each(['e959053', 'e5', 'E-2', '.', '-.', '.e5'])('%s is no float, as kubectl reads it', (s) => {
+    expect(resolves(IMPLICIT_TYPES.float, s)).toBe(false);
+    expect(resolves(IMPLICIT_TYPES.int, s)).toBe(false);
+  });
+
+  it.each(['1e5', '.5', '1.', '-.5e3', '+1.5e-3', '1.e2'])('%s is a float, as kubectl reads it', (s) => {
+    expect(resolves(IMPLICIT_TYPES.float, s)).toBe(true);
   });
 });

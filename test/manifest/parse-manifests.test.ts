@@ -107,6 +107,17 @@ hex: 0x1F
     });
   });
 
+  // feast-dev/feast's infra/feast-operator/config/samples/v1_featurestore_git_repopath.yaml pins
+  // `ref: e959053`, a string to go-yaml v2; read as the float NaN it was a schema error ("quote it: NaN").
+  it.each([
+    ['plain', ''],
+    ['with a merge key (the yaml package reads it)', 'base: &b {x: 1}\nmerged: {<<: *b}\n'],
+  ])('reads no float where go-yaml v2 reads a string, %s', (_, extra) => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: v}\n${extra}data:\n  ref: e959053\n  exp: E-2\n  dot: .\n  f: 1.e2\n  g: -.5e3\n`;
+    const { resources } = parseManifests(text, 'cm.yaml');
+    expect(resources[0]?.object.data).toEqual({ ref: 'e959053', exp: 'E-2', dot: '.', f: 100, g: -500 });
+  });
+
   it('keeps data JSON-shaped: unknown and binary tags are warnings, the node plain data', () => {
     const text =
       'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  key: !!binary aGVsbG8=\n  other: !custom x\n';

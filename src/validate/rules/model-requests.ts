@@ -32,6 +32,9 @@ const SERVER_IMAGE_PARTS: readonly string[] = [
 /** Short names that only count as a whole path or dash-separated token (`tgi`, not `…tgif…`). */
 const SERVER_IMAGE_TOKENS: ReadonlySet<string> = new Set(['tgi']);
 
+/** Tokens of an image name that make it a controller, whatever project it belongs to. */
+const CONTROL_PLANE_TOKENS: ReadonlySet<string> = new Set(['controller', 'operator', 'webhook']);
+
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
 const SERVING_COMPONENTS: ReadonlySet<string> = new Set([
   'model-server',
@@ -140,6 +143,10 @@ function isServerImage(ref: ContainerRef): boolean {
   const image = asString(ref.container.image);
   if (!image) return false;
   const repository = parseImageRef(image).repository.toLowerCase();
+  // A serving project's control plane is no model server (kserve/kserve-controller,
+  // kserve/modelmesh-controller, seldonio/seldon-core-operator): its name says so.
+  const name = repository.slice(repository.lastIndexOf('/') + 1);
+  if (name.split(/[-_.]/).some((token) => CONTROL_PLANE_TOKENS.has(token))) return false;
   if (SERVER_IMAGE_PARTS.some((part) => repository.includes(part))) return true;
   return repository.split(/[/\-_.]/).some((token) => SERVER_IMAGE_TOKENS.has(token));
 }

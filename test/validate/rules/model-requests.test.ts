@@ -88,6 +88,17 @@ describe('model-requests', () => {
     expect(messagesOf(modelRequestsRule, workload({ image }))).toHaveLength(1);
   });
 
+  // community-charts/helm-charts charts/kserve: the KServe controller's pod (kserve/kserve-controller
+  // beside a kube-rbac-proxy without requests) was said to serve a model, as its image names kserve.
+  it.each([
+    'kserve/kserve-controller:v0.8.0',
+    'kserve/modelmesh-controller:v0.8.0',
+    'docker.io/seldonio/seldon-core-operator:1.18.0',
+    'kserve/llmisvc-controller:v0.16.0',
+  ])('does not take the control plane image %s for a model server', (image) => {
+    expect(messagesOf(modelRequestsRule, workload({ image }))).toEqual([]);
+  });
+
   // awslabs/ai-on-eks@41a979e infra/jupyterhub/examples/test-pods/verify-gpu-access.yaml: an nvidia-smi
   // Deployment holds a GPU and serves nothing; a model server's image still "serves a model".
   it('says a GPU pod that runs no model server uses its GPU, not that it serves a model', () => {
