@@ -1,3 +1,4 @@
+import { recreateOptIn } from '../manifest/recreate-opt-in.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import { KubeApiError } from '../signal/kube-object-client.ts';
 import { FIELD_MANAGER } from '../signal/sync-object.ts';
@@ -79,7 +80,7 @@ function whyNotRecreate(err: KubeApiError, o: DesiredObject): string | undefined
   // Terminating until its pod goes: no recreate, whatever the annotation says.
   if (isClaim(o))
     return `${err.message} (Ferry never deletes a PersistentVolumeClaim to recreate it, as its volume's data could go with it: give the changed claim a new name and point the workload at it)`;
-  if (annotationsOf(o.object)[RECREATE_ANNOTATION] !== 'enabled')
+  if (!recreateOptIn(annotationsOf(o.object)))
     return `${err.message} (add the annotation ${RECREATE_ANNOTATION}: enabled to let Ferry delete and recreate it)`;
   return undefined;
 }

@@ -14,12 +14,13 @@ import {
 import type { LiveCheckState, LiveFinding } from '../live/live-result.ts';
 import { maskSecretValues } from '../live/mask-secret-values.ts';
 import { lineOf, locationOf } from '../manifest/line-of.ts';
+import { recreateOptIn } from '../manifest/recreate-opt-in.ts';
 import { formatResourceId } from '../manifest/resource-id.ts';
 import { KubeApiError } from '../signal/kube-object-client.ts';
 import { FIELD_MANAGER } from '../signal/sync-object.ts';
 import type { KubeObject, Resource, Severity } from '../types.ts';
 import type { ClusterClient } from './cluster-client.ts';
-import { RECREATE_ANNOTATION, TARGET_LABEL } from './labels.ts';
+import { TARGET_LABEL } from './labels.ts';
 import { mapLimit } from './map-limit.ts';
 import {
   type DesiredObject,
@@ -173,7 +174,7 @@ export async function dryRunObjects(opts: {
       const refusal = describeRefusal(statusOf(err), {
         namespace: p.desired.namespace,
         namespaceIsNew: newNamespaces.has(p.desired.namespace),
-        recreate: annotationsOf(p.desired.object)[RECREATE_ANNOTATION] === 'enabled',
+        recreate: recreateOptIn(annotationsOf(p.desired.object)) !== undefined,
       });
       add(p.resource, { ...refusal, detail: err.message });
     }

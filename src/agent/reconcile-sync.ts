@@ -381,8 +381,12 @@ export function holdAfter(opts: {
   return opts.lift ? undefined : state.heldRevision;
 }
 
-/** A new revision was requested: verify, apply, prune, wait for health, report everywhere. */
-async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<ReconcileOutcome> {
+/**
+ * A new revision was requested: verify, apply, prune, wait for health, report everywhere. A `retry` of a
+ * request whose apply failed (each resync) stays quiet on GitHub until it gets past the apply: no new
+ * Deployment, no `in_progress` and no repeated `failure` every few minutes.
+ */
+async function reconcileRequest(deps: AgentDeps, sync: SyncObject, retry = false): Promise<ReconcileOutcome> {
   const { spec } = sync;
   const status = sync.status ?? {};
   const admitted = await admitRequest(deps, sync);
@@ -390,7 +394,8 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
   const { report, state, branch } = admitted;
   const { repository } = report;
 
-  if (report.deploymentId === undefined) {
+  const ensureDeployment = async () => {
+    if (report.deploymentId !== undefined) return;
     try {
       report.deploymentId = await deps.github.createDeployment({
         repository,
@@ -405,8 +410,11 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
         error: formatError(err),
       });
     }
+  };
+  if (!retry) {
+    await ensureDeployment();
+    await deploymentStatus(deps, report, 'in_progress', `applying ${short(spec.revision)}`);
   }
-  await deploymentStatus(deps, report, 'in_progress', `applying ${short(spec.revision)}`);
   await patchStatus(deps, sync, {
     phase: 'Applying',
     conditions: conditionsFor({
@@ -436,7 +444,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
           : 'ApplyFailed';
     if (outcome.kinds) await saveState(deps, spec.target, { ...state, kinds: outcome.kinds });
     await event(deps, sync, { type: 'Warning', reason, message: outcome.message });
-    await deploymentStatus(deps, report, 'failure', outcome.message);
+    if (!retry) await deploymentStatus(deps, report, 'failure', outcome.message);
     await patchStatus(
       deps,
       sync,
@@ -453,6 +461,7 @@ async function reconcileRequest(deps: AgentDeps, sync: SyncObject): Promise<Reco
     );
     return { result: 'failed', phase: 'Failed', message: outcome.message };
   }
+  if (retry) await ensureDeployment();
   await event(deps, sync, {
     type: 'Normal',
     reason: 'Applied',
@@ -618,9 +627,10 @@ export async function reconcileSync(
 ): Promise<ReconcileOutcome> {
   if (sync.spec.suspend) return { result: 'unchanged', message: 'suspended' };
   const isNew = sync.status?.observedGeneration !== sync.metadata.generation;
+  const retry = !isNew && trigger !== 'event' && isFailedApplyOf(sync);
   const outcome =
-    isNew || (trigger !== 'event' && isFailedApplyOf(sync))
-      ? await reconcileRequest(deps, sync)
+    isNew || retry
+      ? await reconcileRequest(deps, sync, retry)
       : trigger === 'event'
         ? undefined
         : await selfHeal(deps, sync);

@@ -50,7 +50,9 @@ describe('an apply the cluster refuses in part', () => {
       'deploy/a.yaml': configMap('a', { model: 'v2' }),
       'deploy/b.yaml': configMap('b', { log: 'debug' }),
     });
-    await h.send(second);
+    await h.send(second, { deploymentId: 77 });
+    const deployments = h.github.deployments.length;
+    const on77 = () => h.github.statuses.filter((st) => st.deploymentId === 77).map((st) => st.state);
     expect(await reconcile(h, 'event')).toMatchObject({
       result: 'failed',
       phase: 'Failed',
@@ -65,6 +67,8 @@ describe('an apply the cluster refuses in part', () => {
     expect(await reconcile(h, 'resync')).toMatchObject({ result: 'failed', phase: 'Failed' });
     expect(dataOf(h, 'a')).toEqual({ model: 'v2' });
     expect(current(h).status?.history?.at(-1)).toMatchObject({ revision: second, reason: 'ApplyFailed' });
+    // Quiet on GitHub while it keeps failing: no new Deployment, no status every resync.
+    expect(on77()).toEqual(['in_progress', 'failure']);
 
     // The policy is fixed: the next resync deploys the revision the Sync asks for.
     denying = false;
@@ -72,6 +76,8 @@ describe('an apply the cluster refuses in part', () => {
     expect(dataOf(h, 'b')).toEqual({ log: 'debug' });
     expect(current(h).status).toMatchObject({ appliedRevision: second, lastHealthyRevision: second });
     expect(isFailedApplyOf(current(h))).toBe(false);
+    expect(on77()).toEqual(['in_progress', 'failure', 'success']);
+    expect(h.github.deployments.length).toBe(deployments);
     expect(await reconcile(h, 'resync')).toMatchObject({ result: 'unchanged' });
   });
   it('names a namespace neither the commit nor the cluster has, and deploys once someone creates it', async () => {

@@ -312,6 +312,31 @@ describe('reconcileSync', () => {
     expect(events(h).some((e) => /recreated Job ml\/train/.test(e.message))).toBe(true);
   });
 
+  it.each([
+    ['Flux', { 'kustomize.toolkit.fluxcd.io/force': 'enabled' }],
+    ['Argo CD', { 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' }],
+  ])(
+    'recreates on an immutable field change with %s’s own opt-in, as a repository moved from it expects',
+    async (_, annotations) => {
+      await h.send(
+        h.repo.commit('main', {
+          '.github/ferry.yml': CONFIG,
+          'deploy/train.yaml': job('train', { image: 'ghcr.io/acme/train:1', annotations }),
+        }),
+      );
+      await reconcile(h);
+      const ref = { apiVersion: 'batch/v1', kind: 'Job', namespace: 'ml', name: 'train' };
+      const uid = fieldOf(h.server.get(ref), 'metadata').uid;
+      await h.send(
+        h.repo.commit('main', {
+          'deploy/train.yaml': job('train', { image: 'ghcr.io/acme/train:2', annotations }),
+        }),
+      );
+      expect((await reconcile(h)).result).toBe('healthy');
+      expect(fieldOf(h.server.get(ref), 'metadata').uid).not.toBe(uid);
+    },
+  );
+
   it('applies CRDs and Namespaces before the objects that need them', async () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
