@@ -283,12 +283,15 @@ function plainTail(chunk: string, p: number, end: number): number {
 }
 
 /**
- * A later line of a plain scalar starting with `- `, `? `, `: ` or `#`: odd. Any other character is text
- * there (YAML 1.2 ns-plain-char; js-yaml reads on alike), quotes, brackets and `*` too.
+ * A later line of a plain scalar starting with `: ` or `#`: odd (js-yaml refuses the first, which the
+ * `yaml` package reads as an empty key). Any other character is text there (YAML 1.2 ns-plain-char;
+ * js-yaml reads on alike): quotes, brackets, `*`, and `- ` or `? ` too, as controller-gen folds a CRD
+ * description listing "- <domain>:<port>" (both parsers read the line into the scalar; a property test
+ * holds them to it).
  */
 function isIndicatorAt(chunk: string, i: number, end: number): boolean {
   const c = chunk.charCodeAt(i);
-  if (c === DASH || c === 0x3f || c === COLON) return isSpaceOrEnd(chunk, i + 1, end);
+  if (c === COLON) return isSpaceOrEnd(chunk, i + 1, end);
   return c === HASH;
 }
 

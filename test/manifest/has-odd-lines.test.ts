@@ -87,6 +87,8 @@ describe('hasOddStructure', () => {
       "- 'item quoted\n  over two lines'\n- b\n",
       'script: |\n  if [ ! -f x ]; then echo a && b; fi\n  ? : ~: <<: &a *b\nafter: x\n',
       'a: "double quoted\n  over lines with \\"escapes\\""\nb: c\n',
+      // A plain description folded onto a line starting like an item or a complex key (controller-gen).
+      'hostname:\n  description: Host address of the remote registry service\n    - <domain>:<port>, e.g. x\n    ? y\n  type: string\n',
     ]) {
       expect(hasOddStructure(plain), plain).toBe(false);
     }
@@ -121,10 +123,10 @@ describe('hasOddStructure', () => {
       'x: "a',
       // A double-quoted line break escaped.
       'x: "a\\\n  b"',
-      // A plain scalar cut by `: `, by a comment, or going on with an indicator.
+      // A plain scalar cut by `: `, by a comment, or going on with `: `.
       'x: a\n  b: c',
       'x: a # c\n  b',
-      'x: a\n  - b',
+      'x: a\n  : b',
       'x: a\n  # c',
       // A plain value after a lesser comment, a root scalar, a flow collection over lines.
       'b:\n#a\n    x\nc: 1',

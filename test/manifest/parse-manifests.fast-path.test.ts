@@ -347,6 +347,86 @@ describe('parseManifests fast path on edited manifests', () => {
     });
   });
 
+  it('reads a quoted scalar folded over several lines, as kustomize writes long CEL rules, as the yaml package does', () => {
+    // kustomize (kyaml) folds a long quoted value onto lines indented past its key: such a CRD went
+    // the yaml way whole (a 1.4 MB one of feast's operator), so the quick look now asks the line
+    // reader. Continuation lines at any indentation, in items and nested keys, with text that looks
+    // like structure: each must read as the yaml package reads it, errors included.
+    const word = fc.constantFrom(
+      'has(self.a)',
+      'c,',
+      ': ',
+      'x: y',
+      '- a',
+      '#',
+      ' #x',
+      '[a]',
+      '{b}',
+      "''",
+      '\\"',
+      'ok',
+      '---',
+      '...',
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom("'", '"'),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.array(word, { maxLength: 3 })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (quote, depth, item, lines) => {
+          const pad = '  '.repeat(depth + 2);
+          const lead = item ? `${pad}- rule: ` : `${pad}rule: `;
+          const body = lines.map(([indent, words]) => `${' '.repeat(indent)}${words.join(' ')}`).join('\n');
+          const clean = (t: string) => (quote === "'" ? t.replaceAll("'", "''") : t.replaceAll('"', '\\"'));
+          const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${'  '.repeat(depth)}  k:\n${lead}${quote}start ${clean(body)}${quote}\n  a: b\n`;
+          expectSame(text);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads a plain scalar whose later lines start like an item, a key or a comment as the yaml package does', () => {
+    // controller-gen folds a CRD description onto lines that may start with "- " ("- <domain>:<port>").
+    const start = fc.constantFrom(
+      '- ',
+      '-',
+      '? ',
+      '?',
+      ': ',
+      ':',
+      '# ',
+      '#',
+      '- - ',
+      '- k: v',
+      '? k',
+      'a',
+      '*a',
+      '[a]',
+    );
+    const rest = fc.constantFrom('', 'b', '<domain>:<port>', 'e.g. x', 'x: y', ' #c', 'k:');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 }),
+        fc.boolean(),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), start, rest), { minLength: 1, maxLength: 3 }),
+        (depth, item, lines) => {
+          const pad = '  '.repeat(depth + 1);
+          const lead = item ? `${pad}- description: ` : `${pad}description: `;
+          const later = lines.map(([indent, s0, r]) => `${' '.repeat(indent)}${s0}${r}`).join('\n');
+          expectSame(
+            `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${lead}Host address\n${later}\n  a: b\n`,
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('agrees with the yaml package after random edits to written manifests (errors included)', () => {
     const insert = fc.constantFrom(
       ...['\n', '\n ', '\n  ', '\n    ', '\n\n', ' ', '  ', '\t', '\\', 'x', '- ', '-', '#', ' #', '\n#'],
