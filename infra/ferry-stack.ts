@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,6 +14,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { EksSignalAccess } from './eks-signal-access.ts';
@@ -58,7 +61,12 @@ export const LAYER_KUBECTL = '/opt/kubectl/kubectl';
 export const LAYER_HELM = '/opt/helm/helm';
 
 const WORKER_TIMEOUT = Duration.minutes(5);
-const MAX_RECEIVE_COUNT = 3;
+/**
+ * Receives before the dead-letter queue: with the worker's retry delays (30 s, 90 s, 270 s, 600 s;
+ * functions/worker/classify-failure.ts) a delivery that keeps failing is parked after ~17 minutes
+ * of retries instead of holding its repository for hours.
+ */
+const MAX_RECEIVE_COUNT = 5;
 
 export class FerryStack extends Stack {
   constructor(scope: Construct, id: string, props: FerryStackProps) {
@@ -171,6 +179,8 @@ export class FerryStack extends Stack {
         POWERTOOLS_SERVICE_NAME: 'ferry-worker',
         FERRY_APP_SECRET_ID: appSecret.secretArn,
         FERRY_BUCKET: claimChecks.bucketName,
+        // Failed records get their retry delay here (sqs:ChangeMessageVisibility, granted below).
+        FERRY_QUEUE_URL: deliveries.queue.queueUrl,
         FERRY_KUBECTL: LAYER_KUBECTL,
         FERRY_HELM: LAYER_HELM,
         // No HELM_*_HOME here: src/render runs each binary in a /tmp sandbox with its own homes.
@@ -192,6 +202,8 @@ export class FerryStack extends Stack {
       }),
     );
     Validations.of(workerRole).acknowledge(claimCheckWildcard);
+    // The event source grants consuming the queue: ReceiveMessage, DeleteMessage and the
+    // ChangeMessageVisibility the worker calls to set a failed record's retry delay.
     worker.addEventSource(
       new SqsEventSource(deliveries.queue, {
         // Records run one after another; five 1-minute deliveries fit the 5-minute timeout, and the
@@ -201,6 +213,7 @@ export class FerryStack extends Stack {
       }),
     );
     new EksSignalAccess(this, 'EksSignalAccess', { role: workerRole, clusters: props.clusters });
+    const droppedAlarm = this.droppedDeliveryAlarm(worker.logGroup, props.alarmTopicArn);
 
     new CfnOutput(this, 'WebhookUrl', {
       value: url.url,
@@ -226,6 +239,38 @@ export class FerryStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deliveries.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueArn', { value: deliveries.deadLetterQueue.queueArn });
     new CfnOutput(this, 'DeadLetterAlarmName', { value: deliveries.alarm.alarmName });
+    new CfnOutput(this, 'DroppedDeliveryAlarmName', { value: droppedAlarm.alarmName });
+  }
+
+  /**
+   * The worker drops a delivery no retry can fix (functions/worker/classify-failure.ts) with one
+   * `delivery dropped` log line: a metric filter counts them and an alarm fires at the first, since
+   * most need the operator (credentials, permissions, a suspended installation).
+   */
+  private droppedDeliveryAlarm(logGroup: logs.ILogGroup, alarmTopicArn?: string): cloudwatch.Alarm {
+    const filter = new logs.MetricFilter(this, 'DroppedDeliveries', {
+      logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'delivery dropped'),
+      // One namespace per stack, so a staging Ferry in the same account counts its own.
+      metricNamespace: `Ferry/${this.stackName}`,
+      metricName: 'DeliveriesDropped',
+      metricValue: '1',
+    });
+    const alarm = new cloudwatch.Alarm(this, 'DroppedDeliveryAlarm', {
+      alarmDescription:
+        'The worker dropped a GitHub delivery no retry can fix; its `delivery dropped` log line says what to fix. See docs/deploy-aws.md (Dropped deliveries).',
+      metric: filter.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (alarmTopicArn) {
+      alarm.addAlarmAction(
+        new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, 'DroppedAlarmTopic', alarmTopicArn)),
+      );
+    }
+    return alarm;
   }
 
   /** A role with no managed policies: logging rights are granted on the function's own log group. */

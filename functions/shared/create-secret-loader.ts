@@ -9,6 +9,12 @@ export class SecretLoadError extends Error {
   constructor(
     message: string,
     readonly secretId: string,
+    /**
+     * `read`: Secrets Manager could not be read (throttled, unreachable, denied), which a retry may
+     * fix; `value`: the secret was read and is not usable (empty, the placeholder, malformed), which
+     * only the operator can fix.
+     */
+    readonly kind: 'read' | 'value',
     options?: ErrorOptions,
   ) {
     super(`secret ${secretId}: ${message}`, options);
@@ -42,17 +48,21 @@ export function createSecretLoader<T>(options: SecretLoaderOptions<T>): () => Pr
       const out = await options.client.send(new GetSecretValueCommand({ SecretId: options.secretId }));
       secretString = out.SecretString;
     } catch (err) {
-      throw new SecretLoadError('GetSecretValue failed', options.secretId, { cause: err });
+      throw new SecretLoadError('GetSecretValue failed', options.secretId, 'read', { cause: err });
     }
     if (secretString === undefined || secretString === '') {
-      throw new SecretLoadError('has no string value (binary secrets are not supported)', options.secretId);
+      throw new SecretLoadError(
+        'has no string value (binary secrets are not supported)',
+        options.secretId,
+        'value',
+      );
     }
     try {
       return options.parse(secretString);
     } catch (err) {
       // A parser's message may quote the input (JSON.parse does): keep only our own words.
       const reason = err instanceof SecretValueError ? err.message : 'value could not be parsed';
-      throw new SecretLoadError(reason, options.secretId);
+      throw new SecretLoadError(reason, options.secretId, 'value');
     }
   };
   return () => {

@@ -1,6 +1,7 @@
 /** Lambda entry point of the worker function: wiring only, see create-handler.ts. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createFerryApp } from '../../src/github/ferry-app.ts';
 import { createSignal } from '../../src/signal/create-signal.ts';
 import { hideBundledDeprecations } from '../../src/signal/hide-bundled-deprecations.ts';
@@ -33,6 +34,8 @@ export const handler = createHandler({
   }),
   s3: new S3Client({}),
   bucket: config.bucket,
+  sqs: new SQSClient({}),
+  queueUrl: config.queueUrl,
   logger: createLogger('ferry-worker'),
   probotLogLevel: config.probotLogLevel,
   ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),

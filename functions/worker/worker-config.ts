@@ -8,6 +8,8 @@ export const workerConfigSchema = z.pipe(
       FERRY_APP_SECRET_ID: z.string().check(z.minLength(1)),
       /** The claim-check bucket: the only bucket the worker reads deliveries from. */
       FERRY_BUCKET: z.string().check(z.minLength(3)),
+      /** The delivery queue's URL: failed records get their retry delay there (ChangeMessageVisibility). */
+      FERRY_QUEUE_URL: z.url(),
       /** Probot's log level (its own pino logs, JSON). */
       FERRY_PROBOT_LOG_LEVEL: z._default(
         z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
@@ -43,6 +45,7 @@ export const workerConfigSchema = z.pipe(
   z.transform((env) => ({
     appSecretId: env.FERRY_APP_SECRET_ID,
     bucket: env.FERRY_BUCKET,
+    queueUrl: env.FERRY_QUEUE_URL,
     probotLogLevel: env.FERRY_PROBOT_LOG_LEVEL,
     region: env.AWS_REGION,
     /** REST API root; undefined for github.com (Octokit's default). */

@@ -12,6 +12,7 @@ import { findSuiteCheckRun } from './find-suite-check-run.ts';
 import type { FlowContext } from './flow-context.ts';
 import { getPull, pullInfoOf } from './get-pull.ts';
 import { COMMAND_EVENTS, PREVIEW_EVENTS } from './handled-events.ts';
+import { isolateTokenErrors } from './isolate-token-errors.ts';
 import { runCommentCommand } from './run-comment-command.ts';
 import { runDeploy } from './run-deploy.ts';
 import { runDeploymentUpdate } from './run-deployment-update.ts';
@@ -31,6 +32,7 @@ type EventName =
 function flowOf(context: Context<EventName>, deps: FerryDeps): FlowContext {
   const repo = context.repo();
   const repository = `${repo.owner}/${repo.repo}`;
+  isolateTokenErrors(context.octokit);
   return {
     octokit: context.octokit,
     // Identify the delivery and repository on every line; never the payload itself.

@@ -120,6 +120,8 @@ describe('merge to deploy', () => {
       loadAppSecret: async () => ({ appId: '12345', privateKey: testPrivateKey() }),
       s3: new S3Client({ region: 'eu-west-1' }),
       bucket: BUCKET,
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      queueUrl: QUEUE,
       logger: logger(),
       createProbot: (secret) =>
         new Probot({

@@ -142,7 +142,11 @@ describe('function bundles', () => {
     const { code, stderr } = await runNode(
       dir,
       script,
-      { FERRY_APP_SECRET_ID: APP_SECRET_ARN, FERRY_BUCKET: 'ferry-claims' },
+      {
+        FERRY_APP_SECRET_ID: APP_SECRET_ARN,
+        FERRY_BUCKET: 'ferry-claims',
+        FERRY_QUEUE_URL: `${aws.endpoint}/123456789012/Ferry-Deliveries.fifo`,
+      },
       [],
     );
     expect(code).toBe(0);
@@ -163,7 +167,11 @@ describe('function bundles', () => {
     });
     const results = await invokeBundle(
       dir,
-      { FERRY_APP_SECRET_ID: APP_SECRET_ARN, FERRY_BUCKET: 'ferry-claims' },
+      {
+        FERRY_APP_SECRET_ID: APP_SECRET_ARN,
+        FERRY_BUCKET: 'ferry-claims',
+        FERRY_QUEUE_URL: `${aws.endpoint}/123456789012/Ferry-Deliveries.fifo`,
+      },
       [sqsEvent([]), sqsEvent([record])],
     );
 

@@ -123,7 +123,7 @@ describe('FerryStack: queue, dead letters, claim checks', () => {
       ContentBasedDeduplication: false,
       VisibilityTimeout: 6 * 300,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 1_209_600 });
   });
@@ -140,10 +140,44 @@ describe('FerryStack: queue, dead letters, claim checks', () => {
     });
   });
 
+  it('lets the worker shorten a failed record’s visibility on the delivery queue it is told the URL of', () => {
+    expect(envOf(template, workerId).FERRY_QUEUE_URL).toEqual({ Ref: queueId });
+    const visibility = statementsOf(template, workerId).filter((s) =>
+      asList(s.Action).includes('sqs:ChangeMessageVisibility'),
+    );
+    expect(visibility.map((s) => [s.Effect, s.Resource])).toEqual([
+      ['Allow', { 'Fn::GetAtt': [queueId, 'Arn'] }],
+    ]);
+  });
+
+  it('counts the deliveries the worker drops from its log and alarms at the first', () => {
+    const workerLogGroup = (propsOf(template, workerId).LoggingConfig as { LogGroup: { Ref: string } })
+      .LogGroup.Ref;
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: workerLogGroup },
+      FilterPattern: '{ $.message = "delivery dropped" }',
+      MetricTransformations: [
+        { MetricNamespace: 'Ferry/Ferry', MetricName: 'DeliveriesDropped', MetricValue: '1' },
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ferry/Ferry',
+      MetricName: 'DeliveriesDropped',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: Match.stringLikeRegexp('delivery dropped'),
+    });
+  });
+
   it('notifies an SNS topic from context when one is given', () => {
     const topic = 'arn:aws:sns:eu-west-1:123456789012:ops-alerts';
     const { template: t } = synthStack({ context: { 'ferry:alarmTopicArn': topic } });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic] });
+    const alarms = Object.values(resources(t, 'AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([topic]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
   });
 
@@ -362,6 +396,7 @@ describe('FerryStack: outputs', () => {
       'DeadLetterAlarmName',
       'DeadLetterQueueArn',
       'DeadLetterQueueUrl',
+      'DroppedDeliveryAlarmName',
       'WebhookFunctionName',
       'WebhookLogGroup',
       'WebhookSecretArn',

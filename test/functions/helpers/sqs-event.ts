@@ -6,14 +6,20 @@ export const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:Ferry-Deliveries.fi
 let sequence = 18849496460467696128n;
 
 /** An SQS FIFO record as Lambda's event source mapping delivers it. */
-export function fifoRecord(options: { body: string; groupId: string; deduplicationId: string }): SQSRecord {
+export function fifoRecord(options: {
+  body: string;
+  groupId: string;
+  deduplicationId: string;
+  /** `ApproximateReceiveCount`: 1 on the first attempt. */
+  receiveCount?: number;
+}): SQSRecord {
   sequence += 1n;
   return {
     messageId: `msg-${options.deduplicationId}`,
     receiptHandle: `AQEB${createHash('sha256').update(options.deduplicationId).digest('base64')}`,
     body: options.body,
     attributes: {
-      ApproximateReceiveCount: '1',
+      ApproximateReceiveCount: String(options.receiveCount ?? 1),
       SentTimestamp: '1764324900123',
       SequenceNumber: sequence.toString(),
       MessageGroupId: options.groupId,

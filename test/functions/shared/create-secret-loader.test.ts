@@ -42,6 +42,8 @@ describe('createSecretLoader', () => {
     const error = await errorOf(load());
     expect(error).toBeInstanceOf(SecretLoadError);
     expect(error.message).toBe(`secret ${SECRET_ARN}: GetSecretValue failed`);
+    // A failed read may pass: the worker retries it (an unusable value it drops).
+    expect((error as SecretLoadError).kind).toBe('read');
     expect(await load()).toBe('whsec');
   });
 
@@ -54,6 +56,7 @@ describe('createSecretLoader', () => {
     expect(error.message).toContain('not JSON');
     expect(error.message).not.toContain('MIIEow');
     expect(error.cause).toBeUndefined();
+    expect((error as SecretLoadError).kind).toBe('value');
   });
 
   it('refuses an empty or binary secret', async () => {

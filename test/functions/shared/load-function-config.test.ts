@@ -38,10 +38,12 @@ describe('loadFunctionConfig', () => {
       loadFunctionConfig(workerConfigSchema, {
         FERRY_APP_SECRET_ID: 'Ferry/app',
         FERRY_BUCKET: 'ferry-claims',
+        FERRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Ferry-Deliveries.fifo',
       }),
     ).toEqual({
       appSecretId: 'Ferry/app',
       bucket: 'ferry-claims',
+      queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Ferry-Deliveries.fifo',
       probotLogLevel: 'info',
       region: undefined,
       agentAppIds: [],
@@ -53,6 +55,7 @@ describe('loadFunctionConfig', () => {
       loadFunctionConfig(workerConfigSchema, {
         FERRY_APP_SECRET_ID: 'Ferry/app',
         FERRY_BUCKET: 'ferry-claims',
+        FERRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Ferry-Deliveries.fifo',
         FERRY_AGENT_APP_IDS: '777,888',
       }).agentAppIds,
     ).toEqual([777, 888]);

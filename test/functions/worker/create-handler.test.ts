@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ApplicationFunction, Probot, ProbotOctokit } from 'probot';
@@ -22,7 +23,9 @@ const { privateKey } = generateKeyPairSync('rsa', {
 });
 const APP_SECRET: AppSecret = { appId: '123456', privateKey };
 
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/Ferry-Deliveries.fifo';
 const s3Mock = mockClient(S3Client);
+const sqsMock = mockClient(SQSClient);
 let logs: CapturedLogs;
 
 /** A fake Ferry app: records what it handles and throws for the ids in `failing`. */
@@ -42,6 +45,8 @@ function worker(overrides: Partial<WorkerDeps> & Pick<WorkerDeps, 'appFn'>) {
     loadAppSecret: async () => APP_SECRET,
     s3: new S3Client({ region: 'eu-west-1' }),
     bucket: BUCKET,
+    sqs: new SQSClient({ region: 'eu-west-1' }),
+    queueUrl: QUEUE_URL,
     logger: logs.logger,
     probotLogLevel: 'fatal',
     ...overrides,
@@ -76,6 +81,8 @@ function lambdaContext(remainingMs: number): Context {
 
 beforeEach(() => {
   s3Mock.reset();
+  sqsMock.reset();
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
   logs = captureLogs();
 });
 
@@ -169,7 +176,7 @@ describe('worker handler', () => {
   it.each([
     ['another bucket', { bucket: 'someone-elses-bucket', key: 'deliveries/x.json' }],
     ['a key outside deliveries/', { bucket: BUCKET, key: 'secrets/x.json' }],
-  ])('refuses a claim check pointing to %s without calling S3', async (_label, s3) => {
+  ])('refuses a claim check pointing to %s without calling S3, and drops it', async (_label, s3) => {
     const app = fakeApp();
     const record = fifoRecord({
       body: formatClaimCheckDelivery({ id: 'x', name: 'push', s3 }),
@@ -178,18 +185,28 @@ describe('worker handler', () => {
     });
     const res = await worker({ appFn: app.appFn })(sqsEvent([record]));
 
-    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'msg-x' }]);
+    // No retry can make it point elsewhere: dropped with one line, not retried into the DLQ.
+    expect(res.batchItemFailures).toEqual([]);
+    expect(logs.entries().find((e) => e.message === 'delivery dropped')).toMatchObject({
+      deliveryId: 'x',
+      reason: 'malformed-message',
+    });
     expect(s3Mock.calls()).toHaveLength(0);
     expect(app.handled).toHaveLength(0);
   });
 
-  it('reports a message that is not a delivery envelope as failed, without logging its body', async () => {
+  it('drops a message that is not a delivery envelope, without logging its body', async () => {
     const app = fakeApp();
     const record = fifoRecord({ body: 'not json: hunter2', groupId: 'g', deduplicationId: 'bad-1' });
-    const res = await worker({ appFn: app.appFn })(sqsEvent([record, inline('d-9', 'octo/z')]));
+    const res = await worker({ appFn: app.appFn })(sqsEvent([record, inline('d-9', 'g')]));
 
-    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bad-1' }]);
+    // Its group goes on: d-9, later in the same group, runs.
+    expect(res.batchItemFailures).toEqual([]);
     expect(app.handled.map((d) => d.id)).toEqual(['d-9']);
+    expect(logs.entries().find((e) => e.message === 'delivery dropped')).toMatchObject({
+      deliveryId: 'bad-1',
+      reason: 'malformed-message',
+    });
     expect(logs.text()).not.toContain('hunter2');
   });
 

@@ -4,6 +4,7 @@
  * the test), and the links the App writes point at the server's web UI.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatInlineDelivery } from '../../../functions/shared/delivery-envelope.ts';
 import { loadFunctionConfig } from '../../../functions/shared/load-function-config.ts';
@@ -19,6 +20,7 @@ import { fifoRecord, sqsEvent } from '../helpers/sqs-event.ts';
 const ENV = {
   FERRY_APP_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ferry-app',
   FERRY_BUCKET: 'ferry-claim-check',
+  FERRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Ferry-Deliveries.fifo',
 };
 
 /** A webhook payload as GHES sends it: its URLs on the server's host. */
@@ -65,6 +67,8 @@ describe('worker on GitHub Enterprise Server', () => {
       loadAppSecret: async () => ({ appId: '12345', privateKey: testPrivateKey() }),
       s3: new S3Client({ region: 'eu-west-1' }),
       bucket: ENV.FERRY_BUCKET,
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      queueUrl: config.queueUrl,
       logger: captureLogs().logger,
       probotLogLevel: 'fatal',
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
