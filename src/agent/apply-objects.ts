@@ -41,6 +41,10 @@ function resourceVersionOf(o: KubeObject | undefined): string | undefined {
 const isClaim = (o: DesiredObject) => o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1';
 const isStatefulSet = (o: DesiredObject) => o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1';
 
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(2)} MiB`;
+}
+
 /** The API server's refusal, with what to do where Ferry knows it better than the server's words. */
 function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   // A namespace the render creates is applied before its members, so a missing one is missing from both.
@@ -59,6 +63,10 @@ function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   // The API server reads at most 3 MiB of request body (413 before any validation), whatever the kind.
   if (err.code === 413)
     return `it is larger than the API server accepts in one request (${err.message}): split it into several objects, or ship large data in the image or on a volume`;
+  // etcd refuses a write over its --max-request-bytes (1.5 MiB by default) with a 500 that the same
+  // object gets every time: under the API server's 3 MiB, over what etcd stores.
+  if (err.etcdTooLarge)
+    return `it is ${formatMiB(Buffer.byteLength(JSON.stringify(o.object)))} as Git has it, more than etcd stores in one object (1.5 MiB unless the cluster's etcd sets --max-request-bytes; the API server said: ${err.message}): split it into several objects, or ship large data in the image or on a volume`;
   // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
   if (
     err.code === 422 &&

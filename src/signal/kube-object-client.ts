@@ -66,9 +66,22 @@ export class KubeApiError extends Error {
     this.discovery = opts.discovery;
   }
 
-  /** Server errors, throttling and network failures are worth retrying; 4xx answers are not. */
+  /**
+   * Server errors, throttling and network failures are worth retrying; 4xx answers are not, nor a 5xx
+   * that the same object always gets (etcdTooLarge).
+   */
   get retryable(): boolean {
+    if (this.etcdTooLarge) return false;
     return this.code === 0 || this.code === 429 || this.code >= 500;
+  }
+
+  /**
+   * etcd refused to store the object: larger than its `--max-request-bytes` (1.5 MiB by default). The
+   * API server passes etcd's error on as a 500 with its words (ErrorToAPIStatus), but the same object
+   * gets it every time.
+   */
+  get etcdTooLarge(): boolean {
+    return this.code === 500 && this.message.includes('etcdserver: request is too large');
   }
 
   /** 422 with a cause saying a field cannot change (Job spec.template, Service clusterIP, selectors). */

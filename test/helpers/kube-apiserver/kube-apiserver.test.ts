@@ -404,6 +404,30 @@ describe('writes', () => {
     expect((await apply(`${secrets}/big`, secret('big', 1048577))).status).toBe(422);
   });
 
+  it('refuses a write whose stored object passes etcd’s request limit with etcd’s 500, never a dry-run', async () => {
+    const big = deployment('big');
+    big.spec.template.spec.containers[0].args = ['x'.repeat(1_600_000)];
+    const res = await apply(`${DEPLOY_PATH}/big`, big);
+    expect(res.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'etcdserver: request is too large',
+      code: 500,
+    });
+    expect(res.status).toBe(500);
+    expect((await apply(`${DEPLOY_PATH}/big`, big, 'fieldManager=ferry&dryRun=All')).status).toBe(201);
+    expect((await call('GET', `${DEPLOY_PATH}/big`)).status).toBe(404);
+    big.spec.template.spec.containers[0].args = ['x'.repeat(1_400_000)];
+    expect((await apply(`${DEPLOY_PATH}/big`, big)).status).toBe(201);
+    // The limit is etcd's --max-request-bytes: an option.
+    await server.close();
+    server = await startKubeApiServer({ etcdMaxRequestBytes: 2048 });
+    expect((await apply(`${CM_PATH}/small`, cm('small', { a: 'x'.repeat(1000) }))).status).toBe(201);
+    expect((await apply(`${CM_PATH}/over`, cm('over', { a: 'x'.repeat(2048) }))).status).toBe(500);
+  });
+
   it('refuses immutable-field changes with 422 Invalid and the field in the causes', async () => {
     const job = (image: string) => ({
       apiVersion: 'batch/v1',

@@ -108,6 +108,11 @@ export interface KubeApiServerOptions {
   tls?: { key: string; cert: string };
   /** Validating admission webhooks, called in order on client writes (dry-run included). */
   admission?: AdmissionWebhook[];
+  /**
+   * etcd's `--max-request-bytes` (default 1.5 MiB, 1572864): a write whose object as stored is larger
+   * gets etcd's `500 etcdserver: request is too large`, as under the API server's 3 MiB body limit.
+   */
+  etcdMaxRequestBytes?: number;
 }
 
 export interface FakeKubeApiServer {
@@ -236,7 +241,7 @@ function parseJsonBody(text: string): unknown {
 }
 
 export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<FakeKubeApiServer> {
-  const store = new ObjectStore(options.watchHistory ?? 1000);
+  const store = new ObjectStore(options.watchHistory ?? 1000, options.etcdMaxRequestBytes);
   const served = new Map<string, Map<string, ResourceType>>(); // "group/version" → plural → type
   const requests: RecordedRequest[] = [];
   const mutations: Mutation[] = [];
