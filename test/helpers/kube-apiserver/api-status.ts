@@ -176,3 +176,16 @@ export function forbidden(opts: {
 export function etcdRequestTooLarge(): ApiError {
   return new ApiError({ code: 500, reason: '', message: 'etcdserver: request is too large' });
 }
+
+/**
+ * 429 as the API server's Status errors carry it (NewTooManyRequests: reason TooManyRequests,
+ * details.retryAfterSeconds); ErrorNegotiated copies retryAfterSeconds into the Retry-After header.
+ */
+export function tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
+  return new ApiError({
+    code: 429,
+    reason: 'TooManyRequests',
+    message,
+    details: { retryAfterSeconds },
+  });
+}

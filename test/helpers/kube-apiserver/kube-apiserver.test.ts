@@ -594,6 +594,31 @@ describe('auth and faults', () => {
     expect((await call('GET', CM_PATH)).status).toBe(200);
   });
 
+  it('answers 429 with Retry-After as API Priority and Fairness does (plain text) and as a Status', async () => {
+    server.faults.throttleNext(1, { retryAfterSeconds: 3, match: (r) => r.method === 'GET' });
+    const apf = await fetch(`${server.url}${CM_PATH}`);
+    expect([apf.status, apf.headers.get('retry-after'), apf.headers.get('content-type')]).toEqual([
+      429,
+      '3',
+      'text/plain; charset=utf-8',
+    ]);
+    expect(await apf.text()).toBe('Too many requests, please try again later.\n');
+    server.faults.throttleNext(1, { retryAfterSeconds: 1, status: true });
+    const status = await call('GET', CM_PATH);
+    expect([status.status, status.headers.get('retry-after')]).toEqual([429, '1']);
+    expect(status.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'storage is (re)initializing',
+      reason: 'TooManyRequests',
+      details: { retryAfterSeconds: 1 },
+      code: 429,
+    });
+    expect((await call('GET', CM_PATH)).status).toBe(200);
+  });
+
   it('drops a hung request after its delay, without answering', async () => {
     server.faults.hangNext(1, { ms: 50 });
     await expect(fetch(`${server.url}${CM_PATH}`)).rejects.toThrow();

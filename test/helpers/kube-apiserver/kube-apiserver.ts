@@ -27,6 +27,7 @@ import {
   internalError,
   methodNotAllowed,
   notFound,
+  tooManyRequests,
   unauthorized,
   unsupportedMediaType,
 } from './api-status.ts';
@@ -142,6 +143,17 @@ export interface FakeKubeApiServer {
       count: number,
       opts?: { code?: number; body?: string; match?: (r: RecordedRequest) => boolean },
     ): void;
+    /**
+     * The next `count` matching requests get 429 with `Retry-After: retryAfterSeconds`. As API Priority
+     * and Fairness rejects a request (filters/priority-and-fairness.go → tooManyRequests: a plain-text
+     * `Too many requests, please try again later.`), or with `status: true` as a Status error
+     * (NewTooManyRequests: reason TooManyRequests, details.retryAfterSeconds, the header from
+     * ErrorNegotiated), e.g. `storage is (re)initializing` from the watch cache.
+     */
+    throttleNext(
+      count: number,
+      opts: { retryAfterSeconds: number; status?: boolean; match?: (r: RecordedRequest) => boolean },
+    ): void;
     /** Ends every open watch stream (as an API server restart or a load balancer timeout does). */
     dropWatches(): void;
     /** Forget watch history: resuming from any earlier resourceVersion now gets 410 Gone. */
@@ -157,7 +169,7 @@ export interface FakeKubeApiServer {
 }
 
 interface Fault {
-  kind: 'fail' | 'hang' | 'page';
+  kind: 'fail' | 'hang' | 'page' | 'throttle' | 'throttle-status';
   remaining: number;
   code: number;
   ms: number;
@@ -1089,6 +1101,21 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       res.end(fault.body);
       return true;
     }
+    if (fault.kind === 'throttle') {
+      // http.Error: text/plain with nosniff, the message and a newline.
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': String(fault.ms / 1000),
+      });
+      res.end('Too many requests, please try again later.\n');
+      return true;
+    }
+    if (fault.kind === 'throttle-status') {
+      res.setHeader('Retry-After', String(fault.ms / 1000));
+      send(res, 429, tooManyRequests('storage is (re)initializing', fault.ms / 1000).toStatus());
+      return true;
+    }
     const reason =
       fault.code === 500 ? 'InternalError' : fault.code === 401 ? 'Unauthorized' : 'ServiceUnavailable';
     send(
@@ -1183,6 +1210,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           code: opts.code ?? 200,
           ms: 0,
           body: opts.body ?? '<html><body>Sign in to continue</body></html>',
+          match: opts.match,
+        });
+      },
+      throttleNext(count, opts) {
+        faults.push({
+          kind: opts.status ? 'throttle-status' : 'throttle',
+          remaining: count,
+          code: 429,
+          ms: opts.retryAfterSeconds * 1000,
           match: opts.match,
         });
       },
