@@ -131,8 +131,15 @@ export interface FakeKubeApiServer {
   /** A kubeconfig (YAML) pointing at this server over plain HTTP. */
   kubeconfig(opts?: { token?: string; namespace?: string }): string;
   faults: {
-    /** The next `count` matching requests fail with `code` (default 500) and a Status body. */
-    failNext(count: number, opts?: { code?: number; match?: (r: RecordedRequest) => boolean }): void;
+    /**
+     * The next `count` matching requests fail with `code` (default 500) and a Status body; `message`
+     * and `reason` ('' for none, as an etcd error such as `etcdserver: leader changed` reaches the client)
+     * default to an injected failure's.
+     */
+    failNext(
+      count: number,
+      opts?: { code?: number; message?: string; reason?: string; match?: (r: RecordedRequest) => boolean },
+    ): void;
     /** The next `count` matching requests get no answer; the connection is dropped after `ms` (default 30 s). */
     hangNext(count: number, opts?: { ms?: number; match?: (r: RecordedRequest) => boolean }): void;
     /**
@@ -173,8 +180,10 @@ interface Fault {
   remaining: number;
   code: number;
   ms: number;
-  /** The HTML a `page` fault answers with. */
+  /** The HTML a `page` fault answers with, or a `fail` fault's message. */
   body?: string;
+  /** A `fail` fault's reason. */
+  reason?: string;
   match: ((r: RecordedRequest) => boolean) | undefined;
 }
 
@@ -1117,12 +1126,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       return true;
     }
     const reason =
-      fault.code === 500 ? 'InternalError' : fault.code === 401 ? 'Unauthorized' : 'ServiceUnavailable';
-    send(
-      res,
-      fault.code,
-      new ApiError({ code: fault.code, reason, message: 'fake: injected failure' }).toStatus(),
-    );
+      fault.reason ??
+      (fault.code === 500 ? 'InternalError' : fault.code === 401 ? 'Unauthorized' : 'ServiceUnavailable');
+    const message = fault.body ?? 'fake: injected failure';
+    send(res, fault.code, new ApiError({ code: fault.code, reason, message }).toStatus());
     return true;
   };
 
@@ -1198,7 +1205,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     },
     faults: {
       failNext(count, opts = {}) {
-        faults.push({ kind: 'fail', remaining: count, code: opts.code ?? 500, ms: 0, match: opts.match });
+        faults.push({
+          kind: 'fail',
+          remaining: count,
+          code: opts.code ?? 500,
+          ms: 0,
+          match: opts.match,
+          ...(opts.message === undefined ? {} : { body: opts.message }),
+          ...(opts.reason === undefined ? {} : { reason: opts.reason }),
+        });
       },
       hangNext(count, opts = {}) {
         faults.push({ kind: 'hang', remaining: count, code: 0, ms: opts.ms ?? 30_000, match: opts.match });
