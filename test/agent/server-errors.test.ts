@@ -81,4 +81,25 @@ describe('server errors on an apply', () => {
     expect(await reconcileSync(h.deps, current(h), 'resync')).toMatchObject({ result: 'healthy' });
     expect(h.server.get({ ...CM, name: 'guarded' })).toBeDefined();
   });
+
+  it('fails a deploy whose reads the agent’s RBAC refuses, says which right, and deploys once granted', async () => {
+    let granted = false;
+    h = await startHarness({
+      server: {
+        authorize: (a) =>
+          granted || !(a.resource === 'configmaps' && a.namespace === 'ml' && a.verb === 'list'),
+      },
+    });
+    await h.send(h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a') }));
+    expect(await reconcileSync(h.deps, current(h), 'event')).toMatchObject({
+      result: 'failed',
+      phase: 'Failed',
+      message:
+        'the API server refused the agent: configmaps is forbidden: User "system:anonymous" cannot list resource "configmaps" in API group "" in the namespace "ml" (grant the ferry-agent service account that right: infra/agent/rbac-apply.yaml for the target\'s namespaces and kinds; the next resync retries it)',
+    });
+    expect(current(h).status).toMatchObject({ phase: 'Failed' });
+    granted = true;
+    expect(await reconcileSync(h.deps, current(h), 'resync')).toMatchObject({ result: 'healthy' });
+    expect(h.server.get({ ...CM, name: 'a' })).toBeDefined();
+  });
 });
