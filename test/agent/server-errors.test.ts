@@ -102,4 +102,25 @@ describe('server errors on an apply', () => {
     expect(await reconcileSync(h.deps, current(h), 'resync')).toMatchObject({ result: 'healthy' });
     expect(h.server.get({ ...CM, name: 'a' })).toBeDefined();
   });
+
+  it('patches the target’s state when it was created between its 404 and the agent’s create (409)', async () => {
+    h = await startHarness();
+    const server = h.server;
+    const stateRef = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'ferry-system',
+      name: 'ferry-target-prod',
+    };
+    server.onRequest = (r) => {
+      if (r.method !== 'POST' || r.path !== '/api/v1/namespaces/ferry-system/configmaps') return;
+      server.onRequest = undefined;
+      // Someone else creates it first: the agent's create gets 409 AlreadyExists.
+      server.put({ ...stateRef, metadata: { name: stateRef.name, namespace: stateRef.namespace }, data: {} });
+    };
+    await h.send(h.repo.commit('main', { '.github/ferry.yml': CONFIG, 'deploy/a.yaml': configMap('a') }));
+    expect(await reconcileSync(h.deps, current(h), 'event')).toMatchObject({ result: 'healthy' });
+    expect(server.requests.some((r) => r.method === 'POST' && r.status === 409)).toBe(true);
+    expect(server.get(stateRef)?.data).toMatchObject({ appliedRevision: current(h).spec.revision });
+  });
 });
