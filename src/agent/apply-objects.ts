@@ -41,6 +41,41 @@ function resourceVersionOf(o: KubeObject | undefined): string | undefined {
 const isClaim = (o: DesiredObject) => o.kind === 'PersistentVolumeClaim' && o.apiVersion === 'v1';
 const isStatefulSet = (o: DesiredObject) => o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1';
 
+/** Tries of one object's apply that the API server failed (a 5xx, or a 429 past the client's waits). */
+export const SERVER_ERROR_ATTEMPTS = 3;
+
+/**
+ * The API server answered, with a server error: etcd's leader changed, a webhook timed out, a 503.
+ * Retried for the object; a network failure (code 0) still fails the whole reconcile.
+ */
+function isServerError(err: unknown): boolean {
+  return err instanceof KubeApiError && err.retryable && err.code !== 0;
+}
+
+/** Sends `apply` again after a server error, a few times with a short pause; the last error is thrown. */
+async function withServerRetries<T>(apply: () => Promise<T>, pollMs: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await apply();
+    } catch (err) {
+      if (!isServerError(err) || attempt >= SERVER_ERROR_ATTEMPTS) throw err;
+      await sleep(Math.min(pollMs, 1000) * attempt);
+    }
+  }
+}
+
+/** A server error that outlasted the retries: what failed, and where to look for a webhook's. */
+function describeServerError(err: KubeApiError): string {
+  const hook = /failed calling webhook "([^"]+)"/.exec(err.message);
+  if (hook)
+    return `admission webhook ${hook[1]} could not be called (${err.message}): it is down or too slow, and with failurePolicy Fail the API server refuses what it matches; check its Service and pods`;
+  return `the API server failed on it ${SERVER_ERROR_ATTEMPTS} times (${err.message})`;
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(2)} MiB`;
+}
+
 /** The API server's refusal, with what to do where Ferry knows it better than the server's words. */
 function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   // A namespace the render creates is applied before its members, so a missing one is missing from both.
@@ -59,6 +94,11 @@ function describeRefusal(err: KubeApiError, o: DesiredObject): string {
   // The API server reads at most 3 MiB of request body (413 before any validation), whatever the kind.
   if (err.code === 413)
     return `it is larger than the API server accepts in one request (${err.message}): split it into several objects, or ship large data in the image or on a volume`;
+  // etcd refuses a write over its --max-request-bytes (1.5 MiB by default) with a 500 that the same
+  // object gets every time: under the API server's 3 MiB, over what etcd stores.
+  if (err.etcdTooLarge)
+    return `it is ${formatMiB(Buffer.byteLength(JSON.stringify(o.object)))} as Git has it, more than etcd stores in one object (1.5 MiB unless the cluster's etcd sets --max-request-bytes; the API server said: ${err.message}): split it into several objects, or ship large data in the image or on a volume`;
+  if (isServerError(err)) return describeServerError(err);
   // core.MaxSecretSize: the API server keeps at most 1 MiB of data in one ConfigMap or Secret.
   if (
     err.code === 422 &&
@@ -130,8 +170,9 @@ async function waitEstablished(
  * Server-side apply of a target's objects, CRDs then Namespaces then the rest, as field manager `ferry`
  * with force (Git wins over other managers) and strict field validation. Objects already as Git says are
  * not sent; the revision annotation is only rewritten on objects a revision changes. An immutable-field
- * refusal recreates the object when it opts in with `ferry.dev/recreate: enabled`. Retryable API errors
- * (5xx, timeouts) are thrown so the whole sync is retried; other refusals are collected.
+ * refusal recreates the object when it opts in with `ferry.dev/recreate: enabled`. A server error (5xx)
+ * is retried for the object a few times and then collected with the refusals; a network failure or
+ * timeout is thrown so the whole sync is retried.
  */
 export async function applyObjects(opts: {
   client: ClusterClient;
@@ -159,12 +200,19 @@ export async function applyObjects(opts: {
     }
     const body = withRevision(o, opts.revision);
     const apply = () =>
-      opts.client.apply(body, { fieldManager: FIELD_MANAGER, force: true, fieldValidation: 'Strict' });
+      withServerRetries(
+        () =>
+          opts.client.apply(body, { fieldManager: FIELD_MANAGER, force: true, fieldValidation: 'Strict' }),
+        opts.pollMs,
+      );
     let after: KubeObject;
     try {
       after = await apply();
     } catch (err) {
-      if (!(err instanceof KubeApiError) || err.retryable) throw err;
+      // Unreachable or timed out: the whole reconcile is retried. A server error that outlasted the
+      // retries is this object's failure (the Sync says so; the next resync retries the request),
+      // not a retry of the whole reconcile for ever while the Sync says Applying.
+      if (!(err instanceof KubeApiError) || (err.retryable && !isServerError(err))) throw err;
       const refusal = whyNotRecreate(err, o);
       if (refusal !== undefined) {
         result.failures.push({ object: describe(o), message: refusal });

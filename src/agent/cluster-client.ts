@@ -13,7 +13,7 @@ export type ClusterClient = Pick<
 
 export function createClusterClient(
   kubeConfig: KubeConfig,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; maxRetryAfterMs?: number } = {},
 ): ClusterClient {
   return new KubeObjectClient(kubeConfig, opts);
 }

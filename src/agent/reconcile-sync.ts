@@ -1,3 +1,4 @@
+import { KubeApiError } from '../signal/kube-object-client.ts';
 import { FIELD_MANAGER, type SyncObject, type SyncPhase, type SyncStatus } from '../signal/sync-object.ts';
 import type { Target } from '../types.ts';
 import { admitSync } from './admit-sync.ts';
@@ -169,6 +170,13 @@ function mirrorOf(state: TargetState): Record<string, unknown> {
   };
 }
 
+/** The API server refused a request of the agent's own (not an object of the target): what to fix. */
+function describeAgentRefusal(err: KubeApiError): string {
+  if (err.code === 403)
+    return `the API server refused the agent: ${err.message} (grant the ferry-agent service account that right: infra/agent/rbac-apply.yaml for the target's namespaces and kinds; the next resync retries it)`;
+  return `the API server refused the agent's request: ${err.message} (the next resync retries it)`;
+}
+
 async function deployAndMeasure(
   deps: AgentDeps,
   opts: {
@@ -182,17 +190,26 @@ async function deployAndMeasure(
 ): Promise<DeployOutcome> {
   const started = Date.now();
   const target = opts.sync.spec.target;
-  const outcome = await deployRevision(deps, {
-    sync: opts.sync,
-    repository: opts.repository,
-    revision: opts.revision,
-    appliedRevision: opts.state.appliedRevision,
-    allowMassPrune: opts.allowMassPrune,
-    ...(opts.pruneContainers !== undefined ? { pruneContainers: opts.pruneContainers } : {}),
-    kinds: opts.state.kinds,
-    applySetId: applySetIdFor(target, deps.namespace),
-    recordKinds: (kinds: KindRef[]) => saveState(deps, target, { ...opts.state, kinds }),
-  });
+  let outcome: DeployOutcome;
+  try {
+    outcome = await deployRevision(deps, {
+      sync: opts.sync,
+      repository: opts.repository,
+      revision: opts.revision,
+      appliedRevision: opts.state.appliedRevision,
+      allowMassPrune: opts.allowMassPrune,
+      ...(opts.pruneContainers !== undefined ? { pruneContainers: opts.pruneContainers } : {}),
+      kinds: opts.state.kinds,
+      applySetId: applySetIdFor(target, deps.namespace),
+      recordKinds: (kinds: KindRef[]) => saveState(deps, target, { ...opts.state, kinds }),
+    });
+  } catch (err) {
+    // A refusal of the agent's own reads and writes (a list its RBAC lacks) is the same on every
+    // retry: the Sync says it, and the resync retries the request once someone fixes it, instead of
+    // the reconcile being retried for ever while the Sync says Applying.
+    if (!(err instanceof KubeApiError) || err.retryable) throw err;
+    outcome = { ok: false, stage: 'apply', message: describeAgentRefusal(err) };
+  }
   deps.metrics.recordApplyDuration((Date.now() - started) / 1000);
   if (outcome.ok || outcome.inventory)
     deps.metrics.setManaged(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isNotFound } from '../signal/kube-object-client.ts';
+import { isNotFound, KubeApiError } from '../signal/kube-object-client.ts';
 import { FIELD_MANAGER, type SyncObject } from '../signal/sync-object.ts';
 import type { KubeObject } from '../types.ts';
 import type { ClusterClient } from './cluster-client.ts';
@@ -184,6 +184,13 @@ export async function saveTargetState(
     await client.mergePatch(ref, patch, { fieldManager: FIELD_MANAGER });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await client.create(object, { fieldManager: FIELD_MANAGER });
+    try {
+      await client.create(object, { fieldManager: FIELD_MANAGER });
+    } catch (createErr) {
+      // Created in between (409 AlreadyExists: a leader that just handed over, `kubectl apply`): the
+      // patch now finds it, as upsertRequestObject does for a Sync.
+      if (!(createErr instanceof KubeApiError && createErr.code === 409)) throw createErr;
+      await client.mergePatch(ref, patch, { fieldManager: FIELD_MANAGER });
+    }
   }
 }

@@ -46,6 +46,8 @@ export class KubeApiError extends Error {
   readonly timeoutMs: number | undefined;
   /** Set when discovery failed: the apiVersion and kind whose resource was being looked up. */
   readonly discovery: { apiVersion: string; kind: string } | undefined;
+  /** The answer's `Retry-After` in seconds (429 from API Priority and Fairness, some 5xx). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(opts: {
     code: number;
@@ -56,6 +58,7 @@ export class KubeApiError extends Error {
     server?: string;
     timeoutMs?: number;
     discovery?: { apiVersion: string; kind: string };
+    retryAfterSeconds?: number;
   }) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = opts.code;
@@ -64,11 +67,25 @@ export class KubeApiError extends Error {
     this.server = opts.server;
     this.timeoutMs = opts.timeoutMs;
     this.discovery = opts.discovery;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 
-  /** Server errors, throttling and network failures are worth retrying; 4xx answers are not. */
+  /**
+   * Server errors, throttling and network failures are worth retrying; 4xx answers are not, nor a 5xx
+   * that the same object always gets (etcdTooLarge).
+   */
   get retryable(): boolean {
+    if (this.etcdTooLarge) return false;
     return this.code === 0 || this.code === 429 || this.code >= 500;
+  }
+
+  /**
+   * etcd refused to store the object: larger than its `--max-request-bytes` (1.5 MiB by default). The
+   * API server passes etcd's error on as a 500 with its words (ErrorToAPIStatus), but the same object
+   * gets it every time.
+   */
+  get etcdTooLarge(): boolean {
+    return this.code === 500 && this.message.includes('etcdserver: request is too large');
   }
 
   /** 422 with a cause saying a field cannot change (Job spec.template, Service clusterIP, selectors). */
@@ -110,7 +127,19 @@ function isMarkup(text: string): boolean {
   return text.trimStart().startsWith('<');
 }
 
-function parseStatus(code: number, text: string, server: string): KubeApiError {
+/**
+ * `Retry-After` as the API server sends it (whole seconds; an HTTP date is read too), or undefined.
+ * Pure.
+ */
+export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+function parseStatus(code: number, text: string, server: string, retryAfter?: string): KubeApiError {
   let body: Record<string, unknown> | undefined;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -118,7 +147,7 @@ function parseStatus(code: number, text: string, server: string): KubeApiError {
     // Not JSON (a proxy's HTML page, an empty 502): keep the start of the text as the message.
     void err;
   }
-  const details = (body?.details ?? {}) as { causes?: StatusCause[] };
+  const details = (body?.details ?? {}) as { causes?: StatusCause[]; retryAfterSeconds?: unknown };
   const fallbackReason = isMarkup(text) ? 'HtmlPage' : 'Unknown';
   return new KubeApiError({
     code,
@@ -127,8 +156,31 @@ function parseStatus(code: number, text: string, server: string): KubeApiError {
       typeof body?.message === 'string' ? body.message : `request failed: HTTP ${code} ${text.slice(0, 200)}`,
     causes: Array.isArray(details.causes) ? details.causes : [],
     server,
+    ...(retryAfterOf(code, retryAfter, details) ?? {}),
   });
 }
+
+/** A wait the server asked for: the header, else the Status's details.retryAfterSeconds. */
+function retryAfterOf(
+  code: number,
+  header: string | undefined,
+  details: { retryAfterSeconds?: unknown },
+): { retryAfterSeconds: number } | undefined {
+  if (code !== 429 && code < 500) return undefined;
+  const seconds =
+    parseRetryAfter(header, new Date()) ??
+    (typeof details.retryAfterSeconds === 'number' && details.retryAfterSeconds > 0
+      ? details.retryAfterSeconds
+      : undefined);
+  return seconds === undefined ? undefined : { retryAfterSeconds: seconds };
+}
+
+/** How many times one request waits out a `Retry-After` before its error goes to the caller. */
+export const MAX_RETRY_AFTER_WAITS = 5;
+/** The longest `Retry-After` honoured in one wait. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** KubernetesObjectApi with raw JSON responses and access to its URL building and discovery. */
 class RawObjectApi extends KubernetesObjectApi {
@@ -136,6 +188,7 @@ class RawObjectApi extends KubernetesObjectApi {
     configuration: ConstructorParameters<typeof KubernetesObjectApi>[0],
     readonly server: string,
     readonly timeoutMs: number,
+    readonly maxRetryAfterMs: number,
   ) {
     super(configuration);
   }
@@ -148,7 +201,7 @@ class RawObjectApi extends KubernetesObjectApi {
   protected override async processResponse(response: ResponseContext): Promise<any> {
     const text = await response.body.text();
     const code = response.httpStatusCode;
-    if (code < 200 || code > 299) throw parseStatus(code, text, this.server);
+    if (code < 200 || code > 299) throw parseStatus(code, text, this.server, response.headers['retry-after']);
     if (!text) return {};
     try {
       return JSON.parse(text);
@@ -184,6 +237,27 @@ class RawObjectApi extends KubernetesObjectApi {
     body?: unknown;
     contentType?: string;
   }): Promise<Record<string, unknown>> {
+    for (let waits = 0; ; waits++) {
+      try {
+        return await this.sendOnce(opts);
+      } catch (err) {
+        // As client-go (checkWait): a 429 or 5xx with Retry-After is the server saying when to come
+        // back, for any verb (API Priority and Fairness rejects before the request is handled). The
+        // wait is bounded; past MAX_RETRY_AFTER_WAITS the error goes to the caller's own backoff.
+        const seconds = err instanceof KubeApiError && err.retryable ? err.retryAfterSeconds : undefined;
+        if (seconds === undefined || waits >= MAX_RETRY_AFTER_WAITS) throw err;
+        await sleep(Math.min(seconds * 1000, this.maxRetryAfterMs));
+      }
+    }
+  }
+
+  private async sendOnce(opts: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: string;
+    query?: Record<string, string | undefined>;
+    body?: unknown;
+    contentType?: string;
+  }): Promise<Record<string, unknown>> {
     const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(
       opts.path,
       opts.method as never,
@@ -213,6 +287,7 @@ class RawObjectApi extends KubernetesObjectApi {
         message: err.message,
         causes: err.causes,
         ...(err.timeoutMs === undefined ? {} : { timeoutMs: err.timeoutMs }),
+        ...(err.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: err.retryAfterSeconds }),
         ...(err.cause === undefined ? {} : { cause: err.cause }),
         ...extra,
       });
@@ -240,7 +315,7 @@ export class KubeObjectClient {
 
   constructor(
     private readonly kubeConfig: KubeConfig,
-    opts: { timeoutMs?: number } = {},
+    opts: { timeoutMs?: number; maxRetryAfterMs?: number } = {},
   ) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
@@ -260,7 +335,12 @@ export class KubeObjectClient {
         },
       ],
     });
-    this.api = new RawObjectApi(configuration, cluster.server, timeoutMs);
+    this.api = new RawObjectApi(
+      configuration,
+      cluster.server,
+      timeoutMs,
+      opts.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS,
+    );
     this.api.useContextNamespace(kubeConfig);
   }
 

@@ -67,4 +67,26 @@ describe('large ConfigMaps and Secrets', () => {
         '1 object(s) failed to apply: ConfigMap ml/corpus: it is larger than the API server accepts in one request (Request entity too large: limit is 3145728): split it into several objects, or ship large data in the image or on a volume; the next resync retries it',
     });
   });
+
+  it('says an object past etcd’s request limit is too large and what to do, instead of retrying it forever', async () => {
+    await h.close();
+    // etcd's --max-request-bytes made small, so the object need not be 1.5 MiB for the test.
+    h = await startHarness({ server: { etcdMaxRequestBytes: 64 * 1024 } });
+    await h.send(
+      h.repo.commit('main', {
+        '.github/ferry.yml': CONFIG,
+        'deploy/prompts.yaml': configMap('prompts', { 'prompts.txt': 'p'.repeat(100_000) }),
+        'deploy/config.yaml': configMap('config'),
+      }),
+    );
+    expect(await reconcile(h, 'event')).toMatchObject({
+      result: 'failed',
+      phase: 'Failed',
+      message:
+        "1 object(s) failed to apply: ConfigMap ml/prompts: it is 0.10 MiB as Git has it, more than etcd stores in one object (1.5 MiB unless the cluster's etcd sets --max-request-bytes; the API server said: etcdserver: request is too large): split it into several objects, or ship large data in the image or on a volume; 1 other object(s) were applied at this revision and nothing was pruned; the next resync retries it",
+    });
+    expect(current(h).status?.phase).toBe('Failed');
+    expect(h.server.get({ ...CM, name: 'prompts' })).toBeUndefined();
+    expect(h.server.get({ ...CM, name: 'config' })).toBeDefined();
+  });
 });

@@ -55,7 +55,8 @@ describe('the agent loop', () => {
     const failed = h.server.requests.filter((r) => r.status === 500);
     expect(failed).toHaveLength(3);
     expect(h.server.list(CM)).toHaveLength(2);
-    expect(h.logs.some((l) => l.includes('reconcile failed; retrying'))).toBe(true);
+    // Each object's apply is sent again after a server error; the reconcile itself did not fail.
+    expect(h.logs.some((l) => l.includes('reconcile failed; retrying'))).toBe(false);
   });
 
   it('converges after API server timeouts', async () => {

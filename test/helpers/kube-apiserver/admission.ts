@@ -29,8 +29,15 @@ export interface AdmissionRequest {
   name: string;
 }
 
-/** What the webhook answers: allowed, or a denial whose `result` the server wraps (code defaults to 403). */
-export type AdmissionVerdict = true | { message?: string; code?: number; reason?: string };
+/**
+ * What the webhook answers: allowed, or a denial whose `result` the server wraps (code defaults to 403);
+ * or `callError`: the webhook could not be called (a timeout, no endpoints), which with
+ * `failurePolicy: Fail` the API server answers as NewInternalError(ErrCallingWebhook).
+ */
+export type AdmissionVerdict =
+  | true
+  | { message?: string; code?: number; reason?: string }
+  | { callError: string };
 
 export interface AdmissionWebhook {
   /** Fully qualified, `validate.kyverno.svc`. */
@@ -77,6 +84,16 @@ export function runWebhooks(webhooks: readonly AdmissionWebhook[], a: AdmissionA
       name: a.name,
     });
     if (verdict === true) continue;
+    if ('callError' in verdict) {
+      // webhook/errors.go ErrCallingWebhook wrapped by apierrors.NewInternalError (dispatcher, Fail).
+      const err = `failed calling webhook "${hook.name}": failed to call webhook: ${verdict.callError}`;
+      throw new ApiError({
+        code: 500,
+        reason: 'InternalError',
+        message: `Internal error occurred: ${err}`,
+        details: { causes: [{ message: err }] },
+      });
+    }
     const code = verdict.code ?? 403;
     const deniedBy = `admission webhook "${hook.name}" denied the request`;
     const said = verdict.message || verdict.reason;

@@ -22,7 +22,8 @@ export interface StatusBody {
   metadata: Record<string, never>;
   status: 'Failure' | 'Success';
   message: string;
-  reason: string;
+  /** Omitted for StatusReasonUnknown (""), as an error that is no Status is sent (ErrorToAPIStatus). */
+  reason?: string;
   details?: StatusDetails;
   code: number;
 }
@@ -48,7 +49,7 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      ...(this.reason ? { reason: this.reason } : {}),
       code: this.code,
     };
     if (this.details) body.details = this.details;
@@ -163,5 +164,28 @@ export function forbidden(opts: {
     reason: 'Forbidden',
     message: `${target} is forbidden: User "${opts.user}" cannot ${opts.verb} resource "${opts.plural}" in API group "${opts.group}"${scope}`,
     details: { name: opts.name, group: opts.group, kind: opts.plural },
+  });
+}
+
+/**
+ * What the API server answers when etcd refuses a write over its `--max-request-bytes` (1.5 MiB by
+ * default): etcd's ErrGRPCRequestTooLarge is no Status, so ErrorToAPIStatus sends it as a 500 with no
+ * reason and etcd's words as the message. (The create, update and patch handlers retry once without
+ * managedFields, isTooLargeError; not for an apply patch.)
+ */
+export function etcdRequestTooLarge(): ApiError {
+  return new ApiError({ code: 500, reason: '', message: 'etcdserver: request is too large' });
+}
+
+/**
+ * 429 as the API server's Status errors carry it (NewTooManyRequests: reason TooManyRequests,
+ * details.retryAfterSeconds); ErrorNegotiated copies retryAfterSeconds into the Retry-After header.
+ */
+export function tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
+  return new ApiError({
+    code: 429,
+    reason: 'TooManyRequests',
+    message,
+    details: { retryAfterSeconds },
   });
 }

@@ -404,6 +404,30 @@ describe('writes', () => {
     expect((await apply(`${secrets}/big`, secret('big', 1048577))).status).toBe(422);
   });
 
+  it('refuses a write whose stored object passes etcd’s request limit with etcd’s 500, never a dry-run', async () => {
+    const big = deployment('big');
+    big.spec.template.spec.containers[0].args = ['x'.repeat(1_600_000)];
+    const res = await apply(`${DEPLOY_PATH}/big`, big);
+    expect(res.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'etcdserver: request is too large',
+      code: 500,
+    });
+    expect(res.status).toBe(500);
+    expect((await apply(`${DEPLOY_PATH}/big`, big, 'fieldManager=ferry&dryRun=All')).status).toBe(201);
+    expect((await call('GET', `${DEPLOY_PATH}/big`)).status).toBe(404);
+    big.spec.template.spec.containers[0].args = ['x'.repeat(1_400_000)];
+    expect((await apply(`${DEPLOY_PATH}/big`, big)).status).toBe(201);
+    // The limit is etcd's --max-request-bytes: an option.
+    await server.close();
+    server = await startKubeApiServer({ etcdMaxRequestBytes: 2048 });
+    expect((await apply(`${CM_PATH}/small`, cm('small', { a: 'x'.repeat(1000) }))).status).toBe(201);
+    expect((await apply(`${CM_PATH}/over`, cm('over', { a: 'x'.repeat(2048) }))).status).toBe(500);
+  });
+
   it('refuses immutable-field changes with 422 Invalid and the field in the causes', async () => {
     const job = (image: string) => ({
       apiVersion: 'batch/v1',
@@ -567,6 +591,31 @@ describe('auth and faults', () => {
     expect(page.status).toBe(302);
     expect(page.headers.get('content-type')).toBe('text/html');
     expect(await page.text()).toMatch(/^<html>/);
+    expect((await call('GET', CM_PATH)).status).toBe(200);
+  });
+
+  it('answers 429 with Retry-After as API Priority and Fairness does (plain text) and as a Status', async () => {
+    server.faults.throttleNext(1, { retryAfterSeconds: 3, match: (r) => r.method === 'GET' });
+    const apf = await fetch(`${server.url}${CM_PATH}`);
+    expect([apf.status, apf.headers.get('retry-after'), apf.headers.get('content-type')]).toEqual([
+      429,
+      '3',
+      'text/plain; charset=utf-8',
+    ]);
+    expect(await apf.text()).toBe('Too many requests, please try again later.\n');
+    server.faults.throttleNext(1, { retryAfterSeconds: 1, status: true });
+    const status = await call('GET', CM_PATH);
+    expect([status.status, status.headers.get('retry-after')]).toEqual([429, '1']);
+    expect(status.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'storage is (re)initializing',
+      reason: 'TooManyRequests',
+      details: { retryAfterSeconds: 1 },
+      code: 429,
+    });
     expect((await call('GET', CM_PATH)).status).toBe(200);
   });
 

@@ -27,6 +27,7 @@ import {
   internalError,
   methodNotAllowed,
   notFound,
+  tooManyRequests,
   unauthorized,
   unsupportedMediaType,
 } from './api-status.ts';
@@ -108,6 +109,11 @@ export interface KubeApiServerOptions {
   tls?: { key: string; cert: string };
   /** Validating admission webhooks, called in order on client writes (dry-run included). */
   admission?: AdmissionWebhook[];
+  /**
+   * etcd's `--max-request-bytes` (default 1.5 MiB, 1572864): a write whose object as stored is larger
+   * gets etcd's `500 etcdserver: request is too large`, as under the API server's 3 MiB body limit.
+   */
+  etcdMaxRequestBytes?: number;
 }
 
 export interface FakeKubeApiServer {
@@ -125,8 +131,15 @@ export interface FakeKubeApiServer {
   /** A kubeconfig (YAML) pointing at this server over plain HTTP. */
   kubeconfig(opts?: { token?: string; namespace?: string }): string;
   faults: {
-    /** The next `count` matching requests fail with `code` (default 500) and a Status body. */
-    failNext(count: number, opts?: { code?: number; match?: (r: RecordedRequest) => boolean }): void;
+    /**
+     * The next `count` matching requests fail with `code` (default 500) and a Status body; `message`
+     * and `reason` ('' for none, as an etcd error such as `etcdserver: leader changed` reaches the client)
+     * default to an injected failure's.
+     */
+    failNext(
+      count: number,
+      opts?: { code?: number; message?: string; reason?: string; match?: (r: RecordedRequest) => boolean },
+    ): void;
     /** The next `count` matching requests get no answer; the connection is dropped after `ms` (default 30 s). */
     hangNext(count: number, opts?: { ms?: number; match?: (r: RecordedRequest) => boolean }): void;
     /**
@@ -136,6 +149,17 @@ export interface FakeKubeApiServer {
     pageNext(
       count: number,
       opts?: { code?: number; body?: string; match?: (r: RecordedRequest) => boolean },
+    ): void;
+    /**
+     * The next `count` matching requests get 429 with `Retry-After: retryAfterSeconds`. As API Priority
+     * and Fairness rejects a request (filters/priority-and-fairness.go → tooManyRequests: a plain-text
+     * `Too many requests, please try again later.`), or with `status: true` as a Status error
+     * (NewTooManyRequests: reason TooManyRequests, details.retryAfterSeconds, the header from
+     * ErrorNegotiated), e.g. `storage is (re)initializing` from the watch cache.
+     */
+    throttleNext(
+      count: number,
+      opts: { retryAfterSeconds: number; status?: boolean; match?: (r: RecordedRequest) => boolean },
     ): void;
     /** Ends every open watch stream (as an API server restart or a load balancer timeout does). */
     dropWatches(): void;
@@ -152,12 +176,14 @@ export interface FakeKubeApiServer {
 }
 
 interface Fault {
-  kind: 'fail' | 'hang' | 'page';
+  kind: 'fail' | 'hang' | 'page' | 'throttle' | 'throttle-status';
   remaining: number;
   code: number;
   ms: number;
-  /** The HTML a `page` fault answers with. */
+  /** The HTML a `page` fault answers with, or a `fail` fault's message. */
   body?: string;
+  /** A `fail` fault's reason. */
+  reason?: string;
   match: ((r: RecordedRequest) => boolean) | undefined;
 }
 
@@ -236,7 +262,7 @@ function parseJsonBody(text: string): unknown {
 }
 
 export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<FakeKubeApiServer> {
-  const store = new ObjectStore(options.watchHistory ?? 1000);
+  const store = new ObjectStore(options.watchHistory ?? 1000, options.etcdMaxRequestBytes);
   const served = new Map<string, Map<string, ResourceType>>(); // "group/version" → plural → type
   const requests: RecordedRequest[] = [];
   const mutations: Mutation[] = [];
@@ -1084,13 +1110,26 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       res.end(fault.body);
       return true;
     }
+    if (fault.kind === 'throttle') {
+      // http.Error: text/plain with nosniff, the message and a newline.
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': String(fault.ms / 1000),
+      });
+      res.end('Too many requests, please try again later.\n');
+      return true;
+    }
+    if (fault.kind === 'throttle-status') {
+      res.setHeader('Retry-After', String(fault.ms / 1000));
+      send(res, 429, tooManyRequests('storage is (re)initializing', fault.ms / 1000).toStatus());
+      return true;
+    }
     const reason =
-      fault.code === 500 ? 'InternalError' : fault.code === 401 ? 'Unauthorized' : 'ServiceUnavailable';
-    send(
-      res,
-      fault.code,
-      new ApiError({ code: fault.code, reason, message: 'fake: injected failure' }).toStatus(),
-    );
+      fault.reason ??
+      (fault.code === 500 ? 'InternalError' : fault.code === 401 ? 'Unauthorized' : 'ServiceUnavailable');
+    const message = fault.body ?? 'fake: injected failure';
+    send(res, fault.code, new ApiError({ code: fault.code, reason, message }).toStatus());
     return true;
   };
 
@@ -1166,7 +1205,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     },
     faults: {
       failNext(count, opts = {}) {
-        faults.push({ kind: 'fail', remaining: count, code: opts.code ?? 500, ms: 0, match: opts.match });
+        faults.push({
+          kind: 'fail',
+          remaining: count,
+          code: opts.code ?? 500,
+          ms: 0,
+          match: opts.match,
+          ...(opts.message === undefined ? {} : { body: opts.message }),
+          ...(opts.reason === undefined ? {} : { reason: opts.reason }),
+        });
       },
       hangNext(count, opts = {}) {
         faults.push({ kind: 'hang', remaining: count, code: 0, ms: opts.ms ?? 30_000, match: opts.match });
@@ -1178,6 +1225,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           code: opts.code ?? 200,
           ms: 0,
           body: opts.body ?? '<html><body>Sign in to continue</body></html>',
+          match: opts.match,
+        });
+      },
+      throttleNext(count, opts) {
+        faults.push({
+          kind: opts.status ? 'throttle-status' : 'throttle',
+          remaining: count,
+          code: 429,
+          ms: opts.retryAfterSeconds * 1000,
           match: opts.match,
         });
       },

@@ -5,6 +5,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  etcdRequestTooLarge,
   gone,
   invalid,
   notFound,
@@ -214,7 +215,11 @@ export class ObjectStore {
   readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
-  constructor(private readonly historyLimit: number) {}
+  constructor(
+    private readonly historyLimit: number,
+    /** etcd's `--max-request-bytes` (default 1.5 MiB): a write whose stored object is larger is refused. */
+    private readonly etcdMaxRequestBytes = 1.5 * 1024 * 1024,
+  ) {}
 
   get resourceVersion(): number {
     return this.rv;
@@ -344,6 +349,14 @@ export class ObjectStore {
       return { stored: previous, created: false, changed: false };
     const stored: StoredObject = { type, object: next, managers };
     if (opts.write.dryRun) return { stored, created: !previous, changed: true };
+    // etcd counts the whole put (key and serialized value, managedFields included); a dry-run never
+    // reaches it. The value here is the object as stored (JSON, as for custom resources).
+    const key = `/registry/${this.key(type, namespace, name)}`;
+    if (
+      Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(this.render(stored))) >
+      this.etcdMaxRequestBytes
+    )
+      throw etcdRequestTooLarge();
     this.rv++;
     meta.resourceVersion = String(this.rv);
     this.objects.set(this.key(type, namespace, name), stored);
