@@ -201,7 +201,8 @@ spec:
       image: nvcr.io/nim/meta/llama3-8b-instruct:1.0.0
       resources:
 ${resources}`;
-  const FULL = '        limits: {cpu: "12", memory: 32Gi, nvidia.com/gpu: "1"}\n        requests: {cpu: "12", memory: 32Gi}';
+  const FULL =
+    '        limits: {cpu: "12", memory: 32Gi, nvidia.com/gpu: "1"}\n        requests: {cpu: "12", memory: 32Gi}';
 
   it.each(['ServingRuntime', 'ClusterServingRuntime'])(
     'takes the CPU and memory a %s in the set gives the model, before or after it',
@@ -213,13 +214,20 @@ ${resources}`;
   );
 
   it('reads the runtime when it is in another part of the target', () => {
-    const stream = modelRequestsRule.stream?.({ kubernetesVersion: '1.34' });
-    const found = [
-      ...(stream?.add(resourcesOf(isvcWithRuntime({}))) ?? []),
-      ...(stream?.add(resourcesOf(runtime('ServingRuntime', FULL).replace(/^---\n/, ''), 'runtime.yaml')) ?? []),
-      ...(stream?.finish() ?? []),
-    ];
-    expect(found).toEqual([]);
+    const inParts = (resources: string) => {
+      const stream = modelRequestsRule.stream?.({ kubernetesVersion: '1.34' });
+      if (!stream) throw new Error('model-requests reads the target in parts');
+      const part = runtime('ServingRuntime', resources).replace(/^---\n/, '');
+      return [
+        ...stream.add(resourcesOf(isvcWithRuntime({}))),
+        ...stream.add(resourcesOf(part, 'runtime.yaml')),
+        ...stream.finish(),
+      ].map((f) => f.message);
+    };
+    expect(inParts(FULL)).toEqual([]);
+    expect(inParts('        requests: {cpu: "12"}')).toEqual([
+      expect.stringContaining('declares no memory request (nor does its runtime nim-llama3-8b-instruct)'),
+    ]);
   });
 
   it('warns of what neither the model nor its runtime declares, at the model', () => {
@@ -261,8 +269,8 @@ ${resources}`;
   });
 
   it('still warns of a model that names no runtime (KServe picks one by format; its defaults are small)', () => {
-    expect(
-      messagesOf(modelRequestsRule, isvcWithRuntime({}).replace(/\n\s+runtime: .*/, '')),
-    ).toHaveLength(1);
+    expect(messagesOf(modelRequestsRule, isvcWithRuntime({}).replace(/\n\s+runtime: .*/, ''))).toHaveLength(
+      1,
+    );
   });
 });
