@@ -158,6 +158,8 @@ export interface Target {
     helmLine?: number;
     /** The line of each `helm.values` entry, in order: a values file that is not there is reported on it. */
     valuesLines?: number[];
+    /** The line of each `schemas` entry, in order: a problem reading one is reported on it. */
+    schemasLines?: number[];
   };
 }
 
