@@ -40,6 +40,11 @@ export interface FieldLines {
   fileOf?(pointer: string): string | undefined;
   /** The same lines, keeping no view of the file's text, for what outlives the file (standInFor). */
   detached?(): FieldLines;
+  /**
+   * The line of a `/metadata/…` pointer when the document's head alone gives it cheaply (its top-level
+   * keys up to the end of `metadata`), without computing the whole map; undefined otherwise.
+   */
+  peekMetadata?(pointer: string): number | undefined;
 }
 
 /** One rendered object with where it came from (the best source file/line available). */
