@@ -81,8 +81,7 @@ async function collect(opts: {
       if (entry.startsWith('.')) continue;
       const child = `${rel.split(sep).join('/')}/${entry}`;
       const childStat = await lstat(join(root, child));
-      if (childStat.isDirectory() || /\.(ya?ml|json)$/i.test(entry))
-        await collect({ ...opts, path: child });
+      if (childStat.isDirectory() || /\.(ya?ml|json)$/i.test(entry)) await collect({ ...opts, path: child });
     }
     return;
   }
