@@ -40,6 +40,11 @@ export interface FieldLines {
   fileOf?(pointer: string): string | undefined;
   /** The same lines, keeping no view of the file's text, for what outlives the file (standInFor). */
   detached?(): FieldLines;
+  /**
+   * The line of a `/metadata/…` pointer when the document's head alone gives it cheaply (its top-level
+   * keys up to the end of `metadata`), without computing the whole map; undefined otherwise.
+   */
+  peekMetadata?(pointer: string): number | undefined;
 }
 
 /** One rendered object with where it came from (the best source file/line available). */
@@ -158,6 +163,8 @@ export interface Target {
     helmLine?: number;
     /** The line of each `helm.values` entry, in order: a values file that is not there is reported on it. */
     valuesLines?: number[];
+    /** The line of each `schemas` entry, in order: a problem reading one is reported on it. */
+    schemasLines?: number[];
   };
 }
 

@@ -109,6 +109,11 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
           lineOfPath(doc.contents, ['targets', i, 'helm', 'values', j], lineCounter),
         );
       }
+      if (t.schemas.length > 0) {
+        target.declared.schemasLines = t.schemas.map((_, j) =>
+          lineOfPath(doc.contents, ['targets', i, 'schemas', j], lineCounter),
+        );
+      }
       return target;
     }) ?? defaultConfig(defaultBranch).targets;
   // A live preview asks the target's agent; without a cluster there is none to ask (the PR still gets

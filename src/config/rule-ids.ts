@@ -22,6 +22,8 @@ export const RULE_DESCRIPTIONS = {
     'Container names are unique within a pod (containers, init and ephemeral containers).',
   'deprecated-api': 'No API versions deprecated or removed in the configured Kubernetes version.',
   'selector-match': "Workload selectors match their pod template's labels.",
+  'object-size':
+    'ConfigMaps and Secrets hold at most 1 MiB of data, and no object is over etcd’s 1.5 MiB request limit.',
 } as const satisfies Record<string, string>;
 
 export type RuleId = keyof typeof RULE_DESCRIPTIONS;

@@ -22,7 +22,7 @@ export async function checkTargetFindings(
   opts: Omit<CheckTargetOptions, 'documents'>,
 ): Promise<CheckedFindings> {
   const kubernetesVersion = opts.target.kubernetesVersion ?? opts.kubernetesVersion;
-  const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  const schemas = await loadSchemaFiles(opts.root, opts.target.schemas, opts.target.declared);
   const checking = checkInParts({ kubernetesVersion, ruleConfig: opts.ruleConfig, schemas });
   const rendered = await renderTarget({
     root: opts.root,

@@ -57,7 +57,7 @@ export async function checkTarget(opts: CheckTargetOptions): Promise<CheckedTarg
     documents: opts.documents,
     links: opts.links,
   });
-  const schemas = await loadSchemaFiles(opts.root, opts.target.schemas);
+  const schemas = await loadSchemaFiles(opts.root, opts.target.schemas, opts.target.declared);
   const checked = await checkRendered({ rendered, schemas, kubernetesVersion, ruleConfig: opts.ruleConfig });
   return pointAtRepoCrds(checked, { root: opts.root, scope: 'target' });
 }

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isGitData, isInside } from '../render/repo-path.ts';
-import type { Finding } from '../types.ts';
+import type { Finding, Target } from '../types.ts';
 import { parseSchemaFiles } from '../validate/schema/parse-schema-files.ts';
 import type { SchemaAdditions } from '../validate/schema/schema-node.ts';
 
@@ -20,28 +20,46 @@ export interface SchemaFiles {
 /**
  * Reads a target's configured `schemas:` (CRD or JSON-schema files, or folders of them) from the
  * tree and compiles them. Paths must stay inside the repository, folders on the way included (a
- * checkout holds links), links are not followed, and only regular files are read.
+ * checkout holds links), links are not followed, and only regular files are read. A problem reading
+ * an entry (missing, outside, a link, too large; or a file of a folder it names) is reported on the
+ * entry's line in `.github/ferry.yml` (`declared.schemasLines`), naming the file: the fix is there, and
+ * GitHub cannot annotate line 1 of a file the revision lacks.
  */
-export async function loadSchemaFiles(root: string, paths: readonly string[]): Promise<SchemaFiles> {
+export async function loadSchemaFiles(
+  root: string,
+  paths: readonly string[],
+  declared?: Target['declared'],
+): Promise<SchemaFiles> {
   const findings: Finding[] = [];
   const files: { path: string; text: string }[] = [];
   const realRoot = await realpath(root);
-  for (const path of paths) {
-    await collect(realRoot, path, files, findings);
+  for (const [i, path] of paths.entries()) {
+    const line = declared?.schemasLines?.[i];
+    const at = declared && line !== undefined ? { file: declared.file, line } : undefined;
+    await collect({ root: realRoot, path, out: files, findings, at });
   }
   return { files: parseSchemaFiles(files), findings };
 }
 
-async function collect(
-  root: string,
-  path: string,
-  out: { path: string; text: string }[],
-  findings: Finding[],
-): Promise<void> {
+async function collect(opts: {
+  root: string;
+  path: string;
+  out: { path: string; text: string }[];
+  findings: Finding[];
+  /** The entry's place in `.github/ferry.yml`, if the config says it. */
+  at: { file: string; line: number } | undefined;
+}): Promise<void> {
+  const { root, path, out, findings, at } = opts;
   const abs = join(root, path);
   const rel = relative(root, abs);
   const fail = (message: string) =>
-    findings.push({ rule: 'config', severity: 'error', file: path, line: 1, message: `schemas: ${message}` });
+    findings.push({
+      rule: 'config',
+      severity: 'error',
+      file: at?.file ?? path,
+      line: at?.line ?? 1,
+      message: `schemas: ${message}`,
+    });
   if (rel.startsWith('..') || rel.startsWith(sep)) return void fail(`${path} is outside the repository`);
   const stat = await lstat(abs).catch(() => undefined);
   if (!stat) {
@@ -63,8 +81,7 @@ async function collect(
       if (entry.startsWith('.')) continue;
       const child = `${rel.split(sep).join('/')}/${entry}`;
       const childStat = await lstat(join(root, child));
-      if (childStat.isDirectory() || /\.(ya?ml|json)$/i.test(entry))
-        await collect(root, child, out, findings);
+      if (childStat.isDirectory() || /\.(ya?ml|json)$/i.test(entry)) await collect({ ...opts, path: child });
     }
     return;
   }

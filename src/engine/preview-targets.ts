@@ -231,18 +231,9 @@ async function previewTarget(pair: TargetPair, opts: PreviewOptions): Promise<Ch
   const changes = pair.head
     ? diffed.changes
     : diffed.changes.map((c) => (c.action === 'removed' ? { ...c, kept: REMOVED_TARGET_KEPT } : c));
-  const headFindings = head?.findings ?? [];
   const findings = baseFailed
-    ? [
-        ...headFindings,
-        // The base's breakage is not this change's fault: a warning, so a PR that fixes it can pass.
-        ...(base?.findings ?? []).map((f) => ({
-          ...f,
-          severity: 'warning' as const,
-          message: `base revision does not render, so no diff is shown: ${redactCredentials(f.message)}`,
-        })),
-      ]
-    : headFindings;
+    ? withBaseFindings(head?.findings ?? [], base?.findings ?? [])
+    : (head?.findings ?? []);
   return {
     target: pair.name,
     changes,
@@ -252,4 +243,40 @@ async function previewTarget(pair: TargetPair, opts: PreviewOptions): Promise<Ch
     ...(baseFailed && !headFailed ? { baseFailed: true } : {}),
     ...(pair.head ? {} : { targetRemoved: true }),
   };
+}
+
+/**
+ * A failed base's findings beside the head's. The base's breakage is not this change's fault: a warning,
+ * so a PR that fixes it can pass. One the head repeats (same rule, file, line and message: a base and
+ * head that fail for the same reason) is not said twice at one place: the head's finding, which is what
+ * the merge would deploy and what blocks it, says the base fails the same way, as a reviewer of an
+ * Atlantis plan or an Argo CD diff wants to know whether a change broke the render or found it broken.
+ */
+function withBaseFindings(head: readonly Finding[], base: readonly Finding[]): Finding[] {
+  const same = (a: Finding, b: Finding) =>
+    a.rule === b.rule && a.file === b.file && a.line === b.line && a.message === b.message;
+  const baseOnly: Finding[] = [];
+  const repeated = new Set<Finding>();
+  for (const f of base) {
+    const redacted = { ...f, message: redactCredentials(f.message) };
+    const match = head.find((h) => same(h, redacted));
+    if (match) repeated.add(match);
+    else
+      baseOnly.push({
+        ...redacted,
+        severity: 'warning',
+        message: `base revision does not render, so no diff is shown: ${redacted.message}`,
+      });
+  }
+  return [
+    ...head.map((f) =>
+      repeated.has(f)
+        ? {
+            ...f,
+            message: `${f.message} (the base revision does not render for the same reason, so no diff is shown)`,
+          }
+        : f,
+    ),
+    ...baseOnly,
+  ];
 }

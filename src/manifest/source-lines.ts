@@ -34,6 +34,11 @@ export class SourceLines {
     return out;
   }
 
+  /** FieldLines.peekMetadata: only for a document's own object (not a List's item). */
+  peekMetadata(pointer: string): number | undefined {
+    return this.#prefix === '' ? this.#document.peekMetadata(pointer) : undefined;
+  }
+
   /** The lines of a part of this resource (a List's item: `/items/3`). */
   within(pointer: string): SourceLines {
     return new SourceLines(this.#document, this.#prefix + pointer);
@@ -89,6 +94,28 @@ export class DocumentLines {
 
   lineOf(pointer: string): number | undefined {
     return this.all()[pointer];
+  }
+
+  /**
+   * The line of a `/metadata/…` pointer from the document's head: its text up to the end of a block
+   * `metadata:` at the top level (apiVersion, kind and metadata come first in nearly every manifest),
+   * computed as the whole would be but over those few lines, so a rule that needs every object's name
+   * line (duplicate-resource) does not build each document's map. Undefined when the head does not
+   * say (no such block, flow style, a computed or lazily mapped document not read from text).
+   */
+  peekMetadata(pointer: string): number | undefined {
+    if (this.#pointers !== undefined) return this.#pointers[pointer];
+    if (this.#text === undefined || !pointer.startsWith('/metadata/')) return undefined;
+    const { text, compute } = this.#text;
+    const start = text.startsWith('metadata:') ? 0 : text.indexOf('\nmetadata:') + 1;
+    if (start === 0 && !text.startsWith('metadata:')) return undefined;
+    const lineEnd = text.indexOf('\n', start);
+    if (lineEnd < 0) return compute(text)[pointer];
+    // The block ends where a line starts at column 0 with anything but a comment.
+    const next = /\n(?=[^ #\n])/g;
+    next.lastIndex = lineEnd;
+    const end = next.exec(text)?.index ?? text.length;
+    return compute(text.slice(0, end))[pointer];
   }
 
   all(): Readonly<Record<string, number>> {

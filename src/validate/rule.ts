@@ -36,6 +36,12 @@ export interface Rule {
    * `check` may then be called on each part of a target.
    */
   stream?(ctx: Pick<RuleContext, 'kubernetesVersion'>): RuleStream;
+  /**
+   * For a stream rule whose findings each judge one resource and read the others only for context
+   * (model-requests reads the ServingRuntime a model names): a failed build's sources, which no stream
+   * is fed (their names are not yet the build's), are still checked by `check` over them alone.
+   */
+  judgesEachResource?: boolean;
 }
 
 /**

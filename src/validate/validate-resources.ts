@@ -179,11 +179,14 @@ export function createValidation(opts: ValidationOptions): Validation {
       if (schemaSetting !== 'off') checkSchemas(resources, part);
       const ctx: RuleContext = { resources, kubernetesVersion: opts.kubernetesVersion };
       // A failed build's sources are not what the cluster gets: judged on their own only (Resource.unrendered).
-      const rendered = resources.some((r) => r.unrendered)
-        ? resources.filter((r) => !r.unrendered)
-        : resources;
-      for (const entry of runs)
+      const unrendered = resources.filter((r) => r.unrendered);
+      const rendered = unrendered.length > 0 ? resources.filter((r) => !r.unrendered) : resources;
+      for (const entry of runs) {
         run(entry, (stream) => (stream ? stream.add(rendered) : entry.rule.check(ctx)));
+        if (entry.stream && entry.rule.judgesEachResource && unrendered.length > 0) {
+          run(entry, () => entry.rule.check({ ...ctx, resources: unrendered }));
+        }
+      }
     },
     finish() {
       for (const entry of runs) if (entry.stream) run(entry, (stream) => stream?.finish() ?? []);

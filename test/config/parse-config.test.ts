@@ -55,7 +55,13 @@ describe('parseConfig', () => {
           preview: 'render',
           livePreviewForks: false,
           // The lines of its path and helm block, for findings about them.
-          declared: { file: '.github/ferry.yml', line: 8, helmLine: 12, valuesLines: [12] },
+          declared: {
+            file: '.github/ferry.yml',
+            line: 8,
+            helmLine: 12,
+            valuesLines: [12],
+            schemasLines: [13],
+          },
         },
         {
           name: 'dev',

@@ -3,7 +3,11 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/parse-config.ts';
+import { checkTarget } from '../../src/engine/check-target.ts';
+import { checkTargetFindings } from '../../src/engine/check-target-findings.ts';
 import { loadSchemaFiles } from '../../src/engine/load-schema-files.ts';
+import type { Target } from '../../src/types.ts';
 
 /**
  * `schemas:` paths come from the pull request's .github/ferry.yml, and `ferry validate` runs on a
@@ -86,5 +90,68 @@ describe('loadSchemaFiles', () => {
     const loaded = await loadSchemaFiles(repo, ['linked/widget.json']);
     expect(loaded.findings).toEqual([]);
     expect(loaded.files.kinds.map((k) => k.kind)).toEqual(['Widget']);
+  });
+});
+
+// A target listing a schema file the revision lacks: the error was at that file's line 1, which GitHub
+// cannot annotate (the file is not in the PR); the fix is the entry in .github/ferry.yml.
+describe("a target's schemas entry that cannot be read", () => {
+  const config = [
+    'targets:',
+    '  - name: app',
+    '    path: k8s',
+    '    schemas:',
+    '      - schemas/widget.json',
+    '      - schemas/missing.json',
+    '      - vendor/widget.json',
+    '      - crds',
+    '',
+  ].join('\n');
+
+  beforeEach(async () => {
+    await mkdir(join(repo, 'k8s'));
+    await writeFile(join(repo, 'k8s/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n');
+    await mkdir(join(repo, 'schemas'));
+    await writeFile(join(repo, 'schemas/widget.json'), '{"type": "object"}');
+    await mkdir(join(repo, 'crds'));
+    execFileSync('mkfifo', [join(repo, 'crds/pipe.json')]);
+    await symlink(outside, join(repo, 'vendor'));
+  });
+
+  it.each([
+    ['checkTarget', checkTarget],
+    ['checkTargetFindings', checkTargetFindings],
+  ])('is an error on its entry in .github/ferry.yml, naming the file (%s)', async (_, check) => {
+    const { config: parsed, findings } = parseConfig(config, { file: '.github/ferry.yml' });
+    expect(findings).toEqual([]);
+    const result = await check({
+      root: repo,
+      target: parsed.targets[0] as Target,
+      kubernetesVersion: '1.34',
+    });
+    expect(result.findings.filter((f) => f.rule === 'config')).toEqual([
+      {
+        rule: 'config',
+        severity: 'error',
+        file: '.github/ferry.yml',
+        line: 6,
+        message:
+          "schemas: schemas/missing.json does not exist in this revision: fix the target's schemas in .github/ferry.yml, or add it",
+      },
+      {
+        rule: 'config',
+        severity: 'error',
+        file: '.github/ferry.yml',
+        line: 7,
+        message: 'schemas: vendor/widget.json leads outside the repository through a symbolic link',
+      },
+      {
+        rule: 'config',
+        severity: 'error',
+        file: '.github/ferry.yml',
+        line: 8,
+        message: 'schemas: crds/pipe.json is not a regular file',
+      },
+    ]);
   });
 });

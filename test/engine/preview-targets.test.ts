@@ -130,6 +130,41 @@ describe('previewTargets', () => {
     expect(set?.baseFailed).toBe(true);
   });
 
+  // A base and head that fail for the same reason (a PR that does not touch the broken file): the error
+  // was listed twice at one line, once as the head's error and once as the base's warning.
+  it('says a failure the base shares once, on the head error, and keeps what only the base has', async () => {
+    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n';
+    const baseRoot = base();
+    writeFileSync(join(baseRoot, 'serving/a.yaml'), broken);
+    writeFileSync(join(baseRoot, 'serving/c.yaml'), broken.replace('name: a', 'name: c'));
+    const headRoot = tree({ 'serving/b.yaml': cm('b', '2') }, baseRoot);
+    rmSync(join(headRoot, 'serving/c.yaml'));
+    const { config } = parseConfig(CONFIG, {});
+    const [set] = await previewTargets({
+      baseRoot,
+      headRoot,
+      config,
+      baseConfig: { config, findings: [] },
+      changedFiles: ['serving/b.yaml', 'serving/c.yaml'],
+    });
+    expect(set?.renderFailed).toBe(true);
+    const seen = (set?.findings ?? []).map((f) => [f.severity, `${f.file}:${f.line}`, f.message]);
+    const atA = seen.filter(([, where]) => where?.startsWith('serving/a.yaml:'));
+    expect(atA).toHaveLength(1);
+    expect(atA[0]?.[0]).toBe('error');
+    expect(atA[0]?.[2]).toMatch(
+      /\(the base revision does not render for the same reason, so no diff is shown\)$/,
+    );
+    // What only the base has is still said, as the base's warning.
+    expect(seen.filter(([, where]) => where?.startsWith('serving/c.yaml:'))).toEqual([
+      [
+        'warning',
+        expect.any(String),
+        expect.stringMatching(/^base revision does not render, so no diff is shown: /),
+      ],
+    ]);
+  });
+
   // NVIDIA/dcgm-exporter: a PR that adds a target whose values file it also adds (the chart, deployment/,
   // is older): the base cannot render the target, the head can. The PR passes and says why there is no diff.
   it('passes a change that adds a target together with a values file its base lacks', async () => {

@@ -7,6 +7,7 @@ import { gpuLimitsRule } from './gpu-limits.ts';
 import { imagePinnedRule } from './image-pinned.ts';
 import { modelPinnedRule } from './model-pinned.ts';
 import { modelRequestsRule } from './model-requests.ts';
+import { objectSizeRule } from './object-size.ts';
 import { plaintextSecretRule } from './plaintext-secret.ts';
 import { selectorMatchRule } from './selector-match.ts';
 import { trafficSplitRule } from './traffic-split.ts';
@@ -24,4 +25,5 @@ export const ALL_RULES: readonly Rule[] = [
   duplicateContainerRule,
   deprecatedApiRule,
   selectorMatchRule,
+  objectSizeRule,
 ];

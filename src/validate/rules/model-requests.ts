@@ -1,8 +1,10 @@
-import { asRecord, asString, asStringMap } from '../../manifest/as-record.ts';
+import { asArray, asRecord, asString, asStringMap } from '../../manifest/as-record.ts';
+import { detachedString } from '../../manifest/detached.ts';
 import { type ContainerRef, listContainers, type PodSpecRef } from '../../manifest/list-pod-specs.ts';
-import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import { appliedNamespace, formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import { standInFor } from '../../manifest/stand-in-for.ts';
 import type { Resource } from '../../types.ts';
-import type { Rule, RuleFinding } from '../rule.ts';
+import { checkWhole, type Rule, type RuleFinding } from '../rule.ts';
 import { isExtendedResource } from './is-extended-resource.ts';
 import { parseImageRef } from './parse-image-ref.ts';
 
@@ -47,50 +49,163 @@ const SERVING_COMPONENTS: ReadonlySet<string> = new Set([
  * Model-serving containers declare CPU and memory requests. The scheduler places pods by requests; a GPU
  * node full of request-less model servers is overpacked on CPU and memory, and the servers get
  * throttled or OOM-killed while the GPUs wait.
+ *
+ * A KServe predictor's `model` names a ServingRuntime (or ClusterServingRuntime) whose `kserve-container`
+ * KServe merges under it (strategic merge: the runtime's resources are the defaults, the model's own
+ * override them key by key; KServe's MergeServingRuntimeAndInferenceServiceSpecs), so what the model
+ * lacks its runtime may set (NVIDIA/nim-deploy's runtimes hold 12 CPU / 32Gi). The runtime may be in
+ * another part of the target, so this rule reads the whole set (`stream`), and a model whose named
+ * runtime is not in the target (another target's, a cluster's) is not judged: its resources are unknown.
  */
 export const modelRequestsRule: Rule = {
   id: 'model-requests',
   severity: 'warning',
   description:
     'Model-serving containers (KServe, GPU workloads, known model servers) declare CPU and memory requests.',
+  judgesEachResource: true,
   check(ctx) {
-    const findings: RuleFinding[] = [];
-    for (const resource of ctx.resources) {
-      const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
-      const isvc = key === 'serving.kserve.io/InferenceService';
-      if (!isvc && !SERVING_WORKLOADS.has(key)) continue;
-      const containers = listContainers(resource.object).filter((ref) => !ref.init);
-      // Each serving pod, with what makes it one in words: a model server, or a pod holding accelerators.
-      const servingPods = new Map<PodSpecRef, string>();
-      for (const ref of containers) {
-        if (servingPods.has(ref.pod)) continue;
-        const why = isvc ? 'serves a model' : whyServing(resource, ref.pod, containers);
-        if (why) servingPods.set(ref.pod, why);
-      }
-      for (const ref of containers) {
-        const why = servingPods.get(ref.pod);
-        if (!why) continue;
-        const missing = missingRequests(ref);
-        if (missing.length === 0) continue;
-        const hasResources = asRecord(ref.container.resources) !== undefined;
-        const nodes = nodesOf(containers.filter((c) => c.pod === ref.pod));
-        findings.push({
-          resource,
-          path: hasResources ? [...ref.path, 'resources'] : ref.path,
-          message: `${ref.name} in ${formatResourceId(resource.id)} ${why} but declares no ${missing.join(' or ')} request; set resources.requests.${missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ')} so the scheduler does not overpack ${nodes}`,
-        });
-      }
-    }
-    return findings;
+    return checkWhole(modelRequestsRule, ctx);
+  },
+  stream() {
+    // What each runtime's serving container declares, by `namespace/name` (ServingRuntime) or `name`
+    // (ClusterServingRuntime); the models naming a runtime wait for the whole set.
+    const runtimes = new Map<string, Declared>();
+    const waiting: Waiting[] = [];
+    return {
+      add(resources) {
+        const findings: RuleFinding[] = [];
+        for (const resource of resources) {
+          const key = `${groupOf(resource.apiVersion)}/${resource.object.kind}`;
+          if (
+            key === 'serving.kserve.io/ServingRuntime' ||
+            key === 'serving.kserve.io/ClusterServingRuntime'
+          ) {
+            const declared = declaredByRuntime(resource);
+            const name = resource.id.name;
+            const runtimeKey = key.endsWith('/ServingRuntime')
+              ? `${appliedNamespace(resource.id)}/${name}`
+              : name;
+            if (declared) runtimes.set(detachedString(runtimeKey), declared);
+            continue;
+          }
+          findings.push(...checkResource(resource, key, waiting));
+        }
+        return findings;
+      },
+      finish() {
+        const findings: RuleFinding[] = [];
+        for (const model of waiting) {
+          // KServe looks for a ServingRuntime in the InferenceService's namespace first, then a cluster one.
+          const runtime = runtimes.get(`${model.namespace}/${model.runtime}`) ?? runtimes.get(model.runtime);
+          if (!runtime) continue;
+          const missing = model.missing.filter((m) => !runtime.has(m));
+          if (missing.length > 0)
+            findings.push(model.finding(missing, ` (nor does its runtime ${model.runtime})`));
+        }
+        return findings;
+      },
+    };
   },
 };
 
+type Request = 'CPU' | 'memory';
+/** The requests a container declares (in requests or limits). */
+type Declared = ReadonlySet<Request>;
+
+/** A predictor model whose named runtime decides; `finding` words it once the runtime is known. */
+interface Waiting {
+  namespace: string;
+  runtime: string;
+  missing: readonly Request[];
+  finding(missing: readonly Request[], note: string): RuleFinding;
+}
+
+function checkResource(resource: Resource, key: string, waiting: Waiting[]): RuleFinding[] {
+  const isvc = key === 'serving.kserve.io/InferenceService';
+  if (!isvc && !SERVING_WORKLOADS.has(key)) return [];
+  const findings: RuleFinding[] = [];
+  const containers = listContainers(resource.object).filter((ref) => !ref.init);
+  // Each serving pod, with what makes it one in words: a model server, or a pod holding accelerators.
+  const servingPods = new Map<PodSpecRef, string>();
+  for (const ref of containers) {
+    if (servingPods.has(ref.pod)) continue;
+    const why = isvc ? 'serves a model' : whyServing(resource, ref.pod, containers);
+    if (why) servingPods.set(ref.pod, why);
+  }
+  for (const ref of containers) {
+    const why = servingPods.get(ref.pod);
+    if (!why) continue;
+    const missing = missingRequests(ref);
+    if (missing.length === 0) continue;
+    const hasResources = asRecord(ref.container.resources) !== undefined;
+    const nodes = nodesOf(containers.filter((c) => c.pod === ref.pod));
+    const path = hasResources ? [...ref.path, 'resources'] : ref.path;
+    const words = { name: ref.name, id: formatResourceId(resource.id), why, nodes };
+    const runtime = isvc ? runtimeOf(ref) : undefined;
+    if (runtime === undefined) {
+      findings.push({ resource, path, message: wordMissing({ ...words, missing }) });
+      continue;
+    }
+    // Kept until the end: the stand-in and the words, not the object (detached.ts).
+    const at = standInFor(resource);
+    const kept = { ...words, name: detachedString(words.name), id: detachedString(words.id) };
+    waiting.push({
+      namespace: detachedString(appliedNamespace(resource.id)),
+      runtime: detachedString(runtime),
+      missing,
+      finding: (left, note) => ({
+        resource: at,
+        path,
+        message: wordMissing({ ...kept, missing: left, note }),
+      }),
+    });
+  }
+  return findings;
+}
+
+function wordMissing(opts: {
+  name: string;
+  id: string;
+  why: string;
+  nodes: string;
+  missing: readonly Request[];
+  note?: string;
+}): string {
+  const fields = opts.missing.map((m) => (m === 'CPU' ? 'cpu' : 'memory')).join(' and ');
+  return `${opts.name} in ${opts.id} ${opts.why} but declares no ${opts.missing.join(' or ')} request${opts.note ?? ''}; set resources.requests.${fields} so the scheduler does not overpack ${opts.nodes}`;
+}
+
+/** The runtime a predictor's `model` names (`spec.predictor.model.runtime`), if this is that model. */
+function runtimeOf(ref: ContainerRef): string | undefined {
+  if (!ref.inline || ref.pod.component !== 'predictor' || ref.path.at(-1) !== 'model') return undefined;
+  const runtime = asString(ref.container.runtime);
+  return runtime === '' ? undefined : runtime;
+}
+
+/**
+ * What a runtime's serving container declares: the one KServe merges a model into is `kserve-container`
+ * (KServe before 0.11 took the first container; a runtime without the name is read that way too).
+ */
+function declaredByRuntime(resource: Resource): Declared | undefined {
+  const containers = asArray(asRecord(resource.object.spec)?.containers);
+  const records = containers.map(asRecord).filter((c) => c !== undefined);
+  const container = records.find((c) => c.name === 'kserve-container') ?? records[0];
+  if (!container) return undefined;
+  const declared = new Set<Request>(['CPU', 'memory']);
+  for (const m of missingRequestsOf(container)) declared.delete(m);
+  return declared;
+}
+
 /** A request is declared when set in requests, or in limits (Kubernetes defaults the request to the limit). */
-function missingRequests(ref: ContainerRef): ('CPU' | 'memory')[] {
-  const resources = asRecord(ref.container.resources);
+function missingRequests(ref: ContainerRef): Request[] {
+  return missingRequestsOf(ref.container);
+}
+
+function missingRequestsOf(container: Record<string, unknown>): Request[] {
+  const resources = asRecord(container.resources);
   const requests = asRecord(resources?.requests) ?? {};
   const limits = asRecord(resources?.limits) ?? {};
-  const missing: ('CPU' | 'memory')[] = [];
+  const missing: Request[] = [];
   if (!Object.hasOwn(requests, 'cpu') && !Object.hasOwn(limits, 'cpu')) missing.push('CPU');
   if (!Object.hasOwn(requests, 'memory') && !Object.hasOwn(limits, 'memory')) missing.push('memory');
   return missing;

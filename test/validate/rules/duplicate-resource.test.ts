@@ -18,7 +18,7 @@ describe('duplicate-resource', () => {
         file: 'k8s/extra.yaml',
         line: 8,
         message:
-          'ConfigMap ml/cfg is also defined at k8s/base.yaml:1; only one of them can exist in the cluster',
+          'ConfigMap ml/cfg is also defined at k8s/base.yaml:3; only one of them can exist in the cluster',
       },
     ]);
   });
@@ -50,7 +50,7 @@ describe('duplicate-resource', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ml}',
     );
     expect(found.map((f) => f.message)).toEqual([
-      'ConfigMap ml/a is also defined at test.yaml:1; only one of them can exist in the cluster',
+      'ConfigMap ml/a is also defined at test.yaml:3; only one of them can exist in the cluster',
     ]);
   });
 
@@ -59,7 +59,7 @@ describe('duplicate-resource', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: other}';
     const { resources } = parseManifests(docs, 'cm.yaml');
     expect(runRule(duplicateResourceRule, resources).map((f) => f.message)).toEqual([
-      'ConfigMap default/a is also defined at cm.yaml:1; only one of them can exist in the cluster',
+      'ConfigMap default/a is also defined at cm.yaml:3; only one of them can exist in the cluster',
     ]);
   });
 
@@ -67,8 +67,8 @@ describe('duplicate-resource', () => {
     const doc = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n';
     const found = runRule(duplicateResourceRule, [doc, doc, doc].join('---\n'));
     expect(found.map((f) => [f.line, f.message])).toEqual([
-      [7, 'ClusterRole reader is also defined at test.yaml:1; only one of them can exist in the cluster'],
-      [11, 'ClusterRole reader is also defined at test.yaml:1; only one of them can exist in the cluster'],
+      [7, 'ClusterRole reader is also defined at test.yaml:3; only one of them can exist in the cluster'],
+      [11, 'ClusterRole reader is also defined at test.yaml:3; only one of them can exist in the cluster'],
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelRequestsRule } from '../../../src/validate/rules/model-requests.ts';
-import { messagesOf, runRule } from './run-rule.ts';
+import { messagesOf, resourcesOf, runRule } from './run-rule.ts';
 
 function workload(opts: {
   kind?: string;
@@ -173,5 +173,104 @@ spec:
         'transformer container tx in InferenceService ml/clf serves a model but declares no CPU or memory request; set resources.requests.cpu and memory so the scheduler does not overpack GPU nodes',
       ],
     ]);
+  });
+
+  // NVIDIA/nim-deploy: its InferenceServices name a ServingRuntime that sets 12 CPU / 32Gi; KServe merges
+  // the runtime's kserve-container under the model (its resources the defaults, the model's override).
+  function isvcWithRuntime(opts: { runtime?: string; model?: string }) {
+    return `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: llama}
+spec:
+  predictor:
+    model:
+      modelFormat: {name: nvidia-nim-llama3-8b-instruct}
+      runtime: nim-llama3-8b-instruct${opts.model ?? ''}
+${opts.runtime ?? ''}`;
+  }
+  const runtime = (kind: string, resources: string) => `---
+apiVersion: serving.kserve.io/v1alpha1
+kind: ${kind}
+metadata: {name: nim-llama3-8b-instruct}
+spec:
+  supportedModelFormats: [{name: nvidia-nim-llama3-8b-instruct}]
+  containers:
+    - name: sidecar
+      image: acme/proxy:1.0
+    - name: kserve-container
+      image: nvcr.io/nim/meta/llama3-8b-instruct:1.0.0
+      resources:
+${resources}`;
+  const FULL =
+    '        limits: {cpu: "12", memory: 32Gi, nvidia.com/gpu: "1"}\n        requests: {cpu: "12", memory: 32Gi}';
+
+  it.each(['ServingRuntime', 'ClusterServingRuntime'])(
+    'takes the CPU and memory a %s in the set gives the model, before or after it',
+    (kind) => {
+      expect(runRule(modelRequestsRule, isvcWithRuntime({ runtime: runtime(kind, FULL) }))).toEqual([]);
+      const first = `${runtime(kind, FULL).replace(/^---\n/, '')}\n---\n${isvcWithRuntime({})}`;
+      expect(runRule(modelRequestsRule, first)).toEqual([]);
+    },
+  );
+
+  it('reads the runtime when it is in another part of the target', () => {
+    const inParts = (resources: string) => {
+      const stream = modelRequestsRule.stream?.({ kubernetesVersion: '1.34' });
+      if (!stream) throw new Error('model-requests reads the target in parts');
+      const part = runtime('ServingRuntime', resources).replace(/^---\n/, '');
+      return [
+        ...stream.add(resourcesOf(isvcWithRuntime({}))),
+        ...stream.add(resourcesOf(part, 'runtime.yaml')),
+        ...stream.finish(),
+      ].map((f) => f.message);
+    };
+    expect(inParts(FULL)).toEqual([]);
+    expect(inParts('        requests: {cpu: "12"}')).toEqual([
+      expect.stringContaining('declares no memory request (nor does its runtime nim-llama3-8b-instruct)'),
+    ]);
+  });
+
+  it('warns of what neither the model nor its runtime declares, at the model', () => {
+    const found = runRule(
+      modelRequestsRule,
+      isvcWithRuntime({
+        runtime: runtime('ServingRuntime', '        limits: {cpu: "12", nvidia.com/gpu: "1"}'),
+      }),
+    );
+    expect(found).toEqual([
+      {
+        severity: 'warning',
+        file: 'test.yaml',
+        line: 6,
+        message:
+          'predictor.model in InferenceService ml/llama serves a model but declares no memory request (nor does its runtime nim-llama3-8b-instruct); set resources.requests.memory so the scheduler does not overpack GPU nodes',
+      },
+    ]);
+  });
+
+  it('lets the model override what its runtime leaves out', () => {
+    const model = '\n      resources:\n        requests: {memory: 32Gi}';
+    const rt = runtime('ServingRuntime', '        requests: {cpu: "12"}');
+    expect(runRule(modelRequestsRule, isvcWithRuntime({ model, runtime: rt }))).toEqual([]);
+  });
+
+  it('takes the ServingRuntime of the model namespace over a cluster runtime of the same name', () => {
+    const cluster = runtime('ClusterServingRuntime', FULL);
+    const own = runtime('ServingRuntime', '        limits: {nvidia.com/gpu: "1"}');
+    expect(messagesOf(modelRequestsRule, isvcWithRuntime({ runtime: `${cluster}\n${own}` }))).toHaveLength(1);
+    const elsewhere = own.replace('metadata: {name:', 'metadata: {namespace: other, name:');
+    expect(messagesOf(modelRequestsRule, isvcWithRuntime({ runtime: `${cluster}\n${elsewhere}` }))).toEqual(
+      [],
+    );
+  });
+
+  it('says nothing of a model whose named runtime is not in the target (a cluster runtime, another target)', () => {
+    expect(runRule(modelRequestsRule, isvcWithRuntime({}))).toEqual([]);
+  });
+
+  it('still warns of a model that names no runtime (KServe picks one by format; its defaults are small)', () => {
+    expect(messagesOf(modelRequestsRule, isvcWithRuntime({}).replace(/\n\s+runtime: .*/, ''))).toHaveLength(
+      1,
+    );
   });
 });
