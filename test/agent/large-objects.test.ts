@@ -6,6 +6,11 @@ import { type Harness, startHarness } from './helpers/agent-harness.ts';
 import { configMap, ferryConfig } from './helpers/manifests.ts';
 
 const CONFIG = ferryConfig({ prod: { path: 'deploy', namespace: 'ml' } });
+/**
+ * The object-size rule stops such objects before any apply (its error blocks it); with the rule off
+ * (a cluster whose limits a user knows better), the API server's own refusal is what the agent says.
+ */
+const CONFIG_RULE_OFF = `${CONFIG}rules:\n  object-size: off\n`;
 const CM = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ml' };
 
 function current(h: Harness): SyncObject {
@@ -38,10 +43,28 @@ describe('large ConfigMaps and Secrets', () => {
     expect(await reconcile(h, 'resync')).toMatchObject({ result: 'unchanged' });
   });
 
-  it('says a ConfigMap over the API server’s 1 MiB is too large and what to do, and what else it applied', async () => {
+  it('refuses a ConfigMap over 1 MiB before applying anything, at its file and line (object-size)', async () => {
     await h.send(
       h.repo.commit('main', {
         '.github/ferry.yml': CONFIG,
+        'deploy/weights.yaml': configMap('weights', { 'model.bin': 'w'.repeat(1_100_000) }),
+        'deploy/config.yaml': configMap('config'),
+      }),
+    );
+    expect(await reconcile(h, 'event')).toMatchObject({
+      result: 'failed',
+      message: expect.stringMatching(
+        /^1 error\(s\) block the apply: deploy\/weights\.yaml:1 object-size: ConfigMap ml\/weights holds 1100000 bytes/,
+      ),
+    });
+    expect(h.server.get({ ...CM, name: 'weights' })).toBeUndefined();
+    expect(h.server.get({ ...CM, name: 'config' })).toBeUndefined();
+  });
+
+  it('says a ConfigMap over the API server’s 1 MiB is too large and what to do, and what else it applied', async () => {
+    await h.send(
+      h.repo.commit('main', {
+        '.github/ferry.yml': CONFIG_RULE_OFF,
         'deploy/weights.yaml': configMap('weights', { 'model.bin': 'w'.repeat(1_100_000) }),
         'deploy/config.yaml': configMap('config'),
       }),
@@ -57,7 +80,7 @@ describe('large ConfigMaps and Secrets', () => {
   it('says an object past the API server’s 3 MiB request limit is too large and what to do', async () => {
     await h.send(
       h.repo.commit('main', {
-        '.github/ferry.yml': CONFIG,
+        '.github/ferry.yml': CONFIG_RULE_OFF,
         'deploy/big.yaml': configMap('corpus', { 'corpus.txt': 'c'.repeat(3_200_000) }),
       }),
     );
