@@ -407,7 +407,7 @@ function parseChunk(chunk: string, at: { lineOffset: number; next: string }, sin
  * Service waiting for its workload, a finding's stand-in) kept every resource of the file alive.
  */
 function lazyPointers(chunk: string, lineOffset: number, maxDepth: number): DocumentLines {
-  return DocumentLines.fromText(chunk, (text) => pointersOf(text, lineOffset, maxDepth));
+  return DocumentLines.fromText(chunk, (text) => pointersOf(text, lineOffset, maxDepth), lineOffset);
 }
 
 /**

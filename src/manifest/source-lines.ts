@@ -56,7 +56,14 @@ export class DocumentLines {
   #pointers: Readonly<Record<string, number>> | undefined;
   #compute: (() => Readonly<Record<string, number>>) | undefined;
   /** The text fromText computes from, until it has. */
-  #text: { text: string; compute: (text: string) => Readonly<Record<string, number>> } | undefined;
+  #text:
+    | {
+        text: string;
+        compute: (text: string) => Readonly<Record<string, number>>;
+        /** The line before the text's first (its first line is `firstLine + 1`), when known. */
+        before?: number;
+      }
+    | undefined;
 
   private constructor(
     pointers: Readonly<Record<string, number>> | undefined,
@@ -75,10 +82,17 @@ export class DocumentLines {
     return new DocumentLines(undefined, compute);
   }
 
-  /** Lines computed from the document's `text` on the first lookup (it must not throw). */
-  static fromText(text: string, compute: (text: string) => Readonly<Record<string, number>>): DocumentLines {
+  /**
+   * Lines computed from the document's `text` on the first lookup (it must not throw). `before`, the
+   * line before the text's first, lets peekMetadata count a key's line without computing.
+   */
+  static fromText(
+    text: string,
+    compute: (text: string) => Readonly<Record<string, number>>,
+    before?: number,
+  ): DocumentLines {
     const lines = new DocumentLines(undefined, undefined);
-    lines.#text = { text, compute };
+    lines.#text = before === undefined ? { text, compute } : { text, compute, before };
     return lines;
   }
 
@@ -89,7 +103,7 @@ export class DocumentLines {
    */
   detached(): DocumentLines {
     if (this.#pointers !== undefined || this.#text === undefined) return this;
-    return DocumentLines.fromText(detachedString(this.#text.text), this.#text.compute);
+    return DocumentLines.fromText(detachedString(this.#text.text), this.#text.compute, this.#text.before);
   }
 
   lineOf(pointer: string): number | undefined {
@@ -106,15 +120,17 @@ export class DocumentLines {
   peekMetadata(pointer: string): number | undefined {
     if (this.#pointers !== undefined) return this.#pointers[pointer];
     if (this.#text === undefined || !pointer.startsWith('/metadata/')) return undefined;
-    const { text, compute } = this.#text;
+    const { text, compute, before } = this.#text;
     const start = text.startsWith('metadata:') ? 0 : text.indexOf('\nmetadata:') + 1;
     if (start === 0 && !text.startsWith('metadata:')) return undefined;
     const lineEnd = text.indexOf('\n', start);
     if (lineEnd < 0) return compute(text)[pointer];
     // The block ends where a line starts at column 0 with anything but a comment.
-    const next = /\n(?=[^ #\n])/g;
+    const next = /\n(?=[^ #\r\n])/g;
     next.lastIndex = lineEnd;
     const end = next.exec(text)?.index ?? text.length;
+    const counted = before === undefined ? undefined : countKeyLine(text, { start, lineEnd, end, pointer });
+    if (counted !== undefined && before !== undefined) return before + 1 + counted;
     return compute(text.slice(0, end))[pointer];
   }
 
@@ -126,4 +142,46 @@ export class DocumentLines {
     }
     return this.#pointers;
   }
+}
+
+/**
+ * The 0-based line of `/metadata/<key>` in a block `metadata:` from `start` (its line ending at
+ * `lineEnd`) to `end`, by counting lines: the key is the line at the block's own indentation that
+ * starts `<key>:`. Every other line there is a key of its own or text indented past it (a block or
+ * folded scalar goes past its key; what js-yaml reads apart from the yaml package is not on this path,
+ * ADR 0002). Undefined for anything else (a flow `metadata: {…}`, a quoted or odd key, a line less
+ * indented than the first): the caller computes the head's lines instead.
+ */
+function countKeyLine(
+  text: string,
+  at: { start: number; lineEnd: number; end: number; pointer: string },
+): number | undefined {
+  const key = at.pointer.slice('/metadata/'.length);
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return undefined;
+  if (!/^metadata:[ \t]*(?:#.*)?\r?$/.test(text.slice(at.start, at.lineEnd))) return undefined;
+  let line = countNewlines(text, 0, at.start) + 1;
+  let indent = -1;
+  for (let pos = at.lineEnd + 1; pos < at.end; line++) {
+    let stop = text.indexOf('\n', pos);
+    if (stop < 0 || stop > at.end) stop = at.end;
+    let i = pos;
+    while (i < stop && text.charCodeAt(i) === 32) i++;
+    const c = text.charCodeAt(i);
+    if (i < stop && c !== 35 && !(c === 13 && i + 1 === stop)) {
+      if (indent < 0) indent = i - pos;
+      if (i - pos < indent) return undefined;
+      if (i - pos === indent && text.startsWith(key, i) && text.charCodeAt(i + key.length) === 58) {
+        const after = text.charCodeAt(i + key.length + 1);
+        if (i + key.length + 1 >= stop || after === 32 || after === 13) return line;
+      }
+    }
+    pos = stop + 1;
+  }
+  return undefined;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
