@@ -86,6 +86,7 @@ metadata:
   annotations:
     a: ${'x'.repeat(0.8 * MIB)}
     b: ${'y'.repeat(0.8 * MIB)}
+    c: "quotes \\" and \\\\ backslashes, a tab\\t, a bell \\a, é, 模型, 🚀"
 `;
     const jsonBytes = (yaml: string) =>
       Buffer.byteLength(JSON.stringify(resourcesOf(yaml)[0]?.object), 'utf8');
