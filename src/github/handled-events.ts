@@ -1,3 +1,5 @@
+import { targetOfLiveCheckRun } from '../live/target-of-live-check-run.ts';
+
 /**
  * The webhook events Ferry's App acts on, as `event.action` (or a bare event for all its actions).
  * createFerryApp registers exactly these, and the Lambda webhook function queues only these: GitHub
@@ -25,9 +27,17 @@ export const HANDLED_EVENTS: readonly string[] = [
   'deployment_status.created',
 ];
 
-/** Whether the App acts on a delivery of event `name` whose payload says `action` (if any). */
+/**
+ * Whether the App acts on a delivery of event `name` whose payload says `action` (if any). Of the
+ * `check_run.completed` deliveries (every check run of the repository, CI's included, on every push)
+ * only live preview runs (`ferry/live: <target>`) are read.
+ */
 export function isHandledEvent(name: string, payload: unknown): boolean {
   if (HANDLED_EVENTS.includes(name)) return true;
-  const action = (payload as { action?: unknown } | null)?.action;
-  return typeof action === 'string' && HANDLED_EVENTS.includes(`${name}.${action}`);
+  const { action, check_run: run } = (payload ?? {}) as { action?: unknown; check_run?: { name?: unknown } };
+  if (typeof action !== 'string' || !HANDLED_EVENTS.includes(`${name}.${action}`)) return false;
+  if (name === 'check_run' && action === 'completed') {
+    return typeof run?.name === 'string' && targetOfLiveCheckRun(run.name) !== undefined;
+  }
+  return true;
 }

@@ -14,11 +14,7 @@ export function liveCheckRunName(target: string): string {
   return `ferry/live: ${target}`;
 }
 
-/** The target a check run name is for, or undefined if it is not a live check run. */
-export function targetOfLiveCheckRun(name: string): string | undefined {
-  const match = /^ferry\/live: ([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.exec(name);
-  return match?.[1];
-}
+export { targetOfLiveCheckRun } from './target-of-live-check-run.ts';
 
 /** The marker for a result: base64url JSON, so no `-->` or Markdown inside can end or break it. */
 export function formatLiveMarker(result: LiveResult): string {

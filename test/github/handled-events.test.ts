@@ -23,4 +23,13 @@ describe('HANDLED_EVENTS', () => {
     expect(isHandledEvent('installation', { action: 'created' })).toBe(false);
     expect(isHandledEvent('pull_request', null)).toBe(false);
   });
+
+  it("reads of the completed check runs only live preview ones, not CI's on every push", () => {
+    const completed = (name: unknown) => ({ action: 'completed', check_run: { name } });
+    expect(isHandledEvent('check_run', completed('ferry/live: prod'))).toBe(true);
+    expect(isHandledEvent('check_run', completed('build (ubuntu-latest)'))).toBe(false);
+    expect(isHandledEvent('check_run', completed('Ferry'))).toBe(false);
+    expect(isHandledEvent('check_run', completed(undefined))).toBe(false);
+    expect(isHandledEvent('check_run', { action: 'rerequested', check_run: { name: 'Ferry' } })).toBe(true);
+  });
 });

@@ -101,6 +101,8 @@ describe('webhook handler: accepted deliveries', () => {
       ['installation', 'created'],
       ['pull_request', 'closed'],
       ['issue_comment', 'deleted'],
+      // Every check run of the repository completes here, CI's on every push: only live ones are read.
+      ['check_run', 'completed'],
     ] as const) {
       const res = await handler()(
         githubDelivery({ name, id: DELIVERY_ID, payload: exampleOf(name, action) }),
@@ -116,7 +118,16 @@ describe('webhook handler: accepted deliveries', () => {
         payload: exampleOf('check_suite', 'rerequested'),
       }),
     );
-    expect(sent()).toHaveLength(1);
+    // ... and a live preview's result.
+    const live = exampleOf('check_run', 'completed');
+    await handler()(
+      githubDelivery({
+        name: 'check_run',
+        id: DELIVERY_ID,
+        payload: { ...live, check_run: { ...(live.check_run as object), name: 'ferry/live: prod' } },
+      }),
+    );
+    expect(sent()).toHaveLength(2);
   });
 
   it('answers ping with 200 and queues nothing', async () => {
