@@ -12,6 +12,7 @@ import {
 } from 'yaml';
 import { type Finding, type KubeObject, type Resource, SEVERITY_RANK, type Severity } from '../types.ts';
 import { closestMatch } from './closest-match.ts';
+import { countNewlines } from './count-newlines.ts';
 import type { ManifestText } from './decode-manifest-bytes.ts';
 import { describeMisspeltIdentity } from './describe-misspelt-identity.ts';
 import { describeYamlError } from './describe-yaml-error.ts';
@@ -26,6 +27,7 @@ import { formatResourceId, type IdentityOptions, resourceIdOf } from './resource
 import { scanPlainLines } from './scan-plain-lines.ts';
 import { DocumentLines, SourceLines } from './source-lines.ts';
 import { splitJsonStream } from './split-json-stream.ts';
+import { utf8Length } from './utf8-length.ts';
 
 export interface ParseOptions extends IdentityOptions {
   /** Largest input accepted, in UTF-8 bytes. Default 16 MiB. */
@@ -801,16 +803,7 @@ function normaliseText(text: string): string {
 function utf8LengthOver(text: string, max: number): number | undefined {
   // Every UTF-16 unit is 1..3 UTF-8 bytes (a surrogate pair, two units, is 4).
   if (text.length * 3 <= max) return undefined;
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
+  const bytes = utf8Length(text);
   return bytes > max ? bytes : undefined;
 }
 
@@ -822,12 +815,6 @@ function formatFileSize(bytes: number): string {
 /** `32 MiB` for a whole number of MiB (every limit a user sets), else `100-byte`. */
 function formatSizeLimit(bytes: number): string {
   return bytes % MIB === 0 ? formatBytes(bytes) : `${bytes}-byte`;
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 function firstLine(message: string): string {

@@ -1,3 +1,4 @@
+import { countNewlines } from './count-newlines.ts';
 import { detachedString } from './detached.ts';
 
 /**
@@ -178,10 +179,4 @@ function countKeyLine(
     pos = stop + 1;
   }
   return undefined;
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }

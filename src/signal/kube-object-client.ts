@@ -35,6 +35,15 @@ export interface StatusCause {
  * (code 0), `HtmlPage` (a proxy's login page, a web server at a wrong URL: with any code) and
  * `NotKubernetes` (a success whose body is not JSON).
  */
+/** One request to the API server. */
+interface SendOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
 export class KubeApiError extends Error {
   override name = 'KubeApiError';
   readonly code: number;
@@ -230,13 +239,7 @@ class RawObjectApi extends KubernetesObjectApi {
     return this.defaultNamespace;
   }
 
-  async send(opts: {
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-    path: string;
-    query?: Record<string, string | undefined>;
-    body?: unknown;
-    contentType?: string;
-  }): Promise<Record<string, unknown>> {
+  async send(opts: SendOptions): Promise<Record<string, unknown>> {
     for (let waits = 0; ; waits++) {
       try {
         return await this.sendOnce(opts);
@@ -251,13 +254,7 @@ class RawObjectApi extends KubernetesObjectApi {
     }
   }
 
-  private async sendOnce(opts: {
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-    path: string;
-    query?: Record<string, string | undefined>;
-    body?: unknown;
-    contentType?: string;
-  }): Promise<Record<string, unknown>> {
+  private async sendOnce(opts: SendOptions): Promise<Record<string, unknown>> {
     const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(
       opts.path,
       opts.method as never,

@@ -1,6 +1,7 @@
 import { asRecord } from '../../manifest/as-record.ts';
 import { MIB } from '../../manifest/format-bytes.ts';
 import { formatResourceId, groupOf } from '../../manifest/resource-id.ts';
+import { utf8Length } from '../../manifest/utf8-length.ts';
 import type { Rule, RuleFinding } from '../rule.ts';
 
 /** core.MaxSecretSize: the most data the API server keeps in one ConfigMap or Secret. */
@@ -87,20 +88,6 @@ function base64DecodedLength(text: string): number {
   const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
   const chars = compact.length;
   return Math.max(0, Math.floor((chars * 3) / 4) - padding);
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /**
