@@ -2,10 +2,12 @@
  * A deterministic multi-document YAML stream of realistic manifests (Deployments, Services and KServe
  * InferenceServices, about 40 lines each), for benchmarks. Same `count` → same text, no randomness.
  * With KSERVE_CRD the set is valid except one Deployment in 300, whose image is `:latest` (a finding).
+ * With `findings`, every workload's image names the moving tag `latest`: a warning on two resources in
+ * three, each at its field's line, as in a repository that has not pinned its images.
  */
 export function generateManifests(
   count: number,
-  opts: { mix?: boolean; crds?: boolean; dashboards?: boolean } = {},
+  opts: { mix?: boolean; crds?: boolean; dashboards?: boolean; findings?: boolean } = {},
 ): string {
   const docs: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -13,7 +15,8 @@ export function generateManifests(
     if (opts.crds && i % 50 === 49) docs.push(generatedCrd(i));
     else if (opts.dashboards && i % 50 === 49) docs.push(dashboard(i));
     else if (opts.mix && i % 10 === 9) docs.push(i % 20 === 9 ? secret(i) : configMap(i));
-    else docs.push(kind === 0 ? deployment(i, opts) : kind === 1 ? service(i, opts) : inferenceService(i));
+    else
+      docs.push(kind === 0 ? deployment(i, opts) : kind === 1 ? service(i, opts) : inferenceService(i, opts));
   }
   return docs.join('---\n');
 }
@@ -98,7 +101,7 @@ function team(i: number): string {
   return TEAMS[i % TEAMS.length] ?? 'ml';
 }
 
-function deployment(i: number, opts: { mix?: boolean }): string {
+function deployment(i: number, opts: { mix?: boolean; findings?: boolean }): string {
   return `# Model server ${i}
 apiVersion: apps/v1
 kind: Deployment
@@ -122,7 +125,7 @@ spec:
     spec:
       containers:
         - name: server
-          image: ${i % 300 === 0 ? `registry.example.com/${team(i)}/server:latest` : `registry.example.com/${team(i)}/server@sha256:${i.toString(16).padStart(64, 'a')}`}
+          image: ${i % 300 === 0 || opts.findings ? `registry.example.com/${team(i)}/server:latest` : `registry.example.com/${team(i)}/server@sha256:${i.toString(16).padStart(64, 'a')}`}
           args: ["--port=8080", "--model-dir=/models", "--workers=${(i % 4) + 1}"]
           ports:
             - containerPort: 8080
@@ -178,7 +181,7 @@ spec:
 `;
 }
 
-function inferenceService(i: number): string {
+function inferenceService(i: number, opts: { findings?: boolean }): string {
   return `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
 metadata:
@@ -218,7 +221,7 @@ spec:
   transformer:
     containers:
       - name: preprocess
-        image: registry.example.com/${team(i)}/preprocess:1.${i % 20}.0
+        image: registry.example.com/${team(i)}/preprocess:${opts.findings ? 'latest' : `1.${i % 20}.0`}
         env:
           - { name: STORAGE_URI, value: "s3://models-${team(i)}/classifier/v${i % 9}" }
         resources:

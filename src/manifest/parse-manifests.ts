@@ -24,7 +24,7 @@ import { KUBE_JS_YAML_SCHEMA } from './kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from './kube-yaml-options.ts';
 import { parseNode } from './parse-node.ts';
 import { formatResourceId, type IdentityOptions, resourceIdOf } from './resource-id.ts';
-import { scanPlainLines } from './scan-plain-lines.ts';
+import { scanPlainLines, scanPlainLinesAlong } from './scan-plain-lines.ts';
 import { DocumentLines, SourceLines } from './source-lines.ts';
 import { splitJsonStream } from './split-json-stream.ts';
 import { utf8Length } from './utf8-length.ts';
@@ -409,7 +409,12 @@ function parseChunk(chunk: string, at: { lineOffset: number; next: string }, sin
  * Service waiting for its workload, a finding's stand-in) kept every resource of the file alive.
  */
 function lazyPointers(chunk: string, lineOffset: number, maxDepth: number): DocumentLines {
-  return DocumentLines.fromText(chunk, (text) => pointersOf(text, lineOffset, maxDepth), lineOffset);
+  return DocumentLines.fromText(
+    chunk,
+    (text) => pointersOf(text, lineOffset, maxDepth),
+    lineOffset,
+    (text, path) => scanPlainLinesAlong(text, lineOffset, path),
+  );
 }
 
 /**

@@ -14,12 +14,78 @@ import { quotedEnd } from './quoted-end.ts';
  */
 export function scanPlainLines(chunk: string, lineOffset: number): Record<string, number> | undefined {
   if (chunk.includes('\t') || chunk.includes('\r')) return undefined;
-  const scan = new LineScan(chunk.split('\n'), lineOffset);
-  return scan.document() ? scan.pointers : undefined;
+  const track = new AllPointers();
+  const scan = new LineScan(chunk.split('\n'), lineOffset, track);
+  return scan.document() ? track.pointers : undefined;
 }
 
-/** Plain keys that are strings to every YAML 1.1 resolver (no booleans, nulls or numbers). */
-const PLAIN_KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
+/**
+ * The lines of one pointer and its ancestors, as scanPlainLines would give them, without building the
+ * document's whole map: `path` is the pointer's keys (parsePointer), and the answer holds at index
+ * `k - 1` the line of the pointer made of its first `k` keys (undefined where the document has no such
+ * field). The whole document is still read, so a document scanPlainLines refuses is refused here too
+ * (undefined). A finding needs one field's line; the map of every field (~45 pointer strings in a
+ * 40-line manifest, kept as long as the resource) cost more than the scan, and memory beside.
+ */
+export function scanPlainLinesAlong(
+  chunk: string,
+  lineOffset: number,
+  path: readonly string[],
+): (number | undefined)[] | undefined {
+  if (chunk.includes('\t') || chunk.includes('\r')) return undefined;
+  const track = new AlongPath(path);
+  const scan = new LineScan(chunk.split('\n'), lineOffset, track);
+  return scan.document() ? track.lines : undefined;
+}
+
+/**
+ * What the scan does with each key and item it reads: `S` stands for where it is in the document
+ * (a JSON pointer, or how far along one path).
+ */
+interface Track<S> {
+  readonly root: S;
+  /** Where a map key `name` of `parent` is. */
+  key(parent: S, name: string): S;
+  /** Where item `index` of `parent` is. */
+  item(parent: S, index: number): S;
+  /** The key or item at `at` is on `line`. */
+  record(at: S, line: number): void;
+}
+
+/** Every pointer → line. */
+class AllPointers implements Track<string> {
+  readonly pointers: Record<string, number> = {};
+  readonly root = '';
+  key(parent: string, name: string): string {
+    return `${parent}/${escapeToken(name)}`;
+  }
+  item(parent: string, index: number): string {
+    return `${parent}/${index}`;
+  }
+  record(at: string, line: number): void {
+    this.pointers[at] = line;
+  }
+}
+
+/** The lines along one path: where is the number of its keys matched so far, -1 off the path. */
+class AlongPath implements Track<number> {
+  readonly lines: (number | undefined)[];
+  readonly root = 0;
+  constructor(private readonly path: readonly string[]) {
+    this.lines = path.map(() => undefined);
+  }
+  key(parent: number, name: string): number {
+    return parent >= 0 && parent < this.path.length && this.path[parent] === name ? parent + 1 : -1;
+  }
+  item(parent: number, index: number): number {
+    return parent >= 0 && parent < this.path.length && this.path[parent] === String(index) ? parent + 1 : -1;
+  }
+  record(at: number, line: number): void {
+    if (at > 0) this.lines[at - 1] = line;
+  }
+}
+
+/** Plain keys (plainKeyEnd) that are not strings to every YAML 1.1 resolver: booleans and nulls. */
 const NOT_A_STRING =
   /^(?:[yYnN]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL)$/;
 const QUOTED_KEY = /^(?:"([^"\\]*)"|'([^']*)'):(?= |$)/;
@@ -29,6 +95,8 @@ const TRIVIA_REST = /^ *(?:#.*)?$/;
 /** Where a plain scalar's first character would make it something else (YAML 1.2 §7.3.3, c-indicator). */
 const PLAIN_UNSAFE_START = /^(?:[&*!|>%@`'"{}[\],#]|[-?:](?: |$))/;
 const FLOW_PLAIN = /^[^,[\]{}:#'"]+/;
+/** A `:` that ends a plain scalar's line (before a comment, if any): a key, not text. */
+const COLON_AT_END = /:(?: *#.*)?$/;
 
 interface Key {
   name: string;
@@ -36,14 +104,14 @@ interface Key {
   after: number;
 }
 
-class LineScan {
-  readonly pointers: Record<string, number> = {};
+class LineScan<S> {
   /** Index of the next line to read. */
   private at = 0;
 
   constructor(
     private readonly lines: readonly string[],
     private readonly lineOffset: number,
+    private readonly track: Track<S>,
   ) {}
 
   document(): boolean {
@@ -52,7 +120,7 @@ class LineScan {
     const j = this.nextContent();
     if (j >= this.lines.length) return false;
     const indent = indentOf(this.line(j));
-    if (!this.blockMap(indent, '')) return false;
+    if (!this.blockMap(indent, this.track.root)) return false;
     return this.nextContent() >= this.lines.length;
   }
 
@@ -64,15 +132,15 @@ class LineScan {
   private nextContent(): number {
     let j = this.at;
     while (j < this.lines.length) {
-      const text = this.line(j).trimStart();
-      if (text !== '' && !text.startsWith('#')) break;
+      const text = trimStart(this.line(j));
+      if (text !== '' && text.charCodeAt(0) !== 35) break;
       j++;
     }
     this.at = j;
     return j;
   }
 
-  private blockMap(indent: number, pointer: string): boolean {
+  private blockMap(indent: number, pointer: S): boolean {
     for (;;) {
       const j = this.nextContent();
       if (j >= this.lines.length) return true;
@@ -88,15 +156,15 @@ class LineScan {
   }
 
   /** One `key: value` of a block map whose keys sit at column `indent`; the key is on line `j`. */
-  private entry(args: { key: Key; content: string; j: number; indent: number; pointer: string }): boolean {
+  private entry(args: { key: Key; content: string; j: number; indent: number; pointer: S }): boolean {
     const { key, content, j, indent } = args;
-    const child = `${args.pointer}/${escapeToken(key.name)}`;
-    this.pointers[child] = j + 1 + this.lineOffset;
+    const child = this.track.key(args.pointer, key.name);
+    this.track.record(child, j + 1 + this.lineOffset);
     this.at = j + 1;
     return this.value({ rest: content.slice(key.after), j, indent, pointer: child, compactSeq: true });
   }
 
-  private blockSeq(indent: number, pointer: string): boolean {
+  private blockSeq(indent: number, pointer: S): boolean {
     for (let index = 0; ; index++) {
       const j = this.nextContent();
       if (j >= this.lines.length) return true;
@@ -111,8 +179,8 @@ class LineScan {
       while (content.charCodeAt(col) === 32) col++;
       const rest = content.slice(col);
       if (TRIVIA_REST.test(rest) || rest === '-' || rest.startsWith('- ')) return false;
-      const child = `${pointer}/${index}`;
-      this.pointers[child] = j + 1 + this.lineOffset;
+      const child = this.track.item(pointer, index);
+      this.track.record(child, j + 1 + this.lineOffset);
       this.at = j + 1;
       const key = keyOf(rest);
       if (key === null) return false;
@@ -131,34 +199,30 @@ class LineScan {
    * What follows `key:` (or `- `) on line `j`, and the lines it takes; `indent` is the column of the
    * collection holding it. `compactSeq`: a sequence may start at `indent` itself (map values only).
    */
-  private value(args: {
-    rest: string;
-    j: number;
-    indent: number;
-    pointer: string;
-    compactSeq: boolean;
-  }): boolean {
+  private value(args: { rest: string; j: number; indent: number; pointer: S; compactSeq: boolean }): boolean {
     const { rest, j, indent, pointer } = args;
-    const text = rest.trimStart();
-    if (text === '' || text.startsWith('#')) return this.nested(indent, pointer, args.compactSeq);
-    if (BLOCK_SCALAR_HEADER.test(text)) {
+    const text = trimStart(rest);
+    const first = text.charCodeAt(0);
+    if (text === '' || first === 35) return this.nested(indent, pointer, args.compactSeq);
+    // `|` or `>` starts a block scalar's header.
+    if ((first === 124 || first === 62) && BLOCK_SCALAR_HEADER.test(text)) {
       // Content lines are those more indented than the collection, and blank lines among them.
       while (this.at < this.lines.length) {
         const next = this.line(this.at);
-        if (next.trim() !== '' && indentOf(next) <= indent) break;
+        if (indentOf(next) <= indent && next.trim() !== '') break;
         this.at++;
       }
       return true;
     }
     const end = this.inlineEnd(text, pointer, j + 1 + this.lineOffset);
-    if (end < 0 || !TRIVIA_REST.test(text.slice(end))) return false;
+    if (end < 0 || (end < text.length && !TRIVIA_REST.test(text.slice(end)))) return false;
     // A scalar continued on a more indented line is a multi-line scalar: not read here.
     const k = this.nextContent();
     return k >= this.lines.length || indentOf(this.line(k)) <= indent;
   }
 
   /** A value on the lines after its key: a block map or sequence, or nothing (null). */
-  private nested(indent: number, pointer: string, compactSeq: boolean): boolean {
+  private nested(indent: number, pointer: S, compactSeq: boolean): boolean {
     const k = this.nextContent();
     if (k >= this.lines.length) return true;
     const next = this.line(k);
@@ -174,15 +238,16 @@ class LineScan {
   }
 
   /** The end of a one-line scalar or flow collection starting `text`, or -1. */
-  private inlineEnd(text: string, pointer: string, line: number): number {
+  private inlineEnd(text: string, pointer: S, line: number): number {
     if (text.startsWith('"') || text.startsWith("'")) return quotedEnd(text, 0);
     if (text.startsWith('{') || text.startsWith('[')) return this.flow(text, 0, pointer, line);
-    if (PLAIN_UNSAFE_START.test(text) || text.includes(': ') || /:(?: *#.*)?$/.test(text)) return -1;
+    if (PLAIN_UNSAFE_START.test(text)) return -1;
+    if (text.includes(':') && (text.includes(': ') || COLON_AT_END.test(text))) return -1;
     return text.length;
   }
 
   /** A one-line flow collection or scalar at `pos`: the index after it, or -1. */
-  private flow(text: string, start: number, pointer: string, line: number): number {
+  private flow(text: string, start: number, pointer: S, line: number): number {
     let pos = skipSpaces(text, start);
     const open = text[pos];
     if (open === '"' || open === "'") return quotedEnd(text, pos);
@@ -195,15 +260,15 @@ class LineScan {
     pos = skipSpaces(text, pos + 1);
     if (text[pos] === close) return pos + 1;
     for (let index = 0; ; index++) {
-      let child = `${pointer}/${index}`;
+      let child: S;
       if (open === '{') {
         const key = keyOf(text.slice(pos));
         if (!key) return -1;
-        child = `${pointer}/${escapeToken(key.name)}`;
+        child = this.track.key(pointer, key.name);
         pos += key.after;
         if (text[pos] !== ' ') return -1;
-      }
-      this.pointers[child] = line;
+      } else child = this.track.item(pointer, index);
+      this.track.record(child, line);
       pos = this.flow(text, pos, child, line);
       if (pos < 0) return -1;
       pos = skipSpaces(text, pos);
@@ -220,16 +285,49 @@ class LineScan {
  * null when it may be a key this scan does not read.
  */
 function keyOf(content: string): Key | null | undefined {
-  const plain = PLAIN_KEY.exec(content);
-  if (plain) {
-    const name = plain[1] ?? '';
-    return NOT_A_STRING.test(name) ? null : { name, after: plain[0].length };
+  const colon = plainKeyEnd(content);
+  if (colon > 0) {
+    const name = content.slice(0, colon);
+    // The longest word NOT_A_STRING matches has five letters.
+    return name.length <= 5 && NOT_A_STRING.test(name) ? null : { name, after: colon + 1 };
   }
   const quoted = QUOTED_KEY.exec(content);
   if (quoted) return { name: quoted[1] ?? quoted[2] ?? '', after: quoted[0].length };
   // A flow collection or quoted scalar followed by `:` is a key the value's scan refuses.
   if (/^["'{[]/.test(content)) return undefined;
   return content.includes(':') ? null : undefined;
+}
+
+/**
+ * Where a plain key that YAML 1.1 may read as a string (`^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)`: no
+ * number starts with a letter or `_`) ends, the index of its `:`; else -1. Character codes instead of the
+ * expression: this runs on nearly every line of the document.
+ */
+function plainKeyEnd(content: string): number {
+  const c0 = content.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return -1;
+  let i = 1;
+  for (;;) {
+    const c = content.charCodeAt(i);
+    // A-Z a-z 0-9 _ . / -
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 45 && c <= 57) || c === 95) i++;
+    else break;
+  }
+  if (content.charCodeAt(i) !== 58) return -1;
+  const after = content.charCodeAt(i + 1);
+  return i + 1 === content.length || after === 32 ? i : -1;
+}
+
+/**
+ * `text.trimStart()`, without a new string for the usual case (spaces, then an ASCII character other
+ * than a vertical tab or form feed); anything else goes to trimStart, which also trims Unicode spaces.
+ */
+function trimStart(text: string): string {
+  let i = 0;
+  while (text.charCodeAt(i) === 32) i++;
+  const c = text.charCodeAt(i);
+  if (c === 11 || c === 12 || c >= 128) return text.trimStart();
+  return i === 0 ? text : text.slice(i);
 }
 
 function skipSpaces(text: string, pos: number): number {

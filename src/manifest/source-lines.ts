@@ -1,5 +1,16 @@
 import { countNewlines } from './count-newlines.ts';
 import { detachedString } from './detached.ts';
+import { parsePointer } from './line-of.ts';
+
+/**
+ * The lines along one pointer's path (at index `k - 1`, the line of the pointer made of its first `k`
+ * keys), computed from a document's text without its whole map; undefined when it cannot say (the
+ * whole map is computed instead). scanPlainLinesAlong is one.
+ */
+export type LinesAlong = (text: string, path: readonly string[]) => (number | undefined)[] | undefined;
+
+/** How many pointers of one document are looked up along their paths before its whole map is made. */
+const MAX_LOOKUPS_ALONG = 4;
 
 /**
  * Lines of a resource's fields, looked up by JSON pointer (`/spec/template/spec/containers/0/image`).
@@ -57,14 +68,9 @@ export class DocumentLines {
   #pointers: Readonly<Record<string, number>> | undefined;
   #compute: (() => Readonly<Record<string, number>>) | undefined;
   /** The text fromText computes from, until it has. */
-  #text:
-    | {
-        text: string;
-        compute: (text: string) => Readonly<Record<string, number>>;
-        /** The line before the text's first (its first line is `firstLine + 1`), when known. */
-        before?: number;
-      }
-    | undefined;
+  #text: LinesText | undefined;
+  /** Lines found along single pointers' paths (LinesAlong), before the whole map is made. */
+  #along: Map<string, number | undefined> | undefined;
 
   private constructor(
     pointers: Readonly<Record<string, number>> | undefined,
@@ -85,15 +91,18 @@ export class DocumentLines {
 
   /**
    * Lines computed from the document's `text` on the first lookup (it must not throw). `before`, the
-   * line before the text's first, lets peekMetadata count a key's line without computing.
+   * line before the text's first, lets peekMetadata count a key's line without computing. With
+   * `along`, the first few lookups find only their pointer's line (and its ancestors'), as `compute`
+   * would; the whole map is made when `along` cannot say, for all(), or after MAX_LOOKUPS_ALONG of them.
    */
   static fromText(
     text: string,
     compute: (text: string) => Readonly<Record<string, number>>,
     before?: number,
+    along?: LinesAlong,
   ): DocumentLines {
     const lines = new DocumentLines(undefined, undefined);
-    lines.#text = before === undefined ? { text, compute } : { text, compute, before };
+    lines.#text = { text, compute, before, along };
     return lines;
   }
 
@@ -104,11 +113,40 @@ export class DocumentLines {
    */
   detached(): DocumentLines {
     if (this.#pointers !== undefined || this.#text === undefined) return this;
-    return DocumentLines.fromText(detachedString(this.#text.text), this.#text.compute, this.#text.before);
+    const { text, compute, before, along } = this.#text;
+    const copy = DocumentLines.fromText(detachedString(text), compute, before, along);
+    copy.#along = this.#along;
+    return copy;
   }
 
   lineOf(pointer: string): number | undefined {
-    return this.all()[pointer];
+    const along = this.#lineAlong(pointer);
+    return along === UNKNOWN ? this.all()[pointer] : along;
+  }
+
+  /** The line of `pointer` from a LinesAlong lookup (or one made before), or UNKNOWN. */
+  #lineAlong(pointer: string): number | undefined | typeof UNKNOWN {
+    const text = this.#text;
+    if (this.#pointers !== undefined || text?.along === undefined || !pointer.startsWith('/')) return UNKNOWN;
+    const known = this.#along;
+    if (known?.has(pointer)) return known.get(pointer);
+    if (known !== undefined && known.size >= MAX_LOOKUPS_ALONG) return UNKNOWN;
+    const path = parsePointer(pointer);
+    const lines = text.along(text.text, path);
+    if (lines === undefined) {
+      // Not for this document: every lookup makes the whole map.
+      text.along = undefined;
+      return UNKNOWN;
+    }
+    const map = known ?? new Map<string, number | undefined>();
+    this.#along = map;
+    // Each ancestor too: a finding on a field that is not there looks up its parents next (locationOf).
+    let end = 0;
+    for (let k = 0; k < path.length; k++) {
+      end = pointer.indexOf('/', end + 1);
+      map.set(end < 0 ? pointer : pointer.slice(0, end), lines[k]);
+    }
+    return lines[path.length - 1];
   }
 
   /**
@@ -120,6 +158,7 @@ export class DocumentLines {
    */
   peekMetadata(pointer: string): number | undefined {
     if (this.#pointers !== undefined) return this.#pointers[pointer];
+    if (this.#along?.has(pointer)) return this.#along.get(pointer);
     if (this.#text === undefined || !pointer.startsWith('/metadata/')) return undefined;
     const { text, compute, before } = this.#text;
     const start = text.startsWith('metadata:') ? 0 : text.indexOf('\nmetadata:') + 1;
@@ -140,10 +179,21 @@ export class DocumentLines {
       this.#pointers = this.#compute?.() ?? this.#text?.compute(this.#text.text) ?? {};
       this.#compute = undefined;
       this.#text = undefined;
+      this.#along = undefined;
     }
     return this.#pointers;
   }
 }
+
+interface LinesText {
+  text: string;
+  compute: (text: string) => Readonly<Record<string, number>>;
+  /** The line before the text's first (its first line is `before + 1`), when known. */
+  before: number | undefined;
+  along: LinesAlong | undefined;
+}
+
+const UNKNOWN = Symbol('unknown');
 
 /**
  * The 0-based line of `/metadata/<key>` in a block `metadata:` from `start` (its line ending at

@@ -8,9 +8,10 @@ import { isMap, LineCounter, parseAllDocuments } from 'yaml';
 import { generateManifests } from '../../bench/generate-manifests.ts';
 import { KUBE_JS_YAML_SCHEMA } from '../../src/manifest/kube-js-yaml-schema.ts';
 import { KUBE_YAML_OPTIONS } from '../../src/manifest/kube-yaml-options.ts';
+import { formatPointer, parsePointer } from '../../src/manifest/line-of.ts';
 import { isOddDocument } from '../../src/manifest/parse-manifests.ts';
 import { parseNode } from '../../src/manifest/parse-node.ts';
-import { scanPlainLines } from '../../src/manifest/scan-plain-lines.ts';
+import { scanPlainLines, scanPlainLinesAlong } from '../../src/manifest/scan-plain-lines.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -39,9 +40,32 @@ function isFastPathObject(chunk: string): boolean {
 /** Scanned lines, when the scan reads the document, must be the composed ones. */
 function expectSameWhenScanned(chunk: string, lineOffset = 0): boolean {
   const scanned = scanPlainLines(chunk, lineOffset);
+  expectSameAlong(chunk, lineOffset, scanned);
   if (scanned === undefined) return false;
   expect(scanned).toEqual(composedLines(chunk, lineOffset));
   return true;
+}
+
+/**
+ * The lines along a path (scanPlainLinesAlong) must be the whole map's for each of its prefixes, for
+ * fields that are there and fields that are not; a document the whole scan refuses, the path scan
+ * refuses too.
+ */
+function expectSameAlong(
+  chunk: string,
+  lineOffset: number,
+  scanned: Record<string, number> | undefined,
+): void {
+  const present = Object.keys(scanned ?? { '/metadata/name': 0 });
+  // Every field of a small document, a spread of a large one's.
+  const step = Math.max(1, Math.floor(present.length / 60));
+  const pointers = present.filter((_, i) => i % step === 0);
+  for (const pointer of [...pointers, ...pointers.map((p) => `${p}/absent`), '/absent/0', '/spec/0/x~1y']) {
+    const path = parsePointer(pointer);
+    const along = scanPlainLinesAlong(chunk, lineOffset, path);
+    if (scanned === undefined) expect(along).toBeUndefined();
+    else expect(along).toEqual(path.map((_, k) => scanned[formatPointer(path.slice(0, k + 1))]));
+  }
 }
 
 function documentsOf(text: string): string[] {
@@ -217,6 +241,7 @@ describe('scanPlainLines', () => {
       '"a\\"b": 1\n',
     ]) {
       expect(scanPlainLines(chunk, 0)).toBeUndefined();
+      expect(scanPlainLinesAlong(chunk, 0, ['a', 'b'])).toBeUndefined();
     }
   });
 });
