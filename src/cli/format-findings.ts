@@ -13,6 +13,14 @@ export function formatFindings(
   findings: readonly (Finding & { targets?: readonly string[] })[],
   opts: { color: boolean; resources: number },
 ): string {
+  return [...findingLines(findings, opts)].join('\n');
+}
+
+/** formatFindings a line at a time (without line ends), for a report too large to hold as one string. */
+export function* findingLines(
+  findings: readonly (Finding & { targets?: readonly string[] })[],
+  opts: { color: boolean; resources: number },
+): Generator<string> {
   const c = createColors(opts.color);
   const byFile = new Map<string, (Finding & { targets?: readonly string[] })[]>();
   for (const f of findings) {
@@ -20,9 +28,8 @@ export function formatFindings(
     list.push(f);
     byFile.set(f.file, list);
   }
-  const out: string[] = [];
   for (const file of [...byFile.keys()].sort()) {
-    out.push(c.underline(toTerminalLine(quoteUnsafe(file))));
+    yield c.underline(toTerminalLine(quoteUnsafe(file)));
     const list = (byFile.get(file) ?? []).sort(
       (a, b) => a.line - b.line || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
     );
@@ -37,19 +44,16 @@ export function formatFindings(
       const resource = f.resource ? c.dim(`  (${toTerminalLine(f.resource)})`) : '';
       const targets =
         f.targets && f.targets.length > 0 ? c.dim(`  [${toTerminalLine(f.targets.join(', '))}]`) : '';
-      out.push(
-        `${where}  ${sev}  ${toTerminalLine(f.message)}  ${c.dim(toTerminalLine(f.rule))}${resource}${targets}`,
-      );
+      yield `${where}  ${sev}  ${toTerminalLine(f.message)}  ${c.dim(toTerminalLine(f.rule))}${resource}${targets}`;
       // The tool's own message in full, indented under the finding.
-      if (f.detail) for (const l of f.detail.split('\n')) out.push(c.dim(`        │ ${toTerminalLine(l)}`));
+      if (f.detail) for (const l of f.detail.split('\n')) yield c.dim(`        │ ${toTerminalLine(l)}`);
     }
-    out.push('');
+    yield '';
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   const tally = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(opts.resources, 'resource')}`;
-  out.push(errors > 0 ? c.red(`✖ ${tally}`) : c.green(`✔ ${tally}`));
-  return out.join('\n');
+  yield errors > 0 ? c.red(`✖ ${tally}`) : c.green(`✔ ${tally}`);
 }
 
 function plural(n: number, word: string): string {

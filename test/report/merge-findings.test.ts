@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatFindings } from '../../src/cli/format-findings.ts';
 import { formatJsonReport } from '../../src/report/format-json-report.ts';
@@ -146,5 +147,69 @@ describe('one finding, one line', () => {
     expect(text.split('moving tag latest')).toHaveLength(2);
     expect(text).toContain('image-pinned  (Deployment ml/llm)  [staging, prod]');
     expect(text).toContain('1 error, 1 warning in 4 resources');
+  });
+});
+
+describe('mergeFindings against one key per finding', () => {
+  /** The merge as first written: every finding keyed by all it shares with an identical one. */
+  function reference(sets: { target: string; findings: Finding[] }[]): string[][] {
+    const byKey = new Map<string, { targets: string[]; first: Finding }>();
+    for (const { target, findings } of sets) {
+      for (const f of findings) {
+        const resource = f.resource ?? '';
+        const noSchema = f.rule === 'schema' && f.message.startsWith('not validated: no schema');
+        const key = noSchema
+          ? JSON.stringify([f.rule, f.severity, f.message.replace(resource, '\u0000')])
+          : JSON.stringify([
+              f.rule,
+              f.severity,
+              f.file,
+              f.line,
+              resource.split(' ')[0],
+              f.message.split(resource).join('\u0000'),
+            ]);
+        const merged = byKey.get(key);
+        if (!merged) byKey.set(key, { targets: [target], first: f });
+        else if (!merged.targets.includes(target)) merged.targets.push(target);
+      }
+    }
+    return [...byKey.values()]
+      .map((m) => [m.first.rule, m.first.file, String(m.first.line), ...m.targets])
+      .sort();
+  }
+
+  it('merges the same findings', () => {
+    const finding = fc
+      .record({
+        rule: fc.constantFrom('image-pinned', 'schema', 'gpu-limits'),
+        severity: fc.constantFrom('error', 'warning', 'info') as fc.Arbitrary<Finding['severity']>,
+        resource: fc.constantFrom('Deployment ml/llm', 'Deployment staging/llm', 'Service ml/llm', ''),
+        file: fc.constantFrom('a.yaml', 'b.yaml'),
+        line: fc.integer({ min: 1, max: 3 }),
+        message: fc.constantFrom('not validated: no schema for x/v1 Foo', 'in {r}: bad', 'in {r}: worse'),
+      })
+      .map(({ resource, message, ...rest }) => ({
+        ...rest,
+        ...(resource ? { resource } : {}),
+        message: message.replace('{r}', resource || 'file'),
+      }));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            target: fc.constantFrom('', 'staging', 'prod'),
+            findings: fc.array(finding, { maxLength: 8 }),
+          }),
+          { maxLength: 4 },
+        ),
+        (sets) => {
+          const merged = mergeFindings(sets)
+            .map((m) => [m.finding.rule, m.finding.file, String(m.finding.line), ...m.targets])
+            .sort();
+          expect(merged).toEqual(reference(sets));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -13,6 +13,7 @@ import { noteUnrenderedUnits } from '../note-unrendered-units.ts';
 import { oneOf, parseArgs, requireOption } from '../parse-args.ts';
 import { resolveRepoDir } from '../resolve-repo.ts';
 import { UsageError } from '../usage-error.ts';
+import { printJson } from '../write-pieces.ts';
 
 const HELP = `usage: ferry diff --base REF --head REF [--repo DIR] [--format text|markdown|json] [--all] [--color|--no-color]
 
@@ -88,7 +89,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     });
 
     if (format === 'json') {
-      console.log(JSON.stringify(formatJsonReport(changeSets), null, 2));
+      printJson(formatJsonReport(changeSets));
     } else if (format === 'text' && changeSets.length === 0) {
       console.log(
         `No targets affected: nothing between ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} is an input of a target in .github/ferry.yml (--all renders every target).`,

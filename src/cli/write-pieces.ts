@@ -1,0 +1,90 @@
+/**
+ * Writes text to standard output in writes of ~64 KiB, from pieces: a large report (33,000 findings are
+ * 17 MB of JSON) is never one string and one buffer of its whole size at the end of a run, when
+ * memory is at its peak. Standard output to a file or a pipe is written synchronously on Linux and
+ * macOS, so the pieces do not queue up either.
+ */
+export function writePieces(
+  pieces: Iterable<string>,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): void {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length >= 1 << 16) {
+      write(pending);
+      pending = '';
+    }
+  }
+  if (pending !== '') write(pending);
+}
+
+/** Levels of arrays and objects written an element at a time; deeper values are stringified whole. */
+const STREAMED_LEVELS = 2;
+
+/**
+ * `JSON.stringify(value, null, 2)` in pieces (the same text, held to it by a property test): the top
+ * levels of arrays and objects an element at a time, each element stringified on its own. Plain data
+ * only, as reports are (a value with toJSON is stringified whole).
+ */
+export function* jsonPieces(value: unknown, indent = '', level = 0): Generator<string> {
+  if (
+    level >= STREAMED_LEVELS ||
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    const text = JSON.stringify(value, null, 2) ?? 'null';
+    yield indent === '' ? text : text.replaceAll('\n', `\n${indent}`);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i > 0 ? ',' : ''}\n${inner}`;
+      const item = value[i];
+      // As JSON.stringify: what JSON has no value for is null in an array.
+      yield* jsonPieces(isOmitted(item) ? null : item, inner, level + 1);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => !isOmitted(record[key]));
+  if (keys.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? '';
+    yield `${i > 0 ? ',' : ''}\n${inner}${JSON.stringify(key)}: `;
+    yield* jsonPieces(record[key], inner, level + 1);
+  }
+  yield `\n${indent}}`;
+}
+
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+function isOmitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/** `console.log(JSON.stringify(value, null, 2))`, written in pieces (writePieces, jsonPieces). */
+export function printJson(value: unknown, write?: (text: string) => void): void {
+  writePieces(withEnd(jsonPieces(value), '\n'), write);
+}
+
+function* withEnd(pieces: Iterable<string>, end: string): Generator<string> {
+  yield* pieces;
+  yield end;
+}
+
+/** Each line followed by a line end, as `console.log(lines.join('\n'))` prints them. */
+export function* linesOf(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) yield `${line}\n`;
+}
