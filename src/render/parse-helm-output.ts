@@ -71,13 +71,21 @@ export function parseHelmOutput(
     }
   }
   assignKindLines(resources, opts.templates);
+  // One split of each template, shared by its objects: a template ranging over thousands (or a file of
+  // a hundred static documents) was split again for each object with a finding.
+  const split = new Map<string, TemplateText>();
   for (const r of resources) {
     const text = opts.templates.get(r.file);
     if (text === undefined || r.line <= 1) continue;
+    let template = split.get(r.file);
+    if (template === undefined) {
+      template = { text, lines: undefined, patterns: new Map() };
+      split.set(r.file, template);
+    }
     // Aligned on the first lookup: most objects never have a finding (and a diff's base none at all).
     const outputLines = rendered.get(r) ?? (() => ({}));
     const kindLine = r.line;
-    r.lines = new SourceLines(templateLinesLater({ outputLines, text, kindLine, object: r.object }));
+    r.lines = new SourceLines(templateLinesLater({ outputLines, template, kindLine, object: r.object }));
   }
   return { resources, findings };
 }
@@ -134,30 +142,44 @@ function linesLater(r: Resource): () => Readonly<Record<string, number>> {
   return () => allLinesOf(r);
 }
 
+/** A template's text, and its lines once an object of it is aligned (shared by its objects). */
+interface TemplateText {
+  text: string;
+  lines: readonly string[] | undefined;
+  patterns: Map<string, RegExp>;
+}
+
 function templateLinesLater(opts: {
   outputLines: () => Readonly<Record<string, number>>;
-  text: string;
+  template: TemplateText;
   kindLine: number;
   object: unknown;
 }): DocumentLines {
-  const { outputLines, text, kindLine, object } = opts;
-  return DocumentLines.lazy(() =>
-    alignTemplateLines({
+  const { outputLines, template, kindLine, object } = opts;
+  return DocumentLines.lazy(() => {
+    template.lines ??= template.text.split('\n');
+    return alignTemplateLines({
       renderedLines: outputLines(),
-      template: text,
+      template: template.lines,
+      patterns: template.patterns,
       kindLine,
       renderedValue: (pointer) => valueAt(object, pointer),
-    }),
-  );
+    });
+  });
 }
 
 /** The value at a JSON pointer of a parsed object, or undefined. */
 function valueAt(object: unknown, pointer: string): unknown {
   let node = object;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+  // Key by key without splitting: this runs for every field of an object with a finding.
+  for (let start = 1; start <= pointer.length; ) {
+    let end = pointer.indexOf('/', start);
+    if (end < 0) end = pointer.length;
+    let key = pointer.slice(start, end);
+    if (key.includes('~')) key = key.replaceAll('~1', '/').replaceAll('~0', '~');
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
+    start = end + 1;
   }
   return node;
 }
@@ -174,21 +196,25 @@ function valueAt(object: unknown, pointer: string): unknown {
  */
 export function alignTemplateLines(opts: {
   renderedLines: Readonly<Record<string, number>>;
-  template: string;
+  /** The template's text, or its lines. */
+  template: string | readonly string[];
   kindLine: number;
   /** The rendered value at a pointer, to tell a key's lines apart by what they write. */
   renderedValue?: (pointer: string) => unknown;
+  /** Each key's pattern, kept between the objects of one template. */
+  patterns?: Map<string, RegExp>;
 }): Record<string, number> {
   const { renderedLines, template, kindLine, renderedValue = () => undefined } = opts;
-  const lines = template.split('\n');
+  const patterns = opts.patterns ?? new Map<string, RegExp>();
+  const lines = typeof template === 'string' ? template.split('\n') : template;
   // The object's part of the template: from the `---` above its kind line to the next one.
   let start = kindLine - 1;
   while (start > 0 && !/^---\s*$/.test(lines[start - 1] ?? '')) start--;
   let end = kindLine;
   while (end < lines.length && !/^---\s*$/.test(lines[end] ?? '')) end++;
   // A key's column counts a list dash before it (`- name:` is at the column of `name`); an item's does not.
-  const indentOf = (i: number) => /^[\s-]*/.exec(lines[i] ?? '')?.[0].length ?? 0;
-  const itemIndentOf = (i: number) => /^\s*/.exec(lines[i] ?? '')?.[0].length ?? 0;
+  const indentOf = (i: number) => leadingLength(lines[i] ?? '', true);
+  const itemIndentOf = (i: number) => leadingLength(lines[i] ?? '', false);
   const out: Record<string, number> = {};
   /** Template line index (0-based) and block indentation of each aligned pointer; the root is the region. */
   const at = new Map<string, { i: number; indent: number }>([['', { i: start - 1, indent: -1 }]]);
@@ -206,8 +232,12 @@ export function alignTemplateLines(opts: {
       continue;
     }
     const { i: parentAt, indent: parentIndent } = nearestAligned(at, parent);
-    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`^[\\s-]*["']?${escaped}["']?\\s*:`);
+    let pattern = patterns.get(key);
+    if (pattern === undefined) {
+      const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      pattern = new RegExp(`^[\\s-]*["']?${escaped}["']?\\s*:`);
+      patterns.set(key, pattern);
+    }
     const value = renderedValue(pointer);
     const wanted = ['string', 'number', 'boolean'].includes(typeof value) ? String(value) : undefined;
     const found = findKeyLine({
@@ -248,7 +278,9 @@ function findKeyLine(opts: {
   let found: number | undefined;
   for (let i = opts.from; i < opts.end; i++) {
     const text = opts.lines[i] ?? '';
-    if (text.trim() === '' || /^\s*(\{\{|#)/.test(text)) continue;
+    // Blank, a comment, or template logic (`{{- if }}`).
+    const first = leadingLength(text, false);
+    if (first === text.length || text.startsWith('{{', first) || text.charCodeAt(first) === 35) continue;
     if (opts.indentOf(i) <= opts.parentIndent) break;
     if (!opts.pattern.test(text)) continue;
     found ??= i;
@@ -263,6 +295,22 @@ function literalValueOf(line: string): string | undefined {
   if (rest === undefined || rest === '' || rest.includes('{{')) return undefined;
   const quoted = /^(["'])(.*)\1$/.exec(rest);
   return quoted ? quoted[2] : rest;
+}
+
+/**
+ * How many characters at the start of `line` are white space (and dashes, with `dashes`), as the
+ * expressions `^[\s-]*` and `^\s*` count them: by character codes for spaces, tabs and dashes, any
+ * other white space through the expression.
+ */
+function leadingLength(line: string, dashes: boolean): number {
+  let i = 0;
+  for (;;) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9 || (dashes && c === 45)) i++;
+    else if ((c >= 10 && c <= 13) || c >= 128) {
+      return ((dashes ? /^[\s-]*/ : /^\s*/).exec(line)?.[0] ?? '').length;
+    } else return i;
+  }
 }
 
 /** The template line of the nearest aligned ancestor of `pointer` (itself included). */
