@@ -177,6 +177,7 @@ try {
       mix: MIX,
       crds: CRDS,
       dashboards: DASHBOARDS,
+      findings: FINDINGS,
       ferryCpuS: ferry.cpu,
       ferryWallS: ferry.wall,
       ferryRssMiB: Math.round(ferry.rssMiB),

@@ -1,22 +1,27 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
 /**
- * Writes text to standard output in writes of ~64 KiB, from pieces: a large report (33,000 findings are
- * 17 MB of JSON) is never one string and one buffer of its whole size at the end of a run, when
- * memory is at its peak. Standard output to a file or a pipe is written synchronously on Linux and
- * macOS, so the pieces do not queue up either.
+ * Writes text to `out` (standard output) in writes of ~64 KiB, from pieces: a large report (33,000
+ * findings are 17 MB of JSON) is never one string and one buffer of its whole size at the end of a
+ * run, when memory is at its peak. Each write waits for the last to drain: to a pipe, Node writes
+ * asynchronously and would otherwise queue the whole report in memory while the reader catches up.
  */
-export function writePieces(
-  pieces: Iterable<string>,
-  write: (text: string) => void = (text) => process.stdout.write(text),
-): void {
+export async function writePieces(pieces: Iterable<string>, out: Writable = process.stdout): Promise<void> {
   let pending = '';
   for (const piece of pieces) {
     pending += piece;
     if (pending.length >= 1 << 16) {
-      write(pending);
+      await write(out, pending);
       pending = '';
     }
   }
-  if (pending !== '') write(pending);
+  if (pending !== '') await write(out, pending);
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  // A write error (a closed pipe, a full disk) is the stream's 'error', which the CLI handles (run-cli.ts).
+  if (!out.write(text)) await once(out, 'drain');
 }
 
 /** Levels of arrays and objects written an element at a time; deeper values are stringified whole. */
@@ -75,8 +80,8 @@ function isOmitted(value: unknown): boolean {
 }
 
 /** `console.log(JSON.stringify(value, null, 2))`, written in pieces (writePieces, jsonPieces). */
-export function printJson(value: unknown, write?: (text: string) => void): void {
-  writePieces(withEnd(jsonPieces(value), '\n'), write);
+export function printJson(value: unknown, out?: Writable): Promise<void> {
+  return writePieces(withEnd(jsonPieces(value), '\n'), out);
 }
 
 function* withEnd(pieces: Iterable<string>, end: string): Generator<string> {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findingLines, formatFindings } from '../../src/cli/format-findings.ts';
@@ -33,7 +34,7 @@ describe('jsonPieces', () => {
     );
   });
 
-  it('writes a large report in writes of about 64 KiB, the same text as one console.log', () => {
+  it('writes a large report in writes of about 64 KiB, the same text as one console.log', async () => {
     const findings = Array.from({ length: 3000 }, (_, i) => ({
       rule: 'image-pinned',
       severity: 'warning',
@@ -43,18 +44,44 @@ describe('jsonPieces', () => {
       message: `image registry.example.com/server:latest uses the moving tag "latest"\n(${i})`,
       targets: [],
     }));
-    const writes: string[] = [];
-    printJson({ resources: 9000, findings }, (text) => writes.push(text));
+    const { out, writes } = slowReader();
+    await printJson({ resources: 9000, findings }, out);
     expect(writes.join('')).toBe(`${JSON.stringify({ resources: 9000, findings }, null, 2)}\n`);
     expect(writes.length).toBeGreaterThan(5);
     for (const w of writes.slice(0, -1)) expect(w.length).toBeLessThan(70_000);
+    // A reader slower than the writer (a pipe): each write waited for the last, nothing queued up.
+    expect(out.maxQueued).toBeLessThan(140_000);
 
-    const lines: string[] = [];
     const text = formatFindings(findings as Finding[], { color: false, resources: 9000 });
-    writePieces(linesOf(findingLines(findings as Finding[], { color: false, resources: 9000 })), (t) =>
-      lines.push(t),
+    const lines = slowReader();
+    await writePieces(
+      linesOf(findingLines(findings as Finding[], { color: false, resources: 9000 })),
+      lines.out,
     );
-    expect(lines.join('')).toBe(`${text}\n`);
-    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.writes.join('')).toBe(`${text}\n`);
+    expect(lines.writes.length).toBeGreaterThan(1);
+    expect(lines.out.maxQueued).toBeLessThan(140_000);
   });
 });
+
+/** A stream that takes each write a moment later, as a pipe's reader does, and notes the most it held queued. */
+function slowReader(): { out: Writable & { maxQueued: number }; writes: string[] } {
+  const writes: string[] = [];
+  const out = Object.assign(
+    new Writable({
+      decodeStrings: false,
+      write(chunk: string, _encoding, done) {
+        writes.push(chunk);
+        setTimeout(done, 1);
+      },
+    }),
+    { maxQueued: 0 },
+  );
+  const write = out.write.bind(out);
+  out.write = ((chunk: string) => {
+    const ok = write(chunk);
+    out.maxQueued = Math.max(out.maxQueued, out.writableLength);
+    return ok;
+  }) as typeof out.write;
+  return { out, writes };
+}

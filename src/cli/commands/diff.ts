@@ -89,7 +89,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     });
 
     if (format === 'json') {
-      printJson(formatJsonReport(changeSets));
+      await printJson(formatJsonReport(changeSets));
     } else if (format === 'text' && changeSets.length === 0) {
       console.log(
         `No targets affected: nothing between ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} is an input of a target in .github/ferry.yml (--all renders every target).`,
