@@ -2,11 +2,13 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load-config.ts';
 import { quoteUnsafe } from '../../manifest/quote-unsafe.ts';
 import { renderTarget } from '../../render/render-target.ts';
+import type { Resource } from '../../types.ts';
 import { parseArgs } from '../parse-args.ts';
 import { requireValidConfig } from '../require-valid-config.ts';
 import { resolveWorkTree } from '../resolve-repo.ts';
 import { toTerminalLine } from '../to-terminal.ts';
 import { UsageError } from '../usage-error.ts';
+import { writePieces } from '../write-pieces.ts';
 
 const HELP = `usage: ferry render TARGET [--repo DIR]
 
@@ -45,9 +47,14 @@ export async function renderCommand(argv: string[]): Promise<number> {
     if (f.detail) for (const l of f.detail.split('\n')) console.error(`  │ ${toTerminalLine(l)}`);
   }
   if (result.failed) return 1;
-  const docs = result.resources.map(
-    (r) => `# Source: ${r.file}:${r.line}\n${stringify(r.object, { lineWidth: 0 })}`,
-  );
-  process.stdout.write(docs.join('---\n'));
+  // A document at a time, each write drained before the next (a render is often piped to kubectl).
+  await writePieces(renderedDocuments(result.resources));
   return 0;
+}
+
+function* renderedDocuments(resources: readonly Resource[]): Generator<string> {
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i] as Resource;
+    yield `${i > 0 ? '---\n' : ''}# Source: ${r.file}:${r.line}\n${stringify(r.object, { lineWidth: 0 })}`;
+  }
 }
