@@ -71,6 +71,8 @@ export class DocumentLines {
   #text: LinesText | undefined;
   /** Lines found along single pointers' paths (LinesAlong), before the whole map is made. */
   #along: Map<string, number | undefined> | undefined;
+  /** How many LinesAlong scans made them. */
+  #scans = 0;
 
   private constructor(
     pointers: Readonly<Record<string, number>> | undefined,
@@ -116,6 +118,7 @@ export class DocumentLines {
     const { text, compute, before, along } = this.#text;
     const copy = DocumentLines.fromText(detachedString(text), compute, before, along);
     copy.#along = this.#along;
+    copy.#scans = this.#scans;
     return copy;
   }
 
@@ -130,7 +133,8 @@ export class DocumentLines {
     if (this.#pointers !== undefined || text?.along === undefined || !pointer.startsWith('/')) return UNKNOWN;
     const known = this.#along;
     if (known?.has(pointer)) return known.get(pointer);
-    if (known !== undefined && known.size >= MAX_LOOKUPS_ALONG) return UNKNOWN;
+    if (this.#scans >= MAX_LOOKUPS_ALONG) return UNKNOWN;
+    this.#scans++;
     const path = parsePointer(pointer);
     const lines = text.along(text.text, path);
     if (lines === undefined) {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { generateManifests } from '../../bench/generate-manifests.ts';
 import { locationOf, parsePointer } from '../../src/manifest/line-of.ts';
 import { parseManifests } from '../../src/manifest/parse-manifests.ts';
+import { scanPlainLines, scanPlainLinesAlong } from '../../src/manifest/scan-plain-lines.ts';
+import { DocumentLines } from '../../src/manifest/source-lines.ts';
 
 /** Documents the line scan reads, and some it leaves to the `yaml` package (a flow map over two lines, a tab). */
 const TEXT = [
@@ -43,5 +45,31 @@ describe('field lines looked up one pointer at a time', () => {
     expect(before).toBeGreaterThan(10);
     expect(lines?.detached?.().lineOf(image)).toBe(before);
     expect(lines?.detached?.().lineOf('/metadata/name')).toBe(lines?.all()['/metadata/name']);
+  });
+
+  it('scans along four paths at most (an ancestor already found is no scan), then makes the whole map once', () => {
+    const text = 'a:\n  b: 1\n  c: 2\nd:\n  e: 3\nf: 4\ng: 5\n';
+    const whole = scanPlainLines(text, 10) ?? {};
+    let scans = 0;
+    let maps = 0;
+    const lines = DocumentLines.fromText(
+      text,
+      (t) => {
+        maps++;
+        return scanPlainLines(t, 10) ?? {};
+      },
+      10,
+      (t, path) => {
+        scans++;
+        return scanPlainLinesAlong(t, 10, path);
+      },
+    );
+    for (const pointer of ['/a/b', '/a/b', '/a', '/a/c', '/d/e', '/f']) {
+      expect(lines.lineOf(pointer)).toBe(whole[pointer]);
+    }
+    expect([scans, maps]).toEqual([4, 0]);
+    expect(lines.lineOf('/g')).toBe(whole['/g']);
+    expect(lines.lineOf('/d')).toBe(whole['/d']);
+    expect([scans, maps]).toEqual([4, 1]);
   });
 });
