@@ -3,7 +3,7 @@ import type { Finding, Severity, Target } from '../types.ts';
 import type { CheckPathsOptions } from './check-paths.ts';
 import type { CheckedFindings } from './check-target-findings.ts';
 import type { CheckRequest, CheckWorkerReply } from './check-worker-reply.ts';
-import { startCheckWorker } from './start-check-worker.ts';
+import { ONE_SET_WORKER_LIMITS, startCheckWorker } from './start-check-worker.ts';
 
 export interface TargetFindings {
   target: string;
@@ -56,12 +56,13 @@ export async function checkTargets(opts: {
 /**
  * `checkPaths` in a worker thread when `workers` ≥ 1, else on this thread; the same result either way.
  * One worker brings no parallelism, but its capped heap keeps a large tree's peak memory down (planWorkers
- * decides by the input's size).
+ * decides by the input's size; ONE_SET_WORKER_LIMITS).
  */
 export async function checkPathsIn(
   opts: CheckPathsOptions & { workers: number; startWorker?: () => Worker },
 ): Promise<CheckedFindings> {
-  const { workers, startWorker, ...paths } = opts;
+  const { workers, startWorker: given, ...paths } = opts;
+  const startWorker = given ?? (() => startCheckWorker(ONE_SET_WORKER_LIMITS));
   const [checked] = await runChecks({ requests: [{ paths }], workers, startWorker });
   return checked as CheckedFindings;
 }
