@@ -21,10 +21,7 @@ export const CHECK_WORKER_LIMITS: ResourceLimits = {
  * lower in each), and with 33,000 findings peak RSS 209 → 193 MiB. For targets, several to a worker,
  * the same change moved nothing beyond the spread and cost 10–20 MiB (docs/benchmarks.md).
  */
-export const ONE_SET_WORKER_LIMITS: ResourceLimits = {
-  maxOldGenerationSizeMb: 96,
-  maxYoungGenerationSizeMb: 32,
-};
+export const ONE_SET_WORKER_LIMITS: ResourceLimits = { ...CHECK_WORKER_LIMITS, maxYoungGenerationSizeMb: 32 };
 
 /**
  * Starts one check worker (`check-target-worker`), from the built CLI or from the sources. The build

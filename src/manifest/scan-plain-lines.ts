@@ -13,10 +13,8 @@ import { quotedEnd } from './quoted-end.ts';
  * the document. A differential test holds the result to the `yaml` package's.
  */
 export function scanPlainLines(chunk: string, lineOffset: number): Record<string, number> | undefined {
-  if (chunk.includes('\t') || chunk.includes('\r')) return undefined;
   const track = new AllPointers();
-  const scan = new LineScan(chunk.split('\n'), lineOffset, track);
-  return scan.document() ? track.pointers : undefined;
+  return scanWith(chunk, lineOffset, track) ? track.pointers : undefined;
 }
 
 /**
@@ -32,10 +30,14 @@ export function scanPlainLinesAlong(
   lineOffset: number,
   path: readonly string[],
 ): (number | undefined)[] | undefined {
-  if (chunk.includes('\t') || chunk.includes('\r')) return undefined;
   const track = new AlongPath(path);
-  const scan = new LineScan(chunk.split('\n'), lineOffset, track);
-  return scan.document() ? track.lines : undefined;
+  return scanWith(chunk, lineOffset, track) ? track.lines : undefined;
+}
+
+/** Whether the scan reads the whole document, telling `track` what it finds. */
+function scanWith<S>(chunk: string, lineOffset: number, track: Track<S>): boolean {
+  if (chunk.includes('\t') || chunk.includes('\r')) return false;
+  return new LineScan(chunk.split('\n'), lineOffset, track).document();
 }
 
 /**
@@ -85,7 +87,8 @@ class AlongPath implements Track<number> {
   }
 }
 
-/** Plain keys (plainKeyEnd) that are not strings to every YAML 1.1 resolver: booleans and nulls. */
+/** Plain keys that are strings to every YAML 1.1 resolver (no booleans, nulls or numbers). */
+const PLAIN_KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
 const NOT_A_STRING =
   /^(?:[yYnN]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL)$/;
 const QUOTED_KEY = /^(?:"([^"\\]*)"|'([^']*)'):(?= |$)/;
@@ -95,8 +98,6 @@ const TRIVIA_REST = /^ *(?:#.*)?$/;
 /** Where a plain scalar's first character would make it something else (YAML 1.2 §7.3.3, c-indicator). */
 const PLAIN_UNSAFE_START = /^(?:[&*!|>%@`'"{}[\],#]|[-?:](?: |$))/;
 const FLOW_PLAIN = /^[^,[\]{}:#'"]+/;
-/** A `:` that ends a plain scalar's line (before a comment, if any): a key, not text. */
-const COLON_AT_END = /:(?: *#.*)?$/;
 
 interface Key {
   name: string;
@@ -132,8 +133,8 @@ class LineScan<S> {
   private nextContent(): number {
     let j = this.at;
     while (j < this.lines.length) {
-      const text = trimStart(this.line(j));
-      if (text !== '' && text.charCodeAt(0) !== 35) break;
+      const text = this.line(j).trimStart();
+      if (text !== '' && !text.startsWith('#')) break;
       j++;
     }
     this.at = j;
@@ -201,21 +202,19 @@ class LineScan<S> {
    */
   private value(args: { rest: string; j: number; indent: number; pointer: S; compactSeq: boolean }): boolean {
     const { rest, j, indent, pointer } = args;
-    const text = trimStart(rest);
-    const first = text.charCodeAt(0);
-    if (text === '' || first === 35) return this.nested(indent, pointer, args.compactSeq);
-    // `|` or `>` starts a block scalar's header.
-    if ((first === 124 || first === 62) && BLOCK_SCALAR_HEADER.test(text)) {
+    const text = rest.trimStart();
+    if (text === '' || text.startsWith('#')) return this.nested(indent, pointer, args.compactSeq);
+    if (BLOCK_SCALAR_HEADER.test(text)) {
       // Content lines are those more indented than the collection, and blank lines among them.
       while (this.at < this.lines.length) {
         const next = this.line(this.at);
-        if (indentOf(next) <= indent && next.trim() !== '') break;
+        if (next.trim() !== '' && indentOf(next) <= indent) break;
         this.at++;
       }
       return true;
     }
     const end = this.inlineEnd(text, pointer, j + 1 + this.lineOffset);
-    if (end < 0 || (end < text.length && !TRIVIA_REST.test(text.slice(end)))) return false;
+    if (end < 0 || !TRIVIA_REST.test(text.slice(end))) return false;
     // A scalar continued on a more indented line is a multi-line scalar: not read here.
     const k = this.nextContent();
     return k >= this.lines.length || indentOf(this.line(k)) <= indent;
@@ -241,8 +240,7 @@ class LineScan<S> {
   private inlineEnd(text: string, pointer: S, line: number): number {
     if (text.startsWith('"') || text.startsWith("'")) return quotedEnd(text, 0);
     if (text.startsWith('{') || text.startsWith('[')) return this.flow(text, 0, pointer, line);
-    if (PLAIN_UNSAFE_START.test(text)) return -1;
-    if (text.includes(':') && (text.includes(': ') || COLON_AT_END.test(text))) return -1;
+    if (PLAIN_UNSAFE_START.test(text) || text.includes(': ') || /:(?: *#.*)?$/.test(text)) return -1;
     return text.length;
   }
 
@@ -285,49 +283,16 @@ class LineScan<S> {
  * null when it may be a key this scan does not read.
  */
 function keyOf(content: string): Key | null | undefined {
-  const colon = plainKeyEnd(content);
-  if (colon > 0) {
-    const name = content.slice(0, colon);
-    // The longest word NOT_A_STRING matches has five letters.
-    return name.length <= 5 && NOT_A_STRING.test(name) ? null : { name, after: colon + 1 };
+  const plain = PLAIN_KEY.exec(content);
+  if (plain) {
+    const name = plain[1] ?? '';
+    return NOT_A_STRING.test(name) ? null : { name, after: plain[0].length };
   }
   const quoted = QUOTED_KEY.exec(content);
   if (quoted) return { name: quoted[1] ?? quoted[2] ?? '', after: quoted[0].length };
   // A flow collection or quoted scalar followed by `:` is a key the value's scan refuses.
   if (/^["'{[]/.test(content)) return undefined;
   return content.includes(':') ? null : undefined;
-}
-
-/**
- * Where a plain key that YAML 1.1 may read as a string (`^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)`: no
- * number starts with a letter or `_`) ends, the index of its `:`; else -1. Character codes instead of the
- * expression: this runs on nearly every line of the document.
- */
-function plainKeyEnd(content: string): number {
-  const c0 = content.charCodeAt(0);
-  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return -1;
-  let i = 1;
-  for (;;) {
-    const c = content.charCodeAt(i);
-    // A-Z a-z 0-9 _ . / -
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 45 && c <= 57) || c === 95) i++;
-    else break;
-  }
-  if (content.charCodeAt(i) !== 58) return -1;
-  const after = content.charCodeAt(i + 1);
-  return i + 1 === content.length || after === 32 ? i : -1;
-}
-
-/**
- * `text.trimStart()`, without a new string for the usual case (spaces, then an ASCII character other
- * than a vertical tab or form feed); anything else goes to trimStart, which also trims Unicode spaces.
- */
-function trimStart(text: string): string {
-  let i = 0;
-  while (text.charCodeAt(i) === 32) i++;
-  const c = text.charCodeAt(i);
-  if (c === 11 || c === 12 || c >= 128) return text.trimStart();
-  return i === 0 ? text : text.slice(i);
 }
 
 function skipSpaces(text: string, pos: number): number {
