@@ -213,8 +213,8 @@ export function alignTemplateLines(opts: {
   let end = kindLine;
   while (end < lines.length && !/^---\s*$/.test(lines[end] ?? '')) end++;
   // A key's column counts a list dash before it (`- name:` is at the column of `name`); an item's does not.
-  const indentOf = (i: number) => leadingLength(lines[i] ?? '', true);
-  const itemIndentOf = (i: number) => leadingLength(lines[i] ?? '', false);
+  const indentOf = (i: number) => /^[\s-]*/.exec(lines[i] ?? '')?.[0].length ?? 0;
+  const itemIndentOf = (i: number) => /^\s*/.exec(lines[i] ?? '')?.[0].length ?? 0;
   const out: Record<string, number> = {};
   /** Template line index (0-based) and block indentation of each aligned pointer; the root is the region. */
   const at = new Map<string, { i: number; indent: number }>([['', { i: start - 1, indent: -1 }]]);
@@ -278,9 +278,7 @@ function findKeyLine(opts: {
   let found: number | undefined;
   for (let i = opts.from; i < opts.end; i++) {
     const text = opts.lines[i] ?? '';
-    // Blank, a comment, or template logic (`{{- if }}`).
-    const first = leadingLength(text, false);
-    if (first === text.length || text.startsWith('{{', first) || text.charCodeAt(first) === 35) continue;
+    if (text.trim() === '' || /^\s*(\{\{|#)/.test(text)) continue;
     if (opts.indentOf(i) <= opts.parentIndent) break;
     if (!opts.pattern.test(text)) continue;
     found ??= i;
@@ -295,22 +293,6 @@ function literalValueOf(line: string): string | undefined {
   if (rest === undefined || rest === '' || rest.includes('{{')) return undefined;
   const quoted = /^(["'])(.*)\1$/.exec(rest);
   return quoted ? quoted[2] : rest;
-}
-
-/**
- * How many characters at the start of `line` are white space (and dashes, with `dashes`), as the
- * expressions `^[\s-]*` and `^\s*` count them: by character codes for spaces, tabs and dashes, any
- * other white space through the expression.
- */
-function leadingLength(line: string, dashes: boolean): number {
-  let i = 0;
-  for (;;) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9 || (dashes && c === 45)) i++;
-    else if ((c >= 10 && c <= 13) || c >= 128) {
-      return ((dashes ? /^[\s-]*/ : /^\s*/).exec(line)?.[0] ?? '').length;
-    } else return i;
-  }
 }
 
 /** The template line of the nearest aligned ancestor of `pointer` (itself included). */
