@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { inChunks } from '../report/in-chunks.ts';
 
 /**
  * Writes text to `out` (standard output) in writes of ~64 KiB, from pieces: a large report (33,000
@@ -8,15 +9,7 @@ import type { Writable } from 'node:stream';
  * asynchronously and would otherwise queue the whole report in memory while the reader catches up.
  */
 export async function writePieces(pieces: Iterable<string>, out: Writable = process.stdout): Promise<void> {
-  let pending = '';
-  for (const piece of pieces) {
-    pending += piece;
-    if (pending.length >= 1 << 16) {
-      await write(out, pending);
-      pending = '';
-    }
-  }
-  if (pending !== '') await write(out, pending);
+  for (const chunk of inChunks(pieces)) await write(out, chunk);
 }
 
 async function write(out: Writable, text: string): Promise<void> {

@@ -3,6 +3,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readFileSync, statSync, wr
 import { readdir, readFile, realpath, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inChunks } from '../report/in-chunks.ts';
 import type { Resource } from '../types.ts';
 import { listTargetInputs } from './list-target-inputs.ts';
 import { makeDirectories } from './make-directories.ts';
@@ -260,18 +261,19 @@ async function writeEntry(cache: RenderCache, key: string, result: RenderResult)
 function writeEntryFile(path: string, head: Omit<Entry, 'resources'>, resources: readonly Resource[]): void {
   const fd = openSync(path, 'w', 0o600);
   try {
-    let pending = `${JSON.stringify(head).slice(0, -1)},"resources":[`;
-    resources.forEach(({ lines: _lines, ...rest }, i) => {
-      pending += (i > 0 ? ',' : '') + JSON.stringify(rest);
-      if (pending.length >= 1 << 16) {
-        writeSync(fd, pending);
-        pending = '';
-      }
-    });
-    writeSync(fd, `${pending}]}`);
+    for (const chunk of inChunks(entryPieces(head, resources))) writeSync(fd, chunk);
   } finally {
     closeSync(fd);
   }
+}
+
+function* entryPieces(head: Omit<Entry, 'resources'>, resources: readonly Resource[]): Generator<string> {
+  yield `${JSON.stringify(head).slice(0, -1)},"resources":[`;
+  for (let i = 0; i < resources.length; i++) {
+    const { lines: _lines, ...rest } = resources[i] as Resource;
+    yield (i > 0 ? ',' : '') + JSON.stringify(rest);
+  }
+  yield ']}';
 }
 
 /** Deletes the least recently used entries until the folder is within its size bound. */
