@@ -59,26 +59,27 @@ function formatSize(bytes: number): string {
  * server merges it before validating.
  */
 function dataBytes(object: Record<string, unknown>, kind: string): number {
-  const sizes = new Map<string, number>();
-  const add = (field: unknown, measure: (value: string) => number): void => {
-    for (const [key, value] of Object.entries(asRecord(field) ?? {})) {
-      if (typeof value === 'string') sizes.set(key, measure(value));
-    }
-  };
   if (kind === 'ConfigMap') {
-    let total = 0;
-    add(object.data, utf8Length);
-    for (const size of sizes.values()) total += size;
-    sizes.clear();
-    add(object.binaryData, base64DecodedLength);
-    for (const size of sizes.values()) total += size;
-    return total;
+    return total(sizesOf(object.data, utf8Length)) + total(sizesOf(object.binaryData, base64DecodedLength));
   }
-  add(object.data, base64DecodedLength);
-  add(object.stringData, utf8Length);
-  let total = 0;
-  for (const size of sizes.values()) total += size;
-  return total;
+  return total(
+    new Map([...sizesOf(object.data, base64DecodedLength), ...sizesOf(object.stringData, utf8Length)]),
+  );
+}
+
+/** Each string value's size by key. */
+function sizesOf(field: unknown, measure: (value: string) => number): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const [key, value] of Object.entries(asRecord(field) ?? {})) {
+    if (typeof value === 'string') sizes.set(key, measure(value));
+  }
+  return sizes;
+}
+
+function total(sizes: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const size of sizes.values()) sum += size;
+  return sum;
 }
 
 /** How many bytes base64 `text` decodes to (Go's decoder skips line breaks). */
