@@ -1,11 +1,8 @@
+import { groupOf } from '../manifest/resource-id.ts';
 import type { KubeObject } from '../types.ts';
 import { type DesiredObject, objectKey } from './prepare-objects.ts';
 
 type Obj = Record<string, unknown>;
-
-function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
-}
 
 /** An autoscaler's target: HPA `scaleTargetRef` (autoscaling), KEDA ScaledObject (keda.sh, Deployment by default). */
 function scaleTargetOf(o: DesiredObject): { kind: string; name: string } | undefined {

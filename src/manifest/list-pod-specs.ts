@@ -1,5 +1,6 @@
 import { asArray, asRecord, asString, asStringMap, type FieldPath, recordAt } from './as-record.ts';
 import { KSERVE_COMPONENTS, KSERVE_PREDICTOR_SPECS } from './kserve.ts';
+import { groupOf } from './resource-id.ts';
 
 /**
  * A label a controller adds to the pods it creates, beyond the manifest's: an exact key, or a key prefix
@@ -177,12 +178,6 @@ function kserveAddedLabels(name: string, component: string): AddedLabel[] {
 
 /** KServe explainer specs (each a Container inline); the components and predictor specs are in kserve.ts. */
 const KSERVE_EXPLAINER_SPECS: readonly string[] = ['alibi', 'art'];
-
-/** The API group of an `apiVersion`: '' for the core group (`v1`). */
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /**
  * The pod specs an object carries, in document order; empty for kinds that run no pods and for kinds
