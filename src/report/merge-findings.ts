@@ -27,6 +27,11 @@ export function mergeFindings(
   // made only when a place has more than one: most findings are alone at theirs, and a key of each
   // (its message copied in) cost tens of MiB at 33,000 findings, when memory is at its peak.
   const byPlace = new Map<string, Entry[]>();
+  /** An entry's whole key, made the first time another finding shares its place. */
+  const keyOf = (entry: Entry): string => {
+    entry.key ??= mergeKey(entry.finding);
+    return entry.key;
+  };
   for (const { target, findings } of sets) {
     for (const finding of findings) {
       const resource = finding.resource ?? '';
@@ -41,7 +46,7 @@ export function mergeFindings(
         continue;
       }
       const key = mergeKey(finding);
-      const merged = here.find((e) => (e.key ??= mergeKey(e.finding)) === key);
+      const merged = here.find((e) => keyOf(e) === key);
       if (!merged) {
         const entry: Entry = { finding, targets: [target], resources: [resource], key };
         here.push(entry);
