@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { resolveBinary } from '../../src/render/resolve-binaries.ts';
 
 /**
- * @param {{ repo: string, revisions: string[], dir: string, kind: string }} opts
+ * `goSettings`: run kubectl and helm with the Go memory settings Ferry gives them (GOGC=200 under
+ * GOMEMLIMIT, src/render/run-binary.ts) instead of Go's defaults.
+ * @param {{ repo: string, revisions: string[], dir: string, kind: string, goSettings?: boolean }} opts
  * @param {(side: number, file: string, text: string) => void} onText
  */
 export function renderSides(opts, onText) {
-  const { repo, revisions, dir, kind } = opts;
+  const { repo, revisions, dir, kind, goSettings } = opts;
+  const env = goSettings ? { ...process.env, GOGC: '200', GOMEMLIMIT: '409MiB' } : process.env;
   const out = mkdtempSync(join(tmpdir(), 'ferry-diff-floor-'));
   try {
     revisions.forEach((rev, side) => {
@@ -21,7 +24,7 @@ export function renderSides(opts, onText) {
       execSync(`git -C '${repo}' archive ${rev} | tar -x -C '${tree}'`);
       const target = join(tree, dir);
       const run = (binary, args) =>
-        execFileSync(resolveBinary(binary).path, args, { maxBuffer: 1 << 30 }).toString();
+        execFileSync(resolveBinary(binary).path, args, { maxBuffer: 1 << 30, env }).toString();
       if (kind === 'kustomize') onText(side, 'kustomize', run('kubectl', ['kustomize', target]));
       else if (kind === 'helm') onText(side, 'helm', run('helm', ['template', 'app', target]));
       else {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { defaultRenderLimits, RenderLimitError } from '../../src/render/renderer.ts';
+import { runBinary } from '../../src/render/run-binary.ts';
 import { target } from './helpers.ts';
 
 /** Small enough to be hit in a second or two, large enough for kubectl and helm to start. */
@@ -83,6 +84,31 @@ describe('render memory limit (Linux)', () => {
       expect(result.findings.map((f) => `${f.file}: ${f.message}`)).toEqual([
         `c: helm exceeded the render memory limit of ${LIMIT_MB} MiB; if the target really needs more, raise FERRY_RENDER_MEMORY_MB (MiB)`,
       ]);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    "gives the renderer Go's memory settings under the cap: GOMEMLIMIT 80% of it, GOGC 200; neither without a cap",
+    async () => {
+      const run = (maxMemoryBytes: number | undefined) =>
+        runBinary({
+          file: '/usr/bin/env',
+          args: [],
+          cwd: root,
+          env: { LANG: 'C' },
+          timeoutMs: 10_000,
+          maxOutputBytes: 1 << 20,
+          maxMemoryBytes,
+        });
+      const goSettings = (outcome: Awaited<ReturnType<typeof run>>) =>
+        outcome.kind === 'exited'
+          ? outcome.stdout
+              .split('\n')
+              .filter((line) => line.startsWith('GO'))
+              .sort()
+          : outcome.kind;
+      expect(goSettings(await run(512 * 1024 * 1024))).toEqual(['GOGC=200', 'GOMEMLIMIT=409MiB']);
+      expect(goSettings(await run(undefined))).toEqual([]);
     },
   );
 
