@@ -67,6 +67,19 @@ describe('state kept across the parts of a target', () => {
     expect(view).toBe(copy);
   });
 
+  it('detachedString makes one flat copy, not a view of a copy (32 bytes more for each word kept)', () => {
+    const marker = newMarker();
+    const copy = (() => {
+      const text = `${'x'.repeat(100_000)} ${marker.toString('utf8')}`;
+      return detachedString(text.slice(-marker.length));
+    })();
+    expect(copy).toBe(marker.toString('utf8'));
+    expect(heapHolds(marker)).toBe(true);
+    // A view's copy is longer than the view (`' ' + s`): only the characters themselves are in the heap.
+    expect(heapHolds(Buffer.concat([Buffer.from(' '), marker]))).toBe(false);
+    expect(detachedString('\ud800 a lone surrogate, kept')).toBe('\ud800 a lone surrogate, kept');
+  });
+
   it('createValidation and createRedaction keep nothing of a part without findings but its words', async () => {
     const marker = newMarker();
     const validation = createValidation({
