@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { defaultRenderLimits, RenderLimitError } from '../../src/render/renderer.ts';
-import { runBinary } from '../../src/render/run-binary.ts';
+import { goMemorySettings, runBinary } from '../../src/render/run-binary.ts';
 import { target } from './helpers.ts';
 
 /** Small enough to be hit in a second or two, large enough for kubectl and helm to start. */
@@ -88,7 +88,7 @@ describe('render memory limit (Linux)', () => {
   );
 
   it.runIf(process.platform === 'linux')(
-    "gives the renderer Go's memory settings under the cap: GOMEMLIMIT 80% of it, GOGC 200; neither without a cap",
+    "gives the renderer Go's memory settings under the cap: GOMEMLIMIT 80% of it, GOGC 200 (this machine has room); neither without a cap",
     async () => {
       const run = (maxMemoryBytes: number | undefined) =>
         runBinary({
@@ -107,10 +107,27 @@ describe('render memory limit (Linux)', () => {
               .filter((line) => line.startsWith('GO'))
               .sort()
           : outcome.kind;
-      expect(goSettings(await run(512 * 1024 * 1024))).toEqual(['GOGC=200', 'GOMEMLIMIT=409MiB']);
+      const roomy = goMemorySettings(512 * 1024 * 1024, process.constrainedMemory?.()).GOGC !== undefined;
+      expect(goSettings(await run(512 * 1024 * 1024))).toEqual(
+        roomy ? ['GOGC=200', 'GOMEMLIMIT=409MiB'] : ['GOMEMLIMIT=409MiB'],
+      );
       expect(goSettings(await run(undefined))).toEqual([]);
     },
   );
+
+  it("keeps Go's default GC where the container could not hold two renders at the cap beside Ferry", () => {
+    const MiB = 1024 * 1024;
+    const faster = { GOMEMLIMIT: '409MiB', GOGC: '200' };
+    expect(goMemorySettings(512 * MiB, undefined)).toEqual(faster);
+    expect(goMemorySettings(512 * MiB, 0)).toEqual(faster);
+    // cgroup v1 without a limit.
+    expect(goMemorySettings(512 * MiB, 2 ** 64)).toEqual(faster);
+    expect(goMemorySettings(512 * MiB, 2048 * MiB)).toEqual(faster);
+    // The agent's container (256 MiB), and one just short of two renders and Ferry.
+    expect(goMemorySettings(512 * MiB, 256 * MiB)).toEqual({ GOMEMLIMIT: '409MiB' });
+    expect(goMemorySettings(512 * MiB, 1279 * MiB)).toEqual({ GOMEMLIMIT: '409MiB' });
+    expect(goMemorySettings(128 * MiB, 512 * MiB)).toEqual({ GOMEMLIMIT: '102MiB', GOGC: '200' });
+  });
 
   it('takes the limit from FERRY_RENDER_MEMORY_MB, 512 MiB by default, and refuses a bad value in one line', () => {
     expect(defaultRenderLimits({}).maxMemoryBytes).toBe(512 * 1024 * 1024);
