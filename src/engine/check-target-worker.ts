@@ -4,6 +4,7 @@
  * thread runs, and answers with its findings (plain data) or the error it threw.
  * Started by `startCheckWorker`; never imported by the main thread.
  */
+import { serialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { checkPaths } from './check-paths.ts';
 import { checkTargetFindings } from './check-target-findings.ts';
@@ -16,13 +17,11 @@ port.on('message', ({ id, request }: { id: number; request: CheckRequest }) => {
   const checking = 'paths' in request ? checkPaths(request.paths) : checkTargetFindings(request.target);
   checking.then(
     (checked): void => {
-      const reply: CheckWorkerReply = {
-        id,
-        findings: checked.findings,
-        checked: checked.checked,
-        failed: checked.failed,
-      };
-      port.postMessage(reply);
+      const findings = serialize(checked.findings);
+      const reply: CheckWorkerReply = { id, findings, checked: checked.checked, failed: checked.failed };
+      // Moved, not copied, when the buffer is its own (v8.serialize's is; a pooled one is copied).
+      const own = findings.byteOffset === 0 && findings.buffer.byteLength === findings.byteLength;
+      port.postMessage(reply, own ? [findings.buffer] : []);
     },
     (err: unknown): void => {
       const error =

@@ -2,7 +2,12 @@ import type { Worker } from 'node:worker_threads';
 import type { Finding, Severity, Target } from '../types.ts';
 import type { CheckPathsOptions } from './check-paths.ts';
 import type { CheckedFindings } from './check-target-findings.ts';
-import type { CheckRequest, CheckWorkerReply } from './check-worker-reply.ts';
+import {
+  type CheckRequest,
+  type CheckWorkerReply,
+  readFindings,
+  type SerializedFindings,
+} from './check-worker-reply.ts';
 import { ONE_SET_WORKER_LIMITS, startCheckWorker } from './start-check-worker.ts';
 
 export interface TargetFindings {
@@ -105,7 +110,8 @@ async function checkInWorkers(opts: {
   size: number;
   startWorker: () => Worker;
 }): Promise<CheckedFindings[]> {
-  const results: CheckedFindings[] = [];
+  // A worker's findings stay serialised until every worker has stopped (SerializedFindings).
+  const results: (CheckedFindings | SerializedFindings)[] = [];
   const started: Worker[] = [];
   const exited = new WeakSet<Worker>();
   let stopped = false;
@@ -143,11 +149,13 @@ async function checkInWorkers(opts: {
   };
   try {
     await Promise.all(Array.from({ length: opts.size }, lane));
-    return results;
   } finally {
     stopped = true;
     await Promise.all(started.map((w) => w.terminate()));
   }
+  return results.map((r) =>
+    'serialized' in r ? { findings: readFindings(r), checked: r.checked, failed: r.failed } : r,
+  );
 }
 
 /** Sends one target to a worker and waits for its answer, its death or its exit, whichever comes first. */
@@ -155,14 +163,14 @@ function askWorker(
   worker: Worker,
   id: number,
   request: CheckRequest,
-): Promise<CheckedFindings | 'out-of-memory'> {
+): Promise<SerializedFindings | 'out-of-memory'> {
   const subject = subjectOf(request);
   return new Promise((resolve, reject) => {
     const onMessage = (reply: CheckWorkerReply): void => {
       if (reply.id !== id) return;
       cleanup();
       if (reply.error) reject(reviveError(reply.error));
-      else resolve({ findings: reply.findings, checked: reply.checked, failed: reply.failed });
+      else resolve({ serialized: reply.findings, checked: reply.checked, failed: reply.failed });
     };
     const onError = (err: Error & { code?: string }): void => {
       cleanup();

@@ -76,6 +76,15 @@ describe('checkTargets', () => {
     });
   });
 
+  it('answers from real workers exactly what this thread finds (findings moved serialised, read after the workers stop)', async () => {
+    const here = await checkTargets(await fixture());
+    expect(await checkTargets({ ...(await fixture()), workers: 2 })).toStrictEqual(here);
+    const paths = { root: ROOT, paths: ['apps/api', 'apps/train'], kubernetesVersion: '1.34' };
+    const pathsHere = await checkPathsIn({ ...paths, workers: 0 });
+    expect(pathsHere.findings.length).toBeGreaterThan(0);
+    expect(await checkPathsIn({ ...paths, workers: 1 })).toStrictEqual(pathsHere);
+  });
+
   it('checks the paths of ferry validate PATH… in a worker, on this thread after it runs out of heap, and names them when it dies', async () => {
     const paths = { root: ROOT, paths: ['apps/api', 'apps/train'], kubernetesVersion: '1.34' };
     const here = await checkPathsIn({ ...paths, workers: 0 });
