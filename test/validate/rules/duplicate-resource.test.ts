@@ -63,6 +63,23 @@ describe('duplicate-resource', () => {
     ]);
   });
 
+  it('compares copies of two units (kustomizations given as PATHs) only within a unit and with plain files', () => {
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n';
+    const inUnit = (file: string, unit: string | undefined) =>
+      resourcesOf(doc, file).map((r) => (unit === undefined ? r : { ...r, unit }));
+    const found = runRule(duplicateResourceRule, [
+      ...inUnit('overlays/staging/cm.yaml', 'overlays/staging'),
+      ...inUnit('overlays/prod/cm.yaml', 'overlays/prod'),
+      ...inUnit('overlays/prod/again.yaml', 'overlays/prod'),
+      ...inUnit('plain/cm.yaml', undefined),
+    ]);
+    expect(found.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      // The second copy in prod clashes with prod's first, kept after staging's.
+      'overlays/prod/again.yaml:4 ConfigMap ml/cfg is also defined at overlays/prod/cm.yaml:4; only one of them can exist in the cluster',
+      'plain/cm.yaml:4 ConfigMap ml/cfg is also defined at overlays/staging/cm.yaml:4; only one of them can exist in the cluster',
+    ]);
+  });
+
   it('reports every later copy against the first', () => {
     const doc = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n';
     const found = runRule(duplicateResourceRule, [doc, doc, doc].join('---\n'));
