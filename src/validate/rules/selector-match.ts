@@ -58,12 +58,22 @@ function keptPodLabels(): (pod: PodLabels) => PodLabels {
   const prefixOnly = memoizeByString((key): AddedLabel => ({ key: word(key) }));
   const added = ({ key, valuePrefixes }: AddedLabel): AddedLabel =>
     valuePrefixes ? { key: word(key), valuePrefixes: valuePrefixes.map(detachedString) } : prefixOnly(key);
+  // Lists of prefixes alone (a KServe template's four), one array for all templates with the same list.
+  const prefixList = memoizeByString((keys): readonly AddedLabel[] => keys.split('\n').map(prefixOnly));
+  const addedOf = (list: readonly AddedLabel[]): readonly AddedLabel[] => {
+    if (list.length === 0) return NO_ADDED_LABELS;
+    if (list.some((a) => a.valuePrefixes || a.key.includes('\n'))) return list.map(added);
+    return prefixList(list.map((a) => a.key).join('\n'));
+  };
   return (pod) => {
     const labels: Record<string, string> = {};
     for (const [key, value] of Object.entries(pod.labels)) labels[word(key)] = detachedString(value);
-    return { labels, addedLabels: pod.addedLabels.map(added) };
+    return { labels, addedLabels: addedOf(pod.addedLabels) };
   };
 }
+
+/** The added labels of a template that has none, one array for all (most templates). */
+const NO_ADDED_LABELS: readonly AddedLabel[] = Object.freeze([]);
 
 /**
  * Selectors that select nothing. A workload whose selector misses its own pod template is rejected by
