@@ -1,7 +1,7 @@
 /**
  * The worker side of `checkTargets` and `checkPathsIn`: a worker thread that checks one target (or the
  * paths of `ferry validate PATH…`) per message with the same `checkTargetFindings` (`checkPaths`) the main
- * thread runs, and answers with its findings (plain data) or the error it threw.
+ * thread runs, and answers with its findings (serialised, see CheckWorkerReply) or the error it threw.
  * Started by `startCheckWorker`; never imported by the main thread.
  */
 import { serialize } from 'node:v8';

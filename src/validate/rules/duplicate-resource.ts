@@ -72,12 +72,9 @@ export const duplicateResourceRule: Rule = {
  * file's shared name: a "file:line" string of each was ~55 bytes more per object, at 50,000 objects
  * in one set most of what this rule kept.
  */
-interface Entry {
-  unit: string | undefined;
-  file: string;
-  line: number;
-  standIn?: Resource;
-}
+type Entry =
+  | { unit: string | undefined; file: string; line: number }
+  | { unit: string | undefined; standIn: Resource };
 
 /**
  * Where a copy's name is written, the line a finding on a later copy is on too: from the document's
@@ -91,11 +88,11 @@ function entryOf(resource: Resource, fileName: (file: string) => string): Entry 
     return { unit, file: fileName(at.file), line: at.line };
   }
   const line = resource.lines?.peekMetadata?.(NAME_POINTER);
-  if (line === undefined) return { unit, file: '', line: 0, standIn: standInFor(resource) };
+  if (line === undefined) return { unit, standIn: standInFor(resource) };
   return { unit, file: fileName(resource.lines?.fileOf?.(NAME_POINTER) ?? resource.file), line };
 }
 
 function formatWhere(entry: Entry): string {
-  const at = entry.standIn ? locationOf(entry.standIn, NAME) : entry;
+  const at = 'standIn' in entry ? locationOf(entry.standIn, NAME) : entry;
   return `${at.file}:${at.line}`;
 }
