@@ -5,17 +5,22 @@ import { execFileSync, execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_RENDER_LIMITS } from '../../src/render/renderer.ts';
 import { resolveBinary } from '../../src/render/resolve-binaries.ts';
+import { goMemorySettings } from '../../src/render/run-binary.ts';
 
 /**
- * `goSettings`: run kubectl and helm with the Go memory settings Ferry gives them (GOGC=200 under
- * GOMEMLIMIT, src/render/run-binary.ts) instead of Go's defaults.
+ * `goSettings`: run kubectl and helm with the Go memory settings Ferry gives them under the default
+ * render cap where memory is not constrained (goMemorySettings: GOGC=200 under GOMEMLIMIT) instead of
+ * Go's defaults.
  * @param {{ repo: string, revisions: string[], dir: string, kind: string, goSettings?: boolean }} opts
  * @param {(side: number, file: string, text: string) => void} onText
  */
 export function renderSides(opts, onText) {
   const { repo, revisions, dir, kind, goSettings } = opts;
-  const env = goSettings ? { ...process.env, GOGC: '200', GOMEMLIMIT: '409MiB' } : process.env;
+  const env = goSettings
+    ? { ...process.env, ...goMemorySettings(DEFAULT_RENDER_LIMITS.maxMemoryBytes, undefined) }
+    : process.env;
   const out = mkdtempSync(join(tmpdir(), 'ferry-diff-floor-'));
   try {
     revisions.forEach((rev, side) => {

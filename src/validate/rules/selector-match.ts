@@ -58,17 +58,11 @@ function keptPodLabels(): (pod: PodLabels) => PodLabels {
   const prefixOnly = memoizeByString((key): AddedLabel => ({ key: word(key) }));
   const added = ({ key, valuePrefixes }: AddedLabel): AddedLabel =>
     valuePrefixes ? { key: word(key), valuePrefixes: valuePrefixes.map(detachedString) } : prefixOnly(key);
-  // Lists of prefixes alone (a KServe template's four), one array for all templates with the same list.
-  const prefixList = memoizeByString((keys): readonly AddedLabel[] => keys.split('\n').map(prefixOnly));
-  const addedOf = (list: readonly AddedLabel[]): readonly AddedLabel[] => {
-    if (list.length === 0) return NO_ADDED_LABELS;
-    if (list.some((a) => a.valuePrefixes || a.key.includes('\n'))) return list.map(added);
-    return prefixList(list.map((a) => a.key).join('\n'));
-  };
   return (pod) => {
     const labels: Record<string, string> = {};
     for (const [key, value] of Object.entries(pod.labels)) labels[word(key)] = detachedString(value);
-    return { labels, addedLabels: addedOf(pod.addedLabels) };
+    const addedLabels = pod.addedLabels.length === 0 ? NO_ADDED_LABELS : pod.addedLabels.map(added);
+    return { labels, addedLabels };
   };
 }
 
