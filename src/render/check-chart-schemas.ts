@@ -1,7 +1,5 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { Parser } from 'tar/parse';
 import type { ReadEntry } from 'tar/read-entry';
 import type { Finding } from '../types.ts';
 import { renderFinding } from './render-finding.ts';
@@ -65,7 +63,7 @@ async function checkChartFolder(
     const shown = `${prefix}charts/${entry.name}`;
     if (isArchiveName(entry.name)) {
       const bytes = await readRegularFile(path);
-      if (bytes) findings.push(...checkArchive(bytes, shown, 1));
+      if (bytes) findings.push(...checkArchive(bytes, shown, 1, await loadArchiveReader()));
     } else if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path)))) {
       // A link was vetted by listEscapingLinks.
       await checkChartFolder(path, `${shown}/`, findings, seen);
@@ -101,11 +99,27 @@ function isArchiveName(name: string): boolean {
   return name.endsWith('.tgz') || name.endsWith('.tar.gz');
 }
 
+/** What reads a chart archive: loaded for the first archive, since most charts vendor none. */
+interface ArchiveReader {
+  gunzipSync: typeof import('node:zlib').gunzipSync;
+  Parser: typeof import('tar/parse').Parser;
+}
+
+/**
+ * tar (with minipass, minizlib, zlib and assert) is ~14 ms of a command's start when loaded with it;
+ * only a chart with a `.tgz` under charts/ needs it.
+ */
+async function loadArchiveReader(): Promise<ArchiveReader> {
+  const [{ gunzipSync }, { Parser }] = await Promise.all([import('node:zlib'), import('tar/parse')]);
+  return { gunzipSync, Parser };
+}
+
 /**
  * The schemas inside a chart archive, and inside the archives it vendors. helm reads an archive whole
  * into memory too; one it cannot read (not gzip, broken) is left for helm to report.
  */
-function checkArchive(compressed: Buffer, shown: string, depth: number): Finding[] {
+function checkArchive(compressed: Buffer, shown: string, depth: number, reader: ArchiveReader): Finding[] {
+  const { gunzipSync, Parser } = reader;
   if (depth > MAX_ARCHIVE_DEPTH) {
     return [renderFinding(shown, `chart archives nest deeper than ${MAX_ARCHIVE_DEPTH}; refusing to render`)];
   }
@@ -160,7 +174,7 @@ function checkArchive(compressed: Buffer, shown: string, depth: number): Finding
     );
   }
   for (const { name, bytes } of archives)
-    findings.push(...checkArchive(bytes, `${shown}/${name}`, depth + 1));
+    findings.push(...checkArchive(bytes, `${shown}/${name}`, depth + 1, reader));
   return findings;
 }
 
