@@ -1,5 +1,6 @@
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
+import type { RenderMemoryBudget } from './render-memory-budget.ts';
 
 export type RendererKind = 'plain' | 'kustomize' | 'helm';
 
@@ -11,6 +12,8 @@ export interface RenderLimits {
   maxOutputBytes: number;
   /** Cap on the kubectl/helm child's memory on Linux (Lambda included); see runBinary. */
   maxMemoryBytes: number;
+  /** What the renders of this process share in its container (default: renderMemoryBudget, the process's). */
+  memoryBudget?: RenderMemoryBudget;
   /** Said after "render timed out after …": which setting raises the limit. */
   timeoutHint?: string;
   /** Said after "render output exceeded …": which setting raises the limit. */

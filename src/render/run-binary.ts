@@ -12,6 +12,13 @@ export interface RunBinaryOptions {
   maxOutputBytes: number;
   /** Cap on the child's memory (Linux: RLIMIT_DATA and an RSS watch); undefined: no cap. */
   maxMemoryBytes?: number;
+  /**
+   * Lower than maxMemoryBytes where the container leaves less room (RenderMemoryBudget): the resident
+   * memory past which the child is stopped, and what GOMEMLIMIT follows. RLIMIT_DATA stays at
+   * maxMemoryBytes: it counts memory reserved, not used (kubectl kustomize of 500 objects does not start
+   * under 96 MiB of it, and stays near 60 MiB resident).
+   */
+  maxResidentBytes?: number;
 }
 
 export type RunOutcome =
@@ -50,7 +57,10 @@ function withMemoryCap(opts: RunBinaryOptions): {
   return {
     file: '/bin/sh',
     args: ['-c', `ulimit -d ${kib} && exec "$0" "$@"`, opts.file, ...opts.args],
-    env: { ...goMemorySettings(max, process.constrainedMemory?.()), ...opts.env },
+    env: {
+      ...goMemorySettings(Math.min(max, opts.maxResidentBytes ?? max), process.constrainedMemory?.()),
+      ...opts.env,
+    },
   };
 }
 
@@ -141,11 +151,13 @@ export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
     timer = setTimeout(() => stop('timeout'), opts.timeoutMs);
     const { maxMemoryBytes } = opts;
     if (maxMemoryBytes !== undefined && process.platform === 'linux' && child.pid !== undefined) {
-      // A backstop for memory RLIMIT_DATA does not count (file-backed pages, a child's own children).
+      // A backstop for memory RLIMIT_DATA does not count (file-backed pages, a child's own children),
+      // and the bound where the container leaves less room than the cap.
       const pid = child.pid;
+      const maxRss = Math.min(maxMemoryBytes, opts.maxResidentBytes ?? maxMemoryBytes);
       watch = setInterval(() => {
         void readRss(pid).then((rss) => {
-          if (rss !== undefined && rss > maxMemoryBytes) stop('out-of-memory');
+          if (rss !== undefined && rss > maxRss) stop('out-of-memory');
         });
       }, RSS_POLL_MS);
     }

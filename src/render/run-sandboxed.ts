@@ -2,6 +2,7 @@ import { formatBytes } from '../manifest/format-bytes.ts';
 import { createSandbox } from './create-sandbox.ts';
 import { cleanBinaryOutput, formatBinaryError } from './format-binary-error.ts';
 import { formatDuration, outputTooLarge } from './render-finding.ts';
+import { renderMemoryBudget } from './render-memory-budget.ts';
 import { RENDER_MEMORY_ENV, type RenderLimits } from './renderer.ts';
 import { type BinaryName, resolveBinary } from './resolve-binaries.ts';
 import { runBinary } from './run-binary.ts';
@@ -22,7 +23,12 @@ export async function runSandboxed(opts: {
   limits: RenderLimits;
 }): Promise<SandboxedOutcome> {
   const file = resolveBinary(opts.binary).path;
-  const sandbox = await createSandbox();
+  // Room in the container for this render's cap, beside Ferry and the renders running now.
+  const memory = await (opts.limits.memoryBudget ?? renderMemoryBudget).acquire(opts.limits.maxMemoryBytes);
+  const sandbox = await createSandbox().catch((err: unknown) => {
+    memory.release();
+    throw err;
+  });
   try {
     const outcome = await runBinary({
       file,
@@ -32,6 +38,7 @@ export async function runSandboxed(opts: {
       timeoutMs: opts.limits.timeoutMs,
       maxOutputBytes: opts.limits.maxOutputBytes,
       maxMemoryBytes: opts.limits.maxMemoryBytes,
+      maxResidentBytes: memory.containerBytes === undefined ? undefined : memory.cap,
     });
     switch (outcome.kind) {
       case 'timeout':
@@ -45,8 +52,12 @@ export async function runSandboxed(opts: {
         return {
           ok: false,
           message:
-            `${opts.binary} exceeded the render memory limit of ${formatBytes(opts.limits.maxMemoryBytes)}; ` +
-            `if the target really needs more, raise ${RENDER_MEMORY_ENV} (MiB)`,
+            memory.containerBytes === undefined
+              ? `${opts.binary} exceeded the render memory limit of ${formatBytes(memory.cap)}; ` +
+                `if the target really needs more, raise ${RENDER_MEMORY_ENV} (MiB)`
+              : `${opts.binary} exceeded the ${formatBytes(memory.cap)} this container leaves for a render ` +
+                `(its memory limit is ${formatBytes(memory.containerBytes)}, ${RENDER_MEMORY_ENV} asks ` +
+                `${formatBytes(opts.limits.maxMemoryBytes)}); raise the container's memory limit`,
         };
       case 'spawn-failed':
         return { ok: false, message: `could not run ${opts.binary}: ${outcome.message}` };
@@ -59,6 +70,7 @@ export async function runSandboxed(opts: {
         };
     }
   } finally {
+    memory.release();
     await sandbox.dispose();
   }
 }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RenderMemoryBudget } from '../../src/render/render-memory-budget.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { defaultRenderLimits, RenderLimitError } from '../../src/render/renderer.ts';
 import { goMemorySettings, runBinary } from '../../src/render/run-binary.ts';
@@ -64,21 +65,45 @@ describe('render memory limit (Linux)', () => {
     },
   );
 
+  /** A chart whose template grows a string until memory runs out. */
+  const untilLoopChart = {
+    'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+    'c/templates/x.yaml': [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: a}',
+      'data:',
+      '  x: |',
+      '    {{- $s := "" }}{{- range $i := until 100000000 }}{{ $s = printf "%s%s" $s "aaaaaaaaaa" }}{{- end }}{{ $s }}',
+      '',
+    ].join('\n'),
+  };
+
+  it.runIf(process.platform === 'linux')(
+    "stops a render at the room its container leaves, under the cap asked for, and says to raise the container's limit",
+    async () => {
+      await write(untilLoopChart);
+      // The agent's container: 256 MiB, Ferry at 100 MiB; FERRY_RENDER_MEMORY_MB's 512 MiB do not fit.
+      const memoryBudget = new RenderMemoryBudget({
+        constrained: () => 256 * 1024 * 1024,
+        rss: () => 100 * 1024 * 1024,
+      });
+      const result = await renderTarget({
+        root,
+        target: target({ path: 'c' }),
+        limits: { maxMemoryBytes: 512 * 1024 * 1024, memoryBudget },
+      });
+      expect(result.failed).toBe(true);
+      expect(result.findings.map((f) => `${f.file}: ${f.message}`)).toEqual([
+        "c: helm exceeded the 124 MiB this container leaves for a render (its memory limit is 256 MiB, FERRY_RENDER_MEMORY_MB asks 512 MiB); raise the container's memory limit",
+      ]);
+    },
+  );
+
   it.runIf(process.platform === 'linux')(
     'fails a helm template that grows a string in an until loop',
     async () => {
-      await write({
-        'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
-        'c/templates/x.yaml': [
-          'apiVersion: v1',
-          'kind: ConfigMap',
-          'metadata: {name: a}',
-          'data:',
-          '  x: |',
-          '    {{- $s := "" }}{{- range $i := until 100000000 }}{{ $s = printf "%s%s" $s "aaaaaaaaaa" }}{{- end }}{{ $s }}',
-          '',
-        ].join('\n'),
-      });
+      await write(untilLoopChart);
       const result = await renderTarget({ root, target: target({ path: 'c' }), limits });
       expect(result.failed).toBe(true);
       expect(result.findings.map((f) => `${f.file}: ${f.message}`)).toEqual([
@@ -112,6 +137,29 @@ describe('render memory limit (Linux)', () => {
         roomy ? ['GOGC=200', 'GOMEMLIMIT=409MiB'] : ['GOMEMLIMIT=409MiB'],
       );
       expect(goSettings(await run(undefined))).toEqual([]);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'keeps RLIMIT_DATA at the cap where the container leaves less room, and points GOMEMLIMIT at the room',
+    async () => {
+      const run = (file: string, args: string[]) =>
+        runBinary({
+          file,
+          args,
+          cwd: root,
+          env: { LANG: 'C' },
+          timeoutMs: 10_000,
+          maxOutputBytes: 1 << 20,
+          maxMemoryBytes: 512 * 1024 * 1024,
+          maxResidentBytes: 124 * 1024 * 1024,
+        });
+      const limit = await run('/bin/sh', ['-c', 'ulimit -d']);
+      expect(limit.kind === 'exited' && limit.stdout.trim()).toBe(String(512 * 1024));
+      const env = await run('/usr/bin/env', []);
+      expect(
+        env.kind === 'exited' && env.stdout.split('\n').filter((l) => l.startsWith('GOMEMLIMIT')),
+      ).toEqual(['GOMEMLIMIT=99MiB']);
     },
   );
 
