@@ -19,6 +19,35 @@ export function compileCacheDir(env, home = homedir) {
 }
 
 /**
+ * The cache folder, made if need be, readable and writable by this user only; undefined when it cannot
+ * be made (a read-only home, no home at all).
+ *
+ * @param {NodeJS.ProcessEnv} env
+ * @param {() => string} home
+ * @returns {string | undefined}
+ */
+export function makeCompileCacheDir(env, home = homedir) {
+  try {
+    // os.homedir() throws where the user has no home (some containers).
+    const dir = compileCacheDir(env, home);
+    // Its last three levels made one at a time (the cache folder, `ferry`, the folder they go in):
+    // Node's recursive mkdir never returns for a path under /proc or /sys (XDG_CACHE_HOME=/proc/x).
+    for (const level of [dirname(dirname(dir)), dirname(dir), dir]) {
+      try {
+        mkdirSync(level, { mode: 0o700 });
+      } catch (err) {
+        if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
+      }
+    }
+    return dir;
+  } catch (err) {
+    // Without a folder there is no cache, and nothing else changes.
+    void err;
+    return undefined;
+  }
+}
+
+/**
  * Turns the cache on when this Node has one. Node's own switches win: NODE_COMPILE_CACHE=DIR (Node
  * enabled it at start, in DIR) and NODE_DISABLE_COMPILE_CACHE=1. A folder that cannot be made (a
  * read-only home, no home at all) leaves the cache off; nothing else changes.
@@ -31,22 +60,8 @@ export function compileCacheDir(env, home = homedir) {
 export function enableCompileCache(nodeModule, env, home = homedir) {
   if (typeof nodeModule.enableCompileCache !== 'function') return 'unavailable';
   if (env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return 'left to node';
-  let dir;
-  try {
-    // os.homedir() throws where the user has no home (some containers).
-    dir = compileCacheDir(env, home);
-    // Its last three levels made one at a time (the cache folder, `ferry`, the folder they go in):
-    // Node's recursive mkdir never returns for a path under /proc or /sys (XDG_CACHE_HOME=/proc/x).
-    for (const level of [dirname(dirname(dir)), dirname(dir), dir]) {
-      try {
-        mkdirSync(level, { mode: 0o700 });
-      } catch (err) {
-        if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
-      }
-    }
-  } catch {
-    return 'off';
-  }
+  const dir = makeCompileCacheDir(env, home);
+  if (dir === undefined) return 'off';
   const { status } = nodeModule.enableCompileCache(dir);
   // module.constants.compileCacheStatus: ENABLED 1, ALREADY_ENABLED 2.
   return status === 1 || status === 2 ? 'on' : 'off';

@@ -8,8 +8,8 @@
 //
 // esbuild is a devDependency: with `npm ci --omit=dev` there is nothing to build with, and
 // bin/ferry.js then runs the sources through tsx (a runtime dependency) instead.
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,7 +82,78 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
     legalComments: 'none',
     plugins: [jsonAsString],
   });
+  await buildCommandBundles(esbuild, outdir, pkg.version);
   return join(outdir, 'ferry.mjs');
+}
+
+/**
+ * The commands run once per check, where starting costs most: a CI job or a developer's loop runs them
+ * over and over (`ferry diff` of one object was 0.26 CPU-s, of which ~0.09 its code's parsing and
+ * compiling). The servers (`serve`, `agent`) start once; `sync`, `preview` and `version` wait on a
+ * network or print a line. Each `src/cli/commands/<name>.ts` exports `<name>Command`.
+ */
+export const BUNDLED_COMMANDS = ['diff', 'render', 'validate'];
+
+/**
+ * One CommonJS bundle per command of BUNDLED_COMMANDS (`chunks/command-<name>-<hash>.cjs`, its code and
+ * nothing of the other commands), listed in `commands.json`. Node 20 has no compile cache for ES modules; bin/ferry.js runs a
+ * command there from its bundle with V8's code cache (bin/command-bundle.js), keyed by the bundle's
+ * content hash in its name. They sit in chunks/ beside the ES chunks, so paths taken from
+ * `import.meta.url` (the check worker, the packaged binaries) resolve alike.
+ */
+async function buildCommandBundles(esbuild, outdir, version) {
+  const commands = BUNDLED_COMMANDS;
+  const entry = {
+    name: 'ferry-command',
+    setup(build) {
+      build.onResolve({ filter: /^ferry-command:/ }, (args) => ({
+        path: args.path,
+        namespace: 'ferry-command',
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'ferry-command' }, (args) => {
+        const name = args.path.slice('ferry-command:'.length);
+        const command = JSON.stringify(join(root, 'src', 'cli', 'commands', `${name}.ts`));
+        const runner = JSON.stringify(join(root, 'src', 'cli', 'command-bundle.ts'));
+        return {
+          contents:
+            `import { ${name}Command } from ${command};\n` +
+            `import { runBundledCommand } from ${runner};\n` +
+            `export const run = (argv) => runBundledCommand(${JSON.stringify(name)}, ${name}Command, argv);\n`,
+          resolveDir: root,
+          loader: 'ts',
+        };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: Object.fromEntries(commands.map((name) => [`command-${name}`, `ferry-command:${name}`])),
+    outdir: join(outdir, 'chunks'),
+    entryNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    // import() as require(): a vm script run from V8's code cache has no dynamic import callback
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and Node 20's main-context loader for one is experimental.
+    supported: { 'dynamic-import': false },
+    // What `import.meta.url` is in an ES chunk: this file's URL (chunks/ too).
+    banner: { js: "var __ferryImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { __FERRY_VERSION__: JSON.stringify(version), 'import.meta.url': '__ferryImportMetaUrl' },
+    alias: { punycode: 'punycode/' },
+    logLevel: 'error',
+    legalComments: 'none',
+    metafile: true,
+    plugins: [entry, jsonAsString],
+  });
+  const files = {};
+  for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+    // The entry point as esbuild names it: `<namespace>:<path>`, the path being `ferry-command:<name>`.
+    const name = meta.entryPoint?.split('ferry-command:').pop();
+    if (meta.entryPoint && name) files[name] = relative(outdir, resolve(root, file)).split(sep).join('/');
+  }
+  writeFileSync(join(outdir, 'commands.json'), `${JSON.stringify(files, null, 2)}\n`);
 }
 
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {

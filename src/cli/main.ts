@@ -3,16 +3,8 @@
  * 0 ok (warnings allowed), 1 findings with errors, 2 usage or I/O problems.
  */
 import { closestMatch } from '../manifest/closest-match.ts';
-import { checkTempDir } from './check-temp-dir.ts';
-import { describeCliError } from './describe-cli-error.ts';
+import { type Command, runCommand } from './run-command.ts';
 import { toTerminal } from './to-terminal.ts';
-
-type Command = (argv: string[]) => Promise<number>;
-
-/** Commands that only talk to a cluster, and write no temporary files. */
-const WRITES_NO_TEMP = new Set(['sync', 'preview']);
-
-const ISSUES_URL = 'https://github.com/ferry-dev/ferry/issues';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: {
@@ -70,24 +62,5 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  try {
-    const help = rest.includes('--help') || rest.includes('-h');
-    if (!help && !WRITES_NO_TEMP.has(name)) checkTempDir();
-    return await (await command.load())(rest);
-  } catch (err) {
-    const described = describeCliError(err, name);
-    const { internal } = described;
-    // An error can quote a path or a URL from the repository or the environment.
-    const message = toTerminal(described.message);
-    if (!internal) {
-      // User mistakes and environment problems: one line saying what to do, exit 2, never a stack.
-      console.error(`ferry ${name}: ${message}`);
-      return 2;
-    }
-    // Our bug: still one line by default; FERRY_DEBUG=1 shows the stack.
-    console.error(`ferry ${name}: internal error: ${message}`);
-    if (process.env.FERRY_DEBUG === '1' && err instanceof Error) console.error(err.stack);
-    else console.error(`(a bug in Ferry: please report it with FERRY_DEBUG=1's output at ${ISSUES_URL})`);
-    return 2;
-  }
+  return runCommand(name, rest, command.load);
 }

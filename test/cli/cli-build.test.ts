@@ -14,7 +14,8 @@ function bundledModules(): Set<string> {
   const modules = new Set<string>();
   for (const dir of [dist, join(dist, 'chunks')]) {
     for (const name of readdirSync(dir)) {
-      if (!name.endsWith('.mjs')) continue;
+      // The ES chunks and the commands' CommonJS bundles (Node 20, bin/command-bundle.js).
+      if (!name.endsWith('.mjs') && !name.endsWith('.cjs')) continue;
       for (const m of readFileSync(join(dir, name), 'utf8').matchAll(/^\/\/ (node_modules\/\S+)$/gm))
         modules.add(m[1] as string);
     }
@@ -32,6 +33,19 @@ describe('the built CLI', () => {
     expect(modules.has('node_modules/zod/v4/locales/en.js')).toBe(true);
     const locales = [...modules].filter((m) => m.startsWith('node_modules/zod/v4/locales/'));
     expect(locales).toEqual(['node_modules/zod/v4/locales/en.js']);
+  });
+
+  it('bundles diff, render and validate alone each, as commands.json lists them, with no other command inside', () => {
+    const files = JSON.parse(readFileSync(join(dist, 'commands.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(files).sort()).toEqual(['diff', 'render', 'validate']);
+    for (const [name, file] of Object.entries(files)) {
+      expect(file).toMatch(new RegExp(`^chunks/command-${name}-[A-Z0-9]+\\.cjs$`));
+      const text = readFileSync(join(dist, file), 'utf8');
+      const commands = [
+        ...new Set([...text.matchAll(/^\/\/ src\/cli\/commands\/(\w+)\.ts$/gm)].map((m) => m[1])),
+      ];
+      expect(commands).toEqual([name]);
+    }
   });
 
   it("holds tar's parser, not its whole index (create, extract, unpack are never used)", () => {

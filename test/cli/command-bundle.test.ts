@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+// @ts-expect-error: bin/ is plain JavaScript without type declarations (it runs before any loader).
+import { findCommandBundle } from '../../bin/command-bundle.js';
+import { runFerry } from '../helpers/run-ferry.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = join(root, 'dist', 'cli');
+const loader = pathToFileURL(join(root, 'bin', 'command-bundle.js')).href;
+/** Node 22.1+ keeps ES modules' compiled code itself; bin/ferry.js runs bundles only where it cannot. */
+const nodeHasModuleCache =
+  typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-command-bundle-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A bundle as the build writes one: CommonJS exporting `run`, which loads a builtin lazily (import() made require()). */
+function writeBundle(dir: string, name: string, body = 'return argv.length'): string {
+  const file = join(dir, `${name}.cjs`);
+  writeFileSync(
+    file,
+    `exports.run = async (argv) => { const { gzipSync } = await Promise.resolve().then(() => require('node:zlib')); void gzipSync; ${body}; };\n`,
+  );
+  return file;
+}
+
+/** Loads `file` with loadCommandBundle in a fresh Node (the cache is written as that process exits). */
+function load(file: string, cacheDir: string | undefined, argv: string[] = []) {
+  const code = [
+    `const { loadCommandBundle } = await import(${JSON.stringify(loader)});`,
+    `const { run, cache } = loadCommandBundle(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});`,
+    'console.log(cache, await run(process.argv.slice(1)));',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, ...argv], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout.trim(), err: r.stderr };
+}
+
+describe("the commands' bundles (Node 20: V8's code cache)", () => {
+  it('finds the bundle of diff, render and validate in the build, and none for any other word', () => {
+    for (const name of ['diff', 'render', 'validate']) {
+      const file = findCommandBundle(dist, name);
+      expect(file).toMatch(new RegExp(`/chunks/command-${name}-[A-Z0-9]+\\.cjs$`));
+      expect(statSync(file).isFile()).toBe(true);
+    }
+    for (const word of [
+      'serve',
+      'agent',
+      '--help',
+      'help',
+      '__proto__',
+      'constructor',
+      'toString',
+      undefined,
+    ]) {
+      expect(findCommandBundle(dist, word)).toBeUndefined();
+    }
+    // A build from before the bundles.
+    expect(findCommandBundle(tempDir(), 'diff')).toBeUndefined();
+  });
+
+  it('writes the code cache as the first run exits, private to the user, and the next run uses it', () => {
+    const dir = tempDir();
+    const cache = join(dir, 'cache');
+    mkdirSync(cache, { mode: 0o700 });
+    const file = writeBundle(dir, 'command-x-AAAA');
+    expect(load(file, cache, ['a', 'b'])).toMatchObject({ code: 0, out: 'written 2' });
+    const [written, ...others] = readdirSync(cache);
+    expect(others).toEqual([]);
+    expect(written).toBe(`command-x-AAAA.${process.version}-${process.arch}.v8`);
+    expect(statSync(join(cache, written as string)).mode & 0o777).toBe(0o600);
+    expect(load(file, cache, ['a'])).toMatchObject({ code: 0, out: 'used 1' });
+  });
+
+  it('compiles from the source when the cache is not for this code, and replaces it; a new build drops the old caches', () => {
+    const dir = tempDir();
+    const cache = join(dir, 'cache');
+    mkdirSync(cache, { mode: 0o700 });
+    const file = writeBundle(dir, 'command-x-AAAA');
+    const cached = join(cache, `command-x-AAAA.${process.version}-${process.arch}.v8`);
+    // Bytes that are no code cache (torn, planted, another Node's): V8 refuses them.
+    writeFileSync(cached, 'not a code cache');
+    expect(load(file, cache)).toMatchObject({ code: 0, out: 'written 0' });
+    expect(load(file, cache)).toMatchObject({ code: 0, out: 'used 0' });
+    // The next build's bundle (another hash): its own cache, and the old one is gone.
+    const next = writeBundle(dir, 'command-x-BBBB', 'return 42');
+    writeFileSync(join(cache, 'command-y-CCCC.v8'), 'another command');
+    expect(load(next, cache)).toMatchObject({ code: 0, out: 'written 42' });
+    expect(readdirSync(cache).sort()).toEqual(
+      [`command-x-BBBB.${process.version}-${process.arch}.v8`, 'command-y-CCCC.v8'].sort(),
+    );
+  });
+
+  it('runs without a cache where there is no folder or it cannot be written, and keeps none from --help', () => {
+    const dir = tempDir();
+    const file = writeBundle(dir, 'command-x-AAAA');
+    expect(load(file, undefined)).toMatchObject({ code: 0, out: 'off 0' });
+    // A "folder" that is a file: nothing can be written under it, whoever runs this (root too).
+    const notFolder = join(dir, 'not-a-folder');
+    writeFileSync(notFolder, '');
+    expect(load(file, notFolder)).toMatchObject({ code: 0, out: 'written 0', err: '' });
+    expect(readdirSync(dir).sort()).toEqual(['command-x-AAAA.cjs', 'not-a-folder']);
+    const cache = join(dir, 'cache');
+    mkdirSync(cache, { mode: 0o700 });
+    expect(load(file, cache, ['x', '--help'])).toMatchObject({ code: 0, out: 'written 2' });
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
+  it.runIf(!nodeHasModuleCache)(
+    'runs ferry validate from its bundle with the cache, the second run as the first',
+    () => {
+      const xdg = tempDir();
+      const env = {
+        XDG_CACHE_HOME: xdg,
+        NODE_COMPILE_CACHE: undefined,
+        NODE_DISABLE_COMPILE_CACHE: undefined,
+      };
+      const args = ['validate', 'examples'];
+      const first = runFerry(args, { env });
+      const caches = readdirSync(join(xdg, 'ferry', 'compile'));
+      expect(caches).toEqual([expect.stringMatching(/^command-validate-[A-Z0-9]+\.v\d+\.\d+\.\d+-\w+\.v8$/)]);
+      const second = runFerry(args, { env });
+      expect(second).toEqual(first);
+      // The ES modules give the same: the bundle is the same code.
+      expect(runFerry(args, { env: { ...env, NODE_DISABLE_COMPILE_CACHE: '1' } })).toEqual(first);
+    },
+  );
+});
