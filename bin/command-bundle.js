@@ -33,7 +33,8 @@ export function findCommandBundle(cliDir, name) {
  * Loads a command's bundle: its compiled code from `cacheDir` when V8 takes it (same bundle, by the
  * content hash in its name, same Node and flags); otherwise compiled from the source, and the code
  * cache written as the process exits (what the command compiled as it ran, too) when the command ran
- * (exit 0 or 1, no `--help`), replacing the caches of that command's earlier builds. No folder (undefined): no cache. `cache` says which way it went.
+ * (exit 0 or 1, no `--help`), replacing the caches of that command's earlier builds (one per Node
+ * version and node flags). No folder (undefined): no cache. `cache` says which way it went.
  *
  * @param {string} file the bundle
  * @param {string | undefined} cacheDir
@@ -42,7 +43,7 @@ export function findCommandBundle(cliDir, name) {
 export function loadCommandBundle(file, cacheDir) {
   const source = readFileSync(file, 'utf8');
   const name = basename(file, '.cjs');
-  const cacheFile = cacheDir && join(cacheDir, `${name}.${process.version}-${process.arch}.v8`);
+  const cacheFile = cacheDir && join(cacheDir, `${name}.${process.version}-${process.arch}${flagsKey()}.v8`);
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
   // The build turns the bundle's import() into require(): no dynamic import callback is needed.
   const script = new vm.Script(nodeModule.wrap(source), { filename: file, cachedData });
@@ -51,7 +52,7 @@ export function loadCommandBundle(file, cacheDir) {
     // Kept from a run that did the command's work (exit 0, or 1 for findings), so that the cache holds
     // what it compiled: not from `--help` or a usage error, which compile next to nothing.
     process.once('exit', (code) => {
-      if (code <= 1 && !argvAsksHelp(process.argv)) writeCache(script, cacheFile, commandOf(name));
+      if (code <= 1 && !argvAsksHelp(process.argv)) writeCache(script, cacheFile, name);
     });
   }
   /** @type {{ exports: { run?: (argv: string[]) => Promise<number> } }} */
@@ -68,9 +69,21 @@ function argvAsksHelp(argv) {
   return argv.includes('--help') || argv.includes('-h');
 }
 
-/** `command-diff` of `command-diff-<hash>`: what a bundle's caches of every build share. */
+/** `command-diff-` of `command-diff-<hash>`: what a command's caches of every build share. */
 function commandOf(name) {
   return name.slice(0, name.lastIndexOf('-') + 1);
+}
+
+/**
+ * V8 refuses a cache made under other flags: node's own (`--interrupt-budget=…`, `--import …`) each
+ * get a cache of their own, so that runs with and without them do not replace each other's. FNV-1a.
+ */
+function flagsKey() {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  if (flags === '') return '';
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193);
+  return `-${(hash >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** @param {string} path */
@@ -91,16 +104,17 @@ function readCache(path) {
  *
  * @param {vm.Script} script
  * @param {string} path
- * @param {string} prefix
+ * @param {string} bundle the bundle's name (`command-diff-<hash>`): its caches for other Nodes and flags stay
  */
-function writeCache(script, path, prefix) {
+function writeCache(script, path, bundle) {
+  const prefix = commandOf(bundle);
   const dir = dirname(path);
   const temp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, path);
     for (const entry of readdirSync(dir)) {
-      if (entry.startsWith(prefix) && entry !== basename(path) && !entry.endsWith('.tmp')) {
+      if (entry.startsWith(prefix) && !entry.startsWith(`${bundle}.`) && !entry.endsWith('.tmp')) {
         rmSync(join(dir, entry), { force: true });
       }
     }

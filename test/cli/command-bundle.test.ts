@@ -37,13 +37,15 @@ function writeBundle(dir: string, name: string, body = 'return argv.length'): st
 }
 
 /** Loads `file` with loadCommandBundle in a fresh Node (the cache is written as that process exits). */
-function load(file: string, cacheDir: string | undefined, argv: string[] = []) {
+function load(file: string, cacheDir: string | undefined, argv: string[] = [], nodeFlags: string[] = []) {
   const code = [
     `const { loadCommandBundle } = await import(${JSON.stringify(loader)});`,
     `const { run, cache } = loadCommandBundle(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});`,
     'console.log(cache, await run(process.argv.slice(1)));',
   ].join('\n');
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, ...argv], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', code, ...argv], {
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout.trim(), err: r.stderr };
 }
 
@@ -78,9 +80,24 @@ describe("the commands' bundles (Node 20: V8's code cache)", () => {
     expect(load(file, cache, ['a', 'b'])).toMatchObject({ code: 0, out: 'written 2' });
     const [written, ...others] = readdirSync(cache);
     expect(others).toEqual([]);
-    expect(written).toBe(`command-x-AAAA.${process.version}-${process.arch}.v8`);
+    // Named by the bundle, the Node, and node's flags (here `-e …`).
+    expect(written).toMatch(
+      new RegExp(`^command-x-AAAA\\.${process.version}-${process.arch}-[0-9a-f]{8}\\.v8$`),
+    );
     expect(statSync(join(cache, written as string)).mode & 0o777).toBe(0o600);
     expect(load(file, cache, ['a'])).toMatchObject({ code: 0, out: 'used 1' });
+  });
+
+  it('keeps a cache per set of node flags, which V8 would refuse from the other', () => {
+    const dir = tempDir();
+    const cache = join(dir, 'cache');
+    mkdirSync(cache, { mode: 0o700 });
+    const file = writeBundle(dir, 'command-x-AAAA');
+    expect(load(file, cache)).toMatchObject({ code: 0, out: 'written 0' });
+    expect(load(file, cache, [], ['--stack-size=900'])).toMatchObject({ code: 0, out: 'written 0' });
+    expect(readdirSync(cache)).toHaveLength(2);
+    expect(load(file, cache)).toMatchObject({ code: 0, out: 'used 0' });
+    expect(load(file, cache, [], ['--stack-size=900'])).toMatchObject({ code: 0, out: 'used 0' });
   });
 
   it('compiles from the source when the cache is not for this code, and replaces it; a new build drops the old caches', () => {
@@ -88,18 +105,20 @@ describe("the commands' bundles (Node 20: V8's code cache)", () => {
     const cache = join(dir, 'cache');
     mkdirSync(cache, { mode: 0o700 });
     const file = writeBundle(dir, 'command-x-AAAA');
-    const cached = join(cache, `command-x-AAAA.${process.version}-${process.arch}.v8`);
+    expect(load(file, cache)).toMatchObject({ code: 0, out: 'written 0' });
+    const [cached] = readdirSync(cache);
     // Bytes that are no code cache (torn, planted, another Node's): V8 refuses them.
-    writeFileSync(cached, 'not a code cache');
+    writeFileSync(join(cache, cached as string), 'not a code cache');
     expect(load(file, cache)).toMatchObject({ code: 0, out: 'written 0' });
     expect(load(file, cache)).toMatchObject({ code: 0, out: 'used 0' });
     // The next build's bundle (another hash): its own cache, and the old one is gone.
     const next = writeBundle(dir, 'command-x-BBBB', 'return 42');
     writeFileSync(join(cache, 'command-y-CCCC.v8'), 'another command');
     expect(load(next, cache)).toMatchObject({ code: 0, out: 'written 42' });
-    expect(readdirSync(cache).sort()).toEqual(
-      [`command-x-BBBB.${process.version}-${process.arch}.v8`, 'command-y-CCCC.v8'].sort(),
-    );
+    expect(readdirSync(cache).sort()).toEqual([
+      expect.stringMatching(/^command-x-BBBB\./),
+      'command-y-CCCC.v8',
+    ]);
   });
 
   it('runs without a cache where there is no folder or it cannot be written, and keeps none from --help', () => {
@@ -129,7 +148,9 @@ describe("the commands' bundles (Node 20: V8's code cache)", () => {
       const args = ['validate', 'examples'];
       const first = runFerry(args, { env });
       const caches = readdirSync(join(xdg, 'ferry', 'compile'));
-      expect(caches).toEqual([expect.stringMatching(/^command-validate-[A-Z0-9]+\.v\d+\.\d+\.\d+-\w+\.v8$/)]);
+      expect(caches).toEqual([
+        expect.stringMatching(/^command-validate-[A-Z0-9]+\.v\d+\.\d+\.\d+-\w+(-[0-9a-f]{8})?\.v8$/),
+      ]);
       const second = runFerry(args, { env });
       expect(second).toEqual(first);
       // The ES modules give the same: the bundle is the same code.
