@@ -45,8 +45,9 @@ export function loadCommandBundle(file, cacheDir) {
   const name = basename(file, '.cjs');
   const cacheFile = cacheDir && join(cacheDir, `${name}.${process.version}-${process.arch}${flagsKey()}.v8`);
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
-  // The build turns the bundle's import() into require(): no dynamic import callback is needed.
-  const script = new vm.Script(nodeModule.wrap(source), { filename: file, cachedData });
+  // The file is the module's function (the build writes the wrapper in), and its import() are require():
+  // no dynamic import callback is needed.
+  const script = new vm.Script(source, { filename: file, cachedData });
   const used = cachedData !== undefined && !script.cachedDataRejected;
   if (cacheFile && !used) {
     // Kept from a run that did the command's work (exit 0, or 1 for findings), so that the cache holds

@@ -31,7 +31,9 @@ function writeBundle(dir: string, name: string, body = 'return argv.length'): st
   const file = join(dir, `${name}.cjs`);
   writeFileSync(
     file,
-    `exports.run = async (argv) => { const { gzipSync } = await Promise.resolve().then(() => require('node:zlib')); void gzipSync; ${body}; };\n`,
+    '(function (exports, require, module, __filename, __dirname) {\n' +
+      `exports.run = async (argv) => { const { gzipSync } = await Promise.resolve().then(() => require('node:zlib')); void gzipSync; ${body}; };\n` +
+      '})',
   );
   return file;
 }
