@@ -41,7 +41,8 @@ export function findCommandBundle(cliDir, name) {
  * @returns {{ run: (argv: string[]) => Promise<number>, cache: 'used' | 'written' | 'off' }}
  */
 export function loadCommandBundle(file, cacheDir) {
-  const source = readFileSync(file, 'utf8');
+  // ASCII (the build escapes the rest): latin1 reads it as utf8 would, in two thirds of the time.
+  const source = readFileSync(file, 'latin1');
   const name = basename(file, '.cjs');
   const cacheFile = cacheDir && join(cacheDir, `${name}.${process.version}-${process.arch}${flagsKey()}.v8`);
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
