@@ -1,5 +1,5 @@
 // Node 20 has no compile cache for ES modules (Node 22.1 has, bin/compile-cache.js). There bin/ferry.js
-// runs `diff`, `render` and `validate` from their CommonJS bundles (scripts/build-cli.mjs) with V8's
+// runs `diff` and `render` from their CommonJS bundles (scripts/build-cli.mjs) with V8's
 // code cache, kept in the compile cache folder: a command then starts without parsing and compiling
 // its code again (`ferry diff` of one object 0.26 → 0.18 CPU-s). Its own module so that a test can run it.
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

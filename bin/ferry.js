@@ -26,7 +26,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 }
 
 // Node 22.1 and later keep the modules' compiled code between commands (bin/compile-cache.js); on
-// Node 20, `diff`, `render` and `validate` run from their bundles with V8's code cache instead
+// Node 20, `diff` and `render` run from their bundles with V8's code cache instead
 // (bin/command-bundle.js).
 const compileCache = enableCompileCache(nodeModule, process.env);
 

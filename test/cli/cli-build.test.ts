@@ -35,9 +35,9 @@ describe('the built CLI', () => {
     expect(locales).toEqual(['node_modules/zod/v4/locales/en.js']);
   });
 
-  it('bundles diff, render and validate alone each, as commands.json lists them, with no other command inside', () => {
+  it('bundles diff and render alone each, as commands.json lists them, with no other command inside', () => {
     const files = JSON.parse(readFileSync(join(dist, 'commands.json'), 'utf8')) as Record<string, string>;
-    expect(Object.keys(files).sort()).toEqual(['diff', 'render', 'validate']);
+    expect(Object.keys(files).sort()).toEqual(['diff', 'render']);
     for (const [name, file] of Object.entries(files)) {
       expect(file).toMatch(new RegExp(`^chunks/command-${name}-[A-Z0-9]+\\.cjs$`));
       const text = readFileSync(join(dist, file), 'utf8');
