@@ -71,8 +71,15 @@ describe("the commands' bundles (Node 20: V8's code cache)", () => {
     ]) {
       expect(findCommandBundle(dist, word)).toBeUndefined();
     }
-    // A build from before the bundles.
-    expect(findCommandBundle(tempDir(), 'diff')).toBeUndefined();
+    // A build from before the bundles, a list cut short, a bundle gone: the ES modules run the command.
+    const dir = tempDir();
+    expect(findCommandBundle(dir, 'diff')).toBeUndefined();
+    writeFileSync(join(dir, 'commands.json'), '{"diff": "chunks/command-diff-X.cjs"');
+    expect(findCommandBundle(dir, 'diff')).toBeUndefined();
+    writeFileSync(join(dir, 'commands.json'), '{"diff": "chunks/command-diff-X.cjs"}');
+    expect(findCommandBundle(dir, 'diff')).toBeUndefined();
+    writeFileSync(join(dir, 'commands.json'), 'null');
+    expect(findCommandBundle(dir, 'diff')).toBeUndefined();
   });
 
   it('writes the code cache as the first run exits, private to the user, and the next run uses it', () => {
