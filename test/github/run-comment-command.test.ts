@@ -55,6 +55,8 @@ function mergedAndDeployed() {
     },
   });
   h.gh.addDeploymentStatus({ deployment_id: merged.id, state: 'success' });
+  // The merge descends from the earlier deployment's commit: it was on main.
+  h.gh.compares.set(`${PREVIOUS}...${SHAS.merge}`, { files: [], status: 'ahead' });
   return { previous, merged };
 }
 
@@ -206,6 +208,44 @@ describe('/rollback', () => {
     );
     expect(reply).toContain('https://github.com/acme/ml-platform/pull/1001');
     expect(merged.id).toBeLessThan(rollback?.id ?? 0);
+  });
+
+  // A Deployment record carrying Ferry's payload and a success status can be made by anyone who can
+  // write to the repository (a workflow's token too), naming an unreviewed branch's commit.
+  test('never rolls back to a commit outside the merge history, whoever recorded a deployment of it', async () => {
+    const signal = await harness();
+    const { previous, merged } = mergedAndDeployed();
+    const unmerged = 'e'.repeat(40);
+    const forged = h.gh.addDeployment({
+      sha: unmerged,
+      environment: 'production',
+      payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: unmerged } },
+      created_at: previous.created_at,
+    });
+    h.gh.addDeploymentStatus({ deployment_id: forged.id, state: 'success' });
+    h.gh.compares.set(`${unmerged}...${SHAS.merge}`, { files: [], status: 'diverged' });
+    h.gh.permissions.set('alice', 'maintain');
+
+    await h.receive('issue_comment', comment('/rollback production'));
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([PREVIOUS]);
+    expect(h.gh.deployments.at(-1)).toMatchObject({ sha: PREVIOUS, environment: 'production' });
+    expect(merged.id).toBeLessThan(h.gh.deployments.at(-1)?.id ?? 0);
+    expect(h.gh.deployments.filter((d) => d.sha === unmerged)).toHaveLength(1);
+  });
+
+  test('says there is nothing to roll back to when the only earlier success is off the merge history', async () => {
+    const signal = await harness();
+    const { previous } = mergedAndDeployed();
+    // main was force-pushed since: GitHub answers that the earlier commit and the merge diverged.
+    h.gh.compares.set(`${PREVIOUS}...${SHAS.merge}`, { files: [], status: 'diverged' });
+    h.gh.permissions.set('alice', 'maintain');
+
+    await h.receive('issue_comment', comment('/rollback production'));
+
+    expect(signal.requests).toEqual([]);
+    expect(h.gh.deployments.filter((d) => d.sha === previous.sha)).toHaveLength(1);
+    expect(replies()[0]?.body).toContain('`production`: no earlier successful deployment to roll back to.');
   });
 
   test('a redelivered /rollback does nothing more', async () => {
