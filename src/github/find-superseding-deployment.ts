@@ -6,11 +6,14 @@ import { type FerryDeployment, listFerryDeployments } from './list-ferry-deploym
  * The environment's newest Ferry deployment of a merge, when its commit descends from `sha`: a newer
  * merge was deployed already, so signalling `sha` now (an old push redelivered from GitHub's
  * "Recent Deliveries", redriven from the dead-letter queue, or a signed delivery replayed) would ask
- * to go backwards. Rollbacks are not merges and are passed over.
+ * to go backwards. Rollbacks are not merges and are passed over. The newer commit must be on `branch`
+ * too: a Deployment record carrying Ferry's payload can be made by anyone who can write to the
+ * repository, and one naming a commit pushed on top of the merge to another branch would otherwise
+ * hold every later deploy of the merge back.
  */
 export async function findSupersedingDeployment(
   flow: FlowContext,
-  opts: { environment: string; sha: string },
+  opts: { environment: string; sha: string; branch: string },
 ): Promise<FerryDeployment | undefined> {
   // The newest merge of another commit: the push's own Deployment (just made, or made by an earlier
   // delivery) says nothing about what came after it.
@@ -18,17 +21,31 @@ export async function findSupersedingDeployment(
     (d) => d.payload.rollback === undefined && d.sha !== opts.sha,
   );
   if (!newest) return undefined;
+  // `ahead`: the newer deployment's commit holds `sha` and more; and the branch holds it.
+  if ((await compareStatus(flow, `${opts.sha}...${newest.sha}`)) !== 'ahead') return undefined;
+  const onBranch = await compareStatus(flow, `${newest.sha}...${opts.branch}`);
+  if (onBranch === 'ahead' || onBranch === 'identical') return newest;
+  flow.log.warn(
+    { deployment: newest.id, sha: newest.sha, branch: opts.branch },
+    'a newer deployment of a commit not on the branch: it does not hold this deploy back',
+  );
+  return undefined;
+}
+
+/**
+ * GitHub's comparison of `basehead`, or undefined: a commit GitHub no longer has (a branch
+ * force-pushed and collected) descends from nothing, and a comparison GitHub cannot compute says
+ * nothing either way (the agent still refuses going back).
+ */
+async function compareStatus(flow: FlowContext, basehead: string): Promise<string | undefined> {
   try {
     const { data } = await flow.octokit.rest.repos.compareCommitsWithBasehead({
       ...flow.repo,
-      basehead: `${opts.sha}...${newest.sha}`,
+      basehead,
       per_page: 1,
     });
-    // `ahead`: the newer deployment's commit holds `sha` and more.
-    return data.status === 'ahead' ? newest : undefined;
+    return data.status;
   } catch (err) {
-    // A commit GitHub no longer has (a branch force-pushed and collected) descends from nothing; a
-    // comparison GitHub cannot compute says nothing either way: the agent still refuses going back.
     if ((err as { status?: unknown }).status === 404 || isCompareTooLarge(err)) return undefined;
     throw err;
   }

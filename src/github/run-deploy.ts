@@ -183,7 +183,11 @@ async function deployTarget(
   const newer =
     changeSet.renderFailed || opts.forced
       ? undefined
-      : await findSupersedingDeployment(flow, { environment: target.name, sha: opts.sha });
+      : await findSupersedingDeployment(flow, {
+          environment: target.name,
+          sha: opts.sha,
+          branch: opts.branch,
+        });
   const outcome: SyncOutcome = changeSet.renderFailed
     ? { state: 'error', description: `${target.name} failed to render at this commit; not deployed` }
     : newer

@@ -165,6 +165,8 @@ describe('merge to a tracked branch', () => {
     });
     h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
     h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });
+    // …and main ends there.
+    h.gh.compares.set(`${NEWER}...main`, { files: [], status: 'identical' });
 
     await h.receive('push', old, 'old-2');
 
@@ -192,6 +194,8 @@ describe('merge to a tracked branch', () => {
     });
     h.gh.addDeploymentStatus({ deployment_id: newer.id, state: 'success' });
     h.gh.compares.set(`${SHAS.merge}...${NEWER}`, { files: [], status: 'ahead' });
+    // …and main ends there.
+    h.gh.compares.set(`${NEWER}...main`, { files: [], status: 'identical' });
 
     await h.receive('push', loadPayload('push'));
 
@@ -200,6 +204,29 @@ describe('merge to a tracked branch', () => {
       state: 'inactive',
       description: 'superseded by 4444444, deployed to production after it and holding it; not signalled',
     });
+  });
+
+  // Anyone who can write to the repository can record a Deployment with Ferry's payload: one naming a
+  // commit pushed on top of the merge to another branch held every deploy of the merge back.
+  test('a newer deployment of a commit that is not on the branch does not hold the push back', async () => {
+    const signal = await harness();
+    setupMerge(h.gh);
+    const ELSEWHERE = '5555555555555555555555555555555555555555';
+    const forged = h.gh.addDeployment({
+      sha: ELSEWHERE,
+      environment: 'production',
+      payload: {
+        ferry: { target: 'production', summary: [], branch: 'main', merge: ELSEWHERE, base: SHAS.merge },
+      },
+    });
+    h.gh.addDeploymentStatus({ deployment_id: forged.id, state: 'success' });
+    h.gh.compares.set(`${SHAS.merge}...${ELSEWHERE}`, { files: [], status: 'ahead' });
+    // main does not hold it: the commit is on another branch.
+    h.gh.compares.set(`${ELSEWHERE}...main`, { files: [], status: 'diverged' });
+
+    await h.receive('push', loadPayload('push'));
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([SHAS.merge]);
   });
 
   test('a forced push back to an older commit is signalled: the branch now ends there', async () => {
