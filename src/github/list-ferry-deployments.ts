@@ -7,11 +7,15 @@ export interface FerryDeployment {
   environment: string;
   createdAt: string;
   payload: FerryDeploymentPayload;
+  /** The App whose installation created it (`performed_via_github_app`); undefined for a person or a token. */
+  appId?: number;
 }
 
 /**
- * Deployments Ferry created (they carry `payload.ferry`), newest first as GitHub lists them. One
- * page of 100: enough for the deployments of one commit, and the look-back a rollback searches.
+ * Deployments that carry Ferry's `payload.ferry`, newest first as GitHub lists them. One page of 100:
+ * enough for the deployments of one commit, and the look-back a rollback searches. The payload is no
+ * proof that Ferry made one (anyone who can write to the repository can): what a caller takes from
+ * it on trust, it checks (`appId`, or the commit's place in the branch's history).
  */
 export async function listFerryDeployments(
   flow: FlowContext,
@@ -21,8 +25,16 @@ export async function listFerryDeployments(
   const out: FerryDeployment[] = [];
   for (const d of data) {
     const payload = parseDeploymentPayload(d.payload);
-    if (payload)
-      out.push({ id: d.id, sha: d.sha, environment: d.environment, createdAt: d.created_at, payload });
+    if (!payload) continue;
+    const appId = d.performed_via_github_app?.id;
+    out.push({
+      id: d.id,
+      sha: d.sha,
+      environment: d.environment,
+      createdAt: d.created_at,
+      payload,
+      ...(appId === undefined ? {} : { appId }),
+    });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { findMarkedComment } from './find-marked-comment.ts';
 import { findRevertPull, revertMarker } from './find-revert-pull.ts';
 import { findRollbackDeployment } from './find-rollback-deployment.ts';
 import type { FlowContext } from './flow-context.ts';
+import { getOwnAppId } from './get-own-app-id.ts';
 import { getPull, type PullInfo } from './get-pull.ts';
 import { listDeploymentStatuses } from './list-deployment-statuses.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
@@ -165,8 +166,12 @@ async function findEarlierRollback(
   flow: FlowContext,
   opts: { deployment: FerryDeployment; commentId: number },
 ): Promise<FerryDeployment | undefined> {
+  // Only this App's own rollback Deployments: a record with Ferry's payload saying "rolled back" that
+  // someone else made would otherwise stop every /rollback of the merge.
+  const appId = await getOwnAppId(flow);
   const rollbacks = (await listFerryDeployments(flow, { environment: opts.deployment.environment })).filter(
     (d) =>
+      (appId === undefined || d.appId === appId) &&
       d.payload.merge === opts.deployment.sha &&
       d.payload.target === opts.deployment.payload.target &&
       d.payload.rollback !== undefined &&

@@ -221,6 +221,7 @@ describe('/rollback', () => {
       environment: 'production',
       payload: { ferry: { target: 'production', summary: [], branch: 'main', merge: unmerged } },
       created_at: previous.created_at,
+      by: { login: 'mallory', type: 'User' },
     });
     h.gh.addDeploymentStatus({ deployment_id: forged.id, state: 'success' });
     h.gh.compares.set(`${unmerged}...${SHAS.merge}`, { files: [], status: 'diverged' });
@@ -232,6 +233,34 @@ describe('/rollback', () => {
     expect(h.gh.deployments.at(-1)).toMatchObject({ sha: PREVIOUS, environment: 'production' });
     expect(merged.id).toBeLessThan(h.gh.deployments.at(-1)?.id ?? 0);
     expect(h.gh.deployments.filter((d) => d.sha === unmerged)).toHaveLength(1);
+  });
+
+  // The same kind of record saying the merge was rolled back already stopped every /rollback of it.
+  test("rolls back although someone else recorded a rollback of the merge: only this App's records count", async () => {
+    const signal = await harness();
+    const { merged } = mergedAndDeployed();
+    h.gh.addDeployment({
+      sha: PREVIOUS,
+      environment: 'production',
+      payload: {
+        ferry: {
+          target: 'production',
+          summary: [],
+          branch: 'main',
+          merge: SHAS.merge,
+          rollback: { requestedBy: 'mallory', comment: 1 },
+        },
+      },
+      by: { login: 'mallory', type: 'User' },
+    });
+    h.gh.permissions.set('alice', 'maintain');
+
+    await h.receive('issue_comment', comment('/rollback production'));
+
+    expect(signal.requests.map((r) => r.revision)).toEqual([PREVIOUS]);
+    expect(replies()[0]?.body).not.toContain('already rolled back');
+    expect(h.gh.deployments.at(-1)?.performed_via_github_app?.id).toBe(FAKE_APP_ID);
+    expect(merged.id).toBeLessThan(h.gh.deployments.at(-1)?.id ?? 0);
   });
 
   test('says there is nothing to roll back to when the only earlier success is off the merge history', async () => {

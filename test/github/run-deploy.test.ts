@@ -218,6 +218,7 @@ describe('merge to a tracked branch', () => {
       payload: {
         ferry: { target: 'production', summary: [], branch: 'main', merge: ELSEWHERE, base: SHAS.merge },
       },
+      by: { login: 'mallory', type: 'User' },
     });
     h.gh.addDeploymentStatus({ deployment_id: forged.id, state: 'success' });
     h.gh.compares.set(`${SHAS.merge}...${ELSEWHERE}`, { files: [], status: 'ahead' });

@@ -99,6 +99,8 @@ export interface FakeDeployment {
   updated_at: string;
   creator: FakeUser;
   url: string;
+  /** The App whose installation token created it (GitHub sets it); null for people and tokens. */
+  performed_via_github_app: { id: number; slug: string } | null;
 }
 
 export interface FakeDeploymentStatus {
@@ -285,11 +287,13 @@ export class FakeGitHub {
     return full;
   }
 
+  /** A Deployment as this App creates one, unless `by` names a person (or a workflow's token) instead. */
   addDeployment(d: {
     sha: string;
     environment: string;
     payload?: unknown;
     created_at?: string;
+    by?: FakeUser;
   }): FakeDeployment {
     const id = this.nextId();
     const at = d.created_at ?? this.now();
@@ -304,8 +308,9 @@ export class FakeGitHub {
       payload: d.payload ?? {},
       created_at: at,
       updated_at: at,
-      creator: BOT,
+      creator: d.by ?? BOT,
       url: `${this.apiUrl}/repos/acme/ml-platform/deployments/${id}`,
+      performed_via_github_app: d.by ? null : { id: FAKE_APP_ID, slug: 'ferry' },
     };
     this.deployments.push(full);
     return full;
