@@ -1,5 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
-import { isCompareTooLarge } from './list-compare-files.ts';
+import { getCompareStatus } from './get-compare-status.ts';
 import { listDeploymentStatuses } from './list-deployment-statuses.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
 
@@ -34,20 +34,8 @@ export async function findRollbackDeployment(
   return undefined;
 }
 
-/** Whether `merge` descends from `sha` (or is it). */
+/** Whether `merge` descends from `sha` (or is it); a commit GitHub does not have is in no history. */
 async function isInHistoryOf(flow: FlowContext, sha: string, merge: string): Promise<boolean> {
-  try {
-    const { data } = await flow.octokit.rest.repos.compareCommitsWithBasehead({
-      ...flow.repo,
-      basehead: `${sha}...${merge}`,
-      per_page: 1,
-    });
-    // `ahead`: the merge holds `sha` and more; `diverged` or `behind`: `sha` is off its history.
-    return data.status === 'ahead' || data.status === 'identical';
-  } catch (err) {
-    // A commit GitHub does not have (collected after a force-push, or never in this repository) is in
-    // no history; one GitHub cannot compare is not taken on trust either.
-    if ((err as { status?: unknown }).status === 404 || isCompareTooLarge(err)) return false;
-    throw err;
-  }
+  const status = await getCompareStatus(flow, `${sha}...${merge}`);
+  return status === 'ahead' || status === 'identical';
 }

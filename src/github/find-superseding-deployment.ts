@@ -1,5 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
-import { isCompareTooLarge } from './list-compare-files.ts';
+import { getCompareStatus } from './get-compare-status.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
 
 /**
@@ -22,31 +22,12 @@ export async function findSupersedingDeployment(
   );
   if (!newest) return undefined;
   // `ahead`: the newer deployment's commit holds `sha` and more; and the branch holds it.
-  if ((await compareStatus(flow, `${opts.sha}...${newest.sha}`)) !== 'ahead') return undefined;
-  const onBranch = await compareStatus(flow, `${newest.sha}...${opts.branch}`);
+  if ((await getCompareStatus(flow, `${opts.sha}...${newest.sha}`)) !== 'ahead') return undefined;
+  const onBranch = await getCompareStatus(flow, `${newest.sha}...${opts.branch}`);
   if (onBranch === 'ahead' || onBranch === 'identical') return newest;
   flow.log.warn(
     { deployment: newest.id, sha: newest.sha, branch: opts.branch },
     'a newer deployment of a commit not on the branch: it does not hold this deploy back',
   );
   return undefined;
-}
-
-/**
- * GitHub's comparison of `basehead`, or undefined: a commit GitHub no longer has (a branch
- * force-pushed and collected) descends from nothing, and a comparison GitHub cannot compute says
- * nothing either way (the agent still refuses going back).
- */
-async function compareStatus(flow: FlowContext, basehead: string): Promise<string | undefined> {
-  try {
-    const { data } = await flow.octokit.rest.repos.compareCommitsWithBasehead({
-      ...flow.repo,
-      basehead,
-      per_page: 1,
-    });
-    return data.status;
-  } catch (err) {
-    if ((err as { status?: unknown }).status === 404 || isCompareTooLarge(err)) return undefined;
-    throw err;
-  }
 }
