@@ -5,8 +5,10 @@ const MIB = 1024 * 1024;
  */
 const RESERVE_BYTES = 32 * MIB;
 /**
- * The least a render is given, alone in a container with less room: helm is ~47 MiB resident as it
- * starts (its 60 MB binary's pages count), so less would stop every render, not just a large one.
+ * The least a render is given (alone in a container with less room), and the least FERRY_RENDER_MEMORY_MB
+ * takes: helm is ~47 MiB resident as it starts (its 60 MB binary's pages count), and neither helm nor
+ * kubectl starts under less than ~64 MiB of RLIMIT_DATA ("out of memory allocating heap arena map"),
+ * so less would stop every render, not just a large one.
  */
 export const MIN_RENDER_BYTES = 64 * MIB;
 /** Past this a container "limit" means none: cgroup v1 says so with a number near 2^64. */

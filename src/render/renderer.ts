@@ -1,6 +1,6 @@
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
-import type { RenderMemoryBudget } from './render-memory-budget.ts';
+import { MIN_RENDER_BYTES, type RenderMemoryBudget } from './render-memory-budget.ts';
 
 export type RendererKind = 'plain' | 'kustomize' | 'helm';
 
@@ -44,8 +44,10 @@ export function defaultRenderLimits(env: NodeJS.ProcessEnv = process.env): Rende
   const raw = env[RENDER_MEMORY_ENV];
   if (raw === undefined || raw === '') return { ...DEFAULT_RENDER_LIMITS };
   const mb = Number(raw);
-  if (!Number.isInteger(mb) || mb < 32) {
-    throw new RenderLimitError(`${RENDER_MEMORY_ENV}=${raw} is not a whole number of MiB of at least 32`);
+  if (!Number.isInteger(mb) || mb * 1024 * 1024 < MIN_RENDER_BYTES) {
+    throw new RenderLimitError(
+      `${RENDER_MEMORY_ENV}=${raw} is not a whole number of MiB of at least ${MIN_RENDER_BYTES / (1024 * 1024)}`,
+    );
   }
   return { ...DEFAULT_RENDER_LIMITS, maxMemoryBytes: mb * 1024 * 1024 };
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RenderMemoryBudget } from '../../src/render/render-memory-budget.ts';
+import { MIN_RENDER_BYTES, RenderMemoryBudget } from '../../src/render/render-memory-budget.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { defaultRenderLimits, RenderLimitError } from '../../src/render/renderer.ts';
 import { goMemorySettings, runBinary } from '../../src/render/run-binary.ts';
@@ -101,6 +101,27 @@ describe('render memory limit (Linux)', () => {
   );
 
   it.runIf(process.platform === 'linux')(
+    'renders a small chart and kustomization under the least cap FERRY_RENDER_MEMORY_MB takes',
+    async () => {
+      await write({
+        'c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+        'c/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: "1"}\n',
+        'k/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'k/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {x: "1"}\n',
+      });
+      const least = { maxMemoryBytes: MIN_RENDER_BYTES };
+      for (const path of ['c', 'k']) {
+        const result = await renderTarget({ root, target: target({ path }), limits: least });
+        expect({ path, failed: result.failed, findings: result.findings }).toEqual({
+          path,
+          failed: false,
+          findings: [],
+        });
+      }
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
     'fails a helm template that grows a string in an until loop',
     async () => {
       await write(untilLoopChart);
@@ -181,7 +202,12 @@ describe('render memory limit (Linux)', () => {
     expect(defaultRenderLimits({}).maxMemoryBytes).toBe(512 * 1024 * 1024);
     expect(defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: '1024' }).maxMemoryBytes).toBe(1024 * 1024 * 1024);
     expect(() => defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: 'lots' })).toThrow(
-      new RenderLimitError('FERRY_RENDER_MEMORY_MB=lots is not a whole number of MiB of at least 32'),
+      new RenderLimitError('FERRY_RENDER_MEMORY_MB=lots is not a whole number of MiB of at least 64'),
     );
+    // helm and kubectl do not start under ~64 MiB (Go's heap arena map): every render would fail.
+    expect(() => defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: '48' })).toThrow(
+      new RenderLimitError('FERRY_RENDER_MEMORY_MB=48 is not a whole number of MiB of at least 64'),
+    );
+    expect(defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: '64' }).maxMemoryBytes).toBe(64 * 1024 * 1024);
   });
 });
