@@ -58,31 +58,35 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints: {
-      ferry: join(root, 'src', 'cli', 'run-cli.ts'),
-      // Worker threads of `ferry validate` (src/engine/start-check-worker.ts finds it beside ferry.mjs).
-      'check-worker': join(root, 'src', 'engine', 'check-target-worker.ts'),
-    },
-    outdir,
+  // What the ES build and the command bundles share.
+  const shared = {
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     // The oldest Node the package supports (engines); the Lambda and the image run newer.
     target: 'node20',
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
     mainFields: ['module', 'main'],
-    banner: { js: BANNER },
     // The userland punycode, not Node's deprecated built-in (infra/function-bundling.ts says why).
     alias: { punycode: 'punycode/' },
     define: { __FERRY_VERSION__: JSON.stringify(pkg.version) },
     logLevel: 'error',
     legalComments: 'none',
     plugins: [jsonAsString],
+  };
+  await esbuild.build({
+    ...shared,
+    entryPoints: {
+      ferry: join(root, 'src', 'cli', 'run-cli.ts'),
+      // Worker threads of `ferry validate` (src/engine/start-check-worker.ts finds it beside ferry.mjs).
+      'check-worker': join(root, 'src', 'engine', 'check-target-worker.ts'),
+    },
+    outdir,
+    splitting: true,
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: { js: BANNER },
   });
-  await buildCommandBundles(esbuild, outdir, pkg.version);
+  await buildCommandBundles(esbuild, outdir, shared);
   return join(outdir, 'ferry.mjs');
 }
 
@@ -115,8 +119,7 @@ function asciiOnly(file) {
  * content hash in its name. They sit in chunks/ beside the ES chunks, so paths taken from
  * `import.meta.url` (the check worker, the packaged binaries) resolve alike.
  */
-async function buildCommandBundles(esbuild, outdir, version) {
-  const commands = BUNDLED_COMMANDS;
+async function buildCommandBundles(esbuild, outdir, shared) {
   const entry = {
     name: 'ferry-command',
     setup(build) {
@@ -140,15 +143,14 @@ async function buildCommandBundles(esbuild, outdir, version) {
     },
   };
   const result = await esbuild.build({
-    entryPoints: Object.fromEntries(commands.map((name) => [`command-${name}`, `ferry-command:${name}`])),
+    ...shared,
+    entryPoints: Object.fromEntries(
+      BUNDLED_COMMANDS.map((name) => [`command-${name}`, `ferry-command:${name}`]),
+    ),
     outdir: join(outdir, 'chunks'),
     entryNames: '[name]-[hash]',
     outExtension: { '.js': '.cjs' },
-    bundle: true,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
     // import() as require(): a vm script run from V8's code cache has no dynamic import callback
     // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and Node 20's main-context loader for one is experimental.
     supported: { 'dynamic-import': false },
@@ -162,12 +164,9 @@ async function buildCommandBundles(esbuild, outdir, version) {
       ].join(' '),
     },
     footer: { js: '})' },
-    define: { __FERRY_VERSION__: JSON.stringify(version), 'import.meta.url': '__ferryImportMetaUrl' },
-    alias: { punycode: 'punycode/' },
-    logLevel: 'error',
-    legalComments: 'none',
+    define: { ...shared.define, 'import.meta.url': '__ferryImportMetaUrl' },
     metafile: true,
-    plugins: [entry, jsonAsString],
+    plugins: [entry, ...shared.plugins],
   });
   const files = {};
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {

@@ -1,5 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
-import { getCompareStatus } from './get-compare-status.ts';
+import { isInHistoryOf } from './is-in-history-of.ts';
 import { listDeploymentStatuses } from './list-deployment-statuses.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
 
@@ -32,10 +32,4 @@ export async function findRollbackDeployment(
     );
   }
   return undefined;
-}
-
-/** Whether `merge` descends from `sha` (or is it); a commit GitHub does not have is in no history. */
-async function isInHistoryOf(flow: FlowContext, sha: string, merge: string): Promise<boolean> {
-  const status = await getCompareStatus(flow, `${sha}...${merge}`);
-  return status === 'ahead' || status === 'identical';
 }

@@ -1,5 +1,5 @@
 import type { FlowContext } from './flow-context.ts';
-import { getCompareStatus } from './get-compare-status.ts';
+import { isInHistoryOf } from './is-in-history-of.ts';
 import { type FerryDeployment, listFerryDeployments } from './list-ferry-deployments.ts';
 
 /**
@@ -21,10 +21,9 @@ export async function findSupersedingDeployment(
     (d) => d.payload.rollback === undefined && d.sha !== opts.sha,
   );
   if (!newest) return undefined;
-  // `ahead`: the newer deployment's commit holds `sha` and more; and the branch holds it.
-  if ((await getCompareStatus(flow, `${opts.sha}...${newest.sha}`)) !== 'ahead') return undefined;
-  const onBranch = await getCompareStatus(flow, `${newest.sha}...${opts.branch}`);
-  if (onBranch === 'ahead' || onBranch === 'identical') return newest;
+  // The newer deployment's commit holds `sha` (and more: the two differ), and the branch holds it.
+  if (!(await isInHistoryOf(flow, opts.sha, newest.sha))) return undefined;
+  if (await isInHistoryOf(flow, newest.sha, opts.branch)) return newest;
   flow.log.warn(
     { deployment: newest.id, sha: newest.sha, branch: opts.branch },
     'a newer deployment of a commit not on the branch: it does not hold this deploy back',

@@ -63,7 +63,7 @@ async function checkChartFolder(
     const shown = `${prefix}charts/${entry.name}`;
     if (isArchiveName(entry.name)) {
       const bytes = await readRegularFile(path);
-      if (bytes) findings.push(...checkArchive(bytes, shown, 1, await loadArchiveReader()));
+      if (bytes) findings.push(...checkArchive(bytes, shown, 1, await loadTarParser()));
     } else if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path)))) {
       // A link was vetted by listEscapingLinks.
       await checkChartFolder(path, `${shown}/`, findings, seen);
@@ -99,27 +99,22 @@ function isArchiveName(name: string): boolean {
   return name.endsWith('.tgz') || name.endsWith('.tar.gz');
 }
 
-/** What reads a chart archive: loaded for the first archive, since most charts vendor none. */
-interface ArchiveReader {
-  gunzipSync: typeof import('node:zlib').gunzipSync;
-  Parser: typeof import('tar/parse').Parser;
-}
+type TarParser = typeof import('tar/parse').Parser;
 
 /**
  * tar (with minipass, minizlib, zlib and assert) is ~14 ms of a command's start when loaded with it;
- * only a chart with a `.tgz` under charts/ needs it.
+ * only a chart with a `.tgz` under charts/ needs it, and zlib (archiveChartName takes it alike).
  */
-async function loadArchiveReader(): Promise<ArchiveReader> {
-  const [{ gunzipSync }, { Parser }] = await Promise.all([import('node:zlib'), import('tar/parse')]);
-  return { gunzipSync, Parser };
+async function loadTarParser(): Promise<TarParser> {
+  return (await import('tar/parse')).Parser;
 }
 
 /**
  * The schemas inside a chart archive, and inside the archives it vendors. helm reads an archive whole
  * into memory too; one it cannot read (not gzip, broken) is left for helm to report.
  */
-function checkArchive(compressed: Buffer, shown: string, depth: number, reader: ArchiveReader): Finding[] {
-  const { gunzipSync, Parser } = reader;
+function checkArchive(compressed: Buffer, shown: string, depth: number, Parser: TarParser): Finding[] {
+  const { gunzipSync } = process.getBuiltinModule('node:zlib');
   if (depth > MAX_ARCHIVE_DEPTH) {
     return [renderFinding(shown, `chart archives nest deeper than ${MAX_ARCHIVE_DEPTH}; refusing to render`)];
   }
@@ -174,7 +169,7 @@ function checkArchive(compressed: Buffer, shown: string, depth: number, reader: 
     );
   }
   for (const { name, bytes } of archives)
-    findings.push(...checkArchive(bytes, `${shown}/${name}`, depth + 1, reader));
+    findings.push(...checkArchive(bytes, `${shown}/${name}`, depth + 1, Parser));
   return findings;
 }
 

@@ -1,4 +1,5 @@
-const MIB = 1024 * 1024;
+import { MIB } from '../manifest/format-bytes.ts';
+
 /**
  * Ferry's own growth while a render runs, kept out of the budget: the output it holds as it arrives (a
  * target's maxRenderMiB, 32 by default). It parses the output after the child has ended and freed its memory.

@@ -1,3 +1,4 @@
+import { MIB } from '../manifest/format-bytes.ts';
 import type { ParsedDocuments } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 import { MIN_RENDER_BYTES, type RenderMemoryBudget } from './render-memory-budget.ts';
@@ -44,9 +45,9 @@ export function defaultRenderLimits(env: NodeJS.ProcessEnv = process.env): Rende
   const raw = env[RENDER_MEMORY_ENV];
   if (raw === undefined || raw === '') return { ...DEFAULT_RENDER_LIMITS };
   const mb = Number(raw);
-  if (!Number.isInteger(mb) || mb * 1024 * 1024 < MIN_RENDER_BYTES) {
+  if (!Number.isInteger(mb) || mb * MIB < MIN_RENDER_BYTES) {
     throw new RenderLimitError(
-      `${RENDER_MEMORY_ENV}=${raw} is not a whole number of MiB of at least ${MIN_RENDER_BYTES / (1024 * 1024)}`,
+      `${RENDER_MEMORY_ENV}=${raw} is not a whole number of MiB of at least ${MIN_RENDER_BYTES / MIB}`,
     );
   }
   return { ...DEFAULT_RENDER_LIMITS, maxMemoryBytes: mb * 1024 * 1024 };

@@ -58,10 +58,15 @@ function withMemoryCap(opts: RunBinaryOptions): {
     file: '/bin/sh',
     args: ['-c', `ulimit -d ${kib} && exec "$0" "$@"`, opts.file, ...opts.args],
     env: {
-      ...goMemorySettings(Math.min(max, opts.maxResidentBytes ?? max), process.constrainedMemory?.()),
+      ...goMemorySettings(residentBound(opts, max), process.constrainedMemory?.()),
       ...opts.env,
     },
   };
+}
+
+/** The child's bound on resident memory: the cap, or the container's room where that is less. */
+function residentBound(opts: RunBinaryOptions, max: number): number {
+  return Math.min(max, opts.maxResidentBytes ?? max);
 }
 
 /** Room Ferry's own process keeps beside its renders when deciding whether the container holds them. */
@@ -154,7 +159,7 @@ export function runBinary(opts: RunBinaryOptions): Promise<RunOutcome> {
       // A backstop for memory RLIMIT_DATA does not count (file-backed pages, a child's own children),
       // and the bound where the container leaves less room than the cap.
       const pid = child.pid;
-      const maxRss = Math.min(maxMemoryBytes, opts.maxResidentBytes ?? maxMemoryBytes);
+      const maxRss = residentBound(opts, maxMemoryBytes);
       watch = setInterval(() => {
         void readRss(pid).then((rss) => {
           if (rss !== undefined && rss > maxRss) stop('out-of-memory');

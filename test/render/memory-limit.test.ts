@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIN_RENDER_BYTES, RenderMemoryBudget } from '../../src/render/render-memory-budget.ts';
 import { renderTarget } from '../../src/render/render-target.ts';
 import { defaultRenderLimits, RenderLimitError } from '../../src/render/renderer.ts';
-import { goMemorySettings, runBinary } from '../../src/render/run-binary.ts';
+import { goMemorySettings, type RunBinaryOptions, runBinary } from '../../src/render/run-binary.ts';
 import { target } from './helpers.ts';
 
 /** Small enough to be hit in a second or two, large enough for kubectl and helm to start. */
@@ -34,6 +34,20 @@ function billionLaughs(): string {
   }
   lines.push('  boom: *a9');
   return `${lines.join('\n')}\n`;
+}
+
+/** A short command through runBinary, in the test's folder, with a plain environment. */
+function runQuick(
+  opts: Pick<RunBinaryOptions, 'file' | 'maxMemoryBytes' | 'maxResidentBytes'> & { args?: string[] },
+) {
+  return runBinary({
+    args: [],
+    cwd: root,
+    env: { LANG: 'C' },
+    timeoutMs: 10_000,
+    maxOutputBytes: 1 << 20,
+    ...opts,
+  });
 }
 
 describe('render memory limit (Linux)', () => {
@@ -136,16 +150,7 @@ describe('render memory limit (Linux)', () => {
   it.runIf(process.platform === 'linux')(
     "gives the renderer Go's memory settings under the cap: GOMEMLIMIT 80% of it, GOGC 200 (this machine has room); neither without a cap",
     async () => {
-      const run = (maxMemoryBytes: number | undefined) =>
-        runBinary({
-          file: '/usr/bin/env',
-          args: [],
-          cwd: root,
-          env: { LANG: 'C' },
-          timeoutMs: 10_000,
-          maxOutputBytes: 1 << 20,
-          maxMemoryBytes,
-        });
+      const run = (maxMemoryBytes: number | undefined) => runQuick({ file: '/usr/bin/env', maxMemoryBytes });
       const goSettings = (outcome: Awaited<ReturnType<typeof run>>) =>
         outcome.kind === 'exited'
           ? outcome.stdout
@@ -165,16 +170,7 @@ describe('render memory limit (Linux)', () => {
     'keeps RLIMIT_DATA at the cap where the container leaves less room, and points GOMEMLIMIT at the room',
     async () => {
       const run = (file: string, args: string[]) =>
-        runBinary({
-          file,
-          args,
-          cwd: root,
-          env: { LANG: 'C' },
-          timeoutMs: 10_000,
-          maxOutputBytes: 1 << 20,
-          maxMemoryBytes: 512 * 1024 * 1024,
-          maxResidentBytes: 124 * 1024 * 1024,
-        });
+        runQuick({ file, args, maxMemoryBytes: 512 * 1024 * 1024, maxResidentBytes: 124 * 1024 * 1024 });
       const limit = await run('/bin/sh', ['-c', 'ulimit -d']);
       expect(limit.kind === 'exited' && limit.stdout.trim()).toBe(String(512 * 1024));
       const env = await run('/usr/bin/env', []);
