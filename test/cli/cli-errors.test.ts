@@ -336,6 +336,42 @@ describe('CLI errors say what to fix in one line', () => {
     );
   });
 
+  it('sync and preview with a branch or tag for --revision name the commit it is in this checkout', () => {
+    const named = join(dir, 'named-refs');
+    mkdirSync(join(named, '.github'), { recursive: true });
+    writeFileSync(join(named, '.github', 'ferry.yml'), 'targets:\n  - name: prod\n    path: k\n');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: named,
+        encoding: 'utf8',
+      }).trim();
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'one');
+    git('tag', '-a', 'v1', '-m', 'v1');
+    const sha = git('rev-parse', 'HEAD');
+    for (const [command, ref] of [
+      ['sync', 'main'],
+      ['preview', 'v1'],
+    ] as const) {
+      expectOneLine(
+        runFerry([command, 'prod', '--revision', ref, '--repo', 'acme/models'], { cwd: named }),
+        new RegExp(
+          `^ferry ${command}: option '--revision' must be a full 40-character commit SHA \\(got '${ref}'; in .*named-refs it names ${sha}: pass that once it is pushed\\)`,
+        ),
+      );
+    }
+    // A name git does not know, or one that would be an option to it: no hint.
+    for (const ref of ['no-such-branch', '--all']) {
+      expectOneLine(
+        runFerry(['sync', 'prod', `--revision=${ref}`, '--repo', 'acme/models'], { cwd: named }),
+        new RegExp(
+          `^ferry sync: option '--revision' must be a full 40-character commit SHA \\(got '${ref}'\\)`,
+        ),
+      );
+    }
+  });
+
   it('diff outside a git repository says so, and how to name one, or with --repo how to make the folder one', () => {
     const plain = join(dir, 'not-a-repo');
     mkdirSync(plain, { recursive: true });
