@@ -159,7 +159,10 @@ export interface Target {
    */
   declared?: {
     file: string;
+    /** The line of its `path`. */
     line: number;
+    /** The line of its `name` (a Helm target's release name unless `helm.releaseName` sets one). */
+    nameLine?: number;
     helmLine?: number;
     /** The line of each `helm.values` entry, in order: a values file that is not there is reported on it. */
     valuesLines?: number[];

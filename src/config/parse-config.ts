@@ -101,7 +101,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     parsed.targets?.map((t, i) => {
       const target = toTarget(t, defaultBranch);
       const at = (key: string) => lineOfPath(doc.contents, ['targets', i, key], lineCounter);
-      target.declared = { file, line: at('path') };
+      target.declared = { file, line: at('path'), nameLine: at('name') };
       if (t.helm !== undefined) target.declared.helmLine = at('helm');
       const values = t.helm?.values ?? [];
       if (values.length > 0) {

@@ -14,6 +14,7 @@ import {
 } from './mark-generated-fields.ts';
 import { listHelmSources, locateHelmError, parseHelmOutput } from './parse-helm-output.ts';
 import { readTemplateFile } from './read-template-file.ts';
+import { releaseNameProblem } from './release-name.ts';
 import { failedRender, renderFinding } from './render-finding.ts';
 import type { Renderer, RenderRequest, RenderResult } from './renderer.ts';
 import { locateInRepo, normalizeRepoPath } from './repo-path.ts';
@@ -31,6 +32,9 @@ export const helmRenderer: Renderer = {
   async render(req: RenderRequest): Promise<RenderResult> {
     const absDir = join(req.root, req.dir);
     const chartFile = req.dir === '.' ? 'Chart.yaml' : `${req.dir}/Chart.yaml`;
+    // helm's own refusal names a regular expression and not the setting to change.
+    const badName = releaseNameProblem(req.releaseName);
+    if (badName !== undefined) return failedRender('helm', [renderFinding(chartFile, badName)]);
     const findings: Finding[] = await listEscapingLinks({ root: req.root, absDir });
     if (findings.length === 0) findings.push(...(await checkChartSchemas({ absDir, dir: req.dir })));
     const values: string[] = [];

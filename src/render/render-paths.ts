@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Finding, Resource } from '../types.ts';
 import { plainParser, type StreamUnit, streamUnits } from './plain-renderer.ts';
+import { releaseNameForFolder } from './release-name.ts';
 import { renderThrew } from './render-finding.ts';
 import { openDirectory, renderDirectory } from './render-target.ts';
 import type { RendererKind, RenderLimits, RenderResult, ResourceSink } from './renderer.ts';
@@ -69,7 +70,7 @@ export async function renderPaths(opts: RenderPathsOptions): Promise<RenderPaths
     const part = await renderDirectory({
       root,
       path: abs,
-      releaseName: basename(abs),
+      releaseName: releaseNameForFolder(basename(abs)),
       namespace: opts.namespace,
       values: [],
       limits,
@@ -122,7 +123,7 @@ async function streamPaths(
     const opened = await openDirectory({
       root: opts.root,
       path: abs,
-      releaseName: basename(abs),
+      releaseName: releaseNameForFolder(basename(abs)),
       namespace: opts.namespace,
       values: [],
       limits: opts.limits,

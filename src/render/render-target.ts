@@ -8,6 +8,7 @@ import { detectRenderer, findKustomizationFile, KUSTOMIZATION_FILES } from './de
 import { helmRenderer } from './helm-renderer.ts';
 import { kustomizeRenderer } from './kustomize-renderer.ts';
 import { listPlainInputs, renderPlainFiles } from './plain-renderer.ts';
+import { RELEASE_NAME_PROBLEM } from './release-name.ts';
 import { failedRender, renderFinding, renderThrew } from './render-finding.ts';
 import {
   defaultRenderLimits,
@@ -97,7 +98,7 @@ export async function renderTarget(opts: RenderTargetOptions): Promise<RenderRes
     findings: result.findings,
     units: units.sort().map((unit) => toRepoPath(root, unit)),
   });
-  const findings = result.findings.map((f) => atValuesEntry(f, target));
+  const findings = result.findings.map((f) => atConfigEntry(f, target));
   return path ? { ...result, findings: [...findings, path] } : { ...result, findings };
 }
 
@@ -240,10 +241,14 @@ async function rendersNothing(kind: RendererKind, absDir: string, dir: string): 
 /**
  * A values file the target lists that is missing, a folder or outside the repository is reported on
  * its entry in `.github/ferry.yml`, where the fix is, not at line 1 of a file the revision lacks (an
- * annotation GitHub cannot place): the message names the file.
+ * annotation GitHub cannot place): the message names the file. So is a release name helm refuses
+ * (the target's name), on the target's `name` line.
  */
-function atValuesEntry(f: Finding, target: Target): Finding {
+function atConfigEntry(f: Finding, target: Target): Finding {
   const declared = target.declared;
+  if (declared && f.rule === 'render' && f.message.startsWith(RELEASE_NAME_PROBLEM)) {
+    return { ...f, file: declared.file, line: declared.nameLine ?? declared.line };
+  }
   const index = target.helm?.values.findIndex((v) => normalizeRepoPath(v) === f.file) ?? -1;
   if (!declared || f.rule !== 'render' || index < 0 || !f.message.startsWith('values file ')) return f;
   return {

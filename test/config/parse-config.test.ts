@@ -54,10 +54,11 @@ describe('parseConfig', () => {
           maxRenderMiB: 64,
           preview: 'render',
           livePreviewForks: false,
-          // The lines of its path and helm block, for findings about them.
+          // The lines of its path, name and helm block, for findings about them.
           declared: {
             file: '.github/ferry.yml',
             line: 8,
+            nameLine: 7,
             helmLine: 12,
             valuesLines: [12],
             schemasLines: [13],
@@ -79,7 +80,7 @@ describe('parseConfig', () => {
           preview: 'render',
           livePreviewForks: false,
           // No path: the line of the target itself.
-          declared: { file: '.github/ferry.yml', line: 21 },
+          declared: { file: '.github/ferry.yml', line: 21, nameLine: 21 },
         },
       ],
     });

@@ -62,6 +62,31 @@ describe('renderPaths', () => {
     expect((await findingOf('blob.yaml'))?.message).toMatch(/^this is a binary file \(it holds NUL bytes\)/);
   });
 
+  it("renders a chart in a folder whose name helm refuses as a release name (a repository's root), under that name made valid", async () => {
+    const root = trees({
+      'otwld+ollama-helm/Chart.yaml': 'apiVersion: v2\nname: ollama\nversion: 0.1.0\n',
+      'otwld+ollama-helm/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "{{ .Release.Name }}"}\n',
+      'My_Chart/Chart.yaml': 'apiVersion: v2\nname: mine\nversion: 0.1.0\n',
+      'My_Chart/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "{{ .Release.Name }}-cm"}\n',
+    });
+    const paths = ['otwld+ollama-helm', 'My_Chart'];
+    const result = await renderPaths({ root, paths });
+    expect(result.findings).toEqual([]);
+    expect(result.resources.map((r) => r.id.name)).toEqual(['otwld-ollama-helm', 'my-chart-cm']);
+    // Streamed, as `ferry validate PATH…` renders.
+    const streamed: string[] = [];
+    const sink = {
+      first: () => undefined,
+      part: async (part: readonly { id: { name: string } }[]) => {
+        streamed.push(...part.map((r) => r.id.name));
+      },
+    };
+    expect((await renderPaths({ root, paths, sink })).findings).toEqual([]);
+    expect(streamed).toEqual(['otwld-ollama-helm', 'my-chart-cm']);
+  });
+
   it('accepts absolute paths inside the root', async () => {
     const result = await renderPaths({ root: fixture('plain'), paths: [`${fixture('plain')}/deploy`] });
     expect(result.resources).toHaveLength(3);

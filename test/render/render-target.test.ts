@@ -370,6 +370,39 @@ describe('renderTarget: plain', () => {
     expect((await render('charts/llm')).resources).toHaveLength(1);
   });
 
+  it("fails a chart target whose name is longer than helm's 53-character release names on its name line, and renders it with helm.releaseName", async () => {
+    const root = trees({
+      'charts/llm/Chart.yaml': 'apiVersion: v2\nname: llm\nversion: 0.1.0\n',
+      'charts/llm/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "{{ .Release.Name }}"}\n',
+    });
+    const name = `gpu-inference-${'x'.repeat(45)}`;
+    const render = (releaseName?: string) =>
+      renderTarget({
+        root,
+        target: target({
+          name,
+          path: 'charts/llm',
+          ...(releaseName ? { helm: { releaseName, values: [] } } : {}),
+          declared: { file: '.github/ferry.yml', line: 3, nameLine: 2 },
+        }),
+      });
+    const refused = await render();
+    expect(refused.failed).toBe(true);
+    expect(refused.findings).toEqual([
+      expect.objectContaining({
+        file: '.github/ferry.yml',
+        line: 2,
+        message: expect.stringMatching(
+          /^Helm refuses the release name "gpu-inference-x+" \(59 characters, and Helm takes at most 53\): .*set helm.releaseName for this target in .github\/ferry.yml, or shorten its name$/,
+        ),
+      }),
+    ]);
+    const named = await render('gpu-inference');
+    expect(named.findings).toEqual([]);
+    expect(named.resources.map((r) => r.id.name)).toEqual(['gpu-inference']);
+  });
+
   it('refuses a target path that climbs out of the repository', async () => {
     const result = await renderTarget({ root: fixture('plain'), target: target({ path: '../kustomize' }) });
     expect(result.failed).toBe(true);
