@@ -198,6 +198,10 @@ describe('the built-in CRD catalogue', () => {
     ],
     ['mpi-operator-pi.yaml', '6:error:spec.slotPerWorker: unknown field (did you mean "slotsPerWorker"?)'],
     [
+      'prometheus-operator-prometheus-thanos.yaml',
+      '9:error:spec.replica: unknown field (did you mean "replicas"?)',
+    ],
+    [
       'alb-targetgroupbinding.yaml',
       '16:error:spec.networking.ingress[0].ports[0].protocol: unsupported value "TPC" (did you mean "TCP"?)',
     ],
