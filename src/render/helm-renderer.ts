@@ -183,13 +183,44 @@ async function apiVersionsHint(req: RenderRequest, message: string, chartDir: st
     message,
   );
   if (!named || /(?:^|\.)k8s\.io$/.test(named[1] ?? '')) return '';
-  // As named: `.Capabilities.APIVersions.Has "g/v/Kind"` is not answered by a listed "g/v".
-  const api = named[0];
-  if ((req.apiVersions ?? []).includes(api)) return '';
-  // Only when the chart asks for it: a `required` message may name an API for another reason.
-  const asked = new RegExp(`APIVersions\\.Has\\s+["']${api.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`);
-  if (!(await templatesMatch(chartDir, (text) => asked.test(text)))) return '';
+  // What the templates ask `.Capabilities.APIVersions.Has` about in that group/version, as they spell
+  // it: `Has "g/v/Kind"` is not answered by a listed "g/v", and a message may name only "g/v" with the
+  // kind apart (spark-operator: "the required API version `monitoring.coreos.com/v1` for `PodMonitor`").
+  const groupVersion = `${named[1]}/${named[2]}`;
+  const asked = new RegExp(
+    `APIVersions\\.Has\\s+["'](${groupVersion.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/[A-Z]\\w*)?)["']`,
+    'g',
+  );
+  const tested = new Set<string>();
+  // Only when the chart asks: a `required` message may name an API for another reason.
+  await templatesMatch(chartDir, (text) => {
+    for (const m of text.matchAll(asked)) tested.add(m[1] ?? '');
+    return false;
+  });
+  const api = pickTestedApi([...tested], { named: named[0], groupVersion, kind: named[3], message });
+  if (api === undefined || (req.apiVersions ?? []).includes(api)) return '';
   return ` (helm template sees only the APIs Ferry passes: if the target's cluster serves ${api}, list it under the target's helm.apiVersions in .github/ferry.yml)`;
+}
+
+/**
+ * Which of the APIs the templates test (`g/v` or `g/v/Kind`) the failure is about: the one it names
+ * exactly (or its group/version, tested alone); for a failure naming only a group/version, the tested
+ * kind the message names as a word (`… for \`PodMonitor\``), else the only one tested. Undefined when
+ * the templates test none, or several the message does not tell apart.
+ */
+function pickTestedApi(
+  tested: readonly string[],
+  failure: { named: string; groupVersion: string; kind: string | undefined; message: string },
+): string | undefined {
+  if (tested.includes(failure.named)) return failure.named;
+  if (failure.kind !== undefined)
+    return tested.includes(failure.groupVersion) ? failure.groupVersion : undefined;
+  const byKind = tested.filter((api) => {
+    const kind = api.split('/')[2];
+    return kind !== undefined && new RegExp(`\\b${kind}\\b`).test(failure.message);
+  });
+  if (byKind.length === 1) return byKind[0];
+  return tested.length === 1 ? tested[0] : undefined;
 }
 
 /**

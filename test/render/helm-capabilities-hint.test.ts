@@ -54,6 +54,45 @@ describe('helm: a chart that fails for an API helm was not told of', () => {
     expect(listed.resources.map((r) => r.id.kind).sort()).toEqual(['ConfigMap', 'ServiceMonitor']);
   });
 
+  // Modelled on kubeflow/spark-operator's chart (written fresh): the template tests `g/v/Kind` and its
+  // message names the group/version and the kind apart. Listing the group/version does not answer a
+  // `Has "g/v/Kind"`, so the hint names the API as the template tests it.
+  it('names the API as the template tests it when the message names its group/version and kind apart', async () => {
+    const root = tree();
+    const guarded = (kind: string, group: string) =>
+      [
+        `{{- if not (.Capabilities.APIVersions.Has "${group}/${kind}") }}`,
+        `{{- fail (printf "The cluster does not support the required API version \`%s\` for \`%s\`." "${group}" "${kind}") }}`,
+        '{{- end }}',
+        `apiVersion: ${group}`,
+        `kind: ${kind}`,
+        `metadata: {name: app-${kind.toLowerCase()}}`,
+        '',
+      ].join('\n');
+    writeTree(root, {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+      'chart/templates/podmonitor.yaml': guarded('PodMonitor', 'monitoring.coreos.com/v1'),
+      'chart/templates/servicemonitor.yaml': `{{- if .Values.sm }}\n${guarded('ServiceMonitor', 'monitoring.coreos.com/v1')}{{- end }}\n`,
+    });
+    const render = (apiVersions: string[]) =>
+      renderTarget({ root, target: target({ path: 'chart', helm: { values: [], apiVersions } }) });
+    for (const listed of [[], ['monitoring.coreos.com/v1']]) {
+      const failed = await render(listed);
+      expect(failed.failed).toBe(true);
+      expect(failed.findings).toMatchObject([
+        {
+          file: 'chart/templates/podmonitor.yaml',
+          message: expect.stringMatching(
+            /for `PodMonitor`\. \(helm template sees only the APIs Ferry passes: if the target's cluster serves monitoring\.coreos\.com\/v1\/PodMonitor, list it under the target's helm\.apiVersions in \.github\/ferry\.yml\)$/,
+          ),
+        },
+      ]);
+    }
+    const listed = await render(['monitoring.coreos.com/v1/PodMonitor']);
+    expect(listed.failed).toBe(false);
+    expect(listed.resources.map((r) => r.id.kind)).toEqual(['PodMonitor']);
+  });
+
   it('adds nothing to a failure naming an API the chart does not test for, or a Kubernetes one', async () => {
     const root = tree();
     // `required` names serving.kserve.io/v1beta1, which no template asks .Capabilities about.
