@@ -32,11 +32,33 @@ export function formatBinaryError(stderr: string, opts: { root: string; code: nu
  * under the repository made repo-relative (no path of the machine reaches a comment), nothing cut.
  */
 export function cleanBinaryOutput(stderr: string, opts: { root: string }): string {
-  return stderr
+  const lines = stderr
     .replaceAll(`${opts.root}/`, '')
     .replaceAll(opts.root, '.')
     .split('\n')
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '' && !NOISE.some((n) => n.test(l)))
-    .join('\n');
+    .filter((l) => l.trim() !== '' && !NOISE.some((n) => n.test(l)));
+  return sortSchemaViolations(lines).join('\n');
 }
+
+/**
+ * helm lists a chart's values-schema violations (`- at '/replicaCount': got string, want integer`) in
+ * Go's map order, which changes from run to run: sorted, the same values give the same finding (a PR
+ * comment does not change on a push that changes nothing, and the finding's line is the same one).
+ */
+function sortSchemaViolations(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let end = i;
+    while (end < lines.length && SCHEMA_VIOLATION.test(lines[end] ?? '')) end++;
+    if (end > i) {
+      out.push(...lines.slice(i, end).sort());
+      i = end;
+    } else {
+      out.push(lines[i] ?? '');
+      i++;
+    }
+  }
+  return out;
+}
+const SCHEMA_VIOLATION = /^- at '/;

@@ -6,6 +6,7 @@ import type { Finding } from '../types.ts';
 import { checkChartSchemas } from './check-chart-schemas.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { type ChartInfo, loadChart } from './load-chart.ts';
+import { locateValuesError } from './locate-values-error.ts';
 import {
   callsGenerators,
   generatedFieldFindings,
@@ -106,13 +107,26 @@ async function renderChart(
     // A path into the linked folder (withoutDisabled) is said as the chart's own folder.
     const shown = (text: string) => (absDir === original ? text : text.replaceAll(absDir, req.dir));
     const located = locateHelmError(shown(run.message), where);
+    // A failure no template line names (a values schema, the chart's kubeVersion) is said at the line
+    // to change, not on the chart's folder, where no annotation can go.
+    const at =
+      located.file === undefined
+        ? await locateValuesError(located.message, {
+            name: chart.name,
+            absDir: original,
+            dir: req.dir,
+            values,
+            valuesNames,
+          })
+        : undefined;
     return failedRender('helm', [
       renderFinding(
-        located.file ?? req.dir,
+        at?.file ?? located.file ?? req.dir,
         located.message +
           namespaceHint(req, located.message) +
+          kubeVersionHint(req, located.message) +
           (await apiVersionsHint(req, located.message, original)),
-        located.line,
+        at?.line ?? located.line,
         run.detail && locateHelmError(shown(run.detail), where).message,
       ),
     ]);
@@ -158,6 +172,17 @@ async function renderChart(
     findings: generatedFieldFindings(parsed.resources),
     failed: false,
   };
+}
+
+/**
+ * For a chart whose Chart.yaml `kubeVersion` excludes the version it is rendered for: where that
+ * version comes from (the target's `kubernetesVersion`; helm's own default without one).
+ */
+function kubeVersionHint(req: RenderRequest, message: string): string {
+  if (!/\bchart requires kubeVersion: /.test(message)) return '';
+  return req.kubernetesVersion
+    ? ` (Ferry renders for the target's kubernetesVersion, ${req.kubernetesVersion}, set in .github/ferry.yml or its top level: raise it if the cluster runs a newer Kubernetes)`
+    : " (helm's default version, as no target names one: a target's kubernetesVersion in .github/ferry.yml sets it)";
 }
 
 /**

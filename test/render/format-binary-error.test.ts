@@ -26,6 +26,11 @@ describe('formatBinaryError', () => {
       `error: accumulating resources: accumulation err='accumulating resources from '${root}/deploy/x.yaml': open ${root}/deploy/x.yaml: permission denied'\n`,
       "accumulating resources: accumulation err='accumulating resources from 'deploy/x.yaml': open deploy/x.yaml: permission denied'",
     ],
+    [
+      "helm's values-schema violations, in the order of Go's map iteration (sorted, per chart)",
+      "Error: values don't meet the specifications of the schema(s) in the following chart(s):\napp:\n- at '/replicaCount': got string, want integer\n- at '/image/tag': got number, want string\ndb:\n- at '/port': got string, want integer\n- at '/host': got number, want string\n",
+      "values don't meet the specifications of the schema(s) in the following chart(s): app: - at '/image/tag': got number, want string - at '/replicaCount': got string, want integer db: - at '/host': got number, want string - at '/port': got string, want integer",
+    ],
     ['nothing at all', '\n\n', 'exited with code 3'],
   ])('cleans %s', (_name, stderr, expected) => {
     expect(formatBinaryError(stderr, { root, code: 3 })).toBe(expected);
