@@ -151,6 +151,7 @@ async function renderChart(
     defaultNamespace: req.namespace,
     maxBytes: req.limits.maxOutputBytes,
     documents: req.documents,
+    dependencies: chart.dependencies,
   });
   if (parsed.findings.length > 0) return failedRender('helm', parsed.findings);
   // A chart that generates values (a random password, a webhook certificate) renders them anew each

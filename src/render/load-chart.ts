@@ -21,6 +21,11 @@ export interface ChartInfo {
    * with no network, cannot. The output is the same, as a disabled dependency renders nothing.
    */
   withoutDisabled?: { name: 'Chart.yaml' | 'requirements.yaml'; text: string };
+  /**
+   * Each dependency's entry (by alias, else name, as helm names its folder in `# Source:` lines): the
+   * repo-relative Chart.yaml (a v1 chart's requirements.yaml) and the line of its `name`.
+   */
+  dependencies: Map<string, { file: string; line: number }>;
 }
 
 /**
@@ -96,12 +101,38 @@ export async function loadChart(opts: {
       ),
     );
   }
-  const chart: ChartInfo = { name: name.value, file: opts.file };
+  const chart: ChartInfo = {
+    name: name.value,
+    file: opts.file,
+    dependencies: dependencyEntries(dependencies, source.file, depLine),
+  };
   if (disabled.size > 0 && isSeq(dependencies)) {
     dependencies.items = dependencies.items.filter((dep) => !disabled.has(dep));
     chart.withoutDisabled = { name: source.name, text: String(source.doc) };
   }
   return { chart, findings };
+}
+
+/**
+ * Each dependency's entry by the name helm gives its folder (its alias, else its name), with the line
+ * of its `name`: first entry wins, as helm refuses two of one name.
+ */
+function dependencyEntries(
+  dependencies: unknown,
+  file: string,
+  lineOf: (node: unknown) => number,
+): Map<string, { file: string; line: number }> {
+  const entries = new Map<string, { file: string; line: number }>();
+  for (const dep of isSeq(dependencies) ? dependencies.items : []) {
+    if (!isMap(dep)) continue;
+    const depName = dep.get('name', true);
+    const alias = dep.get('alias', true);
+    const known = isScalar(alias) && typeof alias.value === 'string' && alias.value !== '' ? alias : depName;
+    if (isScalar(known) && typeof known.value === 'string' && !entries.has(known.value)) {
+      entries.set(known.value, { file, line: lineOf(depName) });
+    }
+  }
+  return entries;
 }
 
 /**

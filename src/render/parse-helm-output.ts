@@ -17,6 +17,11 @@ export interface HelmOutputOptions {
   maxBytes?: number;
   /** Documents the other side of the diff already read (ParseOptions.documents). */
   documents?: ParsedDocuments;
+  /**
+   * Where the chart lists each dependency (alias, else name → its entry in Chart.yaml or a v1 chart's
+   * requirements.yaml): what a template inside a packaged `.tgz` is pointed at.
+   */
+  dependencies?: ReadonlyMap<string, { file: string; line: number }>;
 }
 
 /** `<chart>/templates/x.yaml` (helm's name for a template) → the repo-relative file. */
@@ -53,19 +58,23 @@ export function parseHelmOutput(
   for (const doc of stdout.split(/^---[ \t]*$/m)) {
     const source = /^# Source: (.+)$/m.exec(doc)?.[1]?.trim();
     const mapped = source ? mapHelmSource(source, opts) : undefined;
-    // A template inside a vendored .tgz has no file in the repository: point at the chart.
-    const file = mapped !== undefined && opts.templates.has(mapped) ? mapped : fallback;
+    // A template inside a vendored .tgz has no file in the repository: point at the dependency's entry
+    // in the chart (the line to change to upgrade or drop it), else at the chart.
+    const own = mapped !== undefined && opts.templates.has(mapped);
+    const packaged = own ? undefined : dependencyOf(source, opts.dependencies);
+    const file = own ? (mapped as string) : (packaged?.file ?? fallback);
     const parsed = parseManifests(doc, file, {
       defaultNamespace: opts.defaultNamespace,
       maxBytes: opts.maxBytes,
       documents: opts.documents,
     });
-    const template = file === fallback ? undefined : opts.templates.get(file);
-    for (const f of parsed.findings) findings.push(locateOutputFinding(f, { doc, source, template }));
+    const template = own ? opts.templates.get(file) : undefined;
+    const line = packaged?.line ?? 1;
+    for (const f of parsed.findings) findings.push(locateOutputFinding(f, { doc, source, template, line }));
     for (const r of parsed.resources) {
       // Lines in helm's output, kept aside: alignTemplateLines turns them into template lines.
       const { pointers: _pointers, lines: _lines, ...rest } = r;
-      const resource: Resource = { ...rest, line: 1 };
+      const resource: Resource = { ...rest, line };
       rendered.set(resource, linesLater(r));
       resources.push(resource);
     }
@@ -99,14 +108,26 @@ export function parseHelmOutput(
  */
 function locateOutputFinding(
   f: Finding,
-  at: { doc: string; source: string | undefined; template: string | undefined },
+  at: { doc: string; source: string | undefined; template: string | undefined; line: number },
 ): Finding {
   const where =
     at.template !== undefined
       ? `line ${f.line} of what it renders`
       : `line ${f.line} of what ${packagedPath(at.source)} renders (a packaged chart)`;
-  const line = at.template === undefined ? 1 : (templateLineOfOutput(at.doc, f.line, at.template) ?? 1);
+  const line = at.template === undefined ? at.line : (templateLineOfOutput(at.doc, f.line, at.template) ?? 1);
   return { ...f, line, message: `${f.message}; ${where}` };
+}
+
+/**
+ * The dependency entry a packaged template comes from: `<chart>/charts/<dep>/…` (helm names a
+ * subchart's folder by its alias, else its name), the first level below the chart.
+ */
+function dependencyOf(
+  source: string | undefined,
+  dependencies: HelmOutputOptions['dependencies'],
+): { file: string; line: number } | undefined {
+  const dep = source === undefined ? undefined : /^[^/]+\/charts\/([^/]+)\//.exec(source)?.[1];
+  return dep === undefined ? undefined : dependencies?.get(dep);
 }
 
 /** `<chart>/charts/sub/templates/x.yaml` → `charts/sub/templates/x.yaml`: the path inside the chart. */

@@ -264,6 +264,14 @@ describe('helm: a dependency packaged under another file name', () => {
         .sort(),
     ).toEqual(expected);
   });
+
+  it('points an object of the packaged dependency at its entry in Chart.yaml (helm names it by its alias), not at line 1', async () => {
+    const result = await renderTarget({ root: packagedRepo(true), target: target({ path: 'chart' }) });
+    expect(result.resources.map((r) => `${r.id.name} ${r.file}:${r.line}`).sort()).toEqual([
+      'app chart/templates/cm.yaml:2',
+      'nfd chart/Chart.yaml:5',
+    ]);
+  });
 });
 
 // mlrun/ce@HEAD: charts/mlrun-ce is an apiVersion v1 chart whose six dependencies are listed in

@@ -67,6 +67,15 @@ describe('parseHelmOutput', () => {
       // Inside a vendored .tgz: no file in the repository, so the chart's Chart.yaml.
       'StatefulSet ml/db deploy/app/Chart.yaml:1',
     ]);
+    // With the chart's dependency entries known: the line of the one it comes from.
+    const entries = parseHelmOutput(stdout, {
+      ...where,
+      templates: new Map([['deploy/app/templates/all.yaml', template]]),
+      dependencies: new Map([['db', { file: 'deploy/app/Chart.yaml', line: 7 }]]),
+    });
+    expect(entries.resources.map((r) => `${r.id.name} ${r.file}:${r.line}`).at(-1)).toBe(
+      'db deploy/app/Chart.yaml:7',
+    );
     // Field lines are template lines, found from the kind line on.
     expect(lineAt(resources[0], '/kind')).toBe(4);
     expect(lineAt(resources[2], '/metadata/name')).toBe(12);
