@@ -723,7 +723,8 @@ function reportIdentity(
   } else if (!hasApiVersion) {
     const message = `${what} has kind but no apiVersion${misspeltHint(object, 'apiVersion')}`;
     sink.report('error', lines.lineOf('/kind') ?? line, message, resource);
-  } else if (apiVersion === '') {
+  } else if (apiVersion === '' && (hasKind || typeof object.apiVersion === 'string')) {
+    // A numeric apiVersion without a kind is another tool's file: said once, below.
     sink.report(
       'error',
       lines.lineOf('/apiVersion') ?? line,
@@ -759,9 +760,26 @@ function notAManifestHint(object: Record<string, unknown>): string {
           Object.hasOwn(object, 'version') &&
           !Object.hasOwn(object, 'metadata')
         ? "a Helm chart's Chart.yaml"
-        : undefined;
+        : typeof object.apiVersion === 'number'
+          ? GRAFANA_PROVISIONING.some((key) => Object.hasOwn(object, key))
+            ? 'a Grafana provisioning file (its apiVersion is a number)'
+            : "another tool's file (its apiVersion is a number; a Kubernetes one is group/version, such as apps/v1)"
+          : undefined;
   return what ? ` (this is ${what}, not a Kubernetes manifest: keep it out of the target's path)` : '';
 }
+/** Top-level keys of Grafana's provisioning files (dashboards, data sources, plugins, alerting). */
+const GRAFANA_PROVISIONING = [
+  'providers',
+  'datasources',
+  'deleteDatasources',
+  'apps',
+  'notifiers',
+  'contactPoints',
+  'policies',
+  'muteTimes',
+  'templates',
+  'groups',
+];
 
 /** ` (is "apiVerison" a misspelling?)` when a key of `object` is close to the missing `key`. */
 function misspeltHint(object: Record<string, unknown>, key: string): string {

@@ -26,6 +26,20 @@ describe('documents that look like Kubernetes objects but are not quite', () => 
       `1 document has apiVersion but no kind (this is ${what}, not a Kubernetes manifest: keep it out of the target's path)`;
     expect(messages(index)).toEqual([notAManifest('a Helm repository index')]);
     expect(messages(chart)).toEqual([notAManifest("a Helm chart's Chart.yaml")]);
+    // seldon-core's scheduler/config/grafana/provisioning/dashboards/dashboard.yml: one error, not a second
+    // one for the number ("apiVersion must be a non-empty string").
+    expect(messages('apiVersion: 1\nproviders:\n  - name: default\n    folder: ""\n')).toEqual([
+      notAManifest('a Grafana provisioning file (its apiVersion is a number)'),
+    ]);
+    expect(messages('apiVersion: 2\nservices: {}\n')).toEqual([
+      notAManifest(
+        "another tool's file (its apiVersion is a number; a Kubernetes one is group/version, such as apps/v1)",
+      ),
+    ]);
+    // A number with a kind is a manifest's mistake, said as before.
+    expect(messages('apiVersion: 1\nkind: ConfigMap\nmetadata:\n  name: a\n')).toEqual([
+      '1 apiVersion must be a non-empty string',
+    ]);
     // Anything else with no kind says only that.
     expect(messages('apiVersion: v1\nmetadata:\n  name: a\n')).toEqual([
       '1 document has apiVersion but no kind',
