@@ -350,7 +350,11 @@ function assignKindLines(resources: Resource[], templates: ReadonlyMap<string, s
       found = kindCandidates(text);
       candidates.set(first.file, found);
     }
-    const lines = kindLines(found, first.id.kind);
+    let lines = kindLines(found, first.id.kind);
+    // The items of a `kind: List` (seldon-core's loadtesting chart) write their kind indented.
+    if (lines.length === 0 && found.some((c) => LIST_KIND.test(c.line))) {
+      lines = itemKindLines(text, first.id.kind);
+    }
     group.forEach((r, i) => {
       if (lines.length === group.length) r.line = lines[i] ?? 1;
       else if (lines.length === 1) r.line = lines[0] ?? 1;
@@ -394,6 +398,22 @@ function kindCandidates(text: string): { line: string; at: number }[] {
   const out: { line: string; at: number }[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.startsWith('kind:')) out.push({ line: line.trimEnd(), at: i + 1 });
+  });
+  return out;
+}
+
+const LIST_KIND = /^kind:\s*["']?\w*List["']?\s*(#.*)?$/;
+
+/**
+ * 1-based lines of a List item's `kind: <kind>`: indented at most 4 spaces, after `- ` or not (deeper
+ * ones are fields such as `scaleTargetRef.kind`; a count that does not match the objects' leaves line 1).
+ */
+function itemKindLines(text: string, kind: string): number[] {
+  const escaped = kind.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^ {0,4}(?:-\\s+)?kind:\\s*["']?${escaped}["']?\\s*(#.*)?$`);
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.startsWith(' ') || line.startsWith('-')) if (pattern.test(line.trimEnd())) out.push(i + 1);
   });
   return out;
 }

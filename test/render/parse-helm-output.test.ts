@@ -85,6 +85,51 @@ describe('parseHelmOutput', () => {
   });
 });
 
+// SeldonIO/seldon-core v1.18.2's seldon-core-loadtesting chart writes its objects as a `kind: List`:
+// each item's finding was at line 1, as no top-level `kind:` line is the item's.
+describe('parseHelmOutput: the items of a List', () => {
+  const template = [
+    'apiVersion: v1', // 1
+    'items:', // 2
+    '- apiVersion: v1', // 3
+    '  kind: ReplicationController', // 4
+    '  metadata:', // 5
+    '    name: master', // 6
+    '  spec:', // 7
+    '    template:', // 8
+    '      spec:', // 9
+    '        containers:', // 10
+    '        - name: locust', // 11
+    '          image: locust:{{ .Values.tag }}', // 12
+    '- apiVersion: autoscaling/v2', // 13
+    '  kind: HorizontalPodAutoscaler', // 14
+    '  metadata:', // 15
+    '    name: master', // 16
+    '  spec:', // 17
+    '    scaleTargetRef:', // 18
+    '      kind: ReplicationController', // 19
+    '      name: master', // 20
+    'kind: List', // 21
+  ].join('\n');
+  const stdout = [
+    '---',
+    '# Source: app/templates/list.yaml',
+    template.replace('{{ .Values.tag }}', '1.0'),
+  ].join('\n');
+
+  it("points each item at its own kind line, and a field at the template's line", () => {
+    const { resources } = parseHelmOutput(stdout, {
+      ...where,
+      templates: new Map([['deploy/app/templates/list.yaml', template]]),
+    });
+    expect(resources.map((r) => `${r.id.kind} ${r.line}`)).toEqual([
+      'ReplicationController 4',
+      'HorizontalPodAutoscaler 14',
+    ]);
+    expect(lineAt(resources[0], '/spec/template/spec/containers/0/image')).toBe(12);
+  });
+});
+
 // milvus-io/milvus-helm@90f620b: the packaged pulsar 2.7.8 subchart's proxy ConfigMap renders
 // httpNumThreads twice; the finding said charts/milvus/Chart.yaml:48, a line of helm's output.
 describe('parseHelmOutput: YAML that does not parse', () => {
