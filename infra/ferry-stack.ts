@@ -183,6 +183,9 @@ export class FerryStack extends Stack {
         FERRY_QUEUE_URL: deliveries.queue.queueUrl,
         FERRY_KUBECTL: LAYER_KUBECTL,
         FERRY_HELM: LAYER_HELM,
+        // Two renders at once (a pull request's base and head) beside the worker within its 2048 MB:
+        // the CLI's 1024 MiB default would not leave room for both and Ferry (docs/deploy-aws.md).
+        FERRY_RENDER_MEMORY_MB: '768',
         // No HELM_*_HOME here: src/render runs each binary in a /tmp sandbox with its own homes.
         NODE_OPTIONS: '--enable-source-maps',
         ...(props.github ? { GHE_HOST: props.github.host, GHE_PROTOCOL: props.github.protocol } : {}),

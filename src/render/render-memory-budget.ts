@@ -26,7 +26,7 @@ export interface RenderMemorySlot {
 
 /**
  * The memory kubectl and helm children may hold at once in this process's container. Each render is
- * capped (FERRY_RENDER_MEMORY_MB, 512 MiB), but the caps were not measured against the container: the
+ * capped (FERRY_RENDER_MEMORY_MB, 1024 MiB by default), but the caps were not measured against the container: the
  * agent's is 256 MiB, and a 5,000-object chart takes helm ~150 MiB beside the agent's own ~125 MiB, so
  * the kernel's OOM killer, not the cap, ended the render (or the agent) with no word of why. Here a
  * render waits until the container has room for its cap beside Ferry (its resident memory, a reserve

@@ -23,7 +23,7 @@ export interface RenderLimits {
 
 /** The environment variable that raises (or lowers) the renderers' memory cap, in MiB. */
 export const RENDER_MEMORY_ENV = 'FERRY_RENDER_MEMORY_MB';
-const DEFAULT_RENDER_MEMORY_MB = 512;
+const DEFAULT_RENDER_MEMORY_MB = 1024;
 
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = {
   timeoutMs: 60_000,
@@ -37,9 +37,12 @@ export class RenderLimitError extends Error {
 }
 
 /**
- * The default limits with `FERRY_RENDER_MEMORY_MB` applied: 512 MiB leaves room for Ferry itself in
- * a 1 GiB Lambda or a small runner, where a billion-laughs ConfigMap or a helm `until` loop would
- * otherwise take 2-3 GiB and kill the whole process, not just the render.
+ * The default limits with `FERRY_RENDER_MEMORY_MB` applied. 1 GiB: a billion-laughs ConfigMap or a
+ * helm `until` loop would otherwise take 2-3 GiB and kill the whole process, not just the render; and
+ * a real target's render fits with room to spare. At 512 MiB, Argo Workflows' own `cluster-install`
+ * (12 MB of CRDs, kubectl kustomize ~450 MiB resident) failed at random: with renders running at once
+ * (a diff's base and head) the Go heap outran its collector past RLIMIT_DATA. In a container the limit
+ * bounds renders further (RenderMemoryBudget); the Lambda worker sets 768 MiB (two at once in 2 GiB).
  */
 export function defaultRenderLimits(env: NodeJS.ProcessEnv = process.env): RenderLimits {
   const raw = env[RENDER_MEMORY_ENV];

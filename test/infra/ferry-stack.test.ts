@@ -95,6 +95,14 @@ describe('FerryStack: functions', () => {
     });
   });
 
+  it("caps the worker's renders so that a pull request's two fit beside it in its memory", () => {
+    const worker = propsOf(template, workerId);
+    const cap = Number(envOf(template, workerId).FERRY_RENDER_MEMORY_MB);
+    // The CLI's default (1024 MiB) twice would not leave the worker room in 2048 MB.
+    expect(cap).toBe(768);
+    expect(2 * cap + 256).toBeLessThanOrEqual(worker.MemorySize as number);
+  });
+
   it('exposes the webhook through a Function URL with auth NONE (the signature is the auth) and outputs it', () => {
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',

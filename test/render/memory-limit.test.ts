@@ -194,9 +194,9 @@ describe('render memory limit (Linux)', () => {
     expect(goMemorySettings(128 * MiB, 512 * MiB)).toEqual({ GOMEMLIMIT: '102MiB', GOGC: '200' });
   });
 
-  it('takes the limit from FERRY_RENDER_MEMORY_MB, 512 MiB by default, and refuses a bad value in one line', () => {
-    expect(defaultRenderLimits({}).maxMemoryBytes).toBe(512 * 1024 * 1024);
-    expect(defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: '1024' }).maxMemoryBytes).toBe(1024 * 1024 * 1024);
+  it('takes the limit from FERRY_RENDER_MEMORY_MB, 1024 MiB by default, and refuses a bad value in one line', () => {
+    expect(defaultRenderLimits({}).maxMemoryBytes).toBe(1024 * 1024 * 1024);
+    expect(defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: '768' }).maxMemoryBytes).toBe(768 * 1024 * 1024);
     expect(() => defaultRenderLimits({ FERRY_RENDER_MEMORY_MB: 'lots' })).toThrow(
       new RenderLimitError('FERRY_RENDER_MEMORY_MB=lots is not a whole number of MiB of at least 64'),
     );
