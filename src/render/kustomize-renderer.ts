@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { parseManifests } from '../manifest/parse-manifests.ts';
 import type { Finding, Resource } from '../types.ts';
 import { describeKustomizeError } from './describe-kustomize-error.ts';
@@ -35,7 +35,26 @@ export const kustomizeRenderer: Renderer = {
       // A missing file is Ferry's finding (with a did-you-mean); kustomize's own words go below it.
       if (links.length === 0 && tree.onlyMissing && tree.findings[0]) {
         const plain = await runKustomize(req, tree, absDir);
-        if (!plain.ok && plain.detail) tree.findings[0].detail = plain.detail;
+        if (!plain.ok && plain.detail) {
+          // Under the missing entry kustomize's words are about; kustomize stops at its first problem,
+          // which may be another one (a malformed `patches:` before a missing resource): said apart.
+          const detail = plain.detail;
+          const about =
+            tree.findings.find((f) => mentionsEntry(detail, f, true)) ??
+            tree.findings.find((f) => mentionsEntry(detail, f, false));
+          if (about) about.detail = plain.detail;
+          else {
+            refused.push(
+              await describeKustomizeError({
+                root: req.root,
+                tree,
+                message: plain.message,
+                detail: plain.detail,
+                kustomization,
+              }),
+            );
+          }
+        }
       }
       return failedWithSources(req, tree, refused);
     }
@@ -59,6 +78,19 @@ export const kustomizeRenderer: Renderer = {
     return mapOutput({ req, tree, kustomization, stdout: wrapped.stdout, wrapDir: wrapped.wrapDir });
   },
 };
+
+/**
+ * Whether kustomize's output names the entry a missing-path finding quotes (`resources entry
+ * "role.yaml" does not exist`, in the kustomization `f.file`): by its path in the repository
+ * (`lstat config/crd/bases` for `bases/` in config/crd/kustomization.yaml), else (`exact` false) as
+ * written, without a trailing `/`.
+ */
+function mentionsEntry(detail: string, f: { file: string; message: string }, exact: boolean): boolean {
+  const entry = /\bentry "([^"]+)"/.exec(f.message)?.[1]?.replace(/\/+$/, '');
+  if (!entry) return false;
+  const name = exact ? posix.join(posix.dirname(f.file), entry) : entry.replace(/^(\.\/)+/, '');
+  return name !== '' && name !== '.' && detail.includes(name);
+}
 
 /**
  * A failed build still checks its source files on their own (parse, schemas, rules): a broken patch

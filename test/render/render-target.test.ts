@@ -549,6 +549,45 @@ describe('renderTarget: kustomize', () => {
     ]);
   });
 
+  // opendatahub-io/opendatahub-operator's config/rhaii/odh: two kustomizations below it lack a file
+  // (controller-gen writes them). kustomize stopped at crd's `bases/`; its words were under rbac's
+  // `role.yaml`, the first finding, and the crd finding had none.
+  it("puts kustomize's message under the missing entry it is about, not the first one", async () => {
+    const root = trees({
+      'odh/kustomization.yaml': 'resources:\n  - ../crd\n  - ../rbac\n',
+      'crd/kustomization.yaml': 'resources:\n  - bases/\n',
+      'rbac/kustomization.yaml': 'resources:\n  - sa.yaml\n  - role.yaml\n',
+      'rbac/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n',
+    });
+    const result = await renderTarget({ root, target: target({ path: 'odh' }) });
+    const brief = result.findings.map(
+      (f) => `${f.file}:${f.line} ${f.message} [${f.detail ? 'detail' : ''}]`,
+    );
+    expect(brief.sort()).toEqual([
+      'crd/kustomization.yaml:2 resources entry "bases/" does not exist [detail]',
+      'rbac/kustomization.yaml:3 resources entry "role.yaml" does not exist []',
+    ]);
+    expect(result.findings.find((f) => f.file === 'crd/kustomization.yaml')?.detail).toContain('crd/bases');
+  });
+
+  // kubernetes-sigs/kueue's config/default with a missing resource and a `patches:` entry written as a
+  // string: kustomize refuses the patches first, and its words stood under the missing resource.
+  it('says apart a problem kustomize stops at that is not the missing entry', async () => {
+    const root = trees({
+      'k/kustomization.yaml': 'resources:\n  - cm.yaml\n  - does-not-exist.yaml\npatches:\n  - patch.yaml\n',
+      'k/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    });
+    const result = await renderTarget({ root, target: target({ path: 'k' }) });
+    expect(result.findings).toHaveLength(2);
+    expect(result.findings[0]).toMatchObject({
+      file: 'k/kustomization.yaml',
+      line: 3,
+      message: 'resources entry "does-not-exist.yaml" does not exist',
+    });
+    expect(result.findings[0]?.detail).toBeUndefined();
+    expect(result.findings[1]?.detail).toMatch(/patches/);
+  });
+
   it("reports a patch with no target at the patch's name line, with kustomize's message in full below", async () => {
     const result = await renderTarget({
       root: fixture('kustomize-bad-patch'),
