@@ -184,6 +184,10 @@ spec:
       '${{ secrets.HF_TOKEN }}',
       '{{ .Values.token }}',
       '<your-hf-token>',
+      // Worded placeholders (kubeflow/model-registry's catalog .env: HF_API_KEY=your-huggingface-api-key-here).
+      'your-huggingface-api-key-here',
+      'YOUR_OPENAI_API_KEY',
+      'replace-me',
     ];
     const env = placeholders.map((v, i) => `            - {name: TOKEN_${i}, value: ${JSON.stringify(v)}}`);
     const pod = `apiVersion: apps/v1
@@ -217,6 +221,13 @@ ${placeholders.map((v, i) => `  k${i}: ${JSON.stringify(v)}`).join('\n')}`;
     expect(
       messagesOf(plaintextSecretRule, `${secret.replace('stringData', 'data')}\n  real: aHVudGVyMg==`),
     ).toEqual(['Secret ml/db has 1 plaintext value (key: real); use SealedSecret, External Secrets or SOPS']);
+    // A worded placeholder in base64, as kustomize's secretGenerator writes it, is one too; a default
+    // password in words (`changeme`) is a credential, and a real value that happens to start so is too.
+    const generated = (value: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata:\n  k: ${Buffer.from(value).toString('base64')}\n`;
+    expect(messagesOf(plaintextSecretRule, generated('your-huggingface-api-key-here'))).toEqual([]);
+    for (const real of ['changeme', 'your-pass$w0rd!', 'hf_yourtokenvalue'])
+      expect(messagesOf(plaintextSecretRule, generated(real))).toHaveLength(1);
   });
 
   it('never puts a Secret or env value in a message, whatever the values are', () => {
