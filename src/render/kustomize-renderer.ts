@@ -73,11 +73,25 @@ export const kustomizeRenderer: Renderer = {
         detail: plain.detail,
         kustomization,
       });
+      if (await isComponent(join(req.root, kustomization))) finding.message += COMPONENT_HINT;
       return failedWithSources(req, tree, [finding]);
     }
     return mapOutput({ req, tree, kustomization, stdout: wrapped.stdout, wrapDir: wrapped.wrapDir });
   },
 };
+
+/**
+ * Said after the error of a kustomization that is a Component (argo-workflows' manifests/components/*):
+ * its patches name objects of the overlay that lists it, so alone it fails on them.
+ */
+const COMPONENT_HINT =
+  ' (this kustomization is a kustomize Component, kind: Component, which kustomize builds as part of an overlay that lists it under components:; point the target at such an overlay)';
+
+/** Whether the kustomization file at `file` declares `kind: Component`. */
+async function isComponent(file: string): Promise<boolean> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return /^kind:\s*["']?Component["']?\s*(#.*)?$/m.test(text);
+}
 
 /**
  * Whether kustomize's output names the entry a missing-path finding quotes (`resources entry

@@ -588,6 +588,27 @@ describe('renderTarget: kustomize', () => {
     expect(result.findings[1]?.detail).toMatch(/patches/);
   });
 
+  // argoproj/argo-workflows' manifests/components/mysql: a Component patches the overlay's ConfigMap.
+  it('says that a Component that fails alone is built as part of an overlay listing it', async () => {
+    const component =
+      'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: cm.yaml\n';
+    const root = trees({
+      'components/mysql/kustomization.yaml': component,
+      'components/mysql/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: controller}\ndata: {x: "1"}\n',
+      'overlay/kustomization.yaml': 'resources: [cm.yaml]\ncomponents: [../components/mysql]\n',
+      'overlay/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: controller}\ndata: {a: "0"}\n',
+    });
+    const alone = await renderTarget({ root, target: target({ path: 'components/mysql' }) });
+    expect(alone.failed).toBe(true);
+    expect(alone.findings[0]?.message).toMatch(
+      /\(this kustomization is a kustomize Component, kind: Component, which kustomize builds as part of an overlay that lists it under components:; point the target at such an overlay\)$/,
+    );
+    const overlay = await renderTarget({ root, target: target({ path: 'overlay' }) });
+    expect(overlay.findings).toEqual([]);
+    expect(overlay.resources[0]?.object).toMatchObject({ data: { a: '0', x: '1' } });
+  });
+
   it("reports a patch with no target at the patch's name line, with kustomize's message in full below", async () => {
     const result = await renderTarget({
       root: fixture('kustomize-bad-patch'),
