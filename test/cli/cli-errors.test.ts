@@ -3,9 +3,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLine } from '../helpers/expect-one-line.ts';
+import { createTestRepo } from '../helpers/git-repo.ts';
 import { startKubeApiServer } from '../helpers/kube-apiserver/kube-apiserver.ts';
 import { loadSyncCrd } from '../helpers/kube-apiserver/sync-crd.ts';
 import { runFerry, runFerryAsync } from '../helpers/run-ferry.ts';
@@ -337,19 +338,11 @@ describe('CLI errors say what to fix in one line', () => {
   });
 
   it('sync and preview with a branch or tag for --revision name the commit it is in this checkout', () => {
-    const named = join(dir, 'named-refs');
-    mkdirSync(join(named, '.github'), { recursive: true });
-    writeFileSync(join(named, '.github', 'ferry.yml'), 'targets:\n  - name: prod\n    path: k\n');
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-        cwd: named,
-        encoding: 'utf8',
-      }).trim();
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-qm', 'one');
-    git('tag', '-a', 'v1', '-m', 'v1');
-    const sha = git('rev-parse', 'HEAD');
+    const checkout = createTestRepo();
+    checkout.write({ '.github/ferry.yml': 'targets:\n  - name: prod\n    path: k\n' });
+    const sha = checkout.commit('one');
+    checkout.git('tag', '-a', 'v1', '-m', 'v1');
+    const named = checkout.dir;
     for (const [command, ref] of [
       ['sync', 'main'],
       ['preview', 'v1'],
@@ -357,7 +350,7 @@ describe('CLI errors say what to fix in one line', () => {
       expectOneLine(
         runFerry([command, 'prod', '--revision', ref, '--repo', 'acme/models'], { cwd: named }),
         new RegExp(
-          `^ferry ${command}: option '--revision' must be a full 40-character commit SHA \\(got '${ref}'; in .*named-refs it names ${sha}: pass that once it is pushed\\)`,
+          `^ferry ${command}: option '--revision' must be a full 40-character commit SHA \\(got '${ref}'; in .*${basename(named)} it names ${sha}: pass that once it is pushed\\)`,
         ),
       );
     }
@@ -370,6 +363,7 @@ describe('CLI errors say what to fix in one line', () => {
         ),
       );
     }
+    checkout.dispose();
   });
 
   it('diff outside a git repository says so, and how to name one, or with --repo how to make the folder one', () => {
