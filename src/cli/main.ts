@@ -41,6 +41,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
 };
 
+/** What `ferry` takes before a command: its own help and version. */
+const TOP_LEVEL_OPTIONS = ['--help', '--version', '-h'];
+
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
   return `usage: ferry <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'ferry <command> --help' for a command's options.`;
@@ -55,6 +58,14 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const command = COMMANDS[name];
+  if (!command && name.startsWith('-')) {
+    // An option before any command: the options `ferry` itself takes are these.
+    const close = closestMatch(name, TOP_LEVEL_OPTIONS);
+    console.error(
+      `ferry: unknown option '${toTerminal(name)}'${close ? ` (did you mean '${close}'?)` : ''}; options go after the command: ferry <command> [options] (see 'ferry --help')`,
+    );
+    return 2;
+  }
   if (!command) {
     const close = closestMatch(name, Object.keys(COMMANDS));
     console.error(

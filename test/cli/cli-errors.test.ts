@@ -408,6 +408,18 @@ describe('CLI errors say what to fix in one line', () => {
     expectOneLine(runFerry(['valdate']), /^ferry: unknown command 'valdate' \(did you mean 'validate'\?\)/);
   });
 
+  it('an option before any command is an unknown option, not an unknown command', () => {
+    // It said: ferry: unknown command '--versio'.
+    expectOneLine(
+      runFerry(['--versio']),
+      /^ferry: unknown option '--versio' \(did you mean '--version'\?\); options go after the command: ferry <command> \[options\] \(see 'ferry --help'\)$/,
+    );
+    expectOneLine(
+      runFerry(['--repo', '.', 'validate']),
+      /^ferry: unknown option '--repo'; options go after the command: ferry <command> \[options\]/,
+    );
+  });
+
   it('takes --version as most CLIs do: the versions, exit 0', () => {
     // It said: ferry: unknown command '--version' (did you mean 'version'?).
     const r = runFerry(['--version']);
