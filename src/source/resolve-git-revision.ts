@@ -1,3 +1,4 @@
+import { closestMatch } from '../manifest/closest-match.ts';
 import { runGit } from './run-git.ts';
 import { GitCommandError, NotACommitError, RevisionNotFoundError } from './source-errors.ts';
 
@@ -50,7 +51,28 @@ async function whereToFind(repoDir: string, ref: string): Promise<string | undef
   if (shallow.code === 0 && shallow.stdout.trim() === 'true') {
     return 'it is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)';
   }
-  return undefined;
+  return await closeRefName(repoDir, ref);
+}
+
+/** Branches, tags and remote-tracking names looked through for a did-you-mean. */
+const MAX_REF_NAMES = 5_000;
+
+/** `did you mean 'main'?` for a name one typo from a branch, tag or remote-tracking name (`mian`). */
+async function closeRefName(repoDir: string, ref: string): Promise<string | undefined> {
+  // A name as typed, not an expression (`HEAD~9`, `main^2`, `v1:deploy`).
+  if (!/^[\w./-]+$/.test(ref)) return undefined;
+  const listed = await runGit(repoDir, [
+    'for-each-ref',
+    `--count=${MAX_REF_NAMES}`,
+    '--format=%(refname:short)',
+    'refs/heads',
+    'refs/tags',
+    'refs/remotes',
+  ]);
+  if (listed.code !== 0) return undefined;
+  const names = listed.stdout.split('\n').filter((n) => n !== '' && !n.endsWith('/HEAD'));
+  const close = closestMatch(ref, names);
+  return close === undefined ? undefined : `did you mean '${close}'?`;
 }
 
 /** The type of the object `ref` names (commit, tree, blob, tag), or undefined when it names none. */

@@ -115,6 +115,11 @@ describe('resolveGitRevision', () => {
       // A full clone has the history: no hint to give for a name that is not there.
       const plain = await resolveGitRevision(repo, 'HEAD~9').catch((e: unknown) => e);
       expect((plain as Error).message).toBe(`revision 'HEAD~9' not found in ${repo}`);
+      // A name one typo from a branch: which one.
+      const typo = await resolveGitRevision(repo, 'mian').catch((e: unknown) => e);
+      expect((typo as Error).message).toBe(`revision 'mian' not found in ${repo}; did you mean 'main'?`);
+      const none = await resolveGitRevision(repo, 'release-2027').catch((e: unknown) => e);
+      expect((none as Error).message).toBe(`revision 'release-2027' not found in ${repo}`);
     } finally {
       await rm(clone, { recursive: true, force: true });
     }
