@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { resolveGitRevision } from '../source/resolve-git-revision.ts';
 import { requireOption } from './parse-args.ts';
 import { getRepositoryFromRemote } from './repository-from-remote.ts';
 import { UsageError } from './usage-error.ts';
@@ -9,18 +9,18 @@ import { UsageError } from './usage-error.ts';
  * the missing-flag message), and the repository from `--repo`, else GITHUB_REPOSITORY, else the
  * checkout's GitHub `origin`.
  */
-export function readRequestFlags(opts: {
+export async function readRequestFlags(opts: {
   flags: { revision?: string; repo?: string };
   env: NodeJS.ProcessEnv;
   root: string;
   purpose: string;
-}): { revision: string; repository: string } {
+}): Promise<{ revision: string; repository: string }> {
   const given = requireOption('revision', opts.flags.revision, opts.purpose);
   if (!/^[0-9a-f]{40}$/i.test(given)) {
     throw new UsageError(
       given.length === 40
         ? `option '--revision' must be a commit SHA, 40 hexadecimal digits (0-9, a-f) (got '${given}')`
-        : `option '--revision' must be a full 40-character commit SHA (got '${given}'${refHint(given, opts.root)})`,
+        : `option '--revision' must be a full 40-character commit SHA (got '${given}'${await refHint(given, opts.root)})`,
     );
   }
   // Git and GitHub take a SHA in either case (git rev-parse, commit URLs); the Sync and Preview CRDs
@@ -40,20 +40,16 @@ export function readRequestFlags(opts: {
 }
 
 /**
- * What a branch, tag or short SHA names in the checkout at `root`, as a hint: `; here it is <sha>`.
- * Not taken as the revision: a local ref can be behind its remote or never pushed, and the agent
- * deploys exactly the commit it is given, so the user chooses the SHA. Empty when git does not know it.
+ * What a branch, tag or short SHA names in the checkout at `root`, as a hint: `; in <root> it names
+ * <sha>…`. Not taken as the revision: a local ref can be behind its remote or never pushed, and the
+ * agent deploys exactly the commit it is given, so the user chooses the SHA. Empty when git does not
+ * know it (or `root` is no checkout).
  */
-function refHint(given: string, root: string): string {
-  // A leading `-` would be an option to git; `^{commit}` peels a tag to its commit.
-  if (given === '' || given.startsWith('-')) return '';
+async function refHint(given: string, root: string): Promise<string> {
+  if (given === '') return '';
   try {
-    const sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${given}^{commit}`], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return /^[0-9a-f]{40}$/.test(sha) ? `; in ${root} it names ${sha}: pass that once it is pushed` : '';
+    const sha = await resolveGitRevision(root, given);
+    return `; in ${root} it names ${sha}: pass that once it is pushed`;
   } catch (err) {
     // Not a git checkout, no git, or a name git does not know: nothing to add.
     void err;

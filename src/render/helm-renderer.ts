@@ -6,7 +6,7 @@ import type { Finding } from '../types.ts';
 import { checkChartSchemas } from './check-chart-schemas.ts';
 import { listEscapingLinks } from './list-escaping-links.ts';
 import { type ChartInfo, loadChart } from './load-chart.ts';
-import { locateValuesError } from './locate-values-error.ts';
+import { KUBE_VERSION_REFUSED, locateValuesError } from './locate-values-error.ts';
 import {
   callsGenerators,
   generatedFieldFindings,
@@ -180,7 +180,7 @@ async function renderChart(
  * version comes from (the target's `kubernetesVersion`; helm's own default without one).
  */
 function kubeVersionHint(req: RenderRequest, message: string): string {
-  if (!/\bchart requires kubeVersion: /.test(message)) return '';
+  if (!KUBE_VERSION_REFUSED.test(message)) return '';
   return req.kubernetesVersion
     ? ` (Ferry renders for the target's kubernetesVersion, ${req.kubernetesVersion}, set in .github/ferry.yml or its top level: raise it if the cluster runs a newer Kubernetes)`
     : " (helm's default version, as no target names one: a target's kubernetesVersion in .github/ferry.yml sets it)";

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { lineOfPath } from '../config/line-of-path.ts';
 
+/** helm's refusal of a chart whose Chart.yaml `kubeVersion` excludes the version rendered for. */
+export const KUBE_VERSION_REFUSED = /\bchart requires kubeVersion: /;
+
 /** Bigger values files are not searched for a line (helm read them; Ferry need not hold them). */
 const MAX_VALUES_BYTES = 4 * 1024 * 1024;
 
@@ -31,7 +34,7 @@ export async function locateValuesError(
   },
 ): Promise<{ file: string; line: number } | undefined> {
   const inChart = (file: string) => (chart.dir === '.' ? file : `${chart.dir}/${file}`);
-  if (/\bchart requires kubeVersion: /.test(message)) {
+  if (KUBE_VERSION_REFUSED.test(message)) {
     const line = await lineOf(join(chart.absDir, 'Chart.yaml'), ['kubeVersion']);
     return line === undefined ? undefined : { file: inChart('Chart.yaml'), line };
   }
@@ -78,6 +81,6 @@ async function lineOf(file: string, path: readonly string[]): Promise<number | u
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const keys = path.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   // A list index is a number to the yaml package; a map key that looks like one is tried as text too.
-  if (!doc.hasIn(keys) && !doc.hasIn(path)) return undefined;
-  return lineOfPath(doc.contents, doc.hasIn(keys) ? keys : path, lineCounter);
+  const found = doc.hasIn(keys) ? keys : doc.hasIn(path) ? path : undefined;
+  return found === undefined ? undefined : lineOfPath(doc.contents, found, lineCounter);
 }

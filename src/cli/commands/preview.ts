@@ -69,8 +69,8 @@ function parse(argv: string[]) {
   );
 }
 
-function readFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
-  const { revision, repository } = readRequestFlags({
+async function readFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
+  const { revision, repository } = await readRequestFlags({
     flags,
     env,
     root,
@@ -125,7 +125,7 @@ export async function previewCommand(
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
   const root = resolveWorkTree(flags.root, overrides.cwd, '--root');
-  const { revision, pull, timeoutMs, repository, namespace } = readFlags(flags, env, root);
+  const { revision, pull, timeoutMs, repository, namespace } = await readFlags(flags, env, root);
   const target = await findTarget(name, root);
   const context =
     flags.context ?? (target.cluster?.provider === 'kubeconfig' ? target.cluster.context : undefined);

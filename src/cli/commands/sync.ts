@@ -105,7 +105,11 @@ function clusterOf(
  * The request's flags, checked: a full SHA, owner/repo, a positive deployment id, a namespace name, one
  * way to the cluster.
  */
-function readSyncFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv, root: string) {
+async function readSyncFlags(
+  flags: ReturnType<typeof parse>['values'],
+  env: NodeJS.ProcessEnv,
+  root: string,
+) {
   // EKS (DescribeCluster and an IAM token) or a kubeconfig: one excludes the other.
   const kubeconfigFlag = flags.kubeconfig ? '--kubeconfig' : flags.context ? '--context' : undefined;
   if (flags['eks-cluster'] && kubeconfigFlag) {
@@ -114,7 +118,7 @@ function readSyncFlags(flags: ReturnType<typeof parse>['values'], env: NodeJS.Pr
     );
   }
   const namespace = parseNamespace(flags.namespace);
-  const { revision, repository } = readRequestFlags({
+  const { revision, repository } = await readRequestFlags({
     flags,
     env,
     root,
@@ -140,7 +144,7 @@ export async function syncCommand(argv: string[], overrides: SyncCommandOverride
   if (!name || extra.length > 0)
     throw new UsageError(name ? `unexpected argument '${extra[0]}': give one TARGET` : 'missing TARGET');
   const root = resolveWorkTree(flags.root, overrides.cwd, '--root');
-  const { revision, repository, deploymentId, namespace } = readSyncFlags(flags, env, root);
+  const { revision, repository, deploymentId, namespace } = await readSyncFlags(flags, env, root);
   const target = await findTarget(name, { root, ...(flags.branch ? { branch: flags.branch } : {}) });
   const cluster = clusterOf(flags, target, env);
   const signal = overrides.createSignal
